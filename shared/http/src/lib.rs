@@ -1,0 +1,15 @@
+//! The HTTP layer every function shares, so each endpoint only speaks of its own work.
+//!
+//! - [`problem`]: the one mapping from `DomainError` to RFC 9457 problem+json.
+//! - [`extract`]: JSON, query and path extractors whose rejections are problems too.
+//! - [`middleware`]: request ids, per-request spans and access logs, and the finishing layers.
+//! - [`telemetry`]: logging set-up for hosts (JSON lines or human-readable).
+
+pub mod extract;
+pub mod middleware;
+pub mod problem;
+pub mod telemetry;
+
+pub use extract::{Json, Path, Query};
+pub use middleware::{HttpLimits, RequestId, finish};
+pub use problem::{ApiError, ApiResult, Problem};

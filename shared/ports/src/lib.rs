@@ -1,0 +1,22 @@
+//! Ports: what the application needs from the world, as traits, with the rules adapters must keep.
+//!
+//! Every adapter (memory, SQLite, filesystem, DynamoDB, S3, Spin) implements these traits and must
+//! pass the conformance suite in `emmaus-testkit`, which is the executable form of the contracts
+//! written here. Traits are object-safe (`Arc<dyn KvStore>`), so a host chooses adapters at run
+//! time from configuration and every use case is compiled once; see `docs/adr/0003`.
+
+pub mod blob;
+pub mod clock;
+pub mod config;
+pub mod http_client;
+pub mod ids;
+pub mod kv;
+pub mod signed_url;
+
+pub use blob::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore};
+pub use clock::{Clock, SystemClock};
+pub use config::{ConfigError, ConfigExt, ConfigSource, EnvConfig, MapConfig};
+pub use http_client::{HttpClient, HttpClientError};
+pub use ids::{Ids, RandomIds};
+pub use kv::{Cursor, Item, Key, KvError, KvStore, Page, Query, Write};
+pub use signed_url::{SignatureError, SignedRequest, UrlSigner};

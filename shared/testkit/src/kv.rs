@@ -1,0 +1,367 @@
+//! The key-value conformance suite: the `KvStore` contract of `emmaus_ports::kv`, case by case.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use emmaus_memory::ManualClock;
+use emmaus_ports::kv::{MAX_BATCH, MAX_KEY_BYTES, MAX_VALUE_BYTES};
+use emmaus_ports::{Clock, Cursor, Item, Key, KvError, KvStore, Query, Write};
+
+/// A store under test, the clock it reads, and a namespace that keeps cases apart.
+#[derive(Debug)]
+pub struct KvHarness {
+    pub store: Arc<dyn KvStore>,
+    pub clock: Arc<ManualClock>,
+    pub namespace: String,
+}
+
+impl KvHarness {
+    fn partition(&self, name: &str) -> String {
+        format!("{}#{name}", self.namespace)
+    }
+
+    fn key(&self, partition: &str, sort: &str) -> Key {
+        Key::new(self.partition(partition), sort)
+    }
+}
+
+/// Expands to one `#[tokio::test]` per case, each calling `$make().await` for a fresh harness.
+#[macro_export]
+macro_rules! kv_conformance_tests {
+    ($make:path) => {
+        $crate::kv_conformance_tests!(@cases $make;
+            get_of_a_missing_key_is_none,
+            put_if_absent_creates_version_one,
+            put_if_absent_refuses_a_live_item,
+            put_if_version_advances_and_refuses_stale_versions,
+            put_if_version_on_a_missing_item_conflicts,
+            delete_if_version_needs_the_current_version,
+            values_are_bytes_not_text,
+            keys_and_values_have_limits,
+            query_orders_by_sort_key_bytes_within_the_prefix,
+            query_descends_on_request,
+            query_pages_never_skip_or_repeat,
+            query_pages_stay_exact_while_the_partition_changes,
+            query_refuses_foreign_and_garbage_cursors,
+            query_of_an_empty_partition_is_an_empty_page,
+            batch_applies_every_write,
+            batch_applies_nothing_when_one_condition_fails,
+            batch_refuses_bad_shapes_before_writing,
+            expired_items_are_gone_and_replaceable,
+            two_writers_from_one_version_one_loses,
+            concurrent_read_modify_write_loses_no_update,
+        );
+    };
+    (@cases $make:path; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $case() {
+                $crate::kv::$case($make().await).await;
+            }
+        )*
+    };
+}
+
+fn must_conflict(result: Result<impl std::fmt::Debug, KvError>, key: &Key) {
+    match result {
+        Err(KvError::Conflict(k)) => assert_eq!(&k, key, "the conflict names the key"),
+        other => panic!("expected Conflict on {key}, got {other:?}"),
+    }
+}
+
+pub async fn get_of_a_missing_key_is_none(h: KvHarness) {
+    assert_eq!(h.store.get(&h.key("p", "nothing")).await.unwrap(), None);
+}
+
+pub async fn put_if_absent_creates_version_one(h: KvHarness) {
+    let key = h.key("p", "doc#1");
+    assert_eq!(h.store.put_if_absent(key.clone(), b"hello".to_vec(), None).await.unwrap(), 1);
+    let item = h.store.get(&key).await.unwrap().expect("item stored");
+    assert_eq!(item, Item { key, value: b"hello".to_vec(), version: 1, expires_at: None });
+}
+
+pub async fn put_if_absent_refuses_a_live_item(h: KvHarness) {
+    let key = h.key("p", "doc");
+    h.store.put_if_absent(key.clone(), b"first".to_vec(), None).await.unwrap();
+    must_conflict(h.store.put_if_absent(key.clone(), b"second".to_vec(), None).await, &key);
+    assert_eq!(h.store.get(&key).await.unwrap().unwrap().value, b"first");
+}
+
+pub async fn put_if_version_advances_and_refuses_stale_versions(h: KvHarness) {
+    let key = h.key("p", "doc");
+    h.store.put_if_absent(key.clone(), b"v1".to_vec(), None).await.unwrap();
+    assert_eq!(h.store.put_if_version(key.clone(), b"v2".to_vec(), 1, None).await.unwrap(), 2);
+    assert_eq!(h.store.put_if_version(key.clone(), b"v3".to_vec(), 2, None).await.unwrap(), 3);
+    must_conflict(h.store.put_if_version(key.clone(), b"stale".to_vec(), 2, None).await, &key);
+    must_conflict(h.store.put_if_version(key.clone(), b"future".to_vec(), 9, None).await, &key);
+    let item = h.store.get(&key).await.unwrap().unwrap();
+    assert_eq!((item.value.as_slice(), item.version), (&b"v3"[..], 3));
+}
+
+pub async fn put_if_version_on_a_missing_item_conflicts(h: KvHarness) {
+    let key = h.key("p", "ghost");
+    must_conflict(h.store.put_if_version(key.clone(), b"x".to_vec(), 1, None).await, &key);
+    assert_eq!(h.store.get(&key).await.unwrap(), None);
+}
+
+pub async fn delete_if_version_needs_the_current_version(h: KvHarness) {
+    let key = h.key("p", "doc");
+    must_conflict(h.store.delete_if_version(key.clone(), 1).await, &key);
+    h.store.put_if_absent(key.clone(), b"v1".to_vec(), None).await.unwrap();
+    h.store.put_if_version(key.clone(), b"v2".to_vec(), 1, None).await.unwrap();
+    must_conflict(h.store.delete_if_version(key.clone(), 1).await, &key);
+    assert!(h.store.get(&key).await.unwrap().is_some(), "a failed delete deletes nothing");
+    h.store.delete_if_version(key.clone(), 2).await.unwrap();
+    assert_eq!(h.store.get(&key).await.unwrap(), None);
+    assert_eq!(h.store.put_if_absent(key.clone(), b"again".to_vec(), None).await.unwrap(), 1);
+}
+
+pub async fn values_are_bytes_not_text(h: KvHarness) {
+    let every_byte: Vec<u8> = (0..=255).collect();
+    let key = h.key("p", "bytes");
+    h.store.put_if_absent(key.clone(), every_byte.clone(), None).await.unwrap();
+    assert_eq!(h.store.get(&key).await.unwrap().unwrap().value, every_byte);
+    let empty = h.key("p", "empty");
+    h.store.put_if_absent(empty.clone(), Vec::new(), None).await.unwrap();
+    assert_eq!(h.store.get(&empty).await.unwrap().unwrap().value, Vec::<u8>::new());
+}
+
+pub async fn keys_and_values_have_limits(h: KvHarness) {
+    let partition = h.partition("limits");
+    let cases = [Key::new("", "s"), Key::new(partition.clone(), ""), Key::new(partition.clone(), "s".repeat(MAX_KEY_BYTES + 1))];
+    for key in cases {
+        let result = h.store.put_if_absent(key.clone(), b"x".to_vec(), None).await;
+        assert!(matches!(result, Err(KvError::Invalid(_))), "{key} should be refused, got {result:?}");
+        assert!(matches!(h.store.get(&key).await, Err(KvError::Invalid(_))), "get of {key} should be refused");
+    }
+    let longest = Key::new(partition.clone(), "s".repeat(MAX_KEY_BYTES));
+    h.store.put_if_absent(longest.clone(), b"x".to_vec(), None).await.unwrap();
+    assert!(h.store.get(&longest).await.unwrap().is_some());
+
+    let big = Key::new(partition.clone(), "big");
+    h.store.put_if_absent(big.clone(), vec![7; MAX_VALUE_BYTES], None).await.unwrap();
+    assert_eq!(h.store.get(&big).await.unwrap().unwrap().value.len(), MAX_VALUE_BYTES);
+    let too_big = Key::new(partition, "too-big");
+    let result = h.store.put_if_absent(too_big.clone(), vec![7; MAX_VALUE_BYTES + 1], None).await;
+    assert!(matches!(result, Err(KvError::TooLarge { .. })), "got {result:?}");
+    assert_eq!(h.store.get(&too_big).await.unwrap(), None);
+}
+
+async fn fill(h: &KvHarness, partition: &str, sorts: &[&str]) {
+    for sort in sorts {
+        h.store.put_if_absent(h.key(partition, sort), sort.as_bytes().to_vec(), None).await.unwrap();
+    }
+}
+
+fn sorts(items: &[Item]) -> Vec<String> {
+    items.iter().map(|i| i.key.sort.clone()).collect()
+}
+
+pub async fn query_orders_by_sort_key_bytes_within_the_prefix(h: KvHarness) {
+    fill(&h, "q", &["a#2", "B", "a#10", "a#1", "b", "\u{e4}", "a", "a#1#x"]).await;
+    fill(&h, "other", &["a#1"]).await;
+    let all = h.store.query(&Query::new(h.partition("q"), "", 100)).await.unwrap();
+    assert_eq!(sorts(&all.items), ["B", "a", "a#1", "a#1#x", "a#10", "a#2", "b", "\u{e4}"]);
+    assert_eq!(all.next, None);
+    let prefixed = h.store.query(&Query::new(h.partition("q"), "a#1", 100)).await.unwrap();
+    assert_eq!(sorts(&prefixed.items), ["a#1", "a#1#x", "a#10"]);
+    assert_eq!(prefixed.items[0].value, b"a#1", "items carry their values");
+    assert_eq!(prefixed.items[0].version, 1, "items carry their versions");
+}
+
+pub async fn query_descends_on_request(h: KvHarness) {
+    fill(&h, "q", &["x#1", "x#3", "x#2", "y#1"]).await;
+    let page = h.store.query(&Query::new(h.partition("q"), "x#", 2).descending()).await.unwrap();
+    assert_eq!(sorts(&page.items), ["x#3", "x#2"]);
+    let rest = h.store.query(&Query::new(h.partition("q"), "x#", 2).descending().after(page.next)).await.unwrap();
+    assert_eq!(sorts(&rest.items), ["x#1"]);
+    assert_eq!(rest.next, None);
+}
+
+async fn collect_pages(h: &KvHarness, query: Query) -> Vec<String> {
+    let mut seen = Vec::new();
+    let mut cursor: Option<Cursor> = None;
+    for _ in 0..100 {
+        let page = h.store.query(&query.clone().after(cursor.clone())).await.unwrap();
+        assert!(page.items.len() <= query.limit as usize, "a page never exceeds the limit");
+        seen.extend(sorts(&page.items));
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return seen,
+        }
+    }
+    panic!("paging did not end");
+}
+
+pub async fn query_pages_never_skip_or_repeat(h: KvHarness) {
+    let expected: Vec<String> = (0..57).map(|i| format!("item#{i:03}")).collect();
+    for sort in &expected {
+        h.store.put_if_absent(h.key("pages", sort), vec![], None).await.unwrap();
+    }
+    for limit in [1, 10, 56, 57, 58] {
+        let ascending = collect_pages(&h, Query::new(h.partition("pages"), "item#", limit)).await;
+        assert_eq!(ascending, expected, "ascending pages of {limit}");
+        let descending = collect_pages(&h, Query::new(h.partition("pages"), "item#", limit).descending()).await;
+        let mut reversed = expected.clone();
+        reversed.reverse();
+        assert_eq!(descending, reversed, "descending pages of {limit}");
+    }
+    let exact = h.store.query(&Query::new(h.partition("pages"), "item#", 57)).await.unwrap();
+    assert_eq!(exact.next, None, "no cursor when nothing follows");
+}
+
+pub async fn query_pages_stay_exact_while_the_partition_changes(h: KvHarness) {
+    let partition = h.partition("moving");
+    for i in [10, 20, 30, 40, 50] {
+        h.store.put_if_absent(Key::new(&partition, format!("k#{i}")), vec![], None).await.unwrap();
+    }
+    let first = h.store.query(&Query::new(&partition, "k#", 2)).await.unwrap();
+    assert_eq!(sorts(&first.items), ["k#10", "k#20"]);
+    // An insert behind the cursor, one ahead of it, and a deletion ahead of it.
+    h.store.put_if_absent(Key::new(&partition, "k#15"), vec![], None).await.unwrap();
+    h.store.put_if_absent(Key::new(&partition, "k#35"), vec![], None).await.unwrap();
+    h.store.delete_if_version(Key::new(&partition, "k#40"), 1).await.unwrap();
+    let mut rest = Vec::new();
+    let mut cursor = first.next;
+    while let Some(c) = cursor {
+        let page = h.store.query(&Query::new(&partition, "k#", 2).after(Some(c))).await.unwrap();
+        rest.extend(sorts(&page.items));
+        cursor = page.next;
+    }
+    assert_eq!(rest, ["k#30", "k#35", "k#50"]);
+}
+
+pub async fn query_refuses_foreign_and_garbage_cursors(h: KvHarness) {
+    fill(&h, "q", &["a#1", "a#2", "b#1"]).await;
+    let partition = h.partition("q");
+    let foreign = Query::new(&partition, "b#", 10).after(Some(Cursor::after("a#1")));
+    assert!(matches!(h.store.query(&foreign).await, Err(KvError::InvalidCursor)));
+    let garbage = Query::new(&partition, "", 10).after(Some(Cursor::from_token("%%not-base64%%")));
+    assert!(matches!(h.store.query(&garbage).await, Err(KvError::InvalidCursor)));
+    for limit in [0, 1001] {
+        assert!(matches!(h.store.query(&Query::new(&partition, "", limit)).await, Err(KvError::Invalid(_))));
+    }
+}
+
+pub async fn query_of_an_empty_partition_is_an_empty_page(h: KvHarness) {
+    let page = h.store.query(&Query::new(h.partition("empty"), "", 10)).await.unwrap();
+    assert!(page.items.is_empty());
+    assert_eq!(page.next, None);
+}
+
+pub async fn batch_applies_every_write(h: KvHarness) {
+    let (a, b, c) = (h.key("b", "a"), h.key("b", "b"), h.key("b", "c"));
+    h.store.put_if_absent(b.clone(), b"b1".to_vec(), None).await.unwrap();
+    h.store.put_if_absent(c.clone(), b"c1".to_vec(), None).await.unwrap();
+    h.store
+        .batch(vec![
+            Write::PutIfAbsent { key: a.clone(), value: b"a1".to_vec(), expires_at: None },
+            Write::PutIfVersion { key: b.clone(), value: b"b2".to_vec(), expected: 1, expires_at: None },
+            Write::DeleteIfVersion { key: c.clone(), expected: 1 },
+        ])
+        .await
+        .unwrap();
+    assert_eq!(h.store.get(&a).await.unwrap().unwrap().version, 1);
+    let b_now = h.store.get(&b).await.unwrap().unwrap();
+    assert_eq!((b_now.value.as_slice(), b_now.version), (&b"b2"[..], 2));
+    assert_eq!(h.store.get(&c).await.unwrap(), None);
+}
+
+pub async fn batch_applies_nothing_when_one_condition_fails(h: KvHarness) {
+    let (a, b, c) = (h.key("b", "a"), h.key("b", "b"), h.key("b", "c"));
+    h.store.put_if_absent(b.clone(), b"b1".to_vec(), None).await.unwrap();
+    h.store.put_if_absent(c.clone(), b"c1".to_vec(), None).await.unwrap();
+    let result = h
+        .store
+        .batch(vec![
+            Write::PutIfAbsent { key: a.clone(), value: b"a1".to_vec(), expires_at: None },
+            Write::DeleteIfVersion { key: c.clone(), expected: 1 },
+            Write::PutIfVersion { key: b.clone(), value: b"b2".to_vec(), expected: 7, expires_at: None },
+        ])
+        .await;
+    must_conflict(result, &b);
+    assert_eq!(h.store.get(&a).await.unwrap(), None, "the earlier put was not applied");
+    assert_eq!(h.store.get(&b).await.unwrap().unwrap().version, 1);
+    assert_eq!(h.store.get(&c).await.unwrap().unwrap().value, b"c1", "the delete was not applied");
+}
+
+pub async fn batch_refuses_bad_shapes_before_writing(h: KvHarness) {
+    let put = |sort: String| Write::PutIfAbsent { key: h.key("shape", &sort), value: vec![1], expires_at: None };
+    assert!(matches!(h.store.batch(vec![]).await, Err(KvError::Invalid(_))));
+    let too_many: Vec<Write> = (0..=MAX_BATCH).map(|i| put(format!("n{i}"))).collect();
+    assert!(matches!(h.store.batch(too_many).await, Err(KvError::Invalid(_))));
+    let twice = vec![put("same".into()), put("same".into())];
+    assert!(matches!(h.store.batch(twice).await, Err(KvError::Invalid(_))));
+    let with_big = vec![
+        put("ok".into()),
+        Write::PutIfAbsent { key: h.key("shape", "big"), value: vec![0; MAX_VALUE_BYTES + 1], expires_at: None },
+    ];
+    assert!(matches!(h.store.batch(with_big).await, Err(KvError::TooLarge { .. })));
+    let page = h.store.query(&Query::new(h.partition("shape"), "", 100)).await.unwrap();
+    assert!(page.items.is_empty(), "nothing written: {:?}", sorts(&page.items));
+    let full: Vec<Write> = (0..MAX_BATCH).map(|i| put(format!("n{i:02}"))).collect();
+    h.store.batch(full).await.unwrap();
+    let page = h.store.query(&Query::new(h.partition("shape"), "", 100)).await.unwrap();
+    assert_eq!(page.items.len(), MAX_BATCH);
+}
+
+pub async fn expired_items_are_gone_and_replaceable(h: KvHarness) {
+    let key = h.key("ttl", "session");
+    let expires = h.clock.now().unix_seconds() + 10;
+    h.store.put_if_absent(key.clone(), b"s".to_vec(), Some(expires)).await.unwrap();
+    h.store.put_if_absent(h.key("ttl", "keeper"), b"k".to_vec(), None).await.unwrap();
+    let item = h.store.get(&key).await.unwrap().expect("live before expiry");
+    assert_eq!(item.expires_at, Some(expires));
+
+    h.clock.advance(Duration::from_secs(10));
+    assert_eq!(h.store.get(&key).await.unwrap(), None, "gone at its expiry second");
+    let page = h.store.query(&Query::new(h.partition("ttl"), "", 10)).await.unwrap();
+    assert_eq!(sorts(&page.items), ["keeper"]);
+    must_conflict(h.store.put_if_version(key.clone(), b"x".to_vec(), 1, None).await, &key);
+    must_conflict(h.store.delete_if_version(key.clone(), 1).await, &key);
+    assert_eq!(h.store.put_if_absent(key.clone(), b"new".to_vec(), None).await.unwrap(), 1);
+    assert_eq!(h.store.get(&key).await.unwrap().unwrap().value, b"new");
+}
+
+pub async fn two_writers_from_one_version_one_loses(h: KvHarness) {
+    let key = h.key("race", "doc");
+    h.store.put_if_absent(key.clone(), b"0".to_vec(), None).await.unwrap();
+    let seen_by_a = h.store.get(&key).await.unwrap().unwrap();
+    let seen_by_b = h.store.get(&key).await.unwrap().unwrap();
+    h.store.put_if_version(key.clone(), b"a".to_vec(), seen_by_a.version, None).await.unwrap();
+    must_conflict(h.store.put_if_version(key.clone(), b"b".to_vec(), seen_by_b.version, None).await, &key);
+    assert_eq!(h.store.get(&key).await.unwrap().unwrap().value, b"a");
+}
+
+/// N tasks each add 1 to a counter M times with read-modify-write; the total must be N * M.
+pub async fn concurrent_read_modify_write_loses_no_update(h: KvHarness) {
+    const TASKS: u64 = 8;
+    const INCREMENTS: u64 = 15;
+    let key = h.key("race", "counter");
+    h.store.put_if_absent(key.clone(), b"0".to_vec(), None).await.unwrap();
+    let mut handles = Vec::new();
+    for _ in 0..TASKS {
+        let (store, key) = (h.store.clone(), key.clone());
+        handles.push(tokio::spawn(async move {
+            let mut conflicts = 0u64;
+            for _ in 0..INCREMENTS {
+                loop {
+                    let item = store.get(&key).await.unwrap().unwrap();
+                    let n: u64 = std::str::from_utf8(&item.value).unwrap().parse().unwrap();
+                    match store.put_if_version(key.clone(), (n + 1).to_string().into_bytes(), item.version, None).await {
+                        Ok(_) => break,
+                        Err(KvError::Conflict(_)) => conflicts += 1,
+                        Err(other) => panic!("unexpected error: {other:?}"),
+                    }
+                    tokio::task::yield_now().await;
+                }
+            }
+            conflicts
+        }));
+    }
+    let conflicts: u64 = futures::future::join_all(handles).await.into_iter().map(Result::unwrap).sum();
+    let item = h.store.get(&key).await.unwrap().unwrap();
+    assert_eq!(std::str::from_utf8(&item.value).unwrap(), (TASKS * INCREMENTS).to_string());
+    assert_eq!(item.version, TASKS * INCREMENTS + 1);
+    eprintln!("{} increments, {conflicts} conflicts retried", TASKS * INCREMENTS);
+}

@@ -7,7 +7,9 @@ use emmaus_ports::{BlobError, KvError};
 /// else is an unexpected failure whose source stays in the log.
 pub fn from_kv(error: KvError) -> DomainError {
     match error {
-        KvError::Conflict(_) => DomainError::Conflict("the record was changed by someone else; reload and try again".into()),
+        KvError::Conflict(_) => {
+            DomainError::Conflict("the record was changed by someone else; reload and try again".into())
+        }
         KvError::InvalidCursor => DomainError::invalid("cursor", "is not valid for this list"),
         KvError::Invalid(message) => DomainError::invalid("key", message),
         KvError::TooLarge { limit, .. } => DomainError::TooLarge { what: "the record".into(), limit: limit as u64 },

@@ -34,11 +34,7 @@ impl Validator {
 
     /// Ends validation: `Ok` when nothing was recorded.
     pub fn finish(&mut self) -> Result<(), DomainError> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(DomainError::Validation(std::mem::take(&mut self.errors)))
-        }
+        if self.errors.is_empty() { Ok(()) } else { Err(DomainError::Validation(std::mem::take(&mut self.errors))) }
     }
 }
 

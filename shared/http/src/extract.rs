@@ -43,13 +43,18 @@ fn json_problem(rejection: &JsonRejection) -> Problem {
             "Unsupported media type",
             Some("send the body as application/json".into()),
         ),
-        JsonRejection::JsonSyntaxError(_) => Problem::new(StatusCode::BAD_REQUEST, "malformed-json", "Malformed JSON", detail),
+        JsonRejection::JsonSyntaxError(_) => {
+            Problem::new(StatusCode::BAD_REQUEST, "malformed-json", "Malformed JSON", detail)
+        }
         JsonRejection::JsonDataError(_) => {
             Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid request", detail)
         }
-        JsonRejection::BytesRejection(_) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Too large", Some("the request body is too large".into()))
-        }
+        JsonRejection::BytesRejection(_) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "Too large",
+            Some("the request body is too large".into()),
+        ),
         _ => Problem::new(rejection.status(), "bad-request", "Bad request", detail),
     }
 }

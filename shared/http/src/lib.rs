@@ -11,5 +11,5 @@ pub mod problem;
 pub mod telemetry;
 
 pub use extract::{Json, Path, Query};
-pub use middleware::{HttpLimits, RequestId, finish};
+pub use middleware::{HttpLimits, RequestId, finish, layers};
 pub use problem::{ApiError, ApiResult, Problem};

@@ -33,16 +33,21 @@ impl Default for HttpLimits {
     }
 }
 
-/// Wraps a function's routes (or the local host's merged routes) with the shared layers.
+/// Wraps a function's routes with the shared layers; anything unmatched is a problem+json 404.
 pub fn finish(routes: Router, ids: Arc<dyn Ids>, limits: HttpLimits) -> Router {
+    layers(routes.fallback(not_found), ids, limits)
+}
+
+/// The shared layers alone, for a host that brings its own fallback (the local host's web app).
+pub fn layers(routes: Router, ids: Arc<dyn Ids>, limits: HttpLimits) -> Router {
     routes
-        .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(from_fn_with_state(ids, request_context))
 }
 
-async fn not_found(request: Request) -> Problem {
+/// The problem for a path no route serves.
+pub async fn not_found(request: Request) -> Problem {
     Problem::new(
         StatusCode::NOT_FOUND,
         "not-found",
@@ -51,7 +56,8 @@ async fn not_found(request: Request) -> Problem {
     )
 }
 
-async fn method_not_allowed(request: Request) -> Problem {
+/// The problem for a known path asked with a method it does not take.
+pub async fn method_not_allowed(request: Request) -> Problem {
     Problem::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method-not-allowed",

@@ -70,8 +70,9 @@ impl Problem {
 /// The response form of a problem; the request-context middleware later adds the request id.
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
-        let mut response = (self.status(), [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))], self.to_body())
-            .into_response();
+        let mut response =
+            (self.status(), [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))], self.to_body())
+                .into_response();
         response.extensions_mut().insert(self);
         response
     }

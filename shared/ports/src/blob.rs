@@ -80,9 +80,9 @@ pub struct BlobPage {
 /// Checks a content type has the `type/subtype` shape before it is stored or sent as a header.
 pub fn validate_content_type(content_type: &str) -> Result<(), BlobError> {
     let ok = content_type.len() <= 255
-        && content_type.split_once('/').is_some_and(|(kind, rest)| {
-            !kind.is_empty() && !rest.is_empty() && !rest.starts_with(';')
-        })
+        && content_type
+            .split_once('/')
+            .is_some_and(|(kind, rest)| !kind.is_empty() && !rest.is_empty() && !rest.starts_with(';'))
         && content_type.bytes().all(|b| (0x20..0x7F).contains(&b));
     if ok { Ok(()) } else { Err(BlobError::Invalid(format!("{content_type:?} is not a content type"))) }
 }

@@ -10,7 +10,11 @@ pub enum HttpClientError {
     #[error("the request to {host} timed out after {after:?}")]
     Timeout { host: String, after: Duration },
     #[error("could not reach {host}")]
-    Connect { host: String, #[source] source: Box<dyn std::error::Error + Send + Sync> },
+    Connect {
+        host: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     #[error("the request is not valid: {0}")]
     Invalid(String),
     #[error("the response from {host} is larger than {limit} bytes")]

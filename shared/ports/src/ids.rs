@@ -22,9 +22,7 @@ pub fn encode_id(unix_millis: u64, random: [u8; 10]) -> String {
     for (i, byte) in random.iter().enumerate() {
         value |= u128::from(*byte) << (8 * (9 - i));
     }
-    (0..26)
-        .map(|i| CROCKFORD[((value >> (5 * (25 - i))) & 0x1F) as usize] as char)
-        .collect()
+    (0..26).map(|i| CROCKFORD[((value >> (5 * (25 - i))) & 0x1F) as usize] as char).collect()
 }
 
 /// Ids from the operating system's random source (WASI random on wasm32-wasip2).

@@ -51,10 +51,7 @@ fn validate_key_part(name: &str, value: &str) -> Result<(), KvError> {
         return Err(KvError::Invalid(format!("the {name} key is empty")));
     }
     if value.len() > MAX_KEY_BYTES {
-        return Err(KvError::Invalid(format!(
-            "the {name} key is {} bytes; the limit is {MAX_KEY_BYTES}",
-            value.len()
-        )));
+        return Err(KvError::Invalid(format!("the {name} key is {} bytes; the limit is {MAX_KEY_BYTES}", value.len())));
     }
     Ok(())
 }

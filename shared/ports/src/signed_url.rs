@@ -39,7 +39,13 @@ impl UrlSigner {
     }
 
     /// Checks a presented key, expiry and signature at `now_unix`.
-    pub fn verify(&self, key: &str, expires_at_unix: i64, signature_hex: &str, now_unix: i64) -> Result<(), SignatureError> {
+    pub fn verify(
+        &self,
+        key: &str,
+        expires_at_unix: i64,
+        signature_hex: &str,
+        now_unix: i64,
+    ) -> Result<(), SignatureError> {
         let presented = hex::decode(signature_hex).map_err(|_| SignatureError::Invalid)?;
         let mut mac = self.keyed();
         mac.update(&Self::message(key, expires_at_unix));
@@ -129,7 +135,11 @@ impl SignedRequest {
                 _ => {}
             }
         }
-        Ok(Self { key, expires: expires.ok_or(SignatureError::Invalid)?, signature: signature.ok_or(SignatureError::Invalid)? })
+        Ok(Self {
+            key,
+            expires: expires.ok_or(SignatureError::Invalid)?,
+            signature: signature.ok_or(SignatureError::Invalid)?,
+        })
     }
 }
 

@@ -24,7 +24,10 @@ pub struct BlobHarness {
 
 impl std::fmt::Debug for BlobHarness {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BlobHarness").field("store", &self.store).field("namespace", &self.namespace).finish_non_exhaustive()
+        f.debug_struct("BlobHarness")
+            .field("store", &self.store)
+            .field("namespace", &self.namespace)
+            .finish_non_exhaustive()
     }
 }
 
@@ -96,7 +99,10 @@ pub async fn put_replaces_and_the_etag_follows_the_content(h: BlobHarness) {
     let second = h.store.put(&key, b"two!".to_vec(), "text/markdown").await.unwrap();
     assert_ne!(first.etag, second.etag);
     let blob = h.store.get(&key).await.unwrap();
-    assert_eq!((blob.bytes.as_slice(), blob.meta.content_type.as_str(), blob.meta.size), (&b"two!"[..], "text/markdown", 4));
+    assert_eq!(
+        (blob.bytes.as_slice(), blob.meta.content_type.as_str(), blob.meta.size),
+        (&b"two!"[..], "text/markdown", 4)
+    );
     let same = h.store.put(&h.key("same-bytes"), b"two!".to_vec(), "text/markdown").await.unwrap();
     assert_eq!(same.etag, second.etag, "equal bytes give equal tags");
 }
@@ -212,9 +218,8 @@ pub async fn fetch_locally(
     url: &str,
 ) -> (u16, Vec<u8>) {
     use emmaus_ports::{SignatureError, SignedRequest};
-    let verified = SignedRequest::parse(url).and_then(|r| {
-        signer.verify(&r.key, r.expires, &r.signature, clock.now().unix_seconds()).map(|()| r.key)
-    });
+    let verified = SignedRequest::parse(url)
+        .and_then(|r| signer.verify(&r.key, r.expires, &r.signature, clock.now().unix_seconds()).map(|()| r.key));
     match verified {
         Ok(key) => match BlobKey::parse(key) {
             Ok(key) => match store.get(&key).await {

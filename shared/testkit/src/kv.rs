@@ -128,7 +128,11 @@ pub async fn values_are_bytes_not_text(h: KvHarness) {
 
 pub async fn keys_and_values_have_limits(h: KvHarness) {
     let partition = h.partition("limits");
-    let cases = [Key::new("", "s"), Key::new(partition.clone(), ""), Key::new(partition.clone(), "s".repeat(MAX_KEY_BYTES + 1))];
+    let cases = [
+        Key::new("", "s"),
+        Key::new(partition.clone(), ""),
+        Key::new(partition.clone(), "s".repeat(MAX_KEY_BYTES + 1)),
+    ];
     for key in cases {
         let result = h.store.put_if_absent(key.clone(), b"x".to_vec(), None).await;
         assert!(matches!(result, Err(KvError::Invalid(_))), "{key} should be refused, got {result:?}");
@@ -348,7 +352,8 @@ pub async fn concurrent_read_modify_write_loses_no_update(h: KvHarness) {
                 loop {
                     let item = store.get(&key).await.unwrap().unwrap();
                     let n: u64 = std::str::from_utf8(&item.value).unwrap().parse().unwrap();
-                    match store.put_if_version(key.clone(), (n + 1).to_string().into_bytes(), item.version, None).await {
+                    match store.put_if_version(key.clone(), (n + 1).to_string().into_bytes(), item.version, None).await
+                    {
                         Ok(_) => break,
                         Err(KvError::Conflict(_)) => conflicts += 1,
                         Err(other) => panic!("unexpected error: {other:?}"),

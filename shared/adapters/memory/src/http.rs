@@ -25,7 +25,10 @@ impl ScriptedHttp {
         Self::default()
     }
 
-    pub fn respond(&self, responder: impl Fn(&http::Request<Vec<u8>>) -> http::Response<Vec<u8>> + Send + Sync + 'static) {
+    pub fn respond(
+        &self,
+        responder: impl Fn(&http::Request<Vec<u8>>) -> http::Response<Vec<u8>> + Send + Sync + 'static,
+    ) {
         self.script.lock().expect("script lock").push_back(Box::new(responder));
     }
 

@@ -32,4 +32,3 @@ async fn blobs() -> BlobHarness {
 
 kv_conformance_tests!(kv);
 blob_conformance_tests!(blobs);
-

@@ -1,0 +1,110 @@
+//! The `emmaus` command: run the local server, or print the API's OpenAPI document.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use emmaus::config::{Layers, SETTINGS};
+use emmaus_http::telemetry;
+
+#[derive(Debug, Parser)]
+#[command(name = "emmaus", version, about = "Emmaus: coaching and discipleship, run locally.", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the API and the web app on one address, with data in a local folder.
+    #[command(after_help = settings_help())]
+    Serve(ServeArgs),
+    /// Print the OpenAPI document of the whole API (or check the committed copy with --check).
+    Openapi {
+        /// Compare with functions/system/openapi.json instead of printing; exit 1 when they differ.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// Address and port to listen on [env: EMMAUS_LISTEN] [default: 127.0.0.1:8080]
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<String>,
+    /// Folder for the database, files and keys [env: EMMAUS_DATA_DIR] [default: ./data]
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<String>,
+    /// Serve the web app from this folder instead of the embedded copy [env: EMMAUS_SITE_DIR]
+    #[arg(long, value_name = "DIR")]
+    site_dir: Option<String>,
+    /// Settings file [env: EMMAUS_CONFIG] [default: ./emmaus.toml when present]
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Log filter, e.g. `info` or `warn,emmaus_http=debug` [env: EMMAUS_LOG]
+    #[arg(long, value_name = "FILTER")]
+    log: Option<String>,
+    /// `text` or `json` [env: EMMAUS_LOG_FORMAT]
+    #[arg(long, value_name = "FORMAT")]
+    log_format: Option<String>,
+}
+
+fn settings_help() -> String {
+    let mut text = String::from("Settings (flag > EMMAUS_<NAME> environment variable > emmaus.toml key):\n");
+    for (key, meaning) in SETTINGS {
+        text.push_str(&format!("  {key:<15} {meaning}\n"));
+    }
+    text
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => serve(args),
+        Command::Openapi { check } => openapi(check),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {}", format!("{error:#}").replace('\n', " "));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let mut layers = Layers::default();
+    let explicit = args.config.clone().or_else(|| std::env::var_os("EMMAUS_CONFIG").map(PathBuf::from));
+    match explicit {
+        Some(path) => layers.file(&path).map_err(anyhow::Error::msg)?,
+        None if std::path::Path::new("emmaus.toml").is_file() => {
+            layers.file(std::path::Path::new("emmaus.toml")).map_err(anyhow::Error::msg)?;
+        }
+        None => {}
+    }
+    layers.env(|key| std::env::var(key).ok());
+    layers.flag("listen", args.listen);
+    layers.flag("data_dir", args.data_dir);
+    layers.flag("site_dir", args.site_dir);
+    layers.flag("log", args.log);
+    layers.flag("log_format", args.log_format);
+    let config = layers.resolve().map_err(anyhow::Error::msg)?;
+    let filter = telemetry::parse_filter(&config.log).map_err(anyhow::Error::msg)?;
+    telemetry::init(config.log_format, filter);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    runtime.block_on(emmaus::server::run(&config))
+}
+
+fn openapi(check: bool) -> anyhow::Result<()> {
+    let generated = emmaus::api::document_json();
+    if !check {
+        print!("{generated}");
+        return Ok(());
+    }
+    if generated == system::API_DOCUMENT {
+        println!("functions/system/openapi.json is current");
+        Ok(())
+    } else {
+        anyhow::bail!("functions/system/openapi.json is stale; run scripts/gen-openapi")
+    }
+}

@@ -1,0 +1,138 @@
+//! `emmaus serve`: binds, serves the API, the web app and signed downloads, and stops cleanly.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use emmaus_app::Platform;
+use emmaus_http::{HttpLimits, Problem};
+use emmaus_ports::{BlobError, BlobKey, SignatureError, SignedRequest, UrlSigner};
+use tokio::net::TcpListener;
+
+use crate::config::ServeConfig;
+use crate::site::Site;
+
+/// What the signed-download route needs: the store and the key that signed its links.
+#[derive(Debug, Clone)]
+struct Downloads {
+    platform: Platform,
+    signer: UrlSigner,
+}
+
+/// The whole local application: every function's API, signed downloads and the web app.
+pub fn app(platform: &Platform, signer: UrlSigner, limits: HttpLimits, site: Site) -> Router {
+    let downloads = Router::new()
+        .route("/_blob/{*key}", get(signed_download))
+        .with_state(Arc::new(Downloads { platform: platform.clone(), signer }));
+    let site = Arc::new(site);
+    let routes = crate::api::routes(platform).merge(downloads).fallback(move |request: Request| {
+        let site = site.clone();
+        async move { site.respond(request).await }
+    });
+    emmaus_http::middleware::layers(routes, platform.ids.clone(), limits)
+}
+
+async fn signed_download(State(downloads): State<Arc<Downloads>>, request: Request) -> Response {
+    let uri = request.uri().to_string();
+    let now = downloads.platform.clock.now().unix_seconds();
+    let verified = SignedRequest::parse(&uri)
+        .and_then(|r| downloads.signer.verify(&r.key, r.expires, &r.signature, now).map(|()| r.key));
+    let key = match verified {
+        Ok(key) => key,
+        Err(SignatureError::Expired) => {
+            return Problem::new(
+                StatusCode::GONE,
+                "link-expired",
+                "Link expired",
+                Some("ask for a new download link".into()),
+            )
+            .into_response();
+        }
+        Err(SignatureError::Invalid) => {
+            return Problem::new(
+                StatusCode::FORBIDDEN,
+                "bad-signature",
+                "Forbidden",
+                Some("the download link is not valid".into()),
+            )
+            .into_response();
+        }
+    };
+    let Ok(key) = BlobKey::parse(key) else {
+        return Problem::new(StatusCode::BAD_REQUEST, "bad-key", "Bad request", None).into_response();
+    };
+    match downloads.platform.blobs.get(&key).await {
+        Ok(blob) => {
+            let content_type = HeaderValue::from_str(&blob.meta.content_type)
+                .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+            let headers = [
+                (header::CONTENT_TYPE, content_type),
+                (header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=300")),
+                (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+            ];
+            (headers, blob.bytes).into_response()
+        }
+        Err(BlobError::NotFound(_)) => {
+            Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", Some("the file no longer exists".into()))
+                .into_response()
+        }
+        Err(error) => emmaus_http::ApiError(emmaus_app::error::from_blob(error)).into_response(),
+    }
+}
+
+/// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.
+pub async fn run(config: &ServeConfig) -> anyhow::Result<()> {
+    let site = match &config.site_dir {
+        Some(dir) if dir.join("index.html").is_file() => Site::Folder(dir.clone()),
+        Some(dir) => {
+            anyhow::bail!("--site-dir {}: no index.html there (build the app with `npm run build`)", dir.display())
+        }
+        None => Site::Embedded,
+    };
+    let (platform, signer) = crate::platform::open(config)?;
+    let listener = TcpListener::bind(config.listen).await.map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+            " (is Emmaus already running? choose another address with --listen)"
+        } else {
+            ""
+        };
+        anyhow::anyhow!("cannot listen on {}: {e}{hint}", config.listen)
+    })?;
+    let address = listener.local_addr().context("the listener has no address")?;
+    if matches!(site, Site::Embedded) && !Site::embedded_available() {
+        tracing::warn!("this binary was built without the web app; only the API is served");
+    }
+    let limits = HttpLimits { max_body_bytes: config.max_body_bytes };
+    let app = app(&platform, signer, limits, site);
+    // The one line scripts and tests read to find the server.
+    println!("Emmaus listening on http://{address}");
+    tracing::info!(%address, data_dir = %config.data_dir.display(), "started");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("the server failed")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,100 @@
+//! Prefix queries as one index range scan over `(pk, sk)`.
+
+use emmaus_ports::{Cursor, Item, Key, KvError, Page, Query};
+use rusqlite::types::Value;
+use rusqlite::{Connection, params_from_iter};
+
+use crate::error::db_error;
+
+/// Runs a validated query; `start_after` is the sort key its cursor decoded to.
+pub(crate) fn run(conn: &Connection, query: &Query, start_after: Option<String>, now: i64) -> Result<Page, KvError> {
+    let mut sql = String::from(
+        "SELECT sk, value, version, expires_at FROM kv WHERE pk = ? AND (expires_at IS NULL OR expires_at > ?)",
+    );
+    let mut args = vec![Value::Text(query.partition.clone()), Value::Integer(now)];
+    // Bounds rather than `LIKE` (case-insensitive, with `%` and `_` wildcards) or `substr` (no
+    // index use): every key with the prefix lies in [prefix, upper), and nothing else does.
+    if !query.prefix.is_empty() {
+        sql.push_str(" AND sk >= ?");
+        args.push(Value::Text(query.prefix.clone()));
+        if let Some(upper) = prefix_upper_bound(&query.prefix) {
+            sql.push_str(" AND sk < ?");
+            args.push(Value::Text(upper));
+        }
+    }
+    if let Some(after) = start_after {
+        sql.push_str(if query.descending { " AND sk < ?" } else { " AND sk > ?" });
+        args.push(Value::Text(after));
+    }
+    sql.push_str(if query.descending { " ORDER BY sk DESC" } else { " ORDER BY sk ASC" });
+    // One row beyond the page tells whether a next page exists without a second query.
+    sql.push_str(" LIMIT ?");
+    let limit = query.limit as usize;
+    args.push(Value::Integer(i64::from(query.limit) + 1));
+
+    // At most sixteen distinct statements come out of the branches above, so caching pays.
+    let mut statement = conn.prepare_cached(&sql).map_err(db_error)?;
+    let rows = statement
+        .query_map(params_from_iter(args), |row| {
+            Ok(Item {
+                key: Key::new(query.partition.clone(), row.get::<_, String>(0)?),
+                value: row.get(1)?,
+                version: row.get::<_, i64>(2)? as u64,
+                expires_at: row.get(3)?,
+            })
+        })
+        .map_err(db_error)?;
+    let mut items = rows.collect::<Result<Vec<_>, _>>().map_err(db_error)?;
+    let next = if items.len() > limit {
+        items.truncate(limit);
+        items.last().map(|last| Cursor::after(&last.key.sort))
+    } else {
+        None
+    };
+    Ok(Page { items, next })
+}
+
+/// The least string above every string that starts with `prefix`, or `None` when no such string
+/// exists (the prefix is all `char::MAX`). UTF-8 byte order is code point order, so incrementing
+/// the last code point that can be incremented gives the bound.
+fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = match last {
+            // Surrogates are not chars; the next scalar value after U+D7FF is U+E000.
+            '\u{D7FF}' => Some('\u{E000}'),
+            other => char::from_u32(u32::from(other) + 1),
+        };
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_upper_bound;
+
+    #[test]
+    fn the_upper_bound_is_just_past_the_prefix() {
+        assert_eq!(prefix_upper_bound("a#").as_deref(), Some("a$"));
+        assert_eq!(prefix_upper_bound("a\u{10FFFF}").as_deref(), Some("b"));
+        assert_eq!(prefix_upper_bound("\u{D7FF}").as_deref(), Some("\u{E000}"));
+        assert_eq!(prefix_upper_bound("\u{10FFFF}\u{10FFFF}"), None);
+    }
+
+    #[test]
+    fn every_key_with_the_prefix_sorts_below_the_bound() {
+        for (prefix, key) in
+            [("a", "a\u{10FFFF}\u{10FFFF}"), ("a\u{10FFFF}", "a\u{10FFFF}\u{10FFFF}x"), ("\u{7F}", "\u{7F}\u{80}")]
+        {
+            let upper = prefix_upper_bound(prefix).unwrap();
+            assert!(key.as_bytes() < upper.as_bytes(), "{key:?} < {upper:?}");
+            assert!(prefix.as_bytes() < upper.as_bytes());
+        }
+        assert!("a%".as_bytes() < prefix_upper_bound("a%").unwrap().as_bytes());
+        assert!("b".as_bytes() >= prefix_upper_bound("a").unwrap().as_bytes(), "keys past the prefix are excluded");
+    }
+}

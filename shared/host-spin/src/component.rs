@@ -1,0 +1,56 @@
+//! Bridges Spin's wasi:http types to the axum router.
+
+use axum::Router;
+use axum::body::Body;
+use emmaus_app::Platform;
+use http_body_util::BodyExt as _;
+use spin_sdk::http::{Fields, IncomingRequest, OutgoingResponse, ResponseOutparam};
+use tower::ServiceExt as _;
+
+/// Serves one request with the router `build` makes from the component's Platform.
+pub async fn serve(
+    build: fn(Platform) -> Router,
+    version: &'static str,
+    build_id: &'static str,
+    request: IncomingRequest,
+    out: ResponseOutparam,
+) {
+    let response = match to_http(request).await {
+        Ok(request) => {
+            build(crate::platform(version, build_id)).oneshot(request).await.unwrap_or_else(|never| match never {})
+        }
+        Err(reason) => plain(http::StatusCode::BAD_REQUEST, reason),
+    };
+    write(response, out).await;
+}
+
+async fn to_http(request: IncomingRequest) -> Result<http::Request<Body>, String> {
+    let method = http::Method::from_bytes(request.method().to_string().as_bytes()).map_err(|e| e.to_string())?;
+    let uri = request.path_with_query().unwrap_or_else(|| "/".into());
+    let mut builder = http::Request::builder().method(method).uri(uri);
+    for (name, value) in request.headers().entries() {
+        builder = builder.header(name, value);
+    }
+    let body = request.into_body().await.map_err(|e| format!("could not read the request body: {e:?}"))?;
+    builder.body(Body::from(body)).map_err(|e| e.to_string())
+}
+
+fn plain(status: http::StatusCode, reason: String) -> http::Response<Body> {
+    let mut response = http::Response::new(Body::from(reason));
+    *response.status_mut() = status;
+    response
+}
+
+async fn write(response: http::Response<Body>, out: ResponseOutparam) {
+    let (parts, body) = response.into_parts();
+    let bytes = match body.collect().await {
+        Ok(collected) => collected.to_bytes().to_vec(),
+        Err(_) => Vec::new(),
+    };
+    let entries: Vec<(String, Vec<u8>)> =
+        parts.headers.iter().map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec())).collect();
+    let headers = Fields::from_list(&entries).unwrap_or_else(|_| Fields::new());
+    let outgoing = OutgoingResponse::new(headers);
+    let _ = outgoing.set_status_code(parts.status.as_u16());
+    let _ = out.set_with_body(outgoing, bytes).await;
+}

@@ -4,8 +4,38 @@ use axum::Router;
 use emmaus_app::Platform;
 use utoipa::openapi::{InfoBuilder, OpenApi};
 
-/// The functions served by this host, by name; the drift test checks the manifests list the same.
-pub const FUNCTIONS: &[&str] = &["system"];
+/// One deployable function: its name (folder, crate, Spin component, SAM binary) and its routes.
+#[derive(Debug)]
+pub struct Function {
+    pub name: &'static str,
+    pub api: fn() -> utoipa_axum::router::OpenApiRouter<Platform>,
+}
+
+/// Every function, in the order the manifests list them; the drift test holds both to this list.
+pub const FUNCTIONS: &[Function] = &[Function { name: "system", api: system::api }];
+
+/// A function's routes as `(METHOD, /path/{param})`, from its OpenAPI description.
+pub fn routes_of(function: &Function) -> Vec<(String, String)> {
+    let document = (function.api)().split_for_parts().1;
+    let mut routes = Vec::new();
+    for (path, item) in &document.paths.paths {
+        let methods = [
+            ("GET", item.get.is_some()),
+            ("PUT", item.put.is_some()),
+            ("POST", item.post.is_some()),
+            ("DELETE", item.delete.is_some()),
+            ("PATCH", item.patch.is_some()),
+            ("HEAD", item.head.is_some()),
+        ];
+        for (method, present) in methods {
+            if present {
+                routes.push((method.to_owned(), path.clone()));
+            }
+        }
+    }
+    routes.sort();
+    routes
+}
 
 /// The bare API routes of every function (no layers yet).
 pub fn routes(platform: &Platform) -> Router {
@@ -14,7 +44,10 @@ pub fn routes(platform: &Platform) -> Router {
 
 /// The OpenAPI document of the whole API, generated from the functions' code.
 pub fn document() -> OpenApi {
-    let mut document = system::api().split_for_parts().1;
+    let mut document = OpenApi::default();
+    for function in FUNCTIONS {
+        document.merge((function.api)().split_for_parts().1);
+    }
     document.info = InfoBuilder::new()
         .title("Emmaus API")
         .version(system::VERSION)

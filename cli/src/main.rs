@@ -1,5 +1,6 @@
 //! The `emmaus` command: run the local server, or print the API's OpenAPI document.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,32 +28,43 @@ enum Command {
     },
 }
 
+/// Flags of `emmaus serve`; help texts are attributes so `--help` shows them verbatim.
 #[derive(Debug, clap::Args)]
 struct ServeArgs {
-    /// Address and port to listen on [env: EMMAUS_LISTEN] [default: 127.0.0.1:8080]
-    #[arg(long, value_name = "ADDR")]
+    #[arg(
+        long,
+        value_name = "ADDR",
+        help = "Address and port to listen on [env: EMMAUS_LISTEN] [default: 127.0.0.1:8080]"
+    )]
     listen: Option<String>,
-    /// Folder for the database, files and keys [env: EMMAUS_DATA_DIR] [default: ./data]
-    #[arg(long, value_name = "DIR")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        help = "Folder for the database, files and keys [env: EMMAUS_DATA_DIR] [default: ./data]"
+    )]
     data_dir: Option<String>,
-    /// Serve the web app from this folder instead of the embedded copy [env: EMMAUS_SITE_DIR]
-    #[arg(long, value_name = "DIR")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        help = "Serve the web app from this folder instead of the embedded copy [env: EMMAUS_SITE_DIR]"
+    )]
     site_dir: Option<String>,
-    /// Settings file [env: EMMAUS_CONFIG] [default: ./emmaus.toml when present]
-    #[arg(long, value_name = "FILE")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        help = "Settings file [env: EMMAUS_CONFIG] [default: ./emmaus.toml when present]"
+    )]
     config: Option<PathBuf>,
-    /// Log filter, e.g. `info` or `warn,emmaus_http=debug` [env: EMMAUS_LOG]
-    #[arg(long, value_name = "FILTER")]
+    #[arg(long, value_name = "FILTER", help = "Log filter, e.g. info or warn,emmaus_http=debug [env: EMMAUS_LOG]")]
     log: Option<String>,
-    /// `text` or `json` [env: EMMAUS_LOG_FORMAT]
-    #[arg(long, value_name = "FORMAT")]
+    #[arg(long, value_name = "FORMAT", help = "Log format: text or json [env: EMMAUS_LOG_FORMAT]")]
     log_format: Option<String>,
 }
 
 fn settings_help() -> String {
     let mut text = String::from("Settings (flag > EMMAUS_<NAME> environment variable > emmaus.toml key):\n");
     for (key, meaning) in SETTINGS {
-        text.push_str(&format!("  {key:<15} {meaning}\n"));
+        let _ = writeln!(text, "  {key:<15} {meaning}");
     }
     text
 }

@@ -50,7 +50,7 @@ fn signing_secret(keys: &Path, ids: &dyn Ids) -> anyhow::Result<Vec<u8>> {
     let path = keys.join("url-signing.key");
     match std::fs::read_to_string(&path) {
         Ok(text) => {
-            let secret = hex_decode(text.trim()).with_context(|| format!("{} is corrupt", path.display()))?;
+            let secret = hex::decode(text.trim()).with_context(|| format!("{} is corrupt", path.display()))?;
             if secret.len() < 32 {
                 bail!("{} holds fewer than 32 bytes", path.display());
             }
@@ -64,19 +64,11 @@ fn signing_secret(keys: &Path, ids: &dyn Ids) -> anyhow::Result<Vec<u8>> {
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
             let mut file = options.open(&path).with_context(|| format!("cannot create {}", path.display()))?;
-            let text: String = secret.iter().map(|b| format!("{b:02x}")).collect();
-            file.write_all(text.as_bytes()).and_then(|()| file.sync_all())?;
+            file.write_all(hex::encode(&secret).as_bytes()).and_then(|()| file.sync_all())?;
             Ok(secret)
         }
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }
-}
-
-fn hex_decode(text: &str) -> anyhow::Result<Vec<u8>> {
-    if text.len() % 2 != 0 {
-        bail!("odd number of hex digits");
-    }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).context("not hex")).collect()
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 use std::time::Duration;
 
 use emmaus_ports::{BlobError, BlobKey, Key};
-use futures::FutureExt as _;
 
 use crate::platform::Platform;
 
@@ -66,7 +65,7 @@ async fn timed(
 ) -> Check {
     let started = platform.clock.now();
     // A probe slower than the budget counts as failing; hosts bound the request time itself.
-    let outcome = probe.map(|r| r.err()).await;
+    let outcome = probe.await.err();
     let latency = platform.clock.now().since(started);
     let slow = latency > CHECK_BUDGET;
     let detail = outcome.or_else(|| slow.then(|| format!("took {} ms", latency.as_millis())));

@@ -16,7 +16,7 @@ pub const MAX_KEY_BYTES: usize = 512;
 pub const MAX_SEGMENT_BYTES: usize = 200;
 pub const MAX_LIST_LIMIT: u32 = 1000;
 /// Longest lifetime of a signed URL; they are for immediate downloads, not for sharing.
-pub const MAX_SIGNED_URL_TTL: Duration = Duration::from_secs(3600);
+pub const MAX_SIGNED_URL_TTL: Duration = Duration::from_hours(1);
 
 /// A validated blob key.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

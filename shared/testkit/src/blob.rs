@@ -69,7 +69,7 @@ macro_rules! blob_conformance_tests {
     };
 }
 
-fn not_found<T: std::fmt::Debug>(result: Result<T, BlobError>) {
+fn not_found<T: std::fmt::Debug>(result: &Result<T, BlobError>) {
     assert!(matches!(result, Err(BlobError::NotFound(_))), "expected NotFound, got {result:?}");
 }
 
@@ -87,10 +87,10 @@ pub async fn put_then_get_returns_bytes_and_metadata(h: BlobHarness) {
 
 pub async fn missing_blobs_are_not_found(h: BlobHarness) {
     let key = h.key("nothing/here");
-    not_found(h.store.get(&key).await);
-    not_found(h.store.head(&key).await);
-    not_found(h.store.get_range(&key, 0, 1).await);
-    not_found(h.store.signed_url(&key, Duration::from_secs(60)).await);
+    not_found(&h.store.get(&key).await);
+    not_found(&h.store.head(&key).await);
+    not_found(&h.store.get_range(&key, 0, 1).await);
+    not_found(&h.store.signed_url(&key, Duration::from_mins(1)).await);
 }
 
 pub async fn put_replaces_and_the_etag_follows_the_content(h: BlobHarness) {
@@ -113,7 +113,7 @@ pub async fn size_limit_is_enforced_and_refusal_stores_nothing(h: BlobHarness) {
     let key = h.key("big");
     let result = h.store.put(&key, vec![1; (limit + 1) as usize], "application/octet-stream").await;
     assert!(matches!(result, Err(BlobError::TooLarge { .. })), "got {result:?}");
-    not_found(h.store.head(&key).await);
+    not_found(&h.store.head(&key).await);
     h.store.put(&key, vec![1; limit as usize], "application/octet-stream").await.unwrap();
     assert_eq!(h.store.head(&key).await.unwrap().size, limit);
 }
@@ -124,7 +124,7 @@ pub async fn content_types_are_validated(h: BlobHarness) {
         let result = h.store.put(&key, b"x".to_vec(), bad).await;
         assert!(matches!(result, Err(BlobError::Invalid(_))), "{bad:?} should be refused, got {result:?}");
     }
-    not_found(h.store.head(&key).await);
+    not_found(&h.store.head(&key).await);
 }
 
 pub async fn ranges_are_half_open_and_clamped(h: BlobHarness) {
@@ -152,7 +152,7 @@ pub async fn delete_is_idempotent(h: BlobHarness) {
     let key = h.key("gone");
     h.store.put(&key, b"x".to_vec(), "text/plain").await.unwrap();
     h.store.delete(&key).await.unwrap();
-    not_found(h.store.get(&key).await);
+    not_found(&h.store.get(&key).await);
     h.store.delete(&key).await.unwrap();
 }
 
@@ -198,7 +198,7 @@ pub async fn list_refuses_bad_limits_and_cursors(h: BlobHarness) {
 pub async fn signed_urls_serve_until_they_expire(h: BlobHarness) {
     let key = h.key("signed/report.pdf");
     h.store.put(&key, b"%PDF-1.7 report".to_vec(), "application/pdf").await.unwrap();
-    let url = h.store.signed_url(&key, Duration::from_secs(60)).await.unwrap();
+    let url = h.store.signed_url(&key, Duration::from_mins(1)).await.unwrap();
     assert_eq!((h.fetch)(url.clone()).await, (200, b"%PDF-1.7 report".to_vec()));
     let other = h.key("signed/other.pdf");
     h.store.put(&other, b"secret".to_vec(), "application/pdf").await.unwrap();

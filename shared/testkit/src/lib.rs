@@ -3,7 +3,9 @@
 //! An adapter proves itself by invoking `kv_conformance_tests!` / `blob_conformance_tests!` with a
 //! function that builds a fresh harness; each case becomes its own `#[tokio::test]`.
 
+pub mod api;
 pub mod blob;
+pub mod contract;
 pub mod kv;
 
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,0 +1,61 @@
+# Shared by scripts/serve and scripts/test: where builds go, and installing what is missing.
+# Every ensure_* is idempotent and returns quickly when its tool is already present.
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# Builds and tools live outside the clone, so a fresh clone on the same machine builds incrementally.
+CACHE="${EMMAUS_CACHE:-$HOME/.cache/emmaus}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CACHE/target}"
+VENV="$CACHE/venv"
+SCHEMATHESIS_VERSION="4.32.5"
+
+say() { printf '\n==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root for: $*"; fi
+}
+
+ensure_rust() {
+  command -v rustup >/dev/null || die "rustup is required (https://rustup.rs); it installs the pinned toolchain"
+  # Reads rust-toolchain.toml: the pinned compiler, rustfmt, clippy and the wasm32-wasip2 target.
+  (cd "$ROOT" && rustup toolchain install >/dev/null)
+}
+
+APT_UPDATED=""
+apt_install() {
+  [ -n "$APT_UPDATED" ] || { as_root apt-get update -qq; APT_UPDATED=1; }
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+ensure_node() {
+  command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+}
+
+ensure_chromium() {
+  [ -x /usr/bin/chromium ] || apt_install chromium
+}
+
+# Installs the web app's packages from the lock file when they are missing or the lock changed.
+ensure_site_packages() {
+  ensure_node
+  local site="$ROOT/static-site"
+  if [ ! -f "$site/node_modules/.package-lock.json" ] || [ "$site/package-lock.json" -nt "$site/node_modules/.package-lock.json" ]; then
+    say "installing the web app's npm packages"
+    (cd "$site" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+ensure_schemathesis() {
+  if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+    say "installing schemathesis $SCHEMATHESIS_VERSION"
+    python3 -m venv "$VENV" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$VENV"; }
+    "$VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+}
+
+build_site() {
+  ensure_site_packages
+  (cd "$ROOT/static-site" && npm run --silent build)
+}

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use emmaus_memory::ManualClock;
 use emmaus_ports::blob::MAX_SIGNED_URL_TTL;
-use emmaus_ports::{BlobError, BlobKey, BlobStore};
+use emmaus_ports::{BlobError, BlobKey, BlobStore, UrlSigner};
 
 /// Fetches a signed URL as an anonymous browser would: status and body.
 pub type Fetch = Arc<dyn Fn(String) -> Pin<Box<dyn Future<Output = (u16, Vec<u8>)> + Send>> + Send + Sync>;
@@ -20,6 +20,8 @@ pub struct BlobHarness {
     pub clock: Arc<ManualClock>,
     pub namespace: String,
     pub fetch: Fetch,
+    /// Whatever must outlive the case (a temporary folder, a server), dropped after it.
+    pub guard: Option<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 impl std::fmt::Debug for BlobHarness {
@@ -32,6 +34,23 @@ impl std::fmt::Debug for BlobHarness {
 }
 
 impl BlobHarness {
+    /// A harness for a store without presigning of its own, whose URLs `signer` signs and the
+    /// local host serves; `fetch` follows the same verification as that route.
+    pub fn locally_signed(store: Arc<dyn BlobStore>, clock: Arc<ManualClock>, signer: UrlSigner, label: &str) -> Self {
+        let (fetch_store, fetch_clock) = (store.clone(), clock.clone());
+        let fetch: Fetch = Arc::new(move |url| {
+            let (store, clock, signer) = (fetch_store.clone(), fetch_clock.clone(), signer.clone());
+            Box::pin(async move { fetch_locally(&*store, &signer, &*clock, &url).await })
+        });
+        Self { store, clock, namespace: crate::unique_namespace(label), fetch, guard: None }
+    }
+
+    #[must_use]
+    pub fn guarding(mut self, guard: impl std::any::Any + Send + Sync) -> Self {
+        self.guard = Some(Box::new(guard));
+        self
+    }
+
     fn key(&self, rest: &str) -> BlobKey {
         BlobKey::parse(format!("{}/{rest}", self.namespace)).expect("test keys are valid")
     }
@@ -213,7 +232,7 @@ pub async fn signed_urls_serve_until_they_expire(h: BlobHarness) {
 /// Serves a signed URL the way the local host's `/_blob/` route does, for stores without presigning.
 pub async fn fetch_locally(
     store: &dyn BlobStore,
-    signer: &emmaus_ports::UrlSigner,
+    signer: &UrlSigner,
     clock: &dyn emmaus_ports::Clock,
     url: &str,
 ) -> (u16, Vec<u8>) {

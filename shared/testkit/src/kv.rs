@@ -8,14 +8,35 @@ use emmaus_ports::kv::{MAX_BATCH, MAX_KEY_BYTES, MAX_VALUE_BYTES};
 use emmaus_ports::{Clock, Cursor, Item, Key, KvError, KvStore, Query, Write};
 
 /// A store under test, the clock it reads, and a namespace that keeps cases apart.
-#[derive(Debug)]
 pub struct KvHarness {
     pub store: Arc<dyn KvStore>,
     pub clock: Arc<ManualClock>,
     pub namespace: String,
+    /// Whatever must outlive the case (a temporary folder, a server), dropped after it.
+    pub guard: Option<Box<dyn std::any::Any + Send + Sync>>,
+}
+
+impl std::fmt::Debug for KvHarness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KvHarness")
+            .field("store", &self.store)
+            .field("namespace", &self.namespace)
+            .finish_non_exhaustive()
+    }
 }
 
 impl KvHarness {
+    /// A harness over `store`, reading `clock`, in a fresh namespace labelled `label`.
+    pub fn new(store: Arc<dyn KvStore>, clock: Arc<ManualClock>, label: &str) -> Self {
+        Self { store, clock, namespace: crate::unique_namespace(label), guard: None }
+    }
+
+    #[must_use]
+    pub fn guarding(mut self, guard: impl std::any::Any + Send + Sync) -> Self {
+        self.guard = Some(Box::new(guard));
+        self
+    }
+
     fn partition(&self, name: &str) -> String {
         format!("{}#{name}", self.namespace)
     }

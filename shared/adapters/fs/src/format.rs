@@ -7,7 +7,6 @@ use std::path::Path;
 
 use emmaus_ports::{BlobKey, BlobMeta};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 const MAGIC: &[u8; 4] = b"EMB1";
 const PREAMBLE: u64 = 8;
@@ -26,12 +25,6 @@ impl Header {
     pub fn into_meta(self, key: BlobKey) -> BlobMeta {
         BlobMeta { key, size: self.size, content_type: self.content_type, etag: self.etag }
     }
-}
-
-/// A content hash as entity tag. It must stay identical to `emmaus-memory`'s `etag_of` (the first
-/// 16 bytes of SHA-256, in hex), so the same bytes carry the same tag whichever adapter holds them.
-pub(crate) fn etag_of(bytes: &[u8]) -> String {
-    hex::encode(&Sha256::digest(bytes)[..16])
 }
 
 /// Everything that precedes the data in the file.
@@ -94,7 +87,8 @@ mod tests {
     fn a_header_round_trips_and_damage_is_reported() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("blob");
-        let header = Header { content_type: "text/plain".into(), size: 3, etag: etag_of(b"abc") };
+        let header =
+            Header { content_type: "text/plain".into(), size: 3, etag: emmaus_ports::blob::content_etag(b"abc") };
         let mut bytes = encode_header(&header).unwrap();
         bytes.extend_from_slice(b"abc");
         std::fs::write(&path, &bytes).unwrap();
@@ -108,11 +102,5 @@ mod tests {
         truncated.flush().unwrap();
         let error = read_header(&mut File::open(&path).unwrap(), &path).unwrap_err();
         assert!(error.to_string().contains("holds 2 bytes"), "{error}");
-    }
-
-    #[test]
-    fn the_etag_is_a_truncated_sha256() {
-        // The first 16 bytes of SHA-256 of nothing, the well-known e3b0c442... digest.
-        assert_eq!(etag_of(b""), "e3b0c44298fc1c149afbf4c8996fb924");
     }
 }

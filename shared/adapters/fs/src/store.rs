@@ -120,7 +120,7 @@ impl BlobStore for FsBlobStore {
         let (tmp, target, key, content_type) =
             (self.tmp.clone(), self.path_of(key), key.clone(), content_type.to_owned());
         blocking(move || {
-            let header = Header { content_type, size, etag: format::etag_of(&bytes) };
+            let header = Header { content_type, size, etag: emmaus_ports::blob::content_etag(&bytes) };
             let encoded = format::encode_header(&header).map_err(BlobError::backend)?;
             write::write_atomically(&tmp, &target, &encoded, &bytes).map_err(BlobError::backend)?;
             Ok(header.into_meta(key))

@@ -4,9 +4,8 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use emmaus_ports::blob::{MAX_SIGNED_URL_TTL, clamp_range, validate_content_type, validate_list};
+use emmaus_ports::blob::{MAX_SIGNED_URL_TTL, clamp_range, content_etag, validate_content_type, validate_list};
 use emmaus_ports::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore, Clock, UrlSigner};
-use sha2::{Digest, Sha256};
 
 #[derive(Debug)]
 pub struct MemoryBlobStore {
@@ -24,11 +23,6 @@ impl MemoryBlobStore {
     fn find(&self, key: &BlobKey) -> Result<Blob, BlobError> {
         self.blobs.lock().expect("blob lock").get(key).cloned().ok_or_else(|| BlobError::NotFound(key.clone()))
     }
-}
-
-/// A content hash as entity tag, so equal bytes give equal tags as they do on S3.
-pub(crate) fn etag_of(bytes: &[u8]) -> String {
-    hex::encode(&Sha256::digest(bytes)[..16])
 }
 
 #[async_trait::async_trait]
@@ -50,7 +44,7 @@ impl BlobStore for MemoryBlobStore {
             key: key.clone(),
             size: bytes.len() as u64,
             content_type: content_type.to_owned(),
-            etag: etag_of(&bytes),
+            etag: content_etag(&bytes),
         };
         self.blobs.lock().expect("blob lock").insert(key.clone(), Blob { meta: meta.clone(), bytes });
         Ok(meta)

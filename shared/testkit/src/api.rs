@@ -41,7 +41,7 @@ enum Transport {
 /// Where contract tests send their requests; holds whatever keeps the host alive.
 pub struct ApiTarget {
     transport: Transport,
-    _keep_alive: Vec<Box<dyn Any + Send + Sync>>,
+    keep_alive: Vec<Box<dyn Any + Send + Sync>>,
 }
 
 impl std::fmt::Debug for ApiTarget {
@@ -55,21 +55,21 @@ impl std::fmt::Debug for ApiTarget {
 
 impl ApiTarget {
     pub fn in_process(router: Router) -> Self {
-        Self { transport: Transport::InProcess(router), _keep_alive: Vec::new() }
+        Self { transport: Transport::InProcess(router), keep_alive: Vec::new() }
     }
 
     pub fn remote(base: impl Into<String>) -> Self {
         let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("a plain HTTP client");
         Self {
             transport: Transport::Remote { base: base.into().trim_end_matches('/').to_owned(), client },
-            _keep_alive: Vec::new(),
+            keep_alive: Vec::new(),
         }
     }
 
     /// Keeps `value` (a temp dir, a server process) alive as long as the target.
     #[must_use]
     pub fn keeping(mut self, value: impl Any + Send + Sync) -> Self {
-        self._keep_alive.push(Box::new(value));
+        self.keep_alive.push(Box::new(value));
         self
     }
 

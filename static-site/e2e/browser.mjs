@@ -1,0 +1,38 @@
+// Launches the system Chromium through playwright-core with a fresh, disposable profile.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launchBrowser() {
+  const profileDir = await mkdtemp(join(tmpdir(), 'emmaus-e2e-profile-'));
+  let context;
+  try {
+    // A persistent context is how Playwright accepts an explicit --user-data-dir.
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1100, height: 800 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+        '--no-first-run',
+      ],
+    });
+  } catch (error) {
+    await rm(profileDir, { recursive: true, force: true });
+    throw new Error(`could not launch Chromium at ${CHROMIUM}: ${error.message}`);
+  }
+  const close = async () => {
+    await context.close().catch(() => {});
+    await rm(profileDir, { recursive: true, force: true });
+  };
+  return { context, close };
+}

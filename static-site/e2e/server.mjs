@@ -1,0 +1,104 @@
+// Starts the real `emmaus serve` binary on a free port with a throwaway data directory, and stops it again.
+import { spawn } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const READY_TIMEOUT_MS = 30_000;
+const URL_PATTERN = /http:\/\/127\.0\.0\.1:\d+/;
+
+async function requireBinary() {
+  const bin = process.env.EMMAUS_BIN;
+  if (!bin) {
+    throw new Error(
+      'EMMAUS_BIN is not set. Point it at a built emmaus binary, e.g.\n' +
+        '  EMMAUS_BIN=/work/cargo-target/debug/emmaus npm run e2e',
+    );
+  }
+  try {
+    await access(bin, constants.X_OK);
+  } catch {
+    throw new Error(`EMMAUS_BIN=${bin} does not exist or is not executable.`);
+  }
+  return bin;
+}
+
+async function requireSite(siteDir) {
+  try {
+    await access(join(siteDir, 'index.html'));
+  } catch {
+    throw new Error(`${siteDir}/index.html is missing; run \`npm run build\` before \`npm run e2e\`.`);
+  }
+}
+
+/**
+ * Resolves with the server's base URL once it prints it; rejects with everything it said if it does not.
+ * Without EMMAUS_E2E_SITE_DIR the binary serves the copy of the app embedded at build time, which is what
+ * people run (scripts/test builds the app first, then the binary); with it, the folder is served instead.
+ */
+export async function startServer(siteDir = process.env.EMMAUS_E2E_SITE_DIR) {
+  const bin = await requireBinary();
+  const dataDir = await mkdtemp(join(tmpdir(), 'emmaus-e2e-data-'));
+  const args = ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir];
+  if (siteDir) {
+    await requireSite(siteDir);
+    args.push('--site-dir', siteDir);
+  }
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+
+  let output = '';
+  let exited = false;
+  const exitPromise = new Promise((resolve) => {
+    child.once('exit', (code, signal) => {
+      exited = true;
+      resolve({ code, signal });
+    });
+  });
+
+  const stop = async () => {
+    if (!exited) {
+      child.kill('SIGTERM');
+      const killTimer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exitPromise;
+      clearTimeout(killTimer);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  const url = await new Promise((resolve, reject) => {
+    let stdoutLine = '';
+    const fail = (reason) => {
+      clearTimeout(timer);
+      reject(new Error(`${reason}\ncommand: ${bin} ${args.join(' ')}\n--- server output ---\n${output || '(none)'}`));
+    };
+    const timer = setTimeout(() => fail(`emmaus did not print its URL within ${READY_TIMEOUT_MS / 1000} s.`), READY_TIMEOUT_MS);
+
+    // Both streams are always drained, before and after startup, so a chatty server never blocks on a full pipe.
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      stdoutLine += chunk;
+      const lines = stdoutLine.split('\n');
+      stdoutLine = lines.pop() ?? '';
+      // A trailing partial line only counts if the port is clearly complete (something follows it).
+      for (const line of [...lines, stdoutLine.replace(/\d+$/, '')]) {
+        const match = URL_PATTERN.exec(line);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[0]);
+          return;
+        }
+      }
+    });
+    child.once('error', (error) => fail(`could not start emmaus: ${error.message}`));
+    exitPromise.then(({ code, signal }) => fail(`emmaus exited early (code ${code}, signal ${signal}).`));
+  }).catch(async (error) => {
+    await stop();
+    throw error;
+  });
+
+  return { url, stop, output: () => output };
+}

@@ -1,0 +1,10 @@
+// Typed client for the Emmaus HTTP API; request and response types come from the generated OpenAPI schema.
+import createClient from 'openapi-fetch';
+import type { paths } from './schema';
+
+export const api = createClient<paths>({
+  // The SPA is always served by the same server that answers /api (or by Vite's proxy in development).
+  baseUrl: globalThis.location?.origin ?? '',
+  // Looked up per call rather than captured once, so tests can replace fetch at the network boundary.
+  fetch: (request) => globalThis.fetch(request),
+});

@@ -1,0 +1,75 @@
+// Classifies failed API calls (RFC 9457 problems, unreachable server, unexpected replies) and words them for people.
+import type { components } from './schema';
+
+export type Problem = components['schemas']['Problem'];
+
+export type ApiFailure =
+  | { readonly kind: 'problem'; readonly problem: Problem }
+  | { readonly kind: 'network'; readonly message: string }
+  | { readonly kind: 'http'; readonly status: number; readonly statusText: string }
+  | { readonly kind: 'invalid'; readonly status: number; readonly message: string };
+
+export interface FailureSummary {
+  readonly title: string;
+  readonly detail: string | null;
+  readonly requestId: string | null;
+  readonly status: number | null;
+}
+
+export function isProblemResponse(response: Response): boolean {
+  const contentType = response.headers.get('content-type') ?? '';
+  return contentType.split(';')[0]?.trim().toLowerCase() === 'application/problem+json';
+}
+
+function optionalString(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value : null;
+}
+
+/**
+ * Reads a problem body defensively: the content-type promised a problem, but a proxy or a bug can still send
+ * something else, and the page must not crash on it. The HTTP status is the fallback for a missing `status`.
+ */
+export function toProblem(body: unknown, httpStatus: number): Problem {
+  const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+  return {
+    type: optionalString(record.type) ?? 'about:blank',
+    title: optionalString(record.title) ?? `Request failed with HTTP ${httpStatus}`,
+    status: typeof record.status === 'number' ? record.status : httpStatus,
+    detail: optionalString(record.detail),
+    instance: optionalString(record.instance),
+    request_id: optionalString(record.request_id),
+  };
+}
+
+export function describeFailure(failure: ApiFailure): FailureSummary {
+  switch (failure.kind) {
+    case 'problem':
+      return {
+        title: failure.problem.title,
+        detail: failure.problem.detail ?? null,
+        requestId: failure.problem.request_id ?? null,
+        status: failure.problem.status,
+      };
+    case 'network':
+      return {
+        title: 'The server could not be reached',
+        detail: `Check your connection and try again. (${failure.message})`,
+        requestId: null,
+        status: null,
+      };
+    case 'http':
+      return {
+        title: `The server answered with HTTP ${failure.status}${failure.statusText ? ` ${failure.statusText}` : ''}`,
+        detail: 'The response did not include any further explanation.',
+        requestId: null,
+        status: failure.status,
+      };
+    case 'invalid':
+      return {
+        title: 'The server sent a reply this page does not understand',
+        detail: failure.message,
+        requestId: null,
+        status: failure.status,
+      };
+  }
+}

@@ -7,10 +7,12 @@ use std::any::Any;
 use std::io::{BufRead as _, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
+use futures::future::BoxFuture;
 use http_body_util::BodyExt as _;
 use tower::ServiceExt as _;
 
@@ -33,9 +35,13 @@ impl ApiResponse {
     }
 }
 
+/// A transport supplied by the caller, for hosts reached neither in process nor over HTTP.
+pub type SendFn = Arc<dyn Fn(http::Request<Vec<u8>>) -> BoxFuture<'static, ApiResponse> + Send + Sync>;
+
 enum Transport {
     InProcess(Router),
     Remote { base: String, client: reqwest::Client },
+    Custom(SendFn),
 }
 
 /// Where contract tests send their requests; holds whatever keeps the host alive.
@@ -49,6 +55,7 @@ impl std::fmt::Debug for ApiTarget {
         match &self.transport {
             Transport::InProcess(_) => f.write_str("ApiTarget(in process)"),
             Transport::Remote { base, .. } => write!(f, "ApiTarget({base})"),
+            Transport::Custom(_) => f.write_str("ApiTarget(custom)"),
         }
     }
 }
@@ -64,6 +71,11 @@ impl ApiTarget {
             transport: Transport::Remote { base: base.into().trim_end_matches('/').to_owned(), client },
             keep_alive: Vec::new(),
         }
+    }
+
+    /// Requests go to `send`, e.g. through an emulator that turns them into platform events.
+    pub fn custom(send: SendFn) -> Self {
+        Self { transport: Transport::Custom(send), keep_alive: Vec::new() }
     }
 
     /// Keeps `value` (a temp dir, a server process) alive as long as the target.
@@ -97,6 +109,7 @@ impl ApiTarget {
                 let body = response.bytes().await.expect("response body").to_vec();
                 ApiResponse { status, headers, body }
             }
+            Transport::Custom(send) => send(request).await,
         }
     }
 

@@ -4,6 +4,7 @@
 //! function that builds a fresh harness; each case becomes its own `#[tokio::test]`.
 
 pub mod api;
+pub mod aws;
 pub mod blob;
 pub mod contract;
 pub mod kv;

@@ -1,0 +1,127 @@
+//! The S3 adapter against the blob conformance suite, on a protocol server (moto in
+//! `scripts/test`). One bucket per process; each case's keys live under its harness's namespace.
+//!
+//! The cases are listed here rather than through `blob_conformance_tests!`, because that macro
+//! cannot skip a case when no server is configured; `the_case_list_is_the_whole_suite` keeps the
+//! list equal to the suite's.
+
+mod sigv4;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_sdk_s3::config::{Credentials, Region};
+use emmaus_memory::ManualClock;
+use emmaus_ports::{BlobKey, BlobStore, Clock, SystemClock};
+use emmaus_s3::{S3BlobStore, s3_client};
+use emmaus_testkit::aws::aws_endpoint;
+use emmaus_testkit::blob::{BlobHarness, Fetch, HARNESS_MAX_BLOB};
+
+const BUCKET: &str = "emmaus-conformance";
+/// Dummy credentials: nothing here can reach a real account, and the URL check needs the secret.
+const ACCESS_KEY: &str = "test";
+const SECRET_KEY: &str = "test";
+
+/// A store on the shared bucket, or `None` when no endpoint is configured (see `aws_endpoint`).
+async fn store(clock: Arc<ManualClock>) -> Option<S3BlobStore> {
+    static BUCKET_READY: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    let endpoint = aws_endpoint()?;
+    let config = aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(ACCESS_KEY, SECRET_KEY, None, None, "emmaus-tests"))
+        .load()
+        .await;
+    // Path style: the emulator has no wildcard DNS for bucket host names.
+    let store = S3BlobStore::new(s3_client(&config, Some(&endpoint), true), BUCKET.to_owned(), HARNESS_MAX_BLOB, clock);
+    BUCKET_READY.get_or_init(|| async { store.create_bucket_if_missing().await.expect("the bucket is created") }).await;
+    Some(store)
+}
+
+/// The clock starts at real time: presigned URLs carry it, and a real server compares it with its own.
+fn real_time_clock() -> Arc<ManualClock> {
+    Arc::new(ManualClock::at(SystemClock.now()))
+}
+
+/// An anonymous browser at the harness clock's time: refused as S3 would refuse the URL, else a real GET.
+fn browser(clock: Arc<ManualClock>) -> Fetch {
+    let http = reqwest::Client::new();
+    Arc::new(move |url: String| {
+        let (http, clock) = (http.clone(), clock.clone());
+        Box::pin(async move {
+            if let Err(refusal) = sigv4::verify(&url, SECRET_KEY, clock.now().unix_seconds()) {
+                eprintln!("refused {url}: {refusal:?}");
+                return (403, Vec::new());
+            }
+            let response = http.get(&url).send().await.expect("the server answers");
+            let status = response.status().as_u16();
+            (status, response.bytes().await.expect("a body").to_vec())
+        })
+    })
+}
+
+async fn blobs() -> Option<BlobHarness> {
+    let clock = real_time_clock();
+    let store = store(clock.clone()).await?;
+    assert_eq!(store.adapter(), "s3");
+    let namespace = emmaus_testkit::unique_namespace("s3");
+    Some(BlobHarness { store: Arc::new(store), fetch: browser(clock.clone()), clock, namespace, guard: None })
+}
+
+macro_rules! cases {
+    ($($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                if let Some(harness) = blobs().await {
+                    emmaus_testkit::blob::$case(harness).await;
+                }
+            }
+        )*
+
+        #[test]
+        fn the_case_list_is_the_whole_suite() {
+            let listed: std::collections::BTreeSet<&str> = [$(stringify!($case)),*].into_iter().collect();
+            let suite = include_str!("../../../testkit/src/blob.rs");
+            let defined: std::collections::BTreeSet<&str> = suite
+                .lines()
+                .filter_map(|line| line.strip_prefix("pub async fn ")?.strip_suffix("(h: BlobHarness) {"))
+                .collect();
+            assert_eq!(listed, defined, "list every case of emmaus_testkit::blob here");
+        }
+    };
+}
+
+cases!(
+    put_then_get_returns_bytes_and_metadata,
+    missing_blobs_are_not_found,
+    put_replaces_and_the_etag_follows_the_content,
+    size_limit_is_enforced_and_refusal_stores_nothing,
+    content_types_are_validated,
+    ranges_are_half_open_and_clamped,
+    empty_blobs_round_trip,
+    delete_is_idempotent,
+    list_pages_by_prefix_in_byte_order,
+    list_refuses_bad_limits_and_cursors,
+    signed_urls_serve_until_they_expire,
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_uploads_through_a_presigned_put() {
+    let Some(store) = store(real_time_clock()).await else { return };
+    let key = BlobKey::parse(format!("{}/upload/photo.png", emmaus_testkit::unique_namespace("s3"))).unwrap();
+    let upload = store.presigned_put(&key, "image/png", Duration::from_mins(5)).await.unwrap();
+    // Exactly the header the bucket's CORS rule allows, so a browser can send it.
+    assert_eq!(upload.headers, [("content-type".to_owned(), "image/png".to_owned())]);
+    let mut request = reqwest::Client::new().put(&upload.url).body(b"\x89PNG bytes".to_vec());
+    for (name, value) in &upload.headers {
+        request = request.header(name, value);
+    }
+    let response = request.send().await.unwrap();
+    assert!(response.status().is_success(), "{}: {}", response.status(), response.text().await.unwrap_or_default());
+    let blob = store.get(&key).await.unwrap();
+    assert_eq!((blob.bytes.as_slice(), blob.meta.content_type.as_str()), (&b"\x89PNG bytes"[..], "image/png"));
+    assert!(!blob.meta.etag.is_empty(), "S3's own tag stands in for ours");
+    assert!(store.presigned_put(&key, "not a type", Duration::from_mins(5)).await.is_err());
+    assert!(store.presigned_put(&key, "image/png", Duration::ZERO).await.is_err());
+}

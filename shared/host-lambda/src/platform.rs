@@ -1,0 +1,101 @@
+//! The Platform a Lambda function runs with, chosen by settings that name their key on error:
+//!
+//! | setting | values |
+//! | --- | --- |
+//! | `EMMAUS_KV` | `dynamodb` (needs `EMMAUS_TABLE`) or `memory` |
+//! | `EMMAUS_BLOBS` | `s3` (needs `EMMAUS_BUCKET`) or `memory` |
+//! | `EMMAUS_AWS_ENDPOINT` | an S3/DynamoDB-compatible endpoint instead of AWS's own (tests, MinIO) |
+//! | `EMMAUS_S3_PATH_STYLE` | `true` for stores that need path-style addressing |
+//! | `EMMAUS_MAX_BLOB_BYTES` | largest accepted file (default 25 MiB) |
+//!
+//! `memory` keeps nothing between execution environments; health names the adapter, so such a
+//! deployment is never mistaken for a durable one.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use emmaus_app::{HostInfo, Platform};
+use emmaus_memory::{MemoryBlobStore, MemoryKv};
+use emmaus_ports::config::ConfigExt as _;
+use emmaus_ports::{BlobStore, Clock, ConfigError, ConfigSource, Ids, KvStore, RandomIds, SystemClock, UrlSigner};
+
+const DEFAULT_MAX_BLOB_BYTES: u64 = 25 * 1024 * 1024;
+
+/// Builds the adapters the settings ask for; AWS clients share one loaded configuration.
+pub async fn platform(config: Arc<dyn ConfigSource>, host: HostInfo) -> Result<Platform, lambda_http::Error> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let ids: Arc<dyn Ids> = Arc::new(RandomIds::new(clock.clone()));
+    let max_blob = config.parsed::<u64>("EMMAUS_MAX_BLOB_BYTES")?.unwrap_or(DEFAULT_MAX_BLOB_BYTES);
+    let kv_choice = choice(config.as_ref(), "EMMAUS_KV", &["dynamodb", "memory"])?;
+    let blob_choice = choice(config.as_ref(), "EMMAUS_BLOBS", &["s3", "memory"])?;
+    let endpoint = config.get("EMMAUS_AWS_ENDPOINT").filter(|e| !e.is_empty());
+    let aws = if kv_choice == "dynamodb" || blob_choice == "s3" {
+        Some(aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await)
+    } else {
+        None
+    };
+    let kv: Arc<dyn KvStore> = if let (Some(aws), "dynamodb") = (&aws, kv_choice) {
+        let table = config.required("EMMAUS_TABLE")?;
+        let client = emmaus_dynamodb::dynamodb_client(aws, endpoint.as_deref());
+        Arc::new(emmaus_dynamodb::DynamoKv::new(client, table, clock.clone()))
+    } else {
+        Arc::new(MemoryKv::new(clock.clone()))
+    };
+    let blobs: Arc<dyn BlobStore> = if let (Some(aws), "s3") = (&aws, blob_choice) {
+        let bucket = config.required("EMMAUS_BUCKET")?;
+        let path_style = config.parsed::<bool>("EMMAUS_S3_PATH_STYLE")?.unwrap_or(false);
+        let client = emmaus_s3::s3_client(aws, endpoint.as_deref(), path_style);
+        Arc::new(emmaus_s3::S3BlobStore::new(client, bucket, max_blob, clock.clone()))
+    } else {
+        let signer = UrlSigner::new(config.get("EMMAUS_PUBLIC_URL").unwrap_or_default(), ids.random_bytes(32));
+        Arc::new(MemoryBlobStore::new(max_blob, clock.clone(), signer))
+    };
+    Ok(Platform {
+        kv,
+        blobs,
+        clock,
+        ids,
+        http: Arc::new(emmaus_reqwest::ReqwestHttp::new(Duration::from_secs(10))?),
+        config,
+        host,
+    })
+}
+
+/// Reads a setting that must be one of `allowed`; the first is the default.
+fn choice(config: &dyn ConfigSource, key: &str, allowed: &[&'static str]) -> Result<&'static str, ConfigError> {
+    match config.get(key).filter(|v| !v.is_empty()) {
+        None => Ok(allowed[0]),
+        Some(value) => allowed.iter().copied().find(|a| *a == value).ok_or_else(|| ConfigError::Invalid {
+            key: key.to_owned(),
+            reason: format!("expected one of {}, not `{value}`", allowed.join(", ")),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use emmaus_ports::MapConfig;
+
+    use super::*;
+
+    fn host() -> HostInfo {
+        HostInfo { kind: "lambda", version: "0", build: "test" }
+    }
+
+    #[tokio::test]
+    async fn memory_stores_need_no_aws() {
+        let config = MapConfig::new().with("EMMAUS_KV", "memory").with("EMMAUS_BLOBS", "memory");
+        let platform = platform(Arc::new(config), host()).await.unwrap();
+        assert_eq!((platform.kv.adapter(), platform.blobs.adapter()), ("memory", "memory"));
+    }
+
+    #[tokio::test]
+    async fn settings_errors_name_their_key() {
+        let config = MapConfig::new().with("EMMAUS_KV", "postgres");
+        let error = platform(Arc::new(config), host()).await.unwrap_err().to_string();
+        assert!(error.contains("EMMAUS_KV") && error.contains("dynamodb, memory"), "{error}");
+        let config = MapConfig::new().with("EMMAUS_BLOBS", "memory");
+        let error = platform(Arc::new(config), host()).await.unwrap_err().to_string();
+        assert_eq!(error, "the setting EMMAUS_TABLE is required but not set");
+    }
+}

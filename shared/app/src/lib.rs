@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod health;
+pub mod jobs;
 pub mod platform;
 
 pub use platform::{HostInfo, Platform};

@@ -1,6 +1,7 @@
 //! The Lambda host: builds the Platform from the environment and serves a router under the
 //! Lambda Runtime API, one invocation at a time on a current-thread runtime.
 
+mod job;
 mod platform;
 
 use axum::Router;
@@ -8,6 +9,7 @@ use emmaus_app::{HostInfo, Platform};
 use emmaus_http::telemetry::{self, LogFormat};
 use emmaus_ports::{ConfigSource, EnvConfig};
 
+pub use job::run_job;
 pub use lambda_http::Error;
 pub use platform::platform;
 

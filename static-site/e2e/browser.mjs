@@ -15,6 +15,8 @@ export async function launchBrowser() {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1100, height: 800 },
+      // Screenshots must not catch a colour transition half-way.
+      reducedMotion: 'reduce',
       args: [
         '--headless',
         '--no-sandbox',

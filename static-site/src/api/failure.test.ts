@@ -74,8 +74,8 @@ describe('describeFailure', () => {
   });
 
   it('names the HTTP status of a bare error response', () => {
-    expect(describeFailure({ kind: 'http', status: 502, statusText: 'Bad Gateway' }).title).toBe(
-      'The server answered with HTTP 502 Bad Gateway',
-    );
+    const summary = describeFailure({ kind: 'http', status: 502, statusText: 'Bad Gateway', requestId: 'r-9' });
+    expect(summary.title).toBe('The server answered with HTTP 502 Bad Gateway');
+    expect(summary.requestId).toBe('r-9');
   });
 });

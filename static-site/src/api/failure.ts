@@ -6,7 +6,7 @@ export type Problem = components['schemas']['Problem'];
 export type ApiFailure =
   | { readonly kind: 'problem'; readonly problem: Problem }
   | { readonly kind: 'network'; readonly message: string }
-  | { readonly kind: 'http'; readonly status: number; readonly statusText: string }
+  | { readonly kind: 'http'; readonly status: number; readonly statusText: string; readonly requestId: string | null }
   | { readonly kind: 'invalid'; readonly status: number; readonly message: string };
 
 export interface FailureSummary {
@@ -61,7 +61,7 @@ export function describeFailure(failure: ApiFailure): FailureSummary {
       return {
         title: `The server answered with HTTP ${failure.status}${failure.statusText ? ` ${failure.statusText}` : ''}`,
         detail: 'The response did not include any further explanation.',
-        requestId: null,
+        requestId: failure.requestId,
         status: failure.status,
       };
     case 'invalid':

@@ -48,6 +48,21 @@ describe('fetchHealth', () => {
 
   it('reports a bare HTTP error without a problem body', async () => {
     stubFetch(new Response('upstream timed out', { status: 504, statusText: 'Gateway Timeout' }));
-    expect(await fetchHealth()).toEqual({ ok: false, failure: { kind: 'http', status: 504, statusText: 'Gateway Timeout' } });
+    expect(await fetchHealth()).toEqual({
+      ok: false,
+      failure: { kind: 'http', status: 504, statusText: 'Gateway Timeout', requestId: null },
+    });
+  });
+
+  it('takes the request id from the x-request-id header when the body has none', async () => {
+    stubFetch(
+      new Response(JSON.stringify({ type: 'about:blank', title: 'Oops', status: 500 }), {
+        status: 500,
+        headers: { 'content-type': 'application/problem+json', 'x-request-id': '01M80AX82GQ1' },
+      }),
+      new Response('bad gateway', { status: 502, statusText: 'Bad Gateway', headers: { 'x-request-id': '01M80AX9' } }),
+    );
+    expect(await fetchHealth()).toMatchObject({ failure: { kind: 'problem', problem: { request_id: '01M80AX82GQ1' } } });
+    expect(await fetchHealth()).toMatchObject({ failure: { kind: 'http', requestId: '01M80AX9' } });
   });
 });

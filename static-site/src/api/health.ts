@@ -4,7 +4,7 @@ import { isProblemResponse, toProblem, type ApiFailure } from './failure';
 import type { components } from './schema';
 
 export type HealthReport = components['schemas']['Health'];
-export type HealthCheck = HealthReport['checks'][number];
+export type HealthCheck = components['schemas']['HealthCheck'];
 
 export type HealthOutcome =
   | { readonly ok: true; readonly report: HealthReport; readonly httpStatus: number }
@@ -57,16 +57,23 @@ export async function fetchHealth(signal?: AbortSignal): Promise<HealthOutcome> 
 
   const { response } = result;
   const body: unknown = result.data ?? result.error;
+  // The server stamps every response with its request id; it is the fallback when the body does not carry one.
+  const headerRequestId = response.headers.get('x-request-id');
 
   if (isProblemResponse(response)) {
-    return { ok: false, failure: { kind: 'problem', problem: toProblem(body, response.status) } };
+    const parsed = toProblem(body, response.status);
+    const problem = { ...parsed, request_id: parsed.request_id ?? headerRequestId };
+    return { ok: false, failure: { kind: 'problem', problem } };
   }
   // 503 carries a full report whose failing checks explain the outage; it is a result to show, not an error.
   if ((response.ok || response.status === 503) && isHealthReport(body)) {
     return { ok: true, report: body, httpStatus: response.status };
   }
   if (!response.ok) {
-    return { ok: false, failure: { kind: 'http', status: response.status, statusText: response.statusText } };
+    return {
+      ok: false,
+      failure: { kind: 'http', status: response.status, statusText: response.statusText, requestId: headerRequestId },
+    };
   }
   return {
     ok: false,

@@ -7,6 +7,17 @@
 //! complete it. A function's real binary runs against it as it would in the Lambda execution
 //! environment ([`LambdaProcess`]), fed API Gateway HTTP API events in payload format 2.0
 //! ([`apigw`]) or EventBridge Scheduler events ([`scheduler`]). No AWS account is involved.
+//!
+//! Where it is knowingly not AWS:
+//! - `rawPath` is passed as received; API Gateway is reported to decode it first, which matters only
+//!   for `%2F`, `%3F`, `%23` and `%25` in paths.
+//! - Text bodies (JSON, XML, YAML, forms, `text/*`) travel as text and everything else as base64; AWS
+//!   does not publish its rule for HTTP APIs.
+//! - A response posted twice answers 403 `InvalidStateTransition`, which the published API leaves open.
+//! - One execution environment at a time, never frozen or restarted after a crash, with no init time
+//!   limit, memory cap, Extensions or Telemetry API, no role credentials (pass them in `envs`), and
+//!   API Gateway's own response headers and 30 s / 10 MB limits are not added. Lambda's 6 MB payload
+//!   limits are enforced.
 
 pub mod apigw;
 mod process;

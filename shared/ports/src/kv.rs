@@ -194,6 +194,21 @@ pub struct Page {
     pub next: Option<Cursor>,
 }
 
+impl Page {
+    /// Builds a page from up to `limit + 1` items in query order: adapters fetch one item more than
+    /// asked, and that extra item, never returned, is what proves a next page exists, so an exact
+    /// last page carries no cursor.
+    pub fn from_lookahead(mut items: Vec<Item>, limit: usize) -> Self {
+        let next = if items.len() > limit {
+            items.truncate(limit);
+            items.last().map(|last| Cursor::after(&last.key.sort))
+        } else {
+            None
+        };
+        Self { items, next }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum KvError {
     #[error("the write's condition failed for key {0}")]
@@ -273,6 +288,15 @@ mod tests {
         assert!(validate_batch(&(0..25).map(|i| put(&i.to_string())).collect::<Vec<_>>()).is_ok());
         let big = Write::PutIfAbsent { key: Key::new("p", "s"), value: vec![0; MAX_VALUE_BYTES + 1], expires_at: None };
         assert!(matches!(validate_batch(&[big]), Err(KvError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn a_lookahead_item_makes_a_cursor_and_is_not_returned() {
+        let item = |sort: &str| Item { key: Key::new("p", sort), value: vec![], version: 1, expires_at: None };
+        let page = Page::from_lookahead(vec![item("a"), item("b"), item("c")], 2);
+        assert_eq!(page.items, vec![item("a"), item("b")]);
+        assert_eq!(page.next, Some(Cursor::after("b")));
+        assert_eq!(Page::from_lookahead(vec![item("a"), item("b")], 2).next, None);
     }
 
     #[test]

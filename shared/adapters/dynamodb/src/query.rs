@@ -2,12 +2,11 @@
 //!
 //! DynamoDB applies `Limit` before the TTL filter and also stops at 1 MB, so one call may return
 //! fewer live items than asked while more exist. The loop below keeps asking until it holds one
-//! item more than the caller's limit or the partition is exhausted; that extra item, never
-//! returned, is what proves a next page exists, so an exact last page carries no cursor.
+//! item more than the caller's limit or the partition is exhausted (see `Page::from_lookahead`).
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::AttributeValue;
-use emmaus_ports::{Cursor, Key, KvError, Page, Query};
+use emmaus_ports::{Key, KvError, Page, Query};
 
 use crate::error;
 use crate::item::{self, LIVE, TTL, number};
@@ -50,11 +49,5 @@ pub(crate) async fn run(client: &Client, table: &str, query: &Query, now: i64) -
             _ => break,
         }
     }
-    let next = if items.len() > limit {
-        items.truncate(limit);
-        items.last().map(|last| Cursor::after(&last.key.sort))
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    Ok(Page::from_lookahead(items, limit))
 }

@@ -1,6 +1,6 @@
 //! Prefix queries as one index range scan over `(pk, sk)`.
 
-use emmaus_ports::{Cursor, Item, Key, KvError, Page, Query};
+use emmaus_ports::{Item, Key, KvError, Page, Query};
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 
@@ -44,14 +44,8 @@ pub(crate) fn run(conn: &Connection, query: &Query, start_after: Option<String>,
             })
         })
         .map_err(db_error)?;
-    let mut items = rows.collect::<Result<Vec<_>, _>>().map_err(db_error)?;
-    let next = if items.len() > limit {
-        items.truncate(limit);
-        items.last().map(|last| Cursor::after(&last.key.sort))
-    } else {
-        None
-    };
-    Ok(Page { items, next })
+    let items = rows.collect::<Result<Vec<_>, _>>().map_err(db_error)?;
+    Ok(Page::from_lookahead(items, limit))
 }
 
 /// The least string above every string that starts with `prefix`, or `None` when no such string

@@ -15,11 +15,10 @@ pub async fn serve(
     request: IncomingRequest,
     out: ResponseOutparam,
 ) {
-    let response = match to_http(request).await {
-        Ok(request) => {
-            build(crate::platform(version, build_id)).oneshot(request).await.unwrap_or_else(|never| match never {})
-        }
-        Err(reason) => plain(http::StatusCode::BAD_REQUEST, reason),
+    let response = match (to_http(request).await, crate::platform(version, build_id)) {
+        (Ok(request), Ok(platform)) => build(platform).oneshot(request).await.unwrap_or_else(|never| match never {}),
+        (_, Err(error)) => unconfigured(&error),
+        (Err(reason), Ok(_)) => plain(http::StatusCode::BAD_REQUEST, reason),
     };
     write(response, out).await;
 }
@@ -33,6 +32,23 @@ async fn to_http(request: IncomingRequest) -> Result<http::Request<Body>, String
     }
     let body = request.into_body().await.map_err(|e| format!("could not read the request body: {e:?}"))?;
     builder.body(Body::from(body)).map_err(|e| e.to_string())
+}
+
+/// A problem+json 500 naming what is missing; logged too, since nobody may read the response.
+fn unconfigured(error: &crate::PlatformError) -> http::Response<Body> {
+    eprintln!("the component cannot start: {error}");
+    let problem = emmaus_http::problem::Problem::new(
+        http::StatusCode::INTERNAL_SERVER_ERROR,
+        "configuration",
+        "The component is not configured",
+        Some(error.to_string()),
+    );
+    let mut response = http::Response::new(Body::from(problem.to_body()));
+    *response.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+    response
+        .headers_mut()
+        .insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(emmaus_http::problem::PROBLEM_JSON));
+    response
 }
 
 fn plain(status: http::StatusCode, reason: String) -> http::Response<Body> {

@@ -1,26 +1,129 @@
-//! The Platform a Spin component runs with.
+//! The Platform a Spin component runs with, chosen by Spin variables:
+//!
+//! | variable | meaning |
+//! | --- | --- |
+//! | `blob_store` | `s3`, or `memory` (the default) |
+//! | `s3_endpoint`, `s3_bucket`, `s3_region`, `s3_access_key_id`, `s3_secret_access_key` | required when `blob_store` is `s3` |
+//! | `s3_server_side_encryption` | `false` for stores that refuse `x-amz-server-side-encryption` (default `true`) |
+//! | `max_blob_bytes` | the largest blob a put accepts (default 25 MiB) |
+//!
+//! Key-value is always Spin's SQLite database `default`, which the component must be granted
+//! (`sqlite_databases = ["default"]`); outbound HTTP needs `allowed_outbound_hosts`.
 
-use std::sync::Arc;
+use emmaus_ports::config::ConfigExt as _;
+use emmaus_ports::{ConfigError, ConfigSource, KvError};
+use emmaus_spin::S3Config;
 
-use emmaus_app::{HostInfo, Platform};
-use emmaus_memory::{MemoryBlobStore, MemoryKv, ScriptedHttp};
-use emmaus_ports::{EnvConfig, Ids, RandomIds, SystemClock, UrlSigner};
+/// The largest blob a put accepts unless `max_blob_bytes` says otherwise.
+pub const MAX_BLOB_BYTES: u64 = 25 * 1024 * 1024;
 
-const MAX_BLOB_BYTES: u64 = 25 * 1024 * 1024;
+/// `max_blob_bytes`, or [`MAX_BLOB_BYTES`].
+pub fn max_blob_bytes(config: &dyn ConfigSource) -> Result<u64, ConfigError> {
+    Ok(config.parsed::<u64>("max_blob_bytes")?.unwrap_or(MAX_BLOB_BYTES))
+}
 
-/// In-memory stores and an outbound client that answers nothing until the Spin adapters land.
-pub fn platform(version: &'static str, build: &'static str) -> Platform {
+/// Why the component cannot build its Platform; every request answers it as a 500.
+#[derive(Debug, thiserror::Error)]
+pub enum PlatformError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("the Spin SQLite database `default` cannot be used: {0}")]
+    Kv(#[from] KvError),
+}
+
+/// The S3 store's settings when `blob_store` is `s3`, `None` for the in-memory store. Keys are the
+/// Spin variable names themselves, so an error names the variable to set.
+pub fn s3_config(config: &dyn ConfigSource) -> Result<Option<S3Config>, ConfigError> {
+    match config.get("blob_store").as_deref().map(str::trim) {
+        None | Some("" | "memory") => return Ok(None),
+        Some("s3") => {}
+        Some(other) => {
+            return Err(ConfigError::Invalid {
+                key: "blob_store".into(),
+                reason: format!("{other:?} is not s3 or memory"),
+            });
+        }
+    }
+    Ok(Some(S3Config {
+        endpoint: config.required("s3_endpoint")?,
+        bucket: config.required("s3_bucket")?,
+        region: config.required("s3_region")?,
+        access_key_id: config.required("s3_access_key_id")?,
+        secret_access_key: config.required("s3_secret_access_key")?.into(),
+        max_size: max_blob_bytes(config)?,
+        server_side_encryption: config.parsed::<bool>("s3_server_side_encryption")?.unwrap_or(true),
+    }))
+}
+
+/// The Platform from the component's Spin variables.
+#[cfg(target_arch = "wasm32")]
+pub fn platform(version: &'static str, build: &'static str) -> Result<emmaus_app::Platform, PlatformError> {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use emmaus_app::{HostInfo, Platform};
+    use emmaus_memory::MemoryBlobStore;
+    use emmaus_ports::{BlobStore, HttpClient, Ids, RandomIds, SystemClock, UrlSigner};
+    use emmaus_spin::{SpinS3BlobStore, SpinSqliteKv, SpinVariables, WasiHttp};
+
+    /// Connect, first-byte and between-bytes timeout of outbound calls.
+    const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+    let config = SpinVariables;
     let clock = Arc::new(SystemClock);
     let ids: Arc<dyn Ids> = Arc::new(RandomIds::new(clock.clone()));
-    let signer = UrlSigner::new("", ids.random_bytes(32));
-    Platform {
-        kv: Arc::new(MemoryKv::new(clock.clone())),
-        blobs: Arc::new(MemoryBlobStore::new(MAX_BLOB_BYTES, clock.clone(), signer)),
+    let http: Arc<dyn HttpClient> = Arc::new(WasiHttp::new(HTTP_TIMEOUT));
+    let blobs: Arc<dyn BlobStore> = match s3_config(&config)? {
+        Some(s3) => Arc::new(SpinS3BlobStore::new(s3, http.clone(), clock.clone())),
+        // Each request gets a fresh instance, so memory blobs live for one request: a placeholder
+        // that health reports as `memory`, never durable storage.
+        None => Arc::new(MemoryBlobStore::new(
+            max_blob_bytes(&config)?,
+            clock.clone(),
+            UrlSigner::new("", ids.random_bytes(32)),
+        )),
+    };
+    Ok(Platform {
+        kv: Arc::new(SpinSqliteKv::open("default", clock.clone())?),
+        blobs,
         clock,
         ids,
-        // No function makes outbound calls yet; an empty script refuses each call with a clear error.
-        http: Arc::new(ScriptedHttp::new()),
-        config: Arc::new(EnvConfig),
+        http,
+        config: Arc::new(config),
         host: HostInfo { kind: "spin", version, build },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use emmaus_ports::MapConfig;
+
+    use super::*;
+
+    fn s3() -> MapConfig {
+        MapConfig::new()
+            .with("blob_store", "s3")
+            .with("s3_endpoint", "http://127.0.0.1:5000")
+            .with("s3_bucket", "b")
+            .with("s3_region", "us-east-1")
+            .with("s3_access_key_id", "id")
+            .with("s3_secret_access_key", "secret")
+    }
+
+    #[test]
+    fn memory_is_the_default_and_s3_needs_every_variable() {
+        assert!(s3_config(&MapConfig::new()).unwrap().is_none());
+        assert!(s3_config(&MapConfig::new().with("blob_store", "memory")).unwrap().is_none());
+        let config = s3_config(&s3()).unwrap().unwrap();
+        assert_eq!((config.bucket.as_str(), config.server_side_encryption), ("b", true));
+        let mut missing = s3();
+        missing.insert("s3_bucket", "");
+        let error = s3_config(&missing).unwrap_err();
+        assert_eq!(error.to_string(), "the setting s3_bucket is required but not set");
+        assert!(s3_config(&MapConfig::new().with("blob_store", "gcs")).is_err());
+        assert!(!s3_config(&s3().with("s3_server_side_encryption", "false")).unwrap().unwrap().server_side_encryption);
+        assert_eq!(s3_config(&s3().with("max_blob_bytes", "1024")).unwrap().unwrap().max_size, 1024);
+        assert_eq!(config.max_size, MAX_BLOB_BYTES);
+        assert!(max_blob_bytes(&MapConfig::new().with("max_blob_bytes", "lots")).is_err());
     }
 }

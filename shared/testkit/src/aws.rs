@@ -1,4 +1,7 @@
-//! Where the AWS adapters' conformance tests find their protocol server (moto in `scripts/test`).
+//! Where the AWS adapters' conformance tests find their protocol server (moto in `scripts/test`),
+//! and how they check the presigned URLs that server does not.
+
+pub mod sigv4;
 
 /// The endpoint from `EMMAUS_TEST_AWS_ENDPOINT`, or `None` after printing why the case is skipped.
 /// Under `EMMAUS_REQUIRE_AWS_TESTS=1` (set by `scripts/test`) a missing endpoint fails the case

@@ -64,7 +64,33 @@ impl BlobHarness {
 #[macro_export]
 macro_rules! blob_conformance_tests {
     ($make:path) => {
-        $crate::blob_conformance_tests!(@cases $make;
+        $crate::__blob_cases!(@tests $make);
+    };
+    (@cases $make:path; $($case:ident),* $(,)?) => {
+        $crate::__blob_cases!(@expand [@tests $make] $($case),*);
+    };
+}
+
+/// The one list of cases, expanded as tests (`@tests make`) or as the table of [`blob_cases`] (`@table`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __blob_cases {
+    (@expand [@tests $make:path] $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                $crate::blob::$case($make().await).await;
+            }
+        )*
+    };
+    (@expand [@table] $($case:ident),* $(,)?) => {
+        vec![$((
+            stringify!($case),
+            (|h: $crate::blob::BlobHarness| -> $crate::CaseFuture { Box::pin($crate::blob::$case(h)) }) as $crate::blob::BlobCase,
+        )),*]
+    };
+    ($($mode:tt)*) => {
+        $crate::__blob_cases! { @expand [$($mode)*]
             put_then_get_returns_bytes_and_metadata,
             missing_blobs_are_not_found,
             put_replaces_and_the_etag_follows_the_content,
@@ -76,16 +102,17 @@ macro_rules! blob_conformance_tests {
             list_pages_by_prefix_in_byte_order,
             list_refuses_bad_limits_and_cursors,
             signed_urls_serve_until_they_expire,
-        );
+        }
     };
-    (@cases $make:path; $($case:ident),* $(,)?) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() {
-                $crate::blob::$case($make().await).await;
-            }
-        )*
-    };
+}
+
+/// One case of the suite: takes a fresh harness, panics when the store breaks the contract.
+pub type BlobCase = fn(BlobHarness) -> crate::CaseFuture;
+
+/// Every case by name, for hosts that dispatch cases themselves (a Spin component) rather than
+/// through `#[test]`s; the same list the tests macro expands.
+pub fn blob_cases() -> Vec<(&'static str, BlobCase)> {
+    crate::__blob_cases!(@table)
 }
 
 fn not_found<T: std::fmt::Debug>(result: &Result<T, BlobError>) {

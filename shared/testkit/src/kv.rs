@@ -50,7 +50,33 @@ impl KvHarness {
 #[macro_export]
 macro_rules! kv_conformance_tests {
     ($make:path) => {
-        $crate::kv_conformance_tests!(@cases $make;
+        $crate::__kv_cases!(@tests $make);
+    };
+    (@cases $make:path; $($case:ident),* $(,)?) => {
+        $crate::__kv_cases!(@expand [@tests $make] $($case),*);
+    };
+}
+
+/// The one list of cases, expanded as tests (`@tests make`) or as the table of [`kv_cases`] (`@table`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __kv_cases {
+    (@expand [@tests $make:path] $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $case() {
+                $crate::kv::$case($make().await).await;
+            }
+        )*
+    };
+    (@expand [@table] $($case:ident),* $(,)?) => {
+        vec![$((
+            stringify!($case),
+            (|h: $crate::kv::KvHarness| -> $crate::CaseFuture { Box::pin($crate::kv::$case(h)) }) as $crate::kv::KvCase,
+        )),*]
+    };
+    ($($mode:tt)*) => {
+        $crate::__kv_cases! { @expand [$($mode)*]
             get_of_a_missing_key_is_none,
             put_if_absent_creates_version_one,
             put_if_absent_refuses_a_live_item,
@@ -71,16 +97,17 @@ macro_rules! kv_conformance_tests {
             expired_items_are_gone_and_replaceable,
             two_writers_from_one_version_one_loses,
             concurrent_read_modify_write_loses_no_update,
-        );
+        }
     };
-    (@cases $make:path; $($case:ident),* $(,)?) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $case() {
-                $crate::kv::$case($make().await).await;
-            }
-        )*
-    };
+}
+
+/// One case of the suite: takes a fresh harness, panics when the store breaks the contract.
+pub type KvCase = fn(KvHarness) -> crate::CaseFuture;
+
+/// Every case by name, for hosts that dispatch cases themselves (a Spin component) rather than
+/// through `#[test]`s; the same list the tests macro expands.
+pub fn kv_cases() -> Vec<(&'static str, KvCase)> {
+    crate::__kv_cases!(@table)
 }
 
 fn must_conflict(result: Result<impl std::fmt::Debug, KvError>, key: &Key) {

@@ -5,8 +5,6 @@
 //! cannot skip a case when no server is configured; `the_case_list_is_the_whole_suite` keeps the
 //! list equal to the suite's.
 
-mod sigv4;
-
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,7 +13,7 @@ use aws_sdk_s3::config::{Credentials, Region};
 use emmaus_memory::ManualClock;
 use emmaus_ports::{BlobKey, BlobStore, Clock, SystemClock};
 use emmaus_s3::{S3BlobStore, s3_client};
-use emmaus_testkit::aws::aws_endpoint;
+use emmaus_testkit::aws::{aws_endpoint, sigv4};
 use emmaus_testkit::blob::{BlobHarness, Fetch, HARNESS_MAX_BLOB};
 
 const BUCKET: &str = "emmaus-conformance";

@@ -4,7 +4,8 @@
 //! moto serves presigned URLs without checking either, so the harness does it in front of the
 //! real GET; against AWS this is a second, stricter-or-equal check. Only what our presigned GETs
 //! use is supported: `AWS4-HMAC-SHA256`, `UNSIGNED-PAYLOAD`, and `host` as the one signed header
-//! (a URL needing more headers could not be opened by a plain browser anyway).
+//! (a URL needing more headers could not be opened by a plain browser anyway). Shared by the S3
+//! adapters' native tests and the Spin conformance component, so it parses with `http` alone.
 
 use hmac::{Hmac, Mac as _};
 use sha2::{Digest as _, Sha256};
@@ -20,8 +21,8 @@ pub enum Refusal {
 
 /// Verifies `url` (a presigned GET) with the secret key, at `now` (Unix seconds).
 pub fn verify(url: &str, secret: &str, now: i64) -> Result<(), Refusal> {
-    let url = reqwest::Url::parse(url).map_err(|_| Refusal::Malformed("url"))?;
-    let params: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let url: http::Uri = url.parse().map_err(|_| Refusal::Malformed("url"))?;
+    let params = query_pairs(url.query().unwrap_or_default()).ok_or(Refusal::Malformed("query"))?;
     let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
     let (Some(algorithm), Some(credential), Some(date), Some(expires), Some(signed_headers), Some(signature)) = (
         param("X-Amz-Algorithm"),
@@ -46,10 +47,8 @@ pub fn verify(url: &str, secret: &str, now: i64) -> Result<(), Refusal> {
         params.iter().filter(|(k, _)| k != "X-Amz-Signature").map(|(k, v)| (encode(k), encode(v))).collect();
     query.sort();
     let query = query.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&");
-    let host = match url.port() {
-        Some(port) => format!("{}:{port}", url.host_str().unwrap_or_default()),
-        None => url.host_str().unwrap_or_default().to_owned(),
-    };
+    // The authority as sent: `Host` carries the port when the URL names one.
+    let host = url.authority().map(|a| a.as_str().rsplit_once('@').map_or(a.as_str(), |(_, h)| h)).unwrap_or_default();
     // The path is already encoded once in the URL, which is how S3 signs it (no double encoding).
     let canonical = format!("GET\n{}\n{query}\nhost:{host}\n\nhost\nUNSIGNED-PAYLOAD", url.path());
     let to_sign = format!("{algorithm}\n{date}\n{scope}\n{}", hex::encode(Sha256::digest(canonical.as_bytes())));
@@ -70,6 +69,40 @@ pub fn verify(url: &str, secret: &str, now: i64) -> Result<(), Refusal> {
         return Err(Refusal::Expired);
     }
     Ok(())
+}
+
+/// `application/x-www-form-urlencoded` pairs, percent-decoded (`+` is a space); `None` when malformed.
+fn query_pairs(query: &str) -> Option<Vec<(String, String)>> {
+    let decode = |text: &str| -> Option<String> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'%' => {
+                    out.push(u8::from_str_radix(std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?, 16).ok()?);
+                    i += 3;
+                }
+                b'+' => {
+                    out.push(b' ');
+                    i += 1;
+                }
+                b => {
+                    out.push(b);
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8(out).ok()
+    };
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            Some((decode(name)?, decode(value)?))
+        })
+        .collect()
 }
 
 fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
@@ -106,10 +139,22 @@ fn parse_amz_date(date: &str) -> Option<i64> {
     Some(days * 86_400 + hour * 3600 + minute * 60 + second)
 }
 
-#[test]
-fn amz_dates_are_unix_seconds() {
-    assert_eq!(parse_amz_date("19700101T000000Z"), Some(0));
-    assert_eq!(parse_amz_date("20260101T000000Z"), Some(1_767_225_600));
-    assert_eq!(parse_amz_date("20240229T120000Z"), Some(1_709_208_000));
-    assert_eq!(parse_amz_date("2026-01-01"), None);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_decode() {
+        let pairs = query_pairs("a=1%2F2&b=x+y&c").unwrap();
+        assert_eq!(pairs, [("a".into(), "1/2".into()), ("b".into(), "x y".into()), ("c".into(), String::new())]);
+        assert_eq!(query_pairs("a=%zz"), None);
+    }
+
+    #[test]
+    fn amz_dates_are_unix_seconds() {
+        assert_eq!(parse_amz_date("19700101T000000Z"), Some(0));
+        assert_eq!(parse_amz_date("20260101T000000Z"), Some(1_767_225_600));
+        assert_eq!(parse_amz_date("20240229T120000Z"), Some(1_709_208_000));
+        assert_eq!(parse_amz_date("2026-01-01"), None);
+    }
 }

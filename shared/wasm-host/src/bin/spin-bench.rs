@@ -1,0 +1,137 @@
+//! `spin-bench [--native URL] COMPONENT...`: each component's size, compile and instantiation
+//! times, and first response in the Wasm test host; then `GET /api/health` requests per second on
+//! the first component next to the same on a native server (`emmaus serve`), with the same client.
+//!
+//! Loopback only, and bounded: at most `REQUESTS` requests or `SECONDS` seconds per server.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use emmaus_wasm_host::{HostOptions, WasmHost};
+use http_body_util::{BodyExt as _, Empty};
+use hyper::body::Bytes;
+
+const PATH: &str = "/api/health";
+const REQUESTS: usize = 20_000;
+const SECONDS: u64 = 10;
+/// Enough to keep both of the machine's cores busy while the client waits on answers.
+const CONNECTIONS: usize = 4;
+const SIZE_GOAL_BYTES: u64 = 3 * 1024 * 1024;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), String> {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let native = match args.iter().position(|a| a == "--native") {
+        Some(at) if at + 1 < args.len() => Some(args.drain(at..=at + 1).nth(1).unwrap_or_default()),
+        Some(_) => return Err("--native needs a URL".into()),
+        None => None,
+    };
+    let components: Vec<PathBuf> = args.into_iter().map(PathBuf::from).collect();
+    if components.is_empty() {
+        return Err("usage: spin-bench [--native URL] COMPONENT...".into());
+    }
+
+    let sqlite = std::env::temp_dir().join(format!("emmaus-spin-bench-{}", std::process::id()));
+    let options = HostOptions { sqlite_dir: Some(sqlite.clone()), ..HostOptions::default() };
+    let mut hosts = Vec::new();
+    println!(
+        "{:<26} {:>10} {:>10} {:>8} {:>12} {:>15}",
+        "component", "size", "compile", "link", "instantiate", "first response"
+    );
+    for component in &components {
+        let size = std::fs::metadata(component).map_err(|e| format!("{}: {e}", component.display()))?.len();
+        let host = WasmHost::start(component, options.clone()).map_err(|e| format!("{e:?}"))?;
+        let (_, elapsed) = load(address(host.url())?, 1, 1, Duration::from_secs(SECONDS)).await?;
+        let t = host.timings();
+        let goal = if size <= SIZE_GOAL_BYTES { "" } else { "  (over the 3 MB goal)" };
+        println!(
+            "{:<26} {:>7.2} MB {:>10} {:>8} {:>12} {:>15}{goal}",
+            component.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            approx(size) / 1_048_576.0,
+            ms(t.compile),
+            ms(t.link),
+            t.mean_instantiation().map_or_else(|| "-".into(), ms),
+            t.first_response.map_or_else(|| "-".into(), ms),
+        );
+        eprintln!("  (client saw the first answer after {})", ms(elapsed));
+        hosts.push(host);
+    }
+
+    println!("\nGET {PATH}: up to {REQUESTS} requests or {SECONDS} s, {CONNECTIONS} keep-alive connections");
+    let host = &hosts[0];
+    let mut servers = vec![("wasm test host".to_owned(), host.url().to_owned())];
+    servers.extend(native.map(|url| ("emmaus serve".to_owned(), url)));
+    for (name, url) in servers {
+        let (done, elapsed) = load(address(&url)?, REQUESTS, CONNECTIONS, Duration::from_secs(SECONDS)).await?;
+        println!(
+            "{name:<16} {:>9.0} requests/s  ({done} in {})",
+            approx(done as u64) / elapsed.as_secs_f64(),
+            ms(elapsed)
+        );
+    }
+    let t = host.timings();
+    println!("mean instantiation per request in the host: {}", t.mean_instantiation().map_or_else(|| "-".into(), ms));
+    drop(hosts);
+    let _ = std::fs::remove_dir_all(sqlite);
+    Ok(())
+}
+
+#[expect(clippy::cast_precision_loss, reason = "figures for display; counts stay far below 2^52")]
+fn approx(n: u64) -> f64 {
+    n as f64
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.2} ms", duration.as_secs_f64() * 1000.0)
+}
+
+fn address(url: &str) -> Result<SocketAddr, String> {
+    let rest = url.strip_prefix("http://").ok_or_else(|| format!("not a plain http URL: {url}"))?;
+    rest.trim_end_matches('/').parse().map_err(|e| format!("{url}: {e}"))
+}
+
+/// Sends up to `total` requests over `connections` keep-alive connections until `limit`, and
+/// returns how many were answered with a 200 or 503 (health answers 503 when a store fails).
+async fn load(
+    address: SocketAddr,
+    total: usize,
+    connections: usize,
+    limit: Duration,
+) -> Result<(usize, Duration), String> {
+    let issued = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let issued = issued.clone();
+        tasks.push(tokio::spawn(async move {
+            let stream = tokio::net::TcpStream::connect(address).await.map_err(|e| e.to_string())?;
+            let io = wasmtime_wasi_http::io::TokioIo::new(stream);
+            let (mut sender, connection) =
+                hyper::client::conn::http1::handshake(io).await.map_err(|e| e.to_string())?;
+            tokio::spawn(connection);
+            let mut answered = 0;
+            while issued.fetch_add(1, Ordering::Relaxed) < total && started.elapsed() < limit {
+                let request = hyper::Request::get(PATH)
+                    .header(hyper::header::HOST, address.to_string())
+                    .body(Empty::<Bytes>::new())
+                    .map_err(|e| e.to_string())?;
+                let response = sender.send_request(request).await.map_err(|e| e.to_string())?;
+                let status = response.status().as_u16();
+                response.into_body().collect().await.map_err(|e| e.to_string())?;
+                if status != 200 && status != 503 {
+                    return Err(format!("GET {PATH} answered {status}"));
+                }
+                answered += 1;
+            }
+            Ok::<usize, String>(answered)
+        }));
+    }
+    let mut done = 0;
+    for task in tasks {
+        done += task.await.map_err(|e| e.to_string())??;
+    }
+    Ok((done, started.elapsed()))
+}

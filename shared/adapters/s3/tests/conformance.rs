@@ -1,9 +1,6 @@
 //! The S3 adapter against the blob conformance suite, on a protocol server (moto in
 //! `scripts/test`). One bucket per process; each case's keys live under its harness's namespace.
-//!
-//! The cases are listed here rather than through `blob_conformance_tests!`, because that macro
-//! cannot skip a case when no server is configured; `the_case_list_is_the_whole_suite` keeps the
-//! list equal to the suite's.
+//! Without a configured server each case says why and passes; under `scripts/test` it fails instead.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -66,43 +63,7 @@ async fn blobs() -> Option<BlobHarness> {
     Some(BlobHarness { store: Arc::new(store), fetch: browser(clock.clone()), clock, namespace, guard: None })
 }
 
-macro_rules! cases {
-    ($($case:ident),* $(,)?) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() {
-                if let Some(harness) = blobs().await {
-                    emmaus_testkit::blob::$case(harness).await;
-                }
-            }
-        )*
-
-        #[test]
-        fn the_case_list_is_the_whole_suite() {
-            let listed: std::collections::BTreeSet<&str> = [$(stringify!($case)),*].into_iter().collect();
-            let suite = include_str!("../../../testkit/src/blob.rs");
-            let defined: std::collections::BTreeSet<&str> = suite
-                .lines()
-                .filter_map(|line| line.strip_prefix("pub async fn ")?.strip_suffix("(h: BlobHarness) {"))
-                .collect();
-            assert_eq!(listed, defined, "list every case of emmaus_testkit::blob here");
-        }
-    };
-}
-
-cases!(
-    put_then_get_returns_bytes_and_metadata,
-    missing_blobs_are_not_found,
-    put_replaces_and_the_etag_follows_the_content,
-    size_limit_is_enforced_and_refusal_stores_nothing,
-    content_types_are_validated,
-    ranges_are_half_open_and_clamped,
-    empty_blobs_round_trip,
-    delete_is_idempotent,
-    list_pages_by_prefix_in_byte_order,
-    list_refuses_bad_limits_and_cursors,
-    signed_urls_serve_until_they_expire,
-);
+emmaus_testkit::blob_conformance_tests!(optional blobs);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_browser_uploads_through_a_presigned_put() {

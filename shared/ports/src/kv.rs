@@ -186,6 +186,26 @@ impl Query {
     }
 }
 
+/// The least string above every string that starts with `prefix`, or `None` when no such string
+/// exists (the prefix is all `char::MAX`). UTF-8 byte order is code point order, so incrementing
+/// the last code point that can be incremented gives the bound. SQL adapters query a prefix as
+/// `sk >= prefix AND sk < bound`, a range over the key index (never `LIKE`, which ignores case).
+pub fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = match last {
+            // Surrogates are not chars; the next scalar value after U+D7FF is U+E000.
+            '\u{D7FF}' => Some('\u{E000}'),
+            other => char::from_u32(u32::from(other) + 1),
+        };
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
 /// One page of query results.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Page {
@@ -288,6 +308,27 @@ mod tests {
         assert!(validate_batch(&(0..25).map(|i| put(&i.to_string())).collect::<Vec<_>>()).is_ok());
         let big = Write::PutIfAbsent { key: Key::new("p", "s"), value: vec![0; MAX_VALUE_BYTES + 1], expires_at: None };
         assert!(matches!(validate_batch(&[big]), Err(KvError::TooLarge { .. })));
+    }
+
+    #[test]
+    fn the_upper_bound_is_just_past_the_prefix() {
+        assert_eq!(prefix_upper_bound("a#").as_deref(), Some("a$"));
+        assert_eq!(prefix_upper_bound("a\u{10FFFF}").as_deref(), Some("b"));
+        assert_eq!(prefix_upper_bound("\u{D7FF}").as_deref(), Some("\u{E000}"));
+        assert_eq!(prefix_upper_bound("\u{10FFFF}\u{10FFFF}"), None);
+    }
+
+    #[test]
+    fn every_key_with_the_prefix_sorts_below_the_bound() {
+        for (prefix, key) in
+            [("a", "a\u{10FFFF}\u{10FFFF}"), ("a\u{10FFFF}", "a\u{10FFFF}\u{10FFFF}x"), ("\u{7F}", "\u{7F}\u{80}")]
+        {
+            let upper = prefix_upper_bound(prefix).unwrap();
+            assert!(key.as_bytes() < upper.as_bytes(), "{key:?} < {upper:?}");
+            assert!(prefix.as_bytes() < upper.as_bytes());
+        }
+        assert!("a%".as_bytes() < prefix_upper_bound("a%").unwrap().as_bytes());
+        assert!("b".as_bytes() >= prefix_upper_bound("a").unwrap().as_bytes(), "keys past the prefix are excluded");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! scan. Spin's SQLite may refuse PRAGMAs, so the schema version lives in a table of its own.
 
 use emmaus_ports::Query;
+use emmaus_ports::kv::prefix_upper_bound;
 
 /// Statements that bring an empty database to [`SCHEMA_VERSION`]; each is idempotent.
 pub(crate) const SCHEMA: &[&str] = &[
@@ -55,25 +56,6 @@ pub(crate) fn page_query(query: &Query, start_after: Option<String>, now: i64) -
     (sql, args)
 }
 
-/// The least string above every string that starts with `prefix`, or `None` when there is none
-/// (the prefix is all `char::MAX`). UTF-8 byte order is code point order, so incrementing the last
-/// code point that can be incremented gives the bound.
-pub(crate) fn prefix_upper_bound(prefix: &str) -> Option<String> {
-    let mut chars: Vec<char> = prefix.chars().collect();
-    while let Some(last) = chars.pop() {
-        let next = match last {
-            // Surrogates are not chars; the next scalar value after U+D7FF is U+E000.
-            '\u{D7FF}' => Some('\u{E000}'),
-            other => char::from_u32(u32::from(other) + 1),
-        };
-        if let Some(next) = next {
-            chars.push(next);
-            return Some(chars.into_iter().collect());
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,13 +72,5 @@ mod tests {
         let (sql, args) = page_query(&Query::new("p", "", 3).descending(), None, 0);
         assert!(sql.ends_with("(expires_at IS NULL OR expires_at > ?) ORDER BY sk DESC LIMIT ?"), "{sql}");
         assert_eq!(args.len(), 3);
-    }
-
-    #[test]
-    fn the_upper_bound_is_just_past_the_prefix() {
-        assert_eq!(prefix_upper_bound("a#").as_deref(), Some("a$"));
-        assert_eq!(prefix_upper_bound("a\u{10FFFF}").as_deref(), Some("b"));
-        assert_eq!(prefix_upper_bound("\u{D7FF}").as_deref(), Some("\u{E000}"));
-        assert_eq!(prefix_upper_bound("\u{10FFFF}\u{10FFFF}"), None);
     }
 }

@@ -87,6 +87,15 @@ pub fn validate_content_type(content_type: &str) -> Result<(), BlobError> {
     if ok { Ok(()) } else { Err(BlobError::Invalid(format!("{content_type:?} is not a content type"))) }
 }
 
+/// Checks a put before any adapter stores a byte: the content type's shape and the size limit.
+pub fn validate_put(content_type: &str, size: u64, max_size: u64) -> Result<(), BlobError> {
+    validate_content_type(content_type)?;
+    if size > max_size {
+        return Err(BlobError::TooLarge { size, limit: max_size });
+    }
+    Ok(())
+}
+
 /// Validates a list call's limit and cursor; the cursor is the last key of the previous page.
 pub fn validate_list(prefix: &str, cursor: Option<&str>, limit: u32) -> Result<(), BlobError> {
     if limit == 0 || limit > MAX_LIST_LIMIT {
@@ -189,6 +198,13 @@ mod tests {
         // The first 16 bytes of SHA-256 of nothing, the well-known e3b0c442... digest.
         assert_eq!(content_etag(b""), "e3b0c44298fc1c149afbf4c8996fb924");
         assert_ne!(content_etag(b"a"), content_etag(b"b"));
+    }
+
+    #[test]
+    fn puts_are_checked_for_type_and_size() {
+        assert!(validate_put("text/plain", 10, 10).is_ok());
+        assert!(matches!(validate_put("text/plain", 11, 10), Err(BlobError::TooLarge { size: 11, limit: 10 })));
+        assert!(matches!(validate_put("plain", 1, 10), Err(BlobError::Invalid(_))));
     }
 
     #[test]

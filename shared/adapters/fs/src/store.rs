@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use emmaus_ports::blob::{MAX_SIGNED_URL_TTL, clamp_range, validate_content_type, validate_list};
+use emmaus_ports::blob::{MAX_SIGNED_URL_TTL, clamp_range, validate_list, validate_put};
 use emmaus_ports::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore, Clock, UrlSigner};
 
 use crate::format::{self, Header};
@@ -112,11 +112,8 @@ impl BlobStore for FsBlobStore {
     }
 
     async fn put(&self, key: &BlobKey, bytes: Vec<u8>, content_type: &str) -> Result<BlobMeta, BlobError> {
-        validate_content_type(content_type)?;
         let size = bytes.len() as u64;
-        if size > self.max_size {
-            return Err(BlobError::TooLarge { size, limit: self.max_size });
-        }
+        validate_put(content_type, size, self.max_size)?;
         let (tmp, target, key, content_type) =
             (self.tmp.clone(), self.path_of(key), key.clone(), content_type.to_owned());
         blocking(move || {

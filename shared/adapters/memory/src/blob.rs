@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use emmaus_ports::blob::{MAX_SIGNED_URL_TTL, clamp_range, content_etag, validate_content_type, validate_list};
+use emmaus_ports::blob::{MAX_SIGNED_URL_TTL, clamp_range, content_etag, validate_list, validate_put};
 use emmaus_ports::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore, Clock, UrlSigner};
 
 #[derive(Debug)]
@@ -36,10 +36,7 @@ impl BlobStore for MemoryBlobStore {
     }
 
     async fn put(&self, key: &BlobKey, bytes: Vec<u8>, content_type: &str) -> Result<BlobMeta, BlobError> {
-        validate_content_type(content_type)?;
-        if bytes.len() as u64 > self.max_size {
-            return Err(BlobError::TooLarge { size: bytes.len() as u64, limit: self.max_size });
-        }
+        validate_put(content_type, bytes.len() as u64, self.max_size)?;
         let meta = BlobMeta {
             key: key.clone(),
             size: bytes.len() as u64,

@@ -6,7 +6,7 @@ use aws_sdk_s3::operation::get_object::GetObjectError;
 use aws_sdk_s3::operation::head_object::HeadObjectError;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::ServerSideEncryption;
-use emmaus_ports::blob::{clamp_range, content_etag, validate_content_type, validate_list};
+use emmaus_ports::blob::{clamp_range, content_etag, validate_list, validate_put};
 use emmaus_ports::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore};
 use futures::StreamExt as _;
 
@@ -56,11 +56,8 @@ impl BlobStore for S3BlobStore {
     }
 
     async fn put(&self, key: &BlobKey, bytes: Vec<u8>, content_type: &str) -> Result<BlobMeta, BlobError> {
-        validate_content_type(content_type)?;
         let size = bytes.len() as u64;
-        if size > self.max_size {
-            return Err(BlobError::TooLarge { size, limit: self.max_size });
-        }
+        validate_put(content_type, size, self.max_size)?;
         let etag = content_etag(&bytes);
         self.client
             .put_object()

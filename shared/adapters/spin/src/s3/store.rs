@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use emmaus_ports::blob::{MAX_SIGNED_URL_TTL, clamp_range, content_etag, validate_content_type, validate_list};
+use emmaus_ports::blob::{MAX_SIGNED_URL_TTL, clamp_range, content_etag, validate_list, validate_put};
 use emmaus_ports::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore};
 
 use super::{SpinS3BlobStore, invalid, list_page, meta, unexpected, uri_encode};
@@ -42,11 +42,8 @@ impl BlobStore for SpinS3BlobStore {
     }
 
     async fn put(&self, key: &BlobKey, bytes: Vec<u8>, content_type: &str) -> Result<BlobMeta, BlobError> {
-        validate_content_type(content_type)?;
         let size = bytes.len() as u64;
-        if size > self.max_size {
-            return Err(BlobError::TooLarge { size, limit: self.max_size });
-        }
+        validate_put(content_type, size, self.max_size)?;
         let etag = content_etag(&bytes);
         let mut request = http::Request::put(self.object_url(key))
             .header(http::header::CONTENT_TYPE, content_type)

@@ -17,6 +17,7 @@ macro_rules! contract_tests {
             unknown_api_paths_are_problem_json_404s,
             wrong_methods_are_problem_json_405s,
             request_ids_are_echoed_or_made,
+            bodies_and_query_strings_reach_the_router_intact,
         );
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
@@ -93,4 +94,22 @@ pub async fn request_ids_are_echoed_or_made(api: ApiTarget) {
     let second = api.get("/api/health").await;
     let (a, b) = (first.header("x-request-id").expect("made"), second.header("x-request-id").expect("made"));
     assert_ne!(a, b, "each request gets its own id");
+}
+
+/// Whatever the host does to carry a request (API Gateway events, wasi:http), the router sees the
+/// raw path, the query string and a binary body exactly as sent.
+pub async fn bodies_and_query_strings_reach_the_router_intact(api: ApiTarget) {
+    let body: Vec<u8> = (0..=255u8).cycle().take(64 * 1024).collect();
+    let request = http::Request::post("/api/caf%C3%A9/x?tag=a&tag=b%20c&empty")
+        .header("content-type", "application/octet-stream")
+        .header("cookie", "session=abc; theme=dark")
+        .body(body)
+        .expect("a valid request");
+    let problem = assert_problem(&api.send(request).await, 404);
+    // The raw path arrives still encoded and without the query string.
+    assert_eq!(problem["instance"], "/api/caf%C3%A9/x");
+
+    let request = http::Request::put("/api/health?probe=1").body(vec![0xff, 0x00, 0xfe]).expect("a valid request");
+    let problem = assert_problem(&api.send(request).await, 405);
+    assert_eq!(problem["detail"], "PUT is not allowed on /api/health");
 }

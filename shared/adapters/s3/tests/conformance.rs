@@ -10,8 +10,8 @@ use aws_sdk_s3::config::{Credentials, Region};
 use emmaus_memory::ManualClock;
 use emmaus_ports::{BlobKey, BlobStore, Clock, SystemClock};
 use emmaus_s3::{S3BlobStore, s3_client};
-use emmaus_testkit::aws::{aws_endpoint, sigv4};
-use emmaus_testkit::blob::{BlobHarness, Fetch, HARNESS_MAX_BLOB};
+use emmaus_testkit::aws::{aws_endpoint, presigned_browser};
+use emmaus_testkit::blob::{BlobHarness, HARNESS_MAX_BLOB};
 
 const BUCKET: &str = "emmaus-conformance";
 /// Dummy credentials: nothing here can reach a real account, and the URL check needs the secret.
@@ -38,29 +38,18 @@ fn real_time_clock() -> Arc<ManualClock> {
     Arc::new(ManualClock::at(SystemClock.now()))
 }
 
-/// An anonymous browser at the harness clock's time: refused as S3 would refuse the URL, else a real GET.
-fn browser(clock: Arc<ManualClock>) -> Fetch {
-    let http = reqwest::Client::new();
-    Arc::new(move |url: String| {
-        let (http, clock) = (http.clone(), clock.clone());
-        Box::pin(async move {
-            if let Err(refusal) = sigv4::verify(&url, SECRET_KEY, clock.now().unix_seconds()) {
-                eprintln!("refused {url}: {refusal:?}");
-                return (403, Vec::new());
-            }
-            let response = http.get(&url).send().await.expect("the server answers");
-            let status = response.status().as_u16();
-            (status, response.bytes().await.expect("a body").to_vec())
-        })
-    })
-}
-
 async fn blobs() -> Option<BlobHarness> {
     let clock = real_time_clock();
     let store = store(clock.clone()).await?;
     assert_eq!(store.adapter(), "s3");
     let namespace = emmaus_testkit::unique_namespace("s3");
-    Some(BlobHarness { store: Arc::new(store), fetch: browser(clock.clone()), clock, namespace, guard: None })
+    Some(BlobHarness {
+        store: Arc::new(store),
+        fetch: presigned_browser(clock.clone(), SECRET_KEY),
+        clock,
+        namespace,
+        guard: None,
+    })
 }
 
 emmaus_testkit::blob_conformance_tests!(optional blobs);

@@ -10,8 +10,8 @@ use emmaus_memory::ManualClock;
 use emmaus_ports::{BlobError, BlobKey, BlobStore, Clock, SystemClock};
 use emmaus_reqwest::ReqwestHttp;
 use emmaus_spin::{S3Config, SpinS3BlobStore};
-use emmaus_testkit::aws::{aws_endpoint, sigv4};
-use emmaus_testkit::blob::{BlobHarness, Fetch, HARNESS_MAX_BLOB, blob_cases};
+use emmaus_testkit::aws::{aws_endpoint, presigned_browser};
+use emmaus_testkit::blob::{BlobHarness, HARNESS_MAX_BLOB, blob_cases};
 
 const BUCKET: &str = "emmaus-spin-conformance";
 /// Dummy credentials: nothing here can reach a real account, and the URL check needs the secret.
@@ -42,23 +42,6 @@ async fn store(clock: Arc<ManualClock>) -> Option<SpinS3BlobStore> {
     Some(store)
 }
 
-/// An anonymous browser at the harness clock's time: refused as S3 would refuse the URL, else a real GET.
-fn browser(clock: Arc<ManualClock>) -> Fetch {
-    let http = reqwest::Client::new();
-    Arc::new(move |url: String| {
-        let (http, clock) = (http.clone(), clock.clone());
-        Box::pin(async move {
-            if let Err(refusal) = sigv4::verify(&url, SECRET_KEY, clock.now().unix_seconds()) {
-                eprintln!("refused {url}: {refusal:?}");
-                return (403, Vec::new());
-            }
-            let response = http.get(&url).send().await.expect("the server answers");
-            let status = response.status().as_u16();
-            (status, response.bytes().await.expect("a body").to_vec())
-        })
-    })
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_blob_suite_passes_over_http() {
     for (name, case) in blob_cases() {
@@ -68,8 +51,14 @@ async fn the_blob_suite_passes_over_http() {
         assert_eq!(store.adapter(), "s3");
         let namespace = emmaus_testkit::unique_namespace("spin-s3");
         eprintln!("case {name}");
-        case(BlobHarness { store: Arc::new(store), fetch: browser(clock.clone()), clock, namespace, guard: None })
-            .await;
+        case(BlobHarness {
+            store: Arc::new(store),
+            fetch: presigned_browser(clock.clone(), SECRET_KEY),
+            clock,
+            namespace,
+            guard: None,
+        })
+        .await;
     }
 }
 

@@ -149,6 +149,15 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
 
     async fn head(&self, key: &BlobKey) -> Result<BlobMeta, BlobError>;
 
+    /// The metadata, or `None` when there is no such blob (e.g. deleted since a listing named it).
+    async fn head_if_present(&self, key: &BlobKey) -> Result<Option<BlobMeta>, BlobError> {
+        match self.head(key).await {
+            Ok(meta) => Ok(Some(meta)),
+            Err(BlobError::NotFound(_)) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
     async fn delete(&self, key: &BlobKey) -> Result<(), BlobError>;
 
     async fn list(&self, prefix: &str, cursor: Option<&str>, limit: u32) -> Result<BlobPage, BlobError>;

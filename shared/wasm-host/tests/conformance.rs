@@ -19,6 +19,11 @@ async fn s3_variables(endpoint: &str) -> HashMap<String, String> {
     // Moto creates a bucket on a plain PUT (no signature checks); 409 means it is already there.
     let response = reqwest::Client::new().put(format!("{endpoint}/{BUCKET}")).send().await.expect("moto answers");
     assert!([200, 409].contains(&response.status().as_u16()), "creating the bucket: {}", response.status());
+    variables_for(endpoint)
+}
+
+/// The variables that point the component's blob store at an S3-compatible `endpoint`.
+fn variables_for(endpoint: &str) -> HashMap<String, String> {
     [
         ("blob_store", "s3"),
         ("s3_endpoint", endpoint),
@@ -114,17 +119,7 @@ async fn agreeable_s3() -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_trapping_guest_is_a_500_and_the_host_keeps_serving() {
     let endpoint = agreeable_s3().await;
-    let variables: HashMap<String, String> = [
-        ("blob_store", "s3"),
-        ("s3_endpoint", endpoint.as_str()),
-        ("s3_bucket", BUCKET),
-        ("s3_region", "us-east-1"),
-        ("s3_access_key_id", "test"),
-        ("s3_secret_access_key", "test"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
+    let variables = variables_for(&endpoint);
     let sqlite = tempfile::tempdir().expect("a temporary folder");
     let options = HostOptions { variables, sqlite_dir: Some(sqlite.path().to_owned()) };
     let host = WasmHost::start(&support::component("spin-conformance"), options).unwrap_or_else(|e| panic!("{e:?}"));

@@ -34,15 +34,6 @@ impl S3BlobStore {
         let bytes = output.body.collect().await.map_err(|e| BlobError::Unavailable(Box::new(e)))?.into_bytes().to_vec();
         Ok(Blob { meta, bytes })
     }
-
-    /// A listed key's metadata, or `None` when it was deleted since the listing.
-    async fn listed_meta(&self, key: BlobKey) -> Result<Option<BlobMeta>, BlobError> {
-        match self.head(&key).await {
-            Ok(meta) => Ok(Some(meta)),
-            Err(BlobError::NotFound(_)) => Ok(None),
-            Err(other) => Err(other),
-        }
-    }
 }
 
 #[async_trait::async_trait]
@@ -116,8 +107,11 @@ impl BlobStore for S3BlobStore {
         let keys: Vec<BlobKey> = listed.iter().filter_map(|key| BlobKey::parse(key.as_str()).ok()).collect();
         // The listing has sizes but neither content types nor our tags, which `BlobMeta` promises
         // like every other adapter's list; HEADs fill them in, a bounded number at a time.
-        let heads: Vec<Result<Option<BlobMeta>, BlobError>> =
-            futures::stream::iter(keys).map(|key| self.listed_meta(key)).buffered(LIST_CONCURRENCY).collect().await;
+        let heads: Vec<Result<Option<BlobMeta>, BlobError>> = futures::stream::iter(keys)
+            .map(|key| async move { self.head_if_present(&key).await })
+            .buffered(LIST_CONCURRENCY)
+            .collect()
+            .await;
         let items = heads.into_iter().filter_map(Result::transpose).collect::<Result<Vec<_>, _>>()?;
         // Resume after the last key S3 listed (even one skipped above), and only when more follow.
         let next = if output.is_truncated() == Some(true) { listed.last().cloned() } else { None };

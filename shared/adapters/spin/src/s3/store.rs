@@ -20,15 +20,6 @@ impl SpinS3BlobStore {
             _ => Err(unexpected(&response)),
         }
     }
-
-    /// A listed key's metadata, or `None` when it was deleted since the listing.
-    async fn listed_meta(&self, key: BlobKey) -> Result<Option<BlobMeta>, BlobError> {
-        match self.head(&key).await {
-            Ok(meta) => Ok(Some(meta)),
-            Err(BlobError::NotFound(_)) => Ok(None),
-            Err(other) => Err(other),
-        }
-    }
 }
 
 #[async_trait::async_trait]
@@ -109,7 +100,7 @@ impl BlobStore for SpinS3BlobStore {
         let mut items = Vec::with_capacity(page.keys.len());
         for listed in &page.keys {
             if let Ok(key) = BlobKey::parse(listed.as_str())
-                && let Some(meta) = self.listed_meta(key).await?
+                && let Some(meta) = self.head_if_present(&key).await?
             {
                 items.push(meta);
             }

@@ -25,11 +25,14 @@ pub fn open(config: &ServeConfig) -> anyhow::Result<(Platform, UrlSigner)> {
         .with_context(|| format!("cannot open the database in {}", data.display()))?;
     let blobs = emmaus_fs::FsBlobStore::open(&data.join("files"), config.max_blob_bytes, clock.clone(), signer)
         .with_context(|| format!("cannot open the file store in {}", data.display()))?;
+    let kv: Arc<dyn emmaus_ports::KvStore> = Arc::new(kv);
+    let mailer = Arc::new(emmaus_app::mail::Outbox::new(kv.clone(), clock.clone(), ids.clone()));
     let platform = Platform {
-        kv: Arc::new(kv),
+        kv,
         blobs: Arc::new(blobs),
         clock,
         ids,
+        mailer,
         http: Arc::new(emmaus_reqwest::ReqwestHttp::new(Duration::from_secs(10))?),
         config: Arc::new(EnvConfig),
         host: HostInfo { kind: "local", version: system::VERSION, build: system::BUILD },

@@ -1,23 +1,13 @@
 //! The system function's own router (as Lambda and Spin run it) against the API contract.
 
-use std::sync::Arc;
-
 use emmaus_app::{HostInfo, Platform};
-use emmaus_memory::{ManualClock, MemoryBlobStore, MemoryKv, ScriptedHttp, SequentialIds};
-use emmaus_ports::{MapConfig, UrlSigner};
 use emmaus_testkit::api::ApiTarget;
 use emmaus_testkit::contract_tests;
 
 async fn function_router() -> ApiTarget {
-    let clock = Arc::new(ManualClock::default());
     let platform = Platform {
-        kv: Arc::new(MemoryKv::new(clock.clone())),
-        blobs: Arc::new(MemoryBlobStore::new(1024, clock.clone(), UrlSigner::new("", vec![0; 32]))),
-        clock,
-        ids: Arc::new(SequentialIds::default()),
-        http: Arc::new(ScriptedHttp::new()),
-        config: Arc::new(MapConfig::new()),
         host: HostInfo { kind: "lambda", version: system::VERSION, build: system::BUILD },
+        ..Platform::in_memory("lambda").0
     };
     ApiTarget::in_process(system::router(platform))
 }

@@ -76,23 +76,13 @@ async fn timed(
 mod tests {
     use std::sync::Arc;
 
-    use emmaus_memory::{ManualClock, MemoryBlobStore, MemoryKv, ScriptedHttp, SequentialIds};
-    use emmaus_ports::{BlobStore, MapConfig, UrlSigner};
+    use emmaus_memory::{ManualClock, MemoryBlobStore};
+    use emmaus_ports::{BlobStore, UrlSigner};
 
     use super::*;
-    use crate::platform::HostInfo;
 
     fn platform(blobs: Arc<dyn BlobStore>) -> Platform {
-        let clock = Arc::new(ManualClock::default());
-        Platform {
-            kv: Arc::new(MemoryKv::new(clock.clone())),
-            blobs,
-            clock,
-            ids: Arc::new(SequentialIds::default()),
-            http: Arc::new(ScriptedHttp::new()),
-            config: Arc::new(MapConfig::new()),
-            host: HostInfo { kind: "local", version: "0.0.0", build: "test" },
-        }
+        Platform { blobs, ..Platform::in_memory("local").0 }
     }
 
     #[tokio::test]

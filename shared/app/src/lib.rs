@@ -3,6 +3,7 @@
 pub mod error;
 pub mod health;
 pub mod jobs;
+pub mod mail;
 pub mod platform;
 
 pub use platform::{HostInfo, Platform};

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use emmaus_ports::{BlobStore, Clock, ConfigSource, HttpClient, Ids, KvStore};
+use emmaus_ports::{BlobStore, Clock, ConfigSource, HttpClient, Ids, KvStore, Mailer};
 
 /// Which host runs the code, and what build it is; reported by health and logs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,5 +23,31 @@ pub struct Platform {
     pub ids: Arc<dyn Ids>,
     pub http: Arc<dyn HttpClient>,
     pub config: Arc<dyn ConfigSource>,
+    /// Where invitations and reset links go: SMTP, a mail API, or the dev outbox.
+    pub mailer: Arc<dyn Mailer>,
     pub host: HostInfo,
+}
+
+#[cfg(any(test, feature = "testing"))]
+impl Platform {
+    /// A platform of in-memory adapters with a manual clock and sequential ids, for tests; the
+    /// mailer is the dev outbox, so tests read sent mail back from the store.
+    pub fn in_memory(kind: &'static str) -> (Self, Arc<emmaus_memory::ManualClock>) {
+        use emmaus_memory::{ManualClock, MemoryBlobStore, MemoryKv, ScriptedHttp, SequentialIds};
+        let clock = Arc::new(ManualClock::default());
+        let kv: Arc<dyn KvStore> = Arc::new(MemoryKv::new(clock.clone()));
+        let ids: Arc<dyn Ids> = Arc::new(SequentialIds::default());
+        let signer = emmaus_ports::UrlSigner::new("", vec![0; 32]);
+        let platform = Self {
+            kv: kv.clone(),
+            blobs: Arc::new(MemoryBlobStore::new(1024 * 1024, clock.clone(), signer)),
+            clock: clock.clone(),
+            ids: ids.clone(),
+            http: Arc::new(ScriptedHttp::new()),
+            config: Arc::new(emmaus_ports::MapConfig::new()),
+            mailer: Arc::new(crate::mail::Outbox::new(kv, clock.clone(), ids)),
+            host: HostInfo { kind, version: "0.0.0", build: "test" },
+        };
+        (platform, clock)
+    }
 }

@@ -50,11 +50,13 @@ pub async fn platform(config: Arc<dyn ConfigSource>, host: HostInfo) -> Result<P
         let signer = UrlSigner::new(config.get("EMMAUS_PUBLIC_URL").unwrap_or_default(), ids.random_bytes(32));
         Arc::new(MemoryBlobStore::new(max_blob, clock.clone(), signer))
     };
+    let mailer = Arc::new(emmaus_app::mail::Outbox::new(kv.clone(), clock.clone(), ids.clone()));
     Ok(Platform {
         kv,
         blobs,
         clock,
         ids,
+        mailer,
         http: Arc::new(emmaus_reqwest::ReqwestHttp::new(Duration::from_secs(10))?),
         config,
         host,

@@ -83,11 +83,14 @@ pub fn platform(version: &'static str, build: &'static str) -> Result<emmaus_app
             UrlSigner::new("", ids.random_bytes(32)),
         )),
     };
+    let kv: Arc<dyn emmaus_ports::KvStore> = Arc::new(SpinSqliteKv::open("default", clock.clone())?);
+    let mailer = Arc::new(emmaus_app::mail::Outbox::new(kv.clone(), clock.clone(), ids.clone()));
     Ok(Platform {
-        kv: Arc::new(SpinSqliteKv::open("default", clock.clone())?),
+        kv,
         blobs,
         clock,
         ids,
+        mailer,
         http,
         config: Arc::new(config),
         host: HostInfo { kind: "spin", version, build },

@@ -11,6 +11,7 @@ pub mod config;
 pub mod http_client;
 pub mod ids;
 pub mod kv;
+pub mod mailer;
 pub mod signed_url;
 
 pub use blob::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore};
@@ -19,4 +20,5 @@ pub use config::{ConfigError, ConfigExt, ConfigSource, EnvConfig, MapConfig};
 pub use http_client::{HttpClient, HttpClientError};
 pub use ids::{Ids, RandomIds};
 pub use kv::{Cursor, Item, Key, KvError, KvStore, Page, Query, Write};
+pub use mailer::{EmailMessage, MailError, Mailer};
 pub use signed_url::{SignatureError, SignedRequest, UrlSigner};

@@ -4,10 +4,14 @@
 //! world arrives as arguments, so the same code runs on Spin, Lambda and locally, and tests are
 //! deterministic. `scripts/test` proves the absence of runtime crates with `cargo tree`.
 
+pub mod audit;
 pub mod error;
+pub mod identity;
+pub mod password;
+pub mod permissions;
+pub mod throttle;
+pub mod time;
 pub mod validation;
 
 pub use error::{DomainError, FieldError};
-pub mod time;
-
 pub use time::Timestamp;

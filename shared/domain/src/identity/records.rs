@@ -1,0 +1,134 @@
+//! The identity records as stored and as use cases see them.
+
+use crate::identity::{Email, OrgSlug, Role, RoleSet};
+use crate::time::Timestamp;
+
+/// An organisation: a church or a mentoring programme.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Organisation {
+    pub id: String,
+    pub slug: OrgSlug,
+    pub name: String,
+    pub created_at: Timestamp,
+}
+
+/// A person's account, shared by every organisation they belong to.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Person {
+    pub id: String,
+    pub email: Email,
+    pub display_name: String,
+    /// The argon2id PHC string; `None` for people who only sign in with SSO.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_hash: Option<String>,
+    /// The organisation the person last worked in, opened first after sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_org: Option<String>,
+    pub created_at: Timestamp,
+}
+
+/// A person's place in one organisation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Membership {
+    pub org_id: String,
+    pub person_id: String,
+    pub roles: RoleSet,
+    pub joined_at: Timestamp,
+}
+
+/// A group of members overseen by a pastor.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Group {
+    pub id: String,
+    pub org_id: String,
+    pub name: String,
+    /// The pastor who leads the group.
+    pub leader_id: String,
+    pub created_at: Timestamp,
+}
+
+/// A mentor walking with a mentee, from `started_at` until `ended_at`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Mentorship {
+    pub id: String,
+    pub org_id: String,
+    pub mentor_id: String,
+    pub mentee_id: String,
+    pub started_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<Timestamp>,
+}
+
+impl Mentorship {
+    pub fn is_active(&self) -> bool {
+        self.ended_at.is_none()
+    }
+}
+
+/// An invitation to join an organisation with a role, redeemed once before it expires.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Invitation {
+    pub id: String,
+    pub org_id: String,
+    pub email: Email,
+    pub role: Role,
+    /// The group the invitee joins, when a pastor invites into their group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<String>,
+    pub invited_by: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_at: Option<Timestamp>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// Where an invitation stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvitationState {
+    Pending,
+    Accepted,
+    Revoked,
+    Expired,
+}
+
+impl Invitation {
+    pub fn state(&self, now: Timestamp) -> InvitationState {
+        if self.accepted_at.is_some() {
+            InvitationState::Accepted
+        } else if self.revoked_at.is_some() {
+            InvitationState::Revoked
+        } else if now >= self.expires_at {
+            InvitationState::Expired
+        } else {
+            InvitationState::Pending
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invitations_expire_at_their_deadline() {
+        let invitation = Invitation {
+            id: "i".into(),
+            org_id: "o".into(),
+            email: Email::parse("a@example.org").unwrap(),
+            role: Role::Mentee,
+            group_id: None,
+            invited_by: "p".into(),
+            created_at: Timestamp::from_unix_seconds(0),
+            expires_at: Timestamp::from_unix_seconds(100),
+            accepted_at: None,
+            revoked_at: None,
+        };
+        assert_eq!(invitation.state(Timestamp::from_unix_seconds(99)), InvitationState::Pending);
+        assert_eq!(invitation.state(Timestamp::from_unix_seconds(100)), InvitationState::Expired);
+        let accepted = Invitation { accepted_at: Some(Timestamp::from_unix_seconds(5)), ..invitation };
+        assert_eq!(accepted.state(Timestamp::from_unix_seconds(500)), InvitationState::Accepted);
+    }
+}

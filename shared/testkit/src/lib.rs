@@ -1,9 +1,10 @@
-//! Test support shared by every crate: the storage conformance suites and the API contract client.
+//! Test support shared by every crate: the storage and mailer conformance suites and the API
+//! contract client.
 //!
 //! An adapter proves itself by invoking `kv_conformance_tests!` / `blob_conformance_tests!` with a
-//! function that builds a fresh harness; each case becomes its own `#[tokio::test]`. Hosts that
-//! cannot run `#[test]`s (a Spin component) list and dispatch cases by name with `kv::kv_cases()`
-//! and `blob::blob_cases()`, generated from the same case lists.
+//! function that builds a fresh harness (mailers: `mailer_conformance_tests!`); each case becomes
+//! its own `#[tokio::test]`. Hosts that cannot run `#[test]`s (a Spin component) list and dispatch
+//! cases by name with `kv::kv_cases()` and `blob::blob_cases()`, generated from the same case lists.
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod api;
@@ -12,6 +13,7 @@ pub mod blob;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod contract;
 pub mod kv;
+pub mod mailer;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -52,5 +54,8 @@ mod tests {
         assert_eq!(kv, defined(include_str!("kv.rs"), "KvHarness"), "list every kv case in __kv_cases!");
         let blob: BTreeSet<&str> = crate::blob::blob_cases().into_iter().map(|(name, _)| name).collect();
         assert_eq!(blob, defined(include_str!("blob.rs"), "BlobHarness"), "list every blob case in __blob_cases!");
+        let mailer: BTreeSet<&str> = crate::mailer::mailer_cases().into_iter().map(|(name, _)| name).collect();
+        let expected = defined(include_str!("mailer.rs"), "MailerHarness");
+        assert_eq!(mailer, expected, "list every mailer case in __mailer_cases!");
     }
 }

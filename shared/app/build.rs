@@ -1,4 +1,4 @@
-//! Records which source revision this build comes from, for `GET /api/health`.
+//! Records which source revision this build comes from, for `GET /api/health` and logs.
 
 use std::process::Command;
 

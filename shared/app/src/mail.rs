@@ -10,7 +10,7 @@ use std::time::Duration;
 use emmaus_ports::{Clock, Cursor, EmailMessage, Ids, KvStore, MailError, Mailer, Query};
 
 const PARTITION: &str = "dev#outbox";
-const KEEP_FOR: Duration = Duration::from_secs(7 * 24 * 3600);
+const KEEP_FOR: Duration = Duration::from_hours(7 * 24);
 
 /// One held message, as the dev page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

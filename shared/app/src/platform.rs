@@ -31,7 +31,8 @@ pub struct Platform {
 #[cfg(any(test, feature = "testing"))]
 impl Platform {
     /// A platform of in-memory adapters with a manual clock and sequential ids, for tests; the
-    /// mailer is the dev outbox, so tests read sent mail back from the store.
+    /// mailer is the dev outbox, so tests read sent mail back from the store; a fixed session key
+    /// ring signs access tokens.
     pub fn in_memory(kind: &'static str) -> (Self, Arc<emmaus_memory::ManualClock>) {
         use emmaus_memory::{ManualClock, MemoryBlobStore, MemoryKv, ScriptedHttp, SequentialIds};
         let clock = Arc::new(ManualClock::default());
@@ -44,7 +45,10 @@ impl Platform {
             clock: clock.clone(),
             ids: ids.clone(),
             http: Arc::new(ScriptedHttp::new()),
-            config: Arc::new(emmaus_ports::MapConfig::new()),
+            config: Arc::new(emmaus_ports::MapConfig::new().with(
+                crate::identity::tokens::KEYS_SETTING,
+                crate::identity::tokens::KeyRing::new_entry("test", &[7; 32]),
+            )),
             mailer: Arc::new(crate::mail::Outbox::new(kv, clock.clone(), ids)),
             host: HostInfo { kind, version: "0.0.0", build: "test" },
         };

@@ -33,6 +33,9 @@ pub enum DomainError {
     Forbidden,
     #[error("sign-in is required")]
     Unauthenticated,
+    /// Credentials or a single-use token were refused; the message never says which part was wrong.
+    #[error("{0}")]
+    Refused(String),
     #[error("{what} is larger than the limit of {limit} bytes")]
     TooLarge { what: String, limit: u64 },
     #[error("too many requests; try again later")]

@@ -1,10 +1,12 @@
 //! The HTTP layer every function shares, so each endpoint only speaks of its own work.
 //!
 //! - [`problem`]: the one mapping from `DomainError` to RFC 9457 problem+json.
+//! - [`auth`]: session cookies or bearer tokens, CSRF defence, and request metadata.
 //! - [`extract`]: JSON, query and path extractors whose rejections are problems too.
 //! - [`middleware`]: request ids, per-request spans and access logs, and the finishing layers.
 //! - [`telemetry`]: logging set-up for hosts (JSON lines or human-readable).
 
+pub mod auth;
 pub mod extract;
 pub mod middleware;
 pub mod problem;

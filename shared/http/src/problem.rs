@@ -106,6 +106,9 @@ impl IntoResponse for ApiError {
             DomainError::Unauthenticated => {
                 (Problem::new(StatusCode::UNAUTHORIZED, "unauthenticated", "Sign-in required", detail), None)
             }
+            DomainError::Refused(_) => {
+                (Problem::new(StatusCode::UNAUTHORIZED, "refused", "Not accepted", detail), None)
+            }
             DomainError::TooLarge { .. } => {
                 (Problem::new(StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Too large", detail), None)
             }

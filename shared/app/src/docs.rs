@@ -1,0 +1,85 @@
+//! Typed JSON documents over the key-value port: read with their version, write conditionally.
+
+use emmaus_domain::DomainError;
+use emmaus_ports::{Key, KvStore, Query, Write};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::from_kv;
+
+/// A document with the version it was read at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doc<T> {
+    pub key: Key,
+    pub value: T,
+    pub version: u64,
+}
+
+fn decode<T: DeserializeOwned>(key: &Key, bytes: &[u8]) -> Result<T, DomainError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        DomainError::unexpected(std::io::Error::other(format!("the stored document {key} does not parse: {e}")))
+    })
+}
+
+pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("documents serialise")
+}
+
+pub async fn get<T: DeserializeOwned>(kv: &dyn KvStore, key: Key) -> Result<Option<Doc<T>>, DomainError> {
+    match kv.get(&key).await.map_err(from_kv)? {
+        None => Ok(None),
+        Some(item) => Ok(Some(Doc { value: decode(&item.key, &item.value)?, version: item.version, key })),
+    }
+}
+
+/// Creates the document; `Conflict` (with `what` in the message) when it exists.
+pub async fn create<T: Serialize>(
+    kv: &dyn KvStore,
+    key: Key,
+    value: &T,
+    expires_at: Option<i64>,
+) -> Result<(), DomainError> {
+    kv.put_if_absent(key, encode(value), expires_at).await.map(|_| ()).map_err(from_kv)
+}
+
+/// Replaces the document read at `doc.version` with `doc.value`.
+pub async fn replace<T: Serialize>(
+    kv: &dyn KvStore,
+    doc: &Doc<T>,
+    expires_at: Option<i64>,
+) -> Result<u64, DomainError> {
+    kv.put_if_version(doc.key.clone(), encode(&doc.value), doc.version, expires_at).await.map_err(from_kv)
+}
+
+/// A conditional put of `doc` as part of a batch.
+pub fn replace_write<T: Serialize>(doc: &Doc<T>, expires_at: Option<i64>) -> Write {
+    Write::PutIfVersion { key: doc.key.clone(), value: encode(&doc.value), expected: doc.version, expires_at }
+}
+
+pub fn create_write<T: Serialize>(key: Key, value: &T, expires_at: Option<i64>) -> Write {
+    Write::PutIfAbsent { key, value: encode(value), expires_at }
+}
+
+/// Every document of a partition under `prefix`, following cursors up to `max` documents.
+pub async fn all<T: DeserializeOwned>(
+    kv: &dyn KvStore,
+    partition: &str,
+    prefix: &str,
+    max: usize,
+) -> Result<Vec<Doc<T>>, DomainError> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = kv.query(&Query::new(partition, prefix, 200).after(cursor)).await.map_err(from_kv)?;
+        for item in page.items {
+            out.push(Doc { value: decode(&item.key, &item.value)?, version: item.version, key: item.key });
+            if out.len() >= max {
+                return Ok(out);
+            }
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(out),
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! Password sign-in, password reset and change, and profile updates.
+
+use emmaus_domain::audit::AuditAction;
+use emmaus_domain::identity::{Email, Person, normalise_display_name};
+use emmaus_domain::{DomainError, password};
+use emmaus_ports::EmailMessage;
+
+use super::context::{Principal, RequestMeta};
+use super::directory::{self, Pointer};
+use super::secrets::{digest, new_token, plausible};
+use super::sessions::{self, Issued};
+use super::settings::RESET_TTL;
+use super::{audit, keys, passwords, throttle};
+use crate::Platform;
+use crate::docs::{self, Doc};
+
+const BAD_SIGN_IN: &str = "the email or password is incorrect";
+
+/// Records an event in every organisation the person belongs to.
+pub async fn record_everywhere(
+    p: &Platform,
+    person: &str,
+    meta: &RequestMeta,
+    action: AuditAction,
+    detail: Option<String>,
+) {
+    let orgs = directory::orgs_of(p, person).await.unwrap_or_default();
+    for (org, _) in orgs {
+        let event = audit::event(p, meta, Some(person), action, Some(format!("person:{person}")), detail.clone());
+        audit::record(p, &org.id, event).await;
+    }
+}
+
+/// Signs in with email and password. Every refusal reads the same and takes as long, whether
+/// the account exists or not; repeated failures are throttled per account and per address.
+pub async fn sign_in(
+    p: &Platform,
+    email: &str,
+    password_text: &str,
+    meta: &RequestMeta,
+) -> Result<Issued, DomainError> {
+    let email = Email::parse(email)?;
+    password::check_presented("password", password_text)?;
+    throttle::check(p, email.as_str(), meta.client_address.as_deref()).await?;
+    let person = directory::person_by_email(p, &email).await?;
+    let stored = person.as_ref().and_then(|d| d.value.password_hash.clone());
+    if !passwords::verify(password_text, stored.as_deref()) {
+        throttle::failed(p, email.as_str(), meta.client_address.as_deref()).await?;
+        if let Some(person) = &person {
+            record_everywhere(p, &person.value.id, meta, AuditAction::SignInFailed, Some("wrong password".into()))
+                .await;
+        }
+        return Err(DomainError::Refused(BAD_SIGN_IN.into()));
+    }
+    let person = person.expect("a verified password belongs to a person");
+    throttle::succeeded(p, email.as_str()).await?;
+    if stored.as_deref().is_some_and(passwords::needs_rehash) {
+        let salt = p.ids.random_bytes(16);
+        let mut doc = person.clone();
+        doc.value.password_hash = Some(passwords::hash(password_text, &salt)?);
+        // Best effort: a concurrent profile change simply keeps the old hash until next time.
+        let _ = docs::replace(p.kv.as_ref(), &doc, None).await;
+    }
+    let issued = sessions::open(p, &person.value.id).await?;
+    record_everywhere(p, &person.value.id, meta, AuditAction::SignIn, Some("password".into())).await;
+    Ok(issued)
+}
+
+/// A password-reset link for `email`, when such an account exists; silent otherwise, so the
+/// answer never tells whether an account exists. `origin` is where the web app is served.
+pub async fn request_reset(p: &Platform, email: &str, origin: &str, meta: &RequestMeta) -> Result<(), DomainError> {
+    let email = Email::parse(email)?;
+    throttle::check(p, email.as_str(), meta.client_address.as_deref()).await?;
+    let Some(person) = directory::person_by_email(p, &email).await? else { return Ok(()) };
+    let token = new_token(p.ids.as_ref());
+    let expires = p.clock.now().plus(RESET_TTL);
+    let pointer = Pointer { id: person.value.id.clone() };
+    docs::create(p.kv.as_ref(), keys::reset_token(&digest(&token)), &pointer, Some(expires.unix_seconds())).await?;
+    let message = EmailMessage {
+        to: email.to_string(),
+        subject: "Reset your Emmaus password".into(),
+        text: format!(
+            "Hello {name},\n\nSomeone asked to reset the password of your Emmaus account. If it was you, open this link \
+             within an hour to choose a new one:\n\n{origin}/reset-password#token={token}\n\nIf it was not you, ignore this \
+             message; your password stays as it is.\n",
+            name = person.value.display_name
+        ),
+    };
+    p.mailer.send(&message).await.map_err(|e| DomainError::Unavailable(format!("email ({e})")))?;
+    record_everywhere(p, &person.value.id, meta, AuditAction::PasswordResetRequested, None).await;
+    Ok(())
+}
+
+/// Sets a new password with a reset token, once; every session of the person ends.
+pub async fn complete_reset(
+    p: &Platform,
+    token: &str,
+    new_password: &str,
+    meta: &RequestMeta,
+) -> Result<(), DomainError> {
+    let refused = || DomainError::Refused("this reset link is not valid or has expired; ask for a new one".into());
+    if !plausible(token) {
+        return Err(refused());
+    }
+    let key = keys::reset_token(&digest(token));
+    let pointer: Doc<Pointer> = docs::get(p.kv.as_ref(), key).await?.ok_or_else(refused)?;
+    let mut person = directory::person(p, &pointer.value.id).await?.ok_or_else(refused)?;
+    password::check_new("password", new_password, person.value.email.as_str())?;
+    // Spend the token first: if two requests race, only one gets past this delete.
+    p.kv.delete_if_version(pointer.key.clone(), pointer.version).await.map_err(|_| refused())?;
+    person.value.password_hash = Some(passwords::hash(new_password, &p.ids.random_bytes(16))?);
+    docs::replace(p.kv.as_ref(), &person, None).await?;
+    sessions::close_all(p, &person.value.id).await?;
+    throttle::succeeded(p, person.value.email.as_str()).await?;
+    record_everywhere(p, &person.value.id, meta, AuditAction::PasswordReset, None).await;
+    Ok(())
+}
+
+/// Changes the signed-in person's password after checking the current one.
+pub async fn change_password(
+    p: &Platform,
+    who: &Principal,
+    current: &str,
+    new_password: &str,
+) -> Result<(), DomainError> {
+    let mut person = directory::person(p, &who.person_id).await?.ok_or(DomainError::Unauthenticated)?;
+    password::check_presented("current_password", current)?;
+    throttle::check(p, person.value.email.as_str(), who.meta.client_address.as_deref()).await?;
+    if person.value.password_hash.is_some() && !passwords::verify(current, person.value.password_hash.as_deref()) {
+        throttle::failed(p, person.value.email.as_str(), who.meta.client_address.as_deref()).await?;
+        return Err(DomainError::invalid("current_password", "is not your current password"));
+    }
+    password::check_new("new_password", new_password, person.value.email.as_str())?;
+    person.value.password_hash = Some(passwords::hash(new_password, &p.ids.random_bytes(16))?);
+    docs::replace(p.kv.as_ref(), &person, None).await?;
+    record_everywhere(p, &who.person_id, &who.meta, AuditAction::PasswordChanged, None).await;
+    Ok(())
+}
+
+/// Changes the signed-in person's display name and/or default organisation.
+pub async fn update_profile(
+    p: &Platform,
+    who: &Principal,
+    display_name: Option<&str>,
+    last_org: Option<&str>,
+) -> Result<Person, DomainError> {
+    for _ in 0..3 {
+        let mut person = directory::person(p, &who.person_id).await?.ok_or(DomainError::Unauthenticated)?;
+        if let Some(name) = display_name {
+            person.value.display_name = normalise_display_name("display_name", name)?;
+        }
+        if let Some(org) = last_org {
+            if directory::membership(p, org, &who.person_id).await?.is_none() {
+                return Err(DomainError::invalid("last_org", "is not an organisation you belong to"));
+            }
+            person.value.last_org = Some(org.to_owned());
+        }
+        match docs::replace(p.kv.as_ref(), &person, None).await {
+            Ok(_) => return Ok(person.value),
+            Err(DomainError::Conflict(_)) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Err(DomainError::Conflict("your profile changed meanwhile; reload and try again".into()))
+}

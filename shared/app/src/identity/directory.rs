@@ -1,0 +1,91 @@
+//! Reading people, organisations and memberships, and creating them together.
+
+use emmaus_domain::DomainError;
+use emmaus_domain::identity::{Email, Membership, Organisation, Person};
+
+use super::context::{Actor, Principal};
+use super::keys;
+use crate::Platform;
+use crate::docs::{self, Doc};
+
+/// An index document pointing at a person or organisation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Pointer {
+    pub id: String,
+}
+
+pub async fn person(p: &Platform, id: &str) -> Result<Option<Doc<Person>>, DomainError> {
+    docs::get(p.kv.as_ref(), keys::person(id)).await
+}
+
+pub async fn person_by_email(p: &Platform, email: &Email) -> Result<Option<Doc<Person>>, DomainError> {
+    match docs::get::<Pointer>(p.kv.as_ref(), keys::email(email.as_str())).await? {
+        Some(pointer) => person(p, &pointer.value.id).await,
+        None => Ok(None),
+    }
+}
+
+pub async fn org(p: &Platform, id: &str) -> Result<Option<Doc<Organisation>>, DomainError> {
+    docs::get(p.kv.as_ref(), keys::org(id)).await
+}
+
+pub async fn org_by_slug(p: &Platform, slug: &str) -> Result<Option<Doc<Organisation>>, DomainError> {
+    match docs::get::<Pointer>(p.kv.as_ref(), keys::slug(slug)).await? {
+        Some(pointer) => org(p, &pointer.value.id).await,
+        None => Ok(None),
+    }
+}
+
+pub async fn membership(p: &Platform, org: &str, person: &str) -> Result<Option<Doc<Membership>>, DomainError> {
+    docs::get(p.kv.as_ref(), keys::member(org, person)).await
+}
+
+/// The organisations a person belongs to, with their membership in each, by name.
+pub async fn orgs_of(p: &Platform, person: &str) -> Result<Vec<(Organisation, Membership)>, DomainError> {
+    let pointers: Vec<Doc<Pointer>> = docs::all(p.kv.as_ref(), &format!("person#{person}"), "org#", 1000).await?;
+    let mut out = Vec::new();
+    for pointer in pointers {
+        let org_id = &pointer.value.id;
+        if let (Some(org), Some(member)) = (org(p, org_id).await?, membership(p, org_id, person).await?) {
+            out.push((org.value, member.value));
+        }
+    }
+    out.sort_by_key(|(org, _)| org.name.to_lowercase());
+    Ok(out)
+}
+
+/// The signed-in person acting in `org`. Someone who is not a member gets `NotFound`, the same
+/// answer as for an organisation that does not exist, so nothing is learnt across organisations.
+pub async fn actor_in(p: &Platform, principal: &Principal, org: &str) -> Result<Actor, DomainError> {
+    let member = membership(p, org, &principal.person_id)
+        .await?
+        .filter(|m| !m.value.roles.is_empty())
+        .ok_or_else(|| DomainError::NotFound("the organisation".into()))?;
+    Ok(Actor {
+        person_id: principal.person_id.clone(),
+        session_id: principal.session_id.clone(),
+        org_id: org.to_owned(),
+        roles: member.value.roles,
+        meta: principal.meta.clone(),
+    })
+}
+
+/// The writes that create a membership and its reverse pointer.
+pub fn membership_writes(membership: &Membership) -> Vec<emmaus_ports::Write> {
+    vec![
+        docs::create_write(keys::member(&membership.org_id, &membership.person_id), membership, None),
+        docs::create_write(
+            keys::person_org(&membership.person_id, &membership.org_id),
+            &Pointer { id: membership.org_id.clone() },
+            None,
+        ),
+    ]
+}
+
+/// The writes that create a person and the index from their email.
+pub fn person_writes(person: &Person) -> Vec<emmaus_ports::Write> {
+    vec![
+        docs::create_write(keys::person(&person.id), person, None),
+        docs::create_write(keys::email(person.email.as_str()), &Pointer { id: person.id.clone() }, None),
+    ]
+}

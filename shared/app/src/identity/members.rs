@@ -1,0 +1,126 @@
+//! Members of an organisation: listing, reading, changing roles, removing.
+
+use emmaus_domain::DomainError;
+use emmaus_domain::audit::AuditAction;
+use emmaus_domain::identity::{Membership, Organisation, Person, Role, RoleSet, normalise_display_name};
+use emmaus_domain::permissions::Action;
+
+use super::access::{self, Target};
+use super::context::Actor;
+use super::{audit, directory, keys};
+use crate::Platform;
+use crate::docs::{self, Doc};
+
+/// A member as the people pages show them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub person: Person,
+    pub membership: Membership,
+}
+
+pub async fn org(p: &Platform, actor: &Actor) -> Result<Organisation, DomainError> {
+    access::authorize(p, actor, Action::OrgRead, Target::Org).await?;
+    Ok(directory::org(p, &actor.org_id).await?.ok_or_else(|| DomainError::NotFound("the organisation".into()))?.value)
+}
+
+pub async fn rename_org(p: &Platform, actor: &Actor, name: &str) -> Result<Organisation, DomainError> {
+    access::authorize(p, actor, Action::OrgUpdate, Target::Org).await?;
+    let name = normalise_display_name("name", name)?;
+    let mut doc =
+        directory::org(p, &actor.org_id).await?.ok_or_else(|| DomainError::NotFound("the organisation".into()))?;
+    let detail = format!("name: {} -> {name}", doc.value.name);
+    doc.value.name = name;
+    docs::replace(p.kv.as_ref(), &doc, None).await?;
+    audit::record(
+        p,
+        &actor.org_id,
+        audit::by(p, actor, AuditAction::OrgUpdated, Some(format!("org:{}", actor.org_id)), Some(detail)),
+    )
+    .await;
+    Ok(doc.value)
+}
+
+pub async fn list(p: &Platform, actor: &Actor) -> Result<Vec<Member>, DomainError> {
+    access::authorize(p, actor, Action::MemberList, Target::Org).await?;
+    let memberships: Vec<Doc<Membership>> =
+        docs::all(p.kv.as_ref(), &format!("org#{}", actor.org_id), "member#", 10_000).await?;
+    let mut out = Vec::new();
+    for membership in memberships {
+        if let Some(person) = directory::person(p, &membership.value.person_id).await? {
+            out.push(Member { person: person.value, membership: membership.value });
+        }
+    }
+    out.sort_by_key(|member| member.person.display_name.to_lowercase());
+    Ok(out)
+}
+
+async fn load(p: &Platform, org: &str, person: &str) -> Result<(Doc<Person>, Doc<Membership>), DomainError> {
+    let missing = || DomainError::NotFound("the member".into());
+    let membership = directory::membership(p, org, person).await?.ok_or_else(missing)?;
+    let person = directory::person(p, person).await?.ok_or_else(missing)?;
+    Ok((person, membership))
+}
+
+pub async fn read(p: &Platform, actor: &Actor, person: &str) -> Result<Member, DomainError> {
+    let (person_doc, membership) = load(p, &actor.org_id, person).await?;
+    access::authorize(p, actor, Action::MemberRead, Target::Person(person)).await?;
+    Ok(Member { person: person_doc.value, membership: membership.value })
+}
+
+/// Replaces a member's roles. The organisation always keeps at least one admin.
+pub async fn set_roles(p: &Platform, actor: &Actor, person: &str, roles: RoleSet) -> Result<Member, DomainError> {
+    if roles.is_empty() {
+        return Err(DomainError::invalid("roles", "must hold at least one role; remove the member instead"));
+    }
+    let (person_doc, mut membership) = load(p, &actor.org_id, person).await?;
+    access::authorize(p, actor, Action::MemberRolesUpdate, Target::Person(person)).await?;
+    if membership.value.roles.contains(Role::Admin) && !roles.contains(Role::Admin) {
+        ensure_another_admin(p, &actor.org_id, person).await?;
+    }
+    let detail = format!("roles: {} -> {roles}", membership.value.roles);
+    membership.value.roles = roles;
+    docs::replace(p.kv.as_ref(), &membership, None).await?;
+    audit::record(
+        p,
+        &actor.org_id,
+        audit::by(p, actor, AuditAction::MemberRolesChanged, Some(format!("person:{person}")), Some(detail)),
+    )
+    .await;
+    Ok(Member { person: person_doc.value, membership: membership.value })
+}
+
+async fn ensure_another_admin(p: &Platform, org: &str, person: &str) -> Result<(), DomainError> {
+    let memberships: Vec<Doc<Membership>> = docs::all(p.kv.as_ref(), &format!("org#{org}"), "member#", 10_000).await?;
+    if memberships.iter().any(|m| m.value.person_id != person && m.value.roles.contains(Role::Admin)) {
+        Ok(())
+    } else {
+        Err(DomainError::Conflict("the organisation needs at least one admin; make someone else admin first".into()))
+    }
+}
+
+/// Takes a person out of the organisation: membership, group places and active mentorships end.
+pub async fn remove(p: &Platform, actor: &Actor, person: &str) -> Result<(), DomainError> {
+    let (_, membership) = load(p, &actor.org_id, person).await?;
+    access::authorize(p, actor, Action::MemberRemove, Target::Person(person)).await?;
+    if membership.value.roles.contains(Role::Admin) {
+        ensure_another_admin(p, &actor.org_id, person).await?;
+    }
+    let org = &actor.org_id;
+    let groups: Vec<Doc<access::GroupLink>> =
+        docs::all(p.kv.as_ref(), &keys::groups_of(org, person), "group#", 5000).await?;
+    for link in groups {
+        super::groups::drop_member(p, org, &link.value.group, person).await?;
+    }
+    super::mentorships::end_all_of(p, actor, person).await?;
+    let pointer = directory::Pointer { id: org.clone() };
+    let reverse: Option<Doc<directory::Pointer>> = docs::get(p.kv.as_ref(), keys::person_org(person, org)).await?;
+    let mut writes =
+        vec![emmaus_ports::Write::DeleteIfVersion { key: membership.key.clone(), expected: membership.version }];
+    if let Some(reverse) = reverse.filter(|r| r.value == pointer) {
+        writes.push(emmaus_ports::Write::DeleteIfVersion { key: reverse.key, expected: reverse.version });
+    }
+    p.kv.batch(writes).await.map_err(crate::error::from_kv)?;
+    audit::record(p, org, audit::by(p, actor, AuditAction::MemberRemoved, Some(format!("person:{person}")), None))
+        .await;
+    Ok(())
+}

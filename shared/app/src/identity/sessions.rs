@@ -1,0 +1,214 @@
+//! Sessions: a family of rotating refresh tokens, and the short-lived access tokens it issues.
+//!
+//! Each sign-in opens a family stored under the person. A refresh presents the family's current
+//! secret and gets a new one; presenting an older secret means a copy was stolen, so the whole
+//! family is revoked. Every access-token check also reads the family, so signing out (one family)
+//! or signing out everywhere (every family) takes effect on the next request on every host.
+
+use std::time::Duration;
+
+use emmaus_domain::{DomainError, Timestamp};
+use emmaus_ports::Key;
+
+use super::keys;
+use super::secrets::{digest, new_token, same};
+use super::settings::{self, ACCESS_TTL, REFRESH_IDLE, SESSION_MAX};
+use super::tokens::{self, AUDIENCE, Claims};
+use crate::Platform;
+use crate::docs::{self, Doc};
+
+/// Two tabs refreshing at once present the same secret; the slower one may retry for this long
+/// without being taken for a thief.
+const ROTATION_GRACE: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Family {
+    pub id: String,
+    pub person_id: String,
+    pub created_at: Timestamp,
+    pub last_used_at: Timestamp,
+    /// SHA-256 of the refresh secret that may be used next.
+    pub current: String,
+    /// SHA-256 of the secret it replaced, accepted only as a concurrent retry.
+    pub previous: Option<String>,
+    pub rotated_at: Timestamp,
+    pub generation: u32,
+    pub revoked_at: Option<Timestamp>,
+}
+
+impl Family {
+    fn expires_at(&self) -> Timestamp {
+        self.last_used_at.plus(REFRESH_IDLE).min(self.created_at.plus(SESSION_MAX))
+    }
+
+    fn live(&self, now: Timestamp) -> bool {
+        self.revoked_at.is_none() && now < self.expires_at()
+    }
+}
+
+/// What the client keeps after a sign-in or refresh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    pub person_id: String,
+    pub session_id: String,
+    pub access_token: String,
+    pub access_ttl: Duration,
+    /// `<person>.<session>.<secret>`.
+    pub refresh_token: String,
+    pub refresh_ttl: Duration,
+    /// Echoed by the client in `X-CSRF-Token` on cookie-authenticated writes.
+    pub csrf_token: String,
+}
+
+/// The CSRF token's fingerprint carried in the access token.
+pub fn csrf_fingerprint(csrf_token: &str) -> String {
+    digest(csrf_token)[..32].to_owned()
+}
+
+fn issue(p: &Platform, family: &Family, secret: &str) -> Result<Issued, DomainError> {
+    let settings = settings::load(p.config.as_ref())?;
+    let now = p.clock.now();
+    let csrf_token = new_token(p.ids.as_ref());
+    let claims = Claims {
+        iss: settings.issuer.clone(),
+        aud: AUDIENCE.to_owned(),
+        sub: family.person_id.clone(),
+        sid: family.id.clone(),
+        iat: now.unix_seconds(),
+        exp: now.plus(ACCESS_TTL).unix_seconds(),
+        csrf: csrf_fingerprint(&csrf_token),
+    };
+    Ok(Issued {
+        person_id: family.person_id.clone(),
+        session_id: family.id.clone(),
+        access_token: tokens::sign(&settings.ring, &claims),
+        access_ttl: ACCESS_TTL,
+        refresh_token: format!("{}.{}.{secret}", family.person_id, family.id),
+        refresh_ttl: family.expires_at().since(now),
+        csrf_token,
+    })
+}
+
+/// Opens a new session family for a person who just proved who they are.
+pub async fn open(p: &Platform, person_id: &str) -> Result<Issued, DomainError> {
+    let now = p.clock.now();
+    let secret = new_token(p.ids.as_ref());
+    let family = Family {
+        id: p.ids.new_id(),
+        person_id: person_id.to_owned(),
+        created_at: now,
+        last_used_at: now,
+        current: digest(&secret),
+        previous: None,
+        rotated_at: now,
+        generation: 1,
+        revoked_at: None,
+    };
+    let key = keys::session(person_id, &family.id);
+    docs::create(p.kv.as_ref(), key, &family, Some(family.expires_at().unix_seconds())).await?;
+    issue(p, &family, &secret)
+}
+
+/// The outcome of a refresh the caller must act on.
+#[derive(Debug)]
+pub enum Refreshed {
+    Issued(Issued),
+    /// An old secret was presented: the family is now revoked. The caller audits and answers 401.
+    Reused {
+        person_id: String,
+    },
+}
+
+fn parse_refresh(token: &str) -> Option<(&str, &str, &str)> {
+    let mut parts = token.splitn(3, '.');
+    let (person, session, secret) = (parts.next()?, parts.next()?, parts.next()?);
+    let id_like = |s: &str| (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric());
+    (id_like(person) && id_like(session) && super::secrets::plausible(secret)).then_some((person, session, secret))
+}
+
+/// Rotates the refresh token. `Unauthenticated` when it is unknown, expired or revoked.
+pub async fn refresh(p: &Platform, token: &str) -> Result<Refreshed, DomainError> {
+    let (person, session, secret) = parse_refresh(token).ok_or(DomainError::Unauthenticated)?;
+    let presented = digest(secret);
+    for _ in 0..3 {
+        let now = p.clock.now();
+        let Some(mut doc) = docs::get::<Family>(p.kv.as_ref(), keys::session(person, session)).await? else {
+            return Err(DomainError::Unauthenticated);
+        };
+        if !doc.value.live(now) {
+            return Err(DomainError::Unauthenticated);
+        }
+        if same(&presented, &doc.value.current) {
+            let next = new_token(p.ids.as_ref());
+            let family = &mut doc.value;
+            family.previous = Some(std::mem::replace(&mut family.current, digest(&next)));
+            family.rotated_at = now;
+            family.last_used_at = now;
+            family.generation += 1;
+            let expires = family.expires_at().unix_seconds();
+            match docs::replace(p.kv.as_ref(), &doc, Some(expires)).await {
+                Ok(_) => return issue(p, &doc.value, &next).map(Refreshed::Issued),
+                Err(DomainError::Conflict(_)) => continue,
+                Err(other) => return Err(other),
+            }
+        }
+        let concurrent = doc.value.previous.as_deref().is_some_and(|prev| same(&presented, prev))
+            && now < doc.value.rotated_at.plus(ROTATION_GRACE);
+        if concurrent {
+            return Err(DomainError::Conflict(
+                "this session was refreshed by another tab a moment ago; retry with the new cookie".into(),
+            ));
+        }
+        doc.value.revoked_at = Some(now);
+        match docs::replace(p.kv.as_ref(), &doc, Some(doc.value.expires_at().unix_seconds())).await {
+            Ok(_) => return Ok(Refreshed::Reused { person_id: person.to_owned() }),
+            Err(DomainError::Conflict(_)) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Err(DomainError::Conflict("the session changed while refreshing; retry".into()))
+}
+
+/// Checks an access token and that its session is still live: the check every request makes.
+pub async fn authenticate(p: &Platform, access_token: &str) -> Result<Claims, DomainError> {
+    let settings = settings::load(p.config.as_ref())?;
+    let now = p.clock.now();
+    let claims = tokens::verify(&settings.ring, &settings.issuer, access_token, now)?;
+    let family = docs::get::<Family>(p.kv.as_ref(), keys::session(&claims.sub, &claims.sid)).await?;
+    match family {
+        Some(doc) if doc.value.live(now) => Ok(claims),
+        _ => Err(DomainError::Unauthenticated),
+    }
+}
+
+/// Revokes one family (sign out). Unknown or already revoked families are fine.
+pub async fn close(p: &Platform, person_id: &str, session_id: &str) -> Result<(), DomainError> {
+    revoke(p, keys::session(person_id, session_id)).await
+}
+
+async fn revoke(p: &Platform, key: Key) -> Result<(), DomainError> {
+    for _ in 0..3 {
+        let Some(mut doc) = docs::get::<Family>(p.kv.as_ref(), key.clone()).await? else { return Ok(()) };
+        if doc.value.revoked_at.is_some() {
+            return Ok(());
+        }
+        doc.value.revoked_at = Some(p.clock.now());
+        match docs::replace(p.kv.as_ref(), &doc, Some(doc.value.expires_at().unix_seconds())).await {
+            Err(DomainError::Conflict(_)) => {}
+            other => return other.map(|_| ()),
+        }
+    }
+    Err(DomainError::Conflict("the session changed while signing out; retry".into()))
+}
+
+/// Revokes every family of the person (sign out everywhere, password reset); returns how many.
+pub async fn close_all(p: &Platform, person_id: &str) -> Result<usize, DomainError> {
+    let families: Vec<Doc<Family>> =
+        docs::all(p.kv.as_ref(), &format!("person#{person_id}"), "session#", 10_000).await?;
+    let mut closed = 0;
+    for family in families.into_iter().filter(|f| f.value.revoked_at.is_none()) {
+        revoke(p, family.key).await?;
+        closed += 1;
+    }
+    Ok(closed)
+}

@@ -1,0 +1,46 @@
+//! Identity settings from the configuration port, parsed once per key ring and shared.
+
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use emmaus_domain::DomainError;
+use emmaus_ports::{ConfigExt as _, ConfigSource};
+
+use super::tokens::{KEYS_SETTING, KeyRing};
+
+/// How long each credential lives.
+pub const ACCESS_TTL: Duration = Duration::from_mins(10);
+/// A refresh token not used for this long is dead.
+pub const REFRESH_IDLE: Duration = Duration::from_hours(14 * 24);
+/// However active, a session ends after this and the person signs in again.
+pub const SESSION_MAX: Duration = Duration::from_hours(60 * 24);
+pub const INVITATION_TTL: Duration = Duration::from_hours(7 * 24);
+pub const RESET_TTL: Duration = Duration::from_hours(1);
+
+#[derive(Debug)]
+pub struct Settings {
+    pub ring: KeyRing,
+    /// `iss` of our access tokens: the public URL when set, else `emmaus`.
+    pub issuer: String,
+}
+
+/// The settings, parsed again only when the key-ring setting changes.
+pub fn load(config: &dyn ConfigSource) -> Result<Arc<Settings>, DomainError> {
+    static CACHE: Mutex<Option<(String, Arc<Settings>)>> = Mutex::new(None);
+    let keys = config.required(KEYS_SETTING).map_err(|e| DomainError::Unavailable(e.to_string()))?;
+    let issuer = config.get("EMMAUS_PUBLIC_URL").filter(|u| !u.is_empty()).unwrap_or_else(|| "emmaus".to_owned());
+    let fingerprint = format!("{issuer}\n{keys}");
+    let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((seen, settings)) = cache.as_ref()
+        && *seen == fingerprint
+    {
+        return Ok(settings.clone());
+    }
+    let ring = KeyRing::parse(&keys).map_err(|e| {
+        tracing::error!(error = %e, "the session key ring is not valid");
+        DomainError::Unavailable("sign-in (the session keys are misconfigured)".into())
+    })?;
+    let settings = Arc::new(Settings { ring, issuer });
+    *cache = Some((fingerprint, settings.clone()));
+    Ok(settings)
+}

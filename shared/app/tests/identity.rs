@@ -1,0 +1,213 @@
+//! Identity use cases end to end over in-memory adapters: setup, sign-in, sessions, invitations,
+//! resets, roles and the audit chain.
+
+use std::time::Duration;
+
+use emmaus_app::Platform;
+use emmaus_app::identity::setup::NewOrg;
+use emmaus_app::identity::{
+    Actor, Principal, RequestMeta, accounts, audit, directory, groups, invitations, members, mentorships, sessions,
+    setup,
+};
+use emmaus_app::mail::Outbox;
+use emmaus_domain::DomainError;
+use emmaus_domain::identity::{Role, RoleSet};
+
+fn meta() -> RequestMeta {
+    RequestMeta { request_id: Some("req-1".into()), client_address: Some("192.0.2.1".into()) }
+}
+
+const ADMIN_PW: &str = "a long admin passphrase";
+
+async fn world() -> (Platform, std::sync::Arc<emmaus_memory::ManualClock>, Actor) {
+    let (p, clock) = Platform::in_memory("local");
+    let new = NewOrg {
+        slug: "grace",
+        name: "Grace Church",
+        admin_email: "Admin@Grace.test",
+        admin_name: "Ada Admin",
+        admin_password: ADMIN_PW,
+    };
+    let (org, person) = setup::create_org(&p, &new, &meta()).await.unwrap();
+    let issued = accounts::sign_in(&p, "admin@grace.test", ADMIN_PW, &meta()).await.unwrap();
+    let principal = Principal { person_id: person.id.clone(), session_id: issued.session_id, meta: meta() };
+    let actor = directory::actor_in(&p, &principal, &org.id).await.unwrap();
+    (p, clock, actor)
+}
+
+async fn latest_mail(p: &Platform) -> String {
+    let outbox = Outbox::new(p.kv.clone(), p.clock.clone(), p.ids.clone());
+    outbox.list(1, None).await.unwrap().0.pop().expect("a message was sent").message.text
+}
+
+fn token_after(text: &str, marker: &str) -> String {
+    let start = text.find(marker).expect("the link is in the message") + marker.len();
+    text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+}
+
+/// Invites `email` as `role` and accepts with a password, returning the new member's actor.
+async fn join(p: &Platform, admin: &Actor, email: &str, role: Role) -> Actor {
+    let created = invitations::create(p, admin, email, role, None, "http://app.test").await.unwrap();
+    let token = token_after(&created.link, "#token=");
+    assert_eq!(token_after(&latest_mail(p).await, "#token="), token, "the emailed link is the shown one");
+    let issued = invitations::accept(p, &token, Some("New Person"), "a long member passphrase", &meta()).await.unwrap();
+    let principal = Principal { person_id: issued.person_id, session_id: issued.session_id, meta: meta() };
+    directory::actor_in(p, &principal, &admin.org_id).await.unwrap()
+}
+
+#[tokio::test]
+async fn sign_in_refuses_alike_and_throttles_per_account() {
+    let (p, clock, _) = world().await;
+    let known = accounts::sign_in(&p, "admin@grace.test", "wrong password!", &meta()).await.unwrap_err();
+    let unknown = accounts::sign_in(&p, "nobody@grace.test", "wrong password!", &meta()).await.unwrap_err();
+    assert_eq!(known.to_string(), unknown.to_string());
+    for _ in 0..4 {
+        let _ = accounts::sign_in(&p, "admin@grace.test", "wrong password!", &meta()).await;
+    }
+    let locked = accounts::sign_in(&p, "admin@grace.test", ADMIN_PW, &meta()).await.unwrap_err();
+    assert!(matches!(locked, DomainError::RateLimited { retry_after } if retry_after > Duration::from_mins(14)));
+    clock.advance(Duration::from_mins(16));
+    assert!(accounts::sign_in(&p, "admin@grace.test", ADMIN_PW, &meta()).await.is_ok());
+}
+
+#[tokio::test]
+async fn refresh_tokens_rotate_and_a_reused_one_revokes_the_family() {
+    let (p, clock, _) = world().await;
+    let first = accounts::sign_in(&p, "admin@grace.test", ADMIN_PW, &meta()).await.unwrap();
+    assert!(sessions::authenticate(&p, &first.access_token).await.is_ok());
+    let sessions::Refreshed::Issued(second) = sessions::refresh(&p, &first.refresh_token).await.unwrap() else {
+        panic!("a fresh token rotates");
+    };
+    assert_ne!(second.refresh_token, first.refresh_token);
+    // Within the grace period the old secret is a concurrent retry, not a theft.
+    assert!(matches!(sessions::refresh(&p, &first.refresh_token).await, Err(DomainError::Conflict(_))));
+    clock.advance(Duration::from_mins(1));
+    assert!(matches!(sessions::refresh(&p, &first.refresh_token).await.unwrap(), sessions::Refreshed::Reused { .. }));
+    assert!(sessions::authenticate(&p, &second.access_token).await.is_err(), "the whole family is revoked");
+    assert!(sessions::refresh(&p, &second.refresh_token).await.is_err());
+}
+
+#[tokio::test]
+async fn signing_out_ends_sessions_at_once() {
+    let (p, _, admin) = world().await;
+    let other = accounts::sign_in(&p, "admin@grace.test", ADMIN_PW, &meta()).await.unwrap();
+    let third = accounts::sign_in(&p, "admin@grace.test", ADMIN_PW, &meta()).await.unwrap();
+    sessions::close(&p, &admin.person_id, &other.session_id).await.unwrap();
+    assert!(sessions::authenticate(&p, &other.access_token).await.is_err());
+    assert!(sessions::authenticate(&p, &third.access_token).await.is_ok());
+    assert_eq!(sessions::close_all(&p, &admin.person_id).await.unwrap(), 2);
+    assert!(sessions::authenticate(&p, &third.access_token).await.is_err());
+}
+
+#[tokio::test]
+async fn invitations_work_once_and_expire() {
+    let (p, clock, admin) = world().await;
+    let mentee = join(&p, &admin, "mentee@grace.test", Role::Mentee).await;
+    assert_eq!(mentee.roles, RoleSet::new([Role::Mentee]));
+    let created =
+        invitations::create(&p, &admin, "late@grace.test", Role::Mentor, None, "http://app.test").await.unwrap();
+    let token = token_after(&created.link, "#token=");
+    clock.advance(Duration::from_hours(7 * 24));
+    let expired = invitations::accept(&p, &token, Some("Late"), "a long member passphrase", &meta()).await.unwrap_err();
+    assert!(expired.to_string().contains("expired"), "{expired}");
+    let again = invitations::create(&p, &admin, "mentee@grace.test", Role::Mentor, None, "http://app.test").await;
+    assert!(matches!(again, Err(DomainError::Conflict(_))), "members are not invited twice");
+}
+
+#[tokio::test]
+async fn an_accepted_invitation_cannot_be_used_again() {
+    let (p, _, admin) = world().await;
+    let created = invitations::create(&p, &admin, "m@grace.test", Role::Mentee, None, "http://app.test").await.unwrap();
+    let token = token_after(&created.link, "#token=");
+    invitations::accept(&p, &token, Some("M"), "a long member passphrase", &meta()).await.unwrap();
+    let second = invitations::accept(&p, &token, Some("M"), "a long member passphrase", &meta()).await.unwrap_err();
+    assert!(matches!(second, DomainError::Conflict(_)), "{second}");
+}
+
+#[tokio::test]
+async fn pastors_invite_only_into_their_own_groups() {
+    let (p, _, admin) = world().await;
+    let pastor = join(&p, &admin, "pastor@grace.test", Role::Pastor).await;
+    let mine = groups::create(&p, &admin, "Young adults", &pastor.person_id).await.unwrap();
+    let other_pastor = join(&p, &admin, "pastor2@grace.test", Role::Pastor).await;
+    let theirs = groups::create(&p, &admin, "Seniors", &other_pastor.person_id).await.unwrap();
+    let ok = invitations::create(&p, &pastor, "y@grace.test", Role::Mentee, Some(&mine.id), "http://app.test").await;
+    assert!(ok.is_ok(), "{ok:?}");
+    for (group, role) in
+        [(Some(theirs.id.as_str()), Role::Mentee), (None, Role::Mentee), (Some(mine.id.as_str()), Role::Admin)]
+    {
+        let refused = invitations::create(&p, &pastor, "z@grace.test", role, group, "http://app.test").await;
+        assert!(matches!(refused, Err(DomainError::Forbidden)), "{group:?} {role}: {refused:?}");
+    }
+    let visible = invitations::list(&p, &pastor).await.unwrap();
+    assert_eq!(visible.len(), 1, "a pastor lists only invitations into their groups");
+}
+
+#[tokio::test]
+async fn mentors_see_their_mentees_and_nobody_else() {
+    let (p, _, admin) = world().await;
+    let mentor = join(&p, &admin, "mentor@grace.test", Role::Mentor).await;
+    let mine = join(&p, &admin, "mine@grace.test", Role::Mentee).await;
+    let other = join(&p, &admin, "other@grace.test", Role::Mentee).await;
+    mentorships::create(&p, &admin, &mentor.person_id, &mine.person_id).await.unwrap();
+    assert!(members::read(&p, &mentor, &mine.person_id).await.is_ok());
+    assert!(matches!(members::read(&p, &mentor, &other.person_id).await, Err(DomainError::Forbidden)));
+    assert!(matches!(members::list(&p, &mentor).await, Err(DomainError::Forbidden)));
+    assert_eq!(mentorships::list(&p, &other).await.unwrap().len(), 0);
+    assert_eq!(mentorships::list(&p, &mine).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_last_admin_stays_an_admin() {
+    let (p, _, admin) = world().await;
+    let demote = members::set_roles(&p, &admin, &admin.person_id, RoleSet::new([Role::Mentor])).await;
+    assert!(matches!(demote, Err(DomainError::Conflict(_))), "{demote:?}");
+    let second = join(&p, &admin, "second@grace.test", Role::Mentee).await;
+    members::set_roles(&p, &admin, &second.person_id, RoleSet::new([Role::Admin])).await.unwrap();
+    assert!(members::set_roles(&p, &admin, &admin.person_id, RoleSet::new([Role::Mentor])).await.is_ok());
+}
+
+#[tokio::test]
+async fn password_resets_are_single_use_and_end_every_session() {
+    let (p, _, admin) = world().await;
+    let before = accounts::sign_in(&p, "admin@grace.test", ADMIN_PW, &meta()).await.unwrap();
+    accounts::request_reset(&p, "nobody@grace.test", "http://app.test", &meta()).await.unwrap();
+    let outbox = Outbox::new(p.kv.clone(), p.clock.clone(), p.ids.clone());
+    assert!(outbox.list(10, None).await.unwrap().0.is_empty(), "no mail for unknown accounts");
+    accounts::request_reset(&p, "admin@grace.test", "http://app.test", &meta()).await.unwrap();
+    let token = token_after(&latest_mail(&p).await, "#token=");
+    accounts::complete_reset(&p, &token, "a brand new passphrase", &meta()).await.unwrap();
+    assert!(sessions::authenticate(&p, &before.access_token).await.is_err());
+    assert!(accounts::complete_reset(&p, &token, "another new passphrase", &meta()).await.is_err());
+    assert!(accounts::sign_in(&p, "admin@grace.test", "a brand new passphrase", &meta()).await.is_ok());
+    assert!(accounts::sign_in(&p, "admin@grace.test", ADMIN_PW, &meta()).await.is_err());
+    let _ = admin;
+}
+
+#[tokio::test]
+async fn the_audit_chain_records_and_verifies() {
+    let (p, _, admin) = world().await;
+    let _ = join(&p, &admin, "m@grace.test", Role::Mentee).await;
+    let _ = accounts::sign_in(&p, "admin@grace.test", "wrong password!", &meta()).await;
+    let entries = audit::all(&p, &admin.org_id, 100).await.unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.event.action.name()).collect();
+    assert_eq!(
+        actions,
+        ["org.created", "auth.sign_in", "invitation.created", "invitation.accepted", "auth.sign_in_failed"],
+    );
+    assert!(entries.iter().all(|e| e.event.request_id.as_deref() == Some("req-1")));
+    assert!(audit::verify(&p, &admin.org_id).await.unwrap().intact);
+    let filter =
+        audit::Filter { action: emmaus_domain::audit::AuditAction::parse("auth.sign_in"), ..Default::default() };
+    let (found, _) = audit::list(&p, &admin.org_id, &filter, 10, None).await.unwrap();
+    assert_eq!(found.len(), 1);
+
+    // Rewriting an entry in the store, even with a valid version, shows as a break at that entry.
+    let key = emmaus_ports::Key::new(format!("org#{}#audit", admin.org_id), "entry#000000000003");
+    let item = p.kv.get(&key).await.unwrap().unwrap();
+    let forged = String::from_utf8(item.value).unwrap().replace("m@grace.test", "x@grace.test");
+    p.kv.put_if_version(key, forged.into_bytes(), item.version, None).await.unwrap();
+    let verification = audit::verify(&p, &admin.org_id).await.unwrap();
+    assert!(!verification.intact);
+    assert_eq!(verification.first_break.unwrap().seq, 3);
+}

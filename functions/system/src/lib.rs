@@ -15,8 +15,8 @@ use utoipa_axum::routes;
 pub use openapi::API_DOCUMENT;
 
 /// Version and build of this binary, for `HostInfo`.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-pub const BUILD: &str = env!("EMMAUS_BUILD");
+pub const VERSION: &str = emmaus_app::VERSION;
+pub const BUILD: &str = emmaus_app::BUILD;
 
 /// The routes of this function with their OpenAPI description.
 pub fn api() -> OpenApiRouter<Platform> {

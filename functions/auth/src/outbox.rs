@@ -1,0 +1,73 @@
+//! The dev outbox page's data: mail held instead of sent, when no mail service is configured.
+
+use axum::extract::State;
+use emmaus_app::Platform;
+use emmaus_app::mail::Outbox;
+use emmaus_domain::DomainError;
+use emmaus_http::{ApiResult, Json, Query};
+use emmaus_ports::Cursor;
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct Page {
+    /// At most this many messages (1 to 100, default 20).
+    pub limit: Option<u32>,
+    /// From a previous page's `next`.
+    pub cursor: Option<String>,
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct HeldMessage {
+    pub id: String,
+    /// Unix milliseconds.
+    pub sent_at: i64,
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Outboxed {
+    /// Newest first.
+    pub messages: Vec<HeldMessage>,
+    pub next: Option<String>,
+}
+
+/// Mail held by the dev outbox, newest first. 404 when a real mail service is configured.
+#[utoipa::path(
+    get,
+    path = "/api/auth/outbox",
+    tag = "auth",
+    operation_id = "listOutbox",
+    params(Page),
+    responses(
+        (status = 200, description = "Held messages", body = Outboxed),
+        (status = "default", description = "A problem (404 when mail is really sent)", body = emmaus_http::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(State(p): State<Platform>, Query(page): Query<Page>) -> ApiResult<Json<Outboxed>> {
+    if p.mailer.adapter() != "outbox" {
+        return Err(DomainError::NotFound("the dev outbox (mail is sent for real here)".into()).into());
+    }
+    let limit = page.limit.unwrap_or(20);
+    if !(1..=100).contains(&limit) {
+        return Err(DomainError::invalid("limit", "must be between 1 and 100").into());
+    }
+    let outbox = Outbox::new(p.kv.clone(), p.clock.clone(), p.ids.clone());
+    let (messages, next) = outbox
+        .list(limit, page.cursor.map(Cursor::from_token))
+        .await
+        .map_err(|e| DomainError::Unavailable(e.to_string()))?;
+    Ok(Json(Outboxed {
+        messages: messages
+            .into_iter()
+            .map(|m| HeldMessage {
+                id: m.id,
+                sent_at: m.sent_at,
+                to: m.message.to,
+                subject: m.message.subject,
+                text: m.message.text,
+            })
+            .collect(),
+        next: next.map(|c| c.token().to_owned()),
+    }))
+}

@@ -1,0 +1,79 @@
+//! What the auth endpoints accept and answer, as JSON.
+
+use emmaus_app::Platform;
+use emmaus_app::identity::directory;
+use emmaus_domain::DomainError;
+use emmaus_domain::identity::Role;
+
+/// The signed-in person.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct PersonView {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    /// Whether the person can sign in with a password (SSO-only people cannot).
+    pub has_password: bool,
+}
+
+/// One organisation the person belongs to, with their roles there.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct OrgMembershipView {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    #[schema(value_type = Vec<RoleName>)]
+    pub roles: Vec<Role>,
+}
+
+/// A role: `admin`, `pastor`, `mentor` or `mentee`.
+#[derive(Debug, utoipa::ToSchema)]
+#[schema(as = RoleName)]
+pub enum RoleName {
+    #[schema(rename = "admin")]
+    Admin,
+    #[schema(rename = "pastor")]
+    Pastor,
+    #[schema(rename = "mentor")]
+    Mentor,
+    #[schema(rename = "mentee")]
+    Mentee,
+}
+
+/// The session as the web app sees it.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct SessionView {
+    pub person: PersonView,
+    /// Every organisation the person belongs to, by name.
+    pub organisations: Vec<OrgMembershipView>,
+    /// The organisation to open first: the last one used, else the first.
+    pub current_org: Option<String>,
+}
+
+pub async fn session_view(p: &Platform, person_id: &str) -> Result<SessionView, DomainError> {
+    let person = directory::person(p, person_id).await?.ok_or(DomainError::Unauthenticated)?.value;
+    let organisations: Vec<OrgMembershipView> = directory::orgs_of(p, person_id)
+        .await?
+        .into_iter()
+        .map(|(org, member)| OrgMembershipView {
+            id: org.id,
+            slug: org.slug.to_string(),
+            name: org.name,
+            roles: member.roles.iter().collect(),
+        })
+        .collect();
+    let current_org = person
+        .last_org
+        .clone()
+        .filter(|id| organisations.iter().any(|o| o.id == *id))
+        .or_else(|| organisations.first().map(|o| o.id.clone()));
+    Ok(SessionView {
+        person: PersonView {
+            id: person.id,
+            email: person.email.to_string(),
+            display_name: person.display_name,
+            has_password: person.password_hash.is_some(),
+        },
+        organisations,
+        current_org,
+    })
+}

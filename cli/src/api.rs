@@ -12,7 +12,11 @@ pub struct Function {
 }
 
 /// Every function, in the order the manifests list them; the drift test holds both to this list.
-pub const FUNCTIONS: &[Function] = &[Function { name: "system", api: system::api }];
+pub const FUNCTIONS: &[Function] = &[
+    Function { name: "system", api: system::api },
+    Function { name: "auth", api: auth::api },
+    Function { name: "people", api: people::api },
+];
 
 /// A function's routes as `(METHOD, /path/{param})`, from its OpenAPI description.
 pub fn routes_of(function: &Function) -> Vec<(String, String)> {
@@ -39,7 +43,10 @@ pub fn routes_of(function: &Function) -> Vec<(String, String)> {
 
 /// The bare API routes of every function (no layers yet).
 pub fn routes(platform: &Platform) -> Router {
-    Router::new().merge(system::routes(platform.clone()))
+    Router::new()
+        .merge(system::routes(platform.clone()))
+        .merge(auth::routes(platform.clone()))
+        .merge(people::routes(platform.clone()))
 }
 
 /// The OpenAPI document of the whole API, generated from the functions' code.

@@ -83,7 +83,11 @@ async fn request_context(State(ids): State<Arc<dyn Ids>>, mut request: Request, 
     request.extensions_mut().insert(RequestId(id.clone()));
     let span = tracing::info_span!("request", request_id = %id, %method, %path);
     let started = Instant::now();
-    let mut response = next.run(request).instrument(span.clone()).await;
+    // One guard for every write on every route, signed in or not (sign-in forms included).
+    let mut response = match crate::auth::same_site_writes(request.method(), request.headers()) {
+        Ok(()) => next.run(request).instrument(span.clone()).await,
+        Err(error) => crate::problem::ApiError(error).into_response(),
+    };
 
     if let Some(mut problem) = response.extensions_mut().remove::<Problem>() {
         problem.request_id = Some(id.clone());

@@ -5,6 +5,7 @@
 //! retries on the new head. Nothing ever updates or deletes an entry.
 
 use emmaus_domain::audit::{self, AuditAction, AuditEntry, AuditEvent, Break};
+use emmaus_domain::permissions::Action;
 use emmaus_domain::{DomainError, Timestamp};
 use emmaus_ports::{Cursor, Key, Query};
 
@@ -178,4 +179,35 @@ pub async fn verify(p: &Platform, org: &str) -> Result<Verification, DomainError
         result.first_break = Some(Break { seq: last + 1, reason: "entries at the end of the log are missing" });
     }
     Ok(result)
+}
+
+/// The audit log as an admin reads it: [`list`] behind the permission check.
+pub async fn read(
+    p: &Platform,
+    actor: &Actor,
+    filter: &Filter,
+    limit: u32,
+    cursor: Option<Cursor>,
+) -> Result<(Vec<AuditEntry>, Option<Cursor>), DomainError> {
+    super::access::authorize(p, actor, Action::AuditRead, super::access::Target::Org).await?;
+    list(p, &actor.org_id, filter, limit, cursor).await
+}
+
+/// Every entry matching `filter`, oldest first, for a download; the export itself is recorded.
+pub async fn export(p: &Platform, actor: &Actor, filter: &Filter) -> Result<Vec<AuditEntry>, DomainError> {
+    super::access::authorize(p, actor, Action::AuditExport, super::access::Target::Org).await?;
+    let entries: Vec<AuditEntry> =
+        all(p, &actor.org_id, EXPORT_MAX).await?.into_iter().filter(|e| filter.admits(e)).collect();
+    let detail = Some(format!("{} entries", entries.len()));
+    append(p, &actor.org_id, by(p, actor, AuditAction::AuditExported, None, detail)).await?;
+    Ok(entries)
+}
+
+/// The largest export in one download.
+pub const EXPORT_MAX: usize = 100_000;
+
+/// Verifies the chain, for admins.
+pub async fn check(p: &Platform, actor: &Actor) -> Result<Verification, DomainError> {
+    super::access::authorize(p, actor, Action::AuditRead, super::access::Target::Org).await?;
+    verify(p, &actor.org_id).await
 }

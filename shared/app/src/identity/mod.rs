@@ -16,6 +16,7 @@ pub mod secrets;
 pub mod sessions;
 pub mod settings;
 pub mod setup;
+pub mod sso;
 pub mod throttle;
 pub mod tokens;
 

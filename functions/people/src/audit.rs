@@ -1,0 +1,223 @@
+//! `/api/people/{org}/audit`: the organisation's audit log, filtered, exported and verified.
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use emmaus_app::Platform;
+use emmaus_app::identity::audit::{self, Filter};
+use emmaus_domain::audit::{AuditAction, AuditEntry};
+use emmaus_domain::{DomainError, Timestamp};
+use emmaus_http::auth::Session;
+use emmaus_http::{ApiResult, Json, Path, Query};
+use emmaus_ports::Cursor;
+
+/// Filters; every one optional.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct AuditQuery {
+    /// Only this action, e.g. `auth.sign_in`.
+    pub action: Option<String>,
+    /// Only entries by this person id.
+    pub actor: Option<String>,
+    /// From this time on (Unix milliseconds).
+    pub since: Option<i64>,
+    /// Before this time (Unix milliseconds).
+    pub until: Option<i64>,
+    /// Page size, 1 to 200 (default 50). Not used by exports.
+    pub limit: Option<u32>,
+    /// From a previous page's `next`.
+    pub cursor: Option<String>,
+    /// Export format: `jsonl` (default, with hashes) or `csv`.
+    pub format: Option<String>,
+}
+
+impl AuditQuery {
+    fn filter(&self) -> Result<Filter, DomainError> {
+        let action = match self.action.as_deref().filter(|a| !a.is_empty()) {
+            None => None,
+            Some(name) => {
+                Some(AuditAction::parse(name).ok_or_else(|| DomainError::invalid("action", "is not an audit action"))?)
+            }
+        };
+        Ok(Filter {
+            action,
+            actor: self.actor.clone().filter(|a| !a.is_empty()),
+            since: self.since.map(Timestamp::from_unix_millis),
+            until: self.until.map(Timestamp::from_unix_millis),
+        })
+    }
+}
+
+/// One entry, as listed and exported.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct AuditEntryView {
+    pub seq: u64,
+    /// Unix milliseconds.
+    pub at: i64,
+    pub actor: Option<String>,
+    pub action: String,
+    pub target: Option<String>,
+    pub request_id: Option<String>,
+    pub detail: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl From<AuditEntry> for AuditEntryView {
+    fn from(e: AuditEntry) -> Self {
+        Self {
+            seq: e.seq,
+            at: e.event.at.unix_millis(),
+            actor: e.event.actor,
+            action: e.event.action.name().to_owned(),
+            target: e.event.target,
+            request_id: e.event.request_id,
+            detail: e.event.detail,
+            prev_hash: e.prev_hash,
+            hash: e.hash,
+        }
+    }
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct AuditPage {
+    /// Newest first.
+    pub entries: Vec<AuditEntryView>,
+    /// Present when more entries may follow (a filter that matches rarely may return fewer than
+    /// `limit` with a `next`).
+    pub next: Option<String>,
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ChainCheck {
+    pub entries: u64,
+    pub intact: bool,
+    /// The first entry where the chain breaks, and why.
+    pub broken_at: Option<u64>,
+    pub reason: Option<String>,
+}
+
+/// The audit log, newest first.
+#[utoipa::path(
+    get, path = "/api/people/{org}/audit", tag = "people", operation_id = "listAudit",
+    params(("org" = String, Path, description = "Organisation id"), AuditQuery),
+    responses(
+        (status = 200, description = "Entries", body = AuditPage),
+        (status = "default", description = "A problem", body = emmaus_http::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list(
+    State(p): State<Platform>,
+    Session(who): Session,
+    Path(org): Path<String>,
+    Query(query): Query<AuditQuery>,
+) -> ApiResult<Json<AuditPage>> {
+    let actor = crate::actor(&p, &who, &org).await?;
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(DomainError::invalid("limit", "must be between 1 and 200").into());
+    }
+    let filter = query.filter()?;
+    let cursor = query.cursor.clone().filter(|c| !c.is_empty()).map(Cursor::from_token);
+    let (entries, next) = audit::read(&p, &actor, &filter, limit, cursor).await?;
+    Ok(Json(AuditPage {
+        entries: entries.into_iter().map(AuditEntryView::from).collect(),
+        next: next.map(|c| c.token().to_owned()),
+    }))
+}
+
+/// Downloads the matching entries, oldest first, as JSON lines (with hashes) or CSV.
+#[utoipa::path(
+    get, path = "/api/people/{org}/audit/export", tag = "people", operation_id = "exportAudit",
+    params(("org" = String, Path, description = "Organisation id"), AuditQuery),
+    responses(
+        (status = 200, description = "The export", content_type = "application/x-ndjson", body = String),
+        (status = "default", description = "A problem", body = emmaus_http::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn export(
+    State(p): State<Platform>,
+    Session(who): Session,
+    Path(org): Path<String>,
+    Query(query): Query<AuditQuery>,
+) -> ApiResult<Response> {
+    let actor = crate::actor(&p, &who, &org).await?;
+    let csv = match query.format.as_deref() {
+        None | Some("jsonl") => false,
+        Some("csv") => true,
+        Some(_) => return Err(DomainError::invalid("format", "must be jsonl or csv").into()),
+    };
+    let entries = audit::export(&p, &actor, &query.filter()?).await?;
+    let views = entries.into_iter().map(AuditEntryView::from);
+    let (body, content_type, extension) = if csv {
+        let mut text = String::from("seq,at,actor,action,target,request_id,detail,prev_hash,hash\n");
+        for v in views {
+            let fields = [
+                v.seq.to_string(),
+                v.at.to_string(),
+                v.actor.unwrap_or_default(),
+                v.action,
+                v.target.unwrap_or_default(),
+                v.request_id.unwrap_or_default(),
+                v.detail.unwrap_or_default(),
+                v.prev_hash,
+                v.hash,
+            ];
+            text.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+            text.push('\n');
+        }
+        (text, "text/csv; charset=utf-8", "csv")
+    } else {
+        let mut text = String::new();
+        for v in views {
+            text.push_str(&serde_json::to_string(&v).map_err(DomainError::unexpected)?);
+            text.push('\n');
+        }
+        (text, "application/x-ndjson", "jsonl")
+    };
+    let disposition = format!("attachment; filename=\"audit-{org}.{extension}\"");
+    Ok(([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body)
+        .into_response())
+}
+
+/// Quotes a CSV field when needed, and defuses spreadsheet formulas.
+fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_owned() };
+    if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
+}
+
+/// Checks that the hash chain is intact.
+#[utoipa::path(
+    get, path = "/api/people/{org}/audit/verify", tag = "people", operation_id = "verifyAudit",
+    params(("org" = String, Path, description = "Organisation id")),
+    responses(
+        (status = 200, description = "The result", body = ChainCheck),
+        (status = "default", description = "A problem", body = emmaus_http::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn verify(
+    State(p): State<Platform>,
+    Session(who): Session,
+    Path(org): Path<String>,
+) -> ApiResult<Json<ChainCheck>> {
+    let actor = crate::actor(&p, &who, &org).await?;
+    let result = audit::check(&p, &actor).await?;
+    Ok(Json(ChainCheck {
+        entries: result.entries,
+        intact: result.intact,
+        broken_at: result.first_break.as_ref().map(|b| b.seq),
+        reason: result.first_break.map(|b| b.reason.to_owned()),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=cmd()"), "'=cmd()");
+    }
+}

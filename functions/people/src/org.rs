@@ -1,0 +1,52 @@
+//! `GET` and `PATCH /api/people/{org}`: the organisation itself.
+
+use axum::extract::State;
+use emmaus_app::Platform;
+use emmaus_app::identity::members;
+use emmaus_http::auth::Session;
+use emmaus_http::{ApiResult, Json, Path};
+
+use crate::views::OrgView;
+
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct OrgChange {
+    pub name: String,
+}
+
+/// The organisation.
+#[utoipa::path(
+    get, path = "/api/people/{org}", tag = "people", operation_id = "getOrg",
+    params(("org" = String, Path, description = "Organisation id")),
+    responses(
+        (status = 200, description = "The organisation", body = OrgView),
+        (status = "default", description = "A problem", body = emmaus_http::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn read(
+    State(p): State<Platform>,
+    Session(who): Session,
+    Path(org): Path<String>,
+) -> ApiResult<Json<OrgView>> {
+    let actor = crate::actor(&p, &who, &org).await?;
+    Ok(Json(members::org(&p, &actor).await?.into()))
+}
+
+/// Renames the organisation.
+#[utoipa::path(
+    patch, path = "/api/people/{org}", tag = "people", operation_id = "updateOrg",
+    params(("org" = String, Path, description = "Organisation id")),
+    request_body = OrgChange,
+    responses(
+        (status = 200, description = "The organisation", body = OrgView),
+        (status = "default", description = "A problem", body = emmaus_http::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update(
+    State(p): State<Platform>,
+    Session(who): Session,
+    Path(org): Path<String>,
+    Json(body): Json<OrgChange>,
+) -> ApiResult<Json<OrgView>> {
+    let actor = crate::actor(&p, &who, &org).await?;
+    Ok(Json(members::rename_org(&p, &actor, &body.name).await?.into()))
+}

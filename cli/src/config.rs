@@ -19,6 +19,10 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("log_format", "text or json (default text)"),
     ("max_body_bytes", "largest accepted request body (default 1048576)"),
     ("max_blob_bytes", "largest accepted file (default 26214400)"),
+    ("mailer", "outbox (default: mail is held and shown at /dev/outbox), smtp or postmark"),
+    ("smtp_url", "smtp://user:pass@host:587 (STARTTLS), smtps://… or smtp+insecure://127.0.0.1:1025"),
+    ("mail_from", "sender address of invitations and reset links"),
+    ("postmark_token", "Postmark server token, when mailer is postmark"),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +35,8 @@ pub struct ServeConfig {
     pub log_format: LogFormat,
     pub max_body_bytes: usize,
     pub max_blob_bytes: u64,
+    /// Every value that was set, under its `EMMAUS_*` name, for the platform's configuration port.
+    pub settings: BTreeMap<String, String>,
 }
 
 /// Where a value came from, for error messages.
@@ -138,7 +144,15 @@ impl Layers {
                 describe("public_url", &self.values["public_url"].1)
             ));
         }
+        let mailer = self.text("mailer").unwrap_or_else(|| "outbox".into());
+        if !["outbox", "smtp", "postmark"].contains(&mailer.as_str()) {
+            return Err(format!(
+                "invalid {}: expected outbox, smtp or postmark, not `{mailer}`",
+                describe("mailer", &self.values["mailer"].1)
+            ));
+        }
         Ok(ServeConfig {
+            settings: self.values.iter().map(|(key, (value, _))| (env_name(key), value.clone())).collect(),
             listen: self.parse("listen", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
             data_dir: PathBuf::from(self.text("data_dir").unwrap_or_else(|| "data".into())),
             site_dir: self.text("site_dir").map(PathBuf::from),

@@ -20,12 +20,66 @@ enum Command {
     /// Serve the API and the web app on one address, with data in a local folder.
     #[command(after_help = settings_help())]
     Serve(ServeArgs),
+    /// Operate on people in the local data folder.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Manage the keys in the local data folder.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Print docs/permissions.md, generated from the permission matrix (a test keeps the file current).
+    Permissions,
     /// Print the OpenAPI document of the whole API (or check the committed copy with --check).
     Openapi {
         /// Compare with functions/system/openapi.json instead of printing; exit 1 when they differ.
         #[arg(long)]
         check: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create an organisation and its first admin (an existing account keeps its password).
+    Create {
+        /// The admin's email address.
+        #[arg(long)]
+        email: String,
+        /// The organisation's short name in links, e.g. grace-church.
+        #[arg(long, value_name = "SLUG")]
+        org: String,
+        /// The organisation's display name [default: the slug].
+        #[arg(long)]
+        org_name: Option<String>,
+        /// The admin's display name [default: the part of the email before @].
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from the first line of standard input instead of asking.
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        place: DataArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Sign sessions with a new key; the previous key keeps verifying, so nobody is signed out.
+    Rotate {
+        #[command(flatten)]
+        place: DataArgs,
+    },
+}
+
+/// Where the data folder is, for commands that work on it offline.
+#[derive(Debug, clap::Args)]
+struct DataArgs {
+    #[arg(long, value_name = "DIR", help = "The data folder [env: EMMAUS_DATA_DIR] [default: ./data]")]
+    data_dir: Option<String>,
+    #[arg(
+        long,
+        value_name = "FILE",
+        help = "Settings file [env: EMMAUS_CONFIG] [default: ./emmaus.toml when present]"
+    )]
+    config: Option<PathBuf>,
 }
 
 /// Flags of `emmaus serve`; help texts are attributes so `--help` shows them verbatim.
@@ -73,6 +127,20 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve(args),
+        Command::Admin(AdminCommand::Create { email, org, org_name, name, password_stdin, place }) => {
+            let args = emmaus::admin::AdminCreate { email, org, org_name, name, password_stdin };
+            offline(&place).and_then(|config| {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+                runtime.block_on(emmaus::admin::create(&config, &args)).map(|done| println!("{done}"))
+            })
+        }
+        Command::Keys(KeysCommand::Rotate { place }) => {
+            offline(&place).and_then(|config| emmaus::admin::rotate_keys(&config).map(|done| println!("{done}")))
+        }
+        Command::Permissions => {
+            print!("{}", emmaus_domain::permissions::markdown());
+            Ok(())
+        }
         Command::Openapi { check } => openapi(check),
     };
     match result {
@@ -84,9 +152,18 @@ fn main() -> ExitCode {
     }
 }
 
-fn serve(args: ServeArgs) -> anyhow::Result<()> {
+/// Settings for an offline command: the same layers as `serve`, quietly logged.
+fn offline(place: &DataArgs) -> anyhow::Result<emmaus::config::ServeConfig> {
+    let mut layers = base_layers(place.config.clone())?;
+    layers.flag("data_dir", place.data_dir.clone());
+    let config = layers.resolve().map_err(anyhow::Error::msg)?;
+    telemetry::init(config.log_format, telemetry::parse_filter("warn").map_err(anyhow::Error::msg)?);
+    Ok(config)
+}
+
+fn base_layers(config: Option<PathBuf>) -> anyhow::Result<Layers> {
     let mut layers = Layers::default();
-    let explicit = args.config.clone().or_else(|| std::env::var_os("EMMAUS_CONFIG").map(PathBuf::from));
+    let explicit = config.or_else(|| std::env::var_os("EMMAUS_CONFIG").map(PathBuf::from));
     match explicit {
         Some(path) => layers.file(&path).map_err(anyhow::Error::msg)?,
         None if std::path::Path::new("emmaus.toml").is_file() => {
@@ -95,6 +172,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         None => {}
     }
     layers.env(|key| std::env::var(key).ok());
+    Ok(layers)
+}
+
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let mut layers = base_layers(args.config.clone())?;
     layers.flag("listen", args.listen);
     layers.flag("data_dir", args.data_dir);
     layers.flag("site_dir", args.site_dir);

@@ -6,8 +6,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context as _, bail};
+use emmaus_app::identity::tokens::{KEYS_SETTING, KeyRing};
+use emmaus_app::mail::Outbox;
 use emmaus_app::{HostInfo, Platform};
-use emmaus_ports::{EnvConfig, Ids, RandomIds, SystemClock, UrlSigner};
+use emmaus_ports::{
+    Clock, ConfigExt as _, ConfigSource, EnvConfig, HttpClient, Ids, KvStore, LayeredConfig, Mailer, MapConfig,
+    RandomIds, SystemClock, UrlSigner,
+};
 
 use crate::config::ServeConfig;
 
@@ -25,19 +30,115 @@ pub fn open(config: &ServeConfig) -> anyhow::Result<(Platform, UrlSigner)> {
         .with_context(|| format!("cannot open the database in {}", data.display()))?;
     let blobs = emmaus_fs::FsBlobStore::open(&data.join("files"), config.max_blob_bytes, clock.clone(), signer)
         .with_context(|| format!("cannot open the file store in {}", data.display()))?;
-    let kv: Arc<dyn emmaus_ports::KvStore> = Arc::new(kv);
-    let mailer = Arc::new(emmaus_app::mail::Outbox::new(kv.clone(), clock.clone(), ids.clone()));
+    let kv: Arc<dyn KvStore> = Arc::new(kv);
+    let config = settings(config, &data.join("keys"), ids.as_ref())?;
+    let http: Arc<dyn HttpClient> = Arc::new(emmaus_reqwest::ReqwestHttp::new(Duration::from_secs(10))?);
+    let mailer = mailer(config.as_ref(), &kv, &clock, &ids, &http)?;
     let platform = Platform {
         kv,
         blobs: Arc::new(blobs),
         clock,
         ids,
         mailer,
-        http: Arc::new(emmaus_reqwest::ReqwestHttp::new(Duration::from_secs(10))?),
-        config: Arc::new(EnvConfig),
+        http,
+        config,
         host: HostInfo { kind: "local", version: system::VERSION, build: system::BUILD },
     };
     Ok((platform, host_signer))
+}
+
+/// What the use cases read through the configuration port: the resolved settings (flags, the
+/// environment, emmaus.toml), then any other `EMMAUS_*` variable (SSO providers), then the session
+/// key ring from `keys/session-keys`, made on first run.
+fn settings(config: &ServeConfig, keys: &Path, ids: &dyn Ids) -> anyhow::Result<Arc<dyn ConfigSource>> {
+    let mut resolved = MapConfig::new();
+    for (key, value) in &config.settings {
+        resolved.insert(key.clone(), value.clone());
+    }
+    if config.public_url.is_empty() {
+        // Links in emails need an origin; the listening address is the one a local user opens.
+        resolved.insert("EMMAUS_PUBLIC_URL", format!("http://{}", config.listen));
+    }
+    let ring = MapConfig::new().with(KEYS_SETTING, session_keys(keys, ids)?);
+    Ok(Arc::new(LayeredConfig::new(vec![Arc::new(resolved), Arc::new(EnvConfig), Arc::new(ring)])))
+}
+
+/// The session key ring file: `kid:seed` entries, the first signing. Made on first run, private
+/// to the owner; `emmaus keys rotate` puts a new key first.
+pub fn session_keys(keys: &Path, ids: &dyn Ids) -> anyhow::Result<String> {
+    let path = keys.join("session-keys");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let ring = text.trim().to_owned();
+            KeyRing::parse(&ring).map_err(|e| anyhow::anyhow!("{} is not valid: {e}", path.display()))?;
+            Ok(ring)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let ring = KeyRing::new_entry(&ids.new_id().to_ascii_lowercase()[..10], &ids.random_bytes(32));
+            write_private(keys, &path, &ring)?;
+            Ok(ring)
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// Puts a new signing key first and keeps the one before it for verification, so tokens issued
+/// until now stay valid until they expire; older keys are dropped. Returns the new key's id.
+pub fn rotate_session_keys(keys: &Path, ids: &dyn Ids) -> anyhow::Result<String> {
+    let current = session_keys(keys, ids)?;
+    let kid = ids.new_id().to_ascii_lowercase()[..10].to_owned();
+    let kept = current.split(',').next().unwrap_or_default();
+    let ring = format!("{},{kept}", KeyRing::new_entry(&kid, &ids.random_bytes(32)));
+    let path = keys.join("session-keys");
+    let temp = keys.join("session-keys.new");
+    let _ = std::fs::remove_file(&temp);
+    write_private(keys, &temp, &ring)?;
+    std::fs::rename(&temp, &path).with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(kid)
+}
+
+fn write_private(dir: &Path, path: &Path, text: &str) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(text.as_bytes()).and_then(|()| file.sync_all())?;
+    Ok(())
+}
+
+/// The mailer the settings ask for; the dev outbox unless told otherwise.
+fn mailer(
+    config: &dyn ConfigSource,
+    kv: &Arc<dyn KvStore>,
+    clock: &Arc<SystemClock>,
+    ids: &Arc<dyn Ids>,
+    http: &Arc<dyn HttpClient>,
+) -> anyhow::Result<Arc<dyn Mailer>> {
+    let choice = config.get("EMMAUS_MAILER").unwrap_or_else(|| "outbox".into());
+    let from = || config.required("EMMAUS_MAIL_FROM").map_err(anyhow::Error::msg);
+    Ok(match choice.as_str() {
+        "smtp" => {
+            let url = config.required("EMMAUS_SMTP_URL").map_err(anyhow::Error::msg)?;
+            Arc::new(
+                emmaus_smtp::SmtpMailer::from_url(&url, &from()?)
+                    .map_err(|e| anyhow::anyhow!("EMMAUS_SMTP_URL: {e}"))?,
+            )
+        }
+        "postmark" => {
+            let token = config.required("EMMAUS_POSTMARK_TOKEN").map_err(anyhow::Error::msg)?;
+            let token = secrecy::SecretString::from(token);
+            Arc::new(
+                emmaus_postmark::PostmarkMailer::new(http.clone(), &token, &from()?)
+                    .map_err(|e| anyhow::anyhow!("EMMAUS_MAIL_FROM: {e}"))?,
+            )
+        }
+        _ => {
+            let clock: Arc<dyn Clock> = clock.clone();
+            Arc::new(Outbox::new(kv.clone(), clock, ids.clone()))
+        }
+    })
 }
 
 /// Writes and removes a probe file, so an unwritable folder is reported at start, not mid-request.

@@ -4,11 +4,14 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use axum::Router;
-use axum::extract::{Request, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use emmaus_app::Platform;
+use emmaus_http::auth::ClientAddress;
 use emmaus_http::{HttpLimits, Problem};
 use emmaus_ports::{BlobError, BlobKey, SignatureError, SignedRequest, UrlSigner};
 use tokio::net::TcpListener;
@@ -34,6 +37,18 @@ pub fn app(platform: &Platform, signer: UrlSigner, limits: HttpLimits, site: Sit
         async move { site.respond(request).await }
     });
     emmaus_http::middleware::layers(routes, platform.ids.clone(), limits)
+        .layer(axum::middleware::map_request(client_address))
+}
+
+/// Records the peer's address for throttling and the audit log. The local host serves people
+/// directly, so the socket's peer is the client; behind a proxy, the proxy's address is what
+/// throttling sees, which is safe (never looser) if coarse.
+async fn client_address(mut request: Request) -> Request {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string());
+    if let Some(address) = peer {
+        request.extensions_mut().insert(ClientAddress(address));
+    }
+    request
 }
 
 async fn signed_download(State(downloads): State<Arc<Downloads>>, request: Request) -> Response {
@@ -110,8 +125,14 @@ pub async fn run(config: &ServeConfig) -> anyhow::Result<()> {
     let app = app(&platform, signer, limits, site);
     // The one line scripts and tests read to find the server.
     println!("Emmaus listening on http://{address}");
-    tracing::info!(%address, data_dir = %config.data_dir.display(), "started");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("the server failed")?;
+    tracing::info!(%address, data_dir = %config.data_dir.display(), mailer = platform.mailer.adapter(), "started");
+    if platform.mailer.adapter() == "outbox" {
+        tracing::info!(url = %format!("http://{address}/dev/outbox"), "mail is held in the dev outbox, not sent");
+    }
+    // While no organisation exists, a fresh one-time code is printed for the first-run page.
+    emmaus_app::identity::setup::reissue_code(&platform).await?;
+    let service = app.into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await.context("the server failed")?;
     tracing::info!("stopped");
     Ok(())
 }

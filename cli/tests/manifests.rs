@@ -130,3 +130,12 @@ fn every_function_has_a_folder_and_every_folder_a_function() {
 fn spin_routes_translate_parameters() {
     assert_eq!(spin_route("/api/goals/{id}/tasks"), "/api/goals/:id/tasks");
 }
+
+#[test]
+fn the_permissions_document_is_generated_from_the_matrix() {
+    assert_eq!(
+        root("docs/permissions.md"),
+        emmaus_domain::permissions::markdown(),
+        "docs/permissions.md is stale; run `cargo run -p emmaus -- permissions > docs/permissions.md`"
+    );
+}

@@ -54,6 +54,23 @@ impl ConfigSource for EnvConfig {
     }
 }
 
+/// Several sources asked in order; the first that has a key answers (e.g. flags and files over
+/// generated defaults, or the environment over a secret store).
+#[derive(Debug, Clone)]
+pub struct LayeredConfig(Vec<std::sync::Arc<dyn ConfigSource>>);
+
+impl LayeredConfig {
+    pub fn new(layers: Vec<std::sync::Arc<dyn ConfigSource>>) -> Self {
+        Self(layers)
+    }
+}
+
+impl ConfigSource for LayeredConfig {
+    fn get(&self, key: &str) -> Option<String> {
+        self.0.iter().find_map(|layer| layer.get(key).filter(|v| !v.is_empty()))
+    }
+}
+
 /// Settings held in a map: tests, and hosts that merge a file with the environment.
 #[derive(Debug, Default, Clone)]
 pub struct MapConfig(BTreeMap<String, String>);
@@ -83,6 +100,16 @@ impl ConfigSource for MapConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn layers_answer_in_order_and_skip_empty_values() {
+        let first = MapConfig::new().with("A", "first").with("B", "");
+        let second = MapConfig::new().with("A", "second").with("B", "second").with("C", "second");
+        let layered = LayeredConfig::new(vec![std::sync::Arc::new(first), std::sync::Arc::new(second)]);
+        assert_eq!(layered.get("A").as_deref(), Some("first"));
+        assert_eq!(layered.get("B").as_deref(), Some("second"));
+        assert_eq!(layered.get("D"), None);
+    }
 
     #[test]
     fn errors_name_the_key() {

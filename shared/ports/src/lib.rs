@@ -16,7 +16,7 @@ pub mod signed_url;
 
 pub use blob::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore};
 pub use clock::{Clock, SystemClock};
-pub use config::{ConfigError, ConfigExt, ConfigSource, EnvConfig, MapConfig};
+pub use config::{ConfigError, ConfigExt, ConfigSource, EnvConfig, LayeredConfig, MapConfig};
 pub use http_client::{HttpClient, HttpClientError};
 pub use ids::{Ids, RandomIds};
 pub use kv::{Cursor, Item, Key, KvError, KvStore, Page, Query, Write};

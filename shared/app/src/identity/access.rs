@@ -39,6 +39,8 @@ pub struct Standing {
     pub led_people: BTreeSet<String>,
     /// Groups the actor is in.
     pub own_groups: BTreeSet<String>,
+    /// Groups the actor's current mentees are in.
+    pub mentee_groups: BTreeSet<String>,
 }
 
 const MAX_INDEX: usize = 5000;
@@ -55,7 +57,13 @@ pub async fn standing(p: &Platform, actor: &Actor) -> Result<Standing, DomainErr
         led_groups: led.into_iter().map(|l| l.value.group).collect(),
         own_groups: own.into_iter().map(|l| l.value.group).collect(),
         led_people: BTreeSet::new(),
+        mentee_groups: BTreeSet::new(),
     };
+    for mentee in &standing.mentees {
+        let groups: Vec<docs::Doc<GroupLink>> =
+            docs::all(kv, &keys::groups_of(org, mentee), "group#", MAX_INDEX).await?;
+        standing.mentee_groups.extend(groups.into_iter().map(|l| l.value.group));
+    }
     for group in &standing.led_groups {
         let members: Vec<docs::Doc<GroupLink>> =
             docs::all(kv, &keys::group_members(org, group), "member#", MAX_INDEX).await?;
@@ -103,6 +111,9 @@ pub fn relations(actor: &Actor, standing: &Standing, target: Target<'_>) -> BTre
         Target::Group(group) => {
             if standing.own_groups.contains(group) {
                 out.insert(Relation::Own);
+            }
+            if standing.mentee_groups.contains(group) {
+                out.insert(Relation::MyMentee);
             }
             if standing.led_groups.contains(group) {
                 out.insert(Relation::MyGroup);
@@ -159,4 +170,21 @@ pub fn admits(actor: &Actor, scope: &Option<(BTreeSet<Relation>, Standing)>, tar
         None => true,
         Some((allowed, standing)) => relations(actor, standing, target).iter().any(|r| allowed.contains(r)),
     }
+}
+
+/// An action on the caller's own account (profile, password): allowed when a role they hold in
+/// any organisation may do it to what is their own. Someone left with no membership may only
+/// sign out.
+pub async fn authorize_own_account(
+    p: &Platform,
+    principal: &super::context::Principal,
+    action: Action,
+) -> Result<(), DomainError> {
+    let roles: emmaus_domain::identity::RoleSet = super::directory::orgs_of(p, &principal.person_id)
+        .await?
+        .into_iter()
+        .flat_map(|(_, member)| member.roles.iter().collect::<Vec<_>>())
+        .collect();
+    let own = BTreeSet::from([Relation::Own, Relation::SameOrg]);
+    if permissions::can(&roles, &own, action) { Ok(()) } else { Err(DomainError::Forbidden) }
 }

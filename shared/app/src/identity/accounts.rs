@@ -2,6 +2,7 @@
 
 use emmaus_domain::audit::AuditAction;
 use emmaus_domain::identity::{Email, Person, normalise_display_name};
+use emmaus_domain::permissions::Action;
 use emmaus_domain::{DomainError, password};
 use emmaus_ports::EmailMessage;
 
@@ -123,6 +124,7 @@ pub async fn change_password(
     current: &str,
     new_password: &str,
 ) -> Result<(), DomainError> {
+    super::access::authorize_own_account(p, who, Action::ProfileUpdate).await?;
     let mut person = directory::person(p, &who.person_id).await?.ok_or(DomainError::Unauthenticated)?;
     password::check_presented("current_password", current)?;
     throttle::check(p, person.value.email.as_str(), who.meta.client_address.as_deref()).await?;
@@ -144,6 +146,7 @@ pub async fn update_profile(
     display_name: Option<&str>,
     last_org: Option<&str>,
 ) -> Result<Person, DomainError> {
+    super::access::authorize_own_account(p, who, Action::ProfileUpdate).await?;
     for _ in 0..3 {
         let mut person = directory::person(p, &who.person_id).await?.ok_or(DomainError::Unauthenticated)?;
         if let Some(name) = display_name {

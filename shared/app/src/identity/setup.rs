@@ -58,6 +58,19 @@ pub async fn issue_code(p: &Platform) -> Result<Option<String>, DomainError> {
     }
 }
 
+/// Replaces any outstanding setup code with a new one and logs it: a host that starts (or
+/// restarts) while setup is open prints a code its operator can use. `None` once set up.
+pub async fn reissue_code(p: &Platform) -> Result<Option<String>, DomainError> {
+    if !needed(p).await? {
+        return Ok(None);
+    }
+    if let Some(old) = docs::get::<Code>(p.kv.as_ref(), code_key()).await? {
+        // Another host replacing it at the same moment is fine: one of the two codes stands.
+        let _ = p.kv.delete_if_version(old.key, old.version).await;
+    }
+    issue_code(p).await
+}
+
 /// What the first organisation and admin are made from.
 #[derive(Debug, Clone)]
 pub struct NewOrg<'a> {

@@ -1,0 +1,101 @@
+//! `emmaus admin create` and `emmaus keys rotate`: operator commands on a local data folder.
+
+use std::io::{BufRead as _, IsTerminal as _};
+
+use anyhow::{Context as _, bail};
+use emmaus_app::identity::RequestMeta;
+use emmaus_app::identity::setup::{self, NewOrg};
+
+use crate::config::ServeConfig;
+
+/// What `emmaus admin create` was given.
+#[derive(Debug)]
+pub struct AdminCreate {
+    pub email: String,
+    pub org: String,
+    pub org_name: Option<String>,
+    pub name: Option<String>,
+    pub password_stdin: bool,
+}
+
+/// Creates an organisation with an admin (a new account, or an existing one by email) in the
+/// data folder. The password comes from the terminal, asked twice, or from one line of standard
+/// input with `--password-stdin`; it is never a flag, which would leave it in shell history.
+pub async fn create(config: &ServeConfig, args: &AdminCreate) -> anyhow::Result<String> {
+    let (platform, _) = crate::platform::open(config)?;
+    let existing = emmaus_domain::identity::Email::parse(&args.email)
+        .map_err(|e| anyhow::anyhow!("--email: {}", validation_text(&e)))?;
+    let known = emmaus_app::identity::directory::person_by_email(&platform, &existing).await?.is_some();
+    let password = if known {
+        // An existing account keeps its password; nothing to ask.
+        String::new()
+    } else {
+        read_password(args.password_stdin)?
+    };
+    let org_name = args.org_name.clone().unwrap_or_else(|| args.org.clone());
+    let name = args.name.clone().unwrap_or_else(|| args.email.split('@').next().unwrap_or("Admin").to_owned());
+    let new = NewOrg {
+        slug: &args.org,
+        name: &org_name,
+        admin_email: &args.email,
+        admin_name: &name,
+        admin_password: &password,
+    };
+    let meta = RequestMeta { request_id: Some("cli".into()), client_address: None };
+    let (org, person) =
+        setup::create_org(&platform, &new, &meta).await.map_err(|e| anyhow::anyhow!(validation_text(&e)))?;
+    Ok(format!("created organisation {} ({}) with admin {} ({})", org.slug, org.id, person.email, person.id))
+}
+
+/// A domain error as one line: field errors say which flag was wrong.
+fn validation_text(error: &emmaus_domain::DomainError) -> String {
+    match error {
+        emmaus_domain::DomainError::Validation(fields) => fields
+            .iter()
+            .map(|f| {
+                let flag = match f.field.as_str() {
+                    "slug" => "--org",
+                    "org_name" => "--org-name",
+                    "admin_email" | "email" => "--email",
+                    "admin_name" => "--name",
+                    "admin_password" => "the password",
+                    other => other,
+                };
+                format!("{flag} {}", f.message)
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+fn read_password(from_stdin: bool) -> anyhow::Result<String> {
+    if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).context("cannot read the password from standard input")?;
+        let password = line.trim_end_matches(['\r', '\n']).to_owned();
+        if password.is_empty() {
+            bail!("--password-stdin: standard input held no password");
+        }
+        return Ok(password);
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("no terminal to ask for the password; pass it on standard input with --password-stdin");
+    }
+    let first = rpassword::prompt_password("Password for the new admin: ").context("cannot read the password")?;
+    let second = rpassword::prompt_password("The same password again: ").context("cannot read the password")?;
+    if first != second {
+        bail!("the two passwords differ; nothing was created");
+    }
+    Ok(first)
+}
+
+/// Puts a new session-signing key first, keeping the previous one for tokens already issued.
+pub fn rotate_keys(config: &ServeConfig) -> anyhow::Result<String> {
+    let ids = emmaus_ports::RandomIds::new(std::sync::Arc::new(emmaus_ports::SystemClock));
+    let kid = crate::platform::rotate_session_keys(&config.data_dir.join("keys"), &ids)?;
+    Ok(format!(
+        "new session key {kid} signs from now on; the previous key still verifies tokens already issued. \
+         Restart `emmaus serve` to use it."
+    ))
+}

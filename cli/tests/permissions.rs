@@ -1,0 +1,757 @@
+//! The permission sweep: every route of every function, called by every role in every relation
+//! to the resource it touches (plus anonymous callers and another organisation's admin), against
+//! the answer the permission matrix gives. A route missing from [`specs`] fails the test.
+//!
+//! Relations here are worked out from the world this test builds, from the definitions in
+//! `docs/permissions.md`, independently of the application's own relation code. Combinations that
+//! cannot exist are not swept: only pastors lead groups and only mentors have mentees.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use emmaus::api::{FUNCTIONS, routes_of};
+use emmaus_app::Platform;
+use emmaus_app::identity::directory::{self, Pointer};
+use emmaus_app::identity::{Actor, Principal, RequestMeta, groups, invitations, keys, mentorships, sessions};
+use emmaus_domain::Timestamp;
+use emmaus_domain::identity::{Email, Membership, OrgSlug, Organisation, Person, Role, RoleSet};
+use emmaus_domain::permissions::{self, Action, Relation};
+use emmaus_http::HttpLimits;
+use emmaus_testkit::api::{ApiResponse, ApiTarget};
+
+/// The people of the two organisations, by the name this test gives them.
+const A_PEOPLE: &[(&str, &[Role])] = &[
+    ("admin", &[Role::Admin]),
+    ("admin2", &[Role::Admin]),
+    ("pastor", &[Role::Pastor]),
+    ("pastor2", &[Role::Pastor]),
+    ("mentor", &[Role::Mentor]),
+    ("m1", &[Role::Mentee]),
+    ("m2", &[Role::Mentee]),
+    ("x", &[Role::Mentee]),
+];
+const B_PEOPLE: &[(&str, &[Role])] =
+    &[("b_admin", &[Role::Admin]), ("b_pastor", &[Role::Pastor]), ("b_mentee", &[Role::Mentee])];
+
+/// Who calls: one person per role in organisation A, another organisation's admin, and nobody.
+const CALLERS: &[&str] = &["admin", "pastor", "mentor", "m2", "b_admin", "anonymous"];
+
+/// A world: A has groups G (led by pastor, with m1) and G2 (led by pastor2, with m2), mentor
+/// walks with m2, two invitations (one into G); B has a group, a mentorship and an invitation.
+struct World {
+    p: Platform,
+    org: BTreeMap<&'static str, String>,
+    id: BTreeMap<&'static str, String>,
+    tokens: BTreeMap<&'static str, String>,
+    /// group name -> (org, leader, members)
+    groups: BTreeMap<&'static str, (String, &'static str, Vec<&'static str>)>,
+    /// mentorship name -> (org, mentor, mentee)
+    mentorships: BTreeMap<&'static str, (String, &'static str, &'static str)>,
+    /// invitation name -> (org, group)
+    invitations: BTreeMap<&'static str, (String, Option<&'static str>)>,
+}
+
+fn meta() -> RequestMeta {
+    RequestMeta { request_id: Some("sweep".into()), client_address: Some("192.0.2.9".into()) }
+}
+
+impl World {
+    async fn build() -> Self {
+        let (p, _) = Platform::in_memory("local");
+        let mut w = World {
+            p,
+            org: BTreeMap::new(),
+            id: BTreeMap::new(),
+            tokens: BTreeMap::new(),
+            groups: BTreeMap::new(),
+            mentorships: BTreeMap::new(),
+            invitations: BTreeMap::new(),
+        };
+        for (org, people) in [("A", A_PEOPLE), ("B", B_PEOPLE)] {
+            let org_id = w.p.ids.new_id();
+            let organisation = Organisation {
+                id: org_id.clone(),
+                slug: OrgSlug::parse(&format!("org-{}", org.to_lowercase())).unwrap(),
+                name: format!("Organisation {org}"),
+                created_at: Timestamp::from_unix_seconds(0),
+            };
+            let mut writes = vec![
+                emmaus_app::docs::create_write(keys::org(&org_id), &organisation, None),
+                emmaus_app::docs::create_write(
+                    keys::slug(organisation.slug.as_str()),
+                    &Pointer { id: org_id.clone() },
+                    None,
+                ),
+            ];
+            for (name, roles) in people {
+                // No passwords: hashing is slow by design and this test signs in by opening sessions.
+                let person = Person {
+                    id: w.p.ids.new_id(),
+                    email: Email::parse(&format!("{name}@{}.test", org.to_lowercase())).unwrap(),
+                    display_name: (*name).to_owned(),
+                    password_hash: None,
+                    last_org: None,
+                    created_at: Timestamp::from_unix_seconds(0),
+                };
+                let membership = Membership {
+                    org_id: org_id.clone(),
+                    person_id: person.id.clone(),
+                    roles: RoleSet::new(roles.iter().copied()),
+                    joined_at: Timestamp::from_unix_seconds(0),
+                };
+                writes.extend(directory::person_writes(&person));
+                writes.extend(directory::membership_writes(&membership));
+                w.id.insert(name, person.id.clone());
+            }
+            for chunk in writes.chunks(20) {
+                w.p.kv.batch(chunk.to_vec()).await.unwrap();
+            }
+            w.org.insert(if org == "A" { "A" } else { "B" }, org_id);
+        }
+        for name in A_PEOPLE.iter().chain(B_PEOPLE).map(|(n, _)| *n) {
+            let issued = sessions::open(&w.p, &w.id[name]).await.unwrap();
+            w.tokens.insert(name, issued.access_token);
+        }
+        for (group, org, leader, members) in [
+            ("G", "A", "pastor", vec!["m1"]),
+            ("G2", "A", "pastor2", vec!["m2"]),
+            ("GB", "B", "b_pastor", vec!["b_mentee"]),
+        ] {
+            let admin = w.actor(if org == "A" { "admin" } else { "b_admin" }, org).await;
+            let made = groups::create(&w.p, &admin, group, &w.id[leader]).await.unwrap();
+            for member in &members {
+                groups::add_member(&w.p, &admin, &made.id, &w.id[member]).await.unwrap();
+            }
+            w.id.insert(group, made.id);
+            w.groups.insert(group, (org.to_owned(), leader, members));
+        }
+        let admin_a = w.actor("admin", "A").await;
+        let made = mentorships::create(&w.p, &admin_a, &w.id["mentor"], &w.id["m2"]).await.unwrap();
+        w.id.insert("MS", made.id);
+        w.mentorships.insert("MS", ("A".into(), "mentor", "m2"));
+        let admin_b = w.actor("b_admin", "B").await;
+        let b_mentor_pair = mentorships::create(&w.p, &admin_b, &w.id["b_pastor"], &w.id["b_mentee"]).await;
+        // b_pastor is no mentor, so B's mentorship is made by giving B's admin... skip when refused.
+        if let Ok(made) = b_mentor_pair {
+            w.id.insert("MSB", made.id);
+        }
+        for (name, org, group) in [("INV_G", "A", Some("G")), ("INV", "A", None), ("INV_B", "B", None)] {
+            let admin = w.actor(if org == "A" { "admin" } else { "b_admin" }, org).await;
+            let email = format!("{}@invited.test", name.to_lowercase());
+            let group_id = group.map(|g| w.id[g].clone());
+            let made =
+                invitations::create(&w.p, &admin, &email, Role::Mentee, group_id.as_deref(), "http://t").await.unwrap();
+            w.id.insert(name, made.invitation.id);
+            w.invitations.insert(name, (org.to_owned(), group));
+        }
+        w
+    }
+
+    async fn actor(&self, name: &str, org: &str) -> Actor {
+        let principal = Principal { person_id: self.id[name].clone(), session_id: "s".into(), meta: meta() };
+        directory::actor_in(&self.p, &principal, &self.org[org]).await.unwrap()
+    }
+
+    fn org_of(&self, person: &str) -> &'static str {
+        if A_PEOPLE.iter().any(|(n, _)| *n == person) { "A" } else { "B" }
+    }
+
+    fn roles(&self, caller: &str) -> RoleSet {
+        A_PEOPLE
+            .iter()
+            .chain(B_PEOPLE)
+            .find(|(n, _)| *n == caller)
+            .map(|(_, roles)| RoleSet::new(roles.iter().copied()))
+            .unwrap_or_default()
+    }
+
+    fn mentees_of(&self, caller: &str) -> BTreeSet<&'static str> {
+        self.mentorships.values().filter(|(_, mentor, _)| *mentor == caller).map(|(_, _, mentee)| *mentee).collect()
+    }
+
+    fn led_people(&self, caller: &str) -> BTreeSet<&'static str> {
+        self.groups
+            .values()
+            .filter(|(_, leader, _)| *leader == caller)
+            .flat_map(|(_, _, m)| m.iter().copied())
+            .collect()
+    }
+
+    /// Relations of `caller` (acting in A) to a person.
+    fn to_person(&self, caller: &str, person: &str) -> BTreeSet<Relation> {
+        if self.org_of(person) != "A" {
+            return BTreeSet::from([Relation::OtherOrg]);
+        }
+        let mut out = BTreeSet::from([Relation::SameOrg]);
+        if caller == person {
+            out.insert(Relation::Own);
+        }
+        if self.mentees_of(caller).contains(person) {
+            out.insert(Relation::MyMentee);
+        }
+        if self.led_people(caller).contains(person) {
+            out.insert(Relation::MyGroup);
+        }
+        out
+    }
+
+    fn to_group(&self, caller: &str, group: &str) -> BTreeSet<Relation> {
+        let (org, leader, members) = &self.groups[group];
+        if org != "A" {
+            return BTreeSet::from([Relation::OtherOrg]);
+        }
+        let mut out = BTreeSet::from([Relation::SameOrg]);
+        if members.contains(&caller) {
+            out.insert(Relation::Own);
+        }
+        if members.iter().any(|m| self.mentees_of(caller).contains(m)) {
+            out.insert(Relation::MyMentee);
+        }
+        if *leader == caller {
+            out.insert(Relation::MyGroup);
+        }
+        out
+    }
+
+    fn to_pair(&self, caller: &str, mentor: &str, mentee: &str) -> BTreeSet<Relation> {
+        let mut out = self.to_person(caller, mentor);
+        out.extend(self.to_person(caller, mentee));
+        out
+    }
+
+    fn to_invitation(&self, caller: &str, invitation: &str) -> BTreeSet<Relation> {
+        let (org, group) = &self.invitations[invitation];
+        if org != "A" {
+            return BTreeSet::from([Relation::OtherOrg]);
+        }
+        let mut out = BTreeSet::from([Relation::SameOrg]);
+        if group.is_some_and(|g| self.groups[g].1 == caller) {
+            out.insert(Relation::MyGroup);
+        }
+        out
+    }
+}
+
+/// Who may call a route.
+#[derive(Clone, Copy)]
+enum Guard {
+    /// Anyone; the answer must not depend on who calls.
+    Public,
+    /// Any signed-in person; anonymous callers get 401.
+    SignedIn,
+    /// A collection in the organisation: allowed when the matrix gives the action in any relation.
+    List(Action),
+    /// One resource: allowed when the matrix gives the action in the relations the caller has to it.
+    Matrix(Action),
+}
+
+/// One call to sweep: the request, and the relations it stands in when the guard is `Matrix`.
+struct Call {
+    method: &'static str,
+    path: String,
+    body: Option<serde_json::Value>,
+    relations: BTreeSet<Relation>,
+    /// The organisation in the path is B, which the caller (of A) is not a member of.
+    other_org_path: bool,
+}
+
+type Build = fn(&World, &str) -> Vec<Call>;
+
+fn call(method: &'static str, path: String, body: Option<serde_json::Value>, relations: BTreeSet<Relation>) -> Call {
+    Call { method, path, body, relations, other_org_path: false }
+}
+
+fn org_calls(w: &World, method: &'static str, tail: &str, body: Option<serde_json::Value>) -> Vec<Call> {
+    let mut out = vec![call(
+        method,
+        format!("/api/people/{}{tail}", w.org["A"]),
+        body.clone(),
+        BTreeSet::from([Relation::SameOrg]),
+    )];
+    out.push(Call {
+        other_org_path: true,
+        ..call(method, format!("/api/people/{}{tail}", w.org["B"]), body, BTreeSet::from([Relation::OtherOrg]))
+    });
+    out
+}
+
+fn person_targets() -> Vec<&'static str> {
+    vec!["admin", "pastor", "mentor", "m1", "m2", "x", "b_mentee"]
+}
+
+fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
+    use serde_json::json;
+    let mut s: BTreeMap<(&'static str, &'static str), (Guard, Build)> = BTreeMap::new();
+    // system
+    s.insert(
+        ("GET", "/api/health"),
+        (Guard::Public, |_, _| vec![call("GET", "/api/health".into(), None, BTreeSet::new())]),
+    );
+    s.insert(
+        ("GET", "/api/openapi.json"),
+        (Guard::Public, |_, _| vec![call("GET", "/api/openapi.json".into(), None, BTreeSet::new())]),
+    );
+    // auth: public forms answer alike whoever calls; the signed-in ones need a session.
+    s.insert(
+        ("GET", "/api/auth/session"),
+        (Guard::SignedIn, |_, _| vec![call("GET", "/api/auth/session".into(), None, BTreeSet::new())]),
+    );
+    s.insert(
+        ("POST", "/api/auth/sign-in"),
+        (Guard::Public, |_, _| {
+            vec![call(
+                "POST",
+                "/api/auth/sign-in".into(),
+                Some(json!({"email": "nobody@a.test", "password": "wrong password"})),
+                BTreeSet::new(),
+            )]
+        }),
+    );
+    s.insert(
+        ("POST", "/api/auth/refresh"),
+        (Guard::Public, |_, _| vec![call("POST", "/api/auth/refresh".into(), None, BTreeSet::new())]),
+    );
+    s.insert(
+        ("POST", "/api/auth/sign-out"),
+        (Guard::SignedIn, |_, _| vec![call("POST", "/api/auth/sign-out".into(), None, BTreeSet::new())]),
+    );
+    s.insert(
+        ("POST", "/api/auth/sign-out-everywhere"),
+        (Guard::SignedIn, |_, _| vec![call("POST", "/api/auth/sign-out-everywhere".into(), None, BTreeSet::new())]),
+    );
+    s.insert(
+        ("PATCH", "/api/auth/profile"),
+        (Guard::SignedIn, |_, _| {
+            vec![call("PATCH", "/api/auth/profile".into(), Some(json!({"display_name": "Renamed"})), BTreeSet::new())]
+        }),
+    );
+    s.insert(
+        ("POST", "/api/auth/password"),
+        (Guard::SignedIn, |_, _| {
+            vec![call(
+                "POST",
+                "/api/auth/password".into(),
+                Some(json!({"current_password": "x", "new_password": "a new long passphrase"})),
+                BTreeSet::new(),
+            )]
+        }),
+    );
+    s.insert(
+        ("POST", "/api/auth/password/forgot"),
+        (Guard::Public, |_, _| {
+            vec![call(
+                "POST",
+                "/api/auth/password/forgot".into(),
+                Some(json!({"email": "nobody@a.test"})),
+                BTreeSet::new(),
+            )]
+        }),
+    );
+    s.insert(
+        ("POST", "/api/auth/password/reset"),
+        (Guard::Public, |_, _| {
+            vec![call(
+                "POST",
+                "/api/auth/password/reset".into(),
+                Some(json!({"token": "x", "password": "a new long passphrase"})),
+                BTreeSet::new(),
+            )]
+        }),
+    );
+    s.insert(
+        ("POST", "/api/auth/invitations/preview"),
+        (Guard::Public, |_, _| {
+            vec![call("POST", "/api/auth/invitations/preview".into(), Some(json!({"token": "x"})), BTreeSet::new())]
+        }),
+    );
+    s.insert(
+        ("POST", "/api/auth/invitations/accept"),
+        (Guard::Public, |_, _| {
+            vec![call(
+                "POST",
+                "/api/auth/invitations/accept".into(),
+                Some(json!({"token": "x", "password": "a new long passphrase"})),
+                BTreeSet::new(),
+            )]
+        }),
+    );
+    s.insert(
+        ("GET", "/api/auth/setup"),
+        (Guard::Public, |_, _| vec![call("GET", "/api/auth/setup".into(), None, BTreeSet::new())]),
+    );
+    s.insert(("POST", "/api/auth/setup"), (Guard::Public, |_, _| vec![call("POST", "/api/auth/setup".into(), Some(json!({"code": "nope", "org_slug": "new-org", "org_name": "New", "email": "n@n.test", "display_name": "N", "password": "a new long passphrase"})), BTreeSet::new())]));
+    s.insert(
+        ("GET", "/api/auth/outbox"),
+        (Guard::Public, |_, _| vec![call("GET", "/api/auth/outbox".into(), None, BTreeSet::new())]),
+    );
+    for (path, concrete) in [
+        ("/api/auth/providers", "/api/auth/providers"),
+        ("/api/auth/sso/{provider}/start", "/api/auth/sso/none/start"),
+        ("/api/auth/sso/{provider}/callback", "/api/auth/sso/none/callback?code=c&state=s"),
+    ] {
+        let build: Build = match concrete {
+            "/api/auth/providers" => |_, _| vec![call("GET", "/api/auth/providers".into(), None, BTreeSet::new())],
+            "/api/auth/sso/none/start" => {
+                |_, _| vec![call("GET", "/api/auth/sso/none/start".into(), None, BTreeSet::new())]
+            }
+            _ => |_, _| vec![call("GET", "/api/auth/sso/none/callback?code=c&state=s".into(), None, BTreeSet::new())],
+        };
+        s.insert(("GET", path), (Guard::Public, build));
+    }
+    // people: the organisation and its collections
+    s.insert(("GET", "/api/people/{org}"), (Guard::Matrix(Action::OrgRead), |w, _| org_calls(w, "GET", "", None)));
+    s.insert(
+        ("PATCH", "/api/people/{org}"),
+        (Guard::Matrix(Action::OrgUpdate), |w, _| org_calls(w, "PATCH", "", Some(json!({"name": "Renamed"})))),
+    );
+    s.insert(
+        ("GET", "/api/people/{org}/members"),
+        (Guard::List(Action::MemberList), |w, _| org_calls(w, "GET", "/members", None)),
+    );
+    s.insert(
+        ("GET", "/api/people/{org}/invitations"),
+        (Guard::List(Action::InvitationList), |w, _| org_calls(w, "GET", "/invitations", None)),
+    );
+    s.insert(
+        ("GET", "/api/people/{org}/groups"),
+        (Guard::List(Action::GroupList), |w, _| org_calls(w, "GET", "/groups", None)),
+    );
+    s.insert(
+        ("GET", "/api/people/{org}/mentorships"),
+        (Guard::List(Action::MentorshipList), |w, _| org_calls(w, "GET", "/mentorships", None)),
+    );
+    s.insert(
+        ("GET", "/api/people/{org}/audit"),
+        (Guard::Matrix(Action::AuditRead), |w, _| org_calls(w, "GET", "/audit", None)),
+    );
+    s.insert(
+        ("GET", "/api/people/{org}/audit/verify"),
+        (Guard::Matrix(Action::AuditRead), |w, _| org_calls(w, "GET", "/audit/verify", None)),
+    );
+    s.insert(
+        ("GET", "/api/people/{org}/audit/export"),
+        (Guard::Matrix(Action::AuditExport), |w, _| org_calls(w, "GET", "/audit/export", None)),
+    );
+    s.insert(
+        ("POST", "/api/people/{org}/groups"),
+        (Guard::Matrix(Action::GroupCreate), |w, _| {
+            let leader = w.id["pastor"].clone();
+            org_calls(w, "POST", "/groups", Some(json!({"name": "New group", "leader_id": leader})))
+        }),
+    );
+    // people: one member
+    s.insert(
+        ("GET", "/api/people/{org}/members/{person}"),
+        (Guard::Matrix(Action::MemberRead), |w, c| person_calls(w, c, "GET", "", None)),
+    );
+    s.insert(
+        ("DELETE", "/api/people/{org}/members/{person}"),
+        (Guard::Matrix(Action::MemberRemove), |w, c| person_calls(w, c, "DELETE", "", None)),
+    );
+    s.insert(
+        ("PUT", "/api/people/{org}/members/{person}/roles"),
+        (Guard::Matrix(Action::MemberRolesUpdate), |w, c| {
+            // The target's own roles again: allowed calls succeed without touching the last-admin rule.
+            person_targets()
+                .into_iter()
+                .map(|t| {
+                    let roles: Vec<Role> = w.roles(t).iter().collect();
+                    call(
+                        "PUT",
+                        format!("/api/people/{}/members/{}/roles", w.org["A"], w.id[t]),
+                        Some(serde_json::json!({"roles": roles})),
+                        w.to_person(c, t),
+                    )
+                })
+                .collect()
+        }),
+    );
+    // people: invitations, by role and group
+    s.insert(
+        ("POST", "/api/people/{org}/invitations"),
+        (Guard::Matrix(Action::InviteMentee), |w, c| invitation_calls(w, c)),
+    );
+    s.insert(
+        ("DELETE", "/api/people/{org}/invitations/{invitation}"),
+        (Guard::Matrix(Action::InvitationRevoke), |w, c| {
+            ["INV_G", "INV", "INV_B"]
+                .into_iter()
+                .map(|i| {
+                    call(
+                        "DELETE",
+                        format!("/api/people/{}/invitations/{}", w.org["A"], w.id[i]),
+                        None,
+                        w.to_invitation(c, i),
+                    )
+                })
+                .collect()
+        }),
+    );
+    // people: groups
+    s.insert(
+        ("GET", "/api/people/{org}/groups/{group}"),
+        (Guard::Matrix(Action::GroupRead), |w, c| group_calls(w, c, "GET", "", None)),
+    );
+    s.insert(
+        ("PATCH", "/api/people/{org}/groups/{group}"),
+        (Guard::Matrix(Action::GroupUpdate), |w, c| {
+            group_calls(w, c, "PATCH", "", Some(serde_json::json!({"name": "Renamed"})))
+        }),
+    );
+    s.insert(
+        ("DELETE", "/api/people/{org}/groups/{group}"),
+        (Guard::Matrix(Action::GroupDelete), |w, c| group_calls(w, c, "DELETE", "", None)),
+    );
+    s.insert(
+        ("PUT", "/api/people/{org}/groups/{group}/members/{person}"),
+        (Guard::Matrix(Action::GroupMembersManage), |w, c| {
+            let x = w.id["x"].clone();
+            group_calls(w, c, "PUT", &format!("/members/{x}"), None)
+        }),
+    );
+    s.insert(
+        ("DELETE", "/api/people/{org}/groups/{group}/members/{person}"),
+        (Guard::Matrix(Action::GroupMembersManage), |w, c| {
+            ["G", "G2", "GB"]
+                .into_iter()
+                .map(|g| {
+                    let member = w.groups[g].2[0];
+                    call(
+                        "DELETE",
+                        format!("/api/people/{}/groups/{}/members/{}", w.org["A"], w.id[g], w.id[member]),
+                        None,
+                        w.to_group(c, g),
+                    )
+                })
+                .collect()
+        }),
+    );
+    // people: mentorships
+    s.insert(
+        ("POST", "/api/people/{org}/mentorships"),
+        (Guard::Matrix(Action::MentorshipCreate), |w, c| {
+            [("mentor", "m1"), ("mentor", "x")]
+                .into_iter()
+                .map(|(mentor, mentee)| {
+                    let body = serde_json::json!({"mentor_id": w.id[mentor], "mentee_id": w.id[mentee]});
+                    call(
+                        "POST",
+                        format!("/api/people/{}/mentorships", w.org["A"]),
+                        Some(body),
+                        w.to_pair(c, mentor, mentee),
+                    )
+                })
+                .collect()
+        }),
+    );
+    s.insert(
+        ("POST", "/api/people/{org}/mentorships/{mentorship}/end"),
+        (Guard::Matrix(Action::MentorshipEnd), |w, c| {
+            let mut out = vec![call(
+                "POST",
+                format!("/api/people/{}/mentorships/{}/end", w.org["A"], w.id["MS"]),
+                None,
+                w.to_pair(c, "mentor", "m2"),
+            )];
+            if let Some(b) = w.id.get("MSB") {
+                out.push(call(
+                    "POST",
+                    format!("/api/people/{}/mentorships/{b}/end", w.org["A"]),
+                    None,
+                    BTreeSet::from([Relation::OtherOrg]),
+                ));
+            }
+            out
+        }),
+    );
+    s
+}
+
+fn person_calls(
+    w: &World,
+    caller: &str,
+    method: &'static str,
+    tail: &str,
+    body: Option<serde_json::Value>,
+) -> Vec<Call> {
+    person_targets()
+        .into_iter()
+        .map(|t| {
+            call(
+                method,
+                format!("/api/people/{}/members/{}{tail}", w.org["A"], w.id[t]),
+                body.clone(),
+                w.to_person(caller, t),
+            )
+        })
+        .collect()
+}
+
+fn group_calls(
+    w: &World,
+    caller: &str,
+    method: &'static str,
+    tail: &str,
+    body: Option<serde_json::Value>,
+) -> Vec<Call> {
+    ["G", "G2", "GB"]
+        .into_iter()
+        .map(|g| {
+            call(
+                method,
+                format!("/api/people/{}/groups/{}{tail}", w.org["A"], w.id[g]),
+                body.clone(),
+                w.to_group(caller, g),
+            )
+        })
+        .collect()
+}
+
+/// Invitations as a mentee into G (led by pastor), into no group, and into B's group.
+fn invitation_calls(w: &World, caller: &str) -> Vec<Call> {
+    let mut out = Vec::new();
+    for (group, relations) in [
+        (Some("G"), {
+            let mut r = BTreeSet::from([Relation::SameOrg]);
+            if w.groups["G"].1 == caller {
+                r.insert(Relation::MyGroup);
+            }
+            r
+        }),
+        (None, BTreeSet::from([Relation::SameOrg])),
+        (Some("GB"), BTreeSet::from([Relation::OtherOrg])),
+    ] {
+        let body = serde_json::json!({"email": "new@invited.test", "role": "mentee", "group_id": group.map(|g| w.id[g].clone())});
+        out.push(call("POST", format!("/api/people/{}/invitations", w.org["A"]), Some(body), relations));
+    }
+    out
+}
+
+async fn send(w: &World, caller: &str, c: &Call) -> ApiResponse {
+    let target =
+        ApiTarget::in_process(emmaus_http::finish(emmaus::api::routes(&w.p), w.p.ids.clone(), HttpLimits::default()));
+    let mut request = http::Request::builder().method(c.method).uri(&c.path);
+    if let Some(token) = w.tokens.get(caller) {
+        request = request.header("authorization", format!("Bearer {token}"));
+    }
+    let body = match &c.body {
+        Some(json) => {
+            request = request.header("content-type", "application/json");
+            serde_json::to_vec(json).unwrap()
+        }
+        None => Vec::new(),
+    };
+    target.send(request.body(body).unwrap()).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_route_every_role_every_relation() {
+    let specs = specs();
+    let declared: BTreeSet<(String, String)> = FUNCTIONS.iter().flat_map(routes_of).collect();
+    let swept: BTreeSet<(String, String)> = specs.keys().map(|(m, p)| ((*m).to_owned(), (*p).to_owned())).collect();
+    let missing: Vec<_> = declared.difference(&swept).collect();
+    assert!(missing.is_empty(), "routes missing from the permission sweep: {missing:?}");
+    let stale: Vec<_> = swept.difference(&declared).collect();
+    assert!(stale.is_empty(), "the sweep lists routes that no longer exist: {stale:?}");
+
+    let mut failures = Vec::new();
+    let mut seen: BTreeMap<&str, BTreeSet<Relation>> = BTreeMap::new();
+    let mut count = 0;
+    for ((method, path), (guard, build)) in &specs {
+        let probe = World::build().await;
+        let calls_per_caller: Vec<(&str, usize)> = CALLERS.iter().map(|c| (*c, build(&probe, c).len())).collect();
+        drop(probe);
+        for (caller, calls) in calls_per_caller {
+            for index in 0..calls {
+                // A fresh world for each call, so writes in one call never change another's answer.
+                let w = World::build().await;
+                let c = &build(&w, caller)[index];
+                if caller == "b_admin" && c.other_org_path {
+                    // B is this caller's own organisation; its own-org answers are swept for A's people.
+                    continue;
+                }
+                let response = send(&w, caller, c).await;
+                count += 1;
+                let roles = w.roles(caller);
+                let verdict = judge(*guard, caller, &roles, c, response.status);
+                if let Guard::Matrix(_) = guard {
+                    if caller != "anonymous" && caller != "b_admin" {
+                        seen.entry(caller).or_default().extend(c.relations.iter().copied());
+                    }
+                }
+                if let Err(why) = verdict {
+                    failures.push(format!(
+                        "{method} {path} as {caller} {:?}: {why} (got {}: {})",
+                        c.relations,
+                        response.status,
+                        String::from_utf8_lossy(&response.body)
+                    ));
+                }
+            }
+        }
+    }
+    // Every relation that can exist was swept for every role.
+    for (caller, expected) in [
+        ("admin", vec![Relation::Own, Relation::SameOrg, Relation::OtherOrg]),
+        ("pastor", vec![Relation::Own, Relation::MyGroup, Relation::SameOrg, Relation::OtherOrg]),
+        ("mentor", vec![Relation::Own, Relation::MyMentee, Relation::SameOrg, Relation::OtherOrg]),
+        ("m2", vec![Relation::Own, Relation::SameOrg, Relation::OtherOrg]),
+    ] {
+        for relation in expected {
+            assert!(
+                seen.get(caller).is_some_and(|s| s.contains(&relation)),
+                "{caller} never swept in relation {relation:?}"
+            );
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {count} calls disagree with the matrix:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    println!("permission sweep: {count} calls over {} routes agree with the matrix", specs.len());
+}
+
+/// Whether a status is right for the guard, caller and relations.
+fn judge(guard: Guard, caller: &str, roles: &RoleSet, c: &Call, status: u16) -> Result<(), String> {
+    let ok = (200..300).contains(&status);
+    match guard {
+        Guard::Public => {
+            if status == 403 || status >= 500 {
+                return Err("a public route refused or failed".into());
+            }
+            Ok(())
+        }
+        Guard::SignedIn if caller == "anonymous" => expect(status == 401, "anonymous must get 401"),
+        Guard::SignedIn => expect(ok, "any signed-in person may"),
+        Guard::List(_) | Guard::Matrix(_) if caller == "anonymous" => expect(status == 401, "anonymous must get 401"),
+        _ if caller == "b_admin" || c.other_org_path || c.relations.contains(&Relation::OtherOrg) => {
+            expect(!ok && [403, 404, 422].contains(&status), "nothing crosses organisations")
+        }
+        Guard::List(action) => {
+            let allowed = !permissions::scope(roles, action).is_empty();
+            expect(ok == allowed, if allowed { "the matrix allows listing" } else { "the matrix refuses listing" })
+        }
+        Guard::Matrix(action) => {
+            let allowed = permissions::can(roles, &c.relations, action);
+            if allowed {
+                expect(ok, "the matrix allows it")
+            } else {
+                expect(status == 403, "the matrix refuses it (403)")
+            }
+        }
+    }
+}
+
+fn expect(condition: bool, why: &str) -> Result<(), String> {
+    if condition { Ok(()) } else { Err(why.to_owned()) }
+}
+
+#[test]
+fn callers_cover_every_role() {
+    let roles: BTreeSet<Role> = CALLERS
+        .iter()
+        .flat_map(|c| A_PEOPLE.iter().find(|(n, _)| n == c).map(|(_, r)| r.to_vec()).unwrap_or_default())
+        .collect();
+    assert_eq!(roles, Role::ALL.into_iter().collect());
+}

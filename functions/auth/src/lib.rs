@@ -1,5 +1,5 @@
-//! The `auth` function: sign-in and sessions, password reset, accepting invitations, the first-run
-//! setup, the signed-in person's profile, and the dev outbox.
+//! The `auth` function: sign-in (password or SSO) and sessions, password reset, accepting
+//! invitations, the first-run setup, the signed-in person's profile, and the dev outbox.
 //!
 //! Like every function it exports `api()` (routes with their OpenAPI description), `routes()`
 //! (bare, for the local host to merge) and `router()` (finished, for Lambda and Spin).
@@ -10,6 +10,7 @@ mod password;
 mod profile;
 mod session;
 mod setup;
+mod sso;
 pub mod views;
 
 use axum::Router;
@@ -35,6 +36,9 @@ pub fn api() -> OpenApiRouter<Platform> {
         .routes(routes!(setup::status))
         .routes(routes!(setup::complete))
         .routes(routes!(outbox::list))
+        .routes(routes!(sso::providers))
+        .routes(routes!(sso::start))
+        .routes(routes!(sso::callback))
 }
 
 /// The bare routes, ready for the local host to merge with other functions.

@@ -16,6 +16,7 @@
 //! | mentorships of a mentor / mentee | `org#<o>#mentor#<p>` / `org#<o>#mentee#<p>` | `mentorship#<m>` |
 //! | invitation token → invitation | `invite#<sha256>` | `invitation` |
 //! | password-reset token | `reset#<sha256>` | `token` |
+//! | SSO sign-in in progress | `sso#flow#<sha256(state)>` | `flow` |
 //! | throttling windows | `throttle#account#<sha256>` / `throttle#address#<ip>` | `window` |
 //! | audit chain head / entries | `org#<o>#audit` | `head` / `entry#<seq, 12 digits>` |
 

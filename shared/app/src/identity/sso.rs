@@ -109,7 +109,8 @@ pub fn provider(config: &dyn ConfigSource, id: &str) -> Result<SsoProvider, Doma
 
 fn parse(config: &dyn ConfigSource) -> Result<Vec<SsoProvider>, ConfigError> {
     let Some(list) = setting(config, PROVIDERS_SETTING) else { return Ok(Vec::new()) };
-    let mut out: Vec<SsoProvider> = Vec::new();
+    // The list first, so a mistake in it is reported before any per-provider setting.
+    let mut ids: Vec<String> = Vec::new();
     for id in list.split(',').map(str::trim).filter(|id| !id.is_empty()) {
         let id = id.to_ascii_lowercase();
         if !valid_id(&id) {
@@ -118,12 +119,12 @@ fn parse(config: &dyn ConfigSource) -> Result<Vec<SsoProvider>, ConfigError> {
                 format!("`{id}` is not a provider id (1 to 32 of a-z, 0-9 and _, starting with a letter, not `flow`)"),
             ));
         }
-        if out.iter().any(|known| known.id == id) {
+        if ids.contains(&id) {
             return Err(invalid(PROVIDERS_SETTING, format!("`{id}` is listed twice")));
         }
-        out.push(parse_one(config, &id)?);
+        ids.push(id);
     }
-    Ok(out)
+    ids.iter().map(|id| parse_one(config, id)).collect()
 }
 
 fn parse_one(config: &dyn ConfigSource, id: &str) -> Result<SsoProvider, ConfigError> {
@@ -491,7 +492,7 @@ async fn person_for(
         .and_then(|email| Email::parse(email).ok())
         .ok_or_else(|| refused(Refusal::NoAccount, "the provider did not share a usable email address"))?;
     if !identity.email_verified {
-        return Err(refused(Refusal::UnverifiedEmail, format!("the provider does not vouch for {email}")));
+        return Err(refused(Refusal::UnverifiedEmail, "the provider does not vouch for the email address"));
     }
     if let Some(person) = directory::person_by_email(p, &email).await.map_err(failed)? {
         let link = Link { id: person.value.id.clone(), issuer: identity.issuer.clone() };
@@ -558,14 +559,12 @@ async fn create(
 
 /// The organisation id behind the provider's `_ORG` slug; a slug naming none is a setting error.
 async fn org_of(p: &Platform, settings: &SsoProvider, slug: &str) -> Result<String, DomainError> {
-    match directory::org_by_slug(p, slug).await? {
-        Some(org) => Ok(org.value.id),
-        None => {
-            let key = format!("EMMAUS_OIDC_{}_ORG", settings.id.to_ascii_uppercase());
-            tracing::error!(provider = %settings.id, slug, "{key} names no organisation");
-            Err(DomainError::Unavailable(format!("single sign-on (the setting {key} names no organisation)")))
-        }
+    if let Some(org) = directory::org_by_slug(p, slug).await? {
+        return Ok(org.value.id);
     }
+    let key = format!("EMMAUS_OIDC_{}_ORG", settings.id.to_ascii_uppercase());
+    tracing::error!(provider = %settings.id, slug, "{key} names no organisation");
+    Err(DomainError::Unavailable(format!("single sign-on (the setting {key} names no organisation)")))
 }
 
 /// The provider's name for the person, else the address's local part.

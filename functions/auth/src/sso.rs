@@ -1,0 +1,172 @@
+//! SSO sign-in with an OpenID Provider: the providers for the sign-in page's buttons, and the two
+//! legs of the authorization code flow (start, callback). The use cases are in
+//! `emmaus_app::identity::sso`; these endpoints are public by nature.
+//!
+//! The browser is bound to its sign-in by a random value in the `__Host-emmaus-sso` cookie whose
+//! SHA-256 is kept with the flow: a callback carried to another browser (login CSRF, a leaked
+//! callback URL) does not sign that browser in.
+
+use axum::extract::State;
+use axum::http::header::{CACHE_CONTROL, LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use emmaus_app::Platform;
+use emmaus_app::identity::sso::{self, Callback, FLOW_TTL, Failure, Refusal};
+use emmaus_domain::DomainError;
+use emmaus_http::auth::{self, Meta};
+use emmaus_http::{ApiResult, Json, Path, Problem, Query};
+
+/// Holds the browser-binding value between start and callback.
+pub const SSO_COOKIE: &str = "__Host-emmaus-sso";
+
+/// A sign-in button.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ProviderView {
+    /// Goes in `/api/auth/sso/{provider}/start`.
+    pub id: String,
+    /// The button's label.
+    pub name: String,
+}
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StartQuery {
+    /// Where to go once signed in: a path on this site (default `/`).
+    pub return_to: Option<String>,
+}
+
+/// What the provider sends the browser back with.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CallbackQuery {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    /// Instead of a code, e.g. `access_denied`.
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+    /// The issuer (RFC 9207), when the provider sends it.
+    pub iss: Option<String>,
+}
+
+/// The SSO providers to offer on the sign-in page; empty when none is configured.
+#[utoipa::path(
+    get,
+    path = "/api/auth/providers",
+    tag = "auth",
+    operation_id = "listSsoProviders",
+    responses(
+        (status = 200, description = "The configured providers, in the configured order", body = [ProviderView]),
+        (status = "default", description = "A problem (503 when the SSO settings are not valid)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn providers(State(p): State<Platform>) -> ApiResult<Json<Vec<ProviderView>>> {
+    let providers = sso::configured(p.config.as_ref())?;
+    Ok(Json(providers.into_iter().map(|provider| ProviderView { id: provider.id, name: provider.name }).collect()))
+}
+
+/// Starts signing in with a provider: redirects to it, with the binding cookie set.
+#[utoipa::path(
+    get,
+    path = "/api/auth/sso/{provider}/start",
+    tag = "auth",
+    operation_id = "startSsoSignIn",
+    params(("provider" = String, Path, description = "Provider id, from `listSsoProviders`"), StartQuery),
+    responses(
+        (status = 302, description = "To the provider's authorization endpoint; sets the `__Host-emmaus-sso` cookie",
+            headers(("location" = String, description = "The provider's authorization URL"))),
+        (status = "default", description = "A problem (404 unknown provider, 422 bad return_to, 503 provider unreachable)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn start(
+    State(p): State<Platform>,
+    Path(provider): Path<String>,
+    Query(query): Query<StartQuery>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let origin = auth::public_origin(&p, &headers);
+    let started = sso::start(&p, &provider, &origin, query.return_to.as_deref()).await?;
+    let location = HeaderValue::from_str(&started.url).map_err(DomainError::unexpected)?;
+    let mut out = HeaderMap::new();
+    out.insert(LOCATION, location);
+    out.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    out.append(SET_COOKIE, sso_cookie(&started.binding, FLOW_TTL.as_secs()));
+    Ok((StatusCode::FOUND, out).into_response())
+}
+
+/// Where the provider sends the browser back. Always redirects: to `return_to` signed in, or to
+/// `/sign-in?error=<code>` (`sso_cancelled`, `sso_failed`, `sso_no_account`,
+/// `sso_unverified_email`, `sso_expired`), never to an error page.
+#[utoipa::path(
+    get,
+    path = "/api/auth/sso/{provider}/callback",
+    tag = "auth",
+    operation_id = "finishSsoSignIn",
+    params(("provider" = String, Path, description = "Provider id"), CallbackQuery),
+    responses(
+        (status = 303, description = "Signed in (session cookies set) and sent to `return_to`, or sent to `/sign-in?error=<code>`",
+            headers(("location" = String, description = "`return_to`, or `/sign-in?error=<code>`"))),
+    )
+)]
+pub async fn callback(
+    State(p): State<Platform>,
+    Path(provider): Path<String>,
+    Meta(meta): Meta,
+    headers: HeaderMap,
+    query: Result<Query<CallbackQuery>, Problem>,
+) -> Response {
+    let mut out = HeaderMap::new();
+    out.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Spent or not, this sign-in is over for this browser.
+    out.append(SET_COOKIE, sso_cookie("", 0));
+    let location = match query {
+        Ok(Query(query)) => {
+            let callback = Callback {
+                provider: &provider,
+                state: query.state.as_deref(),
+                code: query.code.as_deref(),
+                error: query.error.as_deref(),
+                error_description: query.error_description.as_deref(),
+                iss: query.iss.as_deref(),
+                binding: auth::cookie(&headers, SSO_COOKIE),
+            };
+            match sso::finish(&p, &callback, &meta).await {
+                Ok(signed_in) => {
+                    tracing::info!(provider = %provider, person = %signed_in.issued.person_id, "signed in with SSO");
+                    auth::set_session_cookies(&mut out, &signed_in.issued);
+                    signed_in.return_to
+                }
+                Err(failure) => refused(&provider, &failure),
+            }
+        }
+        Err(_) => refused(
+            &provider,
+            &Failure { refusal: Refusal::Failed, reason: DomainError::invalid("query", "is not a callback's") },
+        ),
+    };
+    // `return_to` was checked to be printable ASCII at start; the fallback keeps this total.
+    let location = HeaderValue::from_str(&location).unwrap_or_else(|_| HeaderValue::from_static("/"));
+    out.insert(LOCATION, location);
+    (StatusCode::SEE_OTHER, out).into_response()
+}
+
+/// Logs why, and answers where the sign-in page shows the matching message.
+fn refused(provider: &str, failure: &Failure) -> String {
+    let code = failure.refusal.code();
+    let reason = &failure.reason;
+    match reason {
+        // Ours or the provider's fault, not the person's: loud, with the cause.
+        DomainError::Unexpected(_) | DomainError::Unavailable(_) => {
+            let cause = std::error::Error::source(reason).map(ToString::to_string);
+            tracing::error!(provider, code, reason = %reason, cause, "SSO sign-in failed");
+        }
+        _ => tracing::warn!(provider, code, reason = %reason, "SSO sign-in refused"),
+    }
+    format!("/sign-in?error={code}")
+}
+
+/// The binding cookie: only for this host, over HTTPS, unreadable by scripts, and sent on the
+/// provider's top-level redirect back to us (`Lax`), not on cross-site subrequests.
+fn sso_cookie(value: &str, max_age: u64) -> HeaderValue {
+    let text = format!("{SSO_COOKIE}={value}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={max_age}");
+    HeaderValue::from_str(&text).expect("base64url values make a valid header")
+}

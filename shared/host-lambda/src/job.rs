@@ -21,7 +21,8 @@ pub fn run_job(name: &'static str, job: Job, version: &'static str, build: &'sta
         let config = EnvConfig;
         let filter = telemetry::parse_filter(&config.get("EMMAUS_LOG").unwrap_or_else(|| "info".into()))?;
         telemetry::init(LogFormat::Json, filter);
-        let platform = crate::platform(Arc::new(config), HostInfo { kind: "lambda", version, build }).await?;
+        let platform =
+            crate::cold_start(crate::platform(Arc::new(config), HostInfo { kind: "lambda", version, build }).await)?;
         lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
             let platform = platform.clone();
             async move { handle(name, job, platform, &event.payload).await }

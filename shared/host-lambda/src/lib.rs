@@ -1,17 +1,24 @@
-//! The Lambda host: builds the Platform from the environment and serves a router under the
-//! Lambda Runtime API, one invocation at a time on a current-thread runtime.
+//! The Lambda host: builds the Platform from the environment (and the settings secret it names)
+//! and serves a router under the Lambda Runtime API, one invocation at a time on a current-thread
+//! runtime. Each request carries the caller's address from API Gateway's request context.
 
+mod client;
 mod job;
+mod mail;
 mod platform;
+mod secrets;
 
 use axum::Router;
 use emmaus_app::{HostInfo, Platform};
 use emmaus_http::telemetry::{self, LogFormat};
 use emmaus_ports::{ConfigSource, EnvConfig};
 
+pub use client::client_address;
 pub use job::run_job;
 pub use lambda_http::Error;
+pub use mail::{SMTP_URL, mailer};
 pub use platform::platform;
+pub use secrets::{SECRETS_ARN, SecretSettings};
 
 /// Runs `router` for the lifetime of the Lambda execution environment.
 pub fn run(router: fn(Platform) -> Router, version: &'static str, build: &'static str) -> Result<(), Error> {
@@ -21,7 +28,18 @@ pub fn run(router: fn(Platform) -> Router, version: &'static str, build: &'stati
         let filter = telemetry::parse_filter(&config.get("EMMAUS_LOG").unwrap_or_else(|| "info".into()))?;
         // CloudWatch indexes JSON lines; text logs would lose their fields.
         telemetry::init(LogFormat::Json, filter);
-        let platform = platform(std::sync::Arc::new(config), HostInfo { kind: "lambda", version, build }).await?;
-        lambda_http::run(router(platform)).await
+        let platform =
+            cold_start(platform(std::sync::Arc::new(config), HostInfo { kind: "lambda", version, build }).await)?;
+        let app = router(platform).layer(axum::middleware::map_request(client::insert_client_address));
+        lambda_http::run(app).await
     })
+}
+
+/// Logs why a cold start failed before the process exits with it, so CloudWatch holds the reason
+/// as a JSON line beside the function's other logs.
+pub(crate) fn cold_start<T>(result: Result<T, Error>) -> Result<T, Error> {
+    if let Err(error) = &result {
+        tracing::error!(%error, "the function cannot start");
+    }
+    result
 }

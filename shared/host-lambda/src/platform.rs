@@ -2,11 +2,13 @@
 //!
 //! | setting | values |
 //! | --- | --- |
+//! | `EMMAUS_SECRETS_ARN` | a Secrets Manager secret holding more settings as a JSON object (read at cold start; the environment wins) |
 //! | `EMMAUS_KV` | `dynamodb` (needs `EMMAUS_TABLE`) or `memory` |
 //! | `EMMAUS_BLOBS` | `s3` (needs `EMMAUS_BUCKET`) or `memory` |
-//! | `EMMAUS_AWS_ENDPOINT` | an S3/DynamoDB-compatible endpoint instead of AWS's own (tests, MinIO) |
+//! | `EMMAUS_AWS_ENDPOINT` | an AWS-compatible endpoint for Secrets Manager, S3 and DynamoDB instead of AWS's own (tests, MinIO) |
 //! | `EMMAUS_S3_PATH_STYLE` | `true` for stores that need path-style addressing |
 //! | `EMMAUS_MAX_BLOB_BYTES` | largest accepted file (default 25 MiB) |
+//! | `EMMAUS_MAILER` and its settings | see [`crate::mail`] |
 //!
 //! `memory` keeps nothing between execution environments; health names the adapter, so such a
 //! deployment is never mistaken for a durable one.
@@ -14,26 +16,52 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use aws_config::SdkConfig;
+use emmaus_app::identity::tokens::{KEYS_SETTING, KeyRing};
 use emmaus_app::{HostInfo, Platform};
 use emmaus_memory::{MemoryBlobStore, MemoryKv};
 use emmaus_ports::config::ConfigExt as _;
-use emmaus_ports::{BlobStore, Clock, ConfigError, ConfigSource, Ids, KvStore, RandomIds, SystemClock, UrlSigner};
+use emmaus_ports::{
+    BlobStore, Clock, ConfigError, ConfigSource, HttpClient, Ids, KvStore, LayeredConfig, RandomIds, SystemClock,
+    UrlSigner,
+};
+
+use crate::secrets::{self, SECRETS_ARN};
 
 const DEFAULT_MAX_BLOB_BYTES: u64 = 25 * 1024 * 1024;
 
-/// Builds the adapters the settings ask for; AWS clients share one loaded configuration.
+/// Builds the adapters the settings ask for; AWS clients share one loaded configuration. `config`
+/// is the environment; when it names a settings secret, the Platform's settings are the
+/// environment layered over that secret.
 pub async fn platform(config: Arc<dyn ConfigSource>, host: HostInfo) -> Result<Platform, lambda_http::Error> {
+    // Where AWS is and which secret to read come from the environment alone: they locate the rest.
+    let endpoint = config.get("EMMAUS_AWS_ENDPOINT").filter(|e| !e.is_empty());
+    let mut aws: Option<SdkConfig> = None;
+    let config: Arc<dyn ConfigSource> = match config.get(SECRETS_ARN).map(|arn| arn.trim().to_owned()) {
+        Some(arn) if !arn.is_empty() => {
+            let sdk = aws.insert(load_aws().await);
+            let secret = secrets::fetch(&secrets::client(sdk, endpoint.as_deref()), &arn).await?;
+            tracing::info!(secret = %arn, settings = ?secret.keys(), "settings read from the secret");
+            Arc::new(LayeredConfig::new(vec![config, Arc::new(secret)]))
+        }
+        _ => config,
+    };
+    // A bad key ring found now stops the cold start naming the setting, rather than failing every
+    // sign-in later; functions that do not sign people in have no ring and skip this.
+    if let Some(keys) = config.get(KEYS_SETTING).filter(|k| !k.is_empty()) {
+        KeyRing::parse(&keys).map_err(|reason| {
+            let reason = reason.strip_prefix(&format!("{KEYS_SETTING}: ")).map_or(reason.clone(), str::to_owned);
+            ConfigError::Invalid { key: KEYS_SETTING.into(), reason }
+        })?;
+    }
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let ids: Arc<dyn Ids> = Arc::new(RandomIds::new(clock.clone()));
     let max_blob = config.parsed::<u64>("EMMAUS_MAX_BLOB_BYTES")?.unwrap_or(DEFAULT_MAX_BLOB_BYTES);
     let kv_choice = choice(config.as_ref(), "EMMAUS_KV", &["dynamodb", "memory"])?;
     let blob_choice = choice(config.as_ref(), "EMMAUS_BLOBS", &["s3", "memory"])?;
-    let endpoint = config.get("EMMAUS_AWS_ENDPOINT").filter(|e| !e.is_empty());
-    let aws = if kv_choice == "dynamodb" || blob_choice == "s3" {
-        Some(aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await)
-    } else {
-        None
-    };
+    if aws.is_none() && (kv_choice == "dynamodb" || blob_choice == "s3") {
+        aws = Some(load_aws().await);
+    }
     let kv: Arc<dyn KvStore> = if let (Some(aws), "dynamodb") = (&aws, kv_choice) {
         let table = config.required("EMMAUS_TABLE")?;
         let client = emmaus_dynamodb::dynamodb_client(aws, endpoint.as_deref());
@@ -50,17 +78,14 @@ pub async fn platform(config: Arc<dyn ConfigSource>, host: HostInfo) -> Result<P
         let signer = UrlSigner::new(config.get("EMMAUS_PUBLIC_URL").unwrap_or_default(), ids.random_bytes(32));
         Arc::new(MemoryBlobStore::new(max_blob, clock.clone(), signer))
     };
-    let mailer = Arc::new(emmaus_app::mail::Outbox::new(kv.clone(), clock.clone(), ids.clone()));
-    Ok(Platform {
-        kv,
-        blobs,
-        clock,
-        ids,
-        mailer,
-        http: Arc::new(emmaus_reqwest::ReqwestHttp::new(Duration::from_secs(10))?),
-        config,
-        host,
-    })
+    let http: Arc<dyn HttpClient> = Arc::new(emmaus_reqwest::ReqwestHttp::new(Duration::from_secs(10))?);
+    let mailer = crate::mail::mailer(config.as_ref(), &kv, &clock, &ids, &http)?;
+    Ok(Platform { kv, blobs, clock, ids, mailer, http, config, host })
+}
+
+/// The AWS configuration from the execution environment (region, role credentials).
+async fn load_aws() -> SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await
 }
 
 /// Reads a setting that must be one of `allowed`; the first is the default.
@@ -89,6 +114,25 @@ mod tests {
         let config = MapConfig::new().with("EMMAUS_KV", "memory").with("EMMAUS_BLOBS", "memory");
         let platform = platform(Arc::new(config), host()).await.unwrap();
         assert_eq!((platform.kv.adapter(), platform.blobs.adapter()), ("memory", "memory"));
+    }
+
+    #[tokio::test]
+    async fn the_mailer_comes_from_the_settings() {
+        let config = MapConfig::new().with("EMMAUS_KV", "memory").with("EMMAUS_BLOBS", "memory");
+        let built = platform(Arc::new(config.clone()), host()).await.unwrap();
+        assert_eq!(built.mailer.adapter(), "outbox");
+        let error = platform(Arc::new(config.with("EMMAUS_MAILER", "postmark")), host()).await.unwrap_err();
+        assert_eq!(error.to_string(), "the setting EMMAUS_MAIL_FROM is required but not set");
+    }
+
+    #[tokio::test]
+    async fn a_malformed_key_ring_stops_the_start_without_showing_a_seed() {
+        let config = MapConfig::new()
+            .with("EMMAUS_KV", "memory")
+            .with("EMMAUS_BLOBS", "memory")
+            .with(KEYS_SETTING, "k1:hunter2");
+        let error = platform(Arc::new(config), host()).await.unwrap_err().to_string();
+        assert!(error.contains(KEYS_SETTING) && !error.contains("hunter2"), "{error}");
     }
 
     #[tokio::test]

@@ -31,7 +31,11 @@ async fn to_http(request: IncomingRequest) -> Result<http::Request<Body>, String
         builder = builder.header(name, value);
     }
     let body = request.into_body().await.map_err(|e| format!("could not read the request body: {e:?}"))?;
-    builder.body(Body::from(body)).map_err(|e| e.to_string())
+    let mut request = builder.body(Body::from(body)).map_err(|e| e.to_string())?;
+    if let Some(address) = crate::client_address(request.headers()) {
+        request.extensions_mut().insert(address);
+    }
+    Ok(request)
 }
 
 /// A problem+json 500 naming what is missing; logged too, since nobody may read the response.

@@ -3,12 +3,18 @@
 //!
 //! The Platform comes from Spin variables (see [`platform`]): key-value on Spin's SQLite, blobs on
 //! an S3-compatible store over outbound HTTP (or in memory, which health reports by name), and
-//! outbound HTTP over wasi:http. A component missing a required variable answers every request
-//! with a problem+json 500 naming it, rather than trapping.
+//! outbound HTTP over wasi:http, mail held in the dev outbox or sent through Postmark. A component
+//! missing a required variable answers every request with a problem+json 500 naming it, rather
+//! than trapping. Each request carries the caller's address from `spin-client-addr`.
 
+mod client;
 #[cfg(target_arch = "wasm32")]
 mod component;
+mod mail;
 mod platform;
+
+pub use client::{CLIENT_ADDR_HEADER, client_address};
+pub use mail::mailer;
 
 #[cfg(target_arch = "wasm32")]
 pub use component::serve;

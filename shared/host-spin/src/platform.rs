@@ -6,6 +6,8 @@
 //! | `s3_endpoint`, `s3_bucket`, `s3_region`, `s3_access_key_id`, `s3_secret_access_key` | required when `blob_store` is `s3` |
 //! | `s3_server_side_encryption` | `false` for stores that refuse `x-amz-server-side-encryption` (default `true`) |
 //! | `max_blob_bytes` | the largest blob a put accepts (default 25 MiB) |
+//! | `mailer`, `mail_from`, `postmark_token`, `postmark_url` | how mail is sent (see [`crate::mailer`]) |
+//! | `session_keys`, `public_url` | read by the identity code as `EMMAUS_SESSION_KEYS` and `EMMAUS_PUBLIC_URL` |
 //!
 //! Key-value is always Spin's SQLite database `default`, which the component must be granted
 //! (`sqlite_databases = ["default"]`); outbound HTTP needs `allowed_outbound_hosts`.
@@ -63,14 +65,14 @@ pub fn platform(version: &'static str, build: &'static str) -> Result<emmaus_app
 
     use emmaus_app::{HostInfo, Platform};
     use emmaus_memory::MemoryBlobStore;
-    use emmaus_ports::{BlobStore, HttpClient, Ids, RandomIds, SystemClock, UrlSigner};
+    use emmaus_ports::{BlobStore, Clock, HttpClient, Ids, RandomIds, SystemClock, UrlSigner};
     use emmaus_spin::{SpinS3BlobStore, SpinSqliteKv, SpinVariables, WasiHttp};
 
     /// Connect, first-byte and between-bytes timeout of outbound calls.
     const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
 
     let config = SpinVariables;
-    let clock = Arc::new(SystemClock);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let ids: Arc<dyn Ids> = Arc::new(RandomIds::new(clock.clone()));
     let http: Arc<dyn HttpClient> = Arc::new(WasiHttp::new(HTTP_TIMEOUT));
     let blobs: Arc<dyn BlobStore> = match s3_config(&config)? {
@@ -84,7 +86,7 @@ pub fn platform(version: &'static str, build: &'static str) -> Result<emmaus_app
         )),
     };
     let kv: Arc<dyn emmaus_ports::KvStore> = Arc::new(SpinSqliteKv::open("default", clock.clone())?);
-    let mailer = Arc::new(emmaus_app::mail::Outbox::new(kv.clone(), clock.clone(), ids.clone()));
+    let mailer = crate::mailer(&config, &kv, &clock, &ids, &http)?;
     Ok(Platform {
         kv,
         blobs,

@@ -1,0 +1,42 @@
+//! The caller's address for throttling and the audit log: Spin's `spin-client-addr` request
+//! header (`ip:port`, which Spin sets from the connection), without the port.
+
+use std::net::{IpAddr, SocketAddr};
+
+use emmaus_http::auth::ClientAddress;
+
+/// The header Spin's HTTP trigger adds to every request.
+pub const CLIENT_ADDR_HEADER: &str = "spin-client-addr";
+
+/// The address in `spin-client-addr`, if it holds one (`203.0.113.9:51234`, `[2001:db8::1]:443`).
+pub fn client_address(headers: &http::HeaderMap) -> Option<ClientAddress> {
+    let value = headers.get(CLIENT_ADDR_HEADER)?.to_str().ok()?.trim();
+    let ip = match value.parse::<SocketAddr>() {
+        Ok(socket) => socket.ip(),
+        // A bare address, should a runtime send one without the port.
+        Err(_) => value.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().ok()?,
+    };
+    Some(ClientAddress(ip.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(value: &str) -> Option<String> {
+        let mut headers = http::HeaderMap::new();
+        headers.insert(CLIENT_ADDR_HEADER, http::HeaderValue::from_str(value).unwrap());
+        client_address(&headers).map(|a| a.0)
+    }
+
+    #[test]
+    fn the_port_is_stripped() {
+        assert_eq!(address("203.0.113.9:51234").as_deref(), Some("203.0.113.9"));
+        assert_eq!(address("[2001:db8::1]:443").as_deref(), Some("2001:db8::1"));
+        assert_eq!(address("203.0.113.9").as_deref(), Some("203.0.113.9"));
+        assert_eq!(address("2001:db8::1").as_deref(), Some("2001:db8::1"));
+        assert_eq!(address("not an address"), None);
+        assert_eq!(address(""), None);
+        assert_eq!(client_address(&http::HeaderMap::new()), None);
+    }
+}

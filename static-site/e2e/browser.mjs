@@ -38,3 +38,26 @@ export async function launchBrowser() {
   };
   return { context, close };
 }
+
+/**
+ * A browser whose contexts share nothing (cookies, storage), one per person in a test: an invitee must not arrive
+ * carrying the admin's session. Playwright makes and removes the profile itself.
+ */
+export async function launchIsolatedBrowser() {
+  let browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+    });
+  } catch (error) {
+    throw new Error(`could not launch Chromium at ${CHROMIUM}: ${error.message}`);
+  }
+  const newContext = (options = {}) =>
+    browser.newContext({ viewport: { width: 1100, height: 800 }, reducedMotion: 'reduce', ...options });
+  const close = async () => {
+    await browser.close().catch(() => {});
+  };
+  return { browser, newContext, close };
+}

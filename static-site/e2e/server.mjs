@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -32,15 +33,27 @@ async function requireSite(siteDir) {
   }
 }
 
+/** A port nobody listens on right now (there is a small window before the server takes it). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /**
  * Resolves with the server's base URL once it prints it; rejects with everything it said if it does not.
  * Without EMMAUS_E2E_SITE_DIR the binary serves the copy of the app embedded at build time, which is what
  * people run (scripts/test builds the app first, then the binary); with it, the folder is served instead.
  */
-export async function startServer(siteDir = process.env.EMMAUS_E2E_SITE_DIR) {
+export async function startServer(siteDir = process.env.EMMAUS_E2E_SITE_DIR, { port = 0 } = {}) {
   const bin = await requireBinary();
   const dataDir = await mkdtemp(join(tmpdir(), 'emmaus-e2e-data-'));
-  const args = ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir];
+  const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir];
   if (siteDir) {
     await requireSite(siteDir);
     args.push('--site-dir', siteDir);
@@ -100,5 +113,33 @@ export async function startServer(siteDir = process.env.EMMAUS_E2E_SITE_DIR) {
     throw error;
   });
 
-  return { url, stop, output: () => output };
+  /**
+   * The one-time setup code. `emmaus serve` prints `setup_code=…` at start while setup is open; an older binary only
+   * prints it when the first-run page asks (`GET /api/auth/setup`), so that is the fallback.
+   */
+  const setupCode = async () => {
+    const find = () => [...stripAnsi(output).matchAll(SETUP_CODE)].at(-1)?.[1];
+    const deadline = Date.now() + 5_000;
+    let asked = false;
+    while (Date.now() < deadline) {
+      const code = find();
+      if (code) return code;
+      if (!asked && Date.now() > deadline - 4_000) {
+        asked = true;
+        await fetch(`${url}/api/auth/setup`).catch(() => {});
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`no setup_code= line in the server output:\n${output}`);
+  };
+
+  return { url, stop, output: () => output, setupCode };
+}
+
+const SETUP_CODE = /setup_code="?([A-Z0-9]{4}(?:-[A-Z0-9]{4}){3})/g;
+
+// Log lines are coloured when the binary thinks it may; the code must be found either way.
+function stripAnsi(text) {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b\[[0-9;]*m/g, '');
 }

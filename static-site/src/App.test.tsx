@@ -1,29 +1,47 @@
-// Tests for the app shell: landmarks, role-filtered navigation and client-side routing.
-import { render, screen, within } from '@testing-library/react';
+// Tests for the app shell: landmarks, role-filtered navigation, guarded routes and client-side routing.
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { App } from './App';
-import { jsonResponse, okReport, stubFetch } from './test/http';
+import { jsonResponse, okReport, problemResponse, routeFetch, sessionView } from './test/http';
+import { renderApp, signedInState } from './test/render';
+
+const navLinks = () => within(screen.getByRole('navigation', { name: 'Main' })).queryAllByRole('link').map((link) => link.textContent);
 
 describe('App shell', () => {
-  it('renders the header, main navigation and home page', () => {
-    render(<App roles={['anonymous']} />);
+  it('renders the header and home page, and offers a signed-out visitor only Sign in', () => {
+    routeFetch({});
+    renderApp({ status: 'signed-out' });
     expect(within(screen.getByRole('banner')).getByRole('link', { name: 'Emmaus' })).toBeInTheDocument();
-    const nav = screen.getByRole('navigation', { name: 'Main' });
-    expect(within(nav).getAllByRole('link').map((link) => link.textContent)).toEqual(['Home', 'System status']);
-    expect(within(nav).getByRole('link', { name: 'Home' })).toHaveAttribute('aria-current', 'page');
+    expect(navLinks()).toEqual(['Sign in']);
     expect(screen.getByRole('heading', { level: 1, name: 'Welcome to Emmaus' })).toBeInTheDocument();
     for (const tool of ['Learning Planner', 'Knowledge Hub', 'Session Builder']) {
       expect(screen.getByRole('heading', { name: tool })).toBeInTheDocument();
     }
   });
 
-  it('navigates to System status without a page load and moves focus to its heading', async () => {
-    stubFetch(jsonResponse(okReport));
-    const user = userEvent.setup();
-    render(<App roles={['anonymous']} />);
+  it('asks the server who is signed in and shows the navigation of their role', async () => {
+    routeFetch({ 'GET /api/auth/session': jsonResponse(sessionView(['admin'])) });
+    renderApp();
+    await waitFor(() => expect(navLinks()).toEqual(['Home', 'People', 'Audit', 'Profile', 'System status']));
+    expect(screen.getByTestId('signed-in-as')).toHaveTextContent('Ada');
+    expect(screen.getByTestId('current-org')).toHaveTextContent('Grace Church');
+  });
 
-    await user.click(within(screen.getByRole('navigation', { name: 'Main' })).getByRole('link', { name: 'System status' }));
+  it('adds the Dev outbox link when the outbox answers', async () => {
+    routeFetch({
+      'GET /api/auth/session': jsonResponse(sessionView(['mentee'])),
+      'GET /api/auth/outbox': jsonResponse({ messages: [], next: null }),
+    });
+    renderApp();
+    await waitFor(() => expect(navLinks()).toEqual(['Home', 'Profile', 'System status', 'Dev outbox']));
+  });
+
+  it('navigates to System status without a page load and moves focus to its heading', async () => {
+    routeFetch({ 'GET /api/health': jsonResponse(okReport) });
+    const user = userEvent.setup();
+    renderApp({ status: 'signed-out' });
+
+    await user.click(within(screen.getByRole('main')).getByRole('link', { name: 'System status' }));
 
     expect(window.location.pathname).toBe('/status');
     const heading = screen.getByRole('heading', { level: 1, name: 'System status' });
@@ -33,17 +51,52 @@ describe('App shell', () => {
   });
 
   it('shows the not-found page for an unknown path', () => {
+    routeFetch({});
     window.history.replaceState(null, '', '/no-such-page');
-    render(<App roles={['anonymous']} />);
+    renderApp({ status: 'signed-out' });
     expect(screen.getByRole('heading', { level: 1, name: 'Page not found' })).toBeInTheDocument();
     expect(screen.getByText('/no-such-page')).toBeInTheDocument();
     expect(within(screen.getByRole('navigation', { name: 'Main' })).queryByRole('link', { current: 'page' })).toBeNull();
   });
 
   it('treats a trailing slash as the same page', () => {
-    stubFetch(jsonResponse(okReport));
+    routeFetch({ 'GET /api/health': jsonResponse(okReport) });
     window.history.replaceState(null, '', '/status/');
-    render(<App roles={['anonymous']} />);
+    renderApp({ status: 'signed-out' });
     expect(screen.getByRole('heading', { level: 1, name: 'System status' })).toBeInTheDocument();
+  });
+
+  it('sends a signed-out visitor of a private page to sign in, remembering the page', async () => {
+    routeFetch({ 'GET /api/auth/session': problemResponse(401), 'POST /api/auth/refresh': problemResponse(401) });
+    window.history.replaceState(null, '', '/people?tab=groups');
+    renderApp();
+    await waitFor(() => expect(window.location.pathname).toBe('/sign-in'));
+    expect(new URLSearchParams(window.location.search).get('return_to')).toBe('/people?tab=groups');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
+  });
+
+  it('shows "not allowed" on a page the role may not use, without asking the server', () => {
+    const { requests } = routeFetch({});
+    window.history.replaceState(null, '', '/people');
+    renderApp(signedInState(sessionView(['mentee'])));
+    expect(screen.getByRole('heading', { level: 1, name: 'Not allowed' })).toBeInTheDocument();
+    expect(screen.getByTestId('not-allowed')).toHaveTextContent('People');
+    expect(requests.some((r) => r.url.includes('/api/people/'))).toBe(false);
+  });
+
+  it('switches organisation by remembering it on the server and reloading the page for it', async () => {
+    const both = sessionView(['admin'], [{ id: 'org-2', name: 'Hope Chapel', roles: ['mentee'] }]);
+    const { requests } = routeFetch({
+      'PATCH /api/auth/profile': () => jsonResponse({ ...both, current_org: 'org-2' }),
+    });
+    const user = userEvent.setup();
+    renderApp(signedInState(both));
+    expect(navLinks()).toContain('People');
+
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Organisation' }), 'Hope Chapel');
+
+    await waitFor(() => expect(navLinks()).not.toContain('People'));
+    const patch = requests.find((r) => r.method === 'PATCH');
+    expect(await patch?.json()).toEqual({ last_org: 'org-2' });
   });
 });

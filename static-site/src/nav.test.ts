@@ -1,6 +1,6 @@
 // Unit tests for role-based navigation filtering.
 import { describe, expect, it } from 'vitest';
-import { NAV_ITEMS, visibleNav, type NavItem } from './nav';
+import { mayUse, NAV_ITEMS, visibleNav, type NavItem, type Role } from './nav';
 
 const items: NavItem[] = [
   { label: 'Home', path: '/', roles: ['admin', 'pastor', 'mentor', 'mentee', 'anonymous'] },
@@ -41,7 +41,47 @@ describe('visibleNav', () => {
     expect(items).toEqual(copy);
   });
 
-  it('offers Home and System status to anonymous visitors in the real navigation', () => {
-    expect(visibleNav(NAV_ITEMS, ['anonymous']).map((item) => item.path)).toEqual(['/', '/status']);
+  it('hides an item whose feature is unavailable, and shows it when available', () => {
+    const withFeature: NavItem[] = [...items, { label: 'Outbox', path: '/dev/outbox', roles: ['mentee'], feature: 'outbox' }];
+    expect(labels(visibleNav(withFeature, ['mentee']))).toEqual(['Home', 'My plan']);
+    expect(labels(visibleNav(withFeature, ['mentee'], new Set(['outbox'])))).toEqual(['Home', 'My plan', 'Outbox']);
+  });
+});
+
+describe('the real navigation', () => {
+  const paths = (roles: Role[], outbox = false) =>
+    visibleNav(NAV_ITEMS, roles, new Set(outbox ? (['outbox'] as const) : [])).map((item) => item.path);
+
+  it('offers a signed-out visitor only sign-in, even where the dev outbox exists', () => {
+    expect(paths(['anonymous'])).toEqual(['/sign-in']);
+    expect(paths([], true)).toEqual(['/sign-in']);
+  });
+
+  it('gives admins People and Audit', () => {
+    expect(paths(['admin'])).toEqual(['/', '/people', '/audit', '/profile', '/status']);
+  });
+
+  it('gives pastors People but not Audit', () => {
+    expect(paths(['pastor'])).toEqual(['/', '/people', '/profile', '/status']);
+  });
+
+  it.each<Role>(['mentor', 'mentee'])('gives a %s neither People nor Audit, but their profile', (role) => {
+    expect(paths([role])).toEqual(['/', '/profile', '/status']);
+  });
+
+  it('shows the dev outbox to signed-in people only when it is available', () => {
+    expect(paths(['mentee'], true)).toEqual(['/', '/profile', '/status', '/dev/outbox']);
+  });
+
+  it('never offers sign-in to someone signed in', () => {
+    for (const role of ['admin', 'pastor', 'mentor', 'mentee'] as const) expect(paths([role])).not.toContain('/sign-in');
+  });
+});
+
+describe('mayUse', () => {
+  it('allows a page when any of the roles is listed', () => {
+    expect(mayUse(['admin', 'pastor'], ['mentor', 'pastor'])).toBe(true);
+    expect(mayUse(['admin'], ['pastor', 'mentee'])).toBe(false);
+    expect(mayUse(['admin'], [])).toBe(false);
   });
 });

@@ -3,24 +3,48 @@
 export const ROLES = ['admin', 'pastor', 'mentor', 'mentee', 'anonymous'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Everyone with an account, whatever their role. */
+export const SIGNED_IN: readonly Role[] = ['admin', 'pastor', 'mentor', 'mentee'];
+
+/** Parts of the app that exist only on some deployments (the dev outbox only where mail is not really sent). */
+export type Feature = 'outbox';
+
 export interface NavItem {
   readonly label: string;
   readonly path: string;
   /** Roles that may see the link. Visibility is opt-in so a new page is hidden until someone decides who it is for. */
   readonly roles: readonly Role[];
+  /** Shown only when this feature is available, on top of the role check. */
+  readonly feature?: Feature;
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
-  { label: 'Home', path: '/', roles: ROLES },
-  { label: 'System status', path: '/status', roles: ROLES },
+  { label: 'Home', path: '/', roles: SIGNED_IN },
+  { label: 'People', path: '/people', roles: ['admin', 'pastor'] },
+  { label: 'Audit', path: '/audit', roles: ['admin'] },
+  { label: 'Profile', path: '/profile', roles: SIGNED_IN },
+  { label: 'System status', path: '/status', roles: SIGNED_IN },
+  { label: 'Dev outbox', path: '/dev/outbox', roles: SIGNED_IN, feature: 'outbox' },
+  { label: 'Sign in', path: '/sign-in', roles: ['anonymous'] },
 ];
 
 /**
  * Items the given roles may see, in their declared order.
  * An empty role list means nobody is signed in, which is the anonymous role rather than "no access at all";
- * otherwise anonymous-only items (a future "Sign in") would disappear for exactly the people who need them.
+ * otherwise anonymous-only items ("Sign in") would disappear for exactly the people who need them.
  */
-export function visibleNav(items: readonly NavItem[], roles: readonly Role[]): NavItem[] {
+export function visibleNav(
+  items: readonly NavItem[],
+  roles: readonly Role[],
+  features: ReadonlySet<Feature> = new Set(),
+): NavItem[] {
   const effective: ReadonlySet<Role> = new Set(roles.length === 0 ? ['anonymous'] : roles);
-  return items.filter((item) => item.roles.some((role) => effective.has(role)));
+  return items.filter(
+    (item) => item.roles.some((role) => effective.has(role)) && (!item.feature || features.has(item.feature)),
+  );
+}
+
+/** Whether any of the roles may use a page restricted to `allowed`. */
+export function mayUse(allowed: readonly Role[], roles: readonly Role[]): boolean {
+  return allowed.some((role) => roles.includes(role));
 }

@@ -2,6 +2,7 @@
 import type { components } from './schema';
 
 export type Problem = components['schemas']['Problem'];
+export type FieldProblem = components['schemas']['FieldProblem'];
 
 export type ApiFailure =
   | { readonly kind: 'problem'; readonly problem: Problem }
@@ -25,13 +26,22 @@ function optionalString(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value : null;
 }
 
+function fieldProblems(value: unknown): FieldProblem[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown) => {
+    if (typeof item !== 'object' || item === null) return [];
+    const { field, message } = item as Record<string, unknown>;
+    return typeof field === 'string' && typeof message === 'string' ? [{ field, message }] : [];
+  });
+}
+
 /**
  * Reads a problem body defensively: the content-type promised a problem, but a proxy or a bug can still send
  * something else, and the page must not crash on it. The HTTP status is the fallback for a missing `status`.
  */
 export function toProblem(body: unknown, httpStatus: number): Problem {
   const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  return {
+  const problem: Problem = {
     type: optionalString(record.type) ?? 'about:blank',
     title: optionalString(record.title) ?? `Request failed with HTTP ${httpStatus}`,
     status: typeof record.status === 'number' ? record.status : httpStatus,
@@ -39,6 +49,9 @@ export function toProblem(body: unknown, httpStatus: number): Problem {
     instance: optionalString(record.instance),
     request_id: optionalString(record.request_id),
   };
+  // Field errors are kept only when there are some, so a problem without them stays the same shape.
+  const errors = fieldProblems(record.errors);
+  return errors.length > 0 ? { ...problem, errors } : problem;
 }
 
 export function describeFailure(failure: ApiFailure): FailureSummary {

@@ -17,7 +17,7 @@ const UPCOMING = [
   },
 ] as const;
 
-export function HomePage() {
+export function HomePage({ name = null }: { name?: string | null }) {
   useDocumentTitle('Emmaus');
   return (
     <article className="page">
@@ -26,6 +26,13 @@ export function HomePage() {
         Emmaus is a coaching and discipleship platform for churches: it helps pastors and mentors walk alongside the
         people they are mentoring, from the first conversation to lasting growth.
       </p>
+      {name ? (
+        <p data-testid="greeting">Welcome back, {name}.</p>
+      ) : (
+        <p>
+          <Link to="/sign-in">Sign in</Link> to work with your organisation.
+        </p>
+      )}
 
       <section aria-labelledby="coming-heading">
         <h2 id="coming-heading">Coming soon</h2>

@@ -48,3 +48,40 @@ export const degradedReport: HealthReport = {
     { name: 'blob', adapter: 'filesystem', status: 'failing', latency_ms: 1204, detail: 'permission denied: /data/blobs' },
   ],
 };
+
+type Handler = (request: Request) => Response | Promise<Response>;
+
+/**
+ * Installs a fetch that answers by method and path (`'GET /api/auth/session'`), so a page that makes several calls in
+ * any order can be tested; unknown requests get a 404 problem, and every request is recorded.
+ */
+export function routeFetch(routes: Record<string, Handler | Response>) {
+  const requests: Request[] = [];
+  const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = input instanceof Request ? input : new Request(input, init);
+    requests.push(request.clone());
+    const url = new URL(request.url);
+    const route = routes[`${request.method} ${url.pathname}`];
+    if (route === undefined) {
+      return problemResponse(404, { title: 'Not found', detail: `no endpoint at ${url.pathname}` });
+    }
+    return route instanceof Response ? route.clone() : route(request);
+  });
+  vi.stubGlobal('fetch', fetchMock);
+  return { fetchMock, requests };
+}
+
+export function problemResponse(status: number, body: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify({ type: 'about:blank', title: 'Problem', status, ...body }), {
+    status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+  });
+}
+
+export function sessionView(roles: Array<'admin' | 'pastor' | 'mentor' | 'mentee'>, extraOrgs: Array<{ id: string; name: string; roles: Array<'admin' | 'pastor' | 'mentor' | 'mentee'> }> = []) {
+  return {
+    person: { id: 'p-1', email: 'ada@example.org', display_name: 'Ada', has_password: true },
+    organisations: [{ id: 'org-1', slug: 'grace', name: 'Grace Church', roles }, ...extraOrgs.map((o) => ({ ...o, slug: o.id }))],
+    current_org: 'org-1',
+  };
+}

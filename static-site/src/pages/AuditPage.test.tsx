@@ -1,0 +1,71 @@
+// Tests for the audit page: filters sent as the API expects, paging with `next`, export links and chain verification.
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { jsonResponse, routeFetch, sessionView } from '../test/http';
+import { renderApp, signedInState } from '../test/render';
+import { auditQuery, exportUrl } from './AuditPage';
+
+const entry = (seq: number, action = 'auth.sign_in') => ({ seq, at: 1_700_000_000_000 + seq, action, actor: 'p-1', prev_hash: 'x', hash: 'y' });
+
+describe('auditQuery', () => {
+  it('turns local dates into an inclusive range of Unix milliseconds', () => {
+    const query = auditQuery({ action: ' auth.sign_in ', actor: 'p-1', from: '2026-03-01', to: '2026-03-01' });
+    expect(query.action).toBe('auth.sign_in');
+    expect(query.actor).toBe('p-1');
+    expect(Number(query.since)).toBe(new Date(2026, 2, 1).getTime());
+    expect(Number(query.until)).toBe(new Date(2026, 2, 2).getTime());
+  });
+
+  it('leaves out empty filters', () => {
+    expect(auditQuery({ action: '', actor: '', from: '', to: '' })).toEqual({});
+  });
+
+  it('builds export links with the filters and the format', () => {
+    expect(exportUrl('org 1', { action: 'x', actor: '', from: '', to: '' }, 'csv')).toBe('/api/people/org%201/audit/export?action=x&format=csv');
+  });
+});
+
+describe('Audit page', () => {
+  function open() {
+    window.history.replaceState(null, '', '/audit');
+    renderApp(signedInState(sessionView(['admin'])));
+  }
+
+  it('pages with `next`, filters, and verifies the chain', async () => {
+    const { requests } = routeFetch({
+      'GET /api/people/org-1/members': jsonResponse({ members: [{ person_id: 'p-1', email: 'a@x.org', display_name: 'Ada', roles: ['admin'], joined_at: 1 }] }),
+      'GET /api/people/org-1/audit': (request) => {
+        const url = new URL(request.url);
+        if (url.searchParams.get('cursor') === 'c2') return jsonResponse({ entries: [entry(1, 'org.created')], next: null });
+        return jsonResponse({ entries: [entry(3), entry(2)], next: 'c2' });
+      },
+      'GET /api/people/org-1/audit/verify': jsonResponse({ entries: 3, intact: false, broken_at: 2, reason: 'hash mismatch' }),
+    });
+    open();
+    expect(await screen.findByRole('table', { name: 'Audit entries' })).toBeInTheDocument();
+    expect(screen.getAllByText('Ada').length).toBeGreaterThan(0);
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Load older entries' }));
+    expect(await screen.findByText('org.created')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Load older entries' })).toBeNull();
+
+    expect(screen.getByRole('link', { name: 'Export CSV' })).toHaveAttribute('href', '/api/people/org-1/audit/export?format=csv');
+    await user.type(screen.getByLabelText('Action'), 'auth.sign_in');
+    await user.click(screen.getByRole('button', { name: 'Apply filters' }));
+    await waitFor(() => expect(requests.some((r) => new URL(r.url).searchParams.get('action') === 'auth.sign_in')).toBe(true));
+    expect(screen.getByRole('link', { name: 'Export JSONL' })).toHaveAttribute('href', '/api/people/org-1/audit/export?action=auth.sign_in&format=jsonl');
+
+    await user.click(screen.getByRole('button', { name: 'Verify chain' }));
+    expect(await screen.findByText(/Broken at entry 2: hash mismatch/)).toBeInTheDocument();
+  });
+
+  it('says when nothing matches', async () => {
+    routeFetch({
+      'GET /api/people/org-1/members': jsonResponse({ members: [] }),
+      'GET /api/people/org-1/audit': jsonResponse({ entries: [], next: null }),
+    });
+    open();
+    expect(await screen.findByText('No entries match these filters.')).toBeInTheDocument();
+  });
+});

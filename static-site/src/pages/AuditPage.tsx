@@ -1,0 +1,239 @@
+// The audit log (admins): filter, page through, export, and check that the hash chain is unbroken.
+import { useState, type FormEvent } from 'react';
+import { call, failureMessage, type CallResult } from '../api/call';
+import { api } from '../api/client';
+import type { components } from '../api/schema';
+import { FailureNotice } from '../components/FailureNotice';
+import { Field, SelectField } from '../components/Field';
+import { Empty, Loading, NotAllowedPage } from '../components/States';
+import { formatDateTime } from '../time';
+import { useDocumentTitle } from '../useDocumentTitle';
+import { useResource } from '../useResource';
+
+type Entry = components['schemas']['AuditEntryView'];
+type AuditPage = components['schemas']['AuditPage'];
+type ChainCheck = components['schemas']['ChainCheck'];
+type Member = components['schemas']['MemberView'];
+
+export interface AuditFilters {
+  readonly action: string;
+  readonly actor: string;
+  /** `YYYY-MM-DD` from a date input, local time; empty for no bound. */
+  readonly from: string;
+  readonly to: string;
+}
+
+const NO_FILTERS: AuditFilters = { action: '', actor: '', from: '', to: '' };
+
+function localDayStart(day: string): number | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) return null;
+  return new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3])).getTime();
+}
+
+/** The API's query for these filters: `until` is exclusive, so "to 3 May" means before the start of 4 May. */
+export function auditQuery(filters: AuditFilters): Record<string, string> {
+  const query: Record<string, string> = {};
+  if (filters.action.trim()) query.action = filters.action.trim();
+  if (filters.actor) query.actor = filters.actor;
+  const since = localDayStart(filters.from);
+  if (since !== null) query.since = String(since);
+  const toStart = localDayStart(filters.to);
+  if (toStart !== null) {
+    const next = new Date(toStart);
+    next.setDate(next.getDate() + 1);
+    query.until = String(next.getTime());
+  }
+  return query;
+}
+
+export function exportUrl(orgId: string, filters: AuditFilters, format: 'jsonl' | 'csv'): string {
+  const query = new URLSearchParams({ ...auditQuery(filters), format });
+  return `/api/people/${encodeURIComponent(orgId)}/audit/export?${query.toString()}`;
+}
+
+function numberQuery(query: Record<string, string>) {
+  return {
+    action: query.action,
+    actor: query.actor,
+    since: query.since === undefined ? undefined : Number(query.since),
+    until: query.until === undefined ? undefined : Number(query.until),
+  };
+}
+
+function ChainVerifier({ orgId }: { orgId: string }) {
+  const [result, setResult] = useState<CallResult<ChainCheck> | null>(null);
+  const [busy, setBusy] = useState(false);
+  const verify = async () => {
+    setBusy(true);
+    setResult(await call(api.GET('/api/people/{org}/audit/verify', { params: { path: { org: orgId } } })));
+    setBusy(false);
+  };
+  return (
+    <div className="verify">
+      <button type="button" className="button button--secondary" onClick={() => void verify()} disabled={busy}>
+        {busy ? 'Verifying…' : 'Verify chain'}
+      </button>
+      <div role="status" data-testid="chain-status">
+        {result?.ok === true &&
+          (result.data.intact ? (
+            <p className="badge badge--good">Intact: all {result.data.entries} entries are chained correctly.</p>
+          ) : (
+            <p className="badge badge--bad">
+              Broken at entry {result.data.broken_at ?? '?'}
+              {result.data.reason ? `: ${result.data.reason}` : ''}. Entries from there on may have been altered.
+            </p>
+          ))}
+        {result?.ok === false && <p className="field__error">Could not verify the chain: {failureMessage(result.failure)}</p>}
+      </div>
+    </div>
+  );
+}
+
+function EntriesTable({ entries, members }: { entries: readonly Entry[]; members: readonly Member[] }) {
+  const who = (id: string | null | undefined) => (id ? (members.find((m) => m.person_id === id)?.display_name ?? id) : 'System');
+  return (
+    <div className="table-scroll">
+      <table className="data-table" aria-label="Audit entries">
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">When</th>
+            <th scope="col">Who</th>
+            <th scope="col">Action</th>
+            <th scope="col">Target</th>
+            <th scope="col">Detail</th>
+          </tr>
+        </thead>
+        <tbody>
+          {entries.map((entry) => (
+            <tr key={entry.seq}>
+              <td className="num">{entry.seq}</td>
+              <td>
+                <time dateTime={new Date(entry.at).toISOString()}>{formatDateTime(entry.at)}</time>
+              </td>
+              <td>{who(entry.actor)}</td>
+              <th scope="row">
+                <code>{entry.action}</code>
+              </th>
+              <td>{entry.target ?? ''}</td>
+              <td>{entry.detail ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function AuditLogPage({ orgId, orgName }: { orgId: string; orgName: string }) {
+  useDocumentTitle('Audit');
+  const [draft, setDraft] = useState<AuditFilters>(NO_FILTERS);
+  const [applied, setApplied] = useState<AuditFilters>(NO_FILTERS);
+  const [extra, setExtra] = useState<{ entries: Entry[]; next: string | null | undefined }>({ entries: [], next: undefined });
+  const [moreError, setMoreError] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const key = `${orgId}?${JSON.stringify(applied)}`;
+  const first = useResource<AuditPage>(key, () =>
+    call(api.GET('/api/people/{org}/audit', { params: { path: { org: orgId }, query: numberQuery(auditQuery(applied)) } })),
+  );
+  const members = useResource(orgId, () => call(api.GET('/api/people/{org}/members', { params: { path: { org: orgId } } })));
+  const memberList = members.result?.ok ? members.result.data.members : [];
+
+  if (first.result && !first.result.ok && (first.result.status === 403 || first.result.status === 404)) {
+    return <NotAllowedPage page="Audit" orgName={orgName} />;
+  }
+
+  const apply = (event: FormEvent) => {
+    event.preventDefault();
+    setExtra({ entries: [], next: undefined });
+    setMoreError(null);
+    setApplied(draft);
+  };
+
+  const entries = first.result?.ok ? [...first.result.data.entries, ...extra.entries] : [];
+  const next = extra.next === undefined ? (first.result?.ok ? first.result.data.next : null) : extra.next;
+
+  const loadMore = async () => {
+    if (!next) return;
+    setLoadingMore(true);
+    setMoreError(null);
+    const result = await call(
+      api.GET('/api/people/{org}/audit', { params: { path: { org: orgId }, query: { ...numberQuery(auditQuery(applied)), cursor: next } } }),
+    );
+    setLoadingMore(false);
+    if (result.ok) setExtra((previous) => ({ entries: [...previous.entries, ...result.data.entries], next: result.data.next ?? null }));
+    else setMoreError(failureMessage(result.failure));
+  };
+
+  const set = (field: keyof AuditFilters) => (event: { target: { value: string } }) => setDraft({ ...draft, [field]: event.target.value });
+
+  return (
+    <article className="page page--wide">
+      <h1 tabIndex={-1}>Audit</h1>
+      <p className="lede">Everything that changed in {orgName}, newest first. Each entry is chained to the one before it by a hash.</p>
+
+      <form className="form form--inline" onSubmit={apply} aria-label="Filter the audit log">
+        <Field label="Action" name="action" placeholder="e.g. auth.sign_in" value={draft.action} onChange={set('action')} />
+        <SelectField label="Who" name="actor" value={draft.actor} onChange={set('actor')}>
+          <option value="">Anyone</option>
+          {memberList.map((m) => (
+            <option key={m.person_id} value={m.person_id}>
+              {m.display_name}
+            </option>
+          ))}
+        </SelectField>
+        <Field label="From" name="from" type="date" value={draft.from} onChange={set('from')} />
+        <Field label="To" name="to" type="date" value={draft.to} onChange={set('to')} />
+        <div className="form__actions">
+          <button type="submit" className="button">
+            Apply filters
+          </button>
+          <button
+            type="button"
+            className="button button--secondary"
+            onClick={() => {
+              setDraft(NO_FILTERS);
+              setExtra({ entries: [], next: undefined });
+              setApplied(NO_FILTERS);
+            }}
+          >
+            Clear
+          </button>
+        </div>
+      </form>
+
+      <div className="toolbar">
+        <a className="button button--secondary" href={exportUrl(orgId, applied, 'jsonl')} download>
+          Export JSONL
+        </a>
+        <a className="button button--secondary" href={exportUrl(orgId, applied, 'csv')} download>
+          Export CSV
+        </a>
+        <ChainVerifier orgId={orgId} />
+      </div>
+
+      {first.result === null ? (
+        <Loading label="Loading the audit log…" />
+      ) : !first.result.ok ? (
+        <FailureNotice heading="Could not load the audit log" failure={first.result.failure} />
+      ) : entries.length === 0 ? (
+        <Empty>No entries match these filters.</Empty>
+      ) : (
+        <>
+          <EntriesTable entries={entries} members={memberList} />
+          {moreError && (
+            <p className="field__error" role="alert">
+              {moreError}
+            </p>
+          )}
+          {next && (
+            <button type="button" className="button button--secondary" onClick={() => void loadMore()} disabled={loadingMore}>
+              {loadingMore ? 'Loading…' : 'Load older entries'}
+            </button>
+          )}
+        </>
+      )}
+    </article>
+  );
+}

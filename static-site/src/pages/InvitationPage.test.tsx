@@ -1,0 +1,85 @@
+// Tests for accepting an invitation: the preview, each ended state, and joining with a new or existing account.
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { jsonResponse, problemResponse, routeFetch, sessionView } from '../test/http';
+import { renderApp } from '../test/render';
+
+const preview = { organisation: 'Grace Church', email: 'sam@example.org', role: 'mentee', state: 'pending', existing_account: false };
+
+function open(token = 'tok123') {
+  window.history.replaceState(null, '', `/invitation#token=${token}`);
+  renderApp({ status: 'signed-out' });
+}
+
+describe('Invitation page', () => {
+  it('previews the invitation and joins with a name and a new password', async () => {
+    const { requests } = routeFetch({
+      'POST /api/auth/invitations/preview': jsonResponse(preview),
+      'POST /api/auth/invitations/accept': jsonResponse(sessionView(['mentee'])),
+    });
+    open();
+    expect(await screen.findByTestId('invitation-preview')).toHaveTextContent('Grace Church');
+    expect(screen.getByTestId('invitation-preview')).toHaveTextContent('mentee');
+    const user = userEvent.setup();
+    await user.type(screen.getByLabelText('Your name'), 'Sam');
+    await user.type(screen.getByLabelText('Choose a password', { exact: false }), 'long enough passphrase');
+    await user.type(screen.getByLabelText('Repeat the password'), 'long enough passphrase');
+    await user.click(screen.getByRole('button', { name: 'Join Grace Church' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/'));
+    expect(await screen.findByTestId('greeting')).toHaveTextContent('Ada');
+    const accept = requests.find((r) => r.url.endsWith('/accept'));
+    expect(await accept?.json()).toEqual({ token: 'tok123', password: 'long enough passphrase', display_name: 'Sam' });
+    const sent = requests.find((r) => r.url.endsWith('/preview'));
+    expect(await sent?.json()).toEqual({ token: 'tok123' });
+  });
+
+  it("asks for the existing account's password instead of a new one", async () => {
+    routeFetch({ 'POST /api/auth/invitations/preview': jsonResponse({ ...preview, existing_account: true }) });
+    open();
+    expect(await screen.findByLabelText('Your password')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Your name')).toBeNull();
+  });
+
+  it('does not send mismatched passwords', async () => {
+    const { requests } = routeFetch({ 'POST /api/auth/invitations/preview': jsonResponse(preview) });
+    open();
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Your name'), 'Sam');
+    await user.type(screen.getByLabelText('Choose a password', { exact: false }), 'long enough passphrase');
+    await user.type(screen.getByLabelText('Repeat the password'), 'something else entirely');
+    await user.click(screen.getByRole('button', { name: 'Join Grace Church' }));
+    expect(screen.getByLabelText('Repeat the password')).toHaveAccessibleDescription('does not match the password');
+    expect(requests.some((r) => r.url.endsWith('/accept'))).toBe(false);
+    expect(screen.getByLabelText('Your name')).toHaveValue('Sam');
+  });
+
+  it.each([
+    ['accepted', 'This invitation has been used'],
+    ['revoked', 'This invitation was withdrawn'],
+    ['expired', 'This invitation has expired'],
+  ])('explains an invitation that is %s', async (state, heading) => {
+    routeFetch({ 'POST /api/auth/invitations/preview': jsonResponse({ ...preview, state }) });
+    open();
+    expect(await screen.findByRole('heading', { name: heading })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Join/ })).toBeNull();
+  });
+
+  it('explains an unknown link (401) and a link without a token', async () => {
+    routeFetch({ 'POST /api/auth/invitations/preview': problemResponse(401) });
+    open();
+    expect(await screen.findByRole('heading', { name: 'This invitation link is not valid' })).toBeInTheDocument();
+  });
+
+  it('says the invitation was used when accepting answers 409', async () => {
+    routeFetch({
+      'POST /api/auth/invitations/preview': jsonResponse({ ...preview, existing_account: true }),
+      'POST /api/auth/invitations/accept': problemResponse(409, { detail: 'already used' }),
+    });
+    open();
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Your password'), 'whatever it was');
+    await user.click(screen.getByRole('button', { name: 'Join Grace Church' }));
+    expect(await screen.findByRole('heading', { name: 'This invitation has been used' })).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,118 @@
+// The dev outbox: email held instead of sent (no mail service configured), with its links clickable.
+import { Fragment, useState, type ReactNode } from 'react';
+import { call, failureMessage } from '../api/call';
+import { api } from '../api/client';
+import type { components } from '../api/schema';
+import { FailureNotice } from '../components/FailureNotice';
+import { Empty, Loading } from '../components/States';
+import { formatDateTime } from '../time';
+import { useDocumentTitle } from '../useDocumentTitle';
+import { useResource } from '../useResource';
+
+type Message = components['schemas']['HeldMessage'];
+
+const URL_PATTERN = /https?:\/\/[^\s<>"']+/g;
+
+/** Splits text into strings and links; trailing punctuation stays text ("…this link." must not swallow the dot). */
+export function linkify(text: string): ReactNode[] {
+  const parts: ReactNode[] = [];
+  let last = 0;
+  for (const match of text.matchAll(URL_PATTERN)) {
+    const url = match[0].replace(/[.,;:!?)]+$/, '');
+    const start = match.index;
+    if (start > last) parts.push(text.slice(last, start));
+    parts.push(
+      <a key={`${start}-${url}`} href={url}>
+        {url}
+      </a>,
+    );
+    last = start + url.length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
+}
+
+function MessageCard({ message }: { message: Message }) {
+  return (
+    <li className="card mail">
+      <h2>{message.subject}</h2>
+      <p className="muted">
+        To <strong>{message.to}</strong>, <time dateTime={new Date(message.sent_at).toISOString()}>{formatDateTime(message.sent_at)}</time>
+      </p>
+      <pre className="mail__text">
+        {linkify(message.text).map((part, i) => (
+          <Fragment key={i}>{part}</Fragment>
+        ))}
+      </pre>
+    </li>
+  );
+}
+
+export function OutboxPage() {
+  useDocumentTitle('Dev outbox');
+  const first = useResource('outbox', () => call(api.GET('/api/auth/outbox')));
+  const [older, setOlder] = useState<{ messages: Message[]; next: string | null | undefined }>({ messages: [], next: undefined });
+  const [moreError, setMoreError] = useState<string | null>(null);
+
+  const messages = first.result?.ok ? [...first.result.data.messages, ...older.messages] : [];
+  const next = older.next === undefined ? (first.result?.ok ? first.result.data.next : null) : older.next;
+
+  const loadMore = async () => {
+    if (!next) return;
+    const result = await call(api.GET('/api/auth/outbox', { params: { query: { cursor: next } } }));
+    if (result.ok) setOlder((p) => ({ messages: [...p.messages, ...result.data.messages], next: result.data.next ?? null }));
+    else setMoreError(failureMessage(result.failure));
+  };
+
+  let content;
+  if (first.result === null) content = <Loading label="Loading held email…" />;
+  else if (!first.result.ok) {
+    content =
+      first.result.status === 404 ? (
+        <p className="notice">This server sends email for real, so there is no dev outbox.</p>
+      ) : (
+        <FailureNotice heading="Could not load the outbox" failure={first.result.failure} />
+      );
+  } else if (messages.length === 0) content = <Empty>No email has been held yet.</Empty>;
+  else {
+    content = (
+      <>
+        <ul className="plain-list">
+          {messages.map((m) => (
+            <MessageCard key={m.id} message={m} />
+          ))}
+        </ul>
+        {moreError && (
+          <p className="field__error" role="alert">
+            {moreError}
+          </p>
+        )}
+        {next && (
+          <button type="button" className="button button--secondary" onClick={() => void loadMore()}>
+            Older email
+          </button>
+        )}
+      </>
+    );
+  }
+
+  return (
+    <article className="page">
+      <h1 tabIndex={-1}>Dev outbox</h1>
+      <p className="lede">No mail service is configured, so email is kept here instead of being sent. Newest first.</p>
+      <div className="toolbar">
+        <button
+          type="button"
+          className="button button--secondary"
+          onClick={() => {
+            setOlder({ messages: [], next: undefined });
+            first.reload();
+          }}
+        >
+          Refresh
+        </button>
+      </div>
+      {content}
+    </article>
+  );
+}

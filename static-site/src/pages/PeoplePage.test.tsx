@@ -1,0 +1,115 @@
+// Tests for the people page: role-aware controls, the invitation link, field errors, and the server's refusal.
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { jsonResponse, problemResponse, routeFetch, sessionView } from '../test/http';
+import { renderApp, signedInState } from '../test/render';
+
+const members = [
+  { person_id: 'p-1', email: 'ada@example.org', display_name: 'Ada', roles: ['admin'], joined_at: 1 },
+  { person_id: 'p-2', email: 'pat@example.org', display_name: 'Pat', roles: ['pastor'], joined_at: 2 },
+  { person_id: 'p-3', email: 'mo@example.org', display_name: 'Mo', roles: ['mentor'], joined_at: 3 },
+  { person_id: 'p-4', email: 'sam@example.org', display_name: 'Sam', roles: ['mentee'], joined_at: 4 },
+];
+const groups = [{ id: 'g-1', name: 'Young adults', leader_id: 'p-2', created_at: 5 }];
+
+function routes(extra: Record<string, Response | ((r: Request) => Response)> = {}) {
+  return routeFetch({
+    'GET /api/people/org-1/members': jsonResponse({ members }),
+    'GET /api/people/org-1/groups': jsonResponse({ groups }),
+    'GET /api/people/org-1/invitations': jsonResponse({ invitations: [] }),
+    'GET /api/people/org-1/mentorships': jsonResponse({ mentorships: [] }),
+    ...extra,
+  });
+}
+
+function openAs(roles: Array<'admin' | 'pastor' | 'mentor' | 'mentee'>, personId = 'p-1') {
+  window.history.replaceState(null, '', '/people');
+  const view = sessionView(roles);
+  renderApp(signedInState({ ...view, person: { ...view.person, id: personId } }));
+}
+
+describe('People page', () => {
+  it('lists members with role checkboxes for an admin, and saves a change', async () => {
+    const { requests } = routes({
+      'PUT /api/people/org-1/members/p-3/roles': jsonResponse({ ...members[2], roles: ['mentor', 'pastor'] }),
+    });
+    openAs(['admin']);
+    const table = await screen.findByRole('table', { name: 'Members' });
+    const row = within(table).getByRole('row', { name: /Mo/ });
+    const user = userEvent.setup();
+    await user.click(within(row).getByRole('checkbox', { name: 'Pastor' }));
+    await user.click(within(row).getByRole('button', { name: 'Save roles' }));
+    await waitFor(() => expect(within(row).getByRole('status')).toHaveTextContent('Roles saved.'));
+    const put = requests.find((r) => r.method === 'PUT');
+    expect(await put?.json()).toEqual({ roles: ['pastor', 'mentor'] });
+  });
+
+  it('shows the created invitation link with a Copy button', async () => {
+    const link = 'http://127.0.0.1:8080/invitation#token=abc';
+    const { requests } = routes({
+      'POST /api/people/org-1/invitations': jsonResponse(
+        { id: 'i-1', email: 'new@example.org', role: 'mentor', invited_by: 'p-1', created_at: 1, expires_at: 2, state: 'pending', link, group_id: 'g-1' },
+        201,
+      ),
+    });
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.resolve() }, configurable: true });
+    openAs(['admin']);
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Email'), 'new@example.org');
+    await user.selectOptions(screen.getByLabelText('Role'), 'mentor');
+    await user.selectOptions(screen.getByLabelText('Group (optional)'), 'Young adults');
+    await user.click(screen.getByRole('button', { name: 'Invite' }));
+    const created = await screen.findByTestId('invitation-created');
+    expect(within(created).getByLabelText('Invitation link')).toHaveValue(link);
+    await user.click(within(created).getByRole('button', { name: 'Copy' }));
+    expect(await within(created).findByText('Copied')).toBeInTheDocument();
+    const post = requests.find((r) => r.method === 'POST');
+    expect(await post?.json()).toEqual({ email: 'new@example.org', role: 'mentor', group_id: 'g-1' });
+  });
+
+  it('keeps the invite form filled in and marks the field the server refused', async () => {
+    routes({
+      'POST /api/people/org-1/invitations': problemResponse(422, {
+        title: 'Invalid request',
+        errors: [{ field: 'email', message: 'must be an email address such as name@example.org' }],
+      }),
+    });
+    openAs(['admin']);
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Email'), 'not-an-email');
+    await user.click(screen.getByRole('button', { name: 'Invite' }));
+    await waitFor(() => expect(screen.getByLabelText('Email')).toHaveAccessibleDescription(/must be an email address/));
+    expect(screen.getByLabelText('Email')).toHaveValue('not-an-email');
+  });
+
+  it('gives a pastor no role checkboxes, only mentor and mentee invitations, into groups they lead', async () => {
+    routes();
+    openAs(['pastor'], 'p-2');
+    await screen.findByRole('table', { name: 'Members' });
+    expect(screen.queryAllByRole('checkbox')).toHaveLength(0);
+    expect(within(screen.getByLabelText('Role')).getAllByRole('option').map((o) => o.textContent)).toEqual(['Mentee', 'Mentor']);
+    expect(within(screen.getByLabelText('Group')).getAllByRole('option').map((o) => o.textContent)).toEqual(['Young adults']);
+  });
+
+  it('shows "not allowed" when the server refuses the member list', async () => {
+    routes({ 'GET /api/people/org-1/members': problemResponse(403, { title: 'Forbidden' }) });
+    openAs(['pastor'], 'p-2');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Not allowed' })).toBeInTheDocument();
+  });
+
+  it('shows a failure with a way to try again when a section cannot load', async () => {
+    routes({ 'GET /api/people/org-1/mentorships': problemResponse(503, { title: 'Service unavailable', detail: 'the store is down' }) });
+    openAs(['admin']);
+    expect(await screen.findByRole('heading', { name: 'Could not load the mentorships' })).toBeInTheDocument();
+    expect(screen.getByText('the store is down')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeInTheDocument();
+  });
+
+  it('says so when there are no mentorships or invitations', async () => {
+    routes();
+    openAs(['admin']);
+    expect(await screen.findByText('No mentorships yet.')).toBeInTheDocument();
+    expect(screen.getByText('No invitations are waiting for an answer.')).toBeInTheDocument();
+  });
+});

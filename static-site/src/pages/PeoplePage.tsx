@@ -1,0 +1,80 @@
+// People in the current organisation: members and roles, invitations, groups and mentorships, as far as the role allows.
+import type { ReactNode } from 'react';
+import { call, type CallResult } from '../api/call';
+import { api } from '../api/client';
+import { FailureNotice } from '../components/FailureNotice';
+import { Loading, NotAllowedPage } from '../components/States';
+import type { Role } from '../nav';
+import { GroupsSection } from '../people/GroupsSection';
+import { InvitationsSection, InviteForm } from '../people/InvitationsSection';
+import { MembersSection } from '../people/MembersSection';
+import { MentorshipsSection } from '../people/MentorshipsSection';
+import type { Abilities } from '../people/types';
+import { useDocumentTitle } from '../useDocumentTitle';
+import { useResource, type Resource } from '../useResource';
+
+/** Renders a section once its resource is loaded; its loading and error states stay inside the section. */
+function Loaded<T>({ resource, what, children }: { resource: Resource<T>; what: string; children: (data: T) => ReactNode }) {
+  const { result } = resource;
+  if (result === null) return <Loading label={`Loading ${what}…`} />;
+  if (!result.ok) {
+    return (
+      <>
+        <FailureNotice heading={`Could not load ${what}`} failure={result.failure} />
+        <button type="button" className="button button--small" onClick={resource.reload}>
+          Try again
+        </button>
+      </>
+    );
+  }
+  return <>{children(result.data)}</>;
+}
+
+function refused(result: CallResult<unknown> | null): boolean {
+  return result !== null && !result.ok && (result.status === 403 || result.status === 404);
+}
+
+export function PeoplePage({ orgId, orgName, roles, personId }: { orgId: string; orgName: string; roles: readonly Role[]; personId: string }) {
+  useDocumentTitle('People');
+  const can: Abilities = { personId, admin: roles.includes('admin'), pastor: roles.includes('pastor') };
+  const path = { params: { path: { org: orgId } } };
+  const members = useResource(orgId, () => call(api.GET('/api/people/{org}/members', path)));
+  const groups = useResource(orgId, () => call(api.GET('/api/people/{org}/groups', path)));
+  const invitations = useResource(orgId, () => call(api.GET('/api/people/{org}/invitations', path)));
+  const mentorships = useResource(orgId, () => call(api.GET('/api/people/{org}/mentorships', path)));
+
+  // The member list is the page's core: if the server will not show it, the page is not this person's to use.
+  if (refused(members.result)) return <NotAllowedPage page="People" orgName={orgName} />;
+
+  const memberList = members.result?.ok ? members.result.data.members : [];
+  const groupList = groups.result?.ok ? groups.result.data.groups : [];
+
+  return (
+    <article className="page page--wide" aria-busy={members.result === null}>
+      <h1 tabIndex={-1}>People</h1>
+      <p className="lede">Members of {orgName}, their roles, groups and mentoring.</p>
+
+      <Loaded resource={members} what="the members">
+        {(data) => <MembersSection orgId={orgId} members={data.members} can={can} onChanged={members.reload} />}
+      </Loaded>
+
+      {members.result?.ok && groups.result?.ok && (
+        <InviteForm key={groupList.map((g) => g.id).join()} orgId={orgId} groups={groupList} can={can} onInvited={invitations.reload} />
+      )}
+
+      {refused(invitations.result) ? null : (
+        <Loaded resource={invitations} what="the invitations">
+          {(data) => <InvitationsSection orgId={orgId} invitations={data.invitations} groups={groupList} onChanged={invitations.reload} />}
+        </Loaded>
+      )}
+
+      <Loaded resource={groups} what="the groups">
+        {(data) => <GroupsSection orgId={orgId} groups={data.groups} members={memberList} can={can} onChanged={groups.reload} />}
+      </Loaded>
+
+      <Loaded resource={mentorships} what="the mentorships">
+        {(data) => <MentorshipsSection orgId={orgId} mentorships={data.mentorships} members={memberList} can={can} onChanged={mentorships.reload} />}
+      </Loaded>
+    </article>
+  );
+}

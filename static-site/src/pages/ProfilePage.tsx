@@ -1,0 +1,215 @@
+// The signed-in person's own settings: name, password, default organisation, and ending every session.
+import { useState, type FormEvent } from 'react';
+import { call } from '../api/call';
+import { api } from '../api/client';
+import { Field, SelectField } from '../components/Field';
+import { FormError } from '../components/FormError';
+import { submitError, type SubmitError } from '../forms';
+import { navigate } from '../router';
+import { useSession, type SessionView } from '../session';
+import { useDocumentTitle } from '../useDocumentTitle';
+
+function Saved({ text }: { text: string | null }) {
+  return (
+    <p className="saved" role="status">
+      {text ?? ''}
+    </p>
+  );
+}
+
+function NameForm({ session }: { session: SessionView }) {
+  const { update } = useSession();
+  const [name, setName] = useState(session.person.display_name);
+  const [error, setError] = useState<SubmitError | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setSaved(null);
+    const result = await call(api.PATCH('/api/auth/profile', { body: { display_name: name } }));
+    setBusy(false);
+    if (result.ok) {
+      update(result.data);
+      setSaved('Your name is saved.');
+    } else setError(submitError(result, ['display_name']));
+  };
+
+  return (
+    <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="name-heading">
+      <h2 id="name-heading">Your name</h2>
+      <FormError error={error} />
+      <Field label="Name" name="display_name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} error={error?.fields.byField.display_name} />
+      <div className="form__actions">
+        <button type="submit" className="button" disabled={busy}>
+          Save name
+        </button>
+        <Saved text={saved} />
+      </div>
+    </form>
+  );
+}
+
+function DefaultOrgForm({ session }: { session: SessionView }) {
+  const { update } = useSession();
+  const [orgId, setOrgId] = useState(session.current_org ?? session.organisations[0]?.id ?? '');
+  const [error, setError] = useState<SubmitError | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  if (session.organisations.length === 0) {
+    return (
+      <section aria-labelledby="org-heading">
+        <h2 id="org-heading">Default organisation</h2>
+        <p className="empty">You are not a member of any organisation.</p>
+      </section>
+    );
+  }
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setSaved(null);
+    const result = await call(api.PATCH('/api/auth/profile', { body: { last_org: orgId } }));
+    setBusy(false);
+    if (result.ok) {
+      update(result.data);
+      setSaved('Saved: this organisation opens first after you sign in.');
+    } else setError(submitError(result, ['last_org']));
+  };
+
+  return (
+    <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="org-heading">
+      <h2 id="org-heading">Default organisation</h2>
+      <FormError error={error} />
+      <SelectField label="Open first after sign-in" name="last_org" value={orgId} onChange={(e) => setOrgId(e.target.value)} error={error?.fields.byField.last_org}>
+        {session.organisations.map((org) => (
+          <option key={org.id} value={org.id}>
+            {org.name}
+          </option>
+        ))}
+      </SelectField>
+      <div className="form__actions">
+        <button type="submit" className="button" disabled={busy}>
+          Save default
+        </button>
+        <Saved text={saved} />
+      </div>
+    </form>
+  );
+}
+
+function PasswordForm({ session }: { session: SessionView }) {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [error, setError] = useState<SubmitError | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  if (!session.person.has_password) {
+    return (
+      <section aria-labelledby="password-heading">
+        <h2 id="password-heading">Password</h2>
+        <p>You sign in with single sign-on, so your account has no Emmaus password.</p>
+      </section>
+    );
+  }
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaved(null);
+    if (next !== confirm) {
+      setError({ message: 'Please correct the fields marked below.', fields: { byField: { confirm: 'does not match the new password' }, other: [] }, requestId: null });
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    const result = await call(api.POST('/api/auth/password', { body: { current_password: current, new_password: next } }));
+    setBusy(false);
+    if (result.ok) {
+      setCurrent('');
+      setNext('');
+      setConfirm('');
+      setSaved('Your password is changed.');
+    } else setError(submitError(result, ['current_password', 'new_password', 'confirm']));
+  };
+
+  return (
+    <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="password-heading">
+      <h2 id="password-heading">Change password</h2>
+      <FormError error={error} />
+      <Field label="Current password" name="current_password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={error?.fields.byField.current_password} />
+      <Field label="New password" name="new_password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} error={error?.fields.byField.new_password} hint="At least 12 characters." />
+      <Field label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} error={error?.fields.byField.confirm} />
+      <div className="form__actions">
+        <button type="submit" className="button" disabled={busy}>
+          Change password
+        </button>
+        <Saved text={saved} />
+      </div>
+    </form>
+  );
+}
+
+function Everywhere() {
+  const { signedOut } = useSession();
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<SubmitError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    const result = await call(api.POST('/api/auth/sign-out-everywhere'));
+    setBusy(false);
+    if (result.ok) {
+      signedOut();
+      navigate('/sign-in', { replace: true });
+    } else setError(submitError(result, []));
+  };
+
+  return (
+    <section aria-labelledby="everywhere-heading">
+      <h2 id="everywhere-heading">Sessions</h2>
+      <p>Signed in on a device you no longer use, or lost one? End every session of your account, this one included.</p>
+      <FormError error={error} />
+      {confirming ? (
+        <div className="form__actions">
+          <button type="button" className="button button--danger" onClick={() => void run()} disabled={busy}>
+            Yes, sign out everywhere
+          </button>
+          <button type="button" className="button button--secondary" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </div>
+      ) : (
+        <button type="button" className="button button--secondary" onClick={() => setConfirming(true)}>
+          Sign out everywhere
+        </button>
+      )}
+    </section>
+  );
+}
+
+export function ProfilePage() {
+  useDocumentTitle('Profile');
+  const { state } = useSession();
+  if (state.status !== 'signed-in') return null;
+  const { session } = state;
+  return (
+    <article className="page page--narrow">
+      <h1 tabIndex={-1}>Profile</h1>
+      <p className="lede">
+        Signed in as <strong>{session.person.email}</strong>.
+      </p>
+      <NameForm session={session} />
+      <PasswordForm session={session} />
+      <DefaultOrgForm session={session} />
+      <Everywhere />
+    </article>
+  );
+}

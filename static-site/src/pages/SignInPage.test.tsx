@@ -1,0 +1,116 @@
+// Tests for the sign-in page: problems in the person's words, throttling, SSO buttons and errors, setup hint.
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { jsonResponse, problemResponse, routeFetch, sessionView } from '../test/http';
+import { renderApp } from '../test/render';
+
+function at(path: string) {
+  window.history.replaceState(null, '', path);
+}
+
+async function fillAndSubmit(email = 'ada@example.org', password = 'correct horse battery') {
+  const user = userEvent.setup();
+  await user.type(screen.getByLabelText('Email'), email);
+  await user.type(screen.getByLabelText('Password'), password);
+  await user.click(screen.getByRole('button', { name: 'Sign in' }));
+  return user;
+}
+
+describe('Sign-in page', () => {
+  it('signs in and returns to the page the person came from', async () => {
+    const { requests } = routeFetch({
+      'GET /api/auth/setup': jsonResponse({ needed: false }),
+      'POST /api/auth/sign-in': jsonResponse(sessionView(['admin'])),
+      'GET /api/people/org-1/members': jsonResponse({ members: [] }),
+      'GET /api/people/org-1/groups': jsonResponse({ groups: [] }),
+      'GET /api/people/org-1/invitations': jsonResponse({ invitations: [] }),
+      'GET /api/people/org-1/mentorships': jsonResponse({ mentorships: [] }),
+    });
+    at('/sign-in?return_to=%2Fpeople');
+    renderApp({ status: 'signed-out' });
+    await fillAndSubmit();
+    await waitFor(() => expect(window.location.pathname).toBe('/people'));
+    expect(await screen.findByRole('heading', { level: 1, name: 'People' })).toBeInTheDocument();
+    const signIn = requests.find((r) => r.url.endsWith('/api/auth/sign-in'));
+    expect(await signIn?.json()).toEqual({ email: 'ada@example.org', password: 'correct horse battery' });
+  });
+
+  it('refuses to return to another site', async () => {
+    routeFetch({ 'POST /api/auth/sign-in': jsonResponse(sessionView(['mentee'])) });
+    at('/sign-in?return_to=%2F%2Fevil.example%2F');
+    renderApp({ status: 'signed-out' });
+    await fillAndSubmit();
+    await waitFor(() => expect(window.location.pathname).toBe('/'));
+  });
+
+  it("shows the problem's detail and keeps what was typed", async () => {
+    routeFetch({ 'POST /api/auth/sign-in': problemResponse(401, { title: 'Not accepted', detail: 'wrong email or password' }) });
+    at('/sign-in');
+    renderApp({ status: 'signed-out' });
+    await fillAndSubmit('ada@example.org', 'nope-nope-nope');
+    expect(await screen.findByRole('alert')).toHaveTextContent('wrong email or password');
+    expect(screen.getByLabelText('Email')).toHaveValue('ada@example.org');
+    expect(screen.getByLabelText('Password')).toHaveValue('nope-nope-nope');
+  });
+
+  it('puts field errors next to their fields', async () => {
+    routeFetch({
+      'POST /api/auth/sign-in': problemResponse(422, {
+        title: 'Invalid request',
+        errors: [{ field: 'email', message: 'must be an email address such as name@example.org' }],
+      }),
+    });
+    at('/sign-in');
+    renderApp({ status: 'signed-out' });
+    await fillAndSubmit('ada', 'x');
+    await waitFor(() => expect(screen.getByLabelText('Email')).toHaveAttribute('aria-invalid', 'true'));
+    expect(screen.getByLabelText('Email')).toHaveAccessibleDescription('must be an email address such as name@example.org');
+  });
+
+  it('says how long to wait after too many attempts, from Retry-After', async () => {
+    routeFetch({ 'POST /api/auth/sign-in': problemResponse(429, { title: 'Too many requests' }, { 'retry-after': '120' }) });
+    at('/sign-in');
+    renderApp({ status: 'signed-out' });
+    await fillAndSubmit();
+    expect(await screen.findByRole('alert')).toHaveTextContent('Please wait 2 minutes before trying again.');
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeDisabled();
+  });
+
+  it('offers a button per SSO provider, returning to the same page', async () => {
+    routeFetch({ 'GET /api/auth/providers': jsonResponse([{ id: 'google', name: 'Google' }, { id: 'bad' }]) });
+    at('/sign-in?return_to=%2Faudit');
+    renderApp({ status: 'signed-out' });
+    const link = await screen.findByRole('link', { name: 'Google' });
+    expect(link).toHaveAttribute('href', '/api/auth/sso/google/start?return_to=%2Faudit');
+    expect(screen.getAllByRole('link').filter((l) => l.getAttribute('href')?.includes('/sso/'))).toHaveLength(1);
+  });
+
+  it('shows no SSO section when the server has no providers endpoint (404)', async () => {
+    const { requests } = routeFetch({});
+    at('/sign-in');
+    renderApp({ status: 'signed-out' });
+    await waitFor(() => expect(requests.some((r) => r.url.endsWith('/api/auth/providers'))).toBe(true));
+    expect(screen.queryByRole('heading', { name: 'Or sign in with' })).toBeNull();
+  });
+
+  it.each([
+    ['sso_cancelled', 'was cancelled'],
+    ['sso_no_account', 'no Emmaus account'],
+    ['sso_unverified_email', 'has not verified your email'],
+    ['sso_expired', 'expired'],
+    ['sso_failed', 'did not work'],
+  ])('explains ?error=%s', (code, text) => {
+    routeFetch({});
+    at(`/sign-in?error=${code}`);
+    renderApp({ status: 'signed-out' });
+    expect(screen.getByRole('alert')).toHaveTextContent(text);
+  });
+
+  it('points to first-run setup while it is open', async () => {
+    routeFetch({ 'GET /api/auth/setup': jsonResponse({ needed: true }) });
+    at('/sign-in');
+    renderApp({ status: 'signed-out' });
+    expect(await screen.findByRole('link', { name: 'Set up your organisation' })).toHaveAttribute('href', '/setup');
+  });
+});

@@ -1,0 +1,135 @@
+// Sign-in: email and password, SSO buttons, and the way to setup or a forgotten password.
+import { useEffect, useState, type FormEvent } from 'react';
+import { call } from '../api/call';
+import { api } from '../api/client';
+import { fetchProviders, ssoErrorMessage, ssoStartUrl, type SsoProvider } from '../auth/providers';
+import { useSetupStatus } from '../auth/useSetupStatus';
+import { Field } from '../components/Field';
+import { FormError } from '../components/FormError';
+import { submitError, type SubmitError } from '../forms';
+import { Link, navigate, safeReturnTo, useSearchParams } from '../router';
+import { useSession } from '../session';
+import { formatWait } from '../time';
+import { useDocumentTitle } from '../useDocumentTitle';
+
+const FIELDS = ['email', 'password'];
+
+export function SignInPage() {
+  useDocumentTitle('Sign in');
+  const params = useSearchParams();
+  const returnTo = safeReturnTo(params.get('return_to'));
+  const ssoError = ssoErrorMessage(params.get('error'));
+  const { state, signedIn } = useSession();
+  const setup = useSetupStatus();
+  const [providers, setProviders] = useState<SsoProvider[]>([]);
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<SubmitError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [blockedUntil, setBlockedUntil] = useState<number | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    fetchProviders(controller.signal).then(setProviders, () => {});
+    return () => controller.abort();
+  }, []);
+
+  // After a 429 the button stays disabled for as long as the server asked.
+  useEffect(() => {
+    if (blockedUntil === null) return;
+    const timer = setTimeout(() => setBlockedUntil(null), Math.max(0, blockedUntil - Date.now()));
+    return () => clearTimeout(timer);
+  }, [blockedUntil]);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const result = await call(api.POST('/api/auth/sign-in', { body: { email, password } }));
+    setBusy(false);
+    if (result.ok) {
+      signedIn(result.data);
+      navigate(returnTo, { replace: true });
+      return;
+    }
+    if (result.status === 429) {
+      const wait = result.retryAfter;
+      if (wait !== null) setBlockedUntil(Date.now() + wait * 1000);
+      const message =
+        wait !== null
+          ? `Too many sign-in attempts. Please wait ${formatWait(wait)} before trying again.`
+          : 'Too many sign-in attempts. Please wait a while before trying again.';
+      setError({ ...submitError(result, FIELDS), message });
+      return;
+    }
+    setError(submitError(result, FIELDS));
+  };
+
+  return (
+    <article className="page page--narrow">
+      <h1 tabIndex={-1}>Sign in</h1>
+      {setup?.ok && setup.data.needed && (
+        <p className="notice" data-testid="setup-needed">
+          Emmaus has not been set up yet. <Link to="/setup">Set up your organisation</Link> with the code printed in the
+          server log.
+        </p>
+      )}
+      {state.status === 'signed-in' && (
+        <p className="notice">
+          You are signed in as {state.session.person.display_name}. <Link to="/">Go to the home page</Link>, or sign in
+          below as someone else.
+        </p>
+      )}
+      {ssoError && (
+        <p className="form-error" role="alert">
+          {ssoError}
+        </p>
+      )}
+
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+        <FormError error={error} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={error?.fields.byField.email}
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={error?.fields.byField.password}
+        />
+        <div className="form__actions">
+          <button type="submit" className="button" disabled={busy || blockedUntil !== null}>
+            {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+          <Link to="/forgot-password">Forgot password?</Link>
+        </div>
+      </form>
+
+      {providers.length > 0 && (
+        <section aria-labelledby="sso-heading" className="sso">
+          <h2 id="sso-heading">Or sign in with</h2>
+          <ul className="sso__list">
+            {providers.map((provider) => (
+              <li key={provider.id}>
+                <a className="button button--secondary" href={ssoStartUrl(provider.id, returnTo)}>
+                  {provider.name}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </article>
+  );
+}

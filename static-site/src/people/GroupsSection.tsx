@@ -1,0 +1,176 @@
+// Groups, each led by a pastor: admins create them; admins and the leading pastor add and remove members.
+import { useState, type FormEvent } from 'react';
+import { call, failureMessage } from '../api/call';
+import { api } from '../api/client';
+import { Field, SelectField } from '../components/Field';
+import { FailureNotice } from '../components/FailureNotice';
+import { FormError } from '../components/FormError';
+import { Empty, Loading } from '../components/States';
+import { submitError, type SubmitError } from '../forms';
+import { useResource } from '../useResource';
+import { nameOf, type Abilities, type Group, type Member } from './types';
+
+function CreateGroupForm({ orgId, members, onCreated }: { orgId: string; members: readonly Member[]; onCreated: () => void }) {
+  const pastors = members.filter((m) => m.roles.includes('pastor'));
+  const [name, setName] = useState('');
+  const [leader, setLeader] = useState(pastors[0]?.person_id ?? '');
+  const [error, setError] = useState<SubmitError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  if (pastors.length === 0) {
+    return <Empty>A group is led by a pastor. Give someone the Pastor role (or invite one) to create a group.</Empty>;
+  }
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const result = await call(api.POST('/api/people/{org}/groups', { params: { path: { org: orgId } }, body: { name, leader_id: leader || pastors[0]!.person_id } }));
+    setBusy(false);
+    if (result.ok) {
+      setName('');
+      onCreated();
+    } else setError(submitError(result, ['name', 'leader_id']));
+  };
+
+  return (
+    <form className="form form--inline" onSubmit={(e) => void submit(e)} noValidate aria-label="Create a group">
+      <FormError error={error} />
+      <Field label="Group name" name="name" required value={name} onChange={(e) => setName(e.target.value)} error={error?.fields.byField.name} />
+      <SelectField label="Leader (a pastor)" name="leader_id" value={leader} onChange={(e) => setLeader(e.target.value)} error={error?.fields.byField.leader_id}>
+        {pastors.map((p) => (
+          <option key={p.person_id} value={p.person_id}>
+            {p.display_name}
+          </option>
+        ))}
+      </SelectField>
+      <div className="form__actions">
+        <button type="submit" className="button" disabled={busy}>
+          Create group
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function GroupMembers({ orgId, group, members, canManage }: { orgId: string; group: Group; members: readonly Member[]; canManage: boolean }) {
+  const detail = useResource(`${orgId}/${group.id}`, () =>
+    call(api.GET('/api/people/{org}/groups/{group}', { params: { path: { org: orgId, group: group.id } } })),
+  );
+  const [adding, setAdding] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  if (detail.result === null) return <Loading label="Loading the group's members…" />;
+  if (!detail.result.ok) return <FailureNotice heading="Could not load the group's members" failure={detail.result.failure} />;
+  const inGroup = detail.result.data.members ?? [];
+  const candidates = members.filter((m) => !inGroup.includes(m.person_id));
+
+  const change = async (person: string, add: boolean) => {
+    setBusy(true);
+    setError(null);
+    const options = { params: { path: { org: orgId, group: group.id, person } } };
+    const result = await call(
+      add ? api.PUT('/api/people/{org}/groups/{group}/members/{person}', options) : api.DELETE('/api/people/{org}/groups/{group}/members/{person}', options),
+    );
+    setBusy(false);
+    if (result.ok) {
+      if (add) setAdding('');
+      detail.reload();
+    } else setError(failureMessage(result.failure));
+  };
+
+  return (
+    <div className="group-members">
+      {error && (
+        <p className="field__error" role="alert">
+          {error}
+        </p>
+      )}
+      {inGroup.length === 0 ? (
+        <Empty>No one is in this group yet.</Empty>
+      ) : (
+        <ul className="plain-list">
+          {inGroup.map((person) => (
+            <li key={person}>
+              {nameOf(members, person)}{' '}
+              {canManage && (
+                <button
+                  type="button"
+                  className="button button--small button--secondary"
+                  aria-label={`Remove ${nameOf(members, person)} from ${group.name}`}
+                  disabled={busy}
+                  onClick={() => void change(person, false)}
+                >
+                  Remove
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {canManage && candidates.length > 0 && (
+        <form
+          className="form form--inline"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (adding) void change(adding, true);
+          }}
+        >
+          <SelectField label={`Add to ${group.name}`} value={adding} onChange={(e) => setAdding(e.target.value)}>
+            <option value="">Choose a member…</option>
+            {candidates.map((m) => (
+              <option key={m.person_id} value={m.person_id}>
+                {m.display_name}
+              </option>
+            ))}
+          </SelectField>
+          <div className="form__actions">
+            <button type="submit" className="button button--small" disabled={busy || adding === ''}>
+              Add
+            </button>
+          </div>
+        </form>
+      )}
+    </div>
+  );
+}
+
+function GroupItem({ orgId, group, members, can }: { orgId: string; group: Group; members: readonly Member[]; can: Abilities }) {
+  const [open, setOpen] = useState(false);
+  const canManage = can.admin || group.leader_id === can.personId;
+  return (
+    <li className="group">
+      <div className="group__head">
+        <strong>{group.name}</strong> <span className="muted">led by {nameOf(members, group.leader_id)}</span>{' '}
+        <button type="button" className="button button--small button--secondary" aria-expanded={open} onClick={() => setOpen(!open)}>
+          {open ? 'Hide members' : 'Show members'}
+        </button>
+      </div>
+      {open && <GroupMembers orgId={orgId} group={group} members={members} canManage={canManage} />}
+    </li>
+  );
+}
+
+export function GroupsSection({ orgId, groups, members, can, onChanged }: { orgId: string; groups: readonly Group[]; members: readonly Member[]; can: Abilities; onChanged: () => void }) {
+  return (
+    <section aria-labelledby="groups-heading">
+      <h2 id="groups-heading">Groups</h2>
+      {groups.length === 0 ? (
+        <Empty>No groups yet.</Empty>
+      ) : (
+        <ul className="plain-list">
+          {groups.map((group) => (
+            <GroupItem key={group.id} orgId={orgId} group={group} members={members} can={can} />
+          ))}
+        </ul>
+      )}
+      {can.admin && (
+        <>
+          <h3>Create a group</h3>
+          <CreateGroupForm orgId={orgId} members={members} onCreated={onChanged} />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,174 @@
+// Inviting people (the answer carries the link to share) and the invitations still waiting for an answer.
+import { useState, type FormEvent } from 'react';
+import { call, failureMessage } from '../api/call';
+import { api } from '../api/client';
+import { CopyButton } from '../components/CopyButton';
+import { SelectField, Field } from '../components/Field';
+import { FormError } from '../components/FormError';
+import { Empty } from '../components/States';
+import { submitError, type SubmitError } from '../forms';
+import { formatDate } from '../time';
+import { ROLE_LABELS, type Abilities, type Group, type Invitation, type MemberRole } from './types';
+
+export function InviteForm({ orgId, groups, can, onInvited }: { orgId: string; groups: readonly Group[]; can: Abilities; onInvited: () => void }) {
+  const roles: readonly MemberRole[] = can.admin ? ['mentee', 'mentor', 'pastor', 'admin'] : ['mentee', 'mentor'];
+  // Pastors invite only into groups they lead, so for them a group is required.
+  const groupChoices = can.admin ? groups : groups.filter((g) => g.leader_id === can.personId);
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<MemberRole>('mentee');
+  const [groupId, setGroupId] = useState(can.admin ? '' : (groupChoices[0]?.id ?? ''));
+  const [error, setError] = useState<SubmitError | null>(null);
+  const [created, setCreated] = useState<Invitation | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setCreated(null);
+    const result = await call(
+      api.POST('/api/people/{org}/invitations', {
+        params: { path: { org: orgId } },
+        body: { email, role, group_id: groupId === '' ? null : groupId },
+      }),
+    );
+    setBusy(false);
+    if (result.ok) {
+      setCreated(result.data);
+      setEmail('');
+      onInvited();
+    } else setError(submitError(result, ['email', 'role', 'group_id']));
+  };
+
+  if (!can.admin && groupChoices.length === 0) {
+    return (
+      <section aria-labelledby="invite-heading">
+        <h2 id="invite-heading">Invite someone</h2>
+        <Empty>Pastors invite people into a group they lead; you do not lead a group yet.</Empty>
+      </section>
+    );
+  }
+
+  return (
+    <section aria-labelledby="invite-heading">
+      <h2 id="invite-heading">Invite someone</h2>
+      <form className="form form--inline" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="invite-heading">
+        <FormError error={error} />
+        <Field label="Email" name="email" type="email" autoComplete="off" required value={email} onChange={(e) => setEmail(e.target.value)} error={error?.fields.byField.email} />
+        <SelectField label="Role" name="role" value={role} onChange={(e) => setRole(e.target.value as MemberRole)} error={error?.fields.byField.role}>
+          {roles.map((r) => (
+            <option key={r} value={r}>
+              {ROLE_LABELS[r]}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label={can.admin ? 'Group (optional)' : 'Group'} name="group_id" value={groupId} onChange={(e) => setGroupId(e.target.value)} error={error?.fields.byField.group_id}>
+          {can.admin && <option value="">No group</option>}
+          {groupChoices.map((g) => (
+            <option key={g.id} value={g.id}>
+              {g.name}
+            </option>
+          ))}
+        </SelectField>
+        <div className="form__actions">
+          <button type="submit" className="button" disabled={busy}>
+            {busy ? 'Inviting…' : 'Invite'}
+          </button>
+        </div>
+      </form>
+      {created?.link && (
+        <div className="notice notice--good" data-testid="invitation-created">
+          <p>
+            Invitation created for <strong>{created.email}</strong> as {ROLE_LABELS[created.role]}. It was emailed to them;
+            you can also share this link. It is shown only now and works once, for seven days.
+          </p>
+          <div className="copy-row">
+            <label htmlFor="invitation-link" className="visually-hidden">
+              Invitation link
+            </label>
+            <input id="invitation-link" className="copy-row__value" readOnly value={created.link} onFocus={(e) => e.target.select()} />
+            <CopyButton text={created.link} label="Copy" />
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function InvitationRow({ orgId, invitation, groups, onChanged }: { orgId: string; invitation: Invitation; groups: readonly Group[]; onChanged: () => void }) {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const group = groups.find((g) => g.id === invitation.group_id);
+
+  const revoke = async () => {
+    setBusy(true);
+    setError(null);
+    const result = await call(api.DELETE('/api/people/{org}/invitations/{invitation}', { params: { path: { org: orgId, invitation: invitation.id } } }));
+    setBusy(false);
+    if (result.ok) onChanged();
+    else setError(failureMessage(result.failure));
+  };
+
+  return (
+    <tr>
+      <th scope="row">{invitation.email}</th>
+      <td>{ROLE_LABELS[invitation.role]}</td>
+      <td>{group?.name ?? '—'}</td>
+      <td>{formatDate(invitation.expires_at)}</td>
+      <td className="actions">
+        <button type="button" className="button button--small button--secondary" disabled={busy} onClick={() => void revoke()}>
+          Revoke
+        </button>
+        {error && (
+          <p className="field__error" role="alert">
+            {error}
+          </p>
+        )}
+      </td>
+    </tr>
+  );
+}
+
+export function InvitationsSection({ orgId, invitations, groups, onChanged }: { orgId: string; invitations: readonly Invitation[]; groups: readonly Group[]; onChanged: () => void }) {
+  const pending = invitations.filter((i) => i.state === 'pending');
+  const past = invitations.filter((i) => i.state !== 'pending');
+  return (
+    <section aria-labelledby="invitations-heading">
+      <h2 id="invitations-heading">Pending invitations</h2>
+      {pending.length === 0 ? (
+        <Empty>No invitations are waiting for an answer.</Empty>
+      ) : (
+        <div className="table-scroll">
+          <table className="data-table" aria-labelledby="invitations-heading">
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Group</th>
+                <th scope="col">Expires</th>
+                <th scope="col">Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              {pending.map((invitation) => (
+                <InvitationRow key={invitation.id} orgId={orgId} invitation={invitation} groups={groups} onChanged={onChanged} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {past.length > 0 && (
+        <details className="past">
+          <summary>Earlier invitations ({past.length})</summary>
+          <ul>
+            {past.map((i) => (
+              <li key={i.id}>
+                {i.email} as {ROLE_LABELS[i.role]}: {i.state}, {formatDate(i.created_at)}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </section>
+  );
+}

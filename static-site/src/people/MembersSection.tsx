@@ -1,0 +1,131 @@
+// Members with their roles: admins change roles with checkboxes and remove members.
+import { useState } from 'react';
+import { call, failureMessage } from '../api/call';
+import { api } from '../api/client';
+import { Empty } from '../components/States';
+import { formatDate } from '../time';
+import { MEMBER_ROLES, ROLE_LABELS, sameRoles, type Abilities, type Member, type MemberRole } from './types';
+
+function MemberRow({ orgId, member, can, onChanged }: { orgId: string; member: Member; can: Abilities; onChanged: () => void }) {
+  const [roles, setRoles] = useState<MemberRole[]>([...member.roles]);
+  const [error, setError] = useState<string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [confirmRemove, setConfirmRemove] = useState(false);
+  const changed = !sameRoles(roles, member.roles);
+  const self = member.person_id === can.personId;
+
+  const toggle = (role: MemberRole) => {
+    setStatus(null);
+    setRoles((previous) => (previous.includes(role) ? previous.filter((r) => r !== role) : MEMBER_ROLES.filter((r) => r === role || previous.includes(r))));
+  };
+
+  const saveRoles = async () => {
+    setBusy(true);
+    setError(null);
+    const result = await call(
+      api.PUT('/api/people/{org}/members/{person}/roles', { params: { path: { org: orgId, person: member.person_id } }, body: { roles } }),
+    );
+    setBusy(false);
+    if (result.ok) {
+      setRoles([...result.data.roles]);
+      setStatus('Roles saved.');
+      onChanged();
+    } else setError(result.fieldErrors[0] ? `Roles ${result.fieldErrors[0].message}` : failureMessage(result.failure));
+  };
+
+  const remove = async () => {
+    setBusy(true);
+    setError(null);
+    const result = await call(api.DELETE('/api/people/{org}/members/{person}', { params: { path: { org: orgId, person: member.person_id } } }));
+    setBusy(false);
+    setConfirmRemove(false);
+    if (result.ok) onChanged();
+    else setError(failureMessage(result.failure));
+  };
+
+  return (
+    <tr>
+      <th scope="row">
+        {member.display_name}
+        {self && <span className="muted"> (you)</span>}
+      </th>
+      <td>{member.email}</td>
+      <td>
+        {can.admin ? (
+          <fieldset className="role-boxes">
+            <legend className="visually-hidden">Roles of {member.display_name}</legend>
+            {MEMBER_ROLES.map((role) => (
+              <label key={role}>
+                <input type="checkbox" checked={roles.includes(role)} onChange={() => toggle(role)} disabled={busy} /> {ROLE_LABELS[role]}
+              </label>
+            ))}
+          </fieldset>
+        ) : (
+          member.roles.map((role) => ROLE_LABELS[role]).join(', ')
+        )}
+      </td>
+      <td>{formatDate(member.joined_at)}</td>
+      {can.admin && (
+        <td className="actions">
+          <button type="button" className="button button--small" disabled={!changed || busy || roles.length === 0} onClick={() => void saveRoles()}>
+            Save roles
+          </button>
+          {confirmRemove ? (
+            <>
+              <button type="button" className="button button--small button--danger" disabled={busy} onClick={() => void remove()}>
+                Confirm removal
+              </button>
+              <button type="button" className="button button--small button--secondary" onClick={() => setConfirmRemove(false)}>
+                Cancel
+              </button>
+            </>
+          ) : (
+            <button type="button" className="button button--small button--secondary" disabled={busy} onClick={() => setConfirmRemove(true)}>
+              Remove
+            </button>
+          )}
+          {roles.length === 0 && <p className="field__error">Keep at least one role, or remove the member.</p>}
+          {error && (
+            <p className="field__error" role="alert">
+              {error}
+            </p>
+          )}
+          <span className="saved" role="status">
+            {status ?? ''}
+          </span>
+        </td>
+      )}
+    </tr>
+  );
+}
+
+export function MembersSection({ orgId, members, can, onChanged }: { orgId: string; members: readonly Member[]; can: Abilities; onChanged: () => void }) {
+  return (
+    <section aria-labelledby="members-heading">
+      <h2 id="members-heading">Members</h2>
+      {members.length === 0 ? (
+        <Empty>No members yet.</Empty>
+      ) : (
+        <div className="table-scroll">
+          <table className="data-table" aria-labelledby="members-heading">
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Roles</th>
+                <th scope="col">Joined</th>
+                {can.admin && <th scope="col">Actions</th>}
+              </tr>
+            </thead>
+            <tbody>
+              {members.map((member) => (
+                <MemberRow key={member.person_id} orgId={orgId} member={member} can={can} onChanged={onChanged} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}

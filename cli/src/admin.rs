@@ -23,8 +23,8 @@ pub struct AdminCreate {
 /// input with `--password-stdin`; it is never a flag, which would leave it in shell history.
 pub async fn create(config: &ServeConfig, args: &AdminCreate) -> anyhow::Result<String> {
     let (platform, _) = crate::platform::open(config)?;
-    let existing = emmaus_domain::identity::Email::parse(&args.email)
-        .map_err(|e| anyhow::anyhow!("--email: {}", validation_text(&e)))?;
+    let existing =
+        emmaus_domain::identity::Email::parse(&args.email).map_err(|e| anyhow::anyhow!(validation_text(&e)))?;
     let known = emmaus_app::identity::directory::person_by_email(&platform, &existing).await?.is_some();
     let password = if known {
         // An existing account keeps its password; nothing to ask.

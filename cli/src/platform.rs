@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 use emmaus_app::identity::tokens::{KEYS_SETTING, KeyRing};
-use emmaus_app::mail::Outbox;
 use emmaus_app::{HostInfo, Platform};
 use emmaus_ports::{
     Clock, ConfigExt as _, ConfigSource, EnvConfig, HttpClient, Ids, KvStore, LayeredConfig, Mailer, MapConfig,
@@ -33,7 +32,8 @@ pub fn open(config: &ServeConfig) -> anyhow::Result<(Platform, UrlSigner)> {
     let kv: Arc<dyn KvStore> = Arc::new(kv);
     let config = settings(config, &data.join("keys"), ids.as_ref())?;
     let http: Arc<dyn HttpClient> = Arc::new(emmaus_reqwest::ReqwestHttp::new(Duration::from_secs(10))?);
-    let mailer = mailer(config.as_ref(), &kv, &clock, &ids, &http)?;
+    let clock_port: Arc<dyn Clock> = clock.clone();
+    let mailer = mailer(config.as_ref(), &kv, &clock_port, &ids, &http)?;
     let platform = Platform {
         kv,
         blobs: Arc::new(blobs),
@@ -74,7 +74,7 @@ pub fn session_keys(keys: &Path, ids: &dyn Ids) -> anyhow::Result<String> {
             Ok(ring)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let ring = KeyRing::new_entry(&ids.new_id().to_ascii_lowercase()[..10], &ids.random_bytes(32));
+            let ring = KeyRing::new_entry(&ids.new_id().to_ascii_lowercase()[16..], &ids.random_bytes(32));
             write_private(keys, &path, &ring)?;
             Ok(ring)
         }
@@ -86,7 +86,7 @@ pub fn session_keys(keys: &Path, ids: &dyn Ids) -> anyhow::Result<String> {
 /// until now stay valid until they expire; older keys are dropped. Returns the new key's id.
 pub fn rotate_session_keys(keys: &Path, ids: &dyn Ids) -> anyhow::Result<String> {
     let current = session_keys(keys, ids)?;
-    let kid = ids.new_id().to_ascii_lowercase()[..10].to_owned();
+    let kid = ids.new_id().to_ascii_lowercase()[16..].to_owned();
     let kept = current.split(',').next().unwrap_or_default();
     let ring = format!("{},{kept}", KeyRing::new_entry(&kid, &ids.random_bytes(32)));
     let path = keys.join("session-keys");
@@ -108,37 +108,22 @@ fn write_private(dir: &Path, path: &Path, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The mailer the settings ask for; the dev outbox unless told otherwise.
+/// The mailer the settings ask for: the dev outbox unless told otherwise; SMTP here, since the
+/// local host has sockets, and the rest from the shared selection.
 fn mailer(
     config: &dyn ConfigSource,
     kv: &Arc<dyn KvStore>,
-    clock: &Arc<SystemClock>,
+    clock: &Arc<dyn Clock>,
     ids: &Arc<dyn Ids>,
     http: &Arc<dyn HttpClient>,
 ) -> anyhow::Result<Arc<dyn Mailer>> {
-    let choice = config.get("EMMAUS_MAILER").unwrap_or_else(|| "outbox".into());
-    let from = || config.required("EMMAUS_MAIL_FROM").map_err(anyhow::Error::msg);
-    Ok(match choice.as_str() {
-        "smtp" => {
-            let url = config.required("EMMAUS_SMTP_URL").map_err(anyhow::Error::msg)?;
-            Arc::new(
-                emmaus_smtp::SmtpMailer::from_url(&url, &from()?)
-                    .map_err(|e| anyhow::anyhow!("EMMAUS_SMTP_URL: {e}"))?,
-            )
-        }
-        "postmark" => {
-            let token = config.required("EMMAUS_POSTMARK_TOKEN").map_err(anyhow::Error::msg)?;
-            let token = secrecy::SecretString::from(token);
-            Arc::new(
-                emmaus_postmark::PostmarkMailer::new(http.clone(), &token, &from()?)
-                    .map_err(|e| anyhow::anyhow!("EMMAUS_MAIL_FROM: {e}"))?,
-            )
-        }
-        _ => {
-            let clock: Arc<dyn Clock> = clock.clone();
-            Arc::new(Outbox::new(kv.clone(), clock, ids.clone()))
-        }
-    })
+    if let Some(mailer) = emmaus_app::mail_select::portable(config, kv, clock, ids, http)? {
+        return Ok(mailer);
+    }
+    let url = config.required("EMMAUS_SMTP_URL")?;
+    let from = emmaus_app::mail_select::mail_from(config)?;
+    let smtp = emmaus_smtp::SmtpMailer::from_url(&url, &from).map_err(|e| anyhow::anyhow!("EMMAUS_SMTP_URL: {e}"))?;
+    Ok(Arc::new(smtp))
 }
 
 /// Writes and removes a probe file, so an unwritable folder is reported at start, not mid-request.

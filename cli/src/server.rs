@@ -108,7 +108,6 @@ pub async fn run(config: &ServeConfig) -> anyhow::Result<()> {
         }
         None => Site::Embedded,
     };
-    let (platform, signer) = crate::platform::open(config)?;
     let listener = TcpListener::bind(config.listen).await.map_err(|e| {
         let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
             " (is Emmaus already running? choose another address with --listen)"
@@ -118,6 +117,8 @@ pub async fn run(config: &ServeConfig) -> anyhow::Result<()> {
         anyhow::anyhow!("cannot listen on {}: {e}{hint}", config.listen)
     })?;
     let address = listener.local_addr().context("the listener has no address")?;
+    // Opened after binding, so links default to the address really bound (port 0 picks one).
+    let (platform, signer) = crate::platform::open(&ServeConfig { listen: address, ..config.clone() })?;
     if matches!(site, Site::Embedded) && !Site::embedded_available() {
         tracing::warn!("this binary was built without the web app; only the API is served");
     }

@@ -32,7 +32,7 @@ pub struct Outboxed {
     pub next: Option<String>,
 }
 
-/// Mail held by the dev outbox, newest first. 404 when a real mail service is configured.
+/// Mail held by the dev outbox, newest first. 404 unless this is the local host holding mail.
 #[utoipa::path(
     get,
     path = "/api/auth/outbox",
@@ -45,8 +45,12 @@ pub struct Outboxed {
     )
 )]
 pub async fn list(State(p): State<Platform>, Query(page): Query<Page>) -> ApiResult<Json<Outboxed>> {
-    if p.mailer.adapter() != "outbox" {
-        return Err(DomainError::NotFound("the dev outbox (mail is sent for real here)".into()).into());
+    // Held mail carries reset and invitation links, so only the local host, which listens on
+    // loopback unless told otherwise, shows it; Lambda and Spin never do.
+    if p.mailer.adapter() != "outbox" || p.host.kind != "local" {
+        return Err(
+            DomainError::NotFound("the dev outbox (it exists only on a local host that holds mail)".into()).into()
+        );
     }
     let limit = page.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {

@@ -94,7 +94,7 @@ pub async fn update(
     let mut writes = Vec::new();
     if let Some(leader) = leader.filter(|l| *l != old_leader) {
         check_leader(p, &actor.org_id, leader).await?;
-        doc.value.leader_id = leader.to_owned();
+        leader.clone_into(&mut doc.value.leader_id);
         if let Some(old) =
             docs::get::<GroupLink>(p.kv.as_ref(), keys::led_group(&actor.org_id, &old_leader, id)).await?
         {

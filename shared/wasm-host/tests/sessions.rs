@@ -1,0 +1,114 @@
+//! Sessions on Spin: the auth and people components in the Wasm test host, sharing one SQLite
+//! database as Spin's `default`, sign in, use, sign out; a signed-out token is refused on the very
+//! next request, although each request runs in a fresh instance with nothing kept between them.
+
+mod support;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use emmaus_app::Platform;
+use emmaus_app::identity::RequestMeta;
+use emmaus_app::identity::setup::{self, NewOrg};
+use emmaus_app::identity::tokens::{KEYS_SETTING, KeyRing};
+use emmaus_ports::SystemClock;
+use emmaus_wasm_host::{HostOptions, WasmHost};
+
+const PASSWORD: &str = "a long spin passphrase";
+
+/// Creates the organisation natively in the file Spin's `default` database lives in (the same
+/// table as the local host's, ADR 0006), then lets the components at it.
+async fn seed(dir: &Path) -> String {
+    let clock = Arc::new(SystemClock);
+    let kv = emmaus_sqlite::SqliteKv::open(&dir.join("sqlite_db.db"), clock.clone()).expect("the database opens");
+    let (base, _) = Platform::in_memory("local");
+    let p = Platform { kv: Arc::new(kv), clock, ..base };
+    let new = NewOrg {
+        slug: "spin-org",
+        name: "Spin",
+        admin_email: "ada@spin.test",
+        admin_name: "Ada",
+        admin_password: PASSWORD,
+    };
+    let (org, _) = setup::create_org(&p, &new, &RequestMeta::default()).await.expect("the organisation is made");
+    org.id
+}
+
+fn variables() -> HashMap<String, String> {
+    HashMap::from([
+        (KEYS_SETTING.trim_start_matches("EMMAUS_").to_ascii_lowercase(), KeyRing::new_entry("spin", &[9; 32])),
+        ("public_url".to_owned(), "http://emmaus.test".to_owned()),
+    ])
+}
+
+fn start(component: &str, dir: &Path) -> WasmHost {
+    let options = HostOptions { variables: variables(), sqlite_dir: Some(dir.to_owned()) };
+    WasmHost::start(&support::component(component), options).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+/// The `name=value` of each Set-Cookie, as a browser would send them back.
+fn cookies(response: &reqwest::Response) -> HashMap<String, String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next()?.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signed_out_session_is_refused_at_once_on_spin() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let org = seed(dir.path()).await;
+    let auth = start("auth", dir.path());
+    let people = start("people", dir.path());
+    let client = reqwest::Client::new();
+
+    let signed_in = client
+        .post(format!("{}/api/auth/sign-in", auth.url()))
+        .json(&serde_json::json!({"email": "ada@spin.test", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let jar = cookies(&signed_in);
+    let cookie = |names: &[&str]| names.iter().map(|n| format!("{n}={}", jar[*n])).collect::<Vec<_>>().join("; ");
+    let access = cookie(&["__Host-emmaus-access", "__Host-emmaus-csrf"]);
+
+    let members = client
+        .get(format!("{}/api/people/{org}/members", people.url()))
+        .header("cookie", &access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(members.status(), 200, "another component accepts the session");
+
+    let no_csrf =
+        client.post(format!("{}/api/auth/sign-out", auth.url())).header("cookie", &access).send().await.unwrap();
+    assert_eq!(no_csrf.status(), 401, "a cookie write without the CSRF token is refused");
+
+    let signed_out = client
+        .post(format!("{}/api/auth/sign-out", auth.url()))
+        .header("cookie", &access)
+        .header("x-csrf-token", &jar["__Host-emmaus-csrf"])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status(), 204);
+
+    let after = client
+        .get(format!("{}/api/people/{org}/members", people.url()))
+        .header("cookie", &access)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), 401, "the still-unexpired access token is dead on the next request");
+    let refresh = client
+        .post(format!("{}/api/auth/refresh", auth.url()))
+        .header("cookie", cookie(&["__Host-emmaus-refresh"]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refresh.status(), 401, "and so is its refresh token");
+}

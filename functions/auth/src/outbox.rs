@@ -10,6 +10,7 @@ use emmaus_ports::Cursor;
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 pub struct Page {
     /// At most this many messages (1 to 100, default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// From a previous page's `next`.
     pub cursor: Option<String>,
@@ -58,9 +59,9 @@ pub async fn list(State(p): State<Platform>, Query(page): Query<Page>) -> ApiRes
     }
     let outbox = Outbox::new(p.kv.clone(), p.clock.clone(), p.ids.clone());
     let (messages, next) = outbox
-        .list(limit, page.cursor.map(Cursor::from_token))
+        .list(limit, page.cursor.filter(|c| !c.is_empty()).map(Cursor::from_token))
         .await
-        .map_err(|e| DomainError::Unavailable(e.to_string()))?;
+        .map_err(emmaus_app::error::from_kv)?;
     Ok(Json(Outboxed {
         messages: messages
             .into_iter()

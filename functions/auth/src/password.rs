@@ -15,6 +15,7 @@ pub struct PasswordChange {
 
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct ResetRequest {
+    #[schema(format = Email, min_length = 3, max_length = 254)]
     pub email: String,
 }
 

@@ -16,7 +16,9 @@ use crate::views::{SessionView, session_view};
 /// Email and password.
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct SignIn {
+    #[schema(format = Email, min_length = 3, max_length = 254)]
     pub email: String,
+    #[schema(min_length = 1, max_length = 128)]
     pub password: String,
 }
 

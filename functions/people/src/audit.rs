@@ -23,6 +23,7 @@ pub struct AuditQuery {
     /// Before this time (Unix milliseconds).
     pub until: Option<i64>,
     /// Page size, 1 to 200 (default 50). Not used by exports.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// From a previous page's `next`.
     pub cursor: Option<String>,

@@ -12,6 +12,7 @@ use crate::views::{InvitationView, MemberRole};
 
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct NewInvitation {
+    #[schema(format = Email, min_length = 3, max_length = 254)]
     pub email: String,
     #[schema(value_type = MemberRole)]
     pub role: Role,

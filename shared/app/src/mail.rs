@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use emmaus_ports::{Clock, Cursor, EmailMessage, Ids, KvStore, MailError, Mailer, Query};
+use emmaus_ports::{Clock, Cursor, EmailMessage, Ids, KvError, KvStore, MailError, Mailer, Query};
 
 const PARTITION: &str = "dev#outbox";
 const KEEP_FOR: Duration = Duration::from_hours(7 * 24);
@@ -39,9 +39,9 @@ impl Outbox {
         &self,
         limit: u32,
         cursor: Option<Cursor>,
-    ) -> Result<(Vec<HeldMessage>, Option<Cursor>), MailError> {
+    ) -> Result<(Vec<HeldMessage>, Option<Cursor>), KvError> {
         let query = Query::new(PARTITION, "msg#", limit).descending().after(cursor);
-        let page = self.kv.query(&query).await.map_err(MailError::unavailable)?;
+        let page = self.kv.query(&query).await?;
         let messages =
             page.items.iter().filter_map(|item| serde_json::from_slice::<HeldMessage>(&item.value).ok()).collect();
         Ok((messages, page.next))

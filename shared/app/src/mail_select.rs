@@ -87,7 +87,8 @@ fn postmark(
     }
 }
 
-fn invalid(key: &str, error: MailError) -> ConfigError {
+/// A mailer's refusal of its settings, as a configuration error naming `key`.
+pub fn invalid(key: &str, error: MailError) -> ConfigError {
     let reason = match error {
         MailError::Invalid(reason) => reason,
         other @ MailError::Unavailable(_) => other.to_string(),

@@ -211,3 +211,35 @@ async fn the_audit_chain_records_and_verifies() {
     assert!(!verification.intact);
     assert_eq!(verification.first_break.unwrap().seq, 3);
 }
+
+#[tokio::test]
+async fn a_first_password_needs_a_fresh_sign_in() {
+    let (p, clock, admin) = world().await;
+    // Someone who signs in only with SSO: an account with no password.
+    let person = emmaus_domain::identity::Person {
+        id: "sso-only".into(),
+        email: emmaus_domain::identity::Email::parse("sso@grace.test").unwrap(),
+        display_name: "Sso".into(),
+        password_hash: None,
+        last_org: None,
+        created_at: p.clock.now(),
+    };
+    let membership = emmaus_domain::identity::Membership {
+        org_id: admin.org_id.clone(),
+        person_id: person.id.clone(),
+        roles: RoleSet::new([Role::Mentee]),
+        joined_at: p.clock.now(),
+    };
+    let mut writes = directory::person_writes(&person);
+    writes.extend(directory::membership_writes(&membership));
+    p.kv.batch(writes).await.unwrap();
+    let session = sessions::open(&p, &person.id).await.unwrap();
+    let who = Principal { person_id: person.id.clone(), session_id: session.session_id, meta: meta() };
+    clock.advance(Duration::from_mins(11));
+    let stale = accounts::change_password(&p, &who, "", "a first long passphrase").await;
+    assert!(matches!(stale, Err(DomainError::Refused(_))), "{stale:?}");
+    let fresh = sessions::open(&p, &person.id).await.unwrap();
+    let who = Principal { session_id: fresh.session_id, ..who };
+    accounts::change_password(&p, &who, "", "a first long passphrase").await.unwrap();
+    assert!(accounts::sign_in(&p, "sso@grace.test", "a first long passphrase", &meta()).await.is_ok());
+}

@@ -6,9 +6,9 @@
 
 use std::sync::Arc;
 
-use emmaus_app::mail_select::{self, MAIL_FROM, MAILER};
+use emmaus_app::mail_select::{self, MAIL_FROM, MAILER, invalid};
 use emmaus_ports::config::ConfigExt as _;
-use emmaus_ports::{Clock, ConfigError, ConfigSource, HttpClient, Ids, KvStore, MailError, Mailer};
+use emmaus_ports::{Clock, ConfigError, ConfigSource, HttpClient, Ids, KvStore, Mailer};
 
 /// The SMTP server's URL (`smtps://user:password@host`, see `emmaus_smtp::Endpoint::parse`); it
 /// holds a password, so it belongs in the settings secret.
@@ -45,14 +45,6 @@ fn smtp(config: &dyn ConfigSource) -> Result<emmaus_smtp::SmtpMailer, ConfigErro
     let mailer = emmaus_smtp::SmtpMailer::from_url(&url, &from).map_err(|e| invalid(MAIL_FROM, e))?;
     tracing::info!(endpoint = %endpoint, "SMTP server");
     Ok(mailer)
-}
-
-fn invalid(key: &str, error: MailError) -> ConfigError {
-    let reason = match error {
-        MailError::Invalid(reason) => reason,
-        other @ MailError::Unavailable(_) => other.to_string(),
-    };
-    ConfigError::Invalid { key: key.to_owned(), reason }
 }
 
 #[cfg(test)]

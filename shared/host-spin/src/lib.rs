@@ -21,3 +21,24 @@ pub use component::serve;
 #[cfg(target_arch = "wasm32")]
 pub use platform::platform;
 pub use platform::{MAX_BLOB_BYTES, PlatformError, max_blob_bytes, s3_config};
+
+/// The Spin component of a function: its `http_component` export, forwarding every request to
+/// `router` (a path such as `crate::router`). The function crate depends on `spin-sdk` for wasm32.
+#[macro_export]
+macro_rules! spin_component {
+    ($router:path) => {
+        #[allow(
+            unsafe_code,
+            clippy::all,
+            clippy::pedantic,
+            reason = "Spin's export macro emits the component ABI glue, which our lints would judge"
+        )]
+        mod spin_component {
+            /// The Spin component's entry: every request goes through the same router as elsewhere.
+            #[::spin_sdk::http_component]
+            async fn handle(request: ::spin_sdk::http::IncomingRequest, out: ::spin_sdk::http::ResponseOutparam) {
+                $crate::serve($router, ::emmaus_app::VERSION, ::emmaus_app::BUILD, request, out).await;
+            }
+        }
+    };
+}

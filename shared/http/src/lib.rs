@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod extract;
+pub mod function;
 pub mod middleware;
 pub mod problem;
 pub mod telemetry;

@@ -126,9 +126,14 @@ pub async fn change_password(
 ) -> Result<(), DomainError> {
     super::access::authorize_own_account(p, who, Action::ProfileUpdate).await?;
     let mut person = directory::person(p, &who.person_id).await?.ok_or(DomainError::Unauthenticated)?;
-    password::check_presented("current_password", current)?;
     throttle::check(p, person.value.email.as_str(), who.meta.client_address.as_deref()).await?;
-    if person.value.password_hash.is_some() && !passwords::verify(current, person.value.password_hash.as_deref()) {
+    if person.value.password_hash.is_none() {
+        // Someone who signs in only with SSO has no password to prove; a first password is set
+        // only from a fresh session, so a stolen older session cannot add a way back in.
+        sessions::require_recent(p, who).await?;
+    } else if password::check_presented("current_password", current).is_err()
+        || !passwords::verify(current, person.value.password_hash.as_deref())
+    {
         throttle::failed(p, person.value.email.as_str(), who.meta.client_address.as_deref()).await?;
         return Err(DomainError::invalid("current_password", "is not your current password"));
     }

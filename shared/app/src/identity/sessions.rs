@@ -212,3 +212,15 @@ pub async fn close_all(p: &Platform, person_id: &str) -> Result<usize, DomainErr
     }
     Ok(closed)
 }
+
+/// How recent a sign-in must be for account changes that need one.
+pub const RECENT_SIGN_IN: Duration = Duration::from_mins(10);
+
+/// Refuses unless the caller's session was opened within [`RECENT_SIGN_IN`].
+pub async fn require_recent(p: &Platform, who: &super::context::Principal) -> Result<(), DomainError> {
+    let family = docs::get::<Family>(p.kv.as_ref(), keys::session(&who.person_id, &who.session_id)).await?;
+    match family {
+        Some(doc) if p.clock.now() < doc.value.created_at.plus(RECENT_SIGN_IN) => Ok(()),
+        _ => Err(DomainError::Refused("sign in again, then set your password within ten minutes".into())),
+    }
+}

@@ -9,7 +9,7 @@ use emmaus_domain::identity::InvitationState;
 use emmaus_http::auth::{self, Meta};
 use emmaus_http::{ApiResult, Json};
 
-use crate::views::{RoleName, SessionView, session_view};
+use crate::views::{MemberRole, SessionView, session_view};
 
 /// The token from the invitation link; sent in a body so it stays out of access logs.
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
@@ -22,7 +22,7 @@ pub struct InvitationToken {
 pub struct InvitationPreview {
     pub organisation: String,
     pub email: String,
-    #[schema(value_type = RoleName)]
+    #[schema(value_type = MemberRole)]
     pub role: emmaus_domain::identity::Role,
     /// `pending`, `accepted`, `revoked` or `expired`.
     pub state: String,

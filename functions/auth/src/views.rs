@@ -21,23 +21,11 @@ pub struct OrgMembershipView {
     pub id: String,
     pub slug: String,
     pub name: String,
-    #[schema(value_type = Vec<RoleName>)]
+    #[schema(value_type = Vec<MemberRole>)]
     pub roles: Vec<Role>,
 }
 
-/// A role: `admin`, `pastor`, `mentor` or `mentee`.
-#[derive(Debug, utoipa::ToSchema)]
-#[schema(as = RoleName)]
-pub enum RoleName {
-    #[schema(rename = "admin")]
-    Admin,
-    #[schema(rename = "pastor")]
-    Pastor,
-    #[schema(rename = "mentor")]
-    Mentor,
-    #[schema(rename = "mentee")]
-    Mentee,
-}
+pub use emmaus_http::schemas::MemberRole;
 
 /// The session as the web app sees it.
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]

@@ -4,19 +4,7 @@ use emmaus_app::identity::members::Member;
 use emmaus_domain::Timestamp;
 use emmaus_domain::identity::{Group, Invitation, Mentorship, Organisation, Role};
 
-/// A role: `admin`, `pastor`, `mentor` or `mentee`.
-#[derive(Debug, utoipa::ToSchema)]
-#[schema(as = MemberRole)]
-pub enum MemberRole {
-    #[schema(rename = "admin")]
-    Admin,
-    #[schema(rename = "pastor")]
-    Pastor,
-    #[schema(rename = "mentor")]
-    Mentor,
-    #[schema(rename = "mentee")]
-    Mentee,
-}
+pub use emmaus_http::schemas::MemberRole;
 
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct OrgView {

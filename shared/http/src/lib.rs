@@ -4,6 +4,8 @@
 //! - [`auth`]: session cookies or bearer tokens, CSRF defence, and request metadata.
 //! - [`extract`]: JSON, query and path extractors whose rejections are problems too.
 //! - [`middleware`]: request ids, per-request spans and access logs, and the finishing layers.
+//! - [`function`]: the entry points every function exports around its `api()`.
+//! - [`schemas`]: OpenAPI shapes of domain types several functions answer with.
 //! - [`telemetry`]: logging set-up for hosts (JSON lines or human-readable).
 
 pub mod auth;
@@ -11,6 +13,7 @@ pub mod extract;
 pub mod function;
 pub mod middleware;
 pub mod problem;
+pub mod schemas;
 pub mod telemetry;
 
 pub use extract::{Json, Path, Query};

@@ -74,7 +74,7 @@ pub fn session_keys(keys: &Path, ids: &dyn Ids) -> anyhow::Result<String> {
             Ok(ring)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let ring = KeyRing::new_entry(&ids.new_id().to_ascii_lowercase()[16..], &ids.random_bytes(32));
+            let ring = KeyRing::new_entry(&new_kid(ids), &ids.random_bytes(32));
             write_private(keys, &path, &ring)?;
             Ok(ring)
         }
@@ -86,7 +86,7 @@ pub fn session_keys(keys: &Path, ids: &dyn Ids) -> anyhow::Result<String> {
 /// until now stay valid until they expire; older keys are dropped. Returns the new key's id.
 pub fn rotate_session_keys(keys: &Path, ids: &dyn Ids) -> anyhow::Result<String> {
     let current = session_keys(keys, ids)?;
-    let kid = ids.new_id().to_ascii_lowercase()[16..].to_owned();
+    let kid = new_kid(ids);
     let kept = current.split(',').next().unwrap_or_default();
     let ring = format!("{},{kept}", KeyRing::new_entry(&kid, &ids.random_bytes(32)));
     let path = keys.join("session-keys");
@@ -95,6 +95,11 @@ pub fn rotate_session_keys(keys: &Path, ids: &dyn Ids) -> anyhow::Result<String>
     write_private(keys, &temp, &ring)?;
     std::fs::rename(&temp, &path).with_context(|| format!("cannot replace {}", path.display()))?;
     Ok(kid)
+}
+
+/// A key id: the random tail of a new id, so two keys made in one millisecond still differ.
+fn new_kid(ids: &dyn Ids) -> String {
+    ids.new_id().to_ascii_lowercase()[16..].to_owned()
 }
 
 fn write_private(dir: &Path, path: &Path, text: &str) -> anyhow::Result<()> {
@@ -146,14 +151,8 @@ fn signing_secret(keys: &Path, ids: &dyn Ids) -> anyhow::Result<Vec<u8>> {
             Ok(secret)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(keys).with_context(|| format!("cannot create {}", keys.display()))?;
             let secret = ids.random_bytes(32);
-            let mut options = std::fs::OpenOptions::new();
-            options.write(true).create_new(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            let mut file = options.open(&path).with_context(|| format!("cannot create {}", path.display()))?;
-            file.write_all(hex::encode(&secret).as_bytes()).and_then(|()| file.sync_all())?;
+            write_private(keys, &path, &hex::encode(&secret))?;
             Ok(secret)
         }
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),

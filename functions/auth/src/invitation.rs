@@ -5,7 +5,6 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use emmaus_app::Platform;
 use emmaus_app::identity::invitations;
-use emmaus_domain::identity::InvitationState;
 use emmaus_http::auth::{self, Meta};
 use emmaus_http::{ApiResult, Json};
 
@@ -39,15 +38,6 @@ pub struct Acceptance {
     pub password: String,
 }
 
-fn state_name(state: InvitationState) -> &'static str {
-    match state {
-        InvitationState::Pending => "pending",
-        InvitationState::Accepted => "accepted",
-        InvitationState::Revoked => "revoked",
-        InvitationState::Expired => "expired",
-    }
-}
-
 /// Shows what an invitation link offers.
 #[utoipa::path(
     post,
@@ -70,7 +60,7 @@ pub async fn preview(
         organisation,
         email: invitation.email.to_string(),
         role: invitation.role,
-        state: state_name(invitation.state(p.clock.now())).to_owned(),
+        state: invitation.state(p.clock.now()).as_str().to_owned(),
         existing_account: existing,
     }))
 }

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use emmaus_app::identity::tokens::KeyRing;
 use emmaus_lambda_emulator::LambdaProcess;
+use emmaus_testkit::api::set_cookies;
 use emmaus_testkit::aws::aws_endpoint;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_auth");
@@ -66,16 +67,6 @@ fn json(method: &str, path: &str, body: &serde_json::Value) -> http::Request<Vec
         .unwrap()
 }
 
-fn cookie_value(response: &http::Response<Vec<u8>>, name: &str) -> String {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.split(';').next()?.strip_prefix(&format!("{name}=")).map(str::to_owned))
-        .unwrap_or_else(|| panic!("no {name} cookie"))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn setup_sign_in_and_sign_out_on_lambda() {
     let envs = environment().await;
@@ -104,8 +95,10 @@ async fn setup_sign_in_and_sign_out_on_lambda() {
     )
     .await;
     assert_eq!(signed_in.status(), 200);
-    let (access, csrf) =
-        (cookie_value(&signed_in, "__Host-emmaus-access"), cookie_value(&signed_in, "__Host-emmaus-csrf"));
+    let (access, csrf) = {
+        let jar = set_cookies(signed_in.headers());
+        (jar["__Host-emmaus-access"].clone(), jar["__Host-emmaus-csrf"].clone())
+    };
     let cookies = format!("__Host-emmaus-access={access}; __Host-emmaus-csrf={csrf}");
     let session = || http::Request::get("/api/auth/session").header("cookie", &cookies).body(Vec::new()).unwrap();
     assert_eq!(call(&process, session()).await.status(), 200);

@@ -62,8 +62,7 @@ pub struct InvitationView {
 
 impl InvitationView {
     pub fn new(i: Invitation, now: Timestamp, link: Option<String>) -> Self {
-        let state =
-            serde_json::to_value(i.state(now)).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+        let state = i.state(now).as_str().to_owned();
         Self {
             id: i.id,
             email: i.email.to_string(),

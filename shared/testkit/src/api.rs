@@ -159,3 +159,13 @@ pub fn spawn_server(program: &Path, args: &[&str], timeout: Duration) -> (String
     }
     panic!("{} printed no URL within {timeout:?}; output: {seen:?}", program.display());
 }
+
+/// The `name=value` of each `Set-Cookie` header, as a browser would send them back.
+pub fn set_cookies(headers: &http::HeaderMap) -> std::collections::BTreeMap<String, String> {
+    headers
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next()?.split_once('='))
+        .map(|(name, value)| (name.trim().to_owned(), value.to_owned()))
+        .collect()
+}

@@ -13,6 +13,7 @@ use emmaus_app::identity::RequestMeta;
 use emmaus_app::identity::setup::{self, NewOrg};
 use emmaus_app::identity::tokens::{KEYS_SETTING, KeyRing};
 use emmaus_ports::SystemClock;
+use emmaus_testkit::api::set_cookies;
 use emmaus_wasm_host::{HostOptions, WasmHost};
 
 const PASSWORD: &str = "a long spin passphrase";
@@ -47,16 +48,6 @@ fn start(component: &str, dir: &Path) -> WasmHost {
     WasmHost::start(&support::component(component), options).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
-/// The `name=value` of each Set-Cookie, as a browser would send them back.
-fn cookies(response: &reqwest::Response) -> HashMap<String, String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok()?.split(';').next()?.split_once('=').map(|(k, v)| (k.to_owned(), v.to_owned())))
-        .collect()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_signed_out_session_is_refused_at_once_on_spin() {
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -72,7 +63,7 @@ async fn a_signed_out_session_is_refused_at_once_on_spin() {
         .await
         .unwrap();
     assert_eq!(signed_in.status(), 200);
-    let jar = cookies(&signed_in);
+    let jar = set_cookies(signed_in.headers());
     let cookie = |names: &[&str]| names.iter().map(|n| format!("{n}={}", jar[*n])).collect::<Vec<_>>().join("; ");
     let access = cookie(&["__Host-emmaus-access", "__Host-emmaus-csrf"]);
 

@@ -19,8 +19,13 @@ pub struct GroupView {
     pub members: Vec<String>,
 }
 
+/// The group `id` of `org`, if it exists.
+pub(super) async fn find(p: &Platform, org: &str, id: &str) -> Result<Option<Doc<Group>>, DomainError> {
+    docs::get(p.kv.as_ref(), keys::group(org, id)).await
+}
+
 async fn load(p: &Platform, org: &str, id: &str) -> Result<Doc<Group>, DomainError> {
-    docs::get(p.kv.as_ref(), keys::group(org, id)).await?.ok_or_else(|| DomainError::NotFound("the group".into()))
+    find(p, org, id).await?.ok_or_else(|| DomainError::NotFound("the group".into()))
 }
 
 async fn members_of(p: &Platform, org: &str, id: &str) -> Result<Vec<String>, DomainError> {

@@ -50,7 +50,7 @@ pub async fn create(
 ) -> Result<Created, DomainError> {
     let email = Email::parse(email)?;
     if let Some(group) = group
-        && directory_group(p, &actor.org_id, group).await?.is_none()
+        && super::groups::find(p, &actor.org_id, group).await?.is_none()
     {
         return Err(DomainError::invalid("group_id", "is not a group of this organisation"));
     }
@@ -114,14 +114,6 @@ pub async fn create(
     )
     .await;
     Ok(Created { invitation, link })
-}
-
-async fn directory_group(
-    p: &Platform,
-    org: &str,
-    group: &str,
-) -> Result<Option<Doc<emmaus_domain::identity::Group>>, DomainError> {
-    docs::get(p.kv.as_ref(), keys::group(org, group)).await
 }
 
 /// Invitations the actor may see, newest first.

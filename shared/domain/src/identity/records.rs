@@ -94,6 +94,18 @@ pub enum InvitationState {
     Expired,
 }
 
+impl InvitationState {
+    /// The name in JSON: `pending`, `accepted`, `revoked` or `expired`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Accepted => "accepted",
+            Self::Revoked => "revoked",
+            Self::Expired => "expired",
+        }
+    }
+}
+
 impl Invitation {
     pub fn state(&self, now: Timestamp) -> InvitationState {
         if self.accepted_at.is_some() {
@@ -128,6 +140,10 @@ mod tests {
         };
         assert_eq!(invitation.state(Timestamp::from_unix_seconds(99)), InvitationState::Pending);
         assert_eq!(invitation.state(Timestamp::from_unix_seconds(100)), InvitationState::Expired);
+        assert_eq!(
+            serde_json::to_string(&InvitationState::Expired).unwrap(),
+            format!("\"{}\"", InvitationState::Expired.as_str())
+        );
         let accepted = Invitation { accepted_at: Some(Timestamp::from_unix_seconds(5)), ..invitation };
         assert_eq!(accepted.state(Timestamp::from_unix_seconds(500)), InvitationState::Accepted);
     }

@@ -1,0 +1,66 @@
+//! `emmaus admin create` and `emmaus keys rotate` as a person runs them: bad input is refused in
+//! one line with a non-zero exit and leaves nothing behind; good input works on the same folder.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_emmaus");
+
+fn run(args: &[&str], data: &Path, stdin: &str) -> Output {
+    let mut child = Command::new(BINARY)
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .env_remove("EMMAUS_CONFIG")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("emmaus runs");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("stdin written");
+    child.wait_with_output().expect("emmaus finishes")
+}
+
+fn refused(output: &Output, reason: &str) {
+    assert!(!output.status.success(), "expected a refusal");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains(reason), "{stderr}");
+}
+
+fn create<'a>(email: &'a str, slug: &'a str) -> [&'a str; 7] {
+    ["admin", "create", "--email", email, "--org", slug, "--password-stdin"]
+}
+
+#[test]
+fn bad_input_is_refused_and_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+
+    refused(&run(&create("not-an-email", "grace"), &data, "a long admin passphrase\n"), "--email");
+    refused(&run(&create("ada@grace.test", "Grace Church"), &data, "a long admin passphrase\n"), "--org");
+    refused(&run(&create("ada@grace.test", "grace"), &data, "short\n"), "at least 12 characters");
+    refused(&run(&create("ada@grace.test", "grace"), &data, ""), "--password-stdin");
+
+    // Nothing of the refused attempts remains: the slug and the email are still free.
+    let made = run(&create("ada@grace.test", "grace"), &data, "a long admin passphrase\n");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert!(String::from_utf8_lossy(&made.stdout).contains("created organisation grace"));
+    refused(&run(&create("bo@grace.test", "grace"), &data, "another long passphrase\n"), "taken");
+}
+
+#[test]
+fn rotating_keeps_the_previous_key_for_tokens_already_issued() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let rotate = |data: &Path| run(&["keys", "rotate"], data, "");
+    assert!(rotate(&data).status.success());
+    let first = std::fs::read_to_string(data.join("keys/session-keys")).unwrap();
+    assert!(rotate(&data).status.success());
+    let second = std::fs::read_to_string(data.join("keys/session-keys")).unwrap();
+    let ids = |ring: &str| ring.split(',').map(|e| e.split(':').next().unwrap().to_owned()).collect::<Vec<_>>();
+    assert_eq!(ids(&second).len(), 2);
+    assert_eq!(ids(&second)[1], ids(&first)[0], "the signing key before the rotation still verifies");
+    assert_ne!(ids(&second)[0], ids(&first)[0]);
+}

@@ -44,7 +44,11 @@ pub fn init(format: LogFormat, filter: Targets) {
                     .with_writer(std::io::stderr),
             )
             .try_init(),
-        LogFormat::Text => registry.with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr)).try_init(),
+        LogFormat::Text => {
+            // Colour codes only for a terminal: in a file or a pipe they are noise around every field.
+            let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            registry.with(tracing_subscriber::fmt::layer().with_ansi(ansi).with_writer(std::io::stderr)).try_init()
+        }
     };
     drop(result);
 }

@@ -2,6 +2,7 @@
 
 use axum::Router;
 use emmaus_app::Platform;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{InfoBuilder, OpenApi};
 
 /// One deployable function: its name (folder, crate, Spin component, SAM binary) and its routes.
@@ -16,6 +17,7 @@ pub const FUNCTIONS: &[Function] = &[
     Function { name: "system", api: system::api },
     Function { name: "auth", api: auth::api },
     Function { name: "people", api: people::api },
+    Function { name: "notify", api: notify::api },
 ];
 
 /// A function's routes as `(METHOD, /path/{param})`, from its OpenAPI description.
@@ -47,6 +49,7 @@ pub fn routes(platform: &Platform) -> Router {
         .merge(system::routes(platform.clone()))
         .merge(auth::routes(platform.clone()))
         .merge(people::routes(platform.clone()))
+        .merge(notify::routes(platform.clone()))
 }
 
 /// The OpenAPI document of the whole API, generated from the functions' code.
@@ -55,6 +58,16 @@ pub fn document() -> OpenApi {
     for function in FUNCTIONS {
         document.merge((function.api)().split_for_parts().1);
     }
+    // The jobs routes take the jobs token as a bearer token (ADR 0007); nothing else uses one.
+    document.components.get_or_insert_default().add_security_scheme(
+        "jobs_token",
+        SecurityScheme::Http(
+            HttpBuilder::new()
+                .scheme(HttpAuthScheme::Bearer)
+                .description(Some("EMMAUS_JOBS_TOKEN (Spin: jobs_token)"))
+                .build(),
+        ),
+    );
     document.info = InfoBuilder::new()
         .title("Emmaus API")
         .version(system::VERSION)

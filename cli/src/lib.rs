@@ -1,8 +1,10 @@
-//! The local host of Emmaus: configuration, the merged router, the web app and the server.
+//! The local host of Emmaus: configuration, the merged router, the web app, the server and the
+//! in-process job scheduler.
 
 pub mod admin;
 pub mod api;
 pub mod config;
 pub mod platform;
+pub mod scheduler;
 pub mod server;
 pub mod site;

@@ -1,11 +1,10 @@
 //! `emmaus serve`: binds, serves the API, the web app and signed downloads, and stops cleanly.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context as _;
 use axum::Router;
-use std::net::SocketAddr;
-
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -15,6 +14,7 @@ use emmaus_http::auth::ClientAddress;
 use emmaus_http::{HttpLimits, Problem};
 use emmaus_ports::{BlobError, BlobKey, SignatureError, SignedRequest, UrlSigner};
 use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
 
 use crate::config::ServeConfig;
 use crate::site::Site;
@@ -132,8 +132,11 @@ pub async fn run(config: &ServeConfig) -> anyhow::Result<()> {
     }
     // While no organisation exists, a fresh one-time code is printed for the first-run page.
     emmaus_app::identity::setup::reissue_code(&platform).await?;
+    let jobs = crate::scheduler::start(&platform);
     let service = app.into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await.context("the server failed")?;
+    let served = axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await;
+    jobs.iter().for_each(JoinHandle::abort);
+    served.context("the server failed")?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -88,6 +88,69 @@ fn secret_variables_are_marked_secret() {
     }
 }
 
+/// The SSO provider slots `spin.toml` offers (docs/deploy-spin.md), with the hosts each provider's
+/// endpoints are on; a slot without fixed hosts names its own in `oidc_<id>_allowed_host`.
+const SSO_SLOTS: [(&str, &[&str]); 3] = [
+    ("google", &["https://accounts.google.com", "https://oauth2.googleapis.com", "https://www.googleapis.com"]),
+    ("microsoft", &["https://login.microsoftonline.com"]),
+    ("custom", &[]),
+];
+
+#[test]
+fn spin_toml_sso_slots_declare_every_provider_setting() {
+    use emmaus_app::identity::sso::{PROVIDER_SETTINGS, PROVIDERS_SETTING, provider_setting};
+    let manifest: toml::Table = root("spin.toml").parse().unwrap();
+    let variables = manifest["variables"].as_table().unwrap();
+    let auth = &manifest["component"]["auth"];
+    let passed = auth["variables"].as_table().expect("the auth component's variables");
+    let hosts: BTreeSet<&str> =
+        auth["allowed_outbound_hosts"].as_array().unwrap().iter().filter_map(|h| h.as_str()).collect();
+    // The variable a setting is read from on Spin, as emmaus_spin::variable_name maps it.
+    let spin = |key: &str| key.trim_start_matches("EMMAUS_").to_ascii_lowercase();
+    let default = |name: &str| -> &str {
+        let declared = variables.get(name).unwrap_or_else(|| panic!("spin.toml does not declare {name}"));
+        // A default, never `required`: `spin up` must start without SSO configured.
+        declared.get("default").and_then(toml::Value::as_str).unwrap_or_else(|| panic!("{name} needs a default"))
+    };
+    let given_to_auth = |name: &str| {
+        let template = passed.get(name).and_then(toml::Value::as_str);
+        assert_eq!(template, Some(format!("{{{{ {name} }}}}").as_str()), "the auth component is not given {name}");
+    };
+    let providers = spin(PROVIDERS_SETTING);
+    assert_eq!(default(&providers), "", "no SSO unless configured");
+    given_to_auth(&providers);
+
+    // Every slot: the documented ones and any added since (a declared `oidc_<id>_issuer`).
+    let slots: BTreeSet<&str> =
+        variables.keys().filter_map(|name| name.strip_prefix("oidc_")?.strip_suffix("_issuer")).collect();
+    assert!(SSO_SLOTS.iter().all(|(id, _)| slots.contains(id)), "spin.toml's SSO slots: {slots:?}");
+    for id in slots {
+        for suffix in PROVIDER_SETTINGS {
+            let name = spin(&provider_setting(id, suffix));
+            default(&name);
+            given_to_auth(&name);
+            let secret = variables[&name].get("secret").and_then(toml::Value::as_bool) == Some(true);
+            assert_eq!(secret, *suffix == "CLIENT_SECRET", "{name}: the client secret, and only it, is secret");
+        }
+        match SSO_SLOTS.iter().find(|(slot, _)| *slot == id) {
+            Some((_, fixed)) if !fixed.is_empty() => {
+                for host in *fixed {
+                    assert!(hosts.contains(host), "the auth component may not call {host}, which {id} needs");
+                }
+            }
+            // Its own variable, not `{{ oidc_<id>_issuer }}`: an issuer may have a path, which makes
+            // an allowed host invalid, and so does "", so the default is a host that never resolves.
+            _ => {
+                let own = format!("oidc_{id}_allowed_host");
+                let origin = default(&own).split_once("://").map(|(_, rest)| rest.trim_end_matches('/'));
+                assert!(origin.is_some_and(|host| !host.is_empty() && !host.contains('/')), "{own}: scheme://host");
+                let entry = format!("{{{{ {own} }}}}");
+                assert!(hosts.contains(entry.as_str()), "the auth component's allowed_outbound_hosts lacks {entry}");
+            }
+        }
+    }
+}
+
 #[test]
 fn template_yaml_routes_equal_the_routers() {
     let template: serde_yaml::Value = serde_yaml::from_str(&root("template.yaml")).unwrap();
@@ -113,7 +176,72 @@ fn template_yaml_routes_equal_the_routers() {
             }
         }
     }
-    assert_eq!(found, declared(), "template.yaml (left) differs from the routers (right)");
+    // On Lambda, jobs run on schedules (checked below), so their HTTP triggers are not API routes.
+    let http_routes = declared()
+        .into_iter()
+        .map(|(name, routes)| (name, routes.into_iter().filter(|(_, path)| !path.starts_with(JOBS_PREFIX)).collect()))
+        .collect();
+    assert_eq!(found, http_routes, "template.yaml (left) differs from the routers (right)");
+}
+
+/// Where each job's HTTP trigger lives (ADR 0007).
+const JOBS_PREFIX: &str = "/api/jobs/";
+
+#[test]
+fn every_job_has_its_trigger_route_and_every_trigger_route_a_job() {
+    let mut triggers = BTreeSet::new();
+    for (function, routes) in declared() {
+        for (method, path) in routes {
+            if let Some(name) = path.strip_prefix(JOBS_PREFIX) {
+                assert_eq!(method, "POST", "{path}");
+                triggers.insert((function.clone(), name.to_owned()));
+            }
+        }
+    }
+    let jobs: BTreeSet<(String, String)> =
+        emmaus_app::jobs::ALL.iter().map(|job| (job.function.to_owned(), job.name.to_owned())).collect();
+    assert_eq!(triggers, jobs, "job routes (left) differ from emmaus_app::jobs::ALL (right)");
+}
+
+/// `rate(1 minute)`, `rate(5 minutes)`, `rate(2 hours)`: EventBridge Scheduler's rate expressions.
+fn rate(every: std::time::Duration) -> String {
+    let (value, unit) = match every.as_secs() {
+        s if s % 3600 == 0 => (s / 3600, "hour"),
+        s if s % 60 == 0 => (s / 60, "minute"),
+        s => panic!("a deployed cadence is whole minutes, not {s} s"),
+    };
+    format!("rate({value} {unit}{})", if value == 1 { "" } else { "s" })
+}
+
+#[test]
+fn template_yaml_schedules_equal_the_jobs() {
+    let template: serde_yaml::Value = serde_yaml::from_str(&root("template.yaml")).unwrap();
+    let mut found = BTreeSet::new();
+    for (_, resource) in template["Resources"].as_mapping().unwrap() {
+        if resource["Type"] != "AWS::Serverless::Function" {
+            continue;
+        }
+        let binary = resource["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap().to_owned();
+        let events = resource["Properties"]["Events"].as_mapping().unwrap();
+        let schedules: Vec<_> = events.values().filter(|event| event["Type"] == "ScheduleV2").collect();
+        // A function's Lambda binary runs one job (its main.rs names it), so one schedule each.
+        assert!(schedules.len() <= 1, "{binary} has {} schedules; a Lambda binary runs one job", schedules.len());
+        for event in schedules {
+            let properties = &event["Properties"];
+            let name = properties["Description"].as_str().expect("a schedule's Description names its job");
+            found.insert((
+                binary.clone(),
+                name.to_owned(),
+                properties["ScheduleExpression"].as_str().unwrap().to_owned(),
+            ));
+        }
+    }
+    let jobs: BTreeSet<(String, String, String)> = emmaus_app::jobs::ALL
+        .iter()
+        .map(|job| (job.function.to_owned(), job.name.to_owned(), rate(job.every)))
+        .collect();
+    assert_eq!(found, jobs, "template.yaml schedules (left) differ from emmaus_app::jobs::ALL (right)");
+    assert_eq!(rate(std::time::Duration::from_mins(5)), "rate(5 minutes)");
 }
 
 #[test]

@@ -242,6 +242,8 @@ enum Guard {
     List(Action),
     /// One resource: allowed when the matrix gives the action in the relations the caller has to it.
     Matrix(Action),
+    /// A job trigger: no person's session runs it, whatever their roles; only the jobs token does.
+    JobToken,
 }
 
 /// One call to sweep: the request, and the relations it stands in when the guard is `Matrix`.
@@ -378,6 +380,10 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
     s.insert(
         ("GET", "/api/auth/setup"),
         (Guard::Public, |_, _| vec![call("GET", "/api/auth/setup".into(), None, BTreeSet::new())]),
+    );
+    s.insert(
+        ("POST", "/api/jobs/deliver-mail"),
+        (Guard::JobToken, |_, _| vec![call("POST", "/api/jobs/deliver-mail".into(), None, BTreeSet::new())]),
     );
     s.insert(("POST", "/api/auth/setup"), (Guard::Public, |_, _| vec![call("POST", "/api/auth/setup".into(), Some(json!({"code": "nope", "org_slug": "new-org", "org_name": "New", "email": "n@n.test", "display_name": "N", "password": "a new long passphrase"})), BTreeSet::new())]));
     s.insert(
@@ -718,6 +724,7 @@ async fn every_route_every_role_every_relation() {
 fn judge(guard: Guard, caller: &str, roles: &RoleSet, c: &Call, status: u16) -> Result<(), String> {
     let ok = (200..300).contains(&status);
     match guard {
+        Guard::JobToken => expect(status == 401, "only the jobs token runs a job"),
         Guard::Public => {
             if status == 403 || status >= 500 {
                 return Err("a public route refused or failed".into());

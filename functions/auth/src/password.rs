@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use emmaus_app::Platform;
-use emmaus_app::identity::accounts;
+use emmaus_app::identity::{accounts, resets};
 use emmaus_http::auth::{self, Meta, Session};
 use emmaus_http::{ApiResult, Json};
 
@@ -47,7 +47,7 @@ pub async fn change(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Emails a reset link when the account exists; answers the same either way.
+/// Queues a reset link, emailed within a minute when the account exists; answers the same either way.
 #[utoipa::path(
     post,
     path = "/api/auth/password/forgot",
@@ -56,6 +56,7 @@ pub async fn change(
     request_body = ResetRequest,
     responses(
         (status = 202, description = "If the account exists, a link is on its way"),
+        (status = 429, description = "Too many requests from this address; wait `Retry-After` seconds", body = emmaus_http::Problem, content_type = "application/problem+json"),
         (status = "default", description = "A problem", body = emmaus_http::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -66,7 +67,7 @@ pub async fn forgot(
     Json(body): Json<ResetRequest>,
 ) -> ApiResult<StatusCode> {
     let origin = auth::public_origin(&p, &headers);
-    accounts::request_reset(&p, &body.email, &origin, &meta).await?;
+    resets::request(&p, &body.email, &origin, &meta).await?;
     Ok(StatusCode::ACCEPTED)
 }
 
@@ -87,6 +88,6 @@ pub async fn reset(
     Meta(meta): Meta,
     Json(body): Json<PasswordReset>,
 ) -> ApiResult<StatusCode> {
-    accounts::complete_reset(&p, &body.token, &body.password, &meta).await?;
+    resets::complete(&p, &body.token, &body.password, &meta).await?;
     Ok(StatusCode::NO_CONTENT)
 }

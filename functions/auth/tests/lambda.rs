@@ -26,28 +26,8 @@ async fn environment() -> Vec<(String, String)> {
     match aws_endpoint() {
         Some(endpoint) => {
             let table = format!("emmaus-auth-{}", std::process::id());
-            let credentials = aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "tests");
-            let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-                .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
-                .credentials_provider(credentials)
-                .load()
-                .await;
-            let clock = std::sync::Arc::new(emmaus_ports::SystemClock);
-            let kv = emmaus_dynamodb::DynamoKv::new(
-                emmaus_dynamodb::dynamodb_client(&config, Some(&endpoint)),
-                table.clone(),
-                clock,
-            );
-            kv.create_table_if_missing().await.expect("the table is created");
-            for (k, v) in [
-                ("EMMAUS_KV", "dynamodb".to_owned()),
-                ("EMMAUS_TABLE", table),
-                ("EMMAUS_AWS_ENDPOINT", endpoint),
-                ("AWS_ACCESS_KEY_ID", "test".to_owned()),
-                ("AWS_SECRET_ACCESS_KEY", "test".to_owned()),
-            ] {
-                envs.push((k.to_owned(), v));
-            }
+            emmaus_dynamodb::testing::table_at(&endpoint, &table, std::sync::Arc::new(emmaus_ports::SystemClock)).await;
+            envs.extend(emmaus_dynamodb::testing::lambda_settings(&endpoint, &table));
         }
         None => envs.push(("EMMAUS_KV".to_owned(), "memory".to_owned())),
     }

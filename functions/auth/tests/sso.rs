@@ -1,6 +1,7 @@
 //! SSO sign-in end to end: the auth function served on a loopback port, a real OpenID Provider
 //! (oidc-provider, `scripts/oidc-provider`), and a plain HTTP client in the browser's place that
-//! fills the provider's login and consent forms.
+//! fills the provider's login and consent forms (`emmaus_testkit::oidc`, shared with the Spin
+//! component's test in `shared/wasm-host/tests/sso.rs`).
 //!
 //! The provider's address comes from `EMMAUS_TEST_OIDC_ISSUER` (`start_oidc_provider` in
 //! `scripts/lib/oidc.sh`); without it those cases are skipped, or fail under
@@ -22,8 +23,8 @@ use emmaus_domain::audit::AuditAction;
 use emmaus_domain::identity::{Email, Role, RoleSet};
 use emmaus_ports::{Clock as _, MapConfig, RandomIds, SystemClock};
 use emmaus_reqwest::ReqwestHttp;
+use emmaus_testkit::oidc::{self, browser, issuer};
 use reqwest::header::{COOKIE, SET_COOKIE};
-use reqwest::redirect::Policy;
 use reqwest::{Response, Url};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
@@ -32,20 +33,6 @@ const SSO_COOKIE: &str = "__Host-emmaus-sso";
 const ACCESS_COOKIE: &str = "__Host-emmaus-access";
 const ROLE_MAPPING: [(&str, &str); 3] =
     [("ORG", "grace"), ("ROLE_CLAIM", "groups"), ("ROLE_MAP", "pastors=pastor,leaders=mentor,everyone=mentee")];
-
-/// The issuer, or `None` after printing why the case is skipped.
-fn issuer() -> Option<String> {
-    match std::env::var("EMMAUS_TEST_OIDC_ISSUER") {
-        Ok(issuer) if !issuer.is_empty() => Some(issuer),
-        _ if std::env::var("EMMAUS_REQUIRE_OIDC_TESTS").as_deref() == Ok("1") => {
-            panic!("EMMAUS_REQUIRE_OIDC_TESTS=1 but EMMAUS_TEST_OIDC_ISSUER is not set (see scripts/lib/oidc.sh)")
-        }
-        _ => {
-            eprintln!("skipped: EMMAUS_TEST_OIDC_ISSUER is not set (start_oidc_provider in scripts/lib/oidc.sh)");
-            None
-        }
-    }
-}
 
 /// The auth function on its own port, with the organisation `grace` whose only admin is Ada.
 struct Site {
@@ -93,7 +80,8 @@ async fn serve(listener: TcpListener, origin: &str, issuer: &str, settings: Vec<
 /// URI, plus `extra` settings of that provider (`ORG`, `ROLE_MAP`... without the prefix).
 async fn site(issuer: &str, extra: &[(&str, &str)]) -> Site {
     let (listener, origin) = listen().await;
-    let registered = register(issuer, &format!("{origin}/api/auth/sso/test/callback")).await;
+    let redirect_uri = format!("{origin}/api/auth/sso/test/callback");
+    let registered = oidc::register(issuer, &json!({ "redirect_uris": [redirect_uri] })).await;
     let text = |key: &str| registered[key].as_str().expect("registered").to_owned();
     let mut settings: Vec<(String, String)> = [
         ("PROVIDERS", "test".to_owned()),
@@ -108,28 +96,6 @@ async fn site(issuer: &str, extra: &[(&str, &str)]) -> Site {
     .collect();
     settings.extend(extra.iter().map(|(key, value)| (format!("EMMAUS_OIDC_TEST_{key}"), (*value).to_owned())));
     serve(listener, &origin, issuer, settings).await
-}
-
-/// Registers a confidential client (RFC 7591) for `redirect_uri`.
-async fn register(issuer: &str, redirect_uri: &str) -> Value {
-    let plain = reqwest::Client::new();
-    let discovery: Value = plain
-        .get(format!("{issuer}/.well-known/openid-configuration"))
-        .send()
-        .await
-        .expect("the provider answers")
-        .json()
-        .await
-        .expect("JSON");
-    let endpoint = discovery["registration_endpoint"].as_str().expect("registration is enabled");
-    let answer = plain.post(endpoint).json(&json!({ "redirect_uris": [redirect_uri] })).send().await.expect("answers");
-    assert_eq!(answer.status(), 201, "registration: {}", answer.text().await.unwrap_or_default());
-    answer.json().await.expect("JSON")
-}
-
-/// A browser: keeps (the provider's) cookies, and follows no redirect by itself.
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().expect("a browser")
 }
 
 /// The value `name` is set to by the response's `Set-Cookie` headers.
@@ -168,28 +134,9 @@ async fn start(site: &Site, browser: &reqwest::Client, return_to: &str) -> Start
 /// Signs in at the provider as `login`, consenting, until the provider sends the browser back to
 /// the site; returns that callback URL (not yet visited).
 async fn at_provider(site: &Site, browser: &reqwest::Client, started: &Started, login: &str) -> Url {
-    let mut response = browser.get(started.authorize.clone()).send().await.expect("the provider answers");
-    for _ in 0..12 {
-        let here = response.url().clone();
-        if response.status().is_redirection() {
-            let next = here.join(&location(&response)).expect("a URL");
-            if next.as_str().starts_with(&site.origin) {
-                return next;
-            }
-            response = browser.get(next).send().await.expect("the provider answers");
-            continue;
-        }
-        let page = response.text().await.expect("a page");
-        let form = if page.contains(r#"name="prompt" value="login""#) {
-            vec![("prompt", "login"), ("login", login), ("password", "any")]
-        } else if page.contains(r#"name="prompt" value="consent""#) {
-            vec![("prompt", "consent")]
-        } else {
-            panic!("an unexpected page at the provider: {page}")
-        };
-        response = browser.post(here).form(&form).send().await.expect("the provider answers");
-    }
-    panic!("the sign-in did not finish within 12 steps")
+    let url = oidc::callback_url(browser, &site.issuer, started.authorize.as_str(), login).await;
+    assert!(url.as_str().starts_with(&site.origin), "the provider sent the browser elsewhere: {url}");
+    url
 }
 
 /// Visits the callback with the binding cookie, if any, as the browser would send it.

@@ -5,7 +5,6 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use emmaus_dynamodb::{DynamoKv, dynamodb_client};
 use emmaus_lambda_emulator::scheduler::scheduled_event;
 use emmaus_lambda_emulator::{LambdaProcess, apigw};
 use emmaus_ports::SystemClock;
@@ -23,42 +22,39 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 /// `scripts/test` provides one, as deployed; otherwise the in-memory stores, after saying so.
 async fn environment() -> Vec<(String, String)> {
     let mut envs = vec![("EMMAUS_LOG".to_owned(), "warn".to_owned())];
-    let pairs: Vec<(&str, String)> = match aws_endpoint() {
+    let pairs: Vec<(String, String)> = match aws_endpoint() {
         Some(endpoint) => {
-            let (table, bucket) = provision(&endpoint).await;
-            vec![
-                ("EMMAUS_KV", "dynamodb".into()),
-                ("EMMAUS_TABLE", table),
-                ("EMMAUS_BLOBS", "s3".into()),
-                ("EMMAUS_BUCKET", bucket),
-                ("EMMAUS_AWS_ENDPOINT", endpoint),
-                ("EMMAUS_S3_PATH_STYLE", "true".into()),
-                ("AWS_ACCESS_KEY_ID", "test".into()),
-                ("AWS_SECRET_ACCESS_KEY", "test".into()),
-            ]
+            let bucket = provision(&endpoint).await;
+            let mut pairs = emmaus_dynamodb::testing::lambda_settings(&endpoint, TABLE);
+            for (k, v) in [("EMMAUS_BLOBS", "s3"), ("EMMAUS_BUCKET", bucket.as_str()), ("EMMAUS_S3_PATH_STYLE", "true")]
+            {
+                pairs.push((k.to_owned(), v.to_owned()));
+            }
+            pairs
         }
-        None => vec![("EMMAUS_KV", "memory".into()), ("EMMAUS_BLOBS", "memory".into())],
+        None => vec![("EMMAUS_KV".into(), "memory".into()), ("EMMAUS_BLOBS".into(), "memory".into())],
     };
-    envs.extend(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)));
+    envs.extend(pairs);
     envs
 }
 
-/// Creates the table and bucket the binary is pointed at, as `template.yaml` does in AWS.
-async fn provision(endpoint: &str) -> (String, String) {
-    const TABLE: &str = "emmaus-lambda-test";
+const TABLE: &str = "emmaus-lambda-test";
+
+/// Creates the table and bucket the binary is pointed at, as `template.yaml` does in AWS; returns
+/// the bucket's name.
+async fn provision(endpoint: &str) -> String {
     const BUCKET: &str = "emmaus-lambda-test";
+    let clock = Arc::new(SystemClock);
+    emmaus_dynamodb::testing::table_at(endpoint, TABLE, clock.clone()).await;
     let credentials = aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "tests");
     let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
         .credentials_provider(credentials)
         .load()
         .await;
-    let clock = Arc::new(SystemClock);
-    let kv = DynamoKv::new(dynamodb_client(&config, Some(endpoint)), TABLE.into(), clock.clone());
-    kv.create_table_if_missing().await.expect("the table is created");
     let blobs = S3BlobStore::new(s3_client(&config, Some(endpoint), true), BUCKET.into(), 1024, clock);
     blobs.create_bucket_if_missing().await.expect("the bucket is created");
-    (TABLE.into(), BUCKET.into())
+    BUCKET.into()
 }
 
 async fn start() -> Arc<LambdaProcess> {

@@ -1,10 +1,12 @@
 //! Background jobs: one deterministic step, `run_once(platform, now) -> Outcome`, that every host
-//! triggers its own way (EventBridge Scheduler on Lambda, a scheduler on Spin, a timer locally).
+//! triggers its own way (EventBridge Scheduler on Lambda, `POST /api/jobs/<name>` from a timer on
+//! Spin, an in-process scheduler locally), and the list of every job with its cadence.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
-use emmaus_domain::Timestamp;
+use emmaus_domain::{DomainError, Timestamp};
 
 use crate::platform::Platform;
 
@@ -13,6 +15,8 @@ use crate::platform::Platform;
 pub enum Outcome {
     /// The work is done; the summary goes to the log (e.g. "3 reminders sent").
     Done(String),
+    /// Nothing was due; hosts log it quietly, since most runs of a frequent job find nothing.
+    Idle,
     /// A passing failure (a store or service unavailable): the same run may succeed later.
     Retryable(String),
     /// A failure a retry cannot mend (bad configuration, corrupt input): report it, do not repeat it.
@@ -22,3 +26,80 @@ pub enum Outcome {
 /// A job's single step. `now` is the time the run is for, read once by the host, so a retried or
 /// replayed run computes the same answer.
 pub type Job = fn(Platform, Timestamp) -> Pin<Box<dyn Future<Output = Outcome> + Send>>;
+
+/// A job, the function that hosts it, and how often it runs.
+#[derive(Debug, Clone, Copy)]
+pub struct JobSpec {
+    /// The job's name: its Spin route `/api/jobs/<name>`, and its schedule on Lambda.
+    pub name: &'static str,
+    /// The function (crate, Spin component, Lambda binary) that runs it.
+    pub function: &'static str,
+    pub run: Job,
+    /// The cadence when deployed, where every run costs an invocation: `template.yaml`'s schedule
+    /// and the timer recipes of `docs/deploy-spin.md`.
+    pub every: Duration,
+    /// The cadence in the local binary, where a run costs one store query.
+    pub locally_every: Duration,
+}
+
+/// Every job. The drift test holds `template.yaml`'s schedules and `spin.toml`'s routes to it.
+pub const ALL: &[JobSpec] = &[JobSpec {
+    name: "deliver-mail",
+    function: "notify",
+    run: deliver_mail,
+    every: Duration::from_mins(1),
+    // Seconds, so a reset or invitation link shows in the dev outbox while one waits for it.
+    locally_every: Duration::from_secs(2),
+}];
+
+/// The setting holding the bearer token that `POST /api/jobs/<name>` requires (Spin: `jobs_token`).
+pub const TOKEN_SETTING: &str = "EMMAUS_JOBS_TOKEN";
+/// Shorter tokens are refused as too guessable, and jobs stay disabled.
+pub const MIN_TOKEN_CHARS: usize = 32;
+
+/// Runs the job `name` for an HTTP trigger that presented `token`: `Refused` unless the host has a
+/// jobs token of at least [`MIN_TOKEN_CHARS`] and `token` equals it (compared in constant time),
+/// `NotFound` for a job `function` does not run.
+pub async fn trigger(p: &Platform, function: &str, name: &str, token: Option<&str>) -> Result<Outcome, DomainError> {
+    let configured = p.config.get(TOKEN_SETTING).map(|t| t.trim().to_owned()).unwrap_or_default();
+    if configured.chars().count() < MIN_TOKEN_CHARS {
+        return Err(DomainError::Refused(format!(
+            "jobs are not enabled on this host: set {TOKEN_SETTING} (on Spin, the variable jobs_token) to a random \
+             token of at least {MIN_TOKEN_CHARS} characters"
+        )));
+    }
+    if !token.is_some_and(|t| crate::identity::secrets::same(t, &configured)) {
+        return Err(DomainError::Refused("a valid jobs token is required (Authorization: Bearer <token>)".into()));
+    }
+    let job = named(name)
+        .filter(|job| job.function == function)
+        .ok_or_else(|| DomainError::NotFound(format!("the job {name}")))?;
+    Ok((job.run)(p.clone(), p.clock.now()).await)
+}
+
+/// The job called `name`, if there is one.
+pub fn named(name: &str) -> Option<&'static JobSpec> {
+    ALL.iter().find(|job| job.name == name)
+}
+
+/// `deliver-mail`: turns password-reset requests into links, then sends queued mail.
+pub fn deliver_mail(p: Platform, now: Timestamp) -> Pin<Box<dyn Future<Output = Outcome> + Send>> {
+    Box::pin(async move {
+        let links = match crate::identity::resets::send_links(&p, now).await {
+            Ok(done) => done,
+            Err(error) => return Outcome::Retryable(format!("reset requests: {error}")),
+        };
+        let delivery = match crate::mail_queue::deliver(&p, now).await {
+            Ok(delivery) => delivery,
+            Err(error) => return Outcome::Retryable(format!("mail queue: {error}")),
+        };
+        if links.requests == 0 && delivery == crate::mail_queue::Delivery::default() {
+            return Outcome::Idle;
+        }
+        let more = if links.more || delivery.more { "; more waiting" } else { "" };
+        Outcome::Done(format!(
+            "reset requests: {} ({} for accounts); mail: {} sent, {} deferred, {} dropped{more}",
+            links.requests, links.links, delivery.sent, delivery.deferred, delivery.dropped
+        ))
+    })
+}

@@ -6,6 +6,7 @@ pub mod health;
 pub mod identity;
 pub mod jobs;
 pub mod mail;
+pub mod mail_queue;
 pub mod mail_select;
 pub mod platform;
 

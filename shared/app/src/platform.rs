@@ -28,11 +28,15 @@ pub struct Platform {
     pub host: HostInfo,
 }
 
+/// The jobs token of [`Platform::in_memory`].
+#[cfg(any(test, feature = "testing"))]
+pub const TEST_JOBS_TOKEN: &str = "test-jobs-token-0123456789abcdefghij";
+
 #[cfg(any(test, feature = "testing"))]
 impl Platform {
     /// A platform of in-memory adapters with a manual clock and sequential ids, for tests; the
     /// mailer is the dev outbox, so tests read sent mail back from the store; a fixed session key
-    /// ring signs access tokens.
+    /// ring signs access tokens, and the jobs token is [`TEST_JOBS_TOKEN`].
     pub fn in_memory(kind: &'static str) -> (Self, Arc<emmaus_memory::ManualClock>) {
         use emmaus_memory::{ManualClock, MemoryBlobStore, MemoryKv, ScriptedHttp, SequentialIds};
         let clock = Arc::new(ManualClock::default());
@@ -45,10 +49,14 @@ impl Platform {
             clock: clock.clone(),
             ids: ids.clone(),
             http: Arc::new(ScriptedHttp::new()),
-            config: Arc::new(emmaus_ports::MapConfig::new().with(
-                crate::identity::tokens::KEYS_SETTING,
-                crate::identity::tokens::KeyRing::new_entry("test", &[7; 32]),
-            )),
+            config: Arc::new(
+                emmaus_ports::MapConfig::new()
+                    .with(
+                        crate::identity::tokens::KEYS_SETTING,
+                        crate::identity::tokens::KeyRing::new_entry("test", &[7; 32]),
+                    )
+                    .with(crate::jobs::TOKEN_SETTING, TEST_JOBS_TOKEN),
+            ),
             mailer: Arc::new(crate::mail::Outbox::new(kv, clock.clone(), ids)),
             host: HostInfo { kind, version: "0.0.0", build: "test" },
         };

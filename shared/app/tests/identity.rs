@@ -6,9 +6,10 @@ use std::time::Duration;
 use emmaus_app::Platform;
 use emmaus_app::identity::setup::NewOrg;
 use emmaus_app::identity::{
-    Actor, Principal, RequestMeta, accounts, audit, directory, groups, invitations, members, mentorships, sessions,
-    setup,
+    Actor, Principal, RequestMeta, accounts, audit, directory, groups, invitations, members, mentorships, resets,
+    sessions, setup,
 };
+use emmaus_app::jobs::{self, Outcome};
 use emmaus_app::mail::Outbox;
 use emmaus_domain::DomainError;
 use emmaus_domain::identity::{Role, RoleSet};
@@ -35,7 +36,13 @@ async fn world() -> (Platform, std::sync::Arc<emmaus_memory::ManualClock>, Actor
     (p, clock, actor)
 }
 
+/// Runs the `deliver-mail` job once, as a host's scheduler would.
+async fn deliver_mail(p: &Platform) -> Outcome {
+    jobs::deliver_mail(p.clone(), p.clock.now()).await
+}
+
 async fn latest_mail(p: &Platform) -> String {
+    deliver_mail(p).await;
     let outbox = Outbox::new(p.kv.clone(), p.clock.clone(), p.ids.clone());
     outbox.list(1, None).await.unwrap().0.pop().expect("a message was sent").message.text
 }
@@ -171,17 +178,61 @@ async fn the_last_admin_stays_an_admin() {
 async fn password_resets_are_single_use_and_end_every_session() {
     let (p, _, admin) = world().await;
     let before = accounts::sign_in(&p, "admin@grace.test", ADMIN_PW, &meta()).await.unwrap();
-    accounts::request_reset(&p, "nobody@grace.test", "http://app.test", &meta()).await.unwrap();
+    resets::request(&p, "nobody@grace.test", "http://app.test", &meta()).await.unwrap();
+    assert_eq!(
+        deliver_mail(&p).await,
+        Outcome::Done("reset requests: 1 (0 for accounts); mail: 0 sent, 0 deferred, 0 dropped".into())
+    );
     let outbox = Outbox::new(p.kv.clone(), p.clock.clone(), p.ids.clone());
     assert!(outbox.list(10, None).await.unwrap().0.is_empty(), "no mail for unknown accounts");
-    accounts::request_reset(&p, "admin@grace.test", "http://app.test", &meta()).await.unwrap();
+    resets::request(&p, "admin@grace.test", "http://app.test", &meta()).await.unwrap();
+    assert!(outbox.list(10, None).await.unwrap().0.is_empty(), "the request only queues; the job sends");
     let token = token_after(&latest_mail(&p).await, "#token=");
-    accounts::complete_reset(&p, &token, "a brand new passphrase", &meta()).await.unwrap();
+    resets::complete(&p, &token, "a brand new passphrase", &meta()).await.unwrap();
     assert!(sessions::authenticate(&p, &before.access_token).await.is_err());
-    assert!(accounts::complete_reset(&p, &token, "another new passphrase", &meta()).await.is_err());
+    assert!(resets::complete(&p, &token, "another new passphrase", &meta()).await.is_err());
     assert!(accounts::sign_in(&p, "admin@grace.test", "a brand new passphrase", &meta()).await.is_ok());
     assert!(accounts::sign_in(&p, "admin@grace.test", ADMIN_PW, &meta()).await.is_err());
     let _ = admin;
+}
+
+/// Asking for a reset reads and writes the same keys whether the account exists or not, so
+/// neither the answer nor its timing can tell them apart.
+#[tokio::test]
+async fn reset_requests_do_the_same_store_work_for_known_and_unknown_addresses() {
+    let (p, _, _) = world().await;
+    let counting = std::sync::Arc::new(emmaus_memory::RecordingKv::new(p.kv.clone()));
+    let p = Platform { kv: counting.clone(), ..p };
+    // A first request from the same client address, so both below find its window in the same state.
+    resets::request(&p, "someone@else.test", "http://app.test", &meta()).await.unwrap();
+    counting.take();
+    resets::request(&p, "admin@grace.test", "http://app.test", &meta()).await.unwrap();
+    let known = counting.take();
+    resets::request(&p, "nobody@grace.test", "http://app.test", &meta()).await.unwrap();
+    let unknown = counting.take();
+    assert!(!known.is_empty());
+    assert_eq!(known, unknown, "the same operations in the same order");
+}
+
+/// Three reset mails an hour per address; later requests are accepted and dropped, alike for
+/// known and unknown addresses; an hour later the allowance is back.
+#[tokio::test]
+async fn reset_mails_are_capped_per_address() {
+    let (p, clock, _) = world().await;
+    for _ in 0..5 {
+        resets::request(&p, "admin@grace.test", "http://app.test", &meta()).await.unwrap();
+        resets::request(&p, "nobody@grace.test", "http://app.test", &meta()).await.unwrap();
+    }
+    assert_eq!(
+        deliver_mail(&p).await,
+        Outcome::Done("reset requests: 6 (3 for accounts); mail: 3 sent, 0 deferred, 0 dropped".into())
+    );
+    clock.advance(Duration::from_mins(61));
+    resets::request(&p, "admin@grace.test", "http://app.test", &meta()).await.unwrap();
+    assert_eq!(
+        deliver_mail(&p).await,
+        Outcome::Done("reset requests: 1 (1 for accounts); mail: 1 sent, 0 deferred, 0 dropped".into())
+    );
 }
 
 #[tokio::test]

@@ -24,6 +24,11 @@ pub const PER_ACCOUNT: Policy =
 pub const PER_ADDRESS: Policy =
     Policy { max_failures: 50, window: Duration::from_mins(15), lockout: Duration::from_mins(15) };
 
+/// Password-reset requests per email address: three an hour. Further requests are accepted and
+/// dropped, known address or not, so nobody can flood an inbox and the answer still says nothing.
+pub const RESET_REQUESTS: Policy =
+    Policy { max_failures: 3, window: Duration::from_hours(1), lockout: Duration::from_hours(1) };
+
 /// The failures counted so far in the current window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Window {

@@ -44,6 +44,10 @@ async fn handle(name: &str, job: Job, platform: Platform, event: &Value) -> Resu
             tracing::info!(job = name, %summary, "job done");
             Ok(json!({"job": name, "status": "done", "summary": summary}))
         }
+        Outcome::Idle => {
+            tracing::debug!(job = name, "nothing was due");
+            Ok(json!({"job": name, "status": "idle"}))
+        }
         Outcome::Retryable(reason) => {
             tracing::warn!(job = name, %reason, "job failed; the scheduler will retry");
             Err(Diagnostic { error_type: "Retryable".into(), error_message: format!("{name}: {reason}") })

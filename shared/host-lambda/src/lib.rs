@@ -1,6 +1,7 @@
 //! The Lambda host: builds the Platform from the environment (and the settings secret it names)
 //! and serves a router under the Lambda Runtime API, one invocation at a time on a current-thread
-//! runtime. Each request carries the caller's address from API Gateway's request context.
+//! runtime. Each request carries the caller's address: API Gateway's source IP, or CloudFront's
+//! viewer address when the request carries the origin secret (`src/client.rs` says why).
 
 mod client;
 mod job;
@@ -13,7 +14,7 @@ use emmaus_app::{HostInfo, Platform};
 use emmaus_http::telemetry::{self, LogFormat};
 use emmaus_ports::{ConfigSource, EnvConfig};
 
-pub use client::client_address;
+pub use client::{ClientAddresses, ORIGIN_SECRET, ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER};
 pub use job::run_job;
 pub use lambda_http::Error;
 pub use mail::{SMTP_URL, mailer};
@@ -30,7 +31,15 @@ pub fn run(router: fn(Platform) -> Router, version: &'static str, build: &'stati
         telemetry::init(LogFormat::Json, filter);
         let platform =
             cold_start(platform(std::sync::Arc::new(config), HostInfo { kind: "lambda", version, build }).await)?;
-        let app = router(platform).layer(axum::middleware::map_request(client::insert_client_address));
+        // Read with the other settings at cold start, so a malformed secret stops it naming the setting.
+        let addresses = cold_start(ClientAddresses::from_config(platform.config.as_ref()).map_err(Error::from))?;
+        if addresses.trusts_cloudfront() {
+            tracing::info!("client addresses come from CloudFront when a request carries the origin secret");
+        }
+        let app = router(platform).layer(axum::middleware::map_request_with_state(
+            std::sync::Arc::new(addresses),
+            client::insert_client_address,
+        ));
         lambda_http::run(app).await
     })
 }

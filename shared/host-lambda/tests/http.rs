@@ -1,10 +1,11 @@
 //! The HTTP host under the emulated Lambda Runtime API: the caller's address from API Gateway's
-//! request context, and settings from a Secrets Manager secret read at cold start (on moto when
+//! request context (or from CloudFront's viewer address with the origin secret), and settings from a Secrets Manager secret read at cold start (on moto when
 //! `scripts/test` provides it).
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+use emmaus_host_lambda::{ORIGIN_SECRET, ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER};
 use emmaus_lambda_emulator::LambdaProcess;
 use emmaus_testkit::aws::aws_endpoint;
 use serde_json::Value;
@@ -29,7 +30,15 @@ fn start(extra: &[(&str, &str)]) -> LambdaProcess {
 }
 
 async fn probe(process: &LambdaProcess) -> Value {
-    let request = http::Request::get("/probe").body(Vec::new()).expect("a valid request");
+    probe_with(process, &[]).await
+}
+
+async fn probe_with(process: &LambdaProcess, headers: &[(&str, &str)]) -> Value {
+    let mut request = http::Request::get("/probe");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let request = request.body(Vec::new()).expect("a valid request");
     let response = process
         .invoke_http(request, TIMEOUT)
         .await
@@ -47,6 +56,24 @@ async fn the_client_address_is_the_gateways_source_ip() {
     assert_eq!(answer["mailer"], "outbox");
     let logs = process.logs();
     assert!(logs.contains("WARN") && logs.contains("EMMAUS_MAILER is outbox"), "{logs}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_origin_secret_the_client_address_is_cloudfronts_viewer_address() {
+    let secret = "origin-secret-hunter2-0123456789abcdefghij";
+    let process = start(&[(ORIGIN_SECRET, secret)]);
+    let through_cloudfront = [(ORIGIN_SECRET_HEADER, secret), (VIEWER_ADDRESS_HEADER, "2001:db8::7")];
+    let answer = probe_with(&process, &through_cloudfront).await;
+    assert_eq!(answer["client_address"], "2001:db8::7", "{answer}");
+    assert_eq!(answer["origin_secret_header"], false, "the router saw the secret: {answer}");
+    // Straight to the gateway with a guessed secret: the gateway's source IP.
+    let forged = [(ORIGIN_SECRET_HEADER, "origin-secret-guessed"), (VIEWER_ADDRESS_HEADER, "203.0.113.9")];
+    let answer = probe_with(&process, &forged).await;
+    assert_eq!(answer["client_address"], EMULATED_SOURCE_IP, "{answer}");
+    assert_eq!(answer["origin_secret_header"], false, "{answer}");
+    let logs = process.logs();
+    assert!(logs.contains("client addresses come from CloudFront"), "{logs}");
+    assert!(!logs.contains("hunter2"), "the secret reached the logs: {logs}");
 }
 
 /// Secrets Manager on moto: a client with dummy credentials (moto accepts any).

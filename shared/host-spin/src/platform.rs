@@ -8,6 +8,7 @@
 //! | `max_blob_bytes` | the largest blob a put accepts (default 25 MiB) |
 //! | `mailer`, `mail_from`, `postmark_token`, `postmark_url` | how mail is sent (see [`crate::mailer`]) |
 //! | `session_keys`, `public_url` | read by the identity code as `EMMAUS_SESSION_KEYS` and `EMMAUS_PUBLIC_URL` |
+//! | `oidc_providers`, `oidc_<id>_issuer`, ... | read by the SSO code as `EMMAUS_OIDC_*`, for the provider slots `spin.toml` declares (docs/deploy-spin.md) |
 //!
 //! Key-value is always Spin's SQLite database `default`, which the component must be granted
 //! (`sqlite_databases = ["default"]`); outbound HTTP needs `allowed_outbound_hosts`.

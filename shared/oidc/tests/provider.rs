@@ -1,5 +1,6 @@
 //! The relying party against a real OpenID Provider (oidc-provider, `scripts/oidc-provider`), signed
-//! in to by a plain HTTP client that fills its login and consent forms as a browser would.
+//! in to by a plain HTTP client that fills its login and consent forms as a browser would
+//! (`emmaus_testkit::oidc`).
 //!
 //! The provider's address comes from `EMMAUS_TEST_OIDC_ISSUER` (`start_oidc_provider` in
 //! `scripts/lib/oidc.sh`); without it each case is skipped, or fails under `EMMAUS_REQUIRE_OIDC_TESTS=1`.
@@ -11,23 +12,8 @@ use emmaus_memory::ManualClock;
 use emmaus_oidc::{AuthorizationStart, OidcError, Provider, ProviderSettings, VerifiedIdentity};
 use emmaus_ports::{Clock as _, RandomIds, SystemClock};
 use emmaus_reqwest::ReqwestHttp;
-use reqwest::Url;
-use reqwest::redirect::Policy;
+use emmaus_testkit::oidc::{self, Landing, issuer};
 use serde_json::{Value, json};
-
-/// The issuer, or `None` after printing why the case is skipped.
-fn issuer() -> Option<String> {
-    match std::env::var("EMMAUS_TEST_OIDC_ISSUER") {
-        Ok(issuer) if !issuer.is_empty() => Some(issuer),
-        _ if std::env::var("EMMAUS_REQUIRE_OIDC_TESTS").as_deref() == Ok("1") => {
-            panic!("EMMAUS_REQUIRE_OIDC_TESTS=1 but EMMAUS_TEST_OIDC_ISSUER is not set (see scripts/lib/oidc.sh)")
-        }
-        _ => {
-            eprintln!("skipped: EMMAUS_TEST_OIDC_ISSUER is not set (start_oidc_provider in scripts/lib/oidc.sh)");
-            None
-        }
-    }
-}
 
 /// One test's client at the provider, registered for its own redirect URI.
 struct Client {
@@ -45,12 +31,7 @@ async fn client(issuer: &str, metadata: &Value) -> Client {
     for (key, value) in metadata.as_object().expect("an object") {
         request[key] = value.clone();
     }
-    let plain = reqwest::Client::new();
-    let discovery: Value = get_json(&plain, &format!("{issuer}/.well-known/openid-configuration")).await;
-    let endpoint = discovery["registration_endpoint"].as_str().expect("registration is enabled");
-    let answer = plain.post(endpoint).json(&request).send().await.expect("the provider answers");
-    assert_eq!(answer.status(), 201, "registration: {}", answer.text().await.unwrap_or_default());
-    let registered: Value = answer.json().await.expect("JSON");
+    let registered = oidc::register(issuer, &request).await;
     let settings = ProviderSettings {
         id: "test".into(),
         issuer: issuer.to_owned(),
@@ -63,43 +44,9 @@ async fn client(issuer: &str, metadata: &Value) -> Client {
     Client { issuer: issuer.to_owned(), provider, redirect_uri, http }
 }
 
-async fn get_json(http: &reqwest::Client, url: &str) -> Value {
-    http.get(url).send().await.expect("the provider answers").json().await.expect("JSON")
-}
-
-/// What a browser reaches: the redirect URI with its query, or the provider's own page.
-enum Landing {
-    Callback(Url),
-    Page(u16, String),
-}
-
-/// Follows `url` as a browser would, signing in as `login` and consenting, until it leaves the issuer.
+/// Follows `url` in a fresh browser, signing in as `login` and consenting, until it leaves the issuer.
 async fn sign_in(issuer: &str, url: &str, login: &str) -> Landing {
-    let browser = reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().expect("a browser");
-    let mut response = browser.get(url).send().await.expect("the provider answers");
-    for _ in 0..12 {
-        let here = response.url().clone();
-        if response.status().is_redirection() {
-            let location = response.headers()["location"].to_str().expect("ASCII");
-            let next = here.join(location).expect("a URL");
-            if !next.as_str().starts_with(issuer) {
-                return Landing::Callback(next);
-            }
-            response = browser.get(next).send().await.expect("the provider answers");
-            continue;
-        }
-        let status = response.status().as_u16();
-        let page = response.text().await.expect("a page");
-        let form = if page.contains(r#"name="prompt" value="login""#) {
-            vec![("prompt", "login"), ("login", login), ("password", "any")]
-        } else if page.contains(r#"name="prompt" value="consent""#) {
-            vec![("prompt", "consent")]
-        } else {
-            return Landing::Page(status, page);
-        };
-        response = browser.post(here).form(&form).send().await.expect("the provider answers");
-    }
-    panic!("the sign-in did not finish within 12 steps")
+    oidc::sign_in(&oidc::browser(), issuer, url, login).await
 }
 
 /// Signs in as `login` and returns the callback's `code` after checking its `state` and `iss`.

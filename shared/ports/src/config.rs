@@ -9,6 +9,14 @@ use std::str::FromStr;
 pub trait ConfigSource: Send + Sync + std::fmt::Debug {
     /// The raw value of `key` (e.g. `EMMAUS_DATA_DIR`), if set.
     fn get(&self, key: &str) -> Option<String>;
+
+    /// What the person configuring this source should know about `key` when it is missing or
+    /// wrong, beyond its name: where this source reads it (Spin says which variable, and whether
+    /// `spin.toml` declares it). Called only on the error path; `None` by default.
+    fn hint(&self, key: &str) -> Option<String> {
+        let _ = key;
+        None
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -17,6 +25,15 @@ pub enum ConfigError {
     Missing { key: String },
     #[error("the setting {key} is not valid: {reason}")]
     Invalid { key: String, reason: String },
+}
+
+impl ConfigError {
+    /// The setting the error is about.
+    pub fn key(&self) -> &str {
+        match self {
+            Self::Missing { key } | Self::Invalid { key, .. } => key,
+        }
+    }
 }
 
 /// Typed reads over any source, naming the key in every error.
@@ -68,6 +85,10 @@ impl LayeredConfig {
 impl ConfigSource for LayeredConfig {
     fn get(&self, key: &str) -> Option<String> {
         self.0.iter().find_map(|layer| layer.get(key).filter(|v| !v.is_empty()))
+    }
+
+    fn hint(&self, key: &str) -> Option<String> {
+        self.0.iter().find_map(|layer| layer.hint(key))
     }
 }
 
@@ -121,5 +142,7 @@ mod tests {
         let err = config.parsed::<u16>("EMMAUS_PORT").unwrap_err();
         assert!(err.to_string().starts_with("the setting EMMAUS_PORT is not valid"), "{err}");
         assert_eq!(config.parsed::<u16>("EMMAUS_ABSENT").unwrap(), None);
+        assert_eq!(err.key(), "EMMAUS_PORT");
+        assert_eq!(config.hint("EMMAUS_PORT"), None);
     }
 }

@@ -1,5 +1,5 @@
-//! Test support shared by every crate: the storage and mailer conformance suites and the API
-//! contract client.
+//! Test support shared by every crate: the storage and mailer conformance suites, the API
+//! contract client, and the test OpenID Provider's driver (`oidc`).
 //!
 //! An adapter proves itself by invoking `kv_conformance_tests!` / `blob_conformance_tests!` with a
 //! function that builds a fresh harness (mailers: `mailer_conformance_tests!`); each case becomes
@@ -14,6 +14,8 @@ pub mod blob;
 pub mod contract;
 pub mod kv;
 pub mod mailer;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod oidc;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -4,12 +4,20 @@
 //! WASI 0.2, outbound `wasi:http`, and the two Spin interfaces our components import:
 //! `fermyon:spin/sqlite@2.0.0` on real SQLite files and `fermyon:spin/variables@2.0.0` from a map.
 //! As in Spin, every request gets a fresh `Store` and instance, so no guest state survives a request.
+//!
+//! [`WasmHost::start`] lets a component call any host. [`WasmHost::start_granted`] runs it with
+//! what `spin.toml` grants it ([`SpinManifest::grants`]): its variables, its database, and only its
+//! `allowed_outbound_hosts`, enforced as Spin enforces them.
 
 mod engine;
+mod manifest;
+mod outbound;
 mod server;
 mod spin;
 mod sqlite;
 mod state;
+
+pub use manifest::{Grants, SpinManifest};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,6 +27,7 @@ use std::time::{Duration, Instant};
 use wasmtime::component::Linker;
 use wasmtime_wasi_http::p2::bindings::ProxyPre;
 
+use crate::outbound::AllowedHosts;
 use crate::state::State;
 
 /// What the host gives a component besides WASI and HTTP.
@@ -55,6 +64,7 @@ impl Timings {
 pub struct WasmHost {
     url: String,
     timings: Arc<Mutex<Timings>>,
+    denied: Arc<Mutex<Vec<String>>>,
     runtime: Option<tokio::runtime::Runtime>,
 }
 
@@ -68,6 +78,20 @@ impl WasmHost {
     /// Compiles and links `component`, then serves it on a free loopback port. Fails, naming the
     /// interface, when the component imports something this host does not provide.
     pub fn start(component: &Path, options: HostOptions) -> wasmtime::Result<Self> {
+        Self::serve(component, options, None)
+    }
+
+    /// [`Self::start`] with what a manifest grants: outbound requests to hosts outside
+    /// `allowed_outbound_hosts` fail with `HttpRequestDenied` (see [`Self::denied_requests`]).
+    /// An entry Spin would refuse (empty, or with a path) fails the start, naming it.
+    pub fn start_granted(component: &Path, grants: Grants) -> wasmtime::Result<Self> {
+        let allowed = AllowedHosts::parse(&grants.allowed_outbound_hosts).map_err(|e| {
+            wasmtime::format_err!("{e}; Spin would deny every outbound request of {}", component.display())
+        })?;
+        Self::serve(component, grants.options, Some(Arc::new(allowed)))
+    }
+
+    fn serve(component: &Path, options: HostOptions, allowed: Option<Arc<AllowedHosts>>) -> wasmtime::Result<Self> {
         let engine = engine::engine();
         let started = Instant::now();
         let compiled = engine::component(component)?;
@@ -86,6 +110,7 @@ impl WasmHost {
         let link = started.elapsed();
 
         let timings = Arc::new(Mutex::new(Timings { compile, link, ..Timings::default() }));
+        let denied = Arc::new(Mutex::new(Vec::new()));
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
         listener.set_nonblocking(true)?;
         let url = format!("http://{}", listener.local_addr()?);
@@ -100,6 +125,8 @@ impl WasmHost {
             pre,
             options: Arc::new(options),
             timings: timings.clone(),
+            allowed,
+            denied: denied.clone(),
             name: component.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
         };
         let listener = {
@@ -107,7 +134,7 @@ impl WasmHost {
             tokio::net::TcpListener::from_std(listener)?
         };
         runtime.spawn(server::serve(listener, Arc::new(served)));
-        Ok(Self { url, timings, runtime: Some(runtime) })
+        Ok(Self { url, timings, denied, runtime: Some(runtime) })
     }
 
     /// The base URL, `http://127.0.0.1:<port>`, without a trailing slash.
@@ -117,6 +144,11 @@ impl WasmHost {
 
     pub fn timings(&self) -> Timings {
         self.timings.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+    }
+
+    /// The URLs of the outbound requests denied so far, in order (none without a manifest).
+    pub fn denied_requests(&self) -> Vec<String> {
+        self.denied.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
     }
 }
 

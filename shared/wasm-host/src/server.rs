@@ -14,6 +14,7 @@ use wasmtime_wasi_http::p2::bindings::ProxyPre;
 use wasmtime_wasi_http::p2::bindings::http::types::Scheme;
 use wasmtime_wasi_http::p2::body::HyperOutgoingBody;
 
+use crate::outbound::{AllowedHosts, Outbound};
 use crate::state::State;
 use crate::{HostOptions, Timings};
 
@@ -22,6 +23,9 @@ pub(crate) struct Served {
     pub(crate) pre: ProxyPre<State>,
     pub(crate) options: Arc<HostOptions>,
     pub(crate) timings: Arc<Mutex<Timings>>,
+    /// `None`: the component may call any host.
+    pub(crate) allowed: Option<Arc<AllowedHosts>>,
+    pub(crate) denied: Arc<Mutex<Vec<String>>>,
     pub(crate) name: String,
 }
 
@@ -69,7 +73,8 @@ impl Served {
     }
 
     async fn run(&self, request: hyper::Request<Incoming>) -> wasmtime::Result<hyper::Response<HyperOutgoingBody>> {
-        let mut store = Store::new(self.pre.engine(), State::new(self.options.clone()));
+        let outbound = Outbound { allowed: self.allowed.clone(), denied: self.denied.clone() };
+        let mut store = Store::new(self.pre.engine(), State::new(self.options.clone(), outbound));
         let (sender, receiver) = tokio::sync::oneshot::channel();
         let request = store.data_mut().http().new_incoming_request(Scheme::Http, request)?;
         let out = store.data_mut().http().new_response_outparam(sender)?;

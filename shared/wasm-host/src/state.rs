@@ -7,21 +7,23 @@ use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 use wasmtime_wasi_http::{WasiHttpCtx, WasiHttpCtxView, WasiHttpView};
 
 use crate::HostOptions;
+use crate::outbound::Outbound;
 
 pub(crate) struct State {
     wasi: WasiCtx,
     http: WasiHttpCtx,
+    outbound: Outbound,
     pub(crate) table: ResourceTable,
     pub(crate) options: Arc<HostOptions>,
 }
 
 impl State {
-    pub(crate) fn new(options: Arc<HostOptions>) -> Self {
+    pub(crate) fn new(options: Arc<HostOptions>, outbound: Outbound) -> Self {
         // Spin passes the guest's stdout and stderr to its logs; here they go to ours, so a
         // guest's panic message appears next to the trap. No environment, files or sockets:
         // Spin components get none of them unless the manifest grants them.
         let wasi = WasiCtx::builder().inherit_stdout().inherit_stderr().build();
-        Self { wasi, http: WasiHttpCtx::new(), table: ResourceTable::new(), options }
+        Self { wasi, http: WasiHttpCtx::new(), outbound, table: ResourceTable::new(), options }
     }
 }
 
@@ -33,8 +35,8 @@ impl WasiView for State {
 
 impl WasiHttpView for State {
     fn http(&mut self) -> WasiHttpCtxView<'_> {
-        // The default hooks send outbound requests for real (plain HTTP or TLS), as Spin does for
-        // hosts its manifest allows; every host is allowed here, and tests only reach loopback.
-        WasiHttpCtxView { ctx: &mut self.http, table: &mut self.table, hooks: wasmtime_wasi_http::default_hooks() }
+        // Outbound requests go out for real (plain HTTP or TLS), as Spin sends them to the hosts its
+        // manifest allows: every host, or a manifest's `allowed_outbound_hosts` (`outbound.rs`).
+        WasiHttpCtxView { ctx: &mut self.http, table: &mut self.table, hooks: &mut self.outbound }
     }
 }

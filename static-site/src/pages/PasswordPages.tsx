@@ -31,8 +31,8 @@ export function ForgotPasswordPage({ outbox = false }: { outbox?: boolean }) {
       {sentTo ? (
         <div className="notice notice--good" role="status">
           <p>
-            If there is an account for <strong>{sentTo}</strong>, a link to choose a new password is on its way. It works
-            for an hour.
+            If there is an account for <strong>{sentTo}</strong>, a link to choose a new password is on its way; it should
+            arrive within a few minutes and works for an hour. Check your spam folder if it does not.
           </p>
           {outbox && (
             <p>

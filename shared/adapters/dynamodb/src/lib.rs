@@ -10,6 +10,7 @@ mod error;
 mod item;
 mod query;
 mod table;
+pub mod testing;
 
 use std::sync::Arc;
 

@@ -1,14 +1,17 @@
 //! In-memory adapters: a key-value store, a blob store, a clock tests can move, counting ids and
-//! an outbound-HTTP double. They keep the same contracts as the durable adapters.
+//! an outbound-HTTP double, plus a key-value wrapper that records the calls it forwards. They keep
+//! the same contracts as the durable adapters.
 
 mod blob;
 mod clock;
 mod http;
 mod ids;
 mod kv;
+mod recording;
 
 pub use blob::MemoryBlobStore;
 pub use clock::ManualClock;
 pub use http::ScriptedHttp;
 pub use ids::SequentialIds;
 pub use kv::MemoryKv;
+pub use recording::RecordingKv;

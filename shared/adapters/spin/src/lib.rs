@@ -25,6 +25,6 @@ pub use s3::{ListPage, S3Config, S3Error, SignError, Signer, SpinS3BlobStore, er
 pub use sqlite::SpinSqliteKv;
 #[cfg(target_arch = "wasm32")]
 pub use variables::SpinVariables;
-pub use variables::variable_name;
+pub use variables::{variable_hint, variable_name};
 #[cfg(target_arch = "wasm32")]
 pub use wasi_http::WasiHttp;

@@ -1,19 +1,16 @@
-//! Password sign-in, password reset and change, and profile updates.
+//! Password sign-in, password change, and profile updates (resets are in `resets`).
 
 use emmaus_domain::audit::AuditAction;
 use emmaus_domain::identity::{Email, Person, normalise_display_name};
 use emmaus_domain::permissions::Action;
 use emmaus_domain::{DomainError, password};
-use emmaus_ports::EmailMessage;
 
 use super::context::{Principal, RequestMeta};
-use super::directory::{self, Pointer};
-use super::secrets::{digest, new_token, plausible};
+use super::directory;
 use super::sessions::{self, Issued};
-use super::settings::RESET_TTL;
-use super::{audit, keys, passwords, throttle};
+use super::{audit, passwords, throttle};
 use crate::Platform;
-use crate::docs::{self, Doc};
+use crate::docs;
 
 const BAD_SIGN_IN: &str = "the email or password is incorrect";
 
@@ -65,56 +62,6 @@ pub async fn sign_in(
     let issued = sessions::open(p, &person.value.id).await?;
     record_everywhere(p, &person.value.id, meta, AuditAction::SignIn, Some("password".into())).await;
     Ok(issued)
-}
-
-/// A password-reset link for `email`, when such an account exists; silent otherwise, so the
-/// answer never tells whether an account exists. `origin` is where the web app is served.
-pub async fn request_reset(p: &Platform, email: &str, origin: &str, meta: &RequestMeta) -> Result<(), DomainError> {
-    let email = Email::parse(email)?;
-    throttle::check(p, email.as_str(), meta.client_address.as_deref()).await?;
-    let Some(person) = directory::person_by_email(p, &email).await? else { return Ok(()) };
-    let token = new_token(p.ids.as_ref());
-    let expires = p.clock.now().plus(RESET_TTL);
-    let pointer = Pointer { id: person.value.id.clone() };
-    docs::create(p.kv.as_ref(), keys::reset_token(&digest(&token)), &pointer, Some(expires.unix_seconds())).await?;
-    let message = EmailMessage {
-        to: email.to_string(),
-        subject: "Reset your Emmaus password".into(),
-        text: format!(
-            "Hello {name},\n\nSomeone asked to reset the password of your Emmaus account. If it was you, open this link \
-             within an hour to choose a new one:\n\n{origin}/reset-password#token={token}\n\nIf it was not you, ignore this \
-             message; your password stays as it is.\n",
-            name = person.value.display_name
-        ),
-    };
-    p.mailer.send(&message).await.map_err(|e| DomainError::Unavailable(format!("email ({e})")))?;
-    record_everywhere(p, &person.value.id, meta, AuditAction::PasswordResetRequested, None).await;
-    Ok(())
-}
-
-/// Sets a new password with a reset token, once; every session of the person ends.
-pub async fn complete_reset(
-    p: &Platform,
-    token: &str,
-    new_password: &str,
-    meta: &RequestMeta,
-) -> Result<(), DomainError> {
-    let refused = || DomainError::Refused("this reset link is not valid or has expired; ask for a new one".into());
-    if !plausible(token) {
-        return Err(refused());
-    }
-    let key = keys::reset_token(&digest(token));
-    let pointer: Doc<Pointer> = docs::get(p.kv.as_ref(), key).await?.ok_or_else(refused)?;
-    let mut person = directory::person(p, &pointer.value.id).await?.ok_or_else(refused)?;
-    password::check_new("password", new_password, person.value.email.as_str())?;
-    // Spend the token first: if two requests race, only one gets past this delete.
-    p.kv.delete_if_version(pointer.key.clone(), pointer.version).await.map_err(|_| refused())?;
-    person.value.password_hash = Some(passwords::hash(new_password, &p.ids.random_bytes(16))?);
-    docs::replace(p.kv.as_ref(), &person, None).await?;
-    sessions::close_all(p, &person.value.id).await?;
-    throttle::succeeded(p, person.value.email.as_str()).await?;
-    record_everywhere(p, &person.value.id, meta, AuditAction::PasswordReset, None).await;
-    Ok(())
 }
 
 /// Changes the signed-in person's password after checking the current one.

@@ -96,9 +96,9 @@ pub async fn create(
             org = org.value.name
         ),
     };
-    // The link is also shown to the inviter, so a mail failure is logged, not fatal.
-    if let Err(error) = p.mailer.send(&message).await {
-        tracing::warn!(error = %error, invitation = %invitation.id, "the invitation email was not sent; share the link by hand");
+    // The link is also shown to the inviter, so failing to queue the email is logged, not fatal.
+    if let Err(error) = crate::mail_queue::queue(p, message).await {
+        tracing::warn!(error = %error, invitation = %invitation.id, "the invitation email was not queued; share the link by hand");
     }
     let detail = format!("{email} as {role}");
     audit::record(

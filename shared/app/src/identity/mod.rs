@@ -12,6 +12,7 @@ pub mod keys;
 pub mod members;
 pub mod mentorships;
 pub mod passwords;
+pub mod resets;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;

@@ -19,7 +19,11 @@
 //! | `EMMAUS_OIDC_<ID>_ROLE_MAP` | with `_ROLE_CLAIM` and `_ORG`; `value=role` pairs, comma-separated, e.g. `pastors=pastor,leaders=mentor,everyone=mentee`; a value may appear twice to grant two roles |
 //!
 //! `<ID>` is the id in upper case. The callback to register at the provider is
-//! `<EMMAUS_PUBLIC_URL>/api/auth/sso/<id>/callback`.
+//! `<EMMAUS_PUBLIC_URL>/api/auth/sso/<id>/callback`. [`PROVIDER_SETTINGS`] lists the suffixes.
+//!
+//! Spin cannot list variables, so `spin.toml` declares a fixed set of provider *slots* (`google`,
+//! `microsoft`, `custom`), each with every suffix; a listed id without a slot reads as unset, and the
+//! error says which variable `spin.toml` lacks (`ConfigSource::hint`). See docs/deploy-spin.md.
 //!
 //! # Linking
 //!
@@ -48,6 +52,18 @@ use crate::Platform;
 use crate::docs::{self, Doc};
 
 pub const PROVIDERS_SETTING: &str = "EMMAUS_OIDC_PROVIDERS";
+
+/// Every per-provider setting, as the `<SUFFIX>` of `EMMAUS_OIDC_<ID>_<SUFFIX>`: what parsing reads
+/// (asserted in [`provider_setting`]), and what each provider slot in `spin.toml` must declare
+/// (`cli/tests/manifests.rs`).
+pub const PROVIDER_SETTINGS: &[&str] =
+    &["ISSUER", "CLIENT_ID", "CLIENT_SECRET", "NAME", "SCOPES", "ORG", "ROLE_CLAIM", "ROLE_MAP"];
+
+/// The setting `suffix` of provider `id`: `("google", "ISSUER")` is `EMMAUS_OIDC_GOOGLE_ISSUER`.
+pub fn provider_setting(id: &str, suffix: &str) -> String {
+    debug_assert!(PROVIDER_SETTINGS.contains(&suffix), "{suffix} is read but not listed in PROVIDER_SETTINGS");
+    format!("EMMAUS_OIDC_{}_{suffix}", id.to_ascii_uppercase())
+}
 
 /// How long a started sign-in waits for the browser to come back; also the binding cookie's age.
 pub const FLOW_TTL: Duration = Duration::from_mins(10);
@@ -91,12 +107,19 @@ impl RoleMapping {
 }
 
 /// Every configured provider, in the order of `EMMAUS_OIDC_PROVIDERS`. A malformed setting is
-/// `Unavailable` naming the key (never a value: one of them is a secret).
+/// `Unavailable` naming the key (never a value: one of them is a secret), with the source's hint
+/// (on Spin: the variable, and whether `spin.toml` gives it to the component).
 pub fn configured(config: &dyn ConfigSource) -> Result<Vec<SsoProvider>, DomainError> {
     parse(config).map_err(|error| {
+        let error = format!("{error}{}", hinted(config, error.key()));
         tracing::error!(error = %error, "the SSO settings are not valid");
         DomainError::Unavailable(format!("single sign-on ({error})"))
     })
+}
+
+/// `; <hint>` when the source has one for `key`, else nothing.
+fn hinted(config: &dyn ConfigSource, key: &str) -> String {
+    config.hint(key).map(|hint| format!("; {hint}")).unwrap_or_default()
 }
 
 /// One configured provider by id; `NotFound` when there is none of that id.
@@ -128,7 +151,7 @@ fn parse(config: &dyn ConfigSource) -> Result<Vec<SsoProvider>, ConfigError> {
 }
 
 fn parse_one(config: &dyn ConfigSource, id: &str) -> Result<SsoProvider, ConfigError> {
-    let key = |name: &str| format!("EMMAUS_OIDC_{}_{name}", id.to_ascii_uppercase());
+    let key = |suffix: &str| provider_setting(id, suffix);
     let required = |name: &str| setting(config, &key(name)).ok_or_else(|| ConfigError::Missing { key: key(name) });
     let issuer = required("ISSUER")?;
     check_issuer(&issuer).map_err(|reason| invalid(&key("ISSUER"), reason))?;
@@ -562,9 +585,10 @@ async fn org_of(p: &Platform, settings: &SsoProvider, slug: &str) -> Result<Stri
     if let Some(org) = directory::org_by_slug(p, slug).await? {
         return Ok(org.value.id);
     }
-    let key = format!("EMMAUS_OIDC_{}_ORG", settings.id.to_ascii_uppercase());
+    let key = provider_setting(&settings.id, "ORG");
     tracing::error!(provider = %settings.id, slug, "{key} names no organisation");
-    Err(DomainError::Unavailable(format!("single sign-on (the setting {key} names no organisation)")))
+    let hint = hinted(p.config.as_ref(), &key);
+    Err(DomainError::Unavailable(format!("single sign-on (the setting {key} names no organisation{hint})")))
 }
 
 /// The provider's name for the person, else the address's local part.
@@ -721,6 +745,54 @@ mod tests {
         let secret =
             with(&[("EMMAUS_OIDC_TEST_ISSUER", "http://example.org"), ("EMMAUS_OIDC_TEST_CLIENT_SECRET", "hunter2")]);
         assert!(!secret.contains("hunter2"));
+    }
+
+    #[test]
+    fn every_provider_setting_is_read_and_documented() {
+        // Each suffix, set on top of a valid provider, changes what parsing yields (or makes it
+        // refuse); a suffix that parsing never reads would change nothing.
+        let base = config(&[
+            (PROVIDERS_SETTING, "t"),
+            ("EMMAUS_OIDC_T_ISSUER", "https://x.example"),
+            ("EMMAUS_OIDC_T_CLIENT_ID", "c"),
+        ]);
+        let plain = format!("{:?}", parse(&base).expect("valid"));
+        for suffix in PROVIDER_SETTINGS {
+            let changed = base.clone().with(provider_setting("t", suffix), "pastors=pastor");
+            let outcome = parse(&changed).map(|providers| format!("{providers:?}")).ok();
+            assert_ne!(outcome.as_deref(), Some(plain.as_str()), "EMMAUS_OIDC_T_{suffix} is not read");
+            let documented = format!("| `EMMAUS_OIDC_<ID>_{suffix}` |");
+            assert!(
+                include_str!("sso.rs").lines().any(|l| l.starts_with("//! ") && l.contains(&documented)),
+                "{suffix}"
+            );
+        }
+        let rows = include_str!("sso.rs").lines().filter(|l| l.starts_with("//! | `EMMAUS_OIDC_<ID>_")).count();
+        assert_eq!(rows, PROVIDER_SETTINGS.len(), "the settings table lists exactly PROVIDER_SETTINGS");
+        assert_eq!(provider_setting("google", "CLIENT_ID"), "EMMAUS_OIDC_GOOGLE_CLIENT_ID");
+    }
+
+    /// A source with a hint, as Spin's variables give one.
+    #[derive(Debug)]
+    struct Hinting(MapConfig);
+
+    impl ConfigSource for Hinting {
+        fn get(&self, key: &str) -> Option<String> {
+            self.0.get(key)
+        }
+
+        fn hint(&self, key: &str) -> Option<String> {
+            Some(format!("see {key}"))
+        }
+    }
+
+    #[test]
+    fn errors_carry_the_sources_hint() {
+        let listed = config(&[(PROVIDERS_SETTING, "entra")]);
+        let plain = configured(&listed).expect_err("no issuer").to_string();
+        assert!(plain.contains("the setting EMMAUS_OIDC_ENTRA_ISSUER is required but not set)"), "{plain}");
+        let hinted = configured(&Hinting(listed)).expect_err("no issuer").to_string();
+        assert!(hinted.contains("is required but not set; see EMMAUS_OIDC_ENTRA_ISSUER)"), "{hinted}");
     }
 
     #[test]

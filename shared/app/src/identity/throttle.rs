@@ -1,7 +1,8 @@
-//! Sign-in throttling windows in the store, per account and per client address.
+//! Throttling windows in the store: sign-in failures per account and per client address, and
+//! password-reset requests per email address (which also count against the client address).
 
 use emmaus_domain::DomainError;
-use emmaus_domain::throttle::{PER_ACCOUNT, PER_ADDRESS, Policy, Window};
+use emmaus_domain::throttle::{PER_ACCOUNT, PER_ADDRESS, Policy, RESET_REQUESTS, Window};
 use emmaus_ports::Key;
 
 use super::secrets::digest;
@@ -11,6 +12,10 @@ use crate::docs::{self, Doc};
 fn account_key(email: &str) -> Key {
     // Hashed, so the store holds no list of addresses people tried.
     Key::new(format!("throttle#account#{}", digest(email)), "window")
+}
+
+fn reset_key(email: &str) -> Key {
+    Key::new(format!("throttle#reset#{}", digest(email)), "window")
 }
 
 fn address_key(address: &str) -> Key {
@@ -41,25 +46,47 @@ pub async fn check(p: &Platform, email: &str, address: Option<&str>) -> Result<(
 /// Counts a failed attempt against both windows.
 pub async fn failed(p: &Platform, email: &str, address: Option<&str>) -> Result<(), DomainError> {
     for (policy, key) in limits(email, address) {
-        for _ in 0..5 {
-            let now = p.clock.now();
-            let current: Option<Doc<Window>> = docs::get(p.kv.as_ref(), key.clone()).await?;
-            let next = policy.record_failure(current.as_ref().map(|d| d.value), now);
-            let expires = Some(policy.forget_at(&next).unix_seconds());
-            let result = match current {
-                Some(doc) => docs::replace(p.kv.as_ref(), &Doc { value: next, ..doc }, expires).await.map(|_| ()),
-                None => docs::create(p.kv.as_ref(), key.clone(), &next, expires).await,
-            };
-            match result {
-                Err(DomainError::Conflict(_)) => {}
-                other => {
-                    other?;
-                    break;
-                }
-            }
-        }
+        count(p, policy, key).await?;
     }
     Ok(())
+}
+
+/// Counts a password-reset request: `RateLimited` when the client address is locked; otherwise
+/// whether the email address still has allowance for a message this hour. The same reads and
+/// writes happen for every address, known or not.
+pub async fn reset_requested(p: &Platform, email: &str, address: Option<&str>) -> Result<bool, DomainError> {
+    let now = p.clock.now();
+    if let Some(address) = address {
+        let window: Option<Doc<Window>> = docs::get(p.kv.as_ref(), address_key(address)).await?;
+        if let Err(retry_after) = PER_ADDRESS.check(window.as_ref().map(|w| &w.value), now) {
+            return Err(DomainError::RateLimited { retry_after });
+        }
+        count(p, PER_ADDRESS, address_key(address)).await?;
+    }
+    let before = count(p, RESET_REQUESTS, reset_key(email)).await?;
+    Ok(RESET_REQUESTS.check(before.as_ref(), now).is_ok())
+}
+
+/// Adds one event to the window at `key`, retrying when a concurrent writer got there first;
+/// returns the window as it was before.
+async fn count(p: &Platform, policy: Policy, key: Key) -> Result<Option<Window>, DomainError> {
+    let mut last = Err(DomainError::Conflict("the throttling window kept changing".into()));
+    for _ in 0..5 {
+        let now = p.clock.now();
+        let current: Option<Doc<Window>> = docs::get(p.kv.as_ref(), key.clone()).await?;
+        let before = current.as_ref().map(|d| d.value);
+        let next = policy.record_failure(before, now);
+        let expires = Some(policy.forget_at(&next).unix_seconds());
+        let result = match current {
+            Some(doc) => docs::replace(p.kv.as_ref(), &Doc { value: next, ..doc }, expires).await.map(|_| ()),
+            None => docs::create(p.kv.as_ref(), key.clone(), &next, expires).await,
+        };
+        match result {
+            Err(DomainError::Conflict(message)) => last = Err(DomainError::Conflict(message)),
+            other => return other.map(|()| before),
+        }
+    }
+    last
 }
 
 /// Forgets the account's failures after a successful sign-in (the address window stays).

@@ -1,0 +1,27 @@
+//! The `notify` function: the background jobs that reach people. Today that is `deliver-mail`
+//! (reset links and queued mail); reminders and browser push join it later.
+//!
+//! On Lambda its binary is the job itself, run by an EventBridge schedule; on Spin and in the
+//! local binary each job is also `POST /api/jobs/<name>`, guarded by the jobs token (ADR 0007).
+
+mod trigger;
+
+use emmaus_app::Platform;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The function's name, as `emmaus_app::jobs::ALL` assigns jobs to it.
+pub const NAME: &str = "notify";
+/// Version and build of this binary, for `HostInfo`.
+pub const VERSION: &str = emmaus_app::VERSION;
+pub const BUILD: &str = emmaus_app::BUILD;
+
+/// The routes of this function with their OpenAPI description.
+pub fn api() -> OpenApiRouter<Platform> {
+    OpenApiRouter::new().routes(routes!(trigger::deliver_mail))
+}
+
+emmaus_http::function_entry_points!();
+
+#[cfg(target_arch = "wasm32")]
+emmaus_host_spin::spin_component!(crate::router);

@@ -46,12 +46,7 @@ async fn provision(endpoint: &str) -> String {
     const BUCKET: &str = "emmaus-lambda-test";
     let clock = Arc::new(SystemClock);
     emmaus_dynamodb::testing::table_at(endpoint, TABLE, clock.clone()).await;
-    let credentials = aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "tests");
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
-        .credentials_provider(credentials)
-        .load()
-        .await;
+    let config = emmaus_dynamodb::testing::sdk_config().await;
     let blobs = S3BlobStore::new(s3_client(&config, Some(endpoint), true), BUCKET.into(), 1024, clock);
     blobs.create_bucket_if_missing().await.expect("the bucket is created");
     BUCKET.into()

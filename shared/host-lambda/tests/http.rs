@@ -78,12 +78,7 @@ async fn with_the_origin_secret_the_client_address_is_cloudfronts_viewer_address
 
 /// Secrets Manager on moto: a client with dummy credentials (moto accepts any).
 async fn secrets_client(endpoint: &str) -> aws_sdk_secretsmanager::Client {
-    let credentials = aws_sdk_secretsmanager::config::Credentials::new("test", "test", None, None, "tests");
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .region(aws_sdk_secretsmanager::config::Region::new("us-east-1"))
-        .credentials_provider(credentials)
-        .load()
-        .await;
+    let config = emmaus_dynamodb::testing::sdk_config().await;
     let config = aws_sdk_secretsmanager::config::Builder::from(&config).endpoint_url(endpoint).build();
     aws_sdk_secretsmanager::Client::from_conf(config)
 }

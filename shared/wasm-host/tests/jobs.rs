@@ -3,29 +3,18 @@
 //! delivers it only with the jobs token. Both get exactly what `spin.toml` grants them and share
 //! one SQLite database as Spin's `default`.
 
+mod seed;
 mod support;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 
-use emmaus_app::Platform;
-use emmaus_app::identity::RequestMeta;
-use emmaus_app::identity::setup::{self, NewOrg};
+use emmaus_app::identity::setup::NewOrg;
 use emmaus_app::identity::tokens::{KEYS_SETTING, KeyRing};
 use emmaus_app::mail::Outbox;
-use emmaus_ports::SystemClock;
 use emmaus_wasm_host::{SpinManifest, WasmHost};
 
 const JOBS_TOKEN: &str = "spin-jobs-token-0123456789abcdefghijkl";
-
-/// The organisation and its admin, made natively in the file Spin's `default` database lives in.
-fn platform(dir: &Path) -> Platform {
-    let clock = Arc::new(SystemClock);
-    let kv = emmaus_sqlite::SqliteKv::open(&dir.join("sqlite_db.db"), clock.clone()).expect("the database opens");
-    let (base, _) = Platform::in_memory("local");
-    Platform { kv: Arc::new(kv), clock, ..base }
-}
 
 /// `component` with exactly what `spin.toml` grants it, the jobs token set, on the database in `dir`.
 fn start(component: &str, dir: &Path) -> WasmHost {
@@ -42,7 +31,6 @@ fn start(component: &str, dir: &Path) -> WasmHost {
 #[tokio::test(flavor = "multi_thread")]
 async fn the_timer_call_delivers_a_reset_link_on_spin() {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let p = platform(dir.path());
     let new = NewOrg {
         slug: "spin-org",
         name: "Spin",
@@ -50,7 +38,7 @@ async fn the_timer_call_delivers_a_reset_link_on_spin() {
         admin_name: "Ada",
         admin_password: "a long spin passphrase",
     };
-    setup::create_org(&p, &new, &RequestMeta::default()).await.expect("the organisation is made");
+    let (p, _) = seed::organisation(dir.path(), &new).await;
     let auth = start("auth", dir.path());
     let notify = start("notify", dir.path());
     let client = reqwest::Client::new();

@@ -2,29 +2,21 @@
 //! database as Spin's `default`, sign in, use, sign out; a signed-out token is refused on the very
 //! next request, although each request runs in a fresh instance with nothing kept between them.
 
+mod seed;
 mod support;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 
-use emmaus_app::Platform;
-use emmaus_app::identity::RequestMeta;
-use emmaus_app::identity::setup::{self, NewOrg};
+use emmaus_app::identity::setup::NewOrg;
 use emmaus_app::identity::tokens::{KEYS_SETTING, KeyRing};
-use emmaus_ports::SystemClock;
 use emmaus_testkit::api::set_cookies;
 use emmaus_wasm_host::{HostOptions, WasmHost};
 
 const PASSWORD: &str = "a long spin passphrase";
 
-/// Creates the organisation natively in the file Spin's `default` database lives in (the same
-/// table as the local host's, ADR 0006), then lets the components at it.
+/// The organisation the components are let at, made natively; returns its id.
 async fn seed(dir: &Path) -> String {
-    let clock = Arc::new(SystemClock);
-    let kv = emmaus_sqlite::SqliteKv::open(&dir.join("sqlite_db.db"), clock.clone()).expect("the database opens");
-    let (base, _) = Platform::in_memory("local");
-    let p = Platform { kv: Arc::new(kv), clock, ..base };
     let new = NewOrg {
         slug: "spin-org",
         name: "Spin",
@@ -32,8 +24,7 @@ async fn seed(dir: &Path) -> String {
         admin_name: "Ada",
         admin_password: PASSWORD,
     };
-    let (org, _) = setup::create_org(&p, &new, &RequestMeta::default()).await.expect("the organisation is made");
-    org.id
+    seed::organisation(dir, &new).await.1
 }
 
 fn variables() -> HashMap<String, String> {

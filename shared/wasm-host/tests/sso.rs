@@ -13,17 +13,14 @@
 //! Its cookies are `__Host-` (so `Secure`), which a cookie store keeps only over HTTPS: they are
 //! read from `Set-Cookie` and sent back by hand.
 
+mod seed;
 mod support;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 
-use emmaus_app::Platform;
-use emmaus_app::identity::RequestMeta;
-use emmaus_app::identity::setup::{self, NewOrg};
+use emmaus_app::identity::setup::NewOrg;
 use emmaus_app::identity::tokens::KeyRing;
-use emmaus_ports::SystemClock;
 use emmaus_testkit::api::set_cookies;
 use emmaus_testkit::oidc;
 use emmaus_wasm_host::{SpinManifest, WasmHost};
@@ -37,10 +34,6 @@ const ACCESS_COOKIE: &str = "__Host-emmaus-access";
 
 /// The organisation `grace`, whose only admin is Ada, in the file Spin's `default` database is.
 async fn seed(dir: &Path) {
-    let clock = Arc::new(SystemClock);
-    let kv = emmaus_sqlite::SqliteKv::open(&dir.join("sqlite_db.db"), clock.clone()).expect("the database opens");
-    let (base, _) = Platform::in_memory("local");
-    let p = Platform { kv: Arc::new(kv), clock, ..base };
     let new = NewOrg {
         slug: "grace",
         name: "Grace Church",
@@ -48,7 +41,7 @@ async fn seed(dir: &Path) {
         admin_name: "Ada",
         admin_password: "a long spin passphrase",
     };
-    setup::create_org(&p, &new, &RequestMeta::default()).await.expect("the organisation is made");
+    seed::organisation(dir, &new).await;
 }
 
 /// The auth component as `spin up` would run it with the application variables `values` set

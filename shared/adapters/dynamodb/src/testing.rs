@@ -8,14 +8,21 @@ use emmaus_ports::Clock;
 
 use crate::{DynamoKv, dynamodb_client};
 
-/// The store on `table` at `endpoint`, created when missing.
-pub async fn table_at(endpoint: &str, table: &str, clock: Arc<dyn Clock>) -> DynamoKv {
+/// The SDK configuration every test of an AWS service uses at the protocol server: dummy
+/// credentials (moto accepts any, and nothing here may reach a real account) in `us-east-1`.
+/// Each client then takes the server's endpoint.
+pub async fn sdk_config() -> aws_config::SdkConfig {
     let credentials = aws_sdk_dynamodb::config::Credentials::new("test", "test", None, None, "tests");
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
         .credentials_provider(credentials)
         .load()
-        .await;
+        .await
+}
+
+/// The store on `table` at `endpoint`, created when missing.
+pub async fn table_at(endpoint: &str, table: &str, clock: Arc<dyn Clock>) -> DynamoKv {
+    let config = sdk_config().await;
     let kv = DynamoKv::new(dynamodb_client(&config, Some(endpoint)), table.to_owned(), clock);
     kv.create_table_if_missing().await.expect("the test table is created");
     kv

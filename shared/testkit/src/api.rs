@@ -66,7 +66,14 @@ impl ApiTarget {
     }
 
     pub fn remote(base: impl Into<String>) -> Self {
-        let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("a plain HTTP client");
+        // A fresh connection per request: a server may close a kept-alive connection after answering
+        // without reading a body (a 404 to a large POST), and a pooled client that reuses it at that
+        // moment fails with `IncompleteMessage`. The contract is about answers, not connection reuse.
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .pool_max_idle_per_host(0)
+            .build()
+            .expect("a plain HTTP client");
         Self {
             transport: Transport::Remote { base: base.into().trim_end_matches('/').to_owned(), client },
             keep_alive: Vec::new(),

@@ -2,7 +2,7 @@
 //! cadence, as EventBridge Scheduler runs them on Lambda and a timer does on Spin.
 
 use emmaus_app::Platform;
-use emmaus_app::jobs::{ALL, JobSpec, Outcome};
+use emmaus_app::jobs::{ALL, JobSpec};
 use tokio::task::JoinHandle;
 use tokio::time::{MissedTickBehavior, interval};
 
@@ -19,13 +19,6 @@ async fn every(job: &'static JobSpec, platform: Platform) {
     loop {
         ticks.tick().await;
         let now = platform.clock.now();
-        match (job.run)(platform.clone(), now).await {
-            Outcome::Done(summary) => tracing::info!(job = job.name, %summary, "job done"),
-            Outcome::Idle => tracing::trace!(job = job.name, "nothing was due"),
-            Outcome::Retryable(reason) => {
-                tracing::warn!(job = job.name, %reason, "job failed; trying again at the next tick");
-            }
-            Outcome::NonRetryable(reason) => tracing::error!(job = job.name, %reason, "job failed"),
-        }
+        (job.run)(platform.clone(), now).await.log(job.name);
     }
 }

@@ -23,6 +23,19 @@ pub enum Outcome {
     NonRetryable(String),
 }
 
+impl Outcome {
+    /// The one log line of a finished run, the same on every host: a done run at info, an idle
+    /// one at debug (most runs of a frequent job find nothing), failures at warn and error.
+    pub fn log(&self, job: &str) {
+        match self {
+            Self::Done(summary) => tracing::info!(job, %summary, "job done"),
+            Self::Idle => tracing::debug!(job, "nothing was due"),
+            Self::Retryable(reason) => tracing::warn!(job, %reason, "job failed for now; a later run tries again"),
+            Self::NonRetryable(reason) => tracing::error!(job, %reason, "job failed; not retrying"),
+        }
+    }
+}
+
 /// A job's single step. `now` is the time the run is for, read once by the host, so a retried or
 /// replayed run computes the same answer.
 pub type Job = fn(Platform, Timestamp) -> Pin<Box<dyn Future<Output = Outcome> + Send>>;

@@ -39,22 +39,14 @@ async fn handle(name: &str, job: Job, platform: Platform, event: &Value) -> Resu
         return Ok(json!({"job": name, "status": "refused", "retry": false, "error": "not a scheduled event"}));
     }
     let now: Timestamp = platform.clock.now();
-    match job(platform, now).await {
-        Outcome::Done(summary) => {
-            tracing::info!(job = name, %summary, "job done");
-            Ok(json!({"job": name, "status": "done", "summary": summary}))
-        }
-        Outcome::Idle => {
-            tracing::debug!(job = name, "nothing was due");
-            Ok(json!({"job": name, "status": "idle"}))
-        }
+    let outcome = job(platform, now).await;
+    outcome.log(name);
+    match outcome {
+        Outcome::Done(summary) => Ok(json!({"job": name, "status": "done", "summary": summary})),
+        Outcome::Idle => Ok(json!({"job": name, "status": "idle"})),
         Outcome::Retryable(reason) => {
-            tracing::warn!(job = name, %reason, "job failed; the scheduler will retry");
             Err(Diagnostic { error_type: "Retryable".into(), error_message: format!("{name}: {reason}") })
         }
-        Outcome::NonRetryable(reason) => {
-            tracing::error!(job = name, %reason, "job failed; not retrying");
-            Ok(json!({"job": name, "status": "failed", "retry": false, "error": reason}))
-        }
+        Outcome::NonRetryable(reason) => Ok(json!({"job": name, "status": "failed", "retry": false, "error": reason})),
     }
 }

@@ -44,23 +44,17 @@ pub async fn trigger(p: &Platform, function: &str, name: &str, headers: &HeaderM
     let run = |status: &str, summary: Option<String>, error: Option<String>| {
         Json(JobRun { job: name.to_owned(), status: status.to_owned(), summary, error }).into_response()
     };
+    outcome.log(name);
     match outcome {
-        Outcome::Done(summary) => {
-            tracing::info!(job = name, %summary, "job done");
-            run("done", Some(summary), None)
-        }
+        Outcome::Done(summary) => run("done", Some(summary), None),
         Outcome::Idle => run("idle", None, None),
         Outcome::Retryable(reason) => {
-            tracing::warn!(job = name, %reason, "job failed; the scheduler should retry");
             let problem =
                 Problem::new(StatusCode::SERVICE_UNAVAILABLE, "job-retry", "The job failed for now", Some(reason));
             let mut response = problem.into_response();
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
             response
         }
-        Outcome::NonRetryable(reason) => {
-            tracing::error!(job = name, %reason, "job failed; not retrying");
-            run("failed", None, Some(reason))
-        }
+        Outcome::NonRetryable(reason) => run("failed", None, Some(reason)),
     }
 }

@@ -6,6 +6,7 @@ import type { components } from '../api/schema';
 import { FailureNotice } from '../components/FailureNotice';
 import { Field, SelectField } from '../components/Field';
 import { Empty, Loading, NotAllowedPage } from '../components/States';
+import { DataTable } from '../components/DataTable';
 import { formatDateTime } from '../time';
 import { useDocumentTitle } from '../useDocumentTitle';
 import { useResource } from '../useResource';
@@ -93,36 +94,22 @@ function ChainVerifier({ orgId }: { orgId: string }) {
 function EntriesTable({ entries, members }: { entries: readonly Entry[]; members: readonly Member[] }) {
   const who = (id: string | null | undefined) => (id ? (members.find((m) => m.person_id === id)?.display_name ?? id) : 'System');
   return (
-    <div className="table-scroll">
-      <table className="data-table" aria-label="Audit entries">
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">Action</th>
-            <th scope="col">Target</th>
-            <th scope="col">Detail</th>
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((entry) => (
-            <tr key={entry.seq}>
-              <td className="num">{entry.seq}</td>
-              <td>
-                <time dateTime={new Date(entry.at).toISOString()}>{formatDateTime(entry.at)}</time>
-              </td>
-              <td>{who(entry.actor)}</td>
-              <th scope="row">
-                <code>{entry.action}</code>
-              </th>
-              <td>{entry.target ?? ''}</td>
-              <td>{entry.detail ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable label="Audit entries" columns={['#', 'When', 'Who', 'Action', 'Target', 'Detail']}>
+      {entries.map((entry) => (
+        <tr key={entry.seq}>
+          <td className="num">{entry.seq}</td>
+          <td>
+            <time dateTime={new Date(entry.at).toISOString()}>{formatDateTime(entry.at)}</time>
+          </td>
+          <td>{who(entry.actor)}</td>
+          <th scope="row">
+            <code>{entry.action}</code>
+          </th>
+          <td>{entry.target ?? ''}</td>
+          <td>{entry.detail ?? ''}</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }
 

@@ -6,6 +6,7 @@ import { CopyButton } from '../components/CopyButton';
 import { SelectField, Field } from '../components/Field';
 import { FormError } from '../components/FormError';
 import { Empty } from '../components/States';
+import { DataTable } from '../components/DataTable';
 import { submitError, type SubmitError } from '../forms';
 import { formatDate } from '../time';
 import { ROLE_LABELS, type Abilities, type Group, type Invitation, type MemberRole } from './types';
@@ -138,24 +139,11 @@ export function InvitationsSection({ orgId, invitations, groups, onChanged }: { 
       {pending.length === 0 ? (
         <Empty>No invitations are waiting for an answer.</Empty>
       ) : (
-        <div className="table-scroll">
-          <table className="data-table" aria-labelledby="invitations-heading">
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Role</th>
-                <th scope="col">Group</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pending.map((invitation) => (
-                <InvitationRow key={invitation.id} orgId={orgId} invitation={invitation} groups={groups} onChanged={onChanged} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable labelledBy="invitations-heading" columns={['Email', 'Role', 'Group', 'Expires', 'Actions']}>
+          {pending.map((invitation) => (
+            <InvitationRow key={invitation.id} orgId={orgId} invitation={invitation} groups={groups} onChanged={onChanged} />
+          ))}
+        </DataTable>
       )}
       {past.length > 0 && (
         <details className="past">

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { call, failureMessage } from '../api/call';
 import { api } from '../api/client';
 import { Empty } from '../components/States';
+import { DataTable } from '../components/DataTable';
 import { formatDate } from '../time';
 import { MEMBER_ROLES, ROLE_LABELS, sameRoles, type Abilities, type Member, type MemberRole } from './types';
 
@@ -107,24 +108,11 @@ export function MembersSection({ orgId, members, can, onChanged }: { orgId: stri
       {members.length === 0 ? (
         <Empty>No members yet.</Empty>
       ) : (
-        <div className="table-scroll">
-          <table className="data-table" aria-labelledby="members-heading">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Roles</th>
-                <th scope="col">Joined</th>
-                {can.admin && <th scope="col">Actions</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {members.map((member) => (
-                <MemberRow key={member.person_id} orgId={orgId} member={member} can={can} onChanged={onChanged} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable labelledBy="members-heading" columns={['Name', 'Email', 'Roles', 'Joined', can.admin && 'Actions']}>
+          {members.map((member) => (
+            <MemberRow key={member.person_id} orgId={orgId} member={member} can={can} onChanged={onChanged} />
+          ))}
+        </DataTable>
       )}
     </section>
   );

@@ -5,6 +5,7 @@ import { api } from '../api/client';
 import { SelectField } from '../components/Field';
 import { FormError } from '../components/FormError';
 import { Empty } from '../components/States';
+import { DataTable } from '../components/DataTable';
 import { submitError, type SubmitError } from '../forms';
 import { formatDate } from '../time';
 import { nameOf, type Abilities, type Member, type Mentorship } from './types';
@@ -104,24 +105,11 @@ export function MentorshipsSection({ orgId, mentorships, members, can, onChanged
       {mentorships.length === 0 ? (
         <Empty>No mentorships yet.</Empty>
       ) : (
-        <div className="table-scroll">
-          <table className="data-table" aria-labelledby="mentorships-heading">
-            <thead>
-              <tr>
-                <th scope="col">Mentor</th>
-                <th scope="col">Mentee</th>
-                <th scope="col">Started</th>
-                <th scope="col">Status</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {mentorships.map((m) => (
-                <MentorshipRow key={m.id} orgId={orgId} mentorship={m} members={members} onChanged={onChanged} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable labelledBy="mentorships-heading" columns={['Mentor', 'Mentee', 'Started', 'Status', 'Actions']}>
+          {mentorships.map((m) => (
+            <MentorshipRow key={m.id} orgId={orgId} mentorship={m} members={members} onChanged={onChanged} />
+          ))}
+        </DataTable>
       )}
       {(can.admin || can.pastor) && (
         <>

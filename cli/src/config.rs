@@ -23,6 +23,7 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("smtp_url", "smtp://user:pass@host:587 (STARTTLS), smtps://… or smtp+insecure://127.0.0.1:1025"),
     ("mail_from", "sender address of invitations and reset links"),
     ("postmark_token", "Postmark server token, when mailer is postmark"),
+    ("jobs_token", "bearer token (32+ characters) for POST /api/jobs/<name>; jobs also run by themselves here"),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -24,6 +24,14 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("mail_from", "sender address of invitations and reset links"),
     ("postmark_token", "Postmark server token, when mailer is postmark"),
     ("jobs_token", "bearer token (32+ characters) for POST /api/jobs/<name>; jobs also run by themselves here"),
+    (
+        "trusted_proxies",
+        "reverse proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1,10.0.0.0/8 (default none)",
+    ),
+    (
+        "outbox_on_public_address",
+        "true to hold mail in the dev outbox while listening beyond loopback (default false: refused)",
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +44,7 @@ pub struct ServeConfig {
     pub log_format: LogFormat,
     pub max_body_bytes: usize,
     pub max_blob_bytes: u64,
+    pub trusted_proxies: crate::proxies::TrustedProxies,
     /// Every value that was set, under its `EMMAUS_*` name, for the platform's configuration port.
     pub settings: BTreeMap<String, String>,
 }
@@ -152,9 +161,25 @@ impl Layers {
                 describe("mailer", &self.values["mailer"].1)
             ));
         }
+        let listen = self.parse("listen", SocketAddr::from(([127, 0, 0, 1], 8080)))?;
+        let outbox_on_public_address: bool = self.parse("outbox_on_public_address", false)?;
+        if mailer == "outbox" && !listen.ip().is_loopback() && !outbox_on_public_address {
+            let from = self.values.get("listen").map_or_else(|| "listen".to_owned(), |(_, o)| describe("listen", o));
+            return Err(format!(
+                "refusing to listen on {listen} ({from}) while mail is held in the dev outbox, whose reset links \
+                 anyone on the network could then ask for; set mailer to smtp or postmark, or \
+                 outbox_on_public_address = true"
+            ));
+        }
+        let trusted_proxies = match self.values.get("trusted_proxies") {
+            None => crate::proxies::TrustedProxies::default(),
+            Some((raw, origin)) => crate::proxies::TrustedProxies::parse(raw)
+                .map_err(|e| format!("invalid {}: {e}", describe("trusted_proxies", origin)))?,
+        };
         Ok(ServeConfig {
             settings: self.values.iter().map(|(key, (value, _))| (env_name(key), value.clone())).collect(),
-            listen: self.parse("listen", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
+            listen,
+            trusted_proxies,
             data_dir: PathBuf::from(self.text("data_dir").unwrap_or_else(|| "data".into())),
             site_dir: self.text("site_dir").map(PathBuf::from),
             public_url,
@@ -224,6 +249,34 @@ mod tests {
         assert!(Layers::default().file(&path).unwrap_err().contains("must be a string or a number"));
         let (_dir, path) = write_file("listen = ");
         assert!(Layers::default().file(&path).unwrap_err().contains("is not valid TOML"));
+    }
+
+    #[test]
+    fn the_outbox_stays_on_loopback_unless_told_otherwise() {
+        let mut layers = Layers::default();
+        layers.flag("listen", Some("0.0.0.0:8080".into()));
+        let error = layers.resolve().unwrap_err();
+        assert!(error.starts_with("refusing to listen on 0.0.0.0:8080 (--listen)"), "{error}");
+        layers.flag("outbox_on_public_address", Some("true".into()));
+        assert!(layers.resolve().is_ok());
+        let mut layers = Layers::default();
+        layers.flag("listen", Some("0.0.0.0:8080".into()));
+        layers.flag("mailer", Some("smtp".into()));
+        assert!(layers.resolve().is_ok(), "a real mailer may listen anywhere");
+        let mut layers = Layers::default();
+        layers.flag("listen", Some("[::1]:8080".into()));
+        assert!(layers.resolve().is_ok());
+    }
+
+    #[test]
+    fn trusted_proxies_are_parsed_where_they_are_set() {
+        let mut layers = Layers::default();
+        layers.env(|key| (key == "EMMAUS_TRUSTED_PROXIES").then(|| "127.0.0.1, 10.0.0.0/8".to_owned()));
+        assert_ne!(layers.resolve().unwrap().trusted_proxies, crate::proxies::TrustedProxies::default());
+        let mut layers = Layers::default();
+        layers.env(|key| (key == "EMMAUS_TRUSTED_PROXIES").then(|| "10.0.0.0/40".to_owned()));
+        let error = layers.resolve().unwrap_err();
+        assert!(error.starts_with("invalid EMMAUS_TRUSTED_PROXIES: `10.0.0.0/40`"), "{error}");
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api;
 pub mod config;
 pub mod platform;
+pub mod proxies;
 pub mod scheduler;
 pub mod server;
 pub mod site;

@@ -10,13 +10,14 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use emmaus_app::Platform;
-use emmaus_http::auth::ClientAddress;
+use emmaus_http::auth::{ClientAddress, FromThisMachine};
 use emmaus_http::{HttpLimits, Problem};
 use emmaus_ports::{BlobError, BlobKey, SignatureError, SignedRequest, UrlSigner};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use crate::config::ServeConfig;
+use crate::proxies::TrustedProxies;
 use crate::site::Site;
 
 /// What the signed-download route needs: the store and the key that signed its links.
@@ -26,8 +27,20 @@ struct Downloads {
     signer: UrlSigner,
 }
 
-/// The whole local application: every function's API, signed downloads and the web app.
+/// The whole local application: every function's API, signed downloads and the web app, with
+/// clients seen directly (no trusted proxies).
 pub fn app(platform: &Platform, signer: UrlSigner, limits: HttpLimits, site: Site) -> Router {
+    app_behind(platform, signer, limits, site, TrustedProxies::default())
+}
+
+/// [`app`] behind the reverse proxies `proxies` names.
+pub fn app_behind(
+    platform: &Platform,
+    signer: UrlSigner,
+    limits: HttpLimits,
+    site: Site,
+    proxies: TrustedProxies,
+) -> Router {
     let downloads = Router::new()
         .route("/_blob/{*key}", get(signed_download))
         .with_state(Arc::new(Downloads { platform: platform.clone(), signer }));
@@ -37,16 +50,20 @@ pub fn app(platform: &Platform, signer: UrlSigner, limits: HttpLimits, site: Sit
         async move { site.respond(request).await }
     });
     emmaus_http::middleware::layers(routes, platform.ids.clone(), limits)
-        .layer(axum::middleware::map_request(client_address))
+        .layer(axum::middleware::map_request_with_state(Arc::new(proxies), client_address))
 }
 
-/// Records the peer's address for throttling and the audit log. The local host serves people
-/// directly, so the socket's peer is the client; behind a proxy, the proxy's address is what
-/// throttling sees, which is safe (never looser) if coarse.
-async fn client_address(mut request: Request) -> Request {
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string());
-    if let Some(address) = peer {
-        request.extensions_mut().insert(ClientAddress(address));
+/// Records the client's address for throttling and the audit log: the socket's peer, or behind
+/// a trusted proxy the client it names (see [`crate::proxies`]); and marks a request straight from
+/// this machine, which may read the dev outbox.
+async fn client_address(State(proxies): State<Arc<TrustedProxies>>, mut request: Request) -> Request {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+    if let Some(peer) = peer {
+        let client = proxies.client(peer, request.headers());
+        if crate::proxies::direct_from_this_machine(client, request.headers()) {
+            request.extensions_mut().insert(FromThisMachine);
+        }
+        request.extensions_mut().insert(ClientAddress(client.to_string()));
     }
     request
 }
@@ -123,7 +140,7 @@ pub async fn run(config: &ServeConfig) -> anyhow::Result<()> {
         tracing::warn!("this binary was built without the web app; only the API is served");
     }
     let limits = HttpLimits { max_body_bytes: config.max_body_bytes };
-    let app = app(&platform, signer, limits, site);
+    let app = app_behind(&platform, signer, limits, site, config.trusted_proxies.clone());
     // The one line scripts and tests read to find the server.
     println!("Emmaus listening on http://{address}");
     tracing::info!(%address, data_dir = %config.data_dir.display(), mailer = platform.mailer.adapter(), "started");

@@ -29,11 +29,11 @@ describe('App shell', () => {
 
   it('adds the Dev outbox link when the outbox answers', async () => {
     routeFetch({
-      'GET /api/auth/session': jsonResponse(sessionView(['mentee'])),
+      'GET /api/auth/session': jsonResponse(sessionView(['admin'])),
       'GET /api/auth/outbox': jsonResponse({ messages: [], next: null }),
     });
     renderApp();
-    await waitFor(() => expect(navLinks()).toEqual(['Home', 'Profile', 'System status', 'Dev outbox']));
+    await waitFor(() => expect(navLinks()).toEqual(['Home', 'People', 'Audit', 'Profile', 'System status', 'Dev outbox']));
   });
 
   it('navigates to System status without a page load and moves focus to its heading', async () => {

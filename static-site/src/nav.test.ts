@@ -69,8 +69,9 @@ describe('the real navigation', () => {
     expect(paths([role])).toEqual(['/', '/profile', '/status']);
   });
 
-  it('shows the dev outbox to signed-in people only when it is available', () => {
-    expect(paths(['mentee'], true)).toEqual(['/', '/profile', '/status', '/dev/outbox']);
+  it('shows the dev outbox to admins only, and only when it is available', () => {
+    expect(paths(['admin'], true)).toEqual(['/', '/people', '/audit', '/profile', '/status', '/dev/outbox']);
+    expect(paths(['mentee'], true)).toEqual(['/', '/profile', '/status']);
   });
 
   it('never offers sign-in to someone signed in', () => {

@@ -24,7 +24,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { label: 'Audit', path: '/audit', roles: ['admin'] },
   { label: 'Profile', path: '/profile', roles: SIGNED_IN },
   { label: 'System status', path: '/status', roles: SIGNED_IN },
-  { label: 'Dev outbox', path: '/dev/outbox', roles: SIGNED_IN, feature: 'outbox' },
+  // Held mail carries reset links: only an admin (or someone on the server's own machine) reads it.
+  { label: 'Dev outbox', path: '/dev/outbox', roles: ['admin'], feature: 'outbox' },
   { label: 'Sign in', path: '/sign-in', roles: ['anonymous'] },
 ];
 

@@ -5,6 +5,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use emmaus_app::Platform;
 use emmaus_app::identity::invitations;
+use emmaus_domain::DomainError;
 use emmaus_http::auth::{self, Meta};
 use emmaus_http::{ApiResult, Json};
 
@@ -25,17 +26,17 @@ pub struct InvitationPreview {
     pub role: emmaus_domain::identity::Role,
     /// `pending`, `accepted`, `revoked` or `expired`.
     pub state: String,
-    /// Whether an account with this email exists (then its password is asked, not a new one).
-    pub existing_account: bool,
 }
 
+/// Accepting: signed in as the invited address's account (send no password), or as someone
+/// new with a name and a password.
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct Acceptance {
     pub token: String,
-    /// Required for a new account.
+    /// For a new account: the name to show.
     pub display_name: Option<String>,
-    /// A new password, or the existing account's password.
-    pub password: String,
+    /// For a new account: its password. Leave out to accept with the session you are signed in with.
+    pub password: Option<String>,
 }
 
 /// Shows what an invitation link offers.
@@ -55,17 +56,16 @@ pub async fn preview(
     Json(body): Json<InvitationToken>,
 ) -> ApiResult<Json<InvitationPreview>> {
     let (invitation, organisation) = invitations::preview(&p, &body.token).await?;
-    let existing = emmaus_app::identity::directory::person_by_email(&p, &invitation.email).await?.is_some();
     Ok(Json(InvitationPreview {
         organisation,
         email: invitation.email.to_string(),
         role: invitation.role,
         state: invitation.state(p.clock.now()).as_str().to_owned(),
-        existing_account: existing,
     }))
 }
 
-/// Accepts an invitation and signs in.
+/// Accepts an invitation: with a password, as a new account (and signs it in); without one, as
+/// the signed-in account, which must be the invited address's.
 #[utoipa::path(
     post,
     path = "/api/auth/invitations/accept",
@@ -73,14 +73,28 @@ pub async fn preview(
     operation_id = "acceptInvitation",
     request_body = Acceptance,
     responses(
-        (status = 200, description = "Joined and signed in; the session cookies are set", body = SessionView),
-        (status = "default", description = "A problem (401 unknown or expired link, 409 already used)", body = emmaus_http::Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Joined; a new account is signed in (the session cookies are set)", body = SessionView),
+        (status = "default", description = "A problem (401 unknown or expired link, or not signed in as the invited account; 409 already used)", body = emmaus_http::Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn accept(State(p): State<Platform>, Meta(meta): Meta, Json(body): Json<Acceptance>) -> ApiResult<Response> {
-    let issued = invitations::accept(&p, &body.token, body.display_name.as_deref(), &body.password, &meta).await?;
-    let view = session_view(&p, &issued.person_id).await?;
+pub async fn accept(
+    State(p): State<Platform>,
+    Meta(meta): Meta,
+    session: Result<auth::Session, emmaus_http::ApiError>,
+    Json(body): Json<Acceptance>,
+) -> ApiResult<Response> {
+    let acceptor = match (&body.password, &session) {
+        (Some(password), _) => invitations::Acceptor::New { display_name: body.display_name.as_deref(), password },
+        (None, Ok(auth::Session(who))) => invitations::Acceptor::SignedIn(who),
+        (None, Err(_)) => {
+            return Err(DomainError::invalid("password", "is required to create an account; or sign in first").into());
+        }
+    };
+    let accepted = invitations::accept(&p, &body.token, acceptor, &meta).await?;
+    let view = session_view(&p, &accepted.person_id).await?;
     let mut headers = HeaderMap::new();
-    auth::set_session_cookies(&mut headers, &issued);
+    if let Some(issued) = &accepted.issued {
+        auth::set_session_cookies(&mut headers, issued);
+    }
     Ok((headers, Json(view)).into_response())
 }

@@ -36,6 +36,7 @@ pub fn api() -> OpenApiRouter<Platform> {
         .routes(routes!(outbox::list))
         .routes(routes!(sso::providers))
         .routes(routes!(sso::start))
+        .routes(routes!(sso::link))
         .routes(routes!(sso::callback))
 }
 

@@ -1,10 +1,17 @@
 //! The dev outbox page's data: mail held instead of sent, when no mail service is configured.
+//!
+//! Held mail carries reset and invitation links, so only the operator reads it: a request straight
+//! from the machine the local host runs on (a loopback peer, no proxy), or a signed-in admin of
+//! any organisation. Anyone else hears that there is no outbox, as on Lambda and Spin.
 
+use axum::Extension;
 use axum::extract::State;
 use emmaus_app::Platform;
 use emmaus_app::mail::Outbox;
 use emmaus_domain::DomainError;
-use emmaus_http::{ApiResult, Json, Query};
+use emmaus_domain::identity::Role;
+use emmaus_http::auth::{FromThisMachine, Session};
+use emmaus_http::{ApiError, ApiResult, Json, Query};
 use emmaus_ports::Cursor;
 
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
@@ -33,7 +40,8 @@ pub struct Outboxed {
     pub next: Option<String>,
 }
 
-/// Mail held by the dev outbox, newest first. 404 unless this is the local host holding mail.
+/// Mail held by the dev outbox, newest first. 404 unless this is the local host holding mail and
+/// the caller is its operator (on this machine, or signed in as an admin).
 #[utoipa::path(
     get,
     path = "/api/auth/outbox",
@@ -42,16 +50,29 @@ pub struct Outboxed {
     params(Page),
     responses(
         (status = 200, description = "Held messages", body = Outboxed),
-        (status = "default", description = "A problem (404 when mail is really sent)", body = emmaus_http::Problem, content_type = "application/problem+json"),
+        (status = "default", description = "A problem (404 when mail is really sent, or for anyone but the operator)", body = emmaus_http::Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn list(State(p): State<Platform>, Query(page): Query<Page>) -> ApiResult<Json<Outboxed>> {
-    // Held mail carries reset and invitation links, so only the local host, which listens on
-    // loopback unless told otherwise, shows it; Lambda and Spin never do.
+pub async fn list(
+    State(p): State<Platform>,
+    from_this_machine: Option<Extension<FromThisMachine>>,
+    session: Result<Session, ApiError>,
+    Query(page): Query<Page>,
+) -> ApiResult<Json<Outboxed>> {
+    let absent = || DomainError::NotFound("the dev outbox (it exists only on a local host that holds mail)".into());
     if p.mailer.adapter() != "outbox" || p.host.kind != "local" {
-        return Err(
-            DomainError::NotFound("the dev outbox (it exists only on a local host that holds mail)".into()).into()
-        );
+        return Err(absent().into());
+    }
+    let operator = from_this_machine.is_some()
+        || match &session {
+            Ok(Session(who)) => emmaus_app::identity::directory::orgs_of(&p, &who.person_id)
+                .await?
+                .iter()
+                .any(|(_, membership)| membership.roles.contains(Role::Admin)),
+            Err(_) => false,
+        };
+    if !operator {
+        return Err(absent().into());
     }
     let limit = page.limit.unwrap_or(20);
     if !(1..=100).contains(&limit) {

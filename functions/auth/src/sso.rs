@@ -93,9 +93,53 @@ pub async fn start(
     Ok((StatusCode::FOUND, out).into_response())
 }
 
+/// Where linking should return to.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+pub struct LinkRequest {
+    /// A path on this site to come back to (default `/`), e.g. `/profile`.
+    pub return_to: Option<String>,
+}
+
+/// Where the browser goes to link a provider.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct LinkStarted {
+    /// The provider's authorization URL; navigate the browser there.
+    pub url: String,
+}
+
+/// Starts linking a provider to the signed-in account (signed in within the last ten minutes);
+/// the callback then links instead of signing in, and the account is told by email.
+#[utoipa::path(
+    post,
+    path = "/api/auth/sso/{provider}/link",
+    tag = "auth",
+    operation_id = "startSsoLink",
+    params(("provider" = String, Path, description = "Provider id, from `listSsoProviders`")),
+    request_body = LinkRequest,
+    responses(
+        (status = 200, description = "Navigate to `url`; sets the `__Host-emmaus-sso` cookie", body = LinkStarted),
+        (status = "default", description = "A problem (401 not signed in or not recently, 404 unknown provider, 422 bad return_to, 503 provider unreachable)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn link(
+    State(p): State<Platform>,
+    auth::Session(who): auth::Session,
+    Path(provider): Path<String>,
+    headers: HeaderMap,
+    Json(body): Json<LinkRequest>,
+) -> ApiResult<Response> {
+    let origin = auth::public_origin(&p, &headers);
+    let started = sso::start_link(&p, &who, &provider, &origin, body.return_to.as_deref()).await?;
+    let mut out = HeaderMap::new();
+    out.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    out.append(SET_COOKIE, sso_cookie(&started.binding, FLOW_TTL.as_secs()));
+    Ok((out, Json(LinkStarted { url: started.url })).into_response())
+}
+
 /// Where the provider sends the browser back. Always redirects: to `return_to` signed in, or to
 /// `/sign-in?error=<code>` (`sso_cancelled`, `sso_failed`, `sso_no_account`,
-/// `sso_unverified_email`, `sso_expired`), never to an error page.
+/// `sso_unverified_email`, `sso_expired`, `sso_link_from_profile`, `sso_linked_elsewhere`), never to
+/// an error page. A link begun from the profile links and keeps the browser's own session.
 #[utoipa::path(
     get,
     path = "/api/auth/sso/{provider}/callback",
@@ -131,8 +175,12 @@ pub async fn callback(
             };
             match sso::finish(&p, &callback, &meta).await {
                 Ok(signed_in) => {
-                    tracing::info!(provider = %provider, person = %signed_in.issued.person_id, "signed in with SSO");
-                    auth::set_session_cookies(&mut out, &signed_in.issued);
+                    if let Some(issued) = &signed_in.issued {
+                        tracing::info!(provider = %provider, person = %signed_in.person_id, "signed in with SSO");
+                        auth::set_session_cookies(&mut out, issued);
+                    } else {
+                        tracing::info!(provider = %provider, person = %signed_in.person_id, "linked SSO to an account");
+                    }
                     signed_in.return_to
                 }
                 Err(failure) => refused(&provider, &failure),

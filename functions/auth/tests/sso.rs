@@ -70,14 +70,24 @@ async fn serve(listener: TcpListener, origin: &str, issuer: &str, settings: Vec<
         admin_name: "Ada",
         admin_password: "correct horse battery staple",
     };
-    let (org, _) = setup::create_org(&platform, &new, &RequestMeta::default()).await.expect("an organisation");
+    let (org, ada) = setup::create_org(&platform, &new, &RequestMeta::default()).await.expect("an organisation");
+    // As if Ada had used a link mailed to her: only a proven address may be found by a provider.
+    set_proven(&platform, &ada.email, true).await;
     let app = auth::router(platform.clone());
     tokio::spawn(async move { axum::serve(listener, app).await.expect("the site serves") });
     Site { origin: origin.to_owned(), issuer: issuer.to_owned(), platform, org: org.id }
 }
 
+/// Marks the account at `email` as having (or not having) a proven address.
+async fn set_proven(platform: &Platform, email: &Email, proven: bool) {
+    let mut person = directory::person_by_email(platform, email).await.expect("read").expect("a person");
+    person.value.email_verified = proven;
+    emmaus_app::docs::replace(platform.kv.as_ref(), &person, None).await.expect("updated");
+}
+
 /// A site whose provider `test` is a client registered at `issuer` for exactly the site's callback
-/// URI, plus `extra` settings of that provider (`ORG`, `ROLE_MAP`... without the prefix).
+/// URI, plus `extra` settings of that provider (`ORG`, `ROLE_MAP`... without the prefix). The
+/// provider speaks for `example.org` unless `extra` says otherwise.
 async fn site(issuer: &str, extra: &[(&str, &str)]) -> Site {
     let (listener, origin) = listen().await;
     let redirect_uri = format!("{origin}/api/auth/sso/test/callback");
@@ -94,6 +104,9 @@ async fn site(issuer: &str, extra: &[(&str, &str)]) -> Site {
     .into_iter()
     .map(|(key, value)| (format!("EMMAUS_OIDC_{key}"), value))
     .collect();
+    if !extra.iter().any(|(key, _)| *key == "LINK_DOMAINS") {
+        settings.push(("EMMAUS_OIDC_TEST_LINK_DOMAINS".into(), "example.org".into()));
+    }
     settings.extend(extra.iter().map(|(key, value)| (format!("EMMAUS_OIDC_TEST_{key}"), (*value).to_owned())));
     serve(listener, &origin, issuer, settings).await
 }
@@ -363,4 +376,89 @@ async fn declining_at_the_provider_reads_as_cancelled() {
     assert_refused(&callback(&browser, &declined, Some(&started.binding)).await, "sso_cancelled");
     // The flow is spent: the same state cannot be used again.
     assert_refused(&callback(&browser, &declined, Some(&started.binding)).await, "sso_expired");
+}
+
+#[tokio::test]
+async fn a_provider_not_trusted_for_the_address_finds_no_account_and_makes_none() {
+    let Some(issuer) = issuer() else { return };
+    let mut extra = ROLE_MAPPING.to_vec();
+    extra.push(("LINK_DOMAINS", "grace.church"));
+    let site = site(&issuer, &extra).await;
+    // Its verified address is Ada's, but the provider does not speak for example.org.
+    assert_refused(&sign_in(&site, "ada@example.org").await, "sso_link_from_profile");
+    assert_refused(&sign_in(&site, "grace@example.org").await, "sso_no_account");
+    assert!(audit_details(&site, AuditAction::SsoLinked).await.is_empty());
+    let nobody = directory::person_by_email(&site.platform, &Email::parse("grace@example.org").expect("an address"))
+        .await
+        .expect("read");
+    assert!(nobody.is_none(), "no account was made");
+}
+
+#[tokio::test]
+async fn an_account_whose_address_is_unproven_is_not_found_by_it() {
+    let Some(issuer) = issuer() else { return };
+    let site = site(&issuer, &[]).await;
+    // An account someone else made for the address (say, from a hand-shared invitation link).
+    set_proven(&site.platform, &Email::parse("ada@example.org").expect("an address"), false).await;
+    assert_refused(&sign_in(&site, "ada@example.org").await, "sso_link_from_profile");
+    assert!(audit_details(&site, AuditAction::SsoLinked).await.is_empty());
+}
+
+/// Signs in with Ada's password; the access and CSRF cookies.
+async fn password_session(site: &Site) -> (String, String) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/auth/sign-in", site.origin))
+        .json(&json!({"email": "ada@example.org", "password": "correct horse battery staple"}))
+        .send()
+        .await
+        .expect("the site answers");
+    assert_eq!(response.status(), 200);
+    let access = set_cookie(&response, ACCESS_COOKIE).expect("an access cookie");
+    let csrf = set_cookie(&response, "__Host-emmaus-csrf").expect("a CSRF cookie");
+    (access, csrf)
+}
+
+#[tokio::test]
+async fn a_signed_in_person_links_a_provider_from_their_profile() {
+    let Some(issuer) = issuer() else { return };
+    let site = site(&issuer, &[("LINK_DOMAINS", "grace.church")]).await;
+    let (access, csrf) = password_session(&site).await;
+    let link = |with_csrf: bool| {
+        let mut request = reqwest::Client::new()
+            .post(format!("{}/api/auth/sso/test/link", site.origin))
+            .header(COOKIE, format!("{ACCESS_COOKIE}={access}; __Host-emmaus-csrf={csrf}"))
+            .json(&json!({"return_to": "/profile"}));
+        if with_csrf {
+            request = request.header("x-csrf-token", csrf.clone());
+        }
+        request.send()
+    };
+    assert_eq!(link(false).await.expect("the site answers").status(), 401, "a cookie write needs its CSRF token");
+    let anonymous = reqwest::Client::new()
+        .post(format!("{}/api/auth/sso/test/link", site.origin))
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("the site answers");
+    assert_eq!(anonymous.status(), 401);
+    let answer = link(true).await.expect("the site answers");
+    assert_eq!(answer.status(), 200);
+    let binding = set_cookie(&answer, SSO_COOKIE).expect("the binding cookie");
+    let body: Value = answer.json().await.expect("JSON");
+    let started = Started { authorize: Url::parse(body["url"].as_str().expect("a URL")).expect("a URL"), binding };
+    let browser = browser();
+    let url = at_provider(&site, &browser, &started, "ada@example.org").await;
+    let linked = callback(&browser, &url, Some(&started.binding)).await;
+    assert_eq!(location(&linked), "/profile");
+    assert!(set_cookie(&linked, ACCESS_COOKIE).is_none(), "a link keeps the browser's own session");
+    assert_eq!(audit_details(&site, AuditAction::SsoLinked).await, ["sso test (from the profile)"]);
+    let notice = emmaus_app::mail_queue::pending(&site.platform).await.expect("the mail queue");
+    assert!(
+        notice.iter().any(|m| m.to == "ada@example.org" && m.subject == "Test login can now sign you in to Emmaus"),
+        "{notice:?}"
+    );
+    // From now on the provider signs Ada in by its subject, whatever it is trusted for.
+    let signed_in = sign_in(&site, "ada@example.org").await;
+    assert_eq!(location(&signed_in), "/orgs");
+    assert_eq!(session(&site, &signed_in).await["person"]["email"], "ada@example.org");
 }

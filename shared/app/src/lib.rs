@@ -9,6 +9,8 @@ pub mod mail;
 pub mod mail_queue;
 pub mod mail_select;
 pub mod platform;
+#[cfg(any(test, feature = "testing"))]
+pub mod scenarios;
 
 pub use platform::{HostInfo, Platform};
 

@@ -70,6 +70,13 @@ pub async fn queue(p: &Platform, message: EmailMessage) -> Result<(), DomainErro
     docs::create(p.kv.as_ref(), key, &queued, Some(now.plus(KEEP_FOR).unix_seconds())).await
 }
 
+/// The messages waiting, oldest first, at most `PER_RUN` × 40 of them (what a long outage could
+/// pile up), for operators and tests.
+pub async fn pending(p: &Platform) -> Result<Vec<EmailMessage>, DomainError> {
+    let queued: Vec<Doc<Queued>> = docs::all(p.kv.as_ref(), PARTITION, "msg#", PER_RUN as usize * 40).await?;
+    Ok(queued.into_iter().map(|doc| doc.value.message).collect())
+}
+
 /// How long to wait after the `attempts`-th failure: 1, 2, 4 … minutes, at most four hours.
 pub fn backoff(attempts: u32) -> Duration {
     Duration::from_mins(1u64 << attempts.saturating_sub(1).min(8)).min(Duration::from_hours(4))

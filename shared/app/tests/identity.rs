@@ -1,66 +1,20 @@
 //! Identity use cases end to end over in-memory adapters: setup, sign-in, sessions, invitations,
 //! resets, roles and the audit chain.
 
+mod common;
+
 use std::time::Duration;
 
+use common::{ADMIN_PW, deliver_mail, join, latest_mail, meta, new_person, token_after, world};
+
 use emmaus_app::Platform;
-use emmaus_app::identity::setup::NewOrg;
 use emmaus_app::identity::{
-    Actor, Principal, RequestMeta, accounts, audit, directory, groups, invitations, members, mentorships, resets,
-    sessions, setup,
+    Principal, accounts, audit, directory, groups, invitations, members, mentorships, resets, sessions,
 };
-use emmaus_app::jobs::{self, Outcome};
+use emmaus_app::jobs::Outcome;
 use emmaus_app::mail::Outbox;
 use emmaus_domain::DomainError;
 use emmaus_domain::identity::{Role, RoleSet};
-
-fn meta() -> RequestMeta {
-    RequestMeta { request_id: Some("req-1".into()), client_address: Some("192.0.2.1".into()) }
-}
-
-const ADMIN_PW: &str = "a long admin passphrase";
-
-async fn world() -> (Platform, std::sync::Arc<emmaus_memory::ManualClock>, Actor) {
-    let (p, clock) = Platform::in_memory("local");
-    let new = NewOrg {
-        slug: "grace",
-        name: "Grace Church",
-        admin_email: "Admin@Grace.test",
-        admin_name: "Ada Admin",
-        admin_password: ADMIN_PW,
-    };
-    let (org, person) = setup::create_org(&p, &new, &meta()).await.unwrap();
-    let issued = accounts::sign_in(&p, "admin@grace.test", ADMIN_PW, &meta()).await.unwrap();
-    let principal = Principal { person_id: person.id.clone(), session_id: issued.session_id, meta: meta() };
-    let actor = directory::actor_in(&p, &principal, &org.id).await.unwrap();
-    (p, clock, actor)
-}
-
-/// Runs the `deliver-mail` job once, as a host's scheduler would.
-async fn deliver_mail(p: &Platform) -> Outcome {
-    jobs::deliver_mail(p.clone(), p.clock.now()).await
-}
-
-async fn latest_mail(p: &Platform) -> String {
-    deliver_mail(p).await;
-    let outbox = Outbox::new(p.kv.clone(), p.clock.clone(), p.ids.clone());
-    outbox.list(1, None).await.unwrap().0.pop().expect("a message was sent").message.text
-}
-
-fn token_after(text: &str, marker: &str) -> String {
-    let start = text.find(marker).expect("the link is in the message") + marker.len();
-    text[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
-}
-
-/// Invites `email` as `role` and accepts with a password, returning the new member's actor.
-async fn join(p: &Platform, admin: &Actor, email: &str, role: Role) -> Actor {
-    let created = invitations::create(p, admin, email, role, None, "http://app.test").await.unwrap();
-    let token = token_after(&created.link, "#token=");
-    assert_eq!(token_after(&latest_mail(p).await, "#token="), token, "the emailed link is the shown one");
-    let issued = invitations::accept(p, &token, Some("New Person"), "a long member passphrase", &meta()).await.unwrap();
-    let principal = Principal { person_id: issued.person_id, session_id: issued.session_id, meta: meta() };
-    directory::actor_in(p, &principal, &admin.org_id).await.unwrap()
-}
 
 #[tokio::test]
 async fn sign_in_refuses_alike_and_throttles_per_account() {
@@ -115,7 +69,7 @@ async fn invitations_work_once_and_expire() {
         invitations::create(&p, &admin, "late@grace.test", Role::Mentor, None, "http://app.test").await.unwrap();
     let token = token_after(&created.link, "#token=");
     clock.advance(Duration::from_hours(7 * 24));
-    let expired = invitations::accept(&p, &token, Some("Late"), "a long member passphrase", &meta()).await.unwrap_err();
+    let expired = invitations::accept(&p, &token, new_person("Late"), &meta()).await.unwrap_err();
     assert!(expired.to_string().contains("expired"), "{expired}");
     let again = invitations::create(&p, &admin, "mentee@grace.test", Role::Mentor, None, "http://app.test").await;
     assert!(matches!(again, Err(DomainError::Conflict(_))), "members are not invited twice");
@@ -126,8 +80,8 @@ async fn an_accepted_invitation_cannot_be_used_again() {
     let (p, _, admin) = world().await;
     let created = invitations::create(&p, &admin, "m@grace.test", Role::Mentee, None, "http://app.test").await.unwrap();
     let token = token_after(&created.link, "#token=");
-    invitations::accept(&p, &token, Some("M"), "a long member passphrase", &meta()).await.unwrap();
-    let second = invitations::accept(&p, &token, Some("M"), "a long member passphrase", &meta()).await.unwrap_err();
+    invitations::accept(&p, &token, new_person("M"), &meta()).await.unwrap();
+    let second = invitations::accept(&p, &token, new_person("M"), &meta()).await.unwrap_err();
     assert!(matches!(second, DomainError::Conflict(_)), "{second}");
 }
 
@@ -274,6 +228,7 @@ async fn a_first_password_needs_a_fresh_sign_in() {
         password_hash: None,
         last_org: None,
         created_at: p.clock.now(),
+        email_verified: true,
     };
     let membership = emmaus_domain::identity::Membership {
         org_id: admin.org_id.clone(),

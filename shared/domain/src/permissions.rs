@@ -19,7 +19,8 @@ pub enum Relation {
     Own,
     /// The resource belongs to a person I mentor now.
     MyMentee,
-    /// The resource belongs to a group I lead, or to a person in it.
+    /// The resource belongs to a group I lead, or to a person in it; a mentoring pairing only when
+    /// both of its people are in it.
     MyGroup,
     /// The resource is anywhere in my organisation (every in-organisation resource has this too).
     SameOrg,
@@ -81,7 +82,8 @@ actions! {
     GroupCreate => "group.create", "Create a group with its leading pastor";
     GroupUpdate => "group.update", "Rename a group or change its leader";
     GroupDelete => "group.delete", "Delete a group";
-    GroupMembersManage => "group.members.manage", "Add people to a group or take them out";
+    GroupMembersAdd => "group.members.add", "Add people to a group";
+    GroupMembersRemove => "group.members.remove", "Take people out of a group";
     MentorshipList => "mentorship.list", "List mentoring relationships";
     MentorshipCreate => "mentorship.create", "Pair a mentor with a mentee";
     MentorshipEnd => "mentorship.end", "End a mentoring relationship";
@@ -136,7 +138,10 @@ pub const MATRIX: &[Rule] = {
         rule(Action::GroupCreate, ANY, NONE, NONE, NONE),
         rule(Action::GroupUpdate, ANY, NONE, NONE, NONE),
         rule(Action::GroupDelete, ANY, NONE, NONE, NONE),
-        rule(Action::GroupMembersManage, ANY, &[MyGroup], NONE, NONE),
+        // A pastor's reach never grows by their own action: people join a pastor's group by
+        // accepting the pastor's invitation, or an admin adds them.
+        rule(Action::GroupMembersAdd, ANY, NONE, NONE, NONE),
+        rule(Action::GroupMembersRemove, ANY, &[MyGroup], NONE, NONE),
         rule(Action::MentorshipList, ANY, ANY, &[Own], &[Own]),
         rule(Action::MentorshipCreate, ANY, &[MyGroup], NONE, NONE),
         rule(Action::MentorshipEnd, ANY, &[MyGroup], &[Own], NONE),
@@ -193,6 +198,9 @@ pub fn markdown() -> String {
     out.push_str(
         "\nNo role may do anything to a resource of another organisation; the API answers 404 there.\n\
          Anonymous callers may do none of these actions.\n\n\
+         A pastor's reach never grows by their own action: a pastor adds nobody to a group (people join it\n\
+         by accepting the pastor's invitation, or an admin adds them), and pairs or parts a mentor and a\n\
+         mentee only when both are in a group the pastor leads.\n\n\
          | Action | What | Admin | Pastor | Mentor | Mentee |\n|---|---|---|---|---|---|\n",
     );
     for rule in MATRIX {
@@ -206,7 +214,10 @@ fn relation_meaning(relation: Relation) -> &'static str {
     match relation {
         Relation::Own => "the resource is the person's own, or they are part of it",
         Relation::MyMentee => "it belongs to someone the person mentors now",
-        Relation::MyGroup => "it belongs to a group the person leads, or to someone in it",
+        Relation::MyGroup => {
+            "it belongs to a group the person leads, or to someone in it; a mentoring pairing only when both \
+             of its people are in such a group"
+        }
         Relation::SameOrg => "anything in the organisation the person is acting in",
         Relation::OtherOrg => "anything in any other organisation",
     }

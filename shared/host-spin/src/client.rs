@@ -1,5 +1,10 @@
 //! The caller's address for throttling and the audit log: Spin's `spin-client-addr` request
 //! header (`ip:port`, which Spin sets from the connection), without the port.
+//!
+//! Spin passes the caller's own headers on and *appends* its own after them (its HTTP trigger's
+//! `prepare_request_headers` lists the request's headers, then the ones it computes, and the wasi
+//! executor extends the header map with that list). So a caller can send a `spin-client-addr` of
+//! its choosing, and the value Spin set is the last one; only that one is read.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -8,9 +13,10 @@ use emmaus_http::auth::ClientAddress;
 /// The header Spin's HTTP trigger adds to every request.
 pub const CLIENT_ADDR_HEADER: &str = "spin-client-addr";
 
-/// The address in `spin-client-addr`, if it holds one (`203.0.113.9:51234`, `[2001:db8::1]:443`).
+/// The address in the last `spin-client-addr`, if it holds one (`203.0.113.9:51234`,
+/// `[2001:db8::1]:443`).
 pub fn client_address(headers: &http::HeaderMap) -> Option<ClientAddress> {
-    let value = headers.get(CLIENT_ADDR_HEADER)?.to_str().ok()?.trim();
+    let value = headers.get_all(CLIENT_ADDR_HEADER).iter().next_back()?.to_str().ok()?.trim();
     let ip = match value.parse::<SocketAddr>() {
         Ok(socket) => socket.ip(),
         // A bare address, should a runtime send one without the port.
@@ -38,5 +44,13 @@ mod tests {
         assert_eq!(address("not an address"), None);
         assert_eq!(address(""), None);
         assert_eq!(client_address(&http::HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn a_value_the_caller_sent_is_not_read() {
+        let mut headers = http::HeaderMap::new();
+        headers.append(CLIENT_ADDR_HEADER, http::HeaderValue::from_static("198.51.100.1:1"));
+        headers.append(CLIENT_ADDR_HEADER, http::HeaderValue::from_static("203.0.113.9:51234"));
+        assert_eq!(client_address(&headers).map(|a| a.0).as_deref(), Some("203.0.113.9"));
     }
 }

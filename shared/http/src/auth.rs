@@ -28,6 +28,11 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientAddress(pub String);
 
+/// Put in the request's extensions by the local host when the request came straight from the
+/// machine it runs on (a loopback peer, no proxy): its operator. Lambda and Spin never set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FromThisMachine;
+
 /// The value of cookie `name`, if the request carries it.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers

@@ -19,6 +19,7 @@ mod support;
 use std::collections::HashMap;
 use std::path::Path;
 
+use emmaus_app::identity::directory;
 use emmaus_app::identity::setup::NewOrg;
 use emmaus_app::identity::tokens::KeyRing;
 use emmaus_testkit::api::set_cookies;
@@ -33,6 +34,8 @@ const SSO_COOKIE: &str = "__Host-emmaus-sso";
 const ACCESS_COOKIE: &str = "__Host-emmaus-access";
 
 /// The organisation `grace`, whose only admin is Ada, in the file Spin's `default` database is.
+/// Ada's address is proven, as if she had used a link mailed to her: a provider may find only such
+/// an account by its address.
 async fn seed(dir: &Path) {
     let new = NewOrg {
         slug: "grace",
@@ -41,7 +44,11 @@ async fn seed(dir: &Path) {
         admin_name: "Ada",
         admin_password: "a long spin passphrase",
     };
-    seed::organisation(dir, &new).await;
+    let (p, _) = seed::organisation(dir, &new).await;
+    let email = emmaus_domain::identity::Email::parse("ada@example.org").expect("an address");
+    let mut ada = directory::person_by_email(&p, &email).await.expect("read").expect("Ada");
+    ada.value.email_verified = true;
+    emmaus_app::docs::replace(p.kv.as_ref(), &ada, None).await.expect("updated");
 }
 
 /// The auth component as `spin up` would run it with the application variables `values` set
@@ -134,6 +141,7 @@ async fn people_sign_in_with_sso_through_the_custom_slot_on_spin() {
             ("oidc_custom_org", "grace"),
             ("oidc_custom_role_claim", "groups"),
             ("oidc_custom_role_map", "pastors=pastor,everyone=mentee"),
+            ("oidc_custom_link_domains", "example.org"),
             // The provider is on loopback: its `http://127.0.0.1:<port>` is the slot's one host.
             ("oidc_custom_allowed_host", &issuer),
         ],

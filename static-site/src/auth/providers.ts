@@ -38,9 +38,24 @@ export const SSO_ERRORS: Readonly<Record<string, string>> = {
   sso_unverified_email:
     'Your provider has not verified your email address, so it cannot be used to sign in. Verify it with the provider, or sign in with your password.',
   sso_expired: 'The sign-in took too long and expired. Please try again.',
+  sso_link_from_profile:
+    'This provider may not sign in to the Emmaus account that uses your address by itself. Sign in with your email and password, then link the provider on your profile page.',
+  sso_linked_elsewhere: 'That provider account is already linked to another Emmaus account.',
 };
 
 export function ssoErrorMessage(code: string | null): string | null {
   if (!code) return null;
   return SSO_ERRORS[code] ?? (code.startsWith('sso_') ? SSO_ERRORS.sso_failed! : null);
+}
+
+/** Starts linking a provider to the signed-in account: the server answers where to send the browser. */
+export async function startLink(providerId: string): Promise<{ url: string } | { error: string }> {
+  const { data, error, response } = await api.POST('/api/auth/sso/{provider}/link', {
+    params: { path: { provider: providerId } },
+    body: { return_to: '/profile' },
+  });
+  if (data) return { url: data.url };
+  const detail = (error as { detail?: string } | undefined)?.detail;
+  if (response.status === 401) return { error: 'Sign in again, then link the provider within ten minutes of signing in.' };
+  return { error: detail ?? `Linking failed (${response.status}).` };
 }

@@ -1,11 +1,11 @@
-// Tests for accepting an invitation: the preview, each ended state, and joining with a new or existing account.
+// Tests for accepting an invitation: the preview, each ended state, and joining as a new account or signed in.
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { jsonResponse, problemResponse, routeFetch, sessionView } from '../test/http';
 import { renderApp } from '../test/render';
 
-const preview = { organisation: 'Grace Church', email: 'sam@example.org', role: 'mentee', state: 'pending', existing_account: false };
+const preview = { organisation: 'Grace Church', email: 'sam@example.org', role: 'mentee', state: 'pending' };
 
 function open(token = 'tok123') {
   window.history.replaceState(null, '', `/invitation#token=${token}`);
@@ -34,10 +34,30 @@ describe('Invitation page', () => {
     expect(await sent?.json()).toEqual({ token: 'tok123' });
   });
 
-  it("asks for the existing account's password instead of a new one", async () => {
-    routeFetch({ 'POST /api/auth/invitations/preview': jsonResponse({ ...preview, existing_account: true }) });
+  it('offers to sign in first, and never asks for an existing account\'s password', async () => {
+    routeFetch({ 'POST /api/auth/invitations/preview': jsonResponse(preview) });
     open();
-    expect(await screen.findByLabelText('Your password')).toBeInTheDocument();
+    const offer = await screen.findByTestId('invitation-existing');
+    expect(offer).toHaveTextContent('Already have an Emmaus account as sam@example.org?');
+    expect(screen.getByRole('link', { name: 'Sign in first' })).toHaveAttribute(
+      'href',
+      `/sign-in?return_to=${encodeURIComponent('/invitation#token=tok123')}`,
+    );
+    expect(screen.queryByLabelText('Your password')).toBeNull();
+  });
+
+  it('joins with the session of the invited address, sending no password', async () => {
+    const { requests } = routeFetch({
+      'POST /api/auth/invitations/preview': jsonResponse({ ...preview, email: 'ada@example.org' }),
+      'POST /api/auth/invitations/accept': jsonResponse(sessionView(['mentee'])),
+    });
+    window.history.replaceState(null, '', '/invitation#token=tok123');
+    renderApp({ status: 'signed-in', session: sessionView(['admin']), orgId: 'org-1' });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Join Grace Church' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/'));
+    const accept = requests.find((r) => r.url.endsWith('/accept'));
+    expect(await accept?.json()).toEqual({ token: 'tok123' });
     expect(screen.queryByLabelText('Your name')).toBeNull();
   });
 
@@ -73,12 +93,14 @@ describe('Invitation page', () => {
 
   it('says the invitation was used when accepting answers 409', async () => {
     routeFetch({
-      'POST /api/auth/invitations/preview': jsonResponse({ ...preview, existing_account: true }),
+      'POST /api/auth/invitations/preview': jsonResponse(preview),
       'POST /api/auth/invitations/accept': problemResponse(409, { detail: 'already used' }),
     });
     open();
     const user = userEvent.setup();
-    await user.type(await screen.findByLabelText('Your password'), 'whatever it was');
+    await user.type(await screen.findByLabelText('Your name'), 'Sam');
+    await user.type(screen.getByLabelText('Choose a password', { exact: false }), 'long enough passphrase');
+    await user.type(screen.getByLabelText('Repeat the password'), 'long enough passphrase');
     await user.click(screen.getByRole('button', { name: 'Join Grace Church' }));
     expect(await screen.findByRole('heading', { name: 'This invitation has been used' })).toBeInTheDocument();
   });

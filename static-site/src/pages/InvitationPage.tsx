@@ -84,16 +84,18 @@ export function InvitationPage() {
     const ended = ENDED[invitation.state];
     if (ended) return <EndedInvitation state={ended} />;
 
-    const existing = invitation.existing_account;
+    const session = state.status === 'signed-in' ? state.session : null;
+    // Signed in as the invited address: joining needs no password, the session is the proof.
+    const asInvited = session !== null && session.person.email === invitation.email;
     const submit = async (event: FormEvent) => {
       event.preventDefault();
-      if (!existing && password !== confirm) {
+      if (!asInvited && password !== confirm) {
         setError({ message: 'Please correct the fields marked below.', fields: { byField: { confirm: 'does not match the password' }, other: [] }, requestId: null });
         return;
       }
       setBusy(true);
       setError(null);
-      const body = existing ? { token, password } : { token, password, display_name: name };
+      const body = asInvited ? { token } : { token, password, display_name: name };
       const result = await call(api.POST('/api/auth/invitations/accept', { body }));
       setBusy(false);
       if (result.ok) {
@@ -108,9 +110,10 @@ export function InvitationPage() {
         return;
       }
       const problem = submitError(result, FIELDS);
-      // A 401 here is the existing account's password, or a link that died since the preview; the detail says which.
+      // A 401 here is an address that has an account (sign in as it first), or a link that died since the preview.
       setError(result.status === 401 ? { ...problem, message: failureMessage(result.failure) } : problem);
     };
+    const back = `/invitation#token=${encodeURIComponent(token)}`;
 
     return (
       <>
@@ -132,22 +135,23 @@ export function InvitationPage() {
             <dd>{invitation.state}</dd>
           </div>
         </dl>
-        {state.status === 'signed-in' && state.session.person.email !== invitation.email && (
+        {session !== null && !asInvited && (
           <p className="notice">
-            You are signed in as {state.session.person.email}. Accepting signs you in as {invitation.email} instead.
+            You are signed in as {session.person.email}. This invitation is for {invitation.email}: creating that account
+            below signs you in as it instead.
           </p>
         )}
         <form className="form" onSubmit={(e) => void submit(e)} noValidate>
           <FormError error={error} />
-          {existing ? (
-            <>
-              <p>
-                You already have an Emmaus account as {invitation.email}. Enter its password to join {invitation.organisation}.
-              </p>
-              <Field label="Your password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={error?.fields.byField.password} />
-            </>
+          {asInvited ? (
+            <p>You are signed in as {invitation.email}. Join {invitation.organisation} with this account.</p>
           ) : (
             <>
+              <p data-testid="invitation-existing">
+                Already have an Emmaus account as {invitation.email}?{' '}
+                <Link to={`/sign-in?return_to=${encodeURIComponent(back)}`}>Sign in first</Link>, then join with it here.
+                Otherwise create your account:
+              </p>
               <Field label="Your name" name="display_name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} error={error?.fields.byField.display_name} />
               <Field label="Choose a password" name="password" type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={error?.fields.byField.password} hint="At least 12 characters." />
               <Field label="Repeat the password" name="confirm" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} error={error?.fields.byField.confirm} />

@@ -1,7 +1,8 @@
-// The signed-in person's own settings: name, password, default organisation, and ending every session.
-import { useState, type FormEvent } from 'react';
+// The signed-in person's own settings: name, password, default organisation, sign-in providers, and ending every session.
+import { useEffect, useState, type FormEvent } from 'react';
 import { call } from '../api/call';
 import { api } from '../api/client';
+import { fetchProviders, startLink, type SsoProvider } from '../auth/providers';
 import { Field, SelectField } from '../components/Field';
 import { FormError } from '../components/FormError';
 import { submitError, type SubmitError } from '../forms';
@@ -155,6 +156,51 @@ function PasswordForm({ session }: { session: SessionView }) {
   );
 }
 
+/** Linking a provider lets it sign this account in; the server allows it within ten minutes of signing in. */
+function Providers() {
+  const [providers, setProviders] = useState<SsoProvider[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    fetchProviders(controller.signal).then(setProviders, () => {});
+    return () => controller.abort();
+  }, []);
+  if (providers.length === 0) return null;
+
+  const link = async (id: string) => {
+    setBusy(id);
+    setError(null);
+    const started = await startLink(id);
+    if ('url' in started) {
+      window.location.assign(started.url);
+      return;
+    }
+    setBusy(null);
+    setError(started.error);
+  };
+
+  return (
+    <section aria-labelledby="providers-heading">
+      <h2 id="providers-heading">Sign-in providers</h2>
+      <p>Link a provider to sign in with it from now on. We email you whenever a way into your account is added.</p>
+      {error && (
+        <p className="form__error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="form__actions">
+        {providers.map((provider) => (
+          <button key={provider.id} type="button" className="button button--secondary" onClick={() => void link(provider.id)} disabled={busy !== null}>
+            {busy === provider.id ? 'Opening…' : `Link ${provider.name}`}
+          </button>
+        ))}
+      </div>
+    </section>
+  );
+}
+
 function Everywhere() {
   const { signedOut } = useSession();
   const [confirming, setConfirming] = useState(false);
@@ -209,6 +255,7 @@ export function ProfilePage() {
       <NameForm session={session} />
       <PasswordForm session={session} />
       <DefaultOrgForm session={session} />
+      <Providers />
       <Everywhere />
     </article>
   );

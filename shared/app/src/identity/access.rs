@@ -122,6 +122,11 @@ pub fn relations(actor: &Actor, standing: &Standing, target: Target<'_>) -> BTre
         Target::Mentorship { mentor, mentee } => {
             person(mentor, &mut out);
             person(mentee, &mut out);
+            // A pairing is a pastor's only when both people are theirs: one of them in the group
+            // must not let the pastor pair or part someone outside it.
+            if !(standing.led_people.contains(mentor) && standing.led_people.contains(mentee)) {
+                out.remove(&Relation::MyGroup);
+            }
         }
         Target::Invitation { group } => {
             if group.is_some_and(|g| standing.led_groups.contains(g)) {

@@ -30,7 +30,8 @@ pub async fn record_everywhere(
 }
 
 /// Signs in with email and password. Every refusal reads the same and takes as long, whether
-/// the account exists or not; repeated failures are throttled per account and per address.
+/// the account exists or not; each attempt is counted per account and per address before the
+/// password is checked, so a burst of parallel guesses gets no more checks than a slow one.
 pub async fn sign_in(
     p: &Platform,
     email: &str,
@@ -39,11 +40,11 @@ pub async fn sign_in(
 ) -> Result<Issued, DomainError> {
     let email = Email::parse(email)?;
     password::check_presented("password", password_text)?;
-    throttle::check(p, email.as_str(), meta.client_address.as_deref()).await?;
+    let address = meta.client_address.as_deref();
+    throttle::attempt(p, email.as_str(), address).await?;
     let person = directory::person_by_email(p, &email).await?;
     let stored = person.as_ref().and_then(|d| d.value.password_hash.clone());
-    if !passwords::verify(password_text, stored.as_deref()) {
-        throttle::failed(p, email.as_str(), meta.client_address.as_deref()).await?;
+    if !passwords::verify(password_text, stored.as_deref()).await {
         if let Some(person) = &person {
             record_everywhere(p, &person.value.id, meta, AuditAction::SignInFailed, Some("wrong password".into()))
                 .await;
@@ -51,11 +52,11 @@ pub async fn sign_in(
         return Err(DomainError::Refused(BAD_SIGN_IN.into()));
     }
     let person = person.expect("a verified password belongs to a person");
-    throttle::succeeded(p, email.as_str()).await?;
+    throttle::succeeded(p, email.as_str(), address).await?;
     if stored.as_deref().is_some_and(passwords::needs_rehash) {
         let salt = p.ids.random_bytes(16);
         let mut doc = person.clone();
-        doc.value.password_hash = Some(passwords::hash(password_text, &salt)?);
+        doc.value.password_hash = Some(passwords::hash(password_text, &salt).await?);
         // Best effort: a concurrent profile change simply keeps the old hash until next time.
         let _ = docs::replace(p.kv.as_ref(), &doc, None).await;
     }
@@ -64,7 +65,8 @@ pub async fn sign_in(
     Ok(issued)
 }
 
-/// Changes the signed-in person's password after checking the current one.
+/// Changes the signed-in person's password after checking the current one. Every other session
+/// of the person ends (this one stays), and the person is told by email.
 pub async fn change_password(
     p: &Platform,
     who: &Principal,
@@ -73,21 +75,37 @@ pub async fn change_password(
 ) -> Result<(), DomainError> {
     super::access::authorize_own_account(p, who, Action::ProfileUpdate).await?;
     let mut person = directory::person(p, &who.person_id).await?.ok_or(DomainError::Unauthenticated)?;
-    throttle::check(p, person.value.email.as_str(), who.meta.client_address.as_deref()).await?;
-    if person.value.password_hash.is_none() {
+    let email = person.value.email.clone();
+    let address = who.meta.client_address.as_deref();
+    let first = person.value.password_hash.is_none();
+    if first {
         // Someone who signs in only with SSO has no password to prove; a first password is set
         // only from a fresh session, so a stolen older session cannot add a way back in.
         sessions::require_recent(p, who).await?;
-    } else if password::check_presented("current_password", current).is_err()
-        || !passwords::verify(current, person.value.password_hash.as_deref())
-    {
-        throttle::failed(p, person.value.email.as_str(), who.meta.client_address.as_deref()).await?;
-        return Err(DomainError::invalid("current_password", "is not your current password"));
+    } else {
+        let wrong = || DomainError::invalid("current_password", "is not your current password");
+        password::check_presented("current_password", current).map_err(|_| wrong())?;
+        throttle::attempt(p, email.as_str(), address).await?;
+        if !passwords::verify(current, person.value.password_hash.as_deref()).await {
+            return Err(wrong());
+        }
+        throttle::succeeded(p, email.as_str(), address).await?;
     }
-    password::check_new("new_password", new_password, person.value.email.as_str())?;
-    person.value.password_hash = Some(passwords::hash(new_password, &p.ids.random_bytes(16))?);
+    password::check_new("new_password", new_password, email.as_str())?;
+    person.value.password_hash = Some(passwords::hash(new_password, &p.ids.random_bytes(16)).await?);
     docs::replace(p.kv.as_ref(), &person, None).await?;
+    sessions::close_others(p, &who.person_id, &who.session_id).await?;
     record_everywhere(p, &who.person_id, &who.meta, AuditAction::PasswordChanged, None).await;
+    let (subject, what) = if first {
+        ("A password was set on your Emmaus account", "A password was set on")
+    } else {
+        ("Your Emmaus password was changed", "The password of")
+    };
+    let text = format!(
+        "{what} your Emmaus account ({email}) just now, and every other session was signed out.\n\nIf this was \
+         not you, choose a new password at once with \"Forgot password\" on the sign-in page."
+    );
+    super::notices::account_changed(p, &person.value, subject, &text).await;
     Ok(())
 }
 

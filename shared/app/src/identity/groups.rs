@@ -147,7 +147,7 @@ pub async fn delete(p: &Platform, actor: &Actor, id: &str) -> Result<(), DomainE
 
 pub async fn add_member(p: &Platform, actor: &Actor, id: &str, person: &str) -> Result<(), DomainError> {
     load(p, &actor.org_id, id).await?;
-    access::authorize(p, actor, Action::GroupMembersManage, Target::Group(id)).await?;
+    access::authorize(p, actor, Action::GroupMembersAdd, Target::Group(id)).await?;
     if directory::membership(p, &actor.org_id, person).await?.is_none() {
         return Err(DomainError::invalid("person_id", "is not a member of this organisation"));
     }
@@ -180,7 +180,7 @@ pub async fn add_member(p: &Platform, actor: &Actor, id: &str, person: &str) -> 
 
 pub async fn remove_member(p: &Platform, actor: &Actor, id: &str, person: &str) -> Result<(), DomainError> {
     load(p, &actor.org_id, id).await?;
-    access::authorize(p, actor, Action::GroupMembersManage, Target::Group(id)).await?;
+    access::authorize(p, actor, Action::GroupMembersRemove, Target::Group(id)).await?;
     if !drop_member(p, &actor.org_id, id, person).await? {
         return Err(DomainError::NotFound("that person in this group".into()));
     }

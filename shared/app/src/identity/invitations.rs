@@ -1,4 +1,12 @@
 //! Invitations: created by admins (and pastors into their groups), redeemed once before they expire.
+//!
+//! Each invitation has two tokens: the one in the email, and the one shown to the inviter to share
+//! by hand. Both accept it; only the emailed one proves that the invitee reads mail at the address,
+//! so only an account made through it counts as having a proven address
+//! ([`Person::email_verified`]). An address that already has an account is accepted only by that
+//! account, signed in: nobody, the inviter included, can get into an existing account through an
+//! invitation, and refused attempts withdraw the invitation after
+//! [`Invitation::MAX_FAILED_ATTEMPTS`].
 
 use emmaus_domain::audit::AuditAction;
 use emmaus_domain::identity::{
@@ -38,6 +46,9 @@ pub struct Created {
 struct TokenPointer {
     org: String,
     invitation: String,
+    /// Whether this is the emailed token (not the one shown to the inviter).
+    #[serde(default)]
+    emailed: bool,
 }
 
 pub async fn create(
@@ -73,17 +84,21 @@ pub async fn create(
         expires_at: now.plus(INVITATION_TTL),
         accepted_at: None,
         revoked_at: None,
+        failed_attempts: 0,
     };
-    let pointer = TokenPointer { org: actor.org_id.clone(), invitation: invitation.id.clone() };
-    // The token outlives the invitation by a month, so a late click hears "expired", not "unknown".
+    let emailed_token = new_token(p.ids.as_ref());
+    let pointer = |emailed| TokenPointer { org: actor.org_id.clone(), invitation: invitation.id.clone(), emailed };
+    // The tokens outlive the invitation by a month, so a late click hears "expired", not "unknown".
     let expires = invitation.expires_at.plus(std::time::Duration::from_hours(30 * 24)).unix_seconds();
     p.kv.batch(vec![
         docs::create_write(keys::invitation(&actor.org_id, &invitation.id), &invitation, None),
-        docs::create_write(keys::invitation_token(&digest(&token)), &pointer, Some(expires)),
+        docs::create_write(keys::invitation_token(&digest(&token)), &pointer(false), Some(expires)),
+        docs::create_write(keys::invitation_token(&digest(&emailed_token)), &pointer(true), Some(expires)),
     ])
     .await
     .map_err(crate::error::from_kv)?;
     let link = format!("{origin}/invitation#token={token}");
+    let emailed_link = format!("{origin}/invitation#token={emailed_token}");
     let org =
         directory::org(p, &actor.org_id).await?.ok_or_else(|| DomainError::NotFound("the organisation".into()))?;
     let inviter = directory::person(p, &actor.person_id).await?.map_or_else(String::new, |d| d.value.display_name);
@@ -92,7 +107,7 @@ pub async fn create(
         subject: format!("You are invited to {} on Emmaus", org.value.name),
         text: format!(
             "Hello,\n\n{inviter} invites you to join {org} on Emmaus as a {role}. Open this link within seven days to \
-             accept:\n\n{link}\n\nThe link works once. If you did not expect this, ignore this message.\n",
+             accept:\n\n{emailed_link}\n\nThe link works once. If you did not expect this, ignore this message.\n",
             org = org.value.name
         ),
     };
@@ -150,34 +165,83 @@ pub async fn revoke(p: &Platform, actor: &Actor, id: &str) -> Result<Invitation,
     Ok(doc.value)
 }
 
-/// The invitation behind a token, pending or not, for the accept page.
+/// The invitation behind a token, pending or not, for the accept page. It says nothing of
+/// whether the address has an account: the page offers both ways, and the server decides.
 pub async fn preview(p: &Platform, token: &str) -> Result<(Invitation, String), DomainError> {
-    let invitation = by_token(p, token).await?.value;
+    let invitation = by_token(p, token).await?.0.value;
     let org = directory::org(p, &invitation.org_id).await?.map_or_else(String::new, |o| o.value.name);
     Ok((invitation, org))
 }
 
-async fn by_token(p: &Platform, token: &str) -> Result<Doc<Invitation>, DomainError> {
+/// The invitation, and whether the token was the emailed one.
+async fn by_token(p: &Platform, token: &str) -> Result<(Doc<Invitation>, bool), DomainError> {
     let refused = || DomainError::Refused("this invitation link is not valid; ask for a new one".into());
     if !plausible(token) {
         return Err(refused());
     }
     let pointer: Doc<TokenPointer> =
         docs::get(p.kv.as_ref(), keys::invitation_token(&digest(token))).await?.ok_or_else(refused)?;
-    docs::get(p.kv.as_ref(), keys::invitation(&pointer.value.org, &pointer.value.invitation)).await?.ok_or_else(refused)
+    let invitation = docs::get(p.kv.as_ref(), keys::invitation(&pointer.value.org, &pointer.value.invitation))
+        .await?
+        .ok_or_else(refused)?;
+    Ok((invitation, pointer.value.emailed))
 }
 
-/// Redeems an invitation: a new person sets a name and password; an existing person (same email)
-/// must prove their password. The invitation is spent in the same atomic batch that creates the
-/// membership, so it works exactly once. Returns a session for the person.
+/// Counts a refused attempt on the invitation, withdrawing it at the limit; returns the refusal.
+async fn refuse_attempt(
+    p: &Platform,
+    invitation: &Doc<Invitation>,
+    meta: &RequestMeta,
+    refusal: DomainError,
+) -> DomainError {
+    let mut doc = invitation.clone();
+    doc.value.failed_attempts += 1;
+    let withdrawn = doc.value.failed_attempts >= Invitation::MAX_FAILED_ATTEMPTS;
+    if withdrawn {
+        doc.value.revoked_at = Some(p.clock.now());
+    }
+    // A concurrent attempt changed it first: that one counted, and this one is refused anyway.
+    if docs::replace(p.kv.as_ref(), &doc, None).await.is_ok() && withdrawn {
+        let event = audit::event(
+            p,
+            meta,
+            None,
+            AuditAction::InvitationRevoked,
+            Some(format!("invitation:{}", doc.value.id)),
+            Some(format!("withdrawn after {} refused attempts to accept it", doc.value.failed_attempts)),
+        );
+        audit::record(p, &doc.value.org_id, event).await;
+    }
+    refusal
+}
+
+/// How an invitee accepts.
+#[derive(Debug, Clone, Copy)]
+pub enum Acceptor<'a> {
+    /// Someone new to Emmaus, choosing a name and a password.
+    New { display_name: Option<&'a str>, password: &'a str },
+    /// The person signed in with this session; it must be the invited address's account.
+    SignedIn(&'a super::context::Principal),
+}
+
+/// What accepting gave: the person, and a session when a new account was made (someone signed
+/// in keeps their own).
+#[derive(Debug)]
+pub struct Accepted {
+    pub person_id: String,
+    pub issued: Option<sessions::Issued>,
+}
+
+/// Redeems an invitation: someone new sets a name and password; an address that has an account
+/// is accepted only by that account, signed in (see the module's documentation). The invitation
+/// is spent in the same atomic batch that creates the membership, so it works exactly once.
 pub async fn accept(
     p: &Platform,
     token: &str,
-    display_name: Option<&str>,
-    password_text: &str,
+    acceptor: Acceptor<'_>,
     meta: &RequestMeta,
-) -> Result<sessions::Issued, DomainError> {
-    let mut invitation = by_token(p, token).await?;
+) -> Result<Accepted, DomainError> {
+    let (mut invitation, emailed) = by_token(p, token).await?;
     let now = p.clock.now();
     match invitation.value.state(now) {
         InvitationState::Pending => {}
@@ -192,27 +256,42 @@ pub async fn accept(
     let org = invitation.value.org_id.clone();
     let mut writes = Vec::new();
     let existing = directory::person_by_email(p, &invitation.value.email).await?;
-    let person = if let Some(existing) = existing {
-        if !passwords::verify(password_text, existing.value.password_hash.as_deref()) {
-            return Err(DomainError::Refused("the password is not the one of your existing account".into()));
+    let email = invitation.value.email.clone();
+    let (person, made) = match (existing, acceptor) {
+        (Some(mut existing), Acceptor::SignedIn(who)) if who.person_id == existing.value.id => {
+            if directory::membership(p, &org, &existing.value.id).await?.is_some() {
+                return Err(DomainError::Conflict("you are already a member of this organisation".into()));
+            }
+            if emailed && !existing.value.email_verified {
+                existing.value.email_verified = true;
+                writes.push(docs::replace_write(&existing, None));
+            }
+            (existing.value, false)
         }
-        if directory::membership(p, &org, &existing.value.id).await?.is_some() {
-            return Err(DomainError::Conflict("you are already a member; sign in instead".into()));
+        (Some(_), _) => {
+            let refusal = DomainError::Refused(format!("sign in as {email} to accept this invitation"));
+            return Err(refuse_attempt(p, &invitation, meta, refusal).await);
         }
-        existing.value
-    } else {
-        let name = normalise_display_name("display_name", display_name.unwrap_or_default())?;
-        password::check_new("password", password_text, invitation.value.email.as_str())?;
-        let person = Person {
-            id: p.ids.new_id(),
-            email: invitation.value.email.clone(),
-            display_name: name,
-            password_hash: Some(passwords::hash(password_text, &p.ids.random_bytes(16))?),
-            last_org: Some(org.clone()),
-            created_at: now,
-        };
-        writes.extend(directory::person_writes(&person));
-        person
+        (None, Acceptor::SignedIn(_)) => {
+            return Err(DomainError::Refused(format!(
+                "this invitation is for {email}; sign out, then create that account from the link"
+            )));
+        }
+        (None, Acceptor::New { display_name, password: password_text }) => {
+            let name = normalise_display_name("display_name", display_name.unwrap_or_default())?;
+            password::check_new("password", password_text, email.as_str())?;
+            let person = Person {
+                id: p.ids.new_id(),
+                email: email.clone(),
+                display_name: name,
+                password_hash: Some(passwords::hash(password_text, &p.ids.random_bytes(16)).await?),
+                last_org: Some(org.clone()),
+                created_at: now,
+                email_verified: emailed,
+            };
+            writes.extend(directory::person_writes(&person));
+            (person, true)
+        }
     };
     let membership = Membership {
         org_id: org.clone(),
@@ -255,5 +334,6 @@ pub async fn accept(
         ),
     )
     .await;
-    sessions::open(p, &person.id).await
+    let issued = if made { Some(sessions::open(p, &person.id).await?) } else { None };
+    Ok(Accepted { person_id: person.id, issued })
 }

@@ -67,19 +67,33 @@ pub async fn read(p: &Platform, actor: &Actor, person: &str) -> Result<Member, D
     Ok(Member { person: person_doc.value, membership: membership.value })
 }
 
-/// Replaces a member's roles. The organisation always keeps at least one admin.
+/// Replaces a member's roles. The organisation always keeps at least one admin, also when two
+/// admins take each other's role at the same moment (see [`admin_fence`]).
 pub async fn set_roles(p: &Platform, actor: &Actor, person: &str, roles: RoleSet) -> Result<Member, DomainError> {
     if roles.is_empty() {
         return Err(DomainError::invalid("roles", "must hold at least one role; remove the member instead"));
     }
-    let (person_doc, mut membership) = load(p, &actor.org_id, person).await?;
     access::authorize(p, actor, Action::MemberRolesUpdate, Target::Person(person)).await?;
-    if membership.value.roles.contains(Role::Admin) && !roles.contains(Role::Admin) {
-        ensure_another_admin(p, &actor.org_id, person).await?;
-    }
-    let detail = format!("roles: {} -> {roles}", membership.value.roles);
-    membership.value.roles = roles;
-    docs::replace(p.kv.as_ref(), &membership, None).await?;
+    let mut tries = 0;
+    let (person_doc, membership, detail) = loop {
+        tries += 1;
+        let (person_doc, mut membership) = load(p, &actor.org_id, person).await?;
+        let mut writes = Vec::new();
+        if membership.value.roles.contains(Role::Admin) && !roles.contains(Role::Admin) {
+            writes.push(admin_fence(p, &actor.org_id, person).await?);
+        }
+        let detail = format!("roles: {} -> {roles}", membership.value.roles);
+        membership.value.roles = roles.clone();
+        writes.push(docs::replace_write(&membership, None));
+        match p.kv.batch(writes).await {
+            Ok(()) => break (person_doc, membership, detail),
+            Err(emmaus_ports::KvError::Conflict(_)) if tries < 5 => {}
+            Err(emmaus_ports::KvError::Conflict(_)) => {
+                return Err(DomainError::Conflict("the member changed meanwhile; reload and try again".into()));
+            }
+            Err(other) => return Err(crate::error::from_kv(other)),
+        }
+    };
     audit::record(
         p,
         &actor.org_id,
@@ -89,10 +103,17 @@ pub async fn set_roles(p: &Platform, actor: &Actor, person: &str, roles: RoleSet
     Ok(Member { person: person_doc.value, membership: membership.value })
 }
 
-async fn ensure_another_admin(p: &Platform, org: &str, person: &str) -> Result<(), DomainError> {
-    let memberships: Vec<Doc<Membership>> = docs::all(p.kv.as_ref(), &format!("org#{org}"), "member#", 10_000).await?;
+/// Before `person` stops being an admin: checks that someone else is one, and returns a write
+/// that re-puts the organisation's document at the version read *before* that check. Every
+/// change that takes an admin away carries it in its batch, so of two such changes made from the
+/// same reading only one commits; the other retries, reads again, and sees who is left.
+pub async fn admin_fence(p: &Platform, org: &str, person: &str) -> Result<emmaus_ports::Write, DomainError> {
+    let org_doc: Doc<Organisation> = docs::get(p.kv.as_ref(), keys::org(org))
+        .await?
+        .ok_or_else(|| DomainError::NotFound("the organisation".into()))?;
+    let memberships: Vec<Doc<Membership>> = docs::all(p.kv.as_ref(), &format!("org#{org}"), "member#", 100_000).await?;
     if memberships.iter().any(|m| m.value.person_id != person && m.value.roles.contains(Role::Admin)) {
-        Ok(())
+        Ok(docs::replace_write(&org_doc, None))
     } else {
         Err(DomainError::Conflict("the organisation needs at least one admin; make someone else admin first".into()))
     }
@@ -103,7 +124,8 @@ pub async fn remove(p: &Platform, actor: &Actor, person: &str) -> Result<(), Dom
     let (_, membership) = load(p, &actor.org_id, person).await?;
     access::authorize(p, actor, Action::MemberRemove, Target::Person(person)).await?;
     if membership.value.roles.contains(Role::Admin) {
-        ensure_another_admin(p, &actor.org_id, person).await?;
+        // Refuse early, before any group place or mentorship ends; the fence is taken again below.
+        admin_fence(p, &actor.org_id, person).await?;
     }
     let org = &actor.org_id;
     let groups: Vec<Doc<access::GroupLink>> =
@@ -113,13 +135,23 @@ pub async fn remove(p: &Platform, actor: &Actor, person: &str) -> Result<(), Dom
     }
     super::mentorships::end_all_of(p, actor, person).await?;
     let pointer = directory::Pointer { id: org.clone() };
-    let reverse: Option<Doc<directory::Pointer>> = docs::get(p.kv.as_ref(), keys::person_org(person, org)).await?;
-    let mut writes =
-        vec![emmaus_ports::Write::DeleteIfVersion { key: membership.key.clone(), expected: membership.version }];
-    if let Some(reverse) = reverse.filter(|r| r.value == pointer) {
-        writes.push(emmaus_ports::Write::DeleteIfVersion { key: reverse.key, expected: reverse.version });
+    for tries in 1.. {
+        let Some(membership) = directory::membership(p, org, person).await? else { break };
+        let reverse: Option<Doc<directory::Pointer>> = docs::get(p.kv.as_ref(), keys::person_org(person, org)).await?;
+        let mut writes =
+            vec![emmaus_ports::Write::DeleteIfVersion { key: membership.key.clone(), expected: membership.version }];
+        if let Some(reverse) = reverse.filter(|r| r.value == pointer) {
+            writes.push(emmaus_ports::Write::DeleteIfVersion { key: reverse.key, expected: reverse.version });
+        }
+        if membership.value.roles.contains(Role::Admin) {
+            writes.push(admin_fence(p, org, person).await?);
+        }
+        match p.kv.batch(writes).await {
+            Ok(()) => break,
+            Err(emmaus_ports::KvError::Conflict(_)) if tries < 5 => {}
+            Err(other) => return Err(crate::error::from_kv(other)),
+        }
     }
-    p.kv.batch(writes).await.map_err(crate::error::from_kv)?;
     audit::record(p, org, audit::by(p, actor, AuditAction::MemberRemoved, Some(format!("person:{person}")), None))
         .await;
     Ok(())

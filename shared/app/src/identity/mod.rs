@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod keys;
 pub mod members;
 pub mod mentorships;
+pub mod notices;
 pub mod passwords;
 pub mod resets;
 pub mod secrets;

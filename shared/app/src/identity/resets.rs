@@ -132,10 +132,12 @@ pub async fn complete(p: &Platform, token: &str, new_password: &str, meta: &Requ
     password::check_new("password", new_password, person.value.email.as_str())?;
     // Spend the token first: if two requests race, only one gets past this delete.
     p.kv.delete_if_version(pointer.key.clone(), pointer.version).await.map_err(|_| refused())?;
-    person.value.password_hash = Some(passwords::hash(new_password, &p.ids.random_bytes(16))?);
+    person.value.password_hash = Some(passwords::hash(new_password, &p.ids.random_bytes(16)).await?);
+    // The link arrived at the address, so the address is proven to be the person's.
+    person.value.email_verified = true;
     docs::replace(p.kv.as_ref(), &person, None).await?;
     sessions::close_all(p, &person.value.id).await?;
-    throttle::succeeded(p, person.value.email.as_str()).await?;
+    throttle::succeeded(p, person.value.email.as_str(), None).await?;
     record_everywhere(p, &person.value.id, meta, AuditAction::PasswordReset, None).await;
     Ok(())
 }

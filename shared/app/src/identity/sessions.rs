@@ -8,14 +8,14 @@
 use std::time::Duration;
 
 use emmaus_domain::{DomainError, Timestamp};
-use emmaus_ports::Key;
+use emmaus_ports::{Key, Query};
 
 use super::keys;
 use super::secrets::{digest, new_token, same};
 use super::settings::{self, ACCESS_TTL, REFRESH_IDLE, SESSION_MAX};
 use super::tokens::{self, AUDIENCE, Claims};
 use crate::Platform;
-use crate::docs::{self, Doc};
+use crate::docs;
 
 /// Two tabs refreshing at once present the same secret; the slower one may retry for this long
 /// without being taken for a thief.
@@ -203,14 +203,35 @@ async fn revoke(p: &Platform, key: Key) -> Result<(), DomainError> {
 
 /// Revokes every family of the person (sign out everywhere, password reset); returns how many.
 pub async fn close_all(p: &Platform, person_id: &str) -> Result<usize, DomainError> {
-    let families: Vec<Doc<Family>> =
-        docs::all(p.kv.as_ref(), &format!("person#{person_id}"), "session#", 10_000).await?;
+    close_all_but(p, person_id, None).await
+}
+
+/// Revokes every family of the person except `keep` (a password change from that session).
+pub async fn close_others(p: &Platform, person_id: &str, keep: &str) -> Result<usize, DomainError> {
+    close_all_but(p, person_id, Some(keep)).await
+}
+
+async fn close_all_but(p: &Platform, person_id: &str, keep: Option<&str>) -> Result<usize, DomainError> {
     let mut closed = 0;
-    for family in families.into_iter().filter(|f| f.value.revoked_at.is_none()) {
-        revoke(p, family.key).await?;
-        closed += 1;
+    let mut cursor = None;
+    // Page by page, so a person with very many sessions still has every one of them ended.
+    loop {
+        let page =
+            p.kv.query(&Query::new(format!("person#{person_id}"), "session#", 200).after(cursor))
+                .await
+                .map_err(crate::error::from_kv)?;
+        for item in page.items {
+            let family: Family = serde_json::from_slice(&item.value).map_err(DomainError::unexpected)?;
+            if family.revoked_at.is_none() && keep != Some(family.id.as_str()) {
+                revoke(p, item.key).await?;
+                closed += 1;
+            }
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(closed),
+        }
     }
-    Ok(closed)
 }
 
 /// How recent a sign-in must be for account changes that need one.

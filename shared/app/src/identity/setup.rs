@@ -106,9 +106,11 @@ pub async fn create_org(
             id: p.ids.new_id(),
             email,
             display_name: normalise_display_name("admin_name", new.admin_name)?,
-            password_hash: Some(passwords::hash(new.admin_password, &p.ids.random_bytes(16))?),
+            password_hash: Some(passwords::hash(new.admin_password, &p.ids.random_bytes(16)).await?),
             last_org: Some(org.id.clone()),
             created_at: now,
+            // Typed in by the operator; nothing was mailed to it yet.
+            email_verified: false,
         };
         writes.extend(directory::person_writes(&person));
         person
@@ -159,14 +161,13 @@ pub async fn with_code(
     meta: &RequestMeta,
 ) -> Result<(Organisation, Person), DomainError> {
     let refused = || DomainError::Refused("the setup code is not valid; find the current one in the server log".into());
-    throttle::check(p, "setup-code", meta.client_address.as_deref()).await?;
+    throttle::attempt(p, "setup-code", meta.client_address.as_deref()).await?;
     if !needed(p).await? {
         return Err(DomainError::Conflict("Emmaus is already set up; sign in instead".into()));
     }
     let stored: Option<Doc<Code>> = docs::get(p.kv.as_ref(), code_key()).await?;
     let presented = digest(&code.trim().to_ascii_uppercase());
     if !stored.is_some_and(|c| same(&c.value.hash, &presented)) {
-        throttle::failed(p, "setup-code", meta.client_address.as_deref()).await?;
         return Err(refused());
     }
     create_org(p, new, meta).await

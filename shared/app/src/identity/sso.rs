@@ -17,6 +17,7 @@
 //! | `EMMAUS_OIDC_<ID>_ORG` | optional; the slug of the organisation this provider's people join and get roles in |
 //! | `EMMAUS_OIDC_<ID>_ROLE_CLAIM` | with `_ROLE_MAP`; the ID-token claim holding group names, e.g. `groups` |
 //! | `EMMAUS_OIDC_<ID>_ROLE_MAP` | with `_ROLE_CLAIM` and `_ORG`; `value=role` pairs, comma-separated, e.g. `pastors=pastor,leaders=mentor,everyone=mentee`; a value may appear twice to grant two roles |
+//! | `EMMAUS_OIDC_<ID>_LINK_DOMAINS` | optional; the email domains this provider speaks for, comma-separated (`grace.org,grace.church`), or `*` for any: only for those may its verified address find an existing account or make a new one |
 //!
 //! `<ID>` is the id in upper case. The callback to register at the provider is
 //! `<EMMAUS_PUBLIC_URL>/api/auth/sso/<id>/callback`. [`PROVIDER_SETTINGS`] lists the suffixes.
@@ -27,11 +28,18 @@
 //!
 //! # Linking
 //!
-//! A person is found by the provider's subject (a link made earlier), else by a *verified* email
-//! (and the link is made then), else created when the provider has an organisation and a role
-//! mapping that grants at least one role. Without a verified address nobody is linked or created:
-//! anyone can claim an address at some providers, and an account made for a claimed address would
-//! keep its real owner from accepting an invitation later.
+//! A person is found by the provider's subject (a link made earlier). Otherwise:
+//! - a signed-in person who asked to link this provider (from their profile, within ten minutes
+//!   of signing in) gets the link;
+//! - else, only when the provider is trusted for the address's domain (`_LINK_DOMAINS`) and
+//!   vouches for the address: an existing account whose address is itself proven
+//!   ([`Person::email_verified`]) is linked, or a new one is created when the provider has an
+//!   organisation and a role mapping that grants at least one role.
+//!
+//! A provider run by one organisation (its own Keycloak) can assert any address it likes; were
+//! its word enough, it could sign in as another organisation's admin. And an account that someone
+//! else made for an address (by accepting a hand-shared invitation link) must not become the real
+//! owner's. Every link made is audited and mailed to the account's address.
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, PoisonError};
@@ -57,7 +65,7 @@ pub const PROVIDERS_SETTING: &str = "EMMAUS_OIDC_PROVIDERS";
 /// (asserted in [`provider_setting`]), and what each provider slot in `spin.toml` must declare
 /// (`cli/tests/manifests.rs`).
 pub const PROVIDER_SETTINGS: &[&str] =
-    &["ISSUER", "CLIENT_ID", "CLIENT_SECRET", "NAME", "SCOPES", "ORG", "ROLE_CLAIM", "ROLE_MAP"];
+    &["ISSUER", "CLIENT_ID", "CLIENT_SECRET", "NAME", "SCOPES", "ORG", "ROLE_CLAIM", "ROLE_MAP", "LINK_DOMAINS"];
 
 /// The setting `suffix` of provider `id`: `("google", "ISSUER")` is `EMMAUS_OIDC_GOOGLE_ISSUER`.
 pub fn provider_setting(id: &str, suffix: &str) -> String {
@@ -85,9 +93,54 @@ pub struct SsoProvider {
     /// Slug of the organisation SSO sign-ups join and roles are kept in.
     pub org: Option<String>,
     pub roles: Option<RoleMapping>,
+    /// The addresses whose verified email this provider may link or create accounts for.
+    pub trusted_for: Trust,
     /// Everything that goes into a discovered [`Provider`], hashed: the discovery cache's key, so a
     /// changed setting (another client or secret at the same issuer) is never served stale.
     fingerprint: String,
+}
+
+/// Which addresses a provider speaks for.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Trust {
+    /// None: people link it from their profile.
+    #[default]
+    Nobody,
+    /// Addresses at these domains (lower case).
+    Domains(Vec<String>),
+    /// Any address: a provider that owns its users' addresses, by the operator's choice.
+    Anyone,
+}
+
+impl Trust {
+    pub fn covers(&self, email: &Email) -> bool {
+        let domain = email.as_str().rsplit('@').next().unwrap_or_default();
+        match self {
+            Self::Nobody => false,
+            Self::Anyone => true,
+            Self::Domains(domains) => domains.iter().any(|d| d == domain),
+        }
+    }
+}
+
+fn parse_trust(text: &str) -> Result<Trust, String> {
+    if text == "*" {
+        return Ok(Trust::Anyone);
+    }
+    let mut domains = Vec::new();
+    for domain in text.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+        let domain = domain.to_ascii_lowercase();
+        let label_ok =
+            |l: &str| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if domain == "*" || !domain.contains('.') || !domain.split('.').all(label_ok) {
+            return Err(format!("`{domain}` is not a domain (use `*` alone for any)"));
+        }
+        domains.push(domain);
+    }
+    if domains.is_empty() {
+        return Err("names no domain".into());
+    }
+    Ok(Trust::Domains(domains))
 }
 
 /// Which claim values grant which roles in the provider's organisation.
@@ -176,6 +229,10 @@ fn parse_one(config: &dyn ConfigSource, id: &str) -> Result<SsoProvider, ConfigE
             Some(RoleMapping { claim, map: parse_role_map(&map).map_err(|reason| invalid(&key("ROLE_MAP"), reason))? })
         }
     };
+    let trusted_for = match setting(config, &key("LINK_DOMAINS")) {
+        None => Trust::Nobody,
+        Some(text) => parse_trust(&text).map_err(|reason| invalid(&key("LINK_DOMAINS"), reason))?,
+    };
     let fingerprint = digest(&format!(
         "{id}\n{issuer}\n{client_id}\n{}\n{}",
         client_secret.as_deref().map(digest).unwrap_or_default(),
@@ -193,6 +250,7 @@ fn parse_one(config: &dyn ConfigSource, id: &str) -> Result<SsoProvider, ConfigE
         },
         org,
         roles,
+        trusted_for,
         fingerprint,
     })
 }
@@ -289,6 +347,9 @@ struct Flow {
     return_to: String,
     /// SHA-256 of the browser-binding value, held by the browser in a cookie.
     binding: String,
+    /// The signed-in person who asked to link this provider, for a link rather than a sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    link_to: Option<String>,
 }
 
 fn flow_key(state: &str) -> Key {
@@ -326,6 +387,31 @@ pub struct Started {
 /// Begins a sign-in with provider `id`: discovers it, keeps the flow for [`FLOW_TTL`] and
 /// returns the authorization URL. `origin` is where this site is served (the redirect URI's).
 pub async fn start(p: &Platform, id: &str, origin: &str, return_to: Option<&str>) -> Result<Started, DomainError> {
+    begin(p, id, origin, return_to, None).await
+}
+
+/// Begins linking provider `id` to the signed-in person, who must have signed in within the
+/// last ten minutes: a link is a new way in, which a stolen older session must not add.
+pub async fn start_link(
+    p: &Platform,
+    who: &super::context::Principal,
+    id: &str,
+    origin: &str,
+    return_to: Option<&str>,
+) -> Result<Started, DomainError> {
+    sessions::require_recent(p, who)
+        .await
+        .map_err(|_| DomainError::Refused("sign in again, then link the provider within ten minutes".into()))?;
+    begin(p, id, origin, return_to, Some(who.person_id.clone())).await
+}
+
+async fn begin(
+    p: &Platform,
+    id: &str,
+    origin: &str,
+    return_to: Option<&str>,
+    link_to: Option<String>,
+) -> Result<Started, DomainError> {
     let settings = provider(p.config.as_ref(), id)?;
     let return_to = return_path(return_to)?;
     let redirect_uri = redirect_uri(origin, &settings.id);
@@ -343,6 +429,7 @@ pub async fn start(p: &Platform, id: &str, origin: &str, return_to: Option<&str>
         redirect_uri,
         return_to,
         binding: digest(&binding),
+        link_to,
     };
     let expires = p.clock.now().plus(FLOW_TTL).unix_seconds();
     docs::create(p.kv.as_ref(), flow_key(&begun.state), &flow, Some(expires)).await?;
@@ -365,10 +452,11 @@ pub struct Callback<'a> {
     pub binding: Option<&'a str>,
 }
 
-/// A finished sign-in.
+/// A finished sign-in, or a finished link (no new session: the browser keeps its own).
 #[derive(Debug, Clone)]
 pub struct SignedIn {
-    pub issued: Issued,
+    pub person_id: String,
+    pub issued: Option<Issued>,
     pub return_to: String,
 }
 
@@ -385,6 +473,10 @@ pub enum Refusal {
     UnverifiedEmail,
     /// The flow is unknown: expired, already used, or a made-up `state`.
     Expired,
+    /// The provider may not find this account by its address: link it from the profile.
+    LinkFromProfile,
+    /// The provider's account is linked to another Emmaus account already.
+    LinkedElsewhere,
 }
 
 impl Refusal {
@@ -396,6 +488,8 @@ impl Refusal {
             Self::NoAccount => "sso_no_account",
             Self::UnverifiedEmail => "sso_unverified_email",
             Self::Expired => "sso_expired",
+            Self::LinkFromProfile => "sso_link_from_profile",
+            Self::LinkedElsewhere => "sso_linked_elsewhere",
         }
     }
 }
@@ -448,10 +542,14 @@ pub async fn finish(p: &Platform, callback: &Callback<'_>, meta: &RequestMeta) -
             }
             failed(oidc_unavailable(&error))
         })?;
+    if let Some(person) = &flow.link_to {
+        link_signed_in(p, &settings, &identity, person, meta).await?;
+        return Ok(SignedIn { person_id: person.clone(), issued: None, return_to: flow.return_to });
+    }
     let person = person_for(p, &settings, &identity, meta).await?;
     let issued = sessions::open(p, &person).await.map_err(failed)?;
     accounts::record_everywhere(p, &person, meta, AuditAction::SignIn, Some(format!("sso {}", settings.id))).await;
-    Ok(SignedIn { issued, return_to: flow.return_to })
+    Ok(SignedIn { person_id: person, issued: Some(issued), return_to: flow.return_to })
 }
 
 fn oidc_unavailable(error: &OidcError) -> DomainError {
@@ -489,6 +587,51 @@ struct Link {
     issuer: String,
 }
 
+/// Links the identity to the person who asked from their profile; refused when the provider's
+/// account is linked to someone else already.
+async fn link_signed_in(
+    p: &Platform,
+    settings: &SsoProvider,
+    identity: &VerifiedIdentity,
+    person_id: &str,
+    meta: &RequestMeta,
+) -> Result<(), Failure> {
+    let link_key = keys::sso(&settings.id, &identity.subject);
+    if let Some(link) = docs::get::<Link>(p.kv.as_ref(), link_key.clone()).await.map_err(failed)? {
+        if link.value.id == person_id && link.value.issuer == identity.issuer {
+            return Ok(());
+        }
+        return Err(refused(Refusal::LinkedElsewhere, "the provider's account is linked to another person"));
+    }
+    let person = directory::person(p, person_id).await.map_err(failed)?;
+    let person = person.ok_or_else(|| refused(Refusal::Failed, "the person asking to link no longer exists"))?;
+    let link = Link { id: person_id.to_owned(), issuer: identity.issuer.clone() };
+    match docs::create(p.kv.as_ref(), link_key, &link, None).await {
+        Ok(()) => {}
+        Err(DomainError::Conflict(_)) => {
+            return Err(refused(Refusal::LinkedElsewhere, "the provider's account was linked at the same moment"));
+        }
+        Err(other) => return Err(failed(other)),
+    }
+    linked(p, settings, &person.value, meta, "from the profile").await;
+    Ok(())
+}
+
+/// Audits a new link and tells the account's owner by email.
+async fn linked(p: &Platform, settings: &SsoProvider, person: &Person, meta: &RequestMeta, how: &str) {
+    let detail = Some(format!("sso {} ({how})", settings.id));
+    accounts::record_everywhere(p, &person.id, meta, AuditAction::SsoLinked, detail).await;
+    let text = format!(
+        "Sign-in with {name} was linked to your Emmaus account ({email}) just now: it can now sign you in.\n\n\
+         If this was not you, choose a new password with \"Forgot password\" on the sign-in page and ask an \
+         admin to remove the link.",
+        name = settings.name,
+        email = person.email,
+    );
+    super::notices::account_changed(p, person, &format!("{} can now sign you in to Emmaus", settings.name), &text)
+        .await;
+}
+
 /// The person the identity signs in as: linked, found by verified email, or created.
 async fn person_for(
     p: &Platform,
@@ -517,15 +660,25 @@ async fn person_for(
     if !identity.email_verified {
         return Err(refused(Refusal::UnverifiedEmail, "the provider does not vouch for the email address"));
     }
-    if let Some(person) = directory::person_by_email(p, &email).await.map_err(failed)? {
+    let existing = directory::person_by_email(p, &email).await.map_err(failed)?;
+    if !settings.trusted_for.covers(&email) {
+        let refusal = if existing.is_some() { Refusal::LinkFromProfile } else { Refusal::NoAccount };
+        return Err(refused(refusal, format!("{} is not trusted for the address's domain", settings.id)));
+    }
+    if let Some(person) = existing {
+        if !person.value.email_verified {
+            return Err(refused(
+                Refusal::LinkFromProfile,
+                "the account's own address is not proven, so no provider may find it by that address",
+            ));
+        }
         let link = Link { id: person.value.id.clone(), issuer: identity.issuer.clone() };
         match docs::create(p.kv.as_ref(), link_key, &link, None).await {
             // A concurrent callback of the same subject made the same link.
             Ok(()) | Err(DomainError::Conflict(_)) => {}
             Err(other) => return Err(failed(other)),
         }
-        let detail = Some(format!("sso {}", settings.id));
-        accounts::record_everywhere(p, &person.value.id, meta, AuditAction::SsoLinked, detail).await;
+        linked(p, settings, &person.value, meta, "by verified email").await;
         keep_roles(p, settings, identity, &person.value, meta).await.map_err(failed)?;
         return Ok(person.value.id);
     }
@@ -557,6 +710,8 @@ async fn create(
         password_hash: None,
         last_org: Some(org.clone()),
         created_at: now,
+        // A provider trusted for the address's domain vouched for it.
+        email_verified: true,
     };
     let membership = Membership { org_id: org.clone(), person_id: person.id.clone(), roles, joined_at: now };
     let mut writes = directory::person_writes(&person);
@@ -627,19 +782,25 @@ async fn keep_roles(
         return Ok(());
     };
     let mut roles = mapped;
-    if membership.value.roles.contains(Role::Admin)
-        && !roles.contains(Role::Admin)
-        && !another_admin(p, &org, &person.id).await?
-    {
-        tracing::warn!(provider = %settings.id, person = %person.id, "the provider's groups would remove the last admin; admin is kept");
-        roles.insert(Role::Admin);
+    let mut writes = Vec::new();
+    if membership.value.roles.contains(Role::Admin) && !roles.contains(Role::Admin) {
+        match super::members::admin_fence(p, &org, &person.id).await {
+            Ok(fence) => writes.push(fence),
+            Err(DomainError::Conflict(_)) => {
+                tracing::warn!(provider = %settings.id, person = %person.id, "the provider's groups would remove the last admin; admin is kept");
+                roles.insert(Role::Admin);
+            }
+            Err(other) => return Err(other),
+        }
     }
     if roles == membership.value.roles {
         return Ok(());
     }
     let detail = format!("roles: {} -> {roles} (sso {})", membership.value.roles, settings.id);
     membership.value.roles = roles;
-    docs::replace(p.kv.as_ref(), &membership, None).await?;
+    writes.push(docs::replace_write(&membership, None));
+    // A concurrent change (another admin leaving) makes this sign-in's role update wait for the next one.
+    p.kv.batch(writes).await.map_err(crate::error::from_kv)?;
     // Nobody acted: the provider's groups did, as the detail says.
     let event = audit::event(
         p,
@@ -651,11 +812,6 @@ async fn keep_roles(
     );
     audit::record(p, &org, event).await;
     Ok(())
-}
-
-async fn another_admin(p: &Platform, org: &str, person: &str) -> Result<bool, DomainError> {
-    let memberships: Vec<Doc<Membership>> = docs::all(p.kv.as_ref(), &format!("org#{org}"), "member#", 10_000).await?;
-    Ok(memberships.iter().any(|m| m.value.person_id != person && m.value.roles.contains(Role::Admin)))
 }
 
 #[cfg(test)]

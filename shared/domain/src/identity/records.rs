@@ -25,6 +25,11 @@ pub struct Person {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_org: Option<String>,
     pub created_at: Timestamp,
+    /// Whether the person has shown they read mail at `email`: a link we emailed them was used, or
+    /// a trusted sign-in provider vouched for it. Only then may a provider's verified email find
+    /// this account; an account someone else made by hand for an address stays unlinkable.
+    #[serde(default)]
+    pub email_verified: bool,
 }
 
 /// A person's place in one organisation.
@@ -82,6 +87,15 @@ pub struct Invitation {
     pub accepted_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<Timestamp>,
+    /// Attempts to accept that were refused (not signed in as the invited account). At
+    /// [`Invitation::MAX_FAILED_ATTEMPTS`] the invitation is withdrawn.
+    #[serde(default)]
+    pub failed_attempts: u32,
+}
+
+impl Invitation {
+    /// Refused attempts an invitation survives; the next one withdraws it.
+    pub const MAX_FAILED_ATTEMPTS: u32 = 5;
 }
 
 /// Where an invitation stands.
@@ -137,6 +151,7 @@ mod tests {
             expires_at: Timestamp::from_unix_seconds(100),
             accepted_at: None,
             revoked_at: None,
+            failed_attempts: 0,
         };
         assert_eq!(invitation.state(Timestamp::from_unix_seconds(99)), InvitationState::Pending);
         assert_eq!(invitation.state(Timestamp::from_unix_seconds(100)), InvitationState::Expired);

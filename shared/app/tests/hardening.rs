@@ -1,0 +1,178 @@
+//! What a security review found in identity, each as a test that failed before its fix: taking
+//! over accounts through invitations, the throttle under concurrency, sessions that outlived a
+//! password change, pastors widening their own reach, and the last admin lost to a race.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{ADMIN_PW, join, latest_mail, meta, new_person, token_after, world};
+use emmaus_app::Platform;
+use emmaus_app::identity::invitations::{self, Acceptor};
+use emmaus_app::identity::setup::{self, NewOrg};
+use emmaus_app::identity::{Principal, accounts, directory, groups, members, mentorships, sessions};
+use emmaus_domain::DomainError;
+use emmaus_domain::identity::{Email, InvitationState, Role, RoleSet};
+
+/// Another organisation, whose admin is `bob@other.test`; returns Bob's principal.
+async fn other_org(p: &Platform) -> Principal {
+    let new = NewOrg {
+        slug: "other",
+        name: "Other Church",
+        admin_email: "bob@other.test",
+        admin_name: "Bob",
+        admin_password: "bob's own long passphrase",
+    };
+    setup::create_org(p, &new, &meta()).await.unwrap();
+    let issued = accounts::sign_in(p, "bob@other.test", "bob's own long passphrase", &meta()).await.unwrap();
+    Principal { person_id: issued.person_id, session_id: issued.session_id, meta: meta() }
+}
+
+#[tokio::test]
+async fn an_invitation_never_opens_an_existing_account_without_its_session() {
+    let (p, _, admin) = world().await;
+    let bob = other_org(&p).await;
+    // Grace's admin invites the other organisation's admin and keeps the link shown to them.
+    let created =
+        invitations::create(&p, &admin, "bob@other.test", Role::Mentee, None, "http://app.test").await.unwrap();
+    let token = token_after(&created.link, "#token=");
+    for (i, guess) in ["wrong passphrase one", "bob's own long passphrase"].iter().enumerate() {
+        let acceptor = Acceptor::New { display_name: Some("Bob"), password: guess };
+        let refused = invitations::accept(&p, &token, acceptor, &meta()).await.unwrap_err();
+        assert!(
+            matches!(&refused, DomainError::Refused(m) if m.contains("sign in as bob@other.test")),
+            "{i}: {refused}"
+        );
+    }
+    // Signed in as someone else (the inviter) is no better.
+    let inviter = Principal { person_id: admin.person_id.clone(), session_id: "s".into(), meta: meta() };
+    assert!(invitations::accept(&p, &token, Acceptor::SignedIn(&inviter), &meta()).await.is_err());
+    assert!(directory::membership(&p, &admin.org_id, &bob.person_id).await.unwrap().is_none());
+    // Two more refusals withdraw it: five in all.
+    for _ in 0..2 {
+        let _ = invitations::accept(&p, &token, new_person("Bob"), &meta()).await;
+    }
+    let (invitation, _) = invitations::preview(&p, &token).await.unwrap();
+    assert_eq!(invitation.state(p.clock.now()), InvitationState::Revoked);
+    assert_eq!(invitation.failed_attempts, 5);
+    let late = invitations::accept(&p, &token, Acceptor::SignedIn(&bob), &meta()).await.unwrap_err();
+    assert!(late.to_string().contains("withdrawn"), "{late}");
+
+    // A fresh invitation, accepted by Bob signed in: he joins and keeps his own session.
+    let again = invitations::create(&p, &admin, "bob@other.test", Role::Mentee, None, "http://app.test").await.unwrap();
+    let accepted =
+        invitations::accept(&p, &token_after(&again.link, "#token="), Acceptor::SignedIn(&bob), &meta()).await.unwrap();
+    assert!(accepted.issued.is_none(), "no new session for someone already signed in");
+    let joined = directory::membership(&p, &admin.org_id, &bob.person_id).await.unwrap().unwrap();
+    assert_eq!(joined.value.roles, RoleSet::new([Role::Mentee]));
+}
+
+#[tokio::test]
+async fn only_the_emailed_link_proves_the_address() {
+    let (p, _, admin) = world().await;
+    let by_hand = invitations::create(&p, &admin, "hand@grace.test", Role::Mentee, None, "http://app.test").await;
+    let shown = token_after(&by_hand.unwrap().link, "#token=");
+    invitations::accept(&p, &shown, new_person("Hand"), &meta()).await.unwrap();
+    let email = Email::parse("hand@grace.test").unwrap();
+    let made = directory::person_by_email(&p, &email).await.unwrap().unwrap();
+    assert!(!made.value.email_verified, "the inviter holds this link too: it proves nothing");
+
+    let mailed = join(&p, &admin, "mail@grace.test", Role::Mentee).await;
+    let proven = directory::person(&p, &mailed.person_id).await.unwrap().unwrap();
+    assert!(proven.value.email_verified, "the emailed link arrived at the address");
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_every_other_session_and_says_so() {
+    let (p, _, admin) = world().await;
+    let here = accounts::sign_in(&p, "admin@grace.test", ADMIN_PW, &meta()).await.unwrap();
+    let elsewhere = accounts::sign_in(&p, "admin@grace.test", ADMIN_PW, &meta()).await.unwrap();
+    let who = Principal { person_id: admin.person_id.clone(), session_id: here.session_id.clone(), meta: meta() };
+    accounts::change_password(&p, &who, ADMIN_PW, "a changed long passphrase").await.unwrap();
+    assert!(sessions::authenticate(&p, &here.access_token).await.is_ok(), "this session stays");
+    assert!(sessions::authenticate(&p, &elsewhere.access_token).await.is_err(), "the other one ends");
+    assert!(sessions::refresh(&p, &elsewhere.refresh_token).await.is_err(), "and cannot be refreshed");
+    let notice = latest_mail(&p).await;
+    assert!(notice.contains("The password of your Emmaus account (admin@grace.test)"), "{notice}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn thirty_parallel_wrong_sign_ins_in_memory_get_five_checks() {
+    let (p, _) = Platform::in_memory("local");
+    let burst = emmaus_app::scenarios::sign_in_burst(&p, 30).await;
+    assert!(burst.other.is_empty(), "{burst:?}");
+    assert!((1..=5).contains(&burst.checked), "{burst:?}");
+    assert_eq!(burst.limited, 30 - burst.checked, "{burst:?}");
+}
+
+#[tokio::test]
+async fn honest_sign_ins_from_one_address_never_lock_it() {
+    let (p, _, _) = world().await;
+    // More successful sign-ins from one address than its window allows failures (50).
+    for _ in 0..60 {
+        accounts::sign_in(&p, "admin@grace.test", ADMIN_PW, &meta()).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_pastor_cannot_widen_their_own_reach() {
+    let (p, _, admin) = world().await;
+    let pastor = join(&p, &admin, "pastor@grace.test", Role::Pastor).await;
+    let mentor = join(&p, &admin, "mentor@grace.test", Role::Mentor).await;
+    let inside = join(&p, &admin, "inside@grace.test", Role::Mentee).await;
+    let outside = join(&p, &admin, "outside@grace.test", Role::Mentee).await;
+    let group = groups::create(&p, &admin, "Young adults", &pastor.person_id).await.unwrap();
+    groups::add_member(&p, &admin, &group.id, &inside.person_id).await.unwrap();
+    // Adding someone would put them in the pastor's reach: only an admin may.
+    let added = groups::add_member(&p, &pastor, &group.id, &outside.person_id).await;
+    assert!(matches!(added, Err(DomainError::Forbidden)), "{added:?}");
+    // One side of a pairing in the group is not enough; both are.
+    let half = mentorships::create(&p, &pastor, &mentor.person_id, &inside.person_id).await;
+    assert!(matches!(half, Err(DomainError::Forbidden)), "{half:?}");
+    let admins_pairing = mentorships::create(&p, &admin, &mentor.person_id, &outside.person_id).await.unwrap();
+    let ended = mentorships::end(&p, &pastor, &admins_pairing.id).await;
+    assert!(matches!(ended, Err(DomainError::Forbidden)), "{ended:?}");
+    groups::add_member(&p, &admin, &group.id, &mentor.person_id).await.unwrap();
+    let whole = mentorships::create(&p, &pastor, &mentor.person_id, &inside.person_id).await.unwrap();
+    mentorships::end(&p, &pastor, &whole.id).await.unwrap();
+    // Taking people out of their own group narrows the reach, and stays theirs to do.
+    groups::remove_member(&p, &pastor, &group.id, &inside.person_id).await.unwrap();
+}
+
+#[tokio::test]
+async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
+    let (p, _, first) = world().await;
+    let second = join(&p, &first, "second@grace.test", Role::Mentee).await;
+    members::set_roles(&p, &first, &second.person_id, RoleSet::new([Role::Admin])).await.unwrap();
+    let second = directory::actor_in(
+        &p,
+        &Principal { person_id: second.person_id.clone(), session_id: "s".into(), meta: meta() },
+        &first.org_id,
+    )
+    .await
+    .unwrap();
+    // Both read the members before either writes, on every run.
+    let raced = Platform { kv: Arc::new(emmaus_memory::RendezvousKv::new(p.kv.clone(), 2)), ..p.clone() };
+    let mentee = RoleSet::new([Role::Mentee]);
+    let (a, b) = tokio::join!(
+        members::set_roles(&raced, &first, &second.person_id, mentee.clone()),
+        members::set_roles(&raced, &second, &first.person_id, mentee.clone()),
+    );
+    assert!(a.is_ok() != b.is_ok(), "exactly one demotion succeeds: {a:?} {b:?}");
+    let refused = if a.is_err() { a } else { b };
+    assert!(matches!(refused, Err(DomainError::Conflict(ref m)) if m.contains("at least one admin")), "{refused:?}");
+    let admins = members::list(&p, &first)
+        .await
+        .map(|all| all.into_iter().filter(|m| m.membership.roles.contains(Role::Admin)).count());
+    // Whoever was demoted may no longer list; ask as whichever is still admin.
+    let admins = match admins {
+        Ok(n) => n,
+        Err(_) => members::list(&p, &second)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|m| m.membership.roles.contains(Role::Admin))
+            .count(),
+    };
+    assert_eq!(admins, 1);
+}

@@ -49,7 +49,8 @@ pub fn open(config: &ServeConfig) -> anyhow::Result<(Platform, UrlSigner)> {
 
 /// What the use cases read through the configuration port: the resolved settings (flags, the
 /// environment, emmaus.toml), then any other `EMMAUS_*` variable (SSO providers), then the session
-/// key ring from `keys/session-keys`, made on first run.
+/// key ring from `keys/session-keys` and the audit key ring from `keys/audit-keys`, both made on
+/// first run.
 fn settings(config: &ServeConfig, keys: &Path, ids: &dyn Ids) -> anyhow::Result<Arc<dyn ConfigSource>> {
     let mut resolved = MapConfig::new();
     for (key, value) in &config.settings {
@@ -59,7 +60,9 @@ fn settings(config: &ServeConfig, keys: &Path, ids: &dyn Ids) -> anyhow::Result<
         // Links in emails need an origin; the listening address is the one a local user opens.
         resolved.insert("EMMAUS_PUBLIC_URL", format!("http://{}", config.listen));
     }
-    let ring = MapConfig::new().with(KEYS_SETTING, session_keys(keys, ids)?);
+    let ring = MapConfig::new()
+        .with(KEYS_SETTING, session_keys(keys, ids)?)
+        .with(emmaus_app::identity::audit::KEYS_SETTING, audit_keys(keys, ids)?);
     Ok(Arc::new(LayeredConfig::new(vec![Arc::new(resolved), Arc::new(EnvConfig), Arc::new(ring)])))
 }
 
@@ -75,6 +78,26 @@ pub fn session_keys(keys: &Path, ids: &dyn Ids) -> anyhow::Result<String> {
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let ring = KeyRing::new_entry(&new_kid(ids), &ids.random_bytes(32));
+            write_private(keys, &path, &ring)?;
+            Ok(ring)
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// The audit key ring file: `kid:secret` entries, the first sealing new entries. Made on first run,
+/// private to the owner, and never rotated away: every key stays for as long as what it sealed.
+pub fn audit_keys(keys: &Path, ids: &dyn Ids) -> anyhow::Result<String> {
+    use emmaus_app::identity::audit;
+    let path = keys.join("audit-keys");
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let ring = text.trim().to_owned();
+            audit::parse_ring(&ring).map_err(|e| anyhow::anyhow!("{} is not valid: {e}", path.display()))?;
+            Ok(ring)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let ring = audit::new_key_entry(&new_kid(ids), &ids.random_bytes(32));
             write_private(keys, &path, &ring)?;
             Ok(ring)
         }

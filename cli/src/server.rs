@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use emmaus_app::Platform;
 use emmaus_http::auth::{ClientAddress, FromThisMachine};
-use emmaus_http::{HttpLimits, Problem};
+use emmaus_http::{HttpSettings, Problem};
 use emmaus_ports::{BlobError, BlobKey, SignatureError, SignedRequest, UrlSigner};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -29,7 +29,7 @@ struct Downloads {
 
 /// The whole local application: every function's API, signed downloads and the web app, with
 /// clients seen directly (no trusted proxies).
-pub fn app(platform: &Platform, signer: UrlSigner, limits: HttpLimits, site: Site) -> Router {
+pub fn app(platform: &Platform, signer: UrlSigner, limits: HttpSettings, site: Site) -> Router {
     app_behind(platform, signer, limits, site, TrustedProxies::default())
 }
 
@@ -37,7 +37,7 @@ pub fn app(platform: &Platform, signer: UrlSigner, limits: HttpLimits, site: Sit
 pub fn app_behind(
     platform: &Platform,
     signer: UrlSigner,
-    limits: HttpLimits,
+    limits: HttpSettings,
     site: Site,
     proxies: TrustedProxies,
 ) -> Router {
@@ -139,7 +139,10 @@ pub async fn run(config: &ServeConfig) -> anyhow::Result<()> {
     if matches!(site, Site::Embedded) && !Site::embedded_available() {
         tracing::warn!("this binary was built without the web app; only the API is served");
     }
-    let limits = HttpLimits { max_body_bytes: config.max_body_bytes };
+    let limits = HttpSettings {
+        max_body_bytes: config.max_body_bytes,
+        strict_transport: config.public_url.starts_with("https://"),
+    };
     let app = app_behind(&platform, signer, limits, site, config.trusted_proxies.clone());
     // The one line scripts and tests read to find the server.
     println!("Emmaus listening on http://{address}");

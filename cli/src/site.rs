@@ -75,6 +75,8 @@ fn file_response(bytes: Vec<u8>, content_type: &str, cache: &'static str) -> Res
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    // The app's own policy; the shared layers add the other security headers.
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(emmaus_http::security::SITE_POLICY));
     response
 }
 

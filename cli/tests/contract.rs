@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use emmaus::config::Layers;
 use emmaus::site::Site;
-use emmaus_http::HttpLimits;
+use emmaus_http::HttpSettings;
 use emmaus_testkit::api::{ApiTarget, spawn_server};
 use emmaus_testkit::contract_tests;
 
@@ -18,7 +18,7 @@ mod in_process {
         layers.flag("data_dir", Some(data.path().display().to_string()));
         let config = layers.resolve().unwrap();
         let (platform, signer) = emmaus::platform::open(&config).unwrap();
-        let app = emmaus::server::app(&platform, signer, HttpLimits::default(), Site::Embedded);
+        let app = emmaus::server::app(&platform, signer, HttpSettings::default(), Site::Embedded);
         ApiTarget::in_process(app).keeping(data)
     }
 

@@ -267,3 +267,13 @@ fn the_permissions_document_is_generated_from_the_matrix() {
         "docs/permissions.md is stale; run `cargo run -p emmaus -- permissions > docs/permissions.md`"
     );
 }
+
+#[test]
+fn cloudfront_sends_the_web_apps_security_policy() {
+    let template: serde_yaml::Value = serde_yaml::from_str(&root("template.yaml")).unwrap();
+    let config = &template["Resources"]["SiteSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"];
+    let policy = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"].as_str();
+    assert_eq!(policy, Some(emmaus_http::security::SITE_POLICY), "template.yaml's SiteSecurityHeaders");
+    let site = &template["Resources"]["Distribution"]["Properties"]["DistributionConfig"]["DefaultCacheBehavior"];
+    assert!(!site["ResponseHeadersPolicyId"].is_null(), "the site's cache behaviour uses the policy: {site:?}");
+}

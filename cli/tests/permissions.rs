@@ -15,7 +15,7 @@ use emmaus_app::identity::{Actor, Principal, RequestMeta, groups, invitations, k
 use emmaus_domain::Timestamp;
 use emmaus_domain::identity::{Email, Membership, OrgSlug, Organisation, Person, Role, RoleSet};
 use emmaus_domain::permissions::{self, Action, Relation};
-use emmaus_http::HttpLimits;
+use emmaus_http::HttpSettings;
 use emmaus_testkit::api::{ApiResponse, ApiTarget};
 
 /// The people of the two organisations, by the name this test gives them.
@@ -659,7 +659,7 @@ fn invitation_calls(w: &World, caller: &str) -> Vec<Call> {
 
 async fn send(w: &World, caller: &str, c: &Call) -> ApiResponse {
     let target =
-        ApiTarget::in_process(emmaus_http::finish(emmaus::api::routes(&w.p), w.p.ids.clone(), HttpLimits::default()));
+        ApiTarget::in_process(emmaus_http::finish(emmaus::api::routes(&w.p), w.p.ids.clone(), HttpSettings::default()));
     let mut request = http::Request::builder().method(c.method).uri(&c.path);
     if let Some(token) = w.tokens.get(caller) {
         request = request.header("authorization", format!("Bearer {token}"));
@@ -797,4 +797,25 @@ fn callers_cover_every_role() {
         .flat_map(|c| A_PEOPLE.iter().find(|(n, _)| n == c).map(|(_, r)| r.to_vec()).unwrap_or_default())
         .collect();
     assert_eq!(roles, Role::ALL.into_iter().collect());
+}
+
+/// A path id outside the id alphabet names nothing: 404 before any lookup, never a storage error.
+#[tokio::test]
+async fn ids_outside_the_id_alphabet_are_not_found() {
+    let w = World::build().await;
+    let org = w.org["A"].clone();
+    let long = "x".repeat(65);
+    for path in [
+        format!("/api/people/{org}/members/{long}"),
+        format!("/api/people/{org}/members/a%23b"),
+        format!("/api/people/{org}/groups/%20"),
+        "/api/people/a%2Fb/members".to_owned(),
+        format!("/api/people/{long}"),
+        "/api/auth/sso/%C3%A9/start".to_owned(),
+    ] {
+        let response = send(&w, "admin", &call("GET", path.clone(), None, BTreeSet::new())).await;
+        assert_eq!(response.status, 404, "{path}: {}", String::from_utf8_lossy(&response.body));
+        let problem: serde_json::Value = serde_json::from_slice(&response.body).unwrap();
+        assert_eq!(problem["type"], "urn:emmaus:problem:not-found", "{path}: {problem}");
+    }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use emmaus::config::Layers;
 use emmaus::site::Site;
-use emmaus_http::HttpLimits;
+use emmaus_http::HttpSettings;
 use emmaus_ports::BlobKey;
 use emmaus_testkit::api::{ApiTarget, spawn_server};
 
@@ -116,7 +116,7 @@ async fn signed_download_links_work_until_they_expire_or_are_altered() {
     platform.blobs.put(&key, b"grace and peace".to_vec(), "text/plain").await.unwrap();
     let url = platform.blobs.signed_url(&key, Duration::from_mins(1)).await.unwrap();
     let api =
-        ApiTarget::in_process(emmaus::server::app(&platform, signer.clone(), HttpLimits::default(), Site::Embedded));
+        ApiTarget::in_process(emmaus::server::app(&platform, signer.clone(), HttpSettings::default(), Site::Embedded));
 
     let ok = api.get(&url).await;
     assert_eq!((ok.status, ok.body.as_slice()), (200, &b"grace and peace"[..]));

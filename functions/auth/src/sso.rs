@@ -203,7 +203,7 @@ fn refused(provider: &str, failure: &Failure) -> String {
     let reason = &failure.reason;
     match reason {
         // Ours or the provider's fault, not the person's: loud, with the cause.
-        DomainError::Unexpected(_) | DomainError::Unavailable(_) => {
+        DomainError::Unexpected(_) | DomainError::Unavailable(_) | DomainError::Misconfigured { .. } => {
             let cause = std::error::Error::source(reason).map(ToString::to_string);
             tracing::error!(provider, code, reason = %reason, cause, "SSO sign-in failed");
         }

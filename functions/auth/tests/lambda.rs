@@ -19,6 +19,10 @@ async fn environment() -> Vec<(String, String)> {
     let mut envs = vec![
         ("EMMAUS_LOG".to_owned(), "warn".to_owned()),
         ("EMMAUS_SESSION_KEYS".to_owned(), KeyRing::new_entry("lambda", &[5; 32])),
+        (
+            emmaus_app::identity::audit::KEYS_SETTING.to_owned(),
+            emmaus_app::identity::audit::new_key_entry("lambda", &[6; 32]),
+        ),
         ("EMMAUS_PUBLIC_URL".to_owned(), "https://emmaus.test".to_owned()),
         // The auth function keeps no files.
         ("EMMAUS_BLOBS".to_owned(), "memory".to_owned()),

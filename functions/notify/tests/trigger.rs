@@ -47,7 +47,10 @@ async fn jobs_stay_disabled_without_a_long_enough_token() {
     let (p, _) = Platform::in_memory("spin");
     for config in [MapConfig::new(), MapConfig::new().with(jobs::TOKEN_SETTING, "short-token")] {
         let p = Platform { config: Arc::new(config), ..p.clone() };
-        assert_refused(&run(&p, Some("short-token")).await, "jobs are not enabled on this host");
+        // The same answer as a wrong token: a caller learns nothing of the host's settings.
+        let answer = run(&p, Some("short-token")).await;
+        assert_refused(&answer, "a valid jobs token is required");
+        assert!(!String::from_utf8_lossy(&answer.body).contains("EMMAUS_JOBS_TOKEN"));
     }
 }
 

@@ -60,6 +60,9 @@ pub struct AuditEntryView {
     pub request_id: Option<String>,
     pub detail: Option<String>,
     pub prev_hash: String,
+    /// The audit key that sealed the entry.
+    pub key_id: Option<String>,
+    /// The entry's seal (HMAC-SHA256 under that key, hex).
     pub hash: String,
 }
 
@@ -74,6 +77,7 @@ impl From<AuditEntry> for AuditEntryView {
             request_id: e.event.request_id,
             detail: e.event.detail,
             prev_hash: e.prev_hash,
+            key_id: e.key_id,
             hash: e.hash,
         }
     }
@@ -88,14 +92,32 @@ pub struct AuditPage {
     pub next: Option<String>,
 }
 
+/// One step of checking the chain: call again with `after` = `next` until `next` is null.
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ChainCheck {
-    pub entries: u64,
+    /// Entries checked in this step (at most 2000).
+    pub checked: u64,
+    /// The last entry found sound so far.
+    pub through: u64,
     pub intact: bool,
     /// The first entry where the chain breaks, and why.
     pub broken_at: Option<u64>,
     pub reason: Option<String>,
+    /// Where the next step starts; null when the whole log has been checked (or it broke).
+    pub next: Option<u64>,
+    /// Events that could not be appended and were kept aside (reported on the last step).
+    pub lost: u64,
 }
+
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+pub struct VerifyQuery {
+    /// Continue after this entry (a previous step's `next`); from the start when absent.
+    #[param(minimum = 0)]
+    pub after: Option<u64>,
+}
+
+/// Where an export with more entries than one download holds continues.
+pub const NEXT_CURSOR_HEADER: &str = "x-emmaus-next-cursor";
 
 /// The audit log, newest first.
 #[utoipa::path(
@@ -126,12 +148,14 @@ pub async fn list(
     }))
 }
 
-/// Downloads the matching entries, oldest first, as JSON lines (with hashes) or CSV.
+/// Downloads the matching entries, newest first, as JSON lines (with seals) or CSV: at most 10,000
+/// in one download; when there are more, `x-emmaus-next-cursor` holds the `cursor` for the next.
 #[utoipa::path(
     get, path = "/api/people/{org}/audit/export", tag = "people", operation_id = "exportAudit",
     params(("org" = String, Path, description = "Organisation id"), AuditQuery),
     responses(
-        (status = 200, description = "The export", content_type = "application/x-ndjson", body = String),
+        (status = 200, description = "The export", content_type = "application/x-ndjson", body = String,
+            headers(("x-emmaus-next-cursor" = String, description = "Present when more entries follow: the `cursor` of the next download"))),
         (status = "default", description = "A problem", body = emmaus_http::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -147,10 +171,11 @@ pub async fn export(
         Some("csv") => true,
         Some(_) => return Err(DomainError::invalid("format", "must be jsonl or csv").into()),
     };
-    let entries = audit::export(&p, &actor, &query.filter()?).await?;
+    let cursor = query.cursor.clone().filter(|c| !c.is_empty()).map(Cursor::from_token);
+    let (entries, next) = audit::export(&p, &actor, &query.filter()?, cursor).await?;
     let views = entries.into_iter().map(AuditEntryView::from);
     let (body, content_type, extension) = if csv {
-        let mut text = String::from("seq,at,actor,action,target,request_id,detail,prev_hash,hash\n");
+        let mut text = String::from("seq,at,actor,action,target,request_id,detail,prev_hash,key_id,hash\n");
         for v in views {
             let fields = [
                 v.seq.to_string(),
@@ -161,6 +186,7 @@ pub async fn export(
                 v.request_id.unwrap_or_default(),
                 v.detail.unwrap_or_default(),
                 v.prev_hash,
+                v.key_id.unwrap_or_default(),
                 v.hash,
             ];
             text.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
@@ -176,8 +202,13 @@ pub async fn export(
         (text, "application/x-ndjson", "jsonl")
     };
     let disposition = format!("attachment; filename=\"audit-{org}.{extension}\"");
-    Ok(([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body)
-        .into_response())
+    let mut response =
+        ([(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_DISPOSITION, disposition)], body)
+            .into_response();
+    if let Some(next) = next.and_then(|c| header::HeaderValue::from_str(c.token()).ok()) {
+        response.headers_mut().insert(NEXT_CURSOR_HEADER, next);
+    }
+    Ok(response)
 }
 
 /// Quotes a CSV field when needed, and defuses spreadsheet formulas.
@@ -186,10 +217,10 @@ fn csv_field(value: &str) -> String {
     if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
 }
 
-/// Checks that the hash chain is intact.
+/// Checks one step (up to 2000 entries) of the keyed chain; repeat with `after` = `next`.
 #[utoipa::path(
     get, path = "/api/people/{org}/audit/verify", tag = "people", operation_id = "verifyAudit",
-    params(("org" = String, Path, description = "Organisation id")),
+    params(("org" = String, Path, description = "Organisation id"), VerifyQuery),
     responses(
         (status = 200, description = "The result", body = ChainCheck),
         (status = "default", description = "A problem", body = emmaus_http::Problem, content_type = "application/problem+json"),
@@ -199,14 +230,18 @@ pub async fn verify(
     State(p): State<Platform>,
     Session(who): Session,
     Path(org): Path<String>,
+    Query(query): Query<VerifyQuery>,
 ) -> ApiResult<Json<ChainCheck>> {
     let actor = crate::actor(&p, &who, &org).await?;
-    let result = audit::check(&p, &actor).await?;
+    let result = audit::check(&p, &actor, query.after.unwrap_or(0)).await?;
     Ok(Json(ChainCheck {
-        entries: result.entries,
+        checked: result.checked,
+        through: result.through,
         intact: result.intact,
         broken_at: result.first_break.as_ref().map(|b| b.seq),
         reason: result.first_break.map(|b| b.reason.to_owned()),
+        next: result.next,
+        lost: result.lost,
     }))
 }
 

@@ -60,7 +60,8 @@ pub fn create_write<T: Serialize>(key: Key, value: &T, expires_at: Option<i64>) 
     Write::PutIfAbsent { key, value: encode(value), expires_at }
 }
 
-/// Every document of a partition under `prefix`, following cursors up to `max` documents.
+/// Every document of a partition under `prefix`, following cursors. More than `max` documents is
+/// an error, never a silent cut: a caller that could meet more pages instead.
 pub async fn all<T: DeserializeOwned>(
     kv: &dyn KvStore,
     partition: &str,
@@ -72,10 +73,13 @@ pub async fn all<T: DeserializeOwned>(
     loop {
         let page = kv.query(&Query::new(partition, prefix, 200).after(cursor)).await.map_err(from_kv)?;
         for item in page.items {
-            out.push(Doc { value: decode(&item.key, &item.value)?, version: item.version, key: item.key });
-            if out.len() >= max {
-                return Ok(out);
+            if out.len() == max {
+                tracing::error!(partition, prefix, max, "a list is longer than this version reads at once");
+                return Err(DomainError::Unavailable(format!(
+                    "a list of more than {max} records, longer than this version can show at once"
+                )));
             }
+            out.push(Doc { value: decode(&item.key, &item.value)?, version: item.version, key: item.key });
         }
         match page.next {
             Some(next) => cursor = Some(next),

@@ -74,15 +74,20 @@ pub const MIN_TOKEN_CHARS: usize = 32;
 /// jobs token of at least [`MIN_TOKEN_CHARS`] and `token` equals it (compared in constant time),
 /// `NotFound` for a job `function` does not run.
 pub async fn trigger(p: &Platform, function: &str, name: &str, token: Option<&str>) -> Result<Outcome, DomainError> {
+    // Whoever calls hears the same refusal whether jobs are disabled or the token is wrong; why
+    // jobs are disabled (a setting's name) is for the operator's log.
+    let refused = || DomainError::Refused("a valid jobs token is required (Authorization: Bearer <token>)".into());
     let configured = p.config.get(TOKEN_SETTING).map(|t| t.trim().to_owned()).unwrap_or_default();
     if configured.chars().count() < MIN_TOKEN_CHARS {
-        return Err(DomainError::Refused(format!(
+        tracing::warn!(
+            job = name,
             "jobs are not enabled on this host: set {TOKEN_SETTING} (on Spin, the variable jobs_token) to a random \
              token of at least {MIN_TOKEN_CHARS} characters"
-        )));
+        );
+        return Err(refused());
     }
     if !token.is_some_and(|t| crate::identity::secrets::same(t, &configured)) {
-        return Err(DomainError::Refused("a valid jobs token is required (Authorization: Bearer <token>)".into()));
+        return Err(refused());
     }
     let job = named(name)
         .filter(|job| job.function == function)

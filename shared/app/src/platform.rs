@@ -55,7 +55,11 @@ impl Platform {
                         crate::identity::tokens::KEYS_SETTING,
                         crate::identity::tokens::KeyRing::new_entry("test", &[7; 32]),
                     )
-                    .with(crate::jobs::TOKEN_SETTING, TEST_JOBS_TOKEN),
+                    .with(crate::jobs::TOKEN_SETTING, TEST_JOBS_TOKEN)
+                    .with(
+                        crate::identity::audit::KEYS_SETTING,
+                        crate::identity::audit::new_key_entry("test", &[9; 32]),
+                    ),
             ),
             mailer: Arc::new(crate::mail::Outbox::new(kv, clock.clone(), ids)),
             host: HostInfo { kind, version: "0.0.0", build: "test" },

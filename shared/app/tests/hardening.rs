@@ -10,9 +10,11 @@ use common::{ADMIN_PW, join, latest_mail, meta, new_person, token_after, world};
 use emmaus_app::Platform;
 use emmaus_app::identity::invitations::{self, Acceptor};
 use emmaus_app::identity::setup::{self, NewOrg};
-use emmaus_app::identity::{Principal, accounts, directory, groups, members, mentorships, sessions};
+use emmaus_app::identity::{Principal, accounts, audit, directory, groups, members, mentorships, sessions};
 use emmaus_domain::DomainError;
+use emmaus_domain::audit::AuditAction;
 use emmaus_domain::identity::{Email, InvitationState, Role, RoleSet};
+use emmaus_ports::Key;
 
 /// Another organisation, whose admin is `bob@other.test`; returns Bob's principal.
 async fn other_org(p: &Platform) -> Principal {
@@ -175,4 +177,81 @@ async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
             .count(),
     };
     assert_eq!(admins, 1);
+}
+
+/// Appends `n` sign-in events to the admin's organisation, one minute apart.
+async fn fill(p: &Platform, clock: &emmaus_memory::ManualClock, org: &str, n: usize) {
+    for i in 0..n {
+        clock.advance(std::time::Duration::from_mins(1));
+        let event = audit::event(p, &meta(), None, AuditAction::SignIn, None, Some(format!("filler {i}")));
+        audit::append(p, org, event).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn the_audit_chain_cannot_be_rewritten_without_its_key() {
+    let (p, clock, admin) = world().await;
+    fill(&p, &clock, &admin.org_id, 4).await;
+    // Someone with write access to the store, but not the audit key, rewrites entry 3 and
+    // re-seals it and everything after it under the same key id with a key of their own.
+    let wrong_key = emmaus_domain::audit::AuditKey::new("test", vec![1; 32]).unwrap();
+    let entries = audit::all(&p, &admin.org_id, 100).await.unwrap();
+    let mut prev = (entries[1].seq, entries[1].hash.clone());
+    for original in &entries[2..] {
+        let mut event = original.event.clone();
+        event.detail = Some("nothing happened".into());
+        let forged = emmaus_domain::audit::seal(&wrong_key, &admin.org_id, event, Some((prev.0, &prev.1)));
+        let key = Key::new(format!("org#{}#audit", admin.org_id), format!("entry#{:012}", forged.seq));
+        let item = p.kv.get(&key).await.unwrap().unwrap();
+        p.kv.put_if_version(key, serde_json::to_vec(&forged).unwrap(), item.version, None).await.unwrap();
+        prev = (forged.seq, forged.hash.clone());
+    }
+    let check = audit::verify(&p, &admin.org_id, 0).await.unwrap();
+    assert!(!check.intact);
+    let broken = check.first_break.unwrap();
+    assert_eq!((broken.seq, broken.reason), (3, "the entry was changed after it was written"));
+    assert_eq!(check.through, 2);
+}
+
+#[tokio::test]
+async fn verification_goes_in_bounded_resumable_steps() {
+    let (p, clock, admin) = world().await;
+    let before = audit::all(&p, &admin.org_id, 100).await.unwrap().len();
+    fill(&p, &clock, &admin.org_id, audit::VERIFY_STEP + 5 - before).await;
+    let first = audit::verify(&p, &admin.org_id, 0).await.unwrap();
+    assert_eq!((first.checked, first.intact, first.next), (audit::VERIFY_STEP as u64, true, Some(2000)));
+    let second = audit::verify(&p, &admin.org_id, first.next.unwrap()).await.unwrap();
+    assert_eq!((second.checked, second.through, second.intact, second.next), (5, 2005, true, None));
+    assert!(audit::verify(&p, &admin.org_id, 9999).await.is_err(), "a step after no entry is refused");
+}
+
+#[tokio::test]
+async fn an_event_that_cannot_be_appended_is_kept_and_counted() {
+    let (p, _, admin) = world().await;
+    // The audit key ring is missing (a misconfigured host): appending fails.
+    let broken = Platform { config: Arc::new(emmaus_ports::MapConfig::new()), ..p.clone() };
+    let event = audit::event(&broken, &meta(), None, AuditAction::SignInFailed, None, Some("lost one".into()));
+    audit::record(&broken, &admin.org_id, event).await;
+    let lost = audit::lost(&p, &admin.org_id, 10).await.unwrap();
+    assert_eq!(lost.len(), 1);
+    assert_eq!(lost[0].detail.as_deref(), Some("lost one"));
+    let check = audit::verify(&p, &admin.org_id, 0).await.unwrap();
+    assert_eq!((check.intact, check.lost), (true, 1), "the chain holds, and says an event is missing from it");
+}
+
+#[tokio::test]
+async fn exports_run_newest_first_and_stop_at_since() {
+    let (p, clock, admin) = world().await;
+    fill(&p, &clock, &admin.org_id, 10).await;
+    let since = p.clock.now().plus(std::time::Duration::from_secs(1));
+    fill(&p, &clock, &admin.org_id, 3).await;
+    let counting = Arc::new(emmaus_memory::RecordingKv::new(p.kv.clone()));
+    let watched = Platform { kv: counting.clone(), ..p.clone() };
+    let filter = audit::Filter { since: Some(since), ..Default::default() };
+    let (entries, next) = audit::export(&watched, &admin, &filter, None).await.unwrap();
+    let details: Vec<_> = entries.iter().map(|e| e.event.detail.clone().unwrap_or_default()).collect();
+    assert_eq!(details, ["filler 2", "filler 1", "filler 0"], "newest first, nothing before since");
+    assert!(next.is_none());
+    let queries = counting.take().iter().filter(|c| c.starts_with("query")).count();
+    assert_eq!(queries, 1, "the scan ended at since, in its first page");
 }

@@ -201,7 +201,7 @@ async fn the_audit_chain_records_and_verifies() {
         ["org.created", "auth.sign_in", "invitation.created", "invitation.accepted", "auth.sign_in_failed"],
     );
     assert!(entries.iter().all(|e| e.event.request_id.as_deref() == Some("req-1")));
-    assert!(audit::verify(&p, &admin.org_id).await.unwrap().intact);
+    assert!(audit::verify(&p, &admin.org_id, 0).await.unwrap().intact);
     let filter =
         audit::Filter { action: emmaus_domain::audit::AuditAction::parse("auth.sign_in"), ..Default::default() };
     let (found, _) = audit::list(&p, &admin.org_id, &filter, 10, None).await.unwrap();
@@ -212,7 +212,7 @@ async fn the_audit_chain_records_and_verifies() {
     let item = p.kv.get(&key).await.unwrap().unwrap();
     let forged = String::from_utf8(item.value).unwrap().replace("m@grace.test", "x@grace.test");
     p.kv.put_if_version(key, forged.into_bytes(), item.version, None).await.unwrap();
-    let verification = audit::verify(&p, &admin.org_id).await.unwrap();
+    let verification = audit::verify(&p, &admin.org_id, 0).await.unwrap();
     assert!(!verification.intact);
     assert_eq!(verification.first_break.unwrap().seq, 3);
 }

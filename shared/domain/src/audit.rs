@@ -1,10 +1,15 @@
-//! The audit log's entries and their hash chain.
+//! The audit log's entries and their keyed hash chain.
 //!
-//! Each organisation has one append-only sequence. Every entry carries the SHA-256 of the entry
-//! before it (`prev_hash`, 64 zeros for the first) and its own hash over that and its content, so
-//! changing, removing or reordering any entry breaks every hash after it; [`verify`] finds where.
+//! Each organisation has one append-only sequence. Every entry carries the seal of the entry
+//! before it (`prev_hash`, 64 zeros for the first) and its own seal over that and its content, so
+//! changing, removing or reordering any entry breaks every seal after it; [`verify`] finds where.
+//!
+//! A seal is an HMAC-SHA256 under an [`AuditKey`] kept outside the store (a setting, like the
+//! session keys), named in the entry by `key_id`. Someone who can write to the store but does not
+//! hold the key cannot make a seal that verifies, so they cannot rewrite the chain and re-hash it.
 
-use sha2::{Digest as _, Sha256};
+use hmac::{Hmac, Mac as _};
+use sha2::Sha256;
 
 use crate::time::Timestamp;
 
@@ -83,28 +88,79 @@ pub struct AuditEntry {
     #[serde(flatten)]
     pub event: AuditEvent,
     pub prev_hash: String,
+    /// The key that sealed the entry; `None` for entries written before the chain was keyed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// The entry's seal: HMAC-SHA256 under the key `key_id` names, in hex.
     pub hash: String,
 }
 
-/// The content a hash covers: everything but the hash itself, in a fixed order.
+/// A key that seals audit entries. Its secret never appears in logs or debug output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AuditKey {
+    pub id: String,
+    secret: Vec<u8>,
+}
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditKey").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+impl AuditKey {
+    /// At least this many secret bytes.
+    pub const MIN_SECRET_BYTES: usize = 32;
+
+    pub fn new(id: impl Into<String>, secret: Vec<u8>) -> Result<Self, String> {
+        if secret.len() < Self::MIN_SECRET_BYTES {
+            return Err(format!("an audit key needs at least {} secret bytes", Self::MIN_SECRET_BYTES));
+        }
+        Ok(Self { id: id.into(), secret })
+    }
+}
+
+/// The content a seal covers: everything but the seal itself, in a fixed order.
 #[derive(serde::Serialize)]
-struct Hashed<'a> {
+struct Sealed<'a> {
     seq: u64,
     org_id: &'a str,
     event: &'a AuditEvent,
     prev_hash: &'a str,
+    key_id: &'a str,
 }
 
-fn hash_of(seq: u64, org_id: &str, event: &AuditEvent, prev_hash: &str) -> String {
-    let content = serde_json::to_vec(&Hashed { seq, org_id, event, prev_hash }).expect("audit entries serialise");
-    hex::encode(Sha256::digest(&content))
+fn seal_of(key: &AuditKey, seq: u64, org_id: &str, event: &AuditEvent, prev_hash: &str) -> String {
+    let content = serde_json::to_vec(&Sealed { seq, org_id, event, prev_hash, key_id: &key.id })
+        .expect("audit entries serialise");
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key.secret).expect("HMAC takes keys of any length");
+    mac.update(&content);
+    hex::encode(mac.finalize().into_bytes())
 }
 
-/// Places `event` after the entry with `prev` (`None` for the first), computing its hash.
-pub fn seal(org_id: &str, event: AuditEvent, prev: Option<(u64, &str)>) -> AuditEntry {
+/// Places `event` after the entry with `prev` (`None` for the first), sealed with `key`.
+pub fn seal(key: &AuditKey, org_id: &str, event: AuditEvent, prev: Option<(u64, &str)>) -> AuditEntry {
     let (seq, prev_hash) = prev.map_or((1, GENESIS), |(seq, hash)| (seq + 1, hash));
-    let hash = hash_of(seq, org_id, &event, prev_hash);
-    AuditEntry { seq, org_id: org_id.to_owned(), event, prev_hash: prev_hash.to_owned(), hash }
+    let hash = seal_of(key, seq, org_id, &event, prev_hash);
+    AuditEntry {
+        seq,
+        org_id: org_id.to_owned(),
+        event,
+        prev_hash: prev_hash.to_owned(),
+        key_id: Some(key.id.clone()),
+        hash,
+    }
+}
+
+/// Whether `entry`'s seal is right under the key it names, among `keys`.
+fn sealed_by(entry: &AuditEntry, keys: &[AuditKey]) -> Result<(), &'static str> {
+    let Some(kid) = &entry.key_id else { return Err("the entry is not sealed with an audit key") };
+    let key = keys.iter().find(|k| &k.id == kid).ok_or("the entry is sealed with a key this server does not hold")?;
+    // Both are hex of the same length; equality of MACs, so compared without an early exit.
+    let expected = seal_of(key, entry.seq, &entry.org_id, &entry.event, &entry.prev_hash);
+    let same = expected.len() == entry.hash.len()
+        && expected.bytes().zip(entry.hash.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    if same { Ok(()) } else { Err("the entry was changed after it was written") }
 }
 
 /// Where a chain stops holding together.
@@ -115,8 +171,13 @@ pub struct Break {
 }
 
 /// Checks entries given in ascending order, starting at `seq` 1, or after `prev` when verifying
-/// a later stretch. Returns the first break.
-pub fn verify<'a>(entries: impl IntoIterator<Item = &'a AuditEntry>, prev: Option<(u64, &str)>) -> Result<u64, Break> {
+/// a later stretch, against the keys the server holds. Returns how many were checked, or the
+/// first break.
+pub fn verify<'a>(
+    entries: impl IntoIterator<Item = &'a AuditEntry>,
+    prev: Option<(u64, &str)>,
+    keys: &[AuditKey],
+) -> Result<u64, Break> {
     let (mut expected_seq, mut prev_hash) = prev.map_or((1, GENESIS.to_owned()), |(s, h)| (s + 1, h.to_owned()));
     let mut count = 0;
     for entry in entries {
@@ -126,9 +187,7 @@ pub fn verify<'a>(entries: impl IntoIterator<Item = &'a AuditEntry>, prev: Optio
         if entry.prev_hash != prev_hash {
             return Err(Break { seq: entry.seq, reason: "the entry does not follow the one before it" });
         }
-        if hash_of(entry.seq, &entry.org_id, &entry.event, &entry.prev_hash) != entry.hash {
-            return Err(Break { seq: entry.seq, reason: "the entry was changed after it was written" });
-        }
+        sealed_by(entry, keys).map_err(|reason| Break { seq: entry.seq, reason })?;
         prev_hash.clone_from(&entry.hash);
         expected_seq += 1;
         count += 1;
@@ -151,38 +210,67 @@ mod tests {
         }
     }
 
-    fn chain(n: i64) -> Vec<AuditEntry> {
+    fn key(id: &str, byte: u8) -> AuditKey {
+        AuditKey::new(id, vec![byte; 32]).unwrap()
+    }
+
+    fn chain_with(key: &AuditKey, n: i64) -> Vec<AuditEntry> {
         let mut entries: Vec<AuditEntry> = Vec::new();
         for i in 0..n {
             let prev = entries.last().map(|e| (e.seq, e.hash.as_str()));
-            let entry = seal("org", event(i), prev);
+            let entry = seal(key, "org", event(i), prev);
             entries.push(entry);
         }
         entries
     }
 
+    fn chain(n: i64) -> Vec<AuditEntry> {
+        chain_with(&key("a1", 1), n)
+    }
+
     #[test]
     fn an_intact_chain_verifies() {
+        let keys = [key("a1", 1)];
         let entries = chain(5);
         assert_eq!(entries[0].prev_hash, GENESIS);
-        assert_eq!(verify(&entries, None), Ok(5));
-        assert_eq!(verify(&entries[2..], Some((2, entries[1].hash.as_str()))), Ok(3));
+        assert_eq!(verify(&entries, None, &keys), Ok(5));
+        assert_eq!(verify(&entries[2..], Some((2, entries[1].hash.as_str())), &keys), Ok(3));
     }
 
     #[test]
     fn tampering_shows_where_it_happened() {
+        let keys = [key("a1", 1)];
         let mut entries = chain(5);
         entries[2].event.detail = Some("rewritten".into());
-        assert_eq!(verify(&entries, None).unwrap_err().seq, 3);
+        assert_eq!(verify(&entries, None, &keys).unwrap_err().seq, 3);
 
         let mut removed = chain(5);
         removed.remove(1);
-        assert_eq!(verify(&removed, None).unwrap_err().seq, 2);
+        assert_eq!(verify(&removed, None, &keys).unwrap_err().seq, 2);
+    }
 
-        let mut relinked = chain(5);
-        let forged = seal("org", event(99), Some((1, relinked[0].hash.as_str())));
-        relinked[1] = forged;
-        assert_eq!(verify(&relinked, None).unwrap_err().seq, 3, "a forged entry breaks its successor");
+    #[test]
+    fn without_the_key_a_rewritten_chain_does_not_verify() {
+        let keys = [key("a1", 1)];
+        // Someone with write access to the store rewrites entry 3 and re-seals everything after
+        // it, with a key of their own under the real key's name: each forged seal is wrong.
+        let mut entries = chain(5);
+        let forger = key("a1", 2);
+        for i in 2..5 {
+            let prev = (entries[i - 1].seq, entries[i - 1].hash.clone());
+            entries[i] = seal(&forger, "org", event(90 + i as i64), Some((prev.0, &prev.1)));
+        }
+        let broken = verify(&entries, None, &keys).unwrap_err();
+        assert_eq!((broken.seq, broken.reason), (3, "the entry was changed after it was written"));
+        // Unsealed entries (plain hashes, or none) and unknown keys do not pass either.
+        let mut unsealed = chain(2);
+        unsealed[1].key_id = None;
+        assert_eq!(verify(&unsealed, None, &keys).unwrap_err().reason, "the entry is not sealed with an audit key");
+        let other = chain_with(&key("zz", 3), 1);
+        assert!(verify(&other, None, &keys).unwrap_err().reason.contains("does not hold"));
+        // A retired key still verifies what it sealed while the server keeps it.
+        let old = chain_with(&key("old", 4), 2);
+        assert_eq!(verify(&old, None, &[key("new", 5), key("old", 4)]), Ok(2));
     }
 
     #[test]

@@ -42,6 +42,10 @@ pub enum DomainError {
     RateLimited { retry_after: Duration },
     #[error("a service this request needs is unavailable: {0}")]
     Unavailable(String),
+    /// Something the operator must set is missing or wrong. `reason` names settings and formats:
+    /// it goes to the log, never to the caller, who hears only that `what` is not set up.
+    #[error("{what} is not set up on this server")]
+    Misconfigured { what: String, reason: String },
     #[error("an unexpected error occurred")]
     Unexpected(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
 }

@@ -54,6 +54,13 @@ pub async fn platform(config: Arc<dyn ConfigSource>, host: HostInfo) -> Result<P
             ConfigError::Invalid { key: KEYS_SETTING.into(), reason }
         })?;
     }
+    let audit_setting = emmaus_app::identity::audit::KEYS_SETTING;
+    if let Some(keys) = config.get(audit_setting).filter(|k| !k.is_empty()) {
+        emmaus_app::identity::audit::parse_ring(&keys).map_err(|reason| {
+            let reason = reason.strip_prefix(&format!("{audit_setting}: ")).map_or(reason.clone(), str::to_owned);
+            ConfigError::Invalid { key: audit_setting.into(), reason }
+        })?;
+    }
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let ids: Arc<dyn Ids> = Arc::new(RandomIds::new(clock.clone()));
     let max_blob = config.parsed::<u64>("EMMAUS_MAX_BLOB_BYTES")?.unwrap_or(DEFAULT_MAX_BLOB_BYTES);

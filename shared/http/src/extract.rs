@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 
 use crate::problem::Problem;
 
-/// A JSON body, limited by the router's body limit (see [`crate::HttpLimits`]).
+/// A JSON body, limited by the router's body limit (see [`crate::HttpSettings`]).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
 
@@ -80,9 +80,16 @@ where
     }
 }
 
-/// Path parameters.
+/// Path parameters. Every one is an id of some kind (a record's id, a provider's): 1 to 64 ASCII
+/// letters, digits, `-` or `_`. Anything else names nothing, so it is answered 404 before any
+/// lookup, rather than reaching the store as a malformed key.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Path<T>(pub T);
+
+/// Whether a path parameter could be an id.
+pub fn plausible_id(value: &str) -> bool {
+    (1..=64).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
 
 impl<T, S> FromRequestParts<S> for Path<T>
 where
@@ -92,11 +99,36 @@ where
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if let Ok(raw) = axum::extract::RawPathParams::from_request_parts(parts, state).await
+            && raw.iter().any(|(_, value)| !plausible_id(value))
+        {
+            return Err(Problem::new(
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "Not found",
+                Some("nothing has that id".into()),
+            ));
+        }
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Path(value)| Self(value))
             .map_err(|rejection: PathRejection| {
                 Problem::new(StatusCode::BAD_REQUEST, "bad-path", "Invalid path parameter", Some(rejection.body_text()))
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plausible_id;
+
+    #[test]
+    fn ids_are_short_and_plain() {
+        for id in ["01HZX3", "org-a", "google", "a_b", &"x".repeat(64)] {
+            assert!(plausible_id(id), "{id}");
+        }
+        for id in ["", "a#b", "a/b", "a b", "\u{e9}", "..", &"x".repeat(65), "a%23"] {
+            assert!(!plausible_id(id), "{id}");
+        }
     }
 }

@@ -14,7 +14,8 @@ macro_rules! function_entry_points {
         /// The function as a deployable service: routes plus the shared layers.
         pub fn router(platform: ::emmaus_app::Platform) -> ::axum::Router {
             let ids = platform.ids.clone();
-            $crate::finish(routes(platform), ids, $crate::HttpLimits::default())
+            let settings = $crate::HttpSettings::for_platform(&platform);
+            $crate::finish(routes(platform), ids, settings)
         }
     };
 }

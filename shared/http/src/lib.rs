@@ -6,6 +6,7 @@
 //! - [`middleware`]: request ids, per-request spans and access logs, and the finishing layers.
 //! - [`function`]: the entry points every function exports around its `api()`.
 //! - [`jobs`]: the token-guarded HTTP trigger of background jobs.
+//! - [`security`]: the security headers of every response (CSP, no framing, nosniff, HSTS).
 //! - [`schemas`]: OpenAPI shapes of domain types several functions answer with.
 //! - [`telemetry`]: logging set-up for hosts (JSON lines or human-readable).
 
@@ -16,8 +17,9 @@ pub mod jobs;
 pub mod middleware;
 pub mod problem;
 pub mod schemas;
+pub mod security;
 pub mod telemetry;
 
 pub use extract::{Json, Path, Query};
-pub use middleware::{HttpLimits, RequestId, finish, layers};
+pub use middleware::{HttpSettings, RequestId, finish, layers};
 pub use problem::{ApiError, ApiResult, Problem};

@@ -20,30 +20,45 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestId(pub String);
 
-/// Limits applied to every request.
+/// Settings applied to every request and response.
 #[derive(Debug, Clone, Copy)]
-pub struct HttpLimits {
+pub struct HttpSettings {
     /// Largest request body read into memory, in bytes.
     pub max_body_bytes: usize,
+    /// Whether responses tell browsers to use HTTPS only (HSTS): the site is served over TLS.
+    pub strict_transport: bool,
 }
 
-impl Default for HttpLimits {
+impl Default for HttpSettings {
     fn default() -> Self {
-        Self { max_body_bytes: 1024 * 1024 }
+        Self { max_body_bytes: 1024 * 1024, strict_transport: false }
+    }
+}
+
+impl HttpSettings {
+    /// The defaults for a platform: HSTS on Lambda (API Gateway serves only HTTPS) and wherever the
+    /// public URL is `https://`.
+    pub fn for_platform(platform: &emmaus_app::Platform) -> Self {
+        let https = platform.config.get("EMMAUS_PUBLIC_URL").is_some_and(|url| url.starts_with("https://"));
+        Self { strict_transport: https || platform.host.kind == "lambda", ..Self::default() }
     }
 }
 
 /// Wraps a function's routes with the shared layers; anything unmatched is a problem+json 404.
-pub fn finish(routes: Router, ids: Arc<dyn Ids>, limits: HttpLimits) -> Router {
+pub fn finish(routes: Router, ids: Arc<dyn Ids>, limits: HttpSettings) -> Router {
     layers(routes.fallback(not_found), ids, limits)
 }
 
 /// The shared layers alone, for a host that brings its own fallback (the local host's web app).
-pub fn layers(routes: Router, ids: Arc<dyn Ids>, limits: HttpLimits) -> Router {
+pub fn layers(routes: Router, ids: Arc<dyn Ids>, limits: HttpSettings) -> Router {
     routes
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(limits.max_body_bytes))
         .layer(from_fn_with_state(ids, request_context))
+        .layer(axum::middleware::map_response(move |mut response: Response| async move {
+            crate::security::apply(response.headers_mut(), limits.strict_transport);
+            response
+        }))
 }
 
 /// The problem for a path no route serves.
@@ -122,7 +137,7 @@ mod tests {
 
     fn app() -> Router {
         let routes = Router::new().route("/notes", post(|Json(note): Json<Note>| async move { Json(note) }));
-        finish(routes, Arc::new(SequentialIds::default()), HttpLimits { max_body_bytes: 64 })
+        finish(routes, Arc::new(SequentialIds::default()), HttpSettings { max_body_bytes: 64, strict_transport: true })
     }
 
     async fn send(request: http::Request<Body>) -> (StatusCode, http::HeaderMap, serde_json::Value) {

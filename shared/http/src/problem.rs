@@ -119,6 +119,14 @@ impl IntoResponse for ApiError {
             DomainError::Unavailable(_) => {
                 (Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable", detail), None)
             }
+            DomainError::Misconfigured { what, reason } => {
+                tracing::error!(what = %what, reason = %reason, "a setting is missing or wrong");
+                let detail = format!("{what} is not set up on this server; its operator can read why in the log");
+                (
+                    Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Service unavailable", Some(detail)),
+                    None,
+                )
+            }
             DomainError::Unexpected(source) => {
                 tracing::error!(error = %error_chain(source.as_ref()), "unexpected error");
                 (Problem::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal server error", None), None)

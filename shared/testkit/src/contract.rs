@@ -18,6 +18,7 @@ macro_rules! contract_tests {
             wrong_methods_are_problem_json_405s,
             request_ids_are_echoed_or_made,
             bodies_and_query_strings_reach_the_router_intact,
+            every_answer_carries_the_security_headers,
         );
     };
     (@cases $make:path; $($case:ident),* $(,)?) => {
@@ -57,6 +58,17 @@ pub async fn health_reports_every_store_as_ok(api: ApiTarget) {
         assert_eq!(check["status"], "ok", "{check}");
         assert!(check["adapter"].as_str().is_some_and(|a| !a.is_empty()), "{check}");
         assert!(check["latency_ms"].is_u64(), "{check}");
+    }
+}
+
+/// Answers and problems alike: nothing may frame them, load from them or sniff their type.
+pub async fn every_answer_carries_the_security_headers(api: ApiTarget) {
+    for response in [api.get("/api/health").await, api.get("/api/no-such-route").await] {
+        let policy = response.header("content-security-policy").unwrap_or_default();
+        assert!(policy.contains("default-src 'none'") && policy.contains("frame-ancestors 'none'"), "{policy:?}");
+        assert_eq!(response.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(response.header("referrer-policy"), Some("no-referrer"));
+        assert_eq!(response.header("x-frame-options"), Some("DENY"));
     }
 }
 

@@ -31,6 +31,7 @@ fn variables() -> HashMap<String, String> {
     HashMap::from([
         (KEYS_SETTING.trim_start_matches("EMMAUS_").to_ascii_lowercase(), KeyRing::new_entry("spin", &[9; 32])),
         ("public_url".to_owned(), "http://emmaus.test".to_owned()),
+        ("audit_keys".to_owned(), emmaus_app::identity::audit::new_key_entry("spin", &[8; 32])),
     ])
 }
 

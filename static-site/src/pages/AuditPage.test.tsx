@@ -40,7 +40,12 @@ describe('Audit page', () => {
         if (url.searchParams.get('cursor') === 'c2') return jsonResponse({ entries: [entry(1, 'org.created')], next: null });
         return jsonResponse({ entries: [entry(3), entry(2)], next: 'c2' });
       },
-      'GET /api/people/org-1/audit/verify': jsonResponse({ entries: 3, intact: false, broken_at: 2, reason: 'hash mismatch' }),
+      'GET /api/people/org-1/audit/verify': (request) => {
+        // Two steps: the first checks entries 1 to 2000, the second breaks at 2001.
+        if (new URL(request.url).searchParams.get('after') === '2000')
+          return jsonResponse({ checked: 1, through: 2000, intact: false, broken_at: 2001, reason: 'hash mismatch', next: null, lost: 0 });
+        return jsonResponse({ checked: 2000, through: 2000, intact: true, broken_at: null, reason: null, next: 2000, lost: 0 });
+      },
     });
     open();
     expect(await screen.findByRole('table', { name: 'Audit entries' })).toBeInTheDocument();
@@ -57,7 +62,7 @@ describe('Audit page', () => {
     expect(screen.getByRole('link', { name: 'Export JSONL' })).toHaveAttribute('href', '/api/people/org-1/audit/export?action=auth.sign_in&format=jsonl');
 
     await user.click(screen.getByRole('button', { name: 'Verify chain' }));
-    expect(await screen.findByText(/Broken at entry 2: hash mismatch/)).toBeInTheDocument();
+    expect(await screen.findByText(/Broken at entry 2001: hash mismatch/)).toBeInTheDocument();
   });
 
   it('says when nothing matches', async () => {

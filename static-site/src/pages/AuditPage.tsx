@@ -62,23 +62,45 @@ function numberQuery(query: Record<string, string>) {
   };
 }
 
+/** The server checks the chain in steps of up to 2000 entries; this walks them, showing progress. */
 function ChainVerifier({ orgId }: { orgId: string }) {
   const [result, setResult] = useState<CallResult<ChainCheck> | null>(null);
   const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState(0);
   const verify = async () => {
     setBusy(true);
-    setResult(await call(api.GET('/api/people/{org}/audit/verify', { params: { path: { org: orgId } } })));
+    setResult(null);
+    setProgress(0);
+    let after: number | undefined;
+    for (;;) {
+      const query = after === undefined ? {} : { after };
+      const step = await call(api.GET('/api/people/{org}/audit/verify', { params: { path: { org: orgId }, query } }));
+      if (!step.ok || !step.data.intact || step.data.next === null || step.data.next === undefined) {
+        setResult(step);
+        break;
+      }
+      after = step.data.next;
+      setProgress(step.data.through);
+    }
     setBusy(false);
   };
   return (
     <div className="verify">
       <button type="button" className="button button--secondary" onClick={() => void verify()} disabled={busy}>
-        {busy ? 'Verifying…' : 'Verify chain'}
+        {busy ? (progress > 0 ? `Verifying… (${progress} entries so far)` : 'Verifying…') : 'Verify chain'}
       </button>
       <div role="status" data-testid="chain-status">
         {result?.ok === true &&
           (result.data.intact ? (
-            <p className="badge badge--good">Intact: all {result.data.entries} entries are chained correctly.</p>
+            <>
+              <p className="badge badge--good">Intact: all {result.data.through} entries are sealed and chained correctly.</p>
+              {result.data.lost > 0 && (
+                <p className="badge badge--bad">
+                  {result.data.lost} {result.data.lost === 1 ? 'event' : 'events'} could not be written to the log; the server log has
+                  the details.
+                </p>
+              )}
+            </>
           ) : (
             <p className="badge badge--bad">
               Broken at entry {result.data.broken_at ?? '?'}
@@ -199,6 +221,7 @@ export function AuditLogPage({ orgId, orgName }: { orgId: string; orgName: strin
         </a>
         <ChainVerifier orgId={orgId} />
       </div>
+      <p className="field__hint">Exports hold the newest 10,000 matching entries; for older ones, set “To” to narrow the range.</p>
 
       {first.result === null ? (
         <Loading label="Loading the audit log…" />

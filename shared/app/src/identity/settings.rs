@@ -27,7 +27,9 @@ pub struct Settings {
 /// The settings, parsed again only when the key-ring setting changes.
 pub fn load(config: &dyn ConfigSource) -> Result<Arc<Settings>, DomainError> {
     static CACHE: Mutex<Option<(String, Arc<Settings>)>> = Mutex::new(None);
-    let keys = config.required(KEYS_SETTING).map_err(|e| DomainError::Unavailable(e.to_string()))?;
+    let keys = config
+        .required(KEYS_SETTING)
+        .map_err(|e| DomainError::Misconfigured { what: "sign-in".into(), reason: e.to_string() })?;
     let issuer = config.get("EMMAUS_PUBLIC_URL").filter(|u| !u.is_empty()).unwrap_or_else(|| "emmaus".to_owned());
     let fingerprint = format!("{issuer}\n{keys}");
     let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
@@ -36,9 +38,9 @@ pub fn load(config: &dyn ConfigSource) -> Result<Arc<Settings>, DomainError> {
     {
         return Ok(settings.clone());
     }
-    let ring = KeyRing::parse(&keys).map_err(|e| {
-        tracing::error!(error = %e, "the session key ring is not valid");
-        DomainError::Unavailable("sign-in (the session keys are misconfigured)".into())
+    let ring = KeyRing::parse(&keys).map_err(|e| DomainError::Misconfigured {
+        what: "sign-in".into(),
+        reason: format!("the session key ring ({KEYS_SETTING}) is not valid: {e}"),
     })?;
     let settings = Arc::new(Settings { ring, issuer });
     *cache = Some((fingerprint, settings.clone()));

@@ -164,9 +164,8 @@ impl RoleMapping {
 /// (on Spin: the variable, and whether `spin.toml` gives it to the component).
 pub fn configured(config: &dyn ConfigSource) -> Result<Vec<SsoProvider>, DomainError> {
     parse(config).map_err(|error| {
-        let error = format!("{error}{}", hinted(config, error.key()));
-        tracing::error!(error = %error, "the SSO settings are not valid");
-        DomainError::Unavailable(format!("single sign-on ({error})"))
+        let reason = format!("{error}{}", hinted(config, error.key()));
+        DomainError::Misconfigured { what: "single sign-on".into(), reason }
     })
 }
 
@@ -741,9 +740,11 @@ async fn org_of(p: &Platform, settings: &SsoProvider, slug: &str) -> Result<Stri
         return Ok(org.value.id);
     }
     let key = provider_setting(&settings.id, "ORG");
-    tracing::error!(provider = %settings.id, slug, "{key} names no organisation");
     let hint = hinted(p.config.as_ref(), &key);
-    Err(DomainError::Unavailable(format!("single sign-on (the setting {key} names no organisation{hint})")))
+    Err(DomainError::Misconfigured {
+        what: "single sign-on".into(),
+        reason: format!("the setting {key} names no organisation ({slug}){hint}"),
+    })
 }
 
 /// The provider's name for the person, else the address's local part.
@@ -944,11 +945,18 @@ mod tests {
 
     #[test]
     fn errors_carry_the_sources_hint() {
+        let reason = |config: &dyn ConfigSource| match configured(config).expect_err("no issuer") {
+            DomainError::Misconfigured { what, reason } => {
+                assert_eq!(what, "single sign-on", "callers hear only what is not set up");
+                reason
+            }
+            other => panic!("{other:?}"),
+        };
         let listed = config(&[(PROVIDERS_SETTING, "entra")]);
-        let plain = configured(&listed).expect_err("no issuer").to_string();
-        assert!(plain.contains("the setting EMMAUS_OIDC_ENTRA_ISSUER is required but not set)"), "{plain}");
-        let hinted = configured(&Hinting(listed)).expect_err("no issuer").to_string();
-        assert!(hinted.contains("is required but not set; see EMMAUS_OIDC_ENTRA_ISSUER)"), "{hinted}");
+        let plain = reason(&listed);
+        assert!(plain.ends_with("the setting EMMAUS_OIDC_ENTRA_ISSUER is required but not set"), "{plain}");
+        let hinted = reason(&Hinting(listed));
+        assert!(hinted.ends_with("is required but not set; see EMMAUS_OIDC_ENTRA_ISSUER"), "{hinted}");
     }
 
     #[test]

@@ -87,7 +87,10 @@ pub async fn accept(
         (Some(password), _) => invitations::Acceptor::New { display_name: body.display_name.as_deref(), password },
         (None, Ok(auth::Session(who))) => invitations::Acceptor::SignedIn(who),
         (None, Err(_)) => {
-            return Err(DomainError::invalid("password", "is required to create an account; or sign in first").into());
+            return Err(DomainError::Refused(
+                "sign in as the invited address to accept, or give a password to create its account".into(),
+            )
+            .into());
         }
     };
     let accepted = invitations::accept(&p, &body.token, acceptor, &meta).await?;

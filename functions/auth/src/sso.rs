@@ -153,11 +153,13 @@ pub async fn link(
 )]
 pub async fn callback(
     State(p): State<Platform>,
-    Path(provider): Path<String>,
+    provider: Result<Path<String>, Problem>,
     Meta(meta): Meta,
     headers: HeaderMap,
     query: Result<Query<CallbackQuery>, Problem>,
 ) -> Response {
+    // A provider id that names nothing still gets the redirect every callback gets.
+    let provider = provider.map_or_else(|_| String::new(), |Path(provider)| provider);
     let mut out = HeaderMap::new();
     out.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     // Spent or not, this sign-in is over for this browser.

@@ -267,7 +267,12 @@ async fn an_existing_person_links_by_verified_email_and_gets_a_session() {
     let view = session(&site, &signed_in).await;
     assert_eq!(view["person"]["email"], "ada@example.org");
     assert_eq!(view["organisations"][0]["roles"], json!(["admin"]));
-    assert_eq!(audit_details(&site, AuditAction::SsoLinked).await, ["sso test"]);
+    assert_eq!(audit_details(&site, AuditAction::SsoLinked).await, ["sso test (by verified email)"]);
+    let notices = emmaus_app::mail_queue::pending(&site.platform).await.expect("the mail queue");
+    assert!(
+        notices.iter().any(|m| m.to == "ada@example.org" && m.subject.contains("can now sign you in")),
+        "{notices:?}"
+    );
 
     // The second time the link finds her; nothing is linked again.
     let again = sign_in(&site, "ada@example.org").await;

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Seeds a running `emmaus serve` for the signed-in schemathesis runs of scripts/test, through its
+own API as a person would: the admin made by `emmaus admin create` signs in, becomes a pastor too,
+invites a mentor and a mentee who accept, makes a group with the mentee in it, pairs them, and
+leaves one invitation pending. Prints shell assignments (`EMMAUS_FUZZ_*=…`) of the ids the fuzzing
+pins its path parameters to and of each person's session cookies and CSRF token.
+
+Usage: fuzz_world.py BASE_URL ADMIN_EMAIL ADMIN_PASSWORD
+"""
+
+import json
+import shlex
+import sys
+import urllib.request
+from http.client import HTTPResponse
+
+ACCESS, CSRF = "__Host-emmaus-access", "__Host-emmaus-csrf"
+
+
+class Session:
+    """A browser's share of a session: its cookies, sent back by hand (they are Secure cookies,
+    which a cookie jar keeps only over HTTPS), and the CSRF token echoed on writes."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.cookies: dict[str, str] = {}
+
+    def call(self, method: str, path: str, body=None, expect=(200, 201, 204)):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        if data is not None:
+            request.add_header("content-type", "application/json")
+        if self.cookies:
+            request.add_header("cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+            if CSRF in self.cookies:
+                request.add_header("x-csrf-token", self.cookies[CSRF])
+        try:
+            response: HTTPResponse = urllib.request.urlopen(request)
+        except urllib.error.HTTPError as error:
+            sys.exit(f"fuzz_world: {method} {path} answered {error.code}: {error.read().decode()[:300]}")
+        if response.status not in expect:
+            sys.exit(f"fuzz_world: {method} {path} answered {response.status}")
+        for header in response.headers.get_all("set-cookie") or []:
+            name, _, rest = header.partition("=")
+            value = rest.split(";", 1)[0]
+            if value:
+                self.cookies[name] = value
+        text = response.read().decode()
+        return json.loads(text) if text else None
+
+
+def token_of(link: str) -> str:
+    return link.split("#token=", 1)[1]
+
+
+def join(base: str, admin: Session, org: str, email: str, role: str, name: str) -> Session:
+    invited = admin.call("POST", f"/api/people/{org}/invitations", {"email": email, "role": role})
+    person = Session(base)
+    body = {"token": token_of(invited["link"]), "display_name": name, "password": f"{name} fuzzing passphrase"}
+    person.call("POST", "/api/auth/invitations/accept", body)
+    return person
+
+
+def main() -> None:
+    base, email, password = sys.argv[1:4]
+    admin = Session(base)
+    admin.call("POST", "/api/auth/sign-in", {"email": email, "password": password})
+    me = admin.call("GET", "/api/auth/session")
+    org, admin_id = me["organisations"][0]["id"], me["person"]["id"]
+    admin.call("PUT", f"/api/people/{org}/members/{admin_id}/roles", {"roles": ["admin", "pastor"]})
+    mentor = join(base, admin, org, "mentor@fuzz.test", "mentor", "Mentor")
+    mentee = join(base, admin, org, "mentee@fuzz.test", "mentee", "Mentee")
+    mentor_id = mentor.call("GET", "/api/auth/session")["person"]["id"]
+    mentee_id = mentee.call("GET", "/api/auth/session")["person"]["id"]
+    group = admin.call("POST", f"/api/people/{org}/groups", {"name": "Fuzz group", "leader_id": admin_id})
+    admin.call("PUT", f"/api/people/{org}/groups/{group['id']}/members/{mentee_id}")
+    pairing = admin.call("POST", f"/api/people/{org}/mentorships", {"mentor_id": mentor_id, "mentee_id": mentee_id})
+    pending = admin.call("POST", f"/api/people/{org}/invitations", {"email": "pending@fuzz.test", "role": "mentee"})
+    values = {
+        "ORG": org,
+        "PERSON": mentee_id,
+        "GROUP": group["id"],
+        "MENTORSHIP": pairing["id"],
+        "INVITATION": pending["id"],
+    }
+    for who, session in [("ADMIN", admin), ("MENTEE", mentee)]:
+        values[f"{who}_COOKIE"] = f"{ACCESS}={session.cookies[ACCESS]}; {CSRF}={session.cookies[CSRF]}"
+        values[f"{who}_CSRF"] = session.cookies[CSRF]
+    for key, value in values.items():
+        print(f"EMMAUS_FUZZ_{key}={shlex.quote(value)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -15,6 +15,7 @@ use emmaus_ports::Cursor;
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 pub struct AuditQuery {
     /// Only this action, e.g. `auth.sign_in`.
+    #[param(schema_with = action_names)]
     pub action: Option<String>,
     /// Only entries by this person id.
     pub actor: Option<String>,
@@ -27,13 +28,38 @@ pub struct AuditQuery {
     pub limit: Option<u32>,
     /// From a previous page's `next`.
     pub cursor: Option<String>,
-    /// Export format: `jsonl` (default, with hashes) or `csv`.
+    /// Export format: `jsonl` (default, with seals) or `csv`.
+    #[param(schema_with = export_formats)]
     pub format: Option<String>,
 }
 
+/// Every audit action's name, as the schema of the `action` filter.
+fn action_names() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(AuditAction::ALL.iter().map(|action| action.name())))
+        .build()
+}
+
+/// The export formats, as the schema of `format`.
+fn export_formats() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(["jsonl", "csv"]))
+        .build()
+}
+
 impl AuditQuery {
+    /// Checks every parameter, also those the route at hand does not use (a list's `format`, an
+    /// export's `limit`): what the schema refuses is refused on both.
     fn filter(&self) -> Result<Filter, DomainError> {
-        let action = match self.action.as_deref().filter(|a| !a.is_empty()) {
+        if self.limit.is_some_and(|limit| !(1..=200).contains(&limit)) {
+            return Err(DomainError::invalid("limit", "must be between 1 and 200"));
+        }
+        if self.format.as_deref().is_some_and(|f| !matches!(f, "jsonl" | "csv")) {
+            return Err(DomainError::invalid("format", "must be jsonl or csv"));
+        }
+        let action = match self.action.as_deref() {
             None => None,
             Some(name) => {
                 Some(AuditAction::parse(name).ok_or_else(|| DomainError::invalid("action", "is not an audit action"))?)
@@ -135,11 +161,8 @@ pub async fn list(
     Query(query): Query<AuditQuery>,
 ) -> ApiResult<Json<AuditPage>> {
     let actor = crate::actor(&p, &who, &org).await?;
-    let limit = query.limit.unwrap_or(50);
-    if !(1..=200).contains(&limit) {
-        return Err(DomainError::invalid("limit", "must be between 1 and 200").into());
-    }
     let filter = query.filter()?;
+    let limit = query.limit.unwrap_or(50);
     let cursor = query.cursor.clone().filter(|c| !c.is_empty()).map(Cursor::from_token);
     let (entries, next) = audit::read(&p, &actor, &filter, limit, cursor).await?;
     Ok(Json(AuditPage {
@@ -154,7 +177,8 @@ pub async fn list(
     get, path = "/api/people/{org}/audit/export", tag = "people", operation_id = "exportAudit",
     params(("org" = String, Path, description = "Organisation id"), AuditQuery),
     responses(
-        (status = 200, description = "The export", content_type = "application/x-ndjson", body = String,
+        (status = 200, description = "The export: JSON lines, or CSV with `format=csv`",
+            content((String = "application/x-ndjson"), (String = "text/csv")),
             headers(("x-emmaus-next-cursor" = String, description = "Present when more entries follow: the `cursor` of the next download"))),
         (status = "default", description = "A problem", body = emmaus_http::Problem, content_type = "application/problem+json"),
     )
@@ -166,13 +190,10 @@ pub async fn export(
     Query(query): Query<AuditQuery>,
 ) -> ApiResult<Response> {
     let actor = crate::actor(&p, &who, &org).await?;
-    let csv = match query.format.as_deref() {
-        None | Some("jsonl") => false,
-        Some("csv") => true,
-        Some(_) => return Err(DomainError::invalid("format", "must be jsonl or csv").into()),
-    };
+    let filter = query.filter()?;
+    let csv = query.format.as_deref() == Some("csv");
     let cursor = query.cursor.clone().filter(|c| !c.is_empty()).map(Cursor::from_token);
-    let (entries, next) = audit::export(&p, &actor, &query.filter()?, cursor).await?;
+    let (entries, next) = audit::export(&p, &actor, &filter, cursor).await?;
     let views = entries.into_iter().map(AuditEntryView::from);
     let (body, content_type, extension) = if csv {
         let mut text = String::from("seq,at,actor,action,target,request_id,detail,prev_hash,key_id,hash\n");

@@ -13,7 +13,7 @@ use crate::views::{MemberRole, MemberView};
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct RolesChange {
     /// The member's roles from now on; at least one.
-    #[schema(value_type = Vec<MemberRole>)]
+    #[schema(value_type = Vec<MemberRole>, min_items = 1)]
     pub roles: Vec<Role>,
 }
 

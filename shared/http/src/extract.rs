@@ -9,7 +9,9 @@ use serde::de::DeserializeOwned;
 
 use crate::problem::Problem;
 
-/// A JSON body, limited by the router's body limit (see [`crate::HttpSettings`]).
+/// A JSON body, limited by the router's body limit (see [`crate::HttpSettings`]). Every request
+/// body of the API is an object: an array or a scalar is refused, even where serde would read a
+/// struct from an array of its fields.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Json<T>(pub T);
 
@@ -21,10 +23,21 @@ where
     type Rejection = Problem;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(request, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(json_problem(&rejection)),
+        let value = match axum::Json::<serde_json::Value>::from_request(request, state).await {
+            Ok(axum::Json(value)) => value,
+            Err(rejection) => return Err(json_problem(&rejection)),
+        };
+        if !value.is_object() {
+            return Err(Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "Invalid request",
+                Some("the body must be a JSON object".into()),
+            ));
         }
+        serde_json::from_value(value).map(Self).map_err(|error| {
+            Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid request", Some(error.to_string()))
+        })
     }
 }
 

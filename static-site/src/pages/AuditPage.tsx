@@ -2,7 +2,7 @@
 import { useState, type FormEvent } from 'react';
 import { call, failureMessage, type CallResult } from '../api/call';
 import { api } from '../api/client';
-import type { components } from '../api/schema';
+import type { components, paths } from '../api/schema';
 import { FailureNotice } from '../components/FailureNotice';
 import { Field, SelectField } from '../components/Field';
 import { Empty, Loading, NotAllowedPage } from '../components/States';
@@ -53,9 +53,13 @@ export function exportUrl(orgId: string, filters: AuditFilters, format: 'jsonl' 
   return `/api/people/${encodeURIComponent(orgId)}/audit/export?${query.toString()}`;
 }
 
+/** The actions the API's `action` filter names (its schema lists them). */
+type ActionName = NonNullable<NonNullable<paths['/api/people/{org}/audit']['get']['parameters']['query']>['action']>;
+
 function numberQuery(query: Record<string, string>) {
   return {
-    action: query.action,
+    // Typed free text: the server answers a name it does not know with a readable 422.
+    action: query.action as ActionName | undefined,
     actor: query.actor,
     since: query.since === undefined ? undefined : Number(query.since),
     until: query.until === undefined ? undefined : Number(query.until),

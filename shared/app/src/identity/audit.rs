@@ -279,7 +279,7 @@ pub async fn verify(p: &Platform, org: &str, after: u64) -> Result<Verification,
     if after > 0 {
         let doc: Doc<AuditEntry> = docs::get(p.kv.as_ref(), entry_key(org, after))
             .await?
-            .ok_or_else(|| DomainError::invalid("after", "names no entry of this log"))?;
+            .ok_or_else(|| DomainError::NotFound(format!("entry {after} of the audit log")))?;
         prev = Some((doc.value.seq, doc.value.hash));
     }
     let mut entries = Vec::new();

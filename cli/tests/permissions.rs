@@ -93,6 +93,7 @@ impl World {
                 slug: OrgSlug::parse(&format!("org-{}", org.to_lowercase())).unwrap(),
                 name: if org == "B" { "MARKER-B Organisation".to_owned() } else { "Organisation A".to_owned() },
                 created_at: Timestamp::from_unix_seconds(0),
+                sessions: emmaus_domain::identity::SessionPolicy::default(),
             };
             let mut writes = vec![
                 emmaus_app::docs::create_write(keys::org(&org_id), &organisation, None),

@@ -6,11 +6,14 @@ use emmaus_app::identity::members;
 use emmaus_http::auth::Session;
 use emmaus_http::{ApiResult, Json, Path};
 
-use crate::views::OrgView;
+use crate::views::{OrgView, SessionPolicyView};
 
+/// What to change; every field optional.
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct OrgChange {
-    pub name: String,
+    pub name: Option<String>,
+    /// How long sessions last, from each person's next sign-in on.
+    pub sessions: Option<SessionPolicyView>,
 }
 
 /// The organisation.
@@ -31,7 +34,7 @@ pub async fn read(
     Ok(Json(members::org(&p, &actor).await?.into()))
 }
 
-/// Renames the organisation.
+/// Renames the organisation or changes how long its sessions last.
 #[utoipa::path(
     patch, path = "/api/people/{org}", tag = "people", operation_id = "updateOrg",
     params(("org" = String, Path, description = "Organisation id")),
@@ -48,5 +51,6 @@ pub async fn update(
     Json(body): Json<OrgChange>,
 ) -> ApiResult<Json<OrgView>> {
     let actor = crate::actor(&p, &who, &org).await?;
-    Ok(Json(members::rename_org(&p, &actor, &body.name).await?.into()))
+    let sessions = body.sessions.map(Into::into);
+    Ok(Json(members::update_org(&p, &actor, body.name.as_deref(), sessions).await?.into()))
 }

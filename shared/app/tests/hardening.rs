@@ -256,3 +256,41 @@ async fn exports_run_newest_first_and_stop_at_since() {
     let queries = counting.take().iter().filter(|c| c.starts_with("query")).count();
     assert_eq!(queries, 1, "the scan ended at since, in its first page");
 }
+
+#[tokio::test]
+async fn an_organisation_sets_how_long_sessions_last_and_admins_get_less() {
+    let (p, clock, admin) = world().await;
+    join(&p, &admin, "sam@grace.test", Role::Mentee).await;
+    let member_pw = "a long member passphrase";
+    let admins = accounts::sign_in(&p, "admin@grace.test", ADMIN_PW, &meta()).await.unwrap();
+    let members = accounts::sign_in(&p, "sam@grace.test", member_pw, &meta()).await.unwrap();
+    // The defaults: an admin's session ends after twelve idle hours, a member's does not.
+    clock.advance(std::time::Duration::from_hours(13));
+    assert!(sessions::refresh(&p, &admins.refresh_token).await.is_err(), "an admin's idle session ended");
+    assert!(sessions::refresh(&p, &members.refresh_token).await.is_ok(), "a member's lives on");
+
+    let short =
+        emmaus_domain::identity::SessionPolicy { idle_hours: 2, max_days: 1, admin_idle_hours: 1, admin_max_days: 1 };
+    members::update_org(&p, &admin, None, Some(short)).await.unwrap();
+    let members = accounts::sign_in(&p, "sam@grace.test", member_pw, &meta()).await.unwrap();
+    clock.advance(std::time::Duration::from_hours(3));
+    assert!(sessions::refresh(&p, &members.refresh_token).await.is_err(), "the new policy holds from the next sign-in");
+
+    for (bad, field) in [
+        (emmaus_domain::identity::SessionPolicy { idle_hours: 0, ..short }, "sessions.idle_hours"),
+        (emmaus_domain::identity::SessionPolicy { idle_hours: 48, ..short }, "sessions.idle_hours"),
+        (emmaus_domain::identity::SessionPolicy { admin_max_days: 400, ..short }, "sessions.admin_max_days"),
+    ] {
+        let refused = members::update_org(&p, &admin, None, Some(bad)).await.unwrap_err();
+        assert!(matches!(&refused, DomainError::Validation(e) if e[0].field == field), "{refused:?}");
+    }
+    let member = directory::actor_in(
+        &p,
+        &Principal { person_id: members.person_id.clone(), session_id: members.session_id.clone(), meta: meta() },
+        &admin.org_id,
+    )
+    .await
+    .unwrap();
+    let forbidden = members::update_org(&p, &member, Some("Mine now"), None).await;
+    assert!(matches!(forbidden, Err(DomainError::Forbidden)), "{forbidden:?}");
+}

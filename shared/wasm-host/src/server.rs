@@ -31,8 +31,8 @@ pub(crate) struct Served {
 
 pub(crate) async fn serve(listener: tokio::net::TcpListener, served: Arc<Served>) {
     loop {
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
             Err(e) => {
                 eprintln!("wasm-host {}: accept failed: {e}", served.name);
                 continue;
@@ -40,8 +40,12 @@ pub(crate) async fn serve(listener: tokio::net::TcpListener, served: Arc<Served>
         };
         let served = served.clone();
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |request| {
+            let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
                 let served = served.clone();
+                // As Spin's HTTP trigger does: its own `spin-client-addr` after whatever the caller sent.
+                if let Ok(value) = hyper::header::HeaderValue::from_str(&peer.to_string()) {
+                    request.headers_mut().append("spin-client-addr", value);
+                }
                 async move { Ok::<_, Infallible>(served.handle(request).await) }
             });
             // Errors here are clients going away mid-request; the next connection is unaffected.

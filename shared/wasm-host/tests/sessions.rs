@@ -95,3 +95,27 @@ async fn a_signed_out_session_is_refused_at_once_on_spin() {
         .unwrap();
     assert_eq!(refresh.status(), 401, "and so is its refresh token");
 }
+
+/// Spin appends its own `spin-client-addr` after any the caller sent; throttling and the audit log
+/// see Spin's, so a caller cannot choose the address its failures count against.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_client_address_is_the_one_spin_sets_not_the_callers() {
+    use emmaus_ports::{Key, KvStore as _};
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    seed(dir.path()).await;
+    let auth = start("auth", dir.path());
+    let refused = reqwest::Client::new()
+        .post(format!("{}/api/auth/sign-in", auth.url()))
+        .header("spin-client-addr", "198.51.100.1:4711")
+        .json(&serde_json::json!({"email": "ada@spin.test", "password": "not the passphrase"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+    let kv =
+        emmaus_sqlite::SqliteKv::open(&dir.path().join("sqlite_db.db"), std::sync::Arc::new(emmaus_ports::SystemClock))
+            .expect("the database opens");
+    let window = |address: &str| Key::new(format!("throttle#address#{address}"), "window");
+    assert!(kv.get(&window("127.0.0.1")).await.unwrap().is_some(), "counted against the real peer");
+    assert!(kv.get(&window("198.51.100.1")).await.unwrap().is_none(), "not against the address the caller chose");
+}

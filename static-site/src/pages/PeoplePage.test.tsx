@@ -12,6 +12,13 @@ const members = [
   { person_id: 'p-4', email: 'sam@example.org', display_name: 'Sam', roles: ['mentee'], joined_at: 4 },
 ];
 const groups = [{ id: 'g-1', name: 'Young adults', leader_id: 'p-2', created_at: 5 }];
+const org = {
+  id: 'org-1',
+  slug: 'grace',
+  name: 'Grace Church',
+  created_at: 1,
+  sessions: { idle_hours: 336, max_days: 60, admin_idle_hours: 12, admin_max_days: 7 },
+};
 
 function routes(extra: Record<string, Response | ((r: Request) => Response)> = {}) {
   return routeFetch({
@@ -19,6 +26,7 @@ function routes(extra: Record<string, Response | ((r: Request) => Response)> = {
     'GET /api/people/org-1/groups': jsonResponse({ groups }),
     'GET /api/people/org-1/invitations': jsonResponse({ invitations: [] }),
     'GET /api/people/org-1/mentorships': jsonResponse({ mentorships: [] }),
+    'GET /api/people/org-1': jsonResponse(org),
     ...extra,
   });
 }
@@ -111,5 +119,37 @@ describe('People page', () => {
     openAs(['admin']);
     expect(await screen.findByText('No mentorships yet.')).toBeInTheDocument();
     expect(screen.getByText('No invitations are waiting for an answer.')).toBeInTheDocument();
+  });
+
+  it("lets an admin change the organisation's session lifetimes, and marks a field the server refuses", async () => {
+    let patches = 0;
+    const { requests } = routes({
+      // The first save is refused as the server would refuse 0 hours; the second is accepted.
+      'PATCH /api/people/org-1': () =>
+        ++patches === 1
+          ? problemResponse(422, { errors: [{ field: 'sessions.admin_idle_hours', message: 'must be 1 to 720 hours' }] })
+          : jsonResponse({ ...org, sessions: { ...org.sessions, admin_idle_hours: 2 } }),
+    });
+    openAs(['admin']);
+    const field = await screen.findByLabelText("Admins' idle time (hours)");
+    expect(field).toHaveValue(12);
+    const user = userEvent.setup();
+    await user.clear(field);
+    await user.type(field, '0');
+    await user.click(screen.getByRole('button', { name: 'Save organisation' }));
+    expect(await screen.findByText('must be 1 to 720 hours')).toBeInTheDocument();
+    await user.clear(field);
+    await user.type(field, '2');
+    await user.click(screen.getByRole('button', { name: 'Save organisation' }));
+    expect(await screen.findByText('Saved')).toHaveAttribute('role', 'status');
+    const sent = requests.filter((r) => r.method === 'PATCH').at(-1);
+    expect((await sent?.json()).sessions).toEqual({ idle_hours: 336, max_days: 60, admin_idle_hours: 2, admin_max_days: 7 });
+  });
+
+  it('shows the organisation settings to admins only', async () => {
+    routes();
+    openAs(['pastor'], 'p-2');
+    expect(await screen.findByRole('table', { name: 'Members' })).toBeInTheDocument();
+    expect(screen.queryByRole('heading', { name: 'Organisation' })).toBeNull();
   });
 });

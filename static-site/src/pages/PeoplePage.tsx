@@ -9,6 +9,7 @@ import { GroupsSection } from '../people/GroupsSection';
 import { InvitationsSection, InviteForm } from '../people/InvitationsSection';
 import { MembersSection } from '../people/MembersSection';
 import { MentorshipsSection } from '../people/MentorshipsSection';
+import { OrgSettingsSection } from '../people/OrgSettingsSection';
 import type { Abilities } from '../people/types';
 import { useDocumentTitle } from '../useDocumentTitle';
 import { useResource, type Resource } from '../useResource';
@@ -42,6 +43,7 @@ export function PeoplePage({ orgId, orgName, roles, personId }: { orgId: string;
   const groups = useResource(orgId, () => call(api.GET('/api/people/{org}/groups', path)));
   const invitations = useResource(orgId, () => call(api.GET('/api/people/{org}/invitations', path)));
   const mentorships = useResource(orgId, () => call(api.GET('/api/people/{org}/mentorships', path)));
+  const org = useResource(orgId, () => call(api.GET('/api/people/{org}', path)));
 
   // The member list is the page's core: if the server will not show it, the page is not this person's to use.
   if (refused(members.result)) return <NotAllowedPage page="People" orgName={orgName} />;
@@ -75,6 +77,12 @@ export function PeoplePage({ orgId, orgName, roles, personId }: { orgId: string;
       <Loaded resource={mentorships} what="the mentorships">
         {(data) => <MentorshipsSection orgId={orgId} mentorships={data.mentorships} members={memberList} can={can} onChanged={mentorships.reload} />}
       </Loaded>
+
+      {can.admin && (
+        <Loaded resource={org} what="the organisation's settings">
+          {(data) => <OrgSettingsSection key={JSON.stringify(data)} org={data} onSaved={org.reload} />}
+        </Loaded>
+      )}
     </article>
   );
 }

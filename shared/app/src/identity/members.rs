@@ -2,7 +2,7 @@
 
 use emmaus_domain::DomainError;
 use emmaus_domain::audit::AuditAction;
-use emmaus_domain::identity::{Membership, Organisation, Person, Role, RoleSet, normalise_display_name};
+use emmaus_domain::identity::{Membership, Organisation, Person, Role, RoleSet, SessionPolicy, normalise_display_name};
 use emmaus_domain::permissions::Action;
 
 use super::access::{self, Target};
@@ -23,13 +23,44 @@ pub async fn org(p: &Platform, actor: &Actor) -> Result<Organisation, DomainErro
     Ok(directory::org(p, &actor.org_id).await?.ok_or_else(|| DomainError::NotFound("the organisation".into()))?.value)
 }
 
-pub async fn rename_org(p: &Platform, actor: &Actor, name: &str) -> Result<Organisation, DomainError> {
+/// Renames the organisation and/or changes how long its sessions last (from the next sign-in on).
+pub async fn update_org(
+    p: &Platform,
+    actor: &Actor,
+    name: Option<&str>,
+    sessions: Option<SessionPolicy>,
+) -> Result<Organisation, DomainError> {
     access::authorize(p, actor, Action::OrgUpdate, Target::Org).await?;
-    let name = normalise_display_name("name", name)?;
+    let name = name.map(|name| normalise_display_name("name", name)).transpose()?;
+    if let Some(sessions) = &sessions {
+        sessions.check()?;
+    }
     let mut doc =
         directory::org(p, &actor.org_id).await?.ok_or_else(|| DomainError::NotFound("the organisation".into()))?;
-    let detail = format!("name: {} -> {name}", doc.value.name);
-    doc.value.name = name;
+    let mut changes = Vec::new();
+    if let Some(name) = name {
+        changes.push(format!("name: {} -> {name}", doc.value.name));
+        doc.value.name = name;
+    }
+    if let Some(sessions) = sessions {
+        let (old, new) = (doc.value.sessions, sessions);
+        changes.push(format!(
+            "sessions: {}h/{}d -> {}h/{}d, admins {}h/{}d -> {}h/{}d",
+            old.idle_hours,
+            old.max_days,
+            new.idle_hours,
+            new.max_days,
+            old.admin_idle_hours,
+            old.admin_max_days,
+            new.admin_idle_hours,
+            new.admin_max_days
+        ));
+        doc.value.sessions = sessions;
+    }
+    if changes.is_empty() {
+        return Ok(doc.value);
+    }
+    let detail = changes.join("; ");
     docs::replace(p.kv.as_ref(), &doc, None).await?;
     audit::record(
         p,

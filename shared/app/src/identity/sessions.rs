@@ -34,11 +34,27 @@ pub struct Family {
     pub rotated_at: Timestamp,
     pub generation: u32,
     pub revoked_at: Option<Timestamp>,
+    /// Seconds unused after which the family ends: the shortest idle time of the person's
+    /// organisations when it was opened (for the roles held then).
+    #[serde(default = "default_idle")]
+    pub idle_secs: u64,
+    /// Seconds after its opening when the family ends, however used.
+    #[serde(default = "default_max")]
+    pub max_secs: u64,
+}
+
+fn default_idle() -> u64 {
+    REFRESH_IDLE.as_secs()
+}
+
+fn default_max() -> u64 {
+    SESSION_MAX.as_secs()
 }
 
 impl Family {
     fn expires_at(&self) -> Timestamp {
-        self.last_used_at.plus(REFRESH_IDLE).min(self.created_at.plus(SESSION_MAX))
+        let idle = Duration::from_secs(self.idle_secs);
+        self.last_used_at.plus(idle).min(self.created_at.plus(Duration::from_secs(self.max_secs)))
     }
 
     fn live(&self, now: Timestamp) -> bool {
@@ -89,8 +105,21 @@ fn issue(p: &Platform, family: &Family, secret: &str) -> Result<Issued, DomainEr
     })
 }
 
-/// Opens a new session family for a person who just proved who they are.
+/// The session limits for `person_id`: the shortest of their organisations' policies, an admin's
+/// where they are one; the defaults when they belong to none.
+async fn limits_for(p: &Platform, person_id: &str) -> Result<(Duration, Duration), DomainError> {
+    let mut limits = (REFRESH_IDLE, SESSION_MAX);
+    for (org, membership) in super::directory::orgs_of(p, person_id).await? {
+        let (idle, max) = org.sessions.limits(membership.roles.contains(emmaus_domain::identity::Role::Admin));
+        limits = (limits.0.min(idle), limits.1.min(max));
+    }
+    Ok(limits)
+}
+
+/// Opens a new session family for a person who just proved who they are, with the lifetimes
+/// their organisations set.
 pub async fn open(p: &Platform, person_id: &str) -> Result<Issued, DomainError> {
+    let (idle, max) = limits_for(p, person_id).await?;
     let now = p.clock.now();
     let secret = new_token(p.ids.as_ref());
     let family = Family {
@@ -103,6 +132,8 @@ pub async fn open(p: &Platform, person_id: &str) -> Result<Issued, DomainError> 
         rotated_at: now,
         generation: 1,
         revoked_at: None,
+        idle_secs: idle.as_secs(),
+        max_secs: max.as_secs(),
     };
     let key = keys::session(person_id, &family.id);
     docs::create(p.kv.as_ref(), key, &family, Some(family.expires_at().unix_seconds())).await?;

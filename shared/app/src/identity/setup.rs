@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use emmaus_domain::audit::AuditAction;
 use emmaus_domain::identity::{
-    Email, Membership, OrgSlug, Organisation, Person, Role, RoleSet, normalise_display_name,
+    Email, Membership, OrgSlug, Organisation, Person, Role, RoleSet, SessionPolicy, normalise_display_name,
 };
 use emmaus_domain::{DomainError, password};
 use emmaus_ports::Key;
@@ -93,7 +93,13 @@ pub async fn create_org(
     let email = Email::parse(new.admin_email)?;
     let now = p.clock.now();
     let existing = directory::person_by_email(p, &email).await?;
-    let org = Organisation { id: p.ids.new_id(), slug: slug.clone(), name, created_at: now };
+    let org = Organisation {
+        id: p.ids.new_id(),
+        slug: slug.clone(),
+        name,
+        created_at: now,
+        sessions: SessionPolicy::default(),
+    };
     let mut writes = vec![
         docs::create_write(keys::org(&org.id), &org, None),
         docs::create_write(keys::slug(slug.as_str()), &Pointer { id: org.id.clone() }, None),

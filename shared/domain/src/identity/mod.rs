@@ -7,5 +7,5 @@ pub mod records;
 pub mod roles;
 
 pub use names::{Email, OrgSlug, normalise_display_name};
-pub use records::{Group, Invitation, InvitationState, Membership, Mentorship, Organisation, Person};
+pub use records::{Group, Invitation, InvitationState, Membership, Mentorship, Organisation, Person, SessionPolicy};
 pub use roles::{Role, RoleSet};

@@ -1,5 +1,8 @@
 //! The identity records as stored and as use cases see them.
 
+use std::time::Duration;
+
+use crate::error::DomainError;
 use crate::identity::{Email, OrgSlug, Role, RoleSet};
 use crate::time::Timestamp;
 
@@ -10,6 +13,60 @@ pub struct Organisation {
     pub slug: OrgSlug,
     pub name: String,
     pub created_at: Timestamp,
+    /// How long its people's sessions last.
+    #[serde(default)]
+    pub sessions: SessionPolicy,
+}
+
+/// How long sessions last for an organisation's people, and (shorter by default) for its admins:
+/// a session ends when unused for the idle time, and in any case after the maximum. Someone in
+/// several organisations gets the shortest that applies to them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SessionPolicy {
+    pub idle_hours: u32,
+    pub max_days: u32,
+    pub admin_idle_hours: u32,
+    pub admin_max_days: u32,
+}
+
+impl Default for SessionPolicy {
+    /// Two weeks idle and sixty days in all; an admin's, twelve hours idle and a week in all.
+    fn default() -> Self {
+        Self { idle_hours: 14 * 24, max_days: 60, admin_idle_hours: 12, admin_max_days: 7 }
+    }
+}
+
+impl SessionPolicy {
+    pub const MAX_IDLE_HOURS: u32 = 30 * 24;
+    pub const MAX_DAYS: u32 = 365;
+
+    /// Refuses limits outside 1 hour to 30 days idle and 1 to 365 days in all, or an idle time
+    /// longer than the maximum.
+    pub fn check(&self) -> Result<(), DomainError> {
+        let pairs = [
+            ("sessions.idle_hours", self.idle_hours, "sessions.max_days", self.max_days),
+            ("sessions.admin_idle_hours", self.admin_idle_hours, "sessions.admin_max_days", self.admin_max_days),
+        ];
+        for (idle_field, idle, max_field, max) in pairs {
+            if !(1..=Self::MAX_IDLE_HOURS).contains(&idle) {
+                return Err(DomainError::invalid(idle_field, format!("must be 1 to {} hours", Self::MAX_IDLE_HOURS)));
+            }
+            if !(1..=Self::MAX_DAYS).contains(&max) {
+                return Err(DomainError::invalid(max_field, format!("must be 1 to {} days", Self::MAX_DAYS)));
+            }
+            if idle > max * 24 {
+                return Err(DomainError::invalid(idle_field, "must not be longer than the maximum"));
+            }
+        }
+        Ok(())
+    }
+
+    /// `(idle, maximum)` for a member, or for an admin.
+    pub fn limits(&self, admin: bool) -> (Duration, Duration) {
+        let (idle, max) =
+            if admin { (self.admin_idle_hours, self.admin_max_days) } else { (self.idle_hours, self.max_days) };
+        (Duration::from_hours(u64::from(idle)), Duration::from_hours(u64::from(max) * 24))
+    }
 }
 
 /// A person's account, shared by every organisation they belong to.

@@ -1,0 +1,76 @@
+// The organisation's own settings, for its admins: its name, and how long sessions last (for
+// everyone, and shorter for admins), applied from each person's next sign-in.
+import { useState, type FormEvent } from 'react';
+import { call } from '../api/call';
+import { api } from '../api/client';
+import type { components } from '../api/schema';
+import { Field } from '../components/Field';
+import { FormError } from '../components/FormError';
+import { submitError, type SubmitError } from '../forms';
+
+type Org = components['schemas']['OrgView'];
+type Policy = components['schemas']['SessionPolicyView'];
+
+const FIELDS = ['name', 'sessions.idle_hours', 'sessions.max_days', 'sessions.admin_idle_hours', 'sessions.admin_max_days'];
+
+export function OrgSettingsSection({ org, onSaved }: { org: Org; onSaved: () => void }) {
+  const [name, setName] = useState(org.name);
+  const [policy, setPolicy] = useState<Record<keyof Policy, string>>({
+    idle_hours: String(org.sessions.idle_hours),
+    max_days: String(org.sessions.max_days),
+    admin_idle_hours: String(org.sessions.admin_idle_hours),
+    admin_max_days: String(org.sessions.admin_max_days),
+  });
+  const [error, setError] = useState<SubmitError | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const set = (key: keyof Policy) => (event: { target: { value: string } }) => setPolicy({ ...policy, [key]: event.target.value });
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    const sessions: Policy = {
+      idle_hours: Number(policy.idle_hours),
+      max_days: Number(policy.max_days),
+      admin_idle_hours: Number(policy.admin_idle_hours),
+      admin_max_days: Number(policy.admin_max_days),
+    };
+    const result = await call(api.PATCH('/api/people/{org}', { params: { path: { org: org.id } }, body: { name, sessions } }));
+    setBusy(false);
+    if (result.ok) {
+      setSaved(true);
+      onSaved();
+    } else setError(submitError(result, FIELDS));
+  };
+  const fieldError = (key: string) => error?.fields.byField[key];
+
+  return (
+    <section aria-labelledby="org-settings-heading">
+      <h2 id="org-settings-heading">Organisation</h2>
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+        <FormError error={error} />
+        <Field label="Name" name="name" required value={name} onChange={(e) => setName(e.target.value)} error={fieldError('name')} />
+        <fieldset>
+          <legend>How long sessions last</legend>
+          <p className="field__hint">A session ends when unused for the idle time, and in any case after the maximum. Changes apply from each person's next sign-in.</p>
+          <Field label="Idle time (hours)" name="idle_hours" type="number" min={1} max={720} value={policy.idle_hours} onChange={set('idle_hours')} error={fieldError('sessions.idle_hours')} />
+          <Field label="Maximum (days)" name="max_days" type="number" min={1} max={365} value={policy.max_days} onChange={set('max_days')} error={fieldError('sessions.max_days')} />
+          <Field label="Admins' idle time (hours)" name="admin_idle_hours" type="number" min={1} max={720} value={policy.admin_idle_hours} onChange={set('admin_idle_hours')} error={fieldError('sessions.admin_idle_hours')} />
+          <Field label="Admins' maximum (days)" name="admin_max_days" type="number" min={1} max={365} value={policy.admin_max_days} onChange={set('admin_max_days')} error={fieldError('sessions.admin_max_days')} />
+        </fieldset>
+        <div className="form__actions">
+          <button type="submit" className="button" disabled={busy}>
+            {busy ? 'Saving…' : 'Save organisation'}
+          </button>
+          {saved && (
+            <span role="status" className="badge badge--good">
+              Saved
+            </span>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}

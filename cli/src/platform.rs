@@ -69,35 +69,35 @@ fn settings(config: &ServeConfig, keys: &Path, ids: &dyn Ids) -> anyhow::Result<
 /// The session key ring file: `kid:seed` entries, the first signing. Made on first run, private
 /// to the owner; `emmaus keys rotate` puts a new key first.
 pub fn session_keys(keys: &Path, ids: &dyn Ids) -> anyhow::Result<String> {
-    let path = keys.join("session-keys");
-    match std::fs::read_to_string(&path) {
-        Ok(text) => {
-            let ring = text.trim().to_owned();
-            KeyRing::parse(&ring).map_err(|e| anyhow::anyhow!("{} is not valid: {e}", path.display()))?;
-            Ok(ring)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let ring = KeyRing::new_entry(&new_kid(ids), &ids.random_bytes(32));
-            write_private(keys, &path, &ring)?;
-            Ok(ring)
-        }
-        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
-    }
+    let check = |ring: &str| KeyRing::parse(ring).map(|_| ());
+    ring_file(keys, "session-keys", check, || KeyRing::new_entry(&new_kid(ids), &ids.random_bytes(32)))
 }
 
 /// The audit key ring file: `kid:secret` entries, the first sealing new entries. Made on first run,
 /// private to the owner, and never rotated away: every key stays for as long as what it sealed.
 pub fn audit_keys(keys: &Path, ids: &dyn Ids) -> anyhow::Result<String> {
     use emmaus_app::identity::audit;
-    let path = keys.join("audit-keys");
+    let check = |ring: &str| audit::parse_ring(ring).map(|_| ());
+    ring_file(keys, "audit-keys", check, || audit::new_key_entry(&new_kid(ids), &ids.random_bytes(32)))
+}
+
+/// The key ring in `keys/<name>`, checked with `check`; made with `make` and written private to
+/// the owner when there is none yet.
+fn ring_file(
+    keys: &Path,
+    name: &str,
+    check: impl Fn(&str) -> Result<(), String>,
+    make: impl FnOnce() -> String,
+) -> anyhow::Result<String> {
+    let path = keys.join(name);
     match std::fs::read_to_string(&path) {
         Ok(text) => {
             let ring = text.trim().to_owned();
-            audit::parse_ring(&ring).map_err(|e| anyhow::anyhow!("{} is not valid: {e}", path.display()))?;
+            check(&ring).map_err(|e| anyhow::anyhow!("{} is not valid: {e}", path.display()))?;
             Ok(ring)
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let ring = audit::new_key_entry(&new_kid(ids), &ids.random_bytes(32));
+            let ring = make();
             write_private(keys, &path, &ring)?;
             Ok(ring)
         }

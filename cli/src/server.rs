@@ -139,10 +139,7 @@ pub async fn run(config: &ServeConfig) -> anyhow::Result<()> {
     if matches!(site, Site::Embedded) && !Site::embedded_available() {
         tracing::warn!("this binary was built without the web app; only the API is served");
     }
-    let limits = HttpSettings {
-        max_body_bytes: config.max_body_bytes,
-        strict_transport: config.public_url.starts_with("https://"),
-    };
+    let limits = HttpSettings { max_body_bytes: config.max_body_bytes, ..HttpSettings::for_platform(&platform) };
     let app = app_behind(&platform, signer, limits, site, config.trusted_proxies.clone());
     // The one line scripts and tests read to find the server.
     println!("Emmaus listening on http://{address}");

@@ -13,7 +13,8 @@ use crate::views::{OrgView, SessionPolicyView};
 pub struct OrgChange {
     pub name: Option<String>,
     /// How long sessions last, from each person's next sign-in on.
-    pub sessions: Option<SessionPolicyView>,
+    #[schema(value_type = Option<SessionPolicyView>)]
+    pub sessions: Option<emmaus_domain::identity::SessionPolicy>,
 }
 
 /// The organisation.
@@ -51,6 +52,5 @@ pub async fn update(
     Json(body): Json<OrgChange>,
 ) -> ApiResult<Json<OrgView>> {
     let actor = crate::actor(&p, &who, &org).await?;
-    let sessions = body.sessions.map(Into::into);
-    Ok(Json(members::update_org(&p, &actor, body.name.as_deref(), sessions).await?.into()))
+    Ok(Json(members::update_org(&p, &actor, body.name.as_deref(), body.sessions).await?.into()))
 }

@@ -13,7 +13,8 @@ pub struct OrgView {
     pub name: String,
     /// Unix milliseconds.
     pub created_at: i64,
-    pub sessions: SessionPolicyView,
+    #[schema(value_type = SessionPolicyView)]
+    pub sessions: emmaus_domain::identity::SessionPolicy,
 }
 
 impl From<Organisation> for OrgView {
@@ -23,14 +24,16 @@ impl From<Organisation> for OrgView {
             slug: o.slug.to_string(),
             name: o.name,
             created_at: o.created_at.unix_millis(),
-            sessions: o.sessions.into(),
+            sessions: o.sessions,
         }
     }
 }
 
+// The OpenAPI shape of `emmaus_domain::identity::SessionPolicy`, which the API reads and writes
+// as it is (the domain crate stays free of schema derives).
 /// How long sessions last: for everyone, and for admins. A session ends when unused for the idle
 /// time, and in any case after the maximum; someone in several organisations gets the shortest.
-#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, utoipa::ToSchema)]
 pub struct SessionPolicyView {
     #[schema(minimum = 1, maximum = 720)]
     pub idle_hours: u32,
@@ -40,28 +43,6 @@ pub struct SessionPolicyView {
     pub admin_idle_hours: u32,
     #[schema(minimum = 1, maximum = 365)]
     pub admin_max_days: u32,
-}
-
-impl From<emmaus_domain::identity::SessionPolicy> for SessionPolicyView {
-    fn from(p: emmaus_domain::identity::SessionPolicy) -> Self {
-        Self {
-            idle_hours: p.idle_hours,
-            max_days: p.max_days,
-            admin_idle_hours: p.admin_idle_hours,
-            admin_max_days: p.admin_max_days,
-        }
-    }
-}
-
-impl From<SessionPolicyView> for emmaus_domain::identity::SessionPolicy {
-    fn from(v: SessionPolicyView) -> Self {
-        Self {
-            idle_hours: v.idle_hours,
-            max_days: v.max_days,
-            admin_idle_hours: v.admin_idle_hours,
-            admin_max_days: v.admin_max_days,
-        }
-    }
 }
 
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]

@@ -119,3 +119,45 @@ async fn the_client_address_is_the_one_spin_sets_not_the_callers() {
     assert!(kv.get(&window("127.0.0.1")).await.unwrap().is_some(), "counted against the real peer");
     assert!(kv.get(&window("198.51.100.1")).await.unwrap().is_none(), "not against the address the caller chose");
 }
+
+/// The strength estimator runs inside the component as it does natively: a guessable new password
+/// is refused with its advice, a good one is taken, and the old one stops working.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_password_is_judged_by_the_estimator_on_spin() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    seed(dir.path()).await;
+    let auth = start("auth", dir.path());
+    let client = reqwest::Client::new();
+    let sign_in = |password: &'static str| {
+        client
+            .post(format!("{}/api/auth/sign-in", auth.url()))
+            .json(&serde_json::json!({"email": "ada@spin.test", "password": password}))
+            .send()
+    };
+    let signed_in = sign_in(PASSWORD).await.unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let jar = set_cookies(signed_in.headers());
+    let access = format!(
+        "__Host-emmaus-access={}; __Host-emmaus-csrf={}",
+        jar["__Host-emmaus-access"], jar["__Host-emmaus-csrf"]
+    );
+    let change = |new_password: &'static str| {
+        client
+            .post(format!("{}/api/auth/password", auth.url()))
+            .header("cookie", &access)
+            .header("x-csrf-token", &jar["__Host-emmaus-csrf"])
+            .json(&serde_json::json!({"current_password": PASSWORD, "new_password": new_password}))
+            .send()
+    };
+
+    let weak = change("Password1234").await.unwrap();
+    assert_eq!(weak.status(), 422);
+    let problem: serde_json::Value = weak.json().await.unwrap();
+    let reason = problem["errors"][0]["message"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(problem["errors"][0]["field"], "new_password", "{problem}");
+    assert!(reason.contains("too easy to guess") && reason.contains("commonly used password"), "{problem}");
+
+    assert_eq!(change("pelican ferry under the moon").await.unwrap().status(), 204);
+    assert_eq!(sign_in(PASSWORD).await.unwrap().status(), 401, "the old password no longer opens the account");
+    assert_eq!(sign_in("pelican ferry under the moon").await.unwrap().status(), 200);
+}

@@ -153,7 +153,7 @@ export function InvitationPage() {
                 Otherwise create your account:
               </p>
               <Field label="Your name" name="display_name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} error={error?.fields.byField.display_name} />
-              <Field label="Choose a password" name="password" type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={error?.fields.byField.password} hint="At least 12 characters." />
+              <Field label="Choose a password" name="password" type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={error?.fields.byField.password} hint="At least 12 characters and hard to guess; a few unrelated words make a good one." />
               <Field label="Repeat the password" name="confirm" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} error={error?.fields.byField.confirm} />
             </>
           )}

@@ -108,7 +108,7 @@ export function ResetPasswordPage() {
     content = (
       <form className="form" onSubmit={(e) => void submit(e)} noValidate>
         <FormError error={error} />
-        <Field label="New password" name="password" type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={error?.fields.byField.password} hint="At least 12 characters." />
+        <Field label="New password" name="password" type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={error?.fields.byField.password} hint="At least 12 characters and hard to guess; a few unrelated words make a good one." />
         <Field label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} error={error?.fields.byField.confirm} />
         <div className="form__actions">
           <button type="submit" className="button" disabled={busy}>

@@ -144,7 +144,7 @@ function PasswordForm({ session }: { session: SessionView }) {
       <h2 id="password-heading">Change password</h2>
       <FormError error={error} />
       <Field label="Current password" name="current_password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={error?.fields.byField.current_password} />
-      <Field label="New password" name="new_password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} error={error?.fields.byField.new_password} hint="At least 12 characters." />
+      <Field label="New password" name="new_password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} error={error?.fields.byField.new_password} hint="At least 12 characters and hard to guess; a few unrelated words make a good one." />
       <Field label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} error={error?.fields.byField.confirm} />
       <div className="form__actions">
         <button type="submit" className="button" disabled={busy}>

@@ -117,7 +117,7 @@ export function SetupPage() {
           <legend>Administrator</legend>
           <Field label="Your name" name="display_name" autoComplete="name" required value={form.display_name} onChange={set('display_name')} error={errors.display_name} />
           <Field label="Email" name="email" type="email" autoComplete="username" required value={form.email} onChange={set('email')} error={errors.email} />
-          <Field label="Password" name="password" type="password" autoComplete="new-password" required value={form.password} onChange={set('password')} error={errors.password} hint="At least 12 characters; a few unrelated words make a good one." />
+          <Field label="Password" name="password" type="password" autoComplete="new-password" required value={form.password} onChange={set('password')} error={errors.password} hint="At least 12 characters and hard to guess; a few unrelated words make a good one." />
         </fieldset>
         <div className="form__actions">
           <button type="submit" className="button" disabled={busy}>

@@ -91,7 +91,7 @@ pub async fn change_password(
         }
         throttle::succeeded(p, email.as_str(), address).await?;
     }
-    password::check_new("new_password", new_password, email.as_str())?;
+    password::check_new("new_password", new_password, email.as_str(), Some(&person.value.display_name))?;
     person.value.password_hash = Some(passwords::hash(new_password, &p.ids.random_bytes(16)).await?);
     docs::replace(p.kv.as_ref(), &person, None).await?;
     sessions::close_others(p, &who.person_id, &who.session_id).await?;

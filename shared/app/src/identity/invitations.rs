@@ -279,7 +279,7 @@ pub async fn accept(
         }
         (None, Acceptor::New { display_name, password: password_text }) => {
             let name = normalise_display_name("display_name", display_name.unwrap_or_default())?;
-            password::check_new("password", password_text, email.as_str())?;
+            password::check_new("password", password_text, email.as_str(), Some(&name))?;
             let person = Person {
                 id: p.ids.new_id(),
                 email: email.clone(),

@@ -129,7 +129,7 @@ pub async fn complete(p: &Platform, token: &str, new_password: &str, meta: &Requ
     let key = keys::reset_token(&digest(token));
     let pointer: Doc<Pointer> = docs::get(p.kv.as_ref(), key).await?.ok_or_else(refused)?;
     let mut person = directory::person(p, &pointer.value.id).await?.ok_or_else(refused)?;
-    password::check_new("password", new_password, person.value.email.as_str())?;
+    password::check_new("password", new_password, person.value.email.as_str(), Some(&person.value.display_name))?;
     // Spend the token first: if two requests race, only one gets past this delete.
     p.kv.delete_if_version(pointer.key.clone(), pointer.version).await.map_err(|_| refused())?;
     person.value.password_hash = Some(passwords::hash(new_password, &p.ids.random_bytes(16)).await?);

@@ -107,7 +107,7 @@ pub async fn create_org(
     let person = if let Some(doc) = existing {
         doc.value
     } else {
-        password::check_new("admin_password", new.admin_password, email.as_str())?;
+        password::check_new("admin_password", new.admin_password, email.as_str(), Some(new.admin_name))?;
         let person = Person {
             id: p.ids.new_id(),
             email,

@@ -3,7 +3,6 @@
 use std::io::Write as _;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 use emmaus_app::identity::tokens::{KEYS_SETTING, KeyRing};
@@ -31,19 +30,13 @@ pub fn open(config: &ServeConfig) -> anyhow::Result<(Platform, UrlSigner)> {
         .with_context(|| format!("cannot open the file store in {}", data.display()))?;
     let kv: Arc<dyn KvStore> = Arc::new(kv);
     let config = settings(config, &data.join("keys"), ids.as_ref())?;
-    let http: Arc<dyn HttpClient> = Arc::new(emmaus_reqwest::ReqwestHttp::new(Duration::from_secs(10))?);
+    let http: Arc<dyn HttpClient> = Arc::new(emmaus_reqwest::ReqwestHttp::new(emmaus_assembly::OUTBOUND_TIMEOUT)?);
     let clock_port: Arc<dyn Clock> = clock.clone();
     let mailer = mailer(config.as_ref(), &kv, &clock_port, &ids, &http)?;
-    let platform = Platform {
-        kv,
-        blobs: Arc::new(blobs),
-        clock,
-        ids,
-        mailer,
-        http,
-        config,
-        host: HostInfo { kind: "local", version: system::VERSION, build: system::BUILD },
-    };
+    let host = HostInfo { kind: "local", version: system::VERSION, build: system::BUILD };
+    let blobs = Arc::new(blobs);
+    let platform =
+        emmaus_assembly::platform(emmaus_assembly::HostParts { kv, blobs, clock, ids, http, config, mailer, host })?;
     Ok((platform, host_signer))
 }
 
@@ -145,11 +138,11 @@ fn mailer(
     ids: &Arc<dyn Ids>,
     http: &Arc<dyn HttpClient>,
 ) -> anyhow::Result<Arc<dyn Mailer>> {
-    if let Some(mailer) = emmaus_app::mail_select::portable(config, kv, clock, ids, http)? {
+    if let Some(mailer) = emmaus_assembly::mail::portable(config, kv, clock, ids, http)? {
         return Ok(mailer);
     }
     let url = config.required("EMMAUS_SMTP_URL")?;
-    let from = emmaus_app::mail_select::mail_from(config)?;
+    let from = emmaus_assembly::mail::mail_from(config)?;
     let smtp = emmaus_smtp::SmtpMailer::from_url(&url, &from).map_err(|e| anyhow::anyhow!("EMMAUS_SMTP_URL: {e}"))?;
     Ok(Arc::new(smtp))
 }

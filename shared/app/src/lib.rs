@@ -7,7 +7,6 @@ pub mod identity;
 pub mod jobs;
 pub mod mail;
 pub mod mail_queue;
-pub mod mail_select;
 pub mod platform;
 #[cfg(any(test, feature = "testing"))]
 pub mod scenarios;

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use emmaus_ports::{BlobStore, Clock, ConfigSource, HttpClient, Ids, KvStore, Mailer};
+use emmaus_ports::{BlobStore, Clock, ConfigSource, HttpClient, Ids, KvStore, Mailer, OpenIdConnect};
 
 /// Which host runs the code, and what build it is; reported by health and logs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +25,8 @@ pub struct Platform {
     pub config: Arc<dyn ConfigSource>,
     /// Where invitations and reset links go: SMTP, a mail API, or the dev outbox.
     pub mailer: Arc<dyn Mailer>,
+    /// The OpenID Connect relying party for SSO sign-in (`emmaus-oidc`).
+    pub openid: Arc<dyn OpenIdConnect>,
     pub host: HostInfo,
 }
 
@@ -62,6 +64,7 @@ impl Platform {
                     ),
             ),
             mailer: Arc::new(crate::mail::Outbox::new(kv, clock.clone(), ids)),
+            openid: Arc::new(emmaus_oidc::RelyingParty),
             host: HostInfo { kind, version: "0.0.0", build: "test" },
         };
         (platform, clock)

@@ -46,7 +46,7 @@ pub fn check_new(field: &str, password: &str, email: &str, name: Option<&str>) -
 fn advice(feedback: &zxcvbn::feedback::Feedback) -> String {
     let warning = feedback.warning().map(|w| w.to_string());
     let suggestions = feedback.suggestions().iter().map(ToString::to_string);
-    warning.into_iter().chain(suggestions).map(|sentence| format!(" {sentence}")).collect()
+    warning.into_iter().chain(suggestions).fold(String::new(), |advice, sentence| advice + " " + &sentence)
 }
 
 /// A password presented at sign-in: only bounded, so a huge body cannot make hashing slow.

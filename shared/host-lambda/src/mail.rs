@@ -1,12 +1,12 @@
 //! The mailer a Lambda function sends with: `EMMAUS_MAILER` = `outbox` (the default), `smtp`
-//! (`EMMAUS_SMTP_URL`, `EMMAUS_MAIL_FROM`) or `postmark` (see `emmaus_app::mail_select`).
+//! (`EMMAUS_SMTP_URL`, `EMMAUS_MAIL_FROM`) or `postmark` (see `emmaus_assembly::mail`).
 //!
 //! The choice is logged at cold start; the outbox gets a warning, since on Lambda it means mail
 //! is held in the table instead of reaching anyone.
 
 use std::sync::Arc;
 
-use emmaus_app::mail_select::{self, MAIL_FROM, MAILER, invalid};
+use emmaus_assembly::mail::{self as select, MAIL_FROM, MAILER, invalid};
 use emmaus_ports::config::ConfigExt as _;
 use emmaus_ports::{Clock, ConfigError, ConfigSource, HttpClient, Ids, KvStore, Mailer};
 
@@ -22,7 +22,7 @@ pub fn mailer(
     ids: &Arc<dyn Ids>,
     http: &Arc<dyn HttpClient>,
 ) -> Result<Arc<dyn Mailer>, ConfigError> {
-    let mailer = match mail_select::portable(config, kv, clock, ids, http)? {
+    let mailer = match select::portable(config, kv, clock, ids, http)? {
         Some(mailer) => mailer,
         None => Arc::new(smtp(config)?),
     };
@@ -41,7 +41,7 @@ fn smtp(config: &dyn ConfigSource) -> Result<emmaus_smtp::SmtpMailer, ConfigErro
     let url = config.required(SMTP_URL)?;
     // The URL alone first, so its errors name it; the errors never repeat its password.
     let endpoint = emmaus_smtp::Endpoint::parse(&url).map_err(|e| invalid(SMTP_URL, e))?;
-    let from = mail_select::mail_from(config)?;
+    let from = select::mail_from(config)?;
     let mailer = emmaus_smtp::SmtpMailer::from_url(&url, &from).map_err(|e| invalid(MAIL_FROM, e))?;
     tracing::info!(endpoint = %endpoint, "SMTP server");
     Ok(mailer)

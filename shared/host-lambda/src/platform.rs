@@ -14,11 +14,10 @@
 //! deployment is never mistaken for a durable one.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use aws_config::SdkConfig;
-use emmaus_app::identity::tokens::{KEYS_SETTING, KeyRing};
 use emmaus_app::{HostInfo, Platform};
+use emmaus_assembly::HostParts;
 use emmaus_memory::{MemoryBlobStore, MemoryKv};
 use emmaus_ports::config::ConfigExt as _;
 use emmaus_ports::{
@@ -46,21 +45,6 @@ pub async fn platform(config: Arc<dyn ConfigSource>, host: HostInfo) -> Result<P
         }
         _ => config,
     };
-    // A bad key ring found now stops the cold start naming the setting, rather than failing every
-    // sign-in later; functions that do not sign people in have no ring and skip this.
-    if let Some(keys) = config.get(KEYS_SETTING).filter(|k| !k.is_empty()) {
-        KeyRing::parse(&keys).map_err(|reason| {
-            let reason = reason.strip_prefix(&format!("{KEYS_SETTING}: ")).map_or(reason.clone(), str::to_owned);
-            ConfigError::Invalid { key: KEYS_SETTING.into(), reason }
-        })?;
-    }
-    let audit_setting = emmaus_app::identity::audit::KEYS_SETTING;
-    if let Some(keys) = config.get(audit_setting).filter(|k| !k.is_empty()) {
-        emmaus_app::identity::audit::parse_ring(&keys).map_err(|reason| {
-            let reason = reason.strip_prefix(&format!("{audit_setting}: ")).map_or(reason.clone(), str::to_owned);
-            ConfigError::Invalid { key: audit_setting.into(), reason }
-        })?;
-    }
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let ids: Arc<dyn Ids> = Arc::new(RandomIds::new(clock.clone()));
     let max_blob = config.parsed::<u64>("EMMAUS_MAX_BLOB_BYTES")?.unwrap_or(DEFAULT_MAX_BLOB_BYTES);
@@ -85,9 +69,9 @@ pub async fn platform(config: Arc<dyn ConfigSource>, host: HostInfo) -> Result<P
         let signer = UrlSigner::new(config.get("EMMAUS_PUBLIC_URL").unwrap_or_default(), ids.random_bytes(32));
         Arc::new(MemoryBlobStore::new(max_blob, clock.clone(), signer))
     };
-    let http: Arc<dyn HttpClient> = Arc::new(emmaus_reqwest::ReqwestHttp::new(Duration::from_secs(10))?);
+    let http: Arc<dyn HttpClient> = Arc::new(emmaus_reqwest::ReqwestHttp::new(emmaus_assembly::OUTBOUND_TIMEOUT)?);
     let mailer = crate::mail::mailer(config.as_ref(), &kv, &clock, &ids, &http)?;
-    Ok(Platform { kv, blobs, clock, ids, mailer, http, config, host })
+    Ok(emmaus_assembly::platform(HostParts { kv, blobs, clock, ids, http, config, mailer, host })?)
 }
 
 /// The AWS configuration from the execution environment (region, role credentials).
@@ -108,6 +92,7 @@ fn choice(config: &dyn ConfigSource, key: &str, allowed: &[&'static str]) -> Res
 
 #[cfg(test)]
 mod tests {
+    use emmaus_app::identity::tokens::KEYS_SETTING;
     use emmaus_ports::MapConfig;
 
     use super::*;

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use emmaus_app::mail::Outbox;
-use emmaus_app::mail_select::{self, Choice, MAILER};
+use emmaus_assembly::mail::{self as select, Choice, MAILER};
 use emmaus_ports::{Clock, ConfigError, ConfigSource, EmailMessage, HttpClient, Ids, KvStore, MailError, Mailer};
 
 /// Builds the mailer the variables ask for; errors name the Spin variable to set.
@@ -19,13 +19,9 @@ pub fn mailer(
     ids: &Arc<dyn Ids>,
     http: &Arc<dyn HttpClient>,
 ) -> Result<Arc<dyn Mailer>, ConfigError> {
-    let spin_named = |error: ConfigError| match error {
-        ConfigError::Missing { key } => ConfigError::Missing { key: variable(&key) },
-        ConfigError::Invalid { key, reason } => ConfigError::Invalid { key: variable(&key), reason },
-    };
     match Choice::from_config(config).map_err(spin_named)? {
         Choice::Outbox => Ok(Arc::new(Held(Outbox::new(kv.clone(), clock.clone(), ids.clone())))),
-        Choice::Postmark => mail_select::portable(config, kv, clock, ids, http)
+        Choice::Postmark => select::portable(config, kv, clock, ids, http)
             .map_err(spin_named)?
             .ok_or_else(|| ConfigError::Invalid { key: variable(MAILER), reason: "postmark is not available".into() }),
         Choice::Smtp => Err(ConfigError::Invalid {
@@ -33,6 +29,14 @@ pub fn mailer(
             reason: "smtp needs raw sockets, which Spin components do not have; use postmark (or outbox to hold mail)"
                 .into(),
         }),
+    }
+}
+
+/// A configuration error naming the Spin variable instead of the setting it stands for.
+pub(crate) fn spin_named(error: ConfigError) -> ConfigError {
+    match error {
+        ConfigError::Missing { key } => ConfigError::Missing { key: variable(&key) },
+        ConfigError::Invalid { key, reason } => ConfigError::Invalid { key: variable(&key), reason },
     }
 }
 

@@ -64,20 +64,20 @@ pub fn platform(version: &'static str, build: &'static str) -> Result<emmaus_app
     use std::sync::Arc;
     use std::time::Duration;
 
-    use emmaus_app::{HostInfo, Platform};
+    use emmaus_app::HostInfo;
     use emmaus_memory::MemoryBlobStore;
     use emmaus_ports::{BlobStore, Clock, HttpClient, Ids, RandomIds, SystemClock, UrlSigner};
     use emmaus_spin::{SpinS3BlobStore, SpinSqliteKv, SpinVariables, WasiHttp};
 
-    /// Connect, first-byte and between-bytes timeout of outbound calls.
-    const HTTP_TIMEOUT: Duration = Duration::from_secs(30);
+    /// Blob reads and writes go to S3 over the same kind of client, with room for 25 MiB.
+    const BLOB_TIMEOUT: Duration = Duration::from_secs(30);
 
     let config = SpinVariables;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let ids: Arc<dyn Ids> = Arc::new(RandomIds::new(clock.clone()));
-    let http: Arc<dyn HttpClient> = Arc::new(WasiHttp::new(HTTP_TIMEOUT));
+    let http: Arc<dyn HttpClient> = Arc::new(WasiHttp::new(emmaus_assembly::OUTBOUND_TIMEOUT));
     let blobs: Arc<dyn BlobStore> = match s3_config(&config)? {
-        Some(s3) => Arc::new(SpinS3BlobStore::new(s3, http.clone(), clock.clone())),
+        Some(s3) => Arc::new(SpinS3BlobStore::new(s3, Arc::new(WasiHttp::new(BLOB_TIMEOUT)), clock.clone())),
         // Each request gets a fresh instance, so memory blobs live for one request: a placeholder
         // that health reports as `memory`, never durable storage.
         None => Arc::new(MemoryBlobStore::new(
@@ -88,16 +88,11 @@ pub fn platform(version: &'static str, build: &'static str) -> Result<emmaus_app
     };
     let kv: Arc<dyn emmaus_ports::KvStore> = Arc::new(SpinSqliteKv::open("default", clock.clone())?);
     let mailer = crate::mailer(&config, &kv, &clock, &ids, &http)?;
-    Ok(Platform {
-        kv,
-        blobs,
-        clock,
-        ids,
-        mailer,
-        http,
-        config: Arc::new(config),
-        host: HostInfo { kind: "spin", version, build },
-    })
+    let host = HostInfo { kind: "spin", version, build };
+    let config = Arc::new(config);
+    let parts = emmaus_assembly::HostParts { kv, blobs, clock, ids, http, config, mailer, host };
+    // Errors name the Spin variable (`session_keys`), not the setting it stands for.
+    emmaus_assembly::platform(parts).map_err(|error| PlatformError::Config(crate::mail::spin_named(error)))
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 //! (state, nonce, PKCE verifier) through [`Ids::random_bytes`], and the time an ID token is checked
 //! at through [`Clock`]. So the same code runs on every host and its tests are deterministic.
 //!
+//! [`RelyingParty`] is this crate as the `emmaus_ports::openid` port, which hosts give the Platform.
+//!
 //! A sign-in is two calls with the caller's storage in between: [`Provider::begin`] gives the URL to
 //! send the browser to and the secrets to keep (in a short-lived, server-side record keyed by
 //! `state`), and [`Provider::complete`] takes the `code` the provider sent back with that `state`.
@@ -18,6 +20,5 @@ mod http;
 mod identity;
 mod provider;
 
-pub use error::OidcError;
-pub use identity::VerifiedIdentity;
-pub use provider::{ALLOWED_ALGORITHMS, AuthorizationStart, Provider, ProviderSettings};
+pub use emmaus_ports::openid::{AuthorizationStart, OpenIdError as OidcError, ProviderSettings, VerifiedIdentity};
+pub use provider::{ALLOWED_ALGORITHMS, Provider, RelyingParty};

@@ -2,11 +2,13 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, TimeDelta, Utc};
 use emmaus_domain::Timestamp;
+use emmaus_ports::openid::{OpenIdConnect, OpenIdProvider};
 use emmaus_ports::{Clock, HttpClient, Ids};
 use openidconnect::core::{
     CoreAuthenticationFlow, CoreClient, CoreClientAuthMethod, CoreJwsSigningAlgorithm, CoreProviderMetadata,
@@ -19,7 +21,8 @@ use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::error::{discovery_error, token_error, token_refused};
 use crate::http::PortHttp;
-use crate::{OidcError, VerifiedIdentity};
+use crate::identity::from_verified;
+use crate::{AuthorizationStart, OidcError, ProviderSettings, VerifiedIdentity};
 
 /// The ID-token signature algorithms we accept, whatever the provider advertises: asymmetric only,
 /// so neither `none` nor an HMAC keyed with a client secret (public for public clients) can pass.
@@ -45,21 +48,6 @@ const ISSUED_AT_LEEWAY: TimeDelta = TimeDelta::minutes(5);
 type Client =
     CoreClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointMaybeSet, EndpointMaybeSet>;
 
-/// One configured provider, before discovery.
-#[derive(Debug, Clone)]
-pub struct ProviderSettings {
-    /// Our name for the provider (e.g. `google`), chosen by the operator.
-    pub id: String,
-    /// The issuer identifier, exactly as the provider's metadata and ID tokens state it.
-    pub issuer: String,
-    pub client_id: String,
-    /// `None` for a public client (PKCE alone); otherwise sent with HTTP Basic, or in the body for
-    /// providers that only accept `client_secret_post`.
-    pub client_secret: Option<SecretString>,
-    /// Scopes beyond `openid email profile`, e.g. `groups`.
-    pub extra_scopes: Vec<String>,
-}
-
 /// A provider's metadata and signing keys, and our credentials there.
 #[derive(Clone)]
 pub struct Provider {
@@ -80,28 +68,6 @@ impl fmt::Debug for Provider {
             .field("confidential", &self.client_secret.is_some())
             .field("scopes", &self.scopes)
             .finish_non_exhaustive()
-    }
-}
-
-/// Where to send the browser, and what to keep until it comes back (server-side, keyed by `state`,
-/// for a few minutes, and used once).
-#[derive(Clone, PartialEq, Eq)]
-pub struct AuthorizationStart {
-    pub url: String,
-    pub state: String,
-    pub nonce: String,
-    pub pkce_verifier: String,
-}
-
-impl fmt::Debug for AuthorizationStart {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The URL, state and nonce travel through the browser anyway; the verifier never does.
-        f.debug_struct("AuthorizationStart")
-            .field("url", &self.url)
-            .field("state", &self.state)
-            .field("nonce", &self.nonce)
-            .field("pkce_verifier", &"[REDACTED]")
-            .finish()
     }
 }
 
@@ -205,7 +171,7 @@ impl Provider {
                 }
             });
         let claims = token.claims(&verifier, &Nonce::new(nonce.to_owned())).map_err(token_refused)?;
-        VerifiedIdentity::from_verified(token, claims)
+        from_verified(token, claims)
     }
 
     fn client(&self) -> Client {
@@ -279,3 +245,49 @@ fn chrono_time(now: Timestamp) -> Result<DateTime<Utc>, OidcError> {
 #[cfg(test)]
 #[path = "provider_tests.rs"]
 mod tests;
+
+/// The relying party as the port the use cases call; hosts hand it to the Platform.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RelyingParty;
+
+#[async_trait::async_trait]
+impl OpenIdConnect for RelyingParty {
+    async fn discover(
+        &self,
+        http: &dyn HttpClient,
+        settings: &ProviderSettings,
+    ) -> Result<Arc<dyn OpenIdProvider>, OidcError> {
+        Ok(Arc::new(Provider::discover(http, settings).await?))
+    }
+}
+
+#[async_trait::async_trait]
+impl OpenIdProvider for Provider {
+    fn id(&self) -> &str {
+        Provider::id(self)
+    }
+
+    fn issuer(&self) -> &str {
+        Provider::issuer(self)
+    }
+
+    fn client_id(&self) -> &str {
+        Provider::client_id(self)
+    }
+
+    fn begin(&self, ids: &dyn Ids, redirect_uri: &str) -> Result<AuthorizationStart, OidcError> {
+        Provider::begin(self, ids, redirect_uri)
+    }
+
+    async fn complete(
+        &self,
+        http: &dyn HttpClient,
+        clock: &dyn Clock,
+        redirect_uri: &str,
+        code: &str,
+        pkce_verifier: &str,
+        nonce: &str,
+    ) -> Result<VerifiedIdentity, OidcError> {
+        Provider::complete(self, http, clock, redirect_uri, code, pkce_verifier, nonce).await
+    }
+}

@@ -12,6 +12,7 @@ pub mod http_client;
 pub mod ids;
 pub mod kv;
 pub mod mailer;
+pub mod openid;
 pub mod signed_url;
 
 pub use blob::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore};
@@ -21,4 +22,5 @@ pub use http_client::{HttpClient, HttpClientError};
 pub use ids::{Ids, RandomIds};
 pub use kv::{Cursor, Item, Key, KvError, KvStore, Page, Query, Write};
 pub use mailer::{EmailMessage, MailError, Mailer};
+pub use openid::{OpenIdConnect, OpenIdError, OpenIdProvider};
 pub use signed_url::{SignatureError, SignedRequest, UrlSigner};

@@ -42,13 +42,13 @@
 //! owner's. Every link made is audited and mailed to the account's address.
 
 use std::collections::BTreeMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use emmaus_domain::audit::AuditAction;
 use emmaus_domain::identity::{Email, Membership, Person, Role, RoleSet, normalise_display_name};
 use emmaus_domain::{DomainError, Timestamp};
-use emmaus_oidc::{OidcError, Provider, ProviderSettings, VerifiedIdentity};
+use emmaus_ports::openid::{OpenIdError as OidcError, OpenIdProvider, ProviderSettings, VerifiedIdentity};
 use emmaus_ports::{ConfigError, ConfigSource, Key, KvError};
 
 use super::context::RequestMeta;
@@ -95,7 +95,7 @@ pub struct SsoProvider {
     pub roles: Option<RoleMapping>,
     /// The addresses whose verified email this provider may link or create accounts for.
     pub trusted_for: Trust,
-    /// Everything that goes into a discovered [`Provider`], hashed: the discovery cache's key, so a
+    /// Everything that goes into a discovered [`OpenIdProvider`], hashed: the discovery cache's key, so a
     /// changed setting (another client or secret at the same issuer) is never served stale.
     fingerprint: String,
 }
@@ -309,14 +309,14 @@ fn parse_role_map(text: &str) -> Result<Vec<(String, Role)>, String> {
 
 struct Discovered {
     at: Timestamp,
-    provider: Provider,
+    provider: Arc<dyn OpenIdProvider>,
 }
 
 /// Per process: Lambda and the local host reuse processes; a Spin instance lives for one request
 /// and simply discovers every time.
 static DISCOVERED: Mutex<BTreeMap<String, Discovered>> = Mutex::new(BTreeMap::new());
 
-async fn discovered(p: &Platform, settings: &SsoProvider) -> Result<Provider, OidcError> {
+async fn discovered(p: &Platform, settings: &SsoProvider) -> Result<Arc<dyn OpenIdProvider>, OidcError> {
     let now = p.clock.now();
     {
         let cache = DISCOVERED.lock().unwrap_or_else(PoisonError::into_inner);
@@ -324,7 +324,7 @@ async fn discovered(p: &Platform, settings: &SsoProvider) -> Result<Provider, Oi
             return Ok(hit.provider.clone());
         }
     }
-    let provider = Provider::discover(p.http.as_ref(), &settings.oidc).await?;
+    let provider = p.openid.discover(p.http.as_ref(), &settings.oidc).await?;
     let fresh = Discovered { at: now, provider: provider.clone() };
     DISCOVERED.lock().unwrap_or_else(PoisonError::into_inner).insert(settings.fingerprint.clone(), fresh);
     Ok(provider)

@@ -65,7 +65,7 @@ pub fn portable(
     http: &Arc<dyn HttpClient>,
 ) -> Result<Option<Arc<dyn Mailer>>, ConfigError> {
     Ok(match Choice::from_config(config)? {
-        Choice::Outbox => Some(Arc::new(crate::mail::Outbox::new(kv.clone(), clock.clone(), ids.clone()))),
+        Choice::Outbox => Some(Arc::new(emmaus_app::mail::Outbox::new(kv.clone(), clock.clone(), ids.clone()))),
         Choice::Smtp => None,
         Choice::Postmark => Some(Arc::new(postmark(config, http)?)),
     })

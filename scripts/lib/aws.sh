@@ -36,7 +36,8 @@ start_moto() {
   export EMMAUS_REQUIRE_AWS_TESTS=1
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   log="$(mktemp -d)/moto.log"
-  "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+  # One request at a time, so DynamoDB's conditional writes are atomic as they are in AWS.
+  "$VENV/bin/python" "$ROOT/scripts/lib/moto_serialised.py" 127.0.0.1 "$port" >"$log" 2>&1 &
   MOTO_PID=$!
   trap stop_moto EXIT
   for _ in $(seq 1 300); do

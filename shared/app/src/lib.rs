@@ -10,6 +10,7 @@ pub mod mail_queue;
 pub mod platform;
 #[cfg(any(test, feature = "testing"))]
 pub mod scenarios;
+pub mod sealing;
 
 pub use platform::{HostInfo, Platform};
 

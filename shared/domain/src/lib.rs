@@ -11,6 +11,7 @@ pub mod password;
 pub mod permissions;
 pub mod throttle;
 pub mod time;
+pub mod totp;
 pub mod validation;
 
 pub use error::{DomainError, FieldError};

@@ -42,8 +42,8 @@ pub fn open(config: &ServeConfig) -> anyhow::Result<(Platform, UrlSigner)> {
 
 /// What the use cases read through the configuration port: the resolved settings (flags, the
 /// environment, emmaus.toml), then any other `EMMAUS_*` variable (SSO providers), then the session
-/// key ring from `keys/session-keys` and the audit key ring from `keys/audit-keys`, both made on
-/// first run.
+/// key ring from `keys/session-keys`, the audit key ring from `keys/audit-keys` and the seal key
+/// ring from `keys/seal-keys`, each made on first run.
 fn settings(config: &ServeConfig, keys: &Path, ids: &dyn Ids) -> anyhow::Result<Arc<dyn ConfigSource>> {
     let mut resolved = MapConfig::new();
     for (key, value) in &config.settings {
@@ -55,7 +55,8 @@ fn settings(config: &ServeConfig, keys: &Path, ids: &dyn Ids) -> anyhow::Result<
     }
     let ring = MapConfig::new()
         .with(KEYS_SETTING, session_keys(keys, ids)?)
-        .with(emmaus_app::identity::audit::KEYS_SETTING, audit_keys(keys, ids)?);
+        .with(emmaus_app::identity::audit::KEYS_SETTING, audit_keys(keys, ids)?)
+        .with(emmaus_app::sealing::KEYS_SETTING, seal_keys(keys, ids)?);
     Ok(Arc::new(LayeredConfig::new(vec![Arc::new(resolved), Arc::new(EnvConfig), Arc::new(ring)])))
 }
 
@@ -72,6 +73,15 @@ pub fn audit_keys(keys: &Path, ids: &dyn Ids) -> anyhow::Result<String> {
     use emmaus_app::identity::audit;
     let check = |ring: &str| audit::parse_ring(ring).map(|_| ());
     ring_file(keys, "audit-keys", check, || audit::new_key_entry(&new_kid(ids), &ids.random_bytes(32)))
+}
+
+/// The seal key ring file (values sealed at rest, such as second-factor secrets): `kid:key`
+/// entries, the first sealing. Made on first run, private to the owner; every key stays for as long
+/// as what it sealed.
+pub fn seal_keys(keys: &Path, ids: &dyn Ids) -> anyhow::Result<String> {
+    use emmaus_app::sealing;
+    let check = |ring: &str| sealing::parse_ring(ring).map(|_| ());
+    ring_file(keys, "seal-keys", check, || sealing::new_key_entry(&new_kid(ids), &ids.random_bytes(32)))
 }
 
 /// The key ring in `keys/<name>`, checked with `check`; made with `make` and written private to

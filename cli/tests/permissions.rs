@@ -94,6 +94,7 @@ impl World {
                 name: if org == "B" { "MARKER-B Organisation".to_owned() } else { "Organisation A".to_owned() },
                 created_at: Timestamp::from_unix_seconds(0),
                 sessions: emmaus_domain::identity::SessionPolicy::default(),
+                admins_need_second_factor: false,
             };
             let mut writes = vec![
                 emmaus_app::docs::create_write(keys::org(&org_id), &organisation, None),
@@ -355,6 +356,9 @@ enum Guard {
     /// A signed-in person's request that gets past authentication to answer `status` (the sweep
     /// cannot complete it: an SSO link needs a provider); anonymous callers get 401.
     SignedInReaches(u16),
+    /// A change to one's own account that gets past the permission check to answer `status` (a
+    /// code the sweep cannot know); a removed member gets 403, anonymous callers 401.
+    OwnAccountReaches(u16),
 }
 
 /// One call to sweep: the request, and the relations it stands in when the guard is `Matrix`.
@@ -520,6 +524,45 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
     s.insert(
         ("GET", "/api/auth/outbox"),
         (Guard::Operator, |_, _| vec![call("GET", "/api/auth/outbox".into(), None, BTreeSet::new())]),
+    );
+    // The second factor: the second step of a sign-in is public (a made-up challenge is nobody's);
+    // setting up is one's own account; a code in a world with no setup begun and no second factor
+    // gets past the checks to 409.
+    s.insert(
+        ("POST", "/api/auth/sign-in/second-factor"),
+        (Guard::Public, |_, _| {
+            vec![call(
+                "POST",
+                "/api/auth/sign-in/second-factor".into(),
+                Some(json!({"challenge": "p1.c1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "code": "123456"})),
+                BTreeSet::new(),
+            )]
+        }),
+    );
+    s.insert(
+        ("POST", "/api/auth/second-factor/setup"),
+        (Guard::OwnAccount, |_, _| vec![call("POST", "/api/auth/second-factor/setup".into(), None, BTreeSet::new())]),
+    );
+    s.insert(
+        ("POST", "/api/auth/second-factor/setup/confirm"),
+        (Guard::OwnAccountReaches(409), |_, _| {
+            let body = Some(json!({"code": "000000"}));
+            vec![call("POST", "/api/auth/second-factor/setup/confirm".into(), body, BTreeSet::new())]
+        }),
+    );
+    s.insert(
+        ("POST", "/api/auth/second-factor/recovery-codes"),
+        (Guard::OwnAccountReaches(409), |_, _| {
+            let body = Some(json!({"code": "000000"}));
+            vec![call("POST", "/api/auth/second-factor/recovery-codes".into(), body, BTreeSet::new())]
+        }),
+    );
+    s.insert(
+        ("POST", "/api/auth/second-factor/disable"),
+        (Guard::OwnAccountReaches(409), |_, _| {
+            let body = Some(json!({"code": "000000"}));
+            vec![call("POST", "/api/auth/second-factor/disable".into(), body, BTreeSet::new())]
+        }),
     );
     s.insert(
         ("POST", "/api/auth/sso/{provider}/link"),
@@ -958,6 +1001,9 @@ fn judge(guard: Guard, caller: &str, roles: &RoleSet, c: &Call, status: u16) -> 
         }
         Guard::SignedInReaches(_) if caller == "anonymous" => expect(status == 401, "anonymous must get 401"),
         Guard::SignedInReaches(expected) => expect(status == expected, "a signed-in person gets past authentication"),
+        Guard::OwnAccountReaches(_) if caller == "anonymous" => expect(status == 401, "anonymous must get 401"),
+        Guard::OwnAccountReaches(_) if caller == "gone" => expect(status == 403, "a removed member may only sign out"),
+        Guard::OwnAccountReaches(expected) => expect(status == expected, "a member reaches their own account"),
         Guard::Public => {
             if status == 403 || status >= 500 {
                 return Err("a public route refused or failed".into());

@@ -27,6 +27,23 @@ describe('App shell', () => {
     expect(screen.getByTestId('current-org')).toHaveTextContent('Grace Church');
   });
 
+  it('tells an admin whose organisation requires a second factor to set one up, and only them', async () => {
+    const missing = { ...sessionView(['admin']), second_factor: { enabled: false, recovery_codes_left: 0, required_by: ['Grace Church'] } };
+    routeFetch({ 'GET /api/auth/session': jsonResponse(missing) });
+    renderApp();
+    const banner = await screen.findByTestId('second-factor-banner');
+    expect(banner).toHaveTextContent('Grace Church requires its admins to sign in with a second factor.');
+    expect(within(banner).getByRole('link', { name: 'Set one up on your profile' })).toHaveAttribute('href', '/profile');
+  });
+
+  it('shows no second-factor banner to an admin who has one', async () => {
+    const enabled = { ...sessionView(['admin']), second_factor: { enabled: true, recovery_codes_left: 10, required_by: ['Grace Church'] } };
+    routeFetch({ 'GET /api/auth/session': jsonResponse(enabled) });
+    renderApp();
+    await waitFor(() => expect(screen.getByTestId('signed-in-as')).toHaveTextContent('Ada'));
+    expect(screen.queryByTestId('second-factor-banner')).toBeNull();
+  });
+
   it('adds the Dev outbox link when the outbox answers', async () => {
     routeFetch({
       'GET /api/auth/session': jsonResponse(sessionView(['admin'])),

@@ -134,6 +134,19 @@ function Account() {
   );
 }
 
+/** An admin whose organisation requires a second factor they have not set up yet is told why admin pages refuse them. */
+function SecondFactorRequired({ context }: { context: PageContext }) {
+  const { session, org } = context;
+  if (!session || !org || session.second_factor.enabled || !org.roles.includes('admin')) return null;
+  if (!session.second_factor.required_by.includes(org.name)) return null;
+  return (
+    <p className="notice notice--error" role="status" data-testid="second-factor-banner">
+      {org.name} requires its admins to sign in with a second factor. <Link to="/profile">Set one up on your profile</Link> to act as an
+      admin here again.
+    </p>
+  );
+}
+
 export function App() {
   const pathname = usePathname();
   const { state, roles, currentOrg } = useSession();
@@ -172,6 +185,7 @@ export function App() {
         </div>
       </header>
       <main id="main" className="site-main">
+        <SecondFactorRequired context={context} />
         {/* Keyed by organisation: switching reloads everything that depends on it. */}
         {route ? <Guarded key={currentOrg?.id ?? 'none'} route={route} context={context} /> : <NotFoundPage path={pathname} />}
       </main>

@@ -1,5 +1,6 @@
-//! The `auth` function: sign-in (password or SSO) and sessions, password reset, accepting
-//! invitations, the first-run setup, the signed-in person's profile, and the dev outbox.
+//! The `auth` function: sign-in (password or SSO, then a second factor where set up) and
+//! sessions, password reset, accepting invitations, the first-run setup, the signed-in person's
+//! profile and second factor, and the dev outbox.
 //!
 //! Like every function it exports `api()` (routes with their OpenAPI description), `routes()`
 //! (bare, for the local host to merge) and `router()` (finished, for Lambda and Spin).
@@ -8,6 +9,7 @@ mod invitation;
 mod outbox;
 mod password;
 mod profile;
+mod second_factor;
 mod session;
 mod setup;
 mod sso;
@@ -22,6 +24,11 @@ pub fn api() -> OpenApiRouter<Platform> {
     OpenApiRouter::new()
         .routes(routes!(session::current))
         .routes(routes!(session::sign_in))
+        .routes(routes!(second_factor::complete))
+        .routes(routes!(second_factor::begin))
+        .routes(routes!(second_factor::confirm))
+        .routes(routes!(second_factor::renew_recovery_codes))
+        .routes(routes!(second_factor::disable))
         .routes(routes!(session::refresh))
         .routes(routes!(session::sign_out))
         .routes(routes!(session::sign_out_everywhere))

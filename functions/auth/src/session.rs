@@ -1,10 +1,11 @@
 //! Signing in and out, refreshing, and reading the current session.
 
 use axum::extract::State;
+use axum::http::header::CACHE_CONTROL;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use emmaus_app::Platform;
-use emmaus_app::identity::accounts;
+use emmaus_app::identity::accounts::{self, SignInStep};
 use emmaus_app::identity::sessions::{self, Refreshed};
 use emmaus_domain::DomainError;
 use emmaus_domain::audit::AuditAction;
@@ -20,6 +21,14 @@ pub struct SignIn {
     pub email: String,
     #[schema(min_length = 1, max_length = 128)]
     pub password: String,
+}
+
+/// A sign-in waiting for its second step.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct SecondFactorChallenge {
+    /// Send back with the code to `completeSignIn`; it works once.
+    pub challenge: String,
+    pub expires_in_seconds: u64,
 }
 
 /// The signed-in person and their organisations.
@@ -46,11 +55,19 @@ pub async fn current(State(p): State<Platform>, Session(who): Session) -> ApiRes
     request_body = SignIn,
     responses(
         (status = 200, description = "Signed in; the session cookies are set", body = SessionView),
+        (status = 202, description = "The password is right and the account has a second factor: complete the sign-in with a code (`completeSignIn`)", body = SecondFactorChallenge),
         (status = "default", description = "A problem (401 wrong email or password, 429 too many attempts)", body = emmaus_http::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn sign_in(State(p): State<Platform>, Meta(meta): Meta, Json(body): Json<SignIn>) -> ApiResult<Response> {
-    let issued = accounts::sign_in(&p, &body.email, &body.password, &meta).await?;
+    let issued = match accounts::begin_sign_in(&p, &body.email, &body.password, &meta).await? {
+        SignInStep::Session(issued) => issued,
+        SignInStep::SecondFactor(pending) => {
+            let challenge =
+                SecondFactorChallenge { challenge: pending.token, expires_in_seconds: pending.expires_in.as_secs() };
+            return Ok((StatusCode::ACCEPTED, [(CACHE_CONTROL, "no-store")], Json(challenge)).into_response());
+        }
+    };
     let view = session_view(&p, &issued.person_id).await?;
     let mut headers = HeaderMap::new();
     auth::set_session_cookies(&mut headers, &issued);

@@ -177,13 +177,19 @@ pub async fn callback(
             };
             match sso::finish(&p, &callback, &meta).await {
                 Ok(signed_in) => {
-                    if let Some(issued) = &signed_in.issued {
+                    if let Some(pending) = &signed_in.pending {
+                        tracing::info!(provider = %provider, person = %signed_in.person_id, "SSO sign-in waits for the second factor");
+                        let age = pending.expires_in.as_secs();
+                        out.append(SET_COOKIE, crate::second_factor::challenge_cookie(&pending.token, age));
+                        return_to_second_step(&signed_in.return_to)
+                    } else if let Some(issued) = &signed_in.issued {
                         tracing::info!(provider = %provider, person = %signed_in.person_id, "signed in with SSO");
                         auth::set_session_cookies(&mut out, issued);
+                        signed_in.return_to
                     } else {
                         tracing::info!(provider = %provider, person = %signed_in.person_id, "linked SSO to an account");
+                        signed_in.return_to
                     }
-                    signed_in.return_to
                 }
                 Err(failure) => refused(&provider, &failure),
             }
@@ -197,6 +203,19 @@ pub async fn callback(
     let location = HeaderValue::from_str(&location).unwrap_or_else(|_| HeaderValue::from_static("/"));
     out.insert(LOCATION, location);
     (StatusCode::SEE_OTHER, out).into_response()
+}
+
+/// The sign-in page's second step, which goes on to `return_to` once the code is right.
+fn return_to_second_step(return_to: &str) -> String {
+    // `return_to` is printable ASCII (checked at start); what a query value cannot hold is escaped.
+    let escaped: String = return_to
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => char::from(b).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect();
+    format!("/sign-in?step=second-factor&return_to={escaped}")
 }
 
 /// Logs why, and answers where the sign-in page shows the matching message.

@@ -1,7 +1,7 @@
 //! What the auth endpoints accept and answer, as JSON.
 
 use emmaus_app::Platform;
-use emmaus_app::identity::directory;
+use emmaus_app::identity::{directory, second_factor};
 use emmaus_domain::DomainError;
 use emmaus_domain::identity::Role;
 
@@ -35,6 +35,19 @@ pub struct SessionView {
     pub organisations: Vec<OrgMembershipView>,
     /// The organisation to open first: the last one used, else the first.
     pub current_org: Option<String>,
+    pub second_factor: SecondFactorView,
+}
+
+/// The person's second factor.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct SecondFactorView {
+    /// Whether sign-in asks for a code from an authenticator app.
+    pub enabled: bool,
+    /// Unused recovery codes (0 when not enabled).
+    pub recovery_codes_left: usize,
+    /// Organisations (by name) that require it of the person as their admin. Until it is set up,
+    /// the person cannot act as an admin there.
+    pub required_by: Vec<String>,
 }
 
 pub async fn session_view(p: &Platform, person_id: &str) -> Result<SessionView, DomainError> {
@@ -54,6 +67,7 @@ pub async fn session_view(p: &Platform, person_id: &str) -> Result<SessionView, 
         .clone()
         .filter(|id| organisations.iter().any(|o| o.id == *id))
         .or_else(|| organisations.first().map(|o| o.id.clone()));
+    let status = second_factor::status(p, person_id).await?;
     Ok(SessionView {
         person: PersonView {
             id: person.id,
@@ -63,5 +77,10 @@ pub async fn session_view(p: &Platform, person_id: &str) -> Result<SessionView, 
         },
         organisations,
         current_org,
+        second_factor: SecondFactorView {
+            enabled: status.enabled,
+            recovery_codes_left: status.recovery_codes_left,
+            required_by: status.required_by,
+        },
     })
 }

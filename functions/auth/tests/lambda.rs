@@ -23,6 +23,7 @@ async fn environment() -> Vec<(String, String)> {
             emmaus_app::identity::audit::KEYS_SETTING.to_owned(),
             emmaus_app::identity::audit::new_key_entry("lambda", &[6; 32]),
         ),
+        (emmaus_app::sealing::KEYS_SETTING.to_owned(), emmaus_app::sealing::new_key_entry("lambda", &[7; 32])),
         ("EMMAUS_PUBLIC_URL".to_owned(), "https://emmaus.test".to_owned()),
         // The auth function keeps no files.
         ("EMMAUS_BLOBS".to_owned(), "memory".to_owned()),
@@ -51,13 +52,9 @@ fn json(method: &str, path: &str, body: &serde_json::Value) -> http::Request<Vec
         .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn setup_sign_in_and_sign_out_on_lambda() {
-    let envs = environment().await;
-    let envs: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let process = LambdaProcess::start(Path::new(BINARY), &envs);
-
-    let status = call(&process, http::Request::get("/api/auth/setup").body(Vec::new()).unwrap()).await;
+/// Completes the first-run page with the setup code from the function's log.
+async fn set_up(process: &LambdaProcess) {
+    let status = call(process, http::Request::get("/api/auth/setup").body(Vec::new()).unwrap()).await;
     assert_eq!(status.status(), 200);
     let logs = process.logs();
     let code = logs
@@ -70,8 +67,27 @@ async fn setup_sign_in_and_sign_out_on_lambda() {
         "code": code, "org_slug": "lambda-org", "org_name": "Lambda", "email": "ada@lambda.test",
         "display_name": "Ada", "password": PASSWORD,
     });
-    let set_up = call(&process, json("POST", "/api/auth/setup", &first_run)).await;
+    let set_up = call(process, json("POST", "/api/auth/setup", &first_run)).await;
     assert_eq!(set_up.status(), 200, "{}", String::from_utf8_lossy(set_up.body()));
+}
+
+fn body(response: &http::Response<Vec<u8>>) -> serde_json::Value {
+    serde_json::from_slice(response.body())
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(response.body())))
+}
+
+fn bearer(method: &str, path: &str, token: &str, json_body: &serde_json::Value) -> http::Request<Vec<u8>> {
+    let mut request = json(method, path, json_body);
+    request.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
+    request
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn setup_sign_in_and_sign_out_on_lambda() {
+    let envs = environment().await;
+    let envs: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let process = LambdaProcess::start(Path::new(BINARY), &envs);
+    set_up(&process).await;
 
     let signed_in = call(
         &process,
@@ -94,4 +110,52 @@ async fn setup_sign_in_and_sign_out_on_lambda() {
         .unwrap();
     assert_eq!(call(&process, sign_out).await.status(), 204);
     assert_eq!(call(&process, session()).await.status(), 401, "signed out on the next invocation");
+}
+
+/// The second factor on Lambda, sealed in DynamoDB: set up with the app's code, then a sign-in
+/// answers 202 with a challenge, the code already spent is refused, a recovery code completes it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_factor_on_lambda() {
+    let envs = environment().await;
+    let envs: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let process = LambdaProcess::start(Path::new(BINARY), &envs);
+    set_up(&process).await;
+    let credentials = serde_json::json!({"email": "ada@lambda.test", "password": PASSWORD});
+    let signed_in = call(&process, json("POST", "/api/auth/sign-in", &credentials)).await;
+    assert_eq!(signed_in.status(), 200);
+    let access = set_cookies(signed_in.headers())["__Host-emmaus-access"].clone();
+
+    let none = serde_json::json!({});
+    let setup = call(&process, bearer("POST", "/api/auth/second-factor/setup", &access, &none)).await;
+    assert_eq!(setup.status(), 200, "{}", String::from_utf8_lossy(setup.body()));
+    assert_eq!(setup.headers()["cache-control"], "no-store");
+    let uri = body(&setup)["otpauth_uri"].as_str().unwrap().to_owned();
+    let secret = uri.split("secret=").nth(1).unwrap().split('&').next().unwrap().to_owned();
+    let code =
+        emmaus_domain::totp::code_at(&decode_base32(&secret), emmaus_ports::Clock::now(&emmaus_ports::SystemClock));
+    let confirm = serde_json::json!({"code": code});
+    let confirmed = call(&process, bearer("POST", "/api/auth/second-factor/setup/confirm", &access, &confirm)).await;
+    assert_eq!(confirmed.status(), 200, "{}", String::from_utf8_lossy(confirmed.body()));
+    let recovery: Vec<String> = serde_json::from_value(body(&confirmed)["recovery_codes"].clone()).unwrap();
+    assert_eq!(recovery.len(), 10);
+
+    let pending = call(&process, json("POST", "/api/auth/sign-in", &credentials)).await;
+    assert_eq!(pending.status(), 202, "{}", String::from_utf8_lossy(pending.body()));
+    assert!(set_cookies(pending.headers()).get("__Host-emmaus-access").is_none(), "no session yet");
+    let challenge = body(&pending)["challenge"].as_str().unwrap().to_owned();
+    let spent = serde_json::json!({"challenge": challenge, "code": code});
+    let refused = call(&process, json("POST", "/api/auth/sign-in/second-factor", &spent)).await;
+    assert_eq!(refused.status(), 422, "the code spent on the setup works no more");
+    assert_eq!(body(&refused)["errors"][0]["field"], "code");
+    let recover = serde_json::json!({"challenge": challenge, "code": recovery[0]});
+    let done = call(&process, json("POST", "/api/auth/sign-in/second-factor", &recover)).await;
+    assert_eq!(done.status(), 200, "{}", String::from_utf8_lossy(done.body()));
+    assert!(set_cookies(done.headers()).contains_key("__Host-emmaus-access"));
+    assert_eq!(body(&done)["second_factor"]["recovery_codes_left"], 9);
+    let again = call(&process, json("POST", "/api/auth/sign-in/second-factor", &recover)).await;
+    assert_eq!(again.status(), 401, "the challenge opened one session");
+}
+
+fn decode_base32(text: &str) -> Vec<u8> {
+    emmaus_domain::totp::parse_base32(text).expect("the secret is base32")
 }

@@ -60,6 +60,7 @@ async fn serve(listener: TcpListener, origin: &str, issuer: &str, settings: Vec<
     let mut config = MapConfig::new()
         .with(KEYS_SETTING, KeyRing::new_entry("test", &[7; 32]))
         .with(audit::KEYS_SETTING, audit::new_key_entry("test", &[8; 32]))
+        .with(emmaus_app::sealing::KEYS_SETTING, emmaus_app::sealing::new_key_entry("test", &[10; 32]))
         .with("EMMAUS_PUBLIC_URL", origin);
     for (key, value) in settings {
         config.insert(key, value);

@@ -15,6 +15,8 @@ pub struct OrgChange {
     /// How long sessions last, from each person's next sign-in on.
     #[schema(value_type = Option<SessionPolicyView>)]
     pub sessions: Option<emmaus_domain::identity::SessionPolicy>,
+    /// Whether admins must sign in with a second factor. Only an admin who has one may turn it on.
+    pub admins_need_second_factor: Option<bool>,
 }
 
 /// The organisation.
@@ -35,7 +37,7 @@ pub async fn read(
     Ok(Json(members::org(&p, &actor).await?.into()))
 }
 
-/// Renames the organisation or changes how long its sessions last.
+/// Renames the organisation, changes how long its sessions last, or whether its admins need a second factor.
 #[utoipa::path(
     patch, path = "/api/people/{org}", tag = "people", operation_id = "updateOrg",
     params(("org" = String, Path, description = "Organisation id")),
@@ -52,5 +54,10 @@ pub async fn update(
     Json(body): Json<OrgChange>,
 ) -> ApiResult<Json<OrgView>> {
     let actor = crate::actor(&p, &who, &org).await?;
-    Ok(Json(members::update_org(&p, &actor, body.name.as_deref(), body.sessions).await?.into()))
+    let change = members::OrgChange {
+        name: body.name.as_deref(),
+        sessions: body.sessions,
+        admins_need_second_factor: body.admins_need_second_factor,
+    };
+    Ok(Json(members::update_org(&p, &actor, change).await?.into()))
 }

@@ -15,6 +15,8 @@ pub struct OrgView {
     pub created_at: i64,
     #[schema(value_type = SessionPolicyView)]
     pub sessions: emmaus_domain::identity::SessionPolicy,
+    /// Whether admins must sign in with a second factor.
+    pub admins_need_second_factor: bool,
 }
 
 impl From<Organisation> for OrgView {
@@ -25,6 +27,7 @@ impl From<Organisation> for OrgView {
             name: o.name,
             created_at: o.created_at.unix_millis(),
             sessions: o.sessions,
+            admins_need_second_factor: o.admins_need_second_factor,
         }
     }
 }

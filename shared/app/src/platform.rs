@@ -58,10 +58,8 @@ impl Platform {
                         crate::identity::tokens::KeyRing::new_entry("test", &[7; 32]),
                     )
                     .with(crate::jobs::TOKEN_SETTING, TEST_JOBS_TOKEN)
-                    .with(
-                        crate::identity::audit::KEYS_SETTING,
-                        crate::identity::audit::new_key_entry("test", &[9; 32]),
-                    ),
+                    .with(crate::identity::audit::KEYS_SETTING, crate::identity::audit::new_key_entry("test", &[9; 32]))
+                    .with(crate::sealing::KEYS_SETTING, crate::sealing::new_key_entry("test", &[11; 32])),
             ),
             mailer: Arc::new(crate::mail::Outbox::new(kv, clock.clone(), ids)),
             openid: Arc::new(emmaus_oidc::RelyingParty),

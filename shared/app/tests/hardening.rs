@@ -9,6 +9,7 @@ use std::sync::Arc;
 use common::{ADMIN_PW, join, latest_mail, meta, new_person, token_after, world};
 use emmaus_app::Platform;
 use emmaus_app::identity::invitations::{self, Acceptor};
+use emmaus_app::identity::members::OrgChange;
 use emmaus_app::identity::setup::{self, NewOrg};
 use emmaus_app::identity::{Principal, accounts, audit, directory, groups, members, mentorships, sessions};
 use emmaus_domain::DomainError;
@@ -271,7 +272,7 @@ async fn an_organisation_sets_how_long_sessions_last_and_admins_get_less() {
 
     let short =
         emmaus_domain::identity::SessionPolicy { idle_hours: 2, max_days: 1, admin_idle_hours: 1, admin_max_days: 1 };
-    members::update_org(&p, &admin, None, Some(short)).await.unwrap();
+    members::update_org(&p, &admin, OrgChange { sessions: Some(short), ..OrgChange::default() }).await.unwrap();
     let members = accounts::sign_in(&p, "sam@grace.test", member_pw, &meta()).await.unwrap();
     clock.advance(std::time::Duration::from_hours(3));
     assert!(sessions::refresh(&p, &members.refresh_token).await.is_err(), "the new policy holds from the next sign-in");
@@ -281,7 +282,9 @@ async fn an_organisation_sets_how_long_sessions_last_and_admins_get_less() {
         (emmaus_domain::identity::SessionPolicy { idle_hours: 48, ..short }, "sessions.idle_hours"),
         (emmaus_domain::identity::SessionPolicy { admin_max_days: 400, ..short }, "sessions.admin_max_days"),
     ] {
-        let refused = members::update_org(&p, &admin, None, Some(bad)).await.unwrap_err();
+        let refused = members::update_org(&p, &admin, OrgChange { sessions: Some(bad), ..OrgChange::default() })
+            .await
+            .unwrap_err();
         assert!(matches!(&refused, DomainError::Validation(e) if e[0].field == field), "{refused:?}");
     }
     let member = directory::actor_in(
@@ -291,6 +294,7 @@ async fn an_organisation_sets_how_long_sessions_last_and_admins_get_less() {
     )
     .await
     .unwrap();
-    let forbidden = members::update_org(&p, &member, Some("Mine now"), None).await;
+    let forbidden =
+        members::update_org(&p, &member, OrgChange { name: Some("Mine now"), ..OrgChange::default() }).await;
     assert!(matches!(forbidden, Err(DomainError::Forbidden)), "{forbidden:?}");
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use emmaus_app::identity::{audit, tokens};
-use emmaus_app::{HostInfo, Platform};
+use emmaus_app::{HostInfo, Platform, sealing};
 use emmaus_ports::{BlobStore, Clock, ConfigError, ConfigSource, HttpClient, Ids, KvStore, Mailer, OpenIdConnect};
 
 pub mod mail;
@@ -37,6 +37,7 @@ pub struct HostParts {
 pub fn platform(parts: HostParts) -> Result<Platform, ConfigError> {
     check_ring(parts.config.as_ref(), tokens::KEYS_SETTING, |ring| tokens::KeyRing::parse(ring).map(|_| ()))?;
     check_ring(parts.config.as_ref(), audit::KEYS_SETTING, |ring| audit::parse_ring(ring).map(|_| ()))?;
+    check_ring(parts.config.as_ref(), sealing::KEYS_SETTING, |ring| sealing::parse_ring(ring).map(|_| ()))?;
     let HostParts { kv, blobs, clock, ids, http, config, mailer, host } = parts;
     Ok(Platform { kv, blobs, clock, ids, http, config, mailer, openid: openid(), host })
 }
@@ -86,14 +87,15 @@ mod tests {
         assert!(platform(parts(MapConfig::new())).is_ok());
         let sound = MapConfig::new()
             .with(tokens::KEYS_SETTING, tokens::KeyRing::new_entry("k1", &[7; 32]))
-            .with(audit::KEYS_SETTING, audit::new_key_entry("a1", &[8; 32]));
+            .with(audit::KEYS_SETTING, audit::new_key_entry("a1", &[8; 32]))
+            .with(sealing::KEYS_SETTING, sealing::new_key_entry("s1", &[9; 32]));
         let built = platform(parts(sound)).expect("sound rings pass");
         assert_eq!(built.host.kind, "local");
     }
 
     #[test]
     fn an_unreadable_ring_stops_the_start_naming_its_setting_and_not_its_value() {
-        for key in [tokens::KEYS_SETTING, audit::KEYS_SETTING] {
+        for key in [tokens::KEYS_SETTING, audit::KEYS_SETTING, sealing::KEYS_SETTING] {
             let error = platform(parts(MapConfig::new().with(key, "k1:not-a-key-secret"))).expect_err("refused");
             let ConfigError::Invalid { key: named, reason } = &error else { panic!("{error:?}") };
             assert_eq!(named, key);

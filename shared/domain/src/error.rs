@@ -31,6 +31,10 @@ pub enum DomainError {
     Conflict(String),
     #[error("you may not do this")]
     Forbidden,
+    /// The organisation requires a second factor of the caller (one of its admins) who has none
+    /// yet; the message says where to set one up.
+    #[error("{0}")]
+    NeedsSecondFactor(String),
     #[error("sign-in is required")]
     Unauthenticated,
     /// Credentials or a single-use token were refused; the message never says which part was wrong.

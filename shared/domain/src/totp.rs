@@ -77,6 +77,22 @@ pub fn base32(bytes: &[u8]) -> String {
     out
 }
 
+/// The bytes of RFC 4648 base32 text without padding (any case; spaces ignored), as an
+/// authenticator app reads a secret typed by hand; `None` for a character outside the alphabet.
+pub fn parse_base32(text: &str) -> Option<Vec<u8>> {
+    let (mut bits, mut count, mut out) = (0u64, 0u32, Vec::new());
+    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
+        let value = BASE32.iter().position(|a| *a == c.to_ascii_uppercase())?;
+        bits = (bits << 5) | u64::try_from(value).ok()?;
+        count += 5;
+        if count >= 8 {
+            count -= 8;
+            out.push(u8::try_from((bits >> count) & 0xff).ok()?);
+        }
+    }
+    Some(out)
+}
+
 /// The Key Uri Format authenticator apps scan from a QR code:
 /// `otpauth://totp/<issuer>:<account>?secret=...&issuer=...&algorithm=SHA1&digits=6&period=30`.
 pub fn otpauth_uri(issuer: &str, account: &str, secret: &[u8]) -> String {
@@ -196,6 +212,12 @@ mod tests {
             assert_eq!(base32(plain.as_bytes()), encoded, "{plain:?}");
         }
         assert_eq!(base32(RFC_SECRET), "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        for length in 0..=40 {
+            let bytes: Vec<u8> = (0..length).map(|i| (i * 37 + 11) as u8).collect();
+            assert_eq!(parse_base32(&base32(&bytes)), Some(bytes.clone()), "{length} bytes");
+        }
+        assert_eq!(parse_base32("gezd gnbv"), parse_base32("GEZDGNBV"));
+        assert_eq!(parse_base32("GEZD1"), None, "1 is not in the alphabet");
     }
 
     #[test]

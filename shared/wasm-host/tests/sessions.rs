@@ -32,6 +32,7 @@ fn variables() -> HashMap<String, String> {
         (KEYS_SETTING.trim_start_matches("EMMAUS_").to_ascii_lowercase(), KeyRing::new_entry("spin", &[9; 32])),
         ("public_url".to_owned(), "http://emmaus.test".to_owned()),
         ("audit_keys".to_owned(), emmaus_app::identity::audit::new_key_entry("spin", &[8; 32])),
+        ("seal_keys".to_owned(), emmaus_app::sealing::new_key_entry("spin", &[10; 32])),
     ])
 }
 
@@ -160,4 +161,62 @@ async fn a_new_password_is_judged_by_the_estimator_on_spin() {
     assert_eq!(change("pelican ferry under the moon").await.unwrap().status(), 204);
     assert_eq!(sign_in(PASSWORD).await.unwrap().status(), 401, "the old password no longer opens the account");
     assert_eq!(sign_in("pelican ferry under the moon").await.unwrap().status(), 200);
+}
+
+/// The second factor on Spin: the secret sealed under Spin's `seal_keys` variable, set up with the
+/// app's code, then a sign-in answers 202 and only a right code (here a recovery code, as the
+/// app's code of this step is spent) opens a session, once.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_factor_on_spin() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    seed(dir.path()).await;
+    let auth = start("auth", dir.path());
+    let client = reqwest::Client::new();
+    let credentials = serde_json::json!({"email": "ada@spin.test", "password": PASSWORD});
+    let signed_in = client.post(format!("{}/api/auth/sign-in", auth.url())).json(&credentials).send().await.unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let jar = set_cookies(signed_in.headers());
+    let access = format!(
+        "__Host-emmaus-access={}; __Host-emmaus-csrf={}",
+        jar["__Host-emmaus-access"], jar["__Host-emmaus-csrf"]
+    );
+    let post = |path: &str, body: serde_json::Value| {
+        client
+            .post(format!("{}{path}", auth.url()))
+            .header("cookie", &access)
+            .header("x-csrf-token", &jar["__Host-emmaus-csrf"])
+            .json(&body)
+            .send()
+    };
+
+    let setup = post("/api/auth/second-factor/setup", serde_json::json!({})).await.unwrap();
+    assert_eq!(setup.status(), 200);
+    let setup: serde_json::Value = setup.json().await.unwrap();
+    let secret = emmaus_domain::totp::parse_base32(setup["secret"].as_str().unwrap()).expect("base32");
+    let code = emmaus_domain::totp::code_at(&secret, emmaus_ports::Clock::now(&emmaus_ports::SystemClock));
+    let wrong = post("/api/auth/second-factor/setup/confirm", serde_json::json!({"code": "000000x"})).await.unwrap();
+    assert_eq!(wrong.status(), 422, "a code that is not the app's is refused");
+    let confirmed = post("/api/auth/second-factor/setup/confirm", serde_json::json!({"code": code})).await.unwrap();
+    assert_eq!(confirmed.status(), 200);
+    let confirmed: serde_json::Value = confirmed.json().await.unwrap();
+    let recovery = confirmed["recovery_codes"][0].as_str().unwrap().to_owned();
+
+    let pending = client.post(format!("{}/api/auth/sign-in", auth.url())).json(&credentials).send().await.unwrap();
+    assert_eq!(pending.status(), 202);
+    assert!(!set_cookies(pending.headers()).contains_key("__Host-emmaus-access"), "no session before the code");
+    let challenge = pending.json::<serde_json::Value>().await.unwrap()["challenge"].as_str().unwrap().to_owned();
+    let step = |code: &str| {
+        client
+            .post(format!("{}/api/auth/sign-in/second-factor", auth.url()))
+            .json(&serde_json::json!({"challenge": challenge, "code": code}))
+            .send()
+    };
+    assert_eq!(step(&code).await.unwrap().status(), 422, "the code spent on the setup works no more");
+    let done = step(&recovery).await.unwrap();
+    assert_eq!(done.status(), 200);
+    assert!(set_cookies(done.headers()).contains_key("__Host-emmaus-access"));
+    let view: serde_json::Value = done.json().await.unwrap();
+    assert_eq!(view["second_factor"]["enabled"], true);
+    assert_eq!(view["second_factor"]["recovery_codes_left"], 9);
+    assert_eq!(step(&recovery).await.unwrap().status(), 401, "the challenge opened one session");
 }

@@ -62,6 +62,7 @@ fn start(dir: &Path, values: &[(&str, &str)]) -> wasmtime::Result<WasmHost> {
     let mut all = HashMap::from([
         ("session_keys".to_owned(), KeyRing::new_entry("spin", &[5; 32])),
         ("audit_keys".to_owned(), emmaus_app::identity::audit::new_key_entry("spin", &[6; 32])),
+        ("seal_keys".to_owned(), emmaus_app::sealing::new_key_entry("spin", &[10; 32])),
         ("public_url".to_owned(), PUBLIC_URL.to_owned()),
     ]);
     all.extend(values.iter().map(|(name, value)| ((*name).to_owned(), (*value).to_owned())));

@@ -12,6 +12,7 @@ export const SESSION_PATH = '/api/auth/session';
  */
 const CREDENTIAL_PATHS: ReadonlySet<string> = new Set([
   '/api/auth/sign-in',
+  '/api/auth/sign-in/second-factor',
   REFRESH_PATH,
   '/api/auth/setup',
   '/api/auth/invitations/preview',

@@ -14,6 +14,8 @@ import type { Abilities } from '../people/types';
 import { useDocumentTitle } from '../useDocumentTitle';
 import { useResource, type Resource } from '../useResource';
 
+const SECOND_FACTOR_REQUIRED = 'urn:emmaus:problem:second-factor-required';
+
 /** Renders a section once its resource is loaded; its loading and error states stay inside the section. */
 function Loaded<T>({ resource, what, children }: { resource: Resource<T>; what: string; children: (data: T) => ReactNode }) {
   const { result } = resource;
@@ -31,8 +33,10 @@ function Loaded<T>({ resource, what, children }: { resource: Resource<T>; what: 
   return <>{children(result.data)}</>;
 }
 
+/** Not this person's to see; a missing second factor is not that, and its problem says what to do instead. */
 function refused(result: CallResult<unknown> | null): boolean {
-  return result !== null && !result.ok && (result.status === 403 || result.status === 404);
+  if (result === null || result.ok || (result.status !== 403 && result.status !== 404)) return false;
+  return !(result.failure.kind === 'problem' && result.failure.problem.type === SECOND_FACTOR_REQUIRED);
 }
 
 export function PeoplePage({ orgId, orgName, roles, personId }: { orgId: string; orgName: string; roles: readonly Role[]; personId: string }) {

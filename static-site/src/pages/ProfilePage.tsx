@@ -1,8 +1,10 @@
-// The signed-in person's own settings: name, password, default organisation, sign-in providers, and ending every session.
+// The signed-in person's own settings: name, password, second factor, default organisation, sign-in providers, and
+// ending every session.
 import { useEffect, useState, type FormEvent } from 'react';
 import { call } from '../api/call';
 import { api } from '../api/client';
 import { fetchProviders, startLink, type SsoProvider } from '../auth/providers';
+import { SecondFactorSection } from '../auth/SecondFactorSection';
 import { Field, SelectField } from '../components/Field';
 import { FormError } from '../components/FormError';
 import { submitError, type SubmitError } from '../forms';
@@ -254,6 +256,7 @@ export function ProfilePage() {
       </p>
       <NameForm session={session} />
       <PasswordForm session={session} />
+      <SecondFactorSection session={session} />
       <DefaultOrgForm session={session} />
       <Providers />
       <Everywhere />

@@ -1,4 +1,5 @@
-// Tests for the sign-in page: problems in the person's words, throttling, SSO buttons and errors, setup hint.
+// Tests for the sign-in page: problems in the person's words, throttling, the second step, SSO buttons and errors,
+// setup hint.
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +76,62 @@ describe('Sign-in page', () => {
     await fillAndSubmit();
     expect(await screen.findByRole('alert')).toHaveTextContent('Please wait 2 minutes before trying again.');
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeDisabled();
+  });
+
+  it('asks for a code when the account has a second factor, and signs in with it', async () => {
+    const { requests } = routeFetch({
+      'POST /api/auth/sign-in': jsonResponse({ challenge: 'p1.c1.secret', expires_in_seconds: 300 }, 202),
+      'POST /api/auth/sign-in/second-factor': jsonResponse(sessionView(['mentee'])),
+    });
+    at('/sign-in?return_to=%2Fprofile');
+    renderApp({ status: 'signed-out' });
+    const user = await fillAndSubmit();
+    expect(await screen.findByRole('heading', { name: 'Enter your code' })).toBeInTheDocument();
+    expect(screen.queryByLabelText('Password')).toBeNull();
+    await user.type(screen.getByLabelText('Code'), ' 123456 ');
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/profile'));
+    const step = requests.find((r) => r.url.endsWith('/api/auth/sign-in/second-factor'));
+    expect(await step?.json()).toEqual({ challenge: 'p1.c1.secret', code: '123456' });
+  });
+
+  it('marks a wrong code on its field, and starts again when the sign-in expired', async () => {
+    let answers = [
+      problemResponse(422, { title: 'Invalid request', errors: [{ field: 'code', message: 'is not the current code from your authenticator app' }] }),
+      problemResponse(401, { title: 'Sign-in required' }),
+    ];
+    routeFetch({
+      'POST /api/auth/sign-in': jsonResponse({ challenge: 'p1.c1.secret', expires_in_seconds: 300 }, 202),
+      'POST /api/auth/sign-in/second-factor': () => {
+        const [next, ...rest] = answers;
+        answers = rest;
+        return next!;
+      },
+    });
+    at('/sign-in');
+    renderApp({ status: 'signed-out' });
+    const user = await fillAndSubmit();
+    await user.type(await screen.findByLabelText('Code'), '000000');
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    await waitFor(() => expect(screen.getByLabelText('Code')).toHaveAttribute('aria-invalid', 'true'));
+    expect(screen.getByLabelText('Code')).toHaveAccessibleDescription(/is not the current code/);
+    await user.type(screen.getByLabelText('Code'), '111111');
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    expect(await screen.findByRole('status')).toHaveTextContent('Please sign in again.');
+    expect(screen.getByLabelText('Password')).toHaveValue('');
+    expect(window.location.pathname).toBe('/sign-in');
+  });
+
+  it('takes the second step after a provider sign-in, whose challenge is in a cookie', async () => {
+    const { requests } = routeFetch({ 'POST /api/auth/sign-in/second-factor': jsonResponse(sessionView(['mentee'])) });
+    at('/sign-in?step=second-factor&return_to=%2Fprofile');
+    renderApp({ status: 'signed-out' });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Code'), 'abcd-efgh-ijkl');
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/profile'));
+    const step = requests.find((r) => r.url.endsWith('/api/auth/sign-in/second-factor'));
+    expect(await step?.json()).toEqual({ code: 'abcd-efgh-ijkl' });
   });
 
   it('offers a button per SSO provider, returning to the same page', async () => {

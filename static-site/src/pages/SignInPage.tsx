@@ -1,14 +1,16 @@
-// Sign-in: email and password, SSO buttons, and the way to setup or a forgotten password.
+// Sign-in: email and password, SSO buttons, the second step for an account with a second factor, and the way to
+// setup or a forgotten password.
 import { useEffect, useState, type FormEvent } from 'react';
 import { call } from '../api/call';
 import { api } from '../api/client';
 import { fetchProviders, ssoErrorMessage, ssoStartUrl, type SsoProvider } from '../auth/providers';
+import { SecondStepForm } from '../auth/SecondStepForm';
 import { useSetupStatus } from '../auth/useSetupStatus';
 import { Field } from '../components/Field';
 import { FormError } from '../components/FormError';
 import { submitError, type SubmitError } from '../forms';
 import { Link, navigate, safeReturnTo, useSearchParams } from '../router';
-import { useSession } from '../session';
+import { useSession, type SessionView } from '../session';
 import { formatWait } from '../time';
 import { useDocumentTitle } from '../useDocumentTitle';
 
@@ -27,6 +29,24 @@ export function SignInPage() {
   const [error, setError] = useState<SubmitError | null>(null);
   const [busy, setBusy] = useState(false);
   const [blockedUntil, setBlockedUntil] = useState<number | null>(null);
+  // A provider's sign-in that needs a code comes back here with `step=second-factor`, its challenge in a cookie.
+  const [secondStep, setSecondStep] = useState<{ challenge: string | undefined } | null>(
+    params.get('step') === 'second-factor' ? { challenge: undefined } : null,
+  );
+  const [restartNotice, setRestartNotice] = useState('');
+
+  const finish = (session: SessionView) => {
+    signedIn(session);
+    navigate(returnTo, { replace: true });
+  };
+
+  const restart = (message: string) => {
+    setSecondStep(null);
+    setRestartNotice(message);
+    if (params.get('step') !== null) {
+      navigate(returnTo === '/' ? '/sign-in' : `/sign-in?return_to=${encodeURIComponent(returnTo)}`, { replace: true });
+    }
+  };
 
   useEffect(() => {
     const controller = new AbortController();
@@ -45,11 +65,15 @@ export function SignInPage() {
     event.preventDefault();
     setBusy(true);
     setError(null);
+    setRestartNotice('');
     const result = await call(api.POST('/api/auth/sign-in', { body: { email, password } }));
     setBusy(false);
     if (result.ok) {
-      signedIn(result.data);
-      navigate(returnTo, { replace: true });
+      const answer = result.data;
+      if ('challenge' in answer) {
+        setPassword('');
+        setSecondStep({ challenge: answer.challenge });
+      } else finish(answer);
       return;
     }
     if (result.status === 429) {
@@ -80,43 +104,52 @@ export function SignInPage() {
           below as someone else.
         </p>
       )}
+      {restartNotice !== '' && (
+        <p className="notice" role="status">
+          {restartNotice}
+        </p>
+      )}
       {ssoError && (
         <p className="form-error" role="alert">
           {ssoError}
         </p>
       )}
 
-      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
-        <FormError error={error} />
-        <Field
-          label="Email"
-          name="email"
-          type="email"
-          autoComplete="username"
-          required
-          value={email}
-          onChange={(e) => setEmail(e.target.value)}
-          error={error?.fields.byField.email}
-        />
-        <Field
-          label="Password"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={error?.fields.byField.password}
-        />
-        <div className="form__actions">
-          <button type="submit" className="button" disabled={busy || blockedUntil !== null}>
-            {busy ? 'Signing in…' : 'Sign in'}
-          </button>
-          <Link to="/forgot-password">Forgot password?</Link>
-        </div>
-      </form>
+      {secondStep !== null ? (
+        <SecondStepForm challenge={secondStep.challenge} onSignedIn={finish} onRestart={restart} />
+      ) : (
+        <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+          <FormError error={error} />
+          <Field
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            error={error?.fields.byField.email}
+          />
+          <Field
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            error={error?.fields.byField.password}
+          />
+          <div className="form__actions">
+            <button type="submit" className="button" disabled={busy || blockedUntil !== null}>
+              {busy ? 'Signing in…' : 'Sign in'}
+            </button>
+            <Link to="/forgot-password">Forgot password?</Link>
+          </div>
+        </form>
+      )}
 
-      {providers.length > 0 && (
+      {secondStep === null && providers.length > 0 && (
         <section aria-labelledby="sso-heading" className="sso">
           <h2 id="sso-heading">Or sign in with</h2>
           <ul className="sso__list">

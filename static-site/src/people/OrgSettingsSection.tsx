@@ -1,5 +1,6 @@
-// The organisation's own settings, for its admins: its name, and how long sessions last (for
-// everyone, and shorter for admins), applied from each person's next sign-in.
+// The organisation's own settings, for its admins: its name, how long sessions last (for everyone,
+// and shorter for admins, applied from each person's next sign-in), and whether admins need a
+// second factor.
 import { useState, type FormEvent } from 'react';
 import { call } from '../api/call';
 import { api } from '../api/client';
@@ -11,7 +12,7 @@ import { submitError, type SubmitError } from '../forms';
 type Org = components['schemas']['OrgView'];
 type Policy = components['schemas']['SessionPolicyView'];
 
-const FIELDS = ['name', 'sessions.idle_hours', 'sessions.max_days', 'sessions.admin_idle_hours', 'sessions.admin_max_days'];
+const FIELDS = ['name', 'admins_need_second_factor', 'sessions.idle_hours', 'sessions.max_days', 'sessions.admin_idle_hours', 'sessions.admin_max_days'];
 
 export function OrgSettingsSection({ org, onSaved }: { org: Org; onSaved: () => void }) {
   const [name, setName] = useState(org.name);
@@ -21,6 +22,7 @@ export function OrgSettingsSection({ org, onSaved }: { org: Org; onSaved: () => 
     admin_idle_hours: String(org.sessions.admin_idle_hours),
     admin_max_days: String(org.sessions.admin_max_days),
   });
+  const [needSecondFactor, setNeedSecondFactor] = useState(org.admins_need_second_factor);
   const [error, setError] = useState<SubmitError | null>(null);
   const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -37,7 +39,7 @@ export function OrgSettingsSection({ org, onSaved }: { org: Org; onSaved: () => 
       admin_idle_hours: Number(policy.admin_idle_hours),
       admin_max_days: Number(policy.admin_max_days),
     };
-    const result = await call(api.PATCH('/api/people/{org}', { params: { path: { org: org.id } }, body: { name, sessions } }));
+    const result = await call(api.PATCH('/api/people/{org}', { params: { path: { org: org.id } }, body: { name, sessions, admins_need_second_factor: needSecondFactor } }));
     setBusy(false);
     if (result.ok) {
       setSaved(true);
@@ -59,6 +61,25 @@ export function OrgSettingsSection({ org, onSaved }: { org: Org; onSaved: () => 
           <Field label="Maximum (days)" name="max_days" type="number" min={1} max={365} value={policy.max_days} onChange={set('max_days')} error={fieldError('sessions.max_days')} />
           <Field label="Admins' idle time (hours)" name="admin_idle_hours" type="number" min={1} max={720} value={policy.admin_idle_hours} onChange={set('admin_idle_hours')} error={fieldError('sessions.admin_idle_hours')} />
           <Field label="Admins' maximum (days)" name="admin_max_days" type="number" min={1} max={365} value={policy.admin_max_days} onChange={set('admin_max_days')} error={fieldError('sessions.admin_max_days')} />
+        </fieldset>
+        <fieldset>
+          <legend>Second factor</legend>
+          <div className={`field field--check${fieldError('admins_need_second_factor') ? ' field--invalid' : ''}`}>
+            <label>
+              <input
+                type="checkbox"
+                name="admins_need_second_factor"
+                checked={needSecondFactor}
+                onChange={(e) => setNeedSecondFactor(e.target.checked)}
+                aria-describedby="second-factor-hint"
+              />{' '}
+              Admins must sign in with a second factor
+            </label>
+            <p className="field__hint" id="second-factor-hint">
+              An admin without one cannot act as an admin here until they set one up under Profile. Set up your own first.
+            </p>
+            {fieldError('admins_need_second_factor') && <p className="field__error">{fieldError('admins_need_second_factor')}</p>}
+          </div>
         </fieldset>
         <div className="form__actions">
           <button type="submit" className="button" disabled={busy}>

@@ -83,5 +83,6 @@ export function sessionView(roles: Array<'admin' | 'pastor' | 'mentor' | 'mentee
     person: { id: 'p-1', email: 'ada@example.org', display_name: 'Ada', has_password: true },
     organisations: [{ id: 'org-1', slug: 'grace', name: 'Grace Church', roles }, ...extraOrgs.map((o) => ({ ...o, slug: o.id }))],
     current_org: 'org-1',
+    second_factor: { enabled: false, recovery_codes_left: 0, required_by: [] as string[] },
   };
 }

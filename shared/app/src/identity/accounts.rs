@@ -29,15 +29,40 @@ pub async fn record_everywhere(
     }
 }
 
-/// Signs in with email and password. Every refusal reads the same and takes as long, whether
-/// the account exists or not; each attempt is counted per account and per address before the
-/// password is checked, so a burst of parallel guesses gets no more checks than a slow one.
+/// Where a password sign-in stands once the password is right.
+#[derive(Debug)]
+pub enum SignInStep {
+    /// Signed in.
+    Session(Issued),
+    /// The person has a second factor: a code for this challenge completes the sign-in
+    /// (`second_factor::complete`).
+    SecondFactor(super::second_factor::Pending),
+}
+
+/// Signs in with a password where no second factor can be set up yet (the first-run setup, tests
+/// of other things): refused when the person has one.
 pub async fn sign_in(
     p: &Platform,
     email: &str,
     password_text: &str,
     meta: &RequestMeta,
 ) -> Result<Issued, DomainError> {
+    match begin_sign_in(p, email, password_text, meta).await? {
+        SignInStep::Session(issued) => Ok(issued),
+        SignInStep::SecondFactor(_) => Err(DomainError::Refused("this account signs in with a second factor".into())),
+    }
+}
+
+/// Signs in with email and password. Every refusal reads the same and takes as long, whether
+/// the account exists or not; each attempt is counted per account and per address before the
+/// password is checked, so a burst of parallel guesses gets no more checks than a slow one. A
+/// person with a second factor gets a challenge instead of a session.
+pub async fn begin_sign_in(
+    p: &Platform,
+    email: &str,
+    password_text: &str,
+    meta: &RequestMeta,
+) -> Result<SignInStep, DomainError> {
     let email = Email::parse(email)?;
     password::check_presented("password", password_text)?;
     let address = meta.client_address.as_deref();
@@ -60,9 +85,13 @@ pub async fn sign_in(
         // Best effort: a concurrent profile change simply keeps the old hash until next time.
         let _ = docs::replace(p.kv.as_ref(), &doc, None).await;
     }
+    if super::second_factor::enabled(p, &person.value.id).await? {
+        let pending = super::second_factor::challenge(p, &person.value.id, "password").await?;
+        return Ok(SignInStep::SecondFactor(pending));
+    }
     let issued = sessions::open(p, &person.value.id).await?;
     record_everywhere(p, &person.value.id, meta, AuditAction::SignIn, Some("password".into())).await;
-    Ok(issued)
+    Ok(SignInStep::Session(issued))
 }
 
 /// Changes the signed-in person's password after checking the current one. Every other session
@@ -81,7 +110,7 @@ pub async fn change_password(
     if first {
         // Someone who signs in only with SSO has no password to prove; a first password is set
         // only from a fresh session, so a stolen older session cannot add a way back in.
-        sessions::require_recent(p, who).await?;
+        sessions::require_recent(p, who, "set your password").await?;
     } else {
         let wrong = || DomainError::invalid("current_password", "is not your current password");
         password::check_presented("current_password", current).map_err(|_| wrong())?;

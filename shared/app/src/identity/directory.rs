@@ -61,6 +61,11 @@ pub async fn actor_in(p: &Platform, principal: &Principal, org: &str) -> Result<
         .await?
         .filter(|m| !m.value.roles.is_empty())
         .ok_or_else(|| DomainError::NotFound("the organisation".into()))?;
+    if member.value.roles.contains(emmaus_domain::identity::Role::Admin) {
+        // An admin of an organisation that requires a second factor acts there only with one.
+        let org = self::org(p, org).await?.ok_or_else(|| DomainError::NotFound("the organisation".into()))?;
+        super::second_factor::check_admin(p, &org.value, &principal.person_id).await?;
+    }
     Ok(Actor {
         person_id: principal.person_id.clone(),
         session_id: principal.session_id.clone(),

@@ -7,6 +7,7 @@
 //! | SSO subject → person | `sso#<provider>#<sub>` | `person` |
 //! | my organisations | `person#<p>` | `org#<o>` |
 //! | session family | `person#<p>` | `session#<s>` |
+//! | second factor / a sign-in waiting for it | `person#<p>` | `second-factor` / `challenge#<c>` |
 //! | organisation | `org#<o>` | `org` |
 //! | slug → organisation | `slug#<slug>` | `org` |
 //! | membership | `org#<o>` | `member#<p>` |

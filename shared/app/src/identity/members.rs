@@ -23,14 +23,28 @@ pub async fn org(p: &Platform, actor: &Actor) -> Result<Organisation, DomainErro
     Ok(directory::org(p, &actor.org_id).await?.ok_or_else(|| DomainError::NotFound("the organisation".into()))?.value)
 }
 
-/// Renames the organisation and/or changes how long its sessions last (from the next sign-in on).
-pub async fn update_org(
-    p: &Platform,
-    actor: &Actor,
-    name: Option<&str>,
-    sessions: Option<SessionPolicy>,
-) -> Result<Organisation, DomainError> {
+/// What to change about an organisation; `None` keeps it.
+#[derive(Debug, Clone, Default)]
+pub struct OrgChange<'a> {
+    pub name: Option<&'a str>,
+    /// How long sessions last, from each person's next sign-in on.
+    pub sessions: Option<SessionPolicy>,
+    /// Whether admins must sign in with a second factor.
+    pub admins_need_second_factor: Option<bool>,
+}
+
+/// Renames the organisation, changes how long its sessions last, or whether its admins need a
+/// second factor. Requiring one is refused to an admin who has none yet, who would lock
+/// themselves out of it.
+pub async fn update_org(p: &Platform, actor: &Actor, change: OrgChange<'_>) -> Result<Organisation, DomainError> {
+    let OrgChange { name, sessions, admins_need_second_factor } = change;
     access::authorize(p, actor, Action::OrgUpdate, Target::Org).await?;
+    if admins_need_second_factor == Some(true) && !super::second_factor::enabled(p, &actor.person_id).await? {
+        return Err(DomainError::invalid(
+            "admins_need_second_factor",
+            "can be turned on once you have a second factor yourself: set one up under Profile first",
+        ));
+    }
     let name = name.map(|name| normalise_display_name("name", name)).transpose()?;
     if let Some(sessions) = &sessions {
         sessions.check()?;
@@ -56,6 +70,10 @@ pub async fn update_org(
             new.admin_max_days
         ));
         doc.value.sessions = sessions;
+    }
+    if let Some(required) = admins_need_second_factor.filter(|r| *r != doc.value.admins_need_second_factor) {
+        changes.push(format!("admins need a second factor: {} -> {required}", doc.value.admins_need_second_factor));
+        doc.value.admins_need_second_factor = required;
     }
     if changes.is_empty() {
         return Ok(doc.value);

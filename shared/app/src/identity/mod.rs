@@ -14,6 +14,7 @@ pub mod mentorships;
 pub mod notices;
 pub mod passwords;
 pub mod resets;
+pub mod second_factor;
 pub mod secrets;
 pub mod sessions;
 pub mod settings;

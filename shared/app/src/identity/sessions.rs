@@ -268,11 +268,12 @@ async fn close_all_but(p: &Platform, person_id: &str, keep: Option<&str>) -> Res
 /// How recent a sign-in must be for account changes that need one.
 pub const RECENT_SIGN_IN: Duration = Duration::from_mins(10);
 
-/// Refuses unless the caller's session was opened within [`RECENT_SIGN_IN`].
-pub async fn require_recent(p: &Platform, who: &super::context::Principal) -> Result<(), DomainError> {
+/// Refuses unless the caller's session was opened within [`RECENT_SIGN_IN`]; the message asks
+/// them to sign in again and then `what` (e.g. "set your password").
+pub async fn require_recent(p: &Platform, who: &super::context::Principal, what: &str) -> Result<(), DomainError> {
     let family = docs::get::<Family>(p.kv.as_ref(), keys::session(&who.person_id, &who.session_id)).await?;
     match family {
         Some(doc) if p.clock.now() < doc.value.created_at.plus(RECENT_SIGN_IN) => Ok(()),
-        _ => Err(DomainError::Refused("sign in again, then set your password within ten minutes".into())),
+        _ => Err(DomainError::Refused(format!("sign in again, then {what} within ten minutes"))),
     }
 }

@@ -99,6 +99,7 @@ pub async fn create_org(
         name,
         created_at: now,
         sessions: SessionPolicy::default(),
+        admins_need_second_factor: false,
     };
     let mut writes = vec![
         docs::create_write(keys::org(&org.id), &org, None),

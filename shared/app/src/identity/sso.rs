@@ -55,7 +55,7 @@ use super::context::RequestMeta;
 use super::directory;
 use super::secrets::{digest, new_token, plausible, same};
 use super::sessions::{self, Issued};
-use super::{accounts, audit, keys};
+use super::{accounts, audit, keys, second_factor};
 use crate::Platform;
 use crate::docs::{self, Doc};
 
@@ -398,9 +398,7 @@ pub async fn start_link(
     origin: &str,
     return_to: Option<&str>,
 ) -> Result<Started, DomainError> {
-    sessions::require_recent(p, who)
-        .await
-        .map_err(|_| DomainError::Refused("sign in again, then link the provider within ten minutes".into()))?;
+    sessions::require_recent(p, who, "link the provider").await?;
     begin(p, id, origin, return_to, Some(who.person_id.clone())).await
 }
 
@@ -455,7 +453,11 @@ pub struct Callback<'a> {
 #[derive(Debug, Clone)]
 pub struct SignedIn {
     pub person_id: String,
+    /// The new session; `None` when a provider was linked from the profile, or when the second
+    /// factor is still to come (`pending`).
     pub issued: Option<Issued>,
+    /// The challenge of a person with a second factor, whose code completes the sign-in.
+    pub pending: Option<second_factor::Pending>,
     pub return_to: String,
 }
 
@@ -543,12 +545,18 @@ pub async fn finish(p: &Platform, callback: &Callback<'_>, meta: &RequestMeta) -
         })?;
     if let Some(person) = &flow.link_to {
         link_signed_in(p, &settings, &identity, person, meta).await?;
-        return Ok(SignedIn { person_id: person.clone(), issued: None, return_to: flow.return_to });
+        return Ok(SignedIn { person_id: person.clone(), issued: None, pending: None, return_to: flow.return_to });
     }
     let person = person_for(p, &settings, &identity, meta).await?;
+    let method = format!("sso {}", settings.id);
+    // A provider proves the first step only: a person with a second factor is asked for it here too.
+    if second_factor::enabled(p, &person).await.map_err(failed)? {
+        let pending = second_factor::challenge(p, &person, &method).await.map_err(failed)?;
+        return Ok(SignedIn { person_id: person, issued: None, pending: Some(pending), return_to: flow.return_to });
+    }
     let issued = sessions::open(p, &person).await.map_err(failed)?;
-    accounts::record_everywhere(p, &person, meta, AuditAction::SignIn, Some(format!("sso {}", settings.id))).await;
-    Ok(SignedIn { person_id: person, issued: Some(issued), return_to: flow.return_to })
+    accounts::record_everywhere(p, &person, meta, AuditAction::SignIn, Some(method)).await;
+    Ok(SignedIn { person_id: person, issued: Some(issued), pending: None, return_to: flow.return_to })
 }
 
 fn oidc_unavailable(error: &OidcError) -> DomainError {

@@ -16,6 +16,10 @@ pub struct Organisation {
     /// How long its people's sessions last.
     #[serde(default)]
     pub sessions: SessionPolicy,
+    /// Whether its admins must use a second factor: an admin without one may act in this
+    /// organisation only once they have set one up.
+    #[serde(default)]
+    pub admins_need_second_factor: bool,
 }
 
 /// How long sessions last for an organisation's people, and (shorter by default) for its admins:

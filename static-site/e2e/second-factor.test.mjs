@@ -99,7 +99,7 @@ describe('Second factor', { timeout: 120_000 }, () => {
   });
 
   test('signing in asks for a code after the password; a recovery code works once', async () => {
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
     await page.getByLabel('Email').fill(ADMIN.email);
     await page.getByLabel('Password').fill(ADMIN.password);

@@ -15,7 +15,9 @@ const BINARY: &str = env!("CARGO_BIN_EXE_auth");
 const TIMEOUT: Duration = Duration::from_secs(10);
 const PASSWORD: &str = "a long lambda passphrase";
 
-async fn environment() -> Vec<(String, String)> {
+/// The settings of one test's function, with a table of its own (tests run in parallel, and each
+/// completes the first-run setup).
+async fn environment(test: &str) -> Vec<(String, String)> {
     let mut envs = vec![
         ("EMMAUS_LOG".to_owned(), "warn".to_owned()),
         ("EMMAUS_SESSION_KEYS".to_owned(), KeyRing::new_entry("lambda", &[5; 32])),
@@ -30,7 +32,7 @@ async fn environment() -> Vec<(String, String)> {
     ];
     match aws_endpoint() {
         Some(endpoint) => {
-            let table = format!("emmaus-auth-{}", std::process::id());
+            let table = format!("emmaus-auth-{test}-{}", std::process::id());
             emmaus_dynamodb::testing::table_at(&endpoint, &table, std::sync::Arc::new(emmaus_ports::SystemClock)).await;
             envs.extend(emmaus_dynamodb::testing::lambda_settings(&endpoint, &table));
         }
@@ -84,7 +86,7 @@ fn bearer(method: &str, path: &str, token: &str, json_body: &serde_json::Value) 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn setup_sign_in_and_sign_out_on_lambda() {
-    let envs = environment().await;
+    let envs = environment("sign-out").await;
     let envs: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let process = LambdaProcess::start(Path::new(BINARY), &envs);
     set_up(&process).await;
@@ -116,7 +118,7 @@ async fn setup_sign_in_and_sign_out_on_lambda() {
 /// answers 202 with a challenge, the code already spent is refused, a recovery code completes it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_factor_on_lambda() {
-    let envs = environment().await;
+    let envs = environment("second-factor").await;
     let envs: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let process = LambdaProcess::start(Path::new(BINARY), &envs);
     set_up(&process).await;
@@ -141,7 +143,7 @@ async fn a_second_factor_on_lambda() {
 
     let pending = call(&process, json("POST", "/api/auth/sign-in", &credentials)).await;
     assert_eq!(pending.status(), 202, "{}", String::from_utf8_lossy(pending.body()));
-    assert!(set_cookies(pending.headers()).get("__Host-emmaus-access").is_none(), "no session yet");
+    assert!(!set_cookies(pending.headers()).contains_key("__Host-emmaus-access"), "no session yet");
     let challenge = body(&pending)["challenge"].as_str().unwrap().to_owned();
     let spent = serde_json::json!({"challenge": challenge, "code": code});
     let refused = call(&process, json("POST", "/api/auth/sign-in/second-factor", &spent)).await;

@@ -50,14 +50,15 @@ fn is_wrong_code(error: &DomainError) -> bool {
     matches!(error, DomainError::Validation(errors) if errors.iter().any(|e| e.field == "code"))
 }
 
-async fn setting(clock: &emmaus_memory::ManualClock) {
+/// Puts the clock at [`START`].
+fn start_clock(clock: &emmaus_memory::ManualClock) {
     clock.set(Timestamp::from_unix_seconds(START));
 }
 
 #[tokio::test]
 async fn setting_up_needs_a_recent_sign_in_and_a_code_from_the_app() {
     let (p, clock, admin) = world().await;
-    setting(&clock).await;
+    start_clock(&clock);
     let fresh = accounts::sign_in(&p, EMAIL, ADMIN_PW, &meta()).await.unwrap();
     let elsewhere = accounts::sign_in(&p, EMAIL, ADMIN_PW, &meta()).await.unwrap();
     let who = Principal { person_id: admin.person_id.clone(), session_id: fresh.session_id.clone(), meta: meta() };
@@ -105,7 +106,7 @@ async fn setting_up_needs_a_recent_sign_in_and_a_code_from_the_app() {
 #[tokio::test]
 async fn sign_in_asks_for_the_code_and_each_code_works_once() {
     let (p, clock, admin) = world().await;
-    setting(&clock).await;
+    start_clock(&clock);
     let fresh = accounts::sign_in(&p, EMAIL, ADMIN_PW, &meta()).await.unwrap();
     let who = Principal { person_id: admin.person_id.clone(), session_id: fresh.session_id, meta: meta() };
     let (secret, _) = enrol(&p, &who).await;
@@ -127,8 +128,8 @@ async fn sign_in_asks_for_the_code_and_each_code_works_once() {
     let spent = second_factor::complete(&p, &first.token, &code, &meta()).await.unwrap_err();
     assert!(matches!(spent, DomainError::Unauthenticated), "{spent:?}");
     let second = challenge(&p).await;
-    let reused = second_factor::complete(&p, &second.token, &code, &meta()).await.unwrap_err();
-    assert!(is_wrong_code(&reused), "a code works once, even within its 30 seconds: {reused:?}");
+    let code_again = second_factor::complete(&p, &second.token, &code, &meta()).await.unwrap_err();
+    assert!(is_wrong_code(&code_again), "a code works once, even within its 30 seconds: {code_again:?}");
     clock.advance(Duration::from_secs(30));
     let next = totp::code_at(&secret, p.clock.now());
     assert!(second_factor::complete(&p, &second.token, &next, &meta()).await.is_ok());
@@ -157,7 +158,7 @@ async fn sign_in_asks_for_the_code_and_each_code_works_once() {
 #[tokio::test]
 async fn wrong_codes_end_the_challenge_and_lock_like_passwords() {
     let (p, clock, admin) = world().await;
-    setting(&clock).await;
+    start_clock(&clock);
     let (secret, _) = enrol(&p, &principal_fresh(&p, &admin).await).await;
     clock.advance(Duration::from_secs(30));
     let pending = challenge(&p).await;
@@ -189,7 +190,7 @@ async fn principal_fresh(p: &Platform, admin: &Actor) -> Principal {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn one_code_sent_at_once_in_many_sign_ins_opens_one_session() {
     let (p, clock, admin) = world().await;
-    setting(&clock).await;
+    start_clock(&clock);
     let (secret, _) = enrol(&p, &principal_fresh(&p, &admin).await).await;
     clock.advance(Duration::from_secs(30));
     let code = totp::code_at(&secret, p.clock.now());
@@ -218,7 +219,7 @@ async fn one_code_sent_at_once_in_many_sign_ins_opens_one_session() {
 #[tokio::test]
 async fn recovery_codes_work_once_and_renewing_replaces_them() {
     let (p, clock, admin) = world().await;
-    setting(&clock).await;
+    start_clock(&clock);
     let who = principal_fresh(&p, &admin).await;
     let (secret, codes) = enrol(&p, &who).await;
 
@@ -254,7 +255,7 @@ async fn recovery_codes_work_once_and_renewing_replaces_them() {
 #[tokio::test]
 async fn an_organisation_can_require_it_of_its_admins() {
     let (p, clock, admin) = world().await;
-    setting(&clock).await;
+    start_clock(&clock);
     let require = OrgChange { admins_need_second_factor: Some(true), ..OrgChange::default() };
     let refused = members::update_org(&p, &admin, require.clone()).await.unwrap_err();
     assert!(

@@ -108,12 +108,13 @@ describe('Second factor', { timeout: 120_000 }, () => {
     const cookies = await page.context().cookies(server.url);
     assert.ok(!cookies.some((c) => c.name === '__Host-emmaus-access'), 'no session before the second step');
 
-    await page.getByLabel('Code').fill('not-a-real-code');
+    await page.getByLabel('Code', { exact: true }).fill('not-a-real-code');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByText(/nor an unused recovery code/).waitFor();
-    await page.getByLabel('Code').fill(recoveryCodes[0]);
+    await page.getByLabel('Code', { exact: true }).fill(recoveryCodes[0]);
     await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+    await page.waitForURL(server.url + '/');
+    await page.getByTestId('signed-in-as').filter({ hasText: ADMIN.name }).waitFor();
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Profile' }).click();
     await page.getByTestId('second-factor-status').filter({ hasText: '9 unused recovery codes' }).waitFor();

@@ -23,6 +23,7 @@ fn start(component: &str, dir: &Path) -> WasmHost {
         (KEYS_SETTING.trim_start_matches("EMMAUS_").to_ascii_lowercase(), KeyRing::new_entry("spin", &[9; 32])),
         ("public_url".to_owned(), "http://emmaus.test".to_owned()),
         ("audit_keys".to_owned(), emmaus_app::identity::audit::new_key_entry("spin", &[8; 32])),
+        ("seal_keys".to_owned(), emmaus_app::sealing::new_key_entry("spin", &[10; 32])),
         ("jobs_token".to_owned(), JOBS_TOKEN.to_owned()),
     ]);
     let grants = manifest.grants(component, &values, Some(dir.to_owned())).unwrap_or_else(|e| panic!("{e:?}"));

@@ -17,6 +17,7 @@ const org = {
   slug: 'grace',
   name: 'Grace Church',
   created_at: 1,
+  admins_need_second_factor: false,
   sessions: { idle_hours: 336, max_days: 60, admin_idle_hours: 12, admin_max_days: 7 },
 };
 
@@ -144,6 +145,30 @@ describe('People page', () => {
     expect(await screen.findByText('Saved')).toHaveAttribute('role', 'status');
     const sent = requests.filter((r) => r.method === 'PATCH').at(-1);
     expect((await sent?.json()).sessions).toEqual({ idle_hours: 336, max_days: 60, admin_idle_hours: 2, admin_max_days: 7 });
+  });
+
+  it('requires a second factor of admins, and says why the server refused', async () => {
+    let patches = 0;
+    const { requests } = routes({
+      'PATCH /api/people/org-1': () =>
+        ++patches === 1
+          ? problemResponse(422, {
+              errors: [{ field: 'admins_need_second_factor', message: 'can be turned on once you have a second factor yourself' }],
+            })
+          : jsonResponse({ ...org, admins_need_second_factor: true }),
+    });
+    openAs(['admin']);
+    const box = await screen.findByRole('checkbox', { name: 'Admins must sign in with a second factor' });
+    expect(box).not.toBeChecked();
+    const user = userEvent.setup();
+    await user.click(box);
+    await user.click(screen.getByRole('button', { name: 'Save organisation' }));
+    expect(await screen.findByText('can be turned on once you have a second factor yourself')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Save organisation' }));
+    expect(await screen.findByText('Saved')).toHaveAttribute('role', 'status');
+    expect(screen.getByRole('checkbox', { name: 'Admins must sign in with a second factor' })).toBeChecked();
+    const sent = requests.filter((r) => r.method === 'PATCH').at(-1);
+    expect((await sent?.json()).admins_need_second_factor).toBe(true);
   });
 
   it('shows the organisation settings to admins only', async () => {

@@ -84,7 +84,7 @@ export function PeoplePage({ orgId, orgName, roles, personId }: { orgId: string;
 
       {can.admin && (
         <Loaded resource={org} what="the organisation's settings">
-          {(data) => <OrgSettingsSection key={JSON.stringify(data)} org={data} onSaved={org.reload} />}
+          {(data) => <OrgSettingsSection key={data.id} org={data} onSaved={org.reload} />}
         </Loaded>
       )}
     </article>

@@ -42,6 +42,16 @@ export function OrgSettingsSection({ org, onSaved }: { org: Org; onSaved: () => 
     const result = await call(api.PATCH('/api/people/{org}', { params: { path: { org: org.id } }, body: { name, sessions, admins_need_second_factor: needSecondFactor } }));
     setBusy(false);
     if (result.ok) {
+      // The form shows what the server kept (a name it tidied, say) and stays mounted to say so.
+      const kept = result.data;
+      setName(kept.name);
+      setPolicy({
+        idle_hours: String(kept.sessions.idle_hours),
+        max_days: String(kept.sessions.max_days),
+        admin_idle_hours: String(kept.sessions.admin_idle_hours),
+        admin_max_days: String(kept.sessions.admin_max_days),
+      });
+      setNeedSecondFactor(kept.admins_need_second_factor);
       setSaved(true);
       onSaved();
     } else setError(submitError(result, FIELDS));

@@ -53,11 +53,17 @@ pub async fn replace<T: Serialize>(
 
 /// A conditional put of `doc` as part of a batch.
 pub fn replace_write<T: Serialize>(doc: &Doc<T>, expires_at: Option<i64>) -> Write {
-    Write::PutIfVersion { key: doc.key.clone(), value: encode(&doc.value), expected: doc.version, expires_at }
+    Write::PutIfVersion {
+        key: doc.key.clone(),
+        value: encode(&doc.value),
+        expected: doc.version,
+        expires_at,
+        index: emmaus_ports::IndexKeys::NONE,
+    }
 }
 
 pub fn create_write<T: Serialize>(key: Key, value: &T, expires_at: Option<i64>) -> Write {
-    Write::PutIfAbsent { key, value: encode(value), expires_at }
+    Write::PutIfAbsent { key, value: encode(value), expires_at, index: emmaus_ports::IndexKeys::NONE }
 }
 
 /// Every document of a partition under `prefix`, following cursors. More than `max` documents is

@@ -20,7 +20,7 @@ pub use clock::{Clock, SystemClock};
 pub use config::{ConfigError, ConfigExt, ConfigSource, EnvConfig, LayeredConfig, MapConfig};
 pub use http_client::{HttpClient, HttpClientError};
 pub use ids::{Ids, RandomIds};
-pub use kv::{Cursor, Item, Key, KvError, KvStore, Page, Query, Write};
+pub use kv::{After, Cursor, Index, IndexKeys, Item, Key, KvError, KvStore, Page, Query, Write};
 pub use mailer::{EmailMessage, MailError, Mailer};
 pub use openid::{OpenIdConnect, OpenIdError, OpenIdProvider};
 pub use signed_url::{SignatureError, SignedRequest, UrlSigner};

@@ -4,8 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use emmaus_memory::ManualClock;
-use emmaus_ports::kv::{MAX_BATCH, MAX_KEY_BYTES, MAX_VALUE_BYTES};
-use emmaus_ports::{Clock, Cursor, Item, Key, KvError, KvStore, Query, Write};
+use emmaus_ports::kv::{MAX_BATCH, MAX_BATCH_GET, MAX_KEY_BYTES, MAX_VALUE_BYTES};
+use emmaus_ports::{Clock, Cursor, Index, IndexKeys, Item, Key, KvError, KvStore, Query, Write};
 
 /// A store under test, the clock it reads, and a namespace that keeps cases apart.
 pub struct KvHarness {
@@ -112,6 +112,14 @@ macro_rules! __kv_cases {
             expired_items_are_gone_and_replaceable,
             two_writers_from_one_version_one_loses,
             concurrent_read_modify_write_loses_no_update,
+            one_winner_among_a_hundred_writers_of_one_version,
+            a_check_holds_a_batch_to_an_item_it_does_not_write,
+            checks_keep_an_invariant_under_concurrency,
+            get_many_answers_in_the_order_asked,
+            range_queries_list_half_open_intervals,
+            an_index_lists_items_under_their_index_keys,
+            an_index_follows_puts_and_deletes,
+            index_pages_never_skip_or_repeat_among_equal_keys,
         }
     };
 }
@@ -140,7 +148,7 @@ pub async fn put_if_absent_creates_version_one(h: KvHarness) {
     let key = h.key("p", "doc#1");
     assert_eq!(h.store.put_if_absent(key.clone(), b"hello".to_vec(), None).await.unwrap(), 1);
     let item = h.store.get(&key).await.unwrap().expect("item stored");
-    assert_eq!(item, Item { key, value: b"hello".to_vec(), version: 1, expires_at: None });
+    assert_eq!(item, Item { key, value: b"hello".to_vec(), version: 1, expires_at: None, index: IndexKeys::NONE });
 }
 
 pub async fn put_if_absent_refuses_a_live_item(h: KvHarness) {
@@ -322,8 +330,14 @@ pub async fn batch_applies_every_write(h: KvHarness) {
     h.store.put_if_absent(c.clone(), b"c1".to_vec(), None).await.unwrap();
     h.store
         .batch(vec![
-            Write::PutIfAbsent { key: a.clone(), value: b"a1".to_vec(), expires_at: None },
-            Write::PutIfVersion { key: b.clone(), value: b"b2".to_vec(), expected: 1, expires_at: None },
+            Write::PutIfAbsent { key: a.clone(), value: b"a1".to_vec(), expires_at: None, index: IndexKeys::NONE },
+            Write::PutIfVersion {
+                key: b.clone(),
+                value: b"b2".to_vec(),
+                expected: 1,
+                expires_at: None,
+                index: IndexKeys::NONE,
+            },
             Write::DeleteIfVersion { key: c.clone(), expected: 1 },
         ])
         .await
@@ -341,9 +355,15 @@ pub async fn batch_applies_nothing_when_one_condition_fails(h: KvHarness) {
     let result = h
         .store
         .batch(vec![
-            Write::PutIfAbsent { key: a.clone(), value: b"a1".to_vec(), expires_at: None },
+            Write::PutIfAbsent { key: a.clone(), value: b"a1".to_vec(), expires_at: None, index: IndexKeys::NONE },
             Write::DeleteIfVersion { key: c.clone(), expected: 1 },
-            Write::PutIfVersion { key: b.clone(), value: b"b2".to_vec(), expected: 7, expires_at: None },
+            Write::PutIfVersion {
+                key: b.clone(),
+                value: b"b2".to_vec(),
+                expected: 7,
+                expires_at: None,
+                index: IndexKeys::NONE,
+            },
         ])
         .await;
     must_conflict(result, &b);
@@ -353,7 +373,12 @@ pub async fn batch_applies_nothing_when_one_condition_fails(h: KvHarness) {
 }
 
 pub async fn batch_refuses_bad_shapes_before_writing(h: KvHarness) {
-    let put = |sort: String| Write::PutIfAbsent { key: h.key("shape", &sort), value: vec![1], expires_at: None };
+    let put = |sort: String| Write::PutIfAbsent {
+        key: h.key("shape", &sort),
+        value: vec![1],
+        expires_at: None,
+        index: IndexKeys::NONE,
+    };
     assert!(matches!(h.store.batch(vec![]).await, Err(KvError::Invalid(_))));
     let too_many: Vec<Write> = (0..=MAX_BATCH).map(|i| put(format!("n{i}"))).collect();
     assert!(matches!(h.store.batch(too_many).await, Err(KvError::Invalid(_))));
@@ -361,7 +386,12 @@ pub async fn batch_refuses_bad_shapes_before_writing(h: KvHarness) {
     assert!(matches!(h.store.batch(twice).await, Err(KvError::Invalid(_))));
     let with_big = vec![
         put("ok".into()),
-        Write::PutIfAbsent { key: h.key("shape", "big"), value: vec![0; MAX_VALUE_BYTES + 1], expires_at: None },
+        Write::PutIfAbsent {
+            key: h.key("shape", "big"),
+            value: vec![0; MAX_VALUE_BYTES + 1],
+            expires_at: None,
+            index: IndexKeys::NONE,
+        },
     ];
     assert!(matches!(h.store.batch(with_big).await, Err(KvError::TooLarge { .. })));
     let page = h.store.query(&Query::new(h.partition("shape"), "", 100)).await.unwrap();
@@ -432,4 +462,318 @@ pub async fn concurrent_read_modify_write_loses_no_update(h: KvHarness) {
     assert_eq!(std::str::from_utf8(&item.value).unwrap(), (TASKS * INCREMENTS).to_string());
     assert_eq!(item.version, TASKS * INCREMENTS + 1);
     eprintln!("{} increments, {conflicts} conflicts retried", TASKS * INCREMENTS);
+}
+
+/// 100 writers read version 1 and each try once to write it: exactly one wins, and its value is
+/// the one stored.
+pub async fn one_winner_among_a_hundred_writers_of_one_version(h: KvHarness) {
+    const WRITERS: usize = 100;
+    let key = h.key("race", "contested");
+    h.store.put_if_absent(key.clone(), b"start".to_vec(), None).await.unwrap();
+    let barrier = Arc::new(tokio::sync::Barrier::new(WRITERS));
+    let handles: Vec<_> = (0..WRITERS)
+        .map(|i| {
+            let (store, key, barrier) = (h.store.clone(), key.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                match store.put_if_version(key, format!("writer {i}").into_bytes(), 1, None).await {
+                    Ok(version) => Some((i, version)),
+                    Err(KvError::Conflict(_)) => None,
+                    Err(other) => panic!("writer {i}: {other:?}"),
+                }
+            })
+        })
+        .collect();
+    let winners: Vec<(usize, u64)> =
+        futures::future::join_all(handles).await.into_iter().filter_map(Result::unwrap).collect();
+    assert_eq!(winners.len(), 1, "exactly one writer of version 1 wins: {winners:?}");
+    let stored = h.store.get(&key).await.unwrap().unwrap();
+    assert_eq!(stored.version, 2);
+    assert_eq!(stored.value, format!("writer {}", winners[0].0).into_bytes(), "the winner's write is the one kept");
+}
+
+pub async fn a_check_holds_a_batch_to_an_item_it_does_not_write(h: KvHarness) {
+    let (guard, a, b, absent) = (h.key("c", "guard"), h.key("c", "a"), h.key("c", "b"), h.key("c", "absent"));
+    h.store.put_if_absent(guard.clone(), b"g".to_vec(), None).await.unwrap();
+    let put = |key: &Key| Write::PutIfAbsent {
+        key: key.clone(),
+        value: b"x".to_vec(),
+        expires_at: None,
+        index: IndexKeys::NONE,
+    };
+    h.store
+        .batch(vec![
+            Write::Check { key: guard.clone(), expected: 1 },
+            Write::Check { key: absent.clone(), expected: 0 },
+            put(&a),
+        ])
+        .await
+        .unwrap();
+    assert!(h.store.get(&a).await.unwrap().is_some(), "the checks held, so the write applied");
+    let guard_now = h.store.get(&guard).await.unwrap().unwrap();
+    assert_eq!((guard_now.version, guard_now.value.as_slice()), (1, &b"g"[..]), "a check writes nothing");
+
+    h.store.put_if_version(guard.clone(), b"g2".to_vec(), 1, None).await.unwrap();
+    must_conflict(h.store.batch(vec![put(&b), Write::Check { key: guard.clone(), expected: 1 }]).await, &guard);
+    assert_eq!(h.store.get(&b).await.unwrap(), None, "a failed check applies nothing");
+    must_conflict(h.store.batch(vec![Write::Check { key: a.clone(), expected: 0 }, put(&b)]).await, &a);
+    assert_eq!(h.store.get(&b).await.unwrap(), None);
+    let missing = h.key("c", "never");
+    must_conflict(h.store.batch(vec![Write::Check { key: missing.clone(), expected: 1 }, put(&b)]).await, &missing);
+    let alone = h.store.batch(vec![Write::Check { key: guard.clone(), expected: 2 }]).await;
+    assert!(matches!(alone, Err(KvError::Invalid(_))), "a batch of checks alone is refused: {alone:?}");
+}
+
+/// Write skew: two of a kind (say, the last two admins), and two requests that each remove one
+/// while checking that the other is still there. Without checks both could pass; with them, one does.
+pub async fn checks_keep_an_invariant_under_concurrency(h: KvHarness) {
+    for round in 0..10 {
+        let (a, b) = (h.key("skew", &format!("{round}#a")), h.key("skew", &format!("{round}#b")));
+        h.store.put_if_absent(a.clone(), b"admin".to_vec(), None).await.unwrap();
+        h.store.put_if_absent(b.clone(), b"admin".to_vec(), None).await.unwrap();
+        let barrier = Arc::new(tokio::sync::Barrier::new(2));
+        let remove = |gone: Key, kept: Key| {
+            let (store, barrier) = (h.store.clone(), barrier.clone());
+            tokio::spawn(async move {
+                let seen_gone = store.get(&gone).await.unwrap().unwrap();
+                let seen_kept = store.get(&kept).await.unwrap().unwrap();
+                barrier.wait().await;
+                store
+                    .batch(vec![
+                        Write::DeleteIfVersion { key: gone, expected: seen_gone.version },
+                        Write::Check { key: kept, expected: seen_kept.version },
+                    ])
+                    .await
+            })
+        };
+        let (first, second) = (remove(a.clone(), b.clone()), remove(b.clone(), a.clone()));
+        let results = [first.await.unwrap(), second.await.unwrap()];
+        let passed = results.iter().filter(|r| r.is_ok()).count();
+        assert!(passed <= 1, "round {round}: both removals passed");
+        for result in &results {
+            assert!(matches!(result, Ok(()) | Err(KvError::Conflict(_) | KvError::Unavailable(_))), "{result:?}");
+        }
+        let left = h.store.get_many(&[a, b]).await.unwrap().into_iter().flatten().count();
+        assert!(left >= 1, "round {round}: one of the two is always left");
+        assert_eq!(left, 2 - passed);
+    }
+}
+
+pub async fn get_many_answers_in_the_order_asked(h: KvHarness) {
+    let expires = h.clock.now().unix_seconds() + 5;
+    h.store.put_if_absent(h.key("m", "one"), b"1".to_vec(), None).await.unwrap();
+    h.store.put_if_absent(h.key("n", "two"), b"2".to_vec(), None).await.unwrap();
+    h.store.put_if_absent(h.key("m", "fleeting"), b"f".to_vec(), Some(expires)).await.unwrap();
+    h.clock.advance(Duration::from_secs(5));
+    let keys = [h.key("n", "two"), h.key("m", "missing"), h.key("m", "fleeting"), h.key("m", "one")];
+    let found = h.store.get_many(&keys).await.unwrap();
+    let values: Vec<Option<Vec<u8>>> = found.iter().map(|item| item.as_ref().map(|i| i.value.clone())).collect();
+    assert_eq!(
+        values,
+        [Some(b"2".to_vec()), None, None, Some(b"1".to_vec())],
+        "in order; missing and expired are None"
+    );
+    assert_eq!(found[0].as_ref().unwrap().key, keys[0]);
+    assert_eq!(h.store.get_many(&[]).await.unwrap(), Vec::<Option<Item>>::new());
+
+    let many: Vec<Key> = (0..MAX_BATCH_GET).map(|i| h.key("many", &format!("k{i:03}"))).collect();
+    for key in many.iter().step_by(3) {
+        h.store.put_if_absent(key.clone(), key.sort.as_bytes().to_vec(), None).await.unwrap();
+    }
+    let found = h.store.get_many(&many).await.unwrap();
+    assert_eq!(found.len(), MAX_BATCH_GET);
+    for (i, (key, item)) in many.iter().zip(&found).enumerate() {
+        assert_eq!(item.as_ref().map(|item| item.value.clone()), (i % 3 == 0).then(|| key.sort.as_bytes().to_vec()));
+    }
+    let too_many: Vec<Key> = (0..=MAX_BATCH_GET).map(|i| h.key("many", &format!("x{i}"))).collect();
+    assert!(matches!(h.store.get_many(&too_many).await, Err(KvError::Invalid(_))));
+    let twice = [h.key("m", "one"), h.key("m", "one")];
+    assert!(matches!(h.store.get_many(&twice).await, Err(KvError::Invalid(_))));
+    assert!(matches!(h.store.get_many(&[Key::new("", "x")]).await, Err(KvError::Invalid(_))));
+}
+
+pub async fn range_queries_list_half_open_intervals(h: KvHarness) {
+    let days = ["d#2026-02-28", "d#2026-03-01", "d#2026-03-15", "d#2026-03-31", "d#2026-04-01", "e#2026-03-02"];
+    fill(&h, "cal", &days).await;
+    let partition = h.partition("cal");
+    let range = |from: Option<&str>, to: Option<&str>| {
+        Query::new(&partition, "d#", 100).range(from.map(str::to_owned), to.map(str::to_owned))
+    };
+    let march = h.store.query(&range(Some("d#2026-03"), Some("d#2026-04"))).await.unwrap();
+    assert_eq!(sorts(&march.items), ["d#2026-03-01", "d#2026-03-15", "d#2026-03-31"]);
+    let inclusive_from = h.store.query(&range(Some("d#2026-03-15"), Some("d#2026-04-01"))).await.unwrap();
+    assert_eq!(sorts(&inclusive_from.items), ["d#2026-03-15", "d#2026-03-31"], "from is in, to is out");
+    let open_end = h.store.query(&range(Some("d#2026-03-31"), None)).await.unwrap();
+    assert_eq!(sorts(&open_end.items), ["d#2026-03-31", "d#2026-04-01"], "the prefix still bounds an open end");
+    let open_start = h.store.query(&range(None, Some("d#2026-03-02"))).await.unwrap();
+    assert_eq!(sorts(&open_start.items), ["d#2026-02-28", "d#2026-03-01"]);
+    let no_prefix = Query::new(&partition, "", 100).range(Some("d#2026-04".into()), Some("e#2026-04".into()));
+    assert_eq!(sorts(&h.store.query(&no_prefix).await.unwrap().items), ["d#2026-04-01", "e#2026-03-02"]);
+    for (from, to) in [("d#2026-04", "d#2026-03"), ("d#2026-03", "d#2026-03")] {
+        let empty = h.store.query(&range(Some(from), Some(to))).await.unwrap();
+        assert!(empty.items.is_empty() && empty.next.is_none(), "[{from}, {to}) is empty");
+    }
+    let down = collect_pages(&h, range(Some("d#2026-03"), Some("d#2026-04")).descending().with_limit(1)).await;
+    assert_eq!(down, ["d#2026-03-31", "d#2026-03-15", "d#2026-03-01"], "ranges page and descend");
+    let up = collect_pages(&h, range(Some("d#2026-03"), Some("d#2026-04-01")).with_limit(2)).await;
+    assert_eq!(up, ["d#2026-03-01", "d#2026-03-15", "d#2026-03-31"]);
+}
+
+/// Puts `sort` in partition `p` listed in `index` under `(index_partition, index_sort)`.
+fn indexed(h: &KvHarness, sort: &str, index: Index, index_partition: &str, index_sort: &str) -> Write {
+    Write::PutIfAbsent {
+        key: h.key("docs", sort),
+        value: sort.as_bytes().to_vec(),
+        expires_at: None,
+        index: IndexKeys::NONE.with(index, Key::new(h.partition(index_partition), index_sort)),
+    }
+}
+
+/// Index reads may lag (the contract), so they are retried for a while until they show `expected`.
+async fn eventually_listed(h: &KvHarness, query: &Query, expected: &[&str]) -> Vec<Item> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let items = h.store.query(query).await.unwrap().items;
+        if sorts(&items) == expected {
+            return items;
+        }
+        assert!(std::time::Instant::now() < deadline, "the index never listed {expected:?}; last {:?}", sorts(&items));
+        pause().await;
+    }
+}
+
+/// A short wait between reads of a lagging index. Inside a Spin component there is no timer (and
+/// Spin's SQLite never lags), so there it only yields.
+async fn pause() {
+    #[cfg(not(target_arch = "wasm32"))]
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    #[cfg(target_arch = "wasm32")]
+    tokio::task::yield_now().await;
+}
+
+pub async fn an_index_lists_items_under_their_index_keys(h: KvHarness) {
+    h.store
+        .batch(vec![
+            indexed(&h, "doc#1", Index::One, "tag#psalms", "2026-03-02"),
+            indexed(&h, "doc#2", Index::One, "tag#psalms", "2026-01-09"),
+            indexed(&h, "doc#3", Index::One, "tag#prayer", "2026-02-01"),
+            indexed(&h, "doc#4", Index::Two, "tag#psalms", "2026-02-01"),
+            indexed(&h, "doc#5", Index::One, "tag#psalms", "2025-12-24"),
+        ])
+        .await
+        .unwrap();
+    h.store.put_if_absent(h.key("docs", "doc#6"), b"unlisted".to_vec(), None).await.unwrap();
+    let psalms = Query::on_index(Index::One, h.partition("tag#psalms"), "", 100);
+    let items = eventually_listed(&h, &psalms, &["doc#5", "doc#2", "doc#1"]).await;
+    assert_eq!(items[0].value, b"doc#5", "whole items");
+    assert_eq!(items[0].version, 1);
+    assert_eq!(items[0].index.one, Some(Key::new(h.partition("tag#psalms"), "2025-12-24")), "with their index keys");
+    assert_eq!(items[0].index.two, None);
+    let by_key = h.store.get(&h.key("docs", "doc#4")).await.unwrap().unwrap();
+    assert_eq!(by_key.index.two, Some(Key::new(h.partition("tag#psalms"), "2026-02-01")), "a get returns them too");
+
+    let this_year = Query::on_index(Index::One, h.partition("tag#psalms"), "2026-", 100);
+    assert_eq!(
+        sorts(&h.store.query(&this_year).await.unwrap().items),
+        ["doc#2", "doc#1"],
+        "prefixes on the index sort"
+    );
+    let spring = psalms.clone().range(Some("2026-02".into()), Some("2026-04".into())).descending();
+    assert_eq!(sorts(&h.store.query(&spring).await.unwrap().items), ["doc#1"], "ranges on the index sort");
+    let second = Query::on_index(Index::Two, h.partition("tag#psalms"), "", 100);
+    assert_eq!(sorts(&eventually_listed(&h, &second, &["doc#4"]).await), ["doc#4"], "the indexes are apart");
+    let table = h.store.query(&Query::new(h.partition("tag#psalms"), "", 100)).await.unwrap();
+    assert!(table.items.is_empty(), "an index partition is not a table partition");
+}
+
+pub async fn an_index_follows_puts_and_deletes(h: KvHarness) {
+    let key = h.key("docs", "moving");
+    let listed = |partition: &str| IndexKeys::NONE.with(Index::One, Key::new(h.partition(partition), "k"));
+    let under = |partition: &str| Query::on_index(Index::One, h.partition(partition), "", 10);
+    let put = |version: u64, index: IndexKeys| {
+        let write = if version == 0 {
+            Write::PutIfAbsent { key: key.clone(), value: b"v".to_vec(), expires_at: None, index }
+        } else {
+            Write::PutIfVersion { key: key.clone(), value: b"v".to_vec(), expected: version, expires_at: None, index }
+        };
+        h.store.batch(vec![write])
+    };
+    put(0, listed("a")).await.unwrap();
+    eventually_listed(&h, &under("a"), &["moving"]).await;
+    put(1, listed("b")).await.unwrap();
+    eventually_listed(&h, &under("b"), &["moving"]).await;
+    eventually_listed(&h, &under("a"), &[]).await;
+    put(2, IndexKeys::NONE).await.unwrap();
+    eventually_listed(&h, &under("b"), &[]).await;
+    assert_eq!(h.store.get(&key).await.unwrap().unwrap().index, IndexKeys::NONE, "a put without keys leaves the index");
+    put(3, listed("c")).await.unwrap();
+    eventually_listed(&h, &under("c"), &["moving"]).await;
+    h.store.delete_if_version(key.clone(), 4).await.unwrap();
+    eventually_listed(&h, &under("c"), &[]).await;
+
+    let expires = h.clock.now().unix_seconds() + 5;
+    let fleeting =
+        Write::PutIfAbsent { key: key.clone(), value: b"f".to_vec(), expires_at: Some(expires), index: listed("d") };
+    h.store.batch(vec![fleeting]).await.unwrap();
+    eventually_listed(&h, &under("d"), &["moving"]).await;
+    h.clock.advance(Duration::from_secs(5));
+    assert!(h.store.query(&under("d")).await.unwrap().items.is_empty(), "an expired item leaves the index listing");
+}
+
+pub async fn index_pages_never_skip_or_repeat_among_equal_keys(h: KvHarness) {
+    let mut writes = Vec::new();
+    let mut expected = Vec::new();
+    for i in 0..24 {
+        let day = ["2026-05-01", "2026-05-02", "2026-05-03"][i % 3];
+        let sort = format!("doc#{i:02}");
+        writes.push(indexed(&h, &sort, Index::Two, "due", day));
+        expected.push((day.to_owned(), sort));
+    }
+    for chunk in writes.chunks(MAX_BATCH) {
+        h.store.batch(chunk.to_vec()).await.unwrap();
+    }
+    expected.sort();
+    let all = Query::on_index(Index::Two, h.partition("due"), "", 100);
+    let expected_sorts: Vec<String> = {
+        let listed = h.store.query(&all).await.unwrap().items;
+        if listed.len() < expected.len() {
+            let names: Vec<&str> = expected.iter().map(|(_, s)| s.as_str()).collect();
+            let _ = eventually_listed(&h, &all, &names).await;
+        }
+        expected.iter().map(|(_, sort)| sort.clone()).collect()
+    };
+    for limit in [1, 5, 8, 24, 25] {
+        for descending in [false, true] {
+            let mut query = all.clone().with_limit(limit);
+            if descending {
+                query = query.descending();
+            }
+            let mut seen: Vec<(String, String)> = Vec::new();
+            let mut cursor: Option<Cursor> = None;
+            for _ in 0..100 {
+                let page = h.store.query(&query.clone().after(cursor.clone())).await.unwrap();
+                assert!(page.items.len() <= limit as usize);
+                for item in &page.items {
+                    let day = item.index.two.as_ref().expect("listed under its key").sort.clone();
+                    seen.push((day, item.key.sort.clone()));
+                }
+                cursor = page.next;
+                if cursor.is_none() {
+                    break;
+                }
+            }
+            let days: Vec<&String> = seen.iter().map(|(day, _)| day).collect();
+            let mut ordered = days.clone();
+            ordered.sort();
+            if descending {
+                ordered.reverse();
+            }
+            assert_eq!(days, ordered, "ordered by the index sort key (limit {limit}, descending {descending})");
+            let mut names: Vec<String> = seen.into_iter().map(|(_, sort)| sort).collect();
+            names.sort();
+            let mut wanted = expected_sorts.clone();
+            wanted.sort();
+            assert_eq!(names, wanted, "every item once (limit {limit}, descending {descending})");
+        }
+    }
 }

@@ -9,7 +9,7 @@ use std::fmt::Debug;
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::CancellationReason;
-use emmaus_ports::{Key, KvError, Write};
+use emmaus_ports::{Index, IndexKeys, Key, KvError, Write};
 use sha2::{Digest as _, Sha256};
 
 /// Service error codes that mean "the service is busy or briefly failing", not "the request is wrong".
@@ -80,12 +80,16 @@ pub fn request_token(table: &str, writes: &[Write]) -> String {
     };
     field(table.as_bytes());
     for write in writes {
-        let (tag, key, value, expected, expires_at) = match write {
-            Write::PutIfAbsent { key, value, expires_at } => ("absent", key, Some(value), None, *expires_at),
-            Write::PutIfVersion { key, value, expected, expires_at } => {
-                ("version", key, Some(value), Some(*expected), *expires_at)
+        let none = IndexKeys::NONE;
+        let (tag, key, value, expected, expires_at, index) = match write {
+            Write::PutIfAbsent { key, value, expires_at, index } => {
+                ("absent", key, Some(value), None, *expires_at, index)
             }
-            Write::DeleteIfVersion { key, expected } => ("delete", key, None, Some(*expected), None),
+            Write::PutIfVersion { key, value, expected, expires_at, index } => {
+                ("version", key, Some(value), Some(*expected), *expires_at, index)
+            }
+            Write::DeleteIfVersion { key, expected } => ("delete", key, None, Some(*expected), None, &none),
+            Write::Check { key, expected } => ("check", key, None, Some(*expected), None, &none),
         };
         field(tag.as_bytes());
         field(key.partition.as_bytes());
@@ -93,6 +97,11 @@ pub fn request_token(table: &str, writes: &[Write]) -> String {
         field(value.map_or(&[][..], Vec::as_slice));
         field(expected.map(u64::to_le_bytes).as_ref().map_or(&[][..], |b| &b[..]));
         field(expires_at.map(i64::to_le_bytes).as_ref().map_or(&[][..], |b| &b[..]));
+        for which in Index::ALL {
+            let listed = index.get(which);
+            field(listed.map_or(&b"-"[..], |k| k.partition.as_bytes()));
+            field(listed.map_or(&[][..], |k| k.sort.as_bytes()));
+        }
     }
     // The API accepts at most 36 characters; 144 bits of the digest are plenty.
     hex::encode(hash.finalize())[..36].to_owned()
@@ -156,11 +165,24 @@ mod tests {
             key: Key::new("p", sort),
             value: value.to_vec(),
             expires_at,
+            index: IndexKeys::NONE,
         };
         let batch = vec![
             put("a", b"1", None),
-            Write::PutIfVersion { key: Key::new("p", "b"), value: b"2".to_vec(), expected: 3, expires_at: Some(9) },
+            Write::PutIfVersion {
+                key: Key::new("p", "b"),
+                value: b"2".to_vec(),
+                expected: 3,
+                expires_at: Some(9),
+                index: IndexKeys::NONE,
+            },
         ];
+        let indexed = Write::PutIfAbsent {
+            key: Key::new("p", "a"),
+            value: b"1".to_vec(),
+            expires_at: None,
+            index: IndexKeys::NONE.with(Index::One, Key::new("x", "y")),
+        };
         let token = request_token("t", &batch);
         assert_eq!(token.len(), 36);
         assert_eq!(token, request_token("t", &batch.clone()), "a retry sends the same token");
@@ -171,6 +193,8 @@ mod tests {
             request_token("t", &[put("a", b"", None), batch[1].clone()]),
             request_token("t", &[put("a1", b"", None), batch[1].clone()]),
             request_token("t", &[batch[1].clone(), batch[0].clone()]),
+            request_token("t", &[indexed, batch[1].clone()]),
+            request_token("t", &[Write::Check { key: Key::new("p", "a"), expected: 0 }, batch[1].clone()]),
         ];
         for other in differing {
             assert_ne!(token, other);

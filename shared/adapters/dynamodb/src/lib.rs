@@ -19,9 +19,9 @@ use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
-use emmaus_ports::kv::validate_batch;
-use emmaus_ports::{Clock, Item, Key, KvError, KvStore, Page, Query, Write};
+use aws_sdk_dynamodb::types::{ConditionCheck, Delete, KeysAndAttributes, Put, TransactWriteItem};
+use emmaus_ports::kv::{validate_batch, validate_keys};
+use emmaus_ports::{Clock, IndexKeys, Item, Key, KvError, KvStore, Page, Query, Write};
 
 pub use error::request_token;
 use item::Operation;
@@ -81,6 +81,9 @@ impl DynamoKv {
                     .await
                     .map_err(|e| error::conditional(e, key, PutItemError::is_conditional_check_failed_exception))?;
             }
+            Operation::Check { .. } => {
+                return Err(KvError::Invalid("a check goes in a batch with a write".into()));
+            }
             Operation::Delete { key: attributes, condition } => {
                 self.client
                     .delete_item()
@@ -115,6 +118,14 @@ impl DynamoKv {
                 .set_expression_attribute_values(Some(condition.values))
                 .build()
                 .map(|delete| TransactWriteItem::builder().delete(delete).build()),
+            Operation::Check { key, condition } => ConditionCheck::builder()
+                .table_name(&self.table)
+                .set_key(Some(key))
+                .condition_expression(condition.expression)
+                .set_expression_attribute_names(Some(condition.names))
+                .set_expression_attribute_values(Some(condition.values))
+                .build()
+                .map(|check| TransactWriteItem::builder().condition_check(check).build()),
         };
         built.map_err(KvError::backend)
     }
@@ -140,6 +151,44 @@ impl KvStore for DynamoKv {
         let Some(attributes) = output.item else { return Ok(None) };
         let item = item::decode(&attributes)?;
         Ok(item::is_live(&item, self.now()).then_some(item))
+    }
+
+    /// One `BatchGetItem` with strongly consistent reads; keys DynamoDB leaves unprocessed (under
+    /// load, or past 16 MB) are asked again, with a short growing pause, until none are left.
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, KvError> {
+        validate_keys(keys)?;
+        let now = self.now();
+        let mut found: Vec<Item> = Vec::with_capacity(keys.len());
+        let mut pending: Vec<item::Attributes> = keys.iter().map(item::key_attributes).collect();
+        let mut pause = std::time::Duration::from_millis(20);
+        for attempt in 0.. {
+            if pending.is_empty() {
+                break;
+            }
+            if attempt >= 8 {
+                return Err(KvError::Unavailable("DynamoDB left keys of a batch read unprocessed".into()));
+            }
+            let wanted = KeysAndAttributes::builder()
+                .set_keys(Some(std::mem::take(&mut pending)))
+                .consistent_read(true)
+                .build()
+                .map_err(KvError::backend)?;
+            let output =
+                self.client.batch_get_item().request_items(&self.table, wanted).send().await.map_err(error::sdk)?;
+            for attributes in output.responses().and_then(|tables| tables.get(&self.table)).into_iter().flatten() {
+                found.push(item::decode(attributes)?);
+            }
+            if let Some(left) = output.unprocessed_keys().and_then(|tables| tables.get(&self.table)) {
+                pending = left.keys().to_vec();
+                if !pending.is_empty() {
+                    tokio::time::sleep(pause).await;
+                    pause *= 2;
+                }
+            }
+        }
+        let mut by_key: std::collections::HashMap<Key, Item> =
+            found.into_iter().filter(|item| item::is_live(item, now)).map(|item| (item.key.clone(), item)).collect();
+        Ok(keys.iter().map(|key| by_key.remove(key)).collect())
     }
 
     async fn query(&self, query: &Query) -> Result<Page, KvError> {
@@ -177,7 +226,7 @@ impl KvStore for DynamoKv {
     }
 
     async fn put_if_absent(&self, key: Key, value: Vec<u8>, expires_at: Option<i64>) -> Result<u64, KvError> {
-        self.write_one(Write::PutIfAbsent { key, value, expires_at }).await.map(|()| 1)
+        self.write_one(Write::PutIfAbsent { key, value, expires_at, index: IndexKeys::NONE }).await.map(|()| 1)
     }
 
     async fn put_if_version(
@@ -187,7 +236,9 @@ impl KvStore for DynamoKv {
         expected: u64,
         expires_at: Option<i64>,
     ) -> Result<u64, KvError> {
-        self.write_one(Write::PutIfVersion { key, value, expected, expires_at }).await.map(|()| expected + 1)
+        self.write_one(Write::PutIfVersion { key, value, expected, expires_at, index: IndexKeys::NONE })
+            .await
+            .map(|()| expected + 1)
     }
 
     async fn delete_if_version(&self, key: Key, expected: u64) -> Result<(), KvError> {

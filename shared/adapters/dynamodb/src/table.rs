@@ -5,20 +5,21 @@ use std::time::Duration;
 use aws_sdk_dynamodb::operation::create_table::CreateTableError;
 use aws_sdk_dynamodb::operation::describe_table::DescribeTableError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType, TableStatus,
-    TimeToLiveSpecification, TimeToLiveStatus,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection, ProjectionType,
+    ScalarAttributeType, TableStatus, TimeToLiveSpecification, TimeToLiveStatus,
 };
-use emmaus_ports::KvError;
+use emmaus_ports::{Index, KvError};
 
 use crate::DynamoKv;
 use crate::error;
-use crate::item::{PK, SK, TTL};
+use crate::item::{PK, SK, TTL, index_attributes};
 
 /// How long a new table may take to become active (seconds on AWS, instant on emulators).
 const ACTIVE_TIMEOUT: Duration = Duration::from_mins(2);
 
 impl DynamoKv {
-    /// Creates the table (on-demand capacity, `pk`/`sk` keys, TTL on `ttl`) unless it exists,
+    /// Creates the table (on-demand capacity, `pk`/`sk` keys, the global secondary indexes `i1`
+    /// and `i2` projecting whole items, TTL on `ttl`; as `template.yaml` declares it) unless it exists,
     /// and waits until it is active. Safe to call concurrently from many processes.
     pub async fn create_table_if_missing(&self) -> Result<(), KvError> {
         let described = self.client.describe_table().table_name(self.table()).send().await;
@@ -38,7 +39,7 @@ impl DynamoKv {
         let string = |name: &str| {
             AttributeDefinition::builder().attribute_name(name).attribute_type(ScalarAttributeType::S).build()
         };
-        let created = self
+        let mut request = self
             .client
             .create_table()
             .table_name(self.table())
@@ -46,9 +47,22 @@ impl DynamoKv {
             .key_schema(key(PK, KeyType::Hash).map_err(KvError::backend)?)
             .key_schema(key(SK, KeyType::Range).map_err(KvError::backend)?)
             .attribute_definitions(string(PK).map_err(KvError::backend)?)
-            .attribute_definitions(string(SK).map_err(KvError::backend)?)
-            .send()
-            .await;
+            .attribute_definitions(string(SK).map_err(KvError::backend)?);
+        for index in Index::ALL {
+            let (partition, sort) = index_attributes(index);
+            let secondary = GlobalSecondaryIndex::builder()
+                .index_name(index.name())
+                .key_schema(key(partition, KeyType::Hash).map_err(KvError::backend)?)
+                .key_schema(key(sort, KeyType::Range).map_err(KvError::backend)?)
+                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .build()
+                .map_err(KvError::backend)?;
+            request = request
+                .global_secondary_indexes(secondary)
+                .attribute_definitions(string(partition).map_err(KvError::backend)?)
+                .attribute_definitions(string(sort).map_err(KvError::backend)?);
+        }
+        let created = request.send().await;
         match created {
             // Another process created it first; both wait for it below.
             Err(e) if e.as_service_error().is_some_and(CreateTableError::is_resource_in_use_exception) => Ok(()),

@@ -46,6 +46,13 @@ impl KvStore for RecordingKv {
         self.inner.get(key).await
     }
 
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, KvError> {
+        for key in keys {
+            self.note("get_many", &key.partition, &key.sort);
+        }
+        self.inner.get_many(keys).await
+    }
+
     async fn query(&self, query: &Query) -> Result<Page, KvError> {
         self.note("query", &query.partition, &query.prefix);
         self.inner.query(query).await

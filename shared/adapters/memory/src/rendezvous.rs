@@ -37,6 +37,10 @@ impl KvStore for RendezvousKv {
         self.inner.get(key).await
     }
 
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, KvError> {
+        self.inner.get_many(keys).await
+    }
+
     async fn query(&self, query: &Query) -> Result<Page, KvError> {
         self.inner.query(query).await
     }

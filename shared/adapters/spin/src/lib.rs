@@ -12,8 +12,6 @@
 //! The last three exist only on `wasm32`.
 
 mod s3;
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code, reason = "natively only its tests use it"))]
-mod sql;
 #[cfg(target_arch = "wasm32")]
 mod sqlite;
 mod variables;

@@ -7,11 +7,10 @@
 
 use std::sync::Arc;
 
-use emmaus_ports::kv::validate_batch;
+use emmaus_kv_sql::{self as sql, Arg, Cell, MIGRATIONS, SCHEMA_VERSION};
+use emmaus_ports::kv::{validate_batch, validate_keys};
 use emmaus_ports::{Clock, Item, Key, KvError, KvStore, Page, Query, Write};
 use spin_sdk::sqlite::{Connection, Error, QueryResult, Value};
-
-use crate::sql::{self, Arg, SCHEMA, SCHEMA_VERSION};
 
 pub struct SpinSqliteKv {
     conn: Connection,
@@ -35,17 +34,28 @@ fn db_error(error: Error) -> KvError {
     }
 }
 
-fn text(value: &str) -> Value {
-    Value::Text(value.to_owned())
+fn to_value(arg: Arg) -> Value {
+    match arg {
+        Arg::Null => Value::Null,
+        Arg::Integer(n) => Value::Integer(n),
+        Arg::Text(text) => Value::Text(text),
+        Arg::Blob(bytes) => Value::Blob(bytes),
+    }
 }
 
-fn expiry(expires_at: Option<i64>) -> Value {
-    expires_at.map_or(Value::Null, Value::Integer)
+fn cell(value: &Value) -> Cell {
+    match value {
+        Value::Null => Cell::Null,
+        Value::Integer(n) => Cell::Integer(*n),
+        Value::Real(_) => Cell::Real,
+        Value::Text(text) => Cell::Text(text.clone()),
+        Value::Blob(bytes) => Cell::Blob(bytes.clone()),
+    }
 }
 
 impl SpinSqliteKv {
-    /// Opens the Spin database `name` (`default` unless the manifest grants others) and creates
-    /// the schema if it is missing; refuses a database a newer build has written.
+    /// Opens the Spin database `name` (`default` unless the manifest grants others) and brings its
+    /// schema up to date; refuses a database a newer build has written.
     pub fn open(name: &str, clock: Arc<dyn Clock>) -> Result<Self, KvError> {
         let conn = Connection::open(name).map_err(db_error)?;
         let store = Self { conn, clock };
@@ -53,22 +63,57 @@ impl SpinSqliteKv {
         Ok(store)
     }
 
-    fn run(&self, statement: &str, args: &[Value]) -> Result<QueryResult, KvError> {
-        self.conn.execute(statement, args).map_err(db_error)
+    fn run(&self, statement: &str, args: Vec<Arg>) -> Result<QueryResult, KvError> {
+        let args: Vec<Value> = args.into_iter().map(to_value).collect();
+        self.conn.execute(statement, &args).map_err(db_error)
     }
 
+    fn items(&self, statement: &str, args: Vec<Arg>) -> Result<Vec<Item>, KvError> {
+        let found = self.run(statement, args)?;
+        found.rows.iter().map(|row| sql::decode(row.values.iter().map(cell).collect())).collect()
+    }
+
+    /// The schema's version lives in a table of its own (Spin's SQLite may refuse PRAGMAs). The
+    /// steps run inside `BEGIN IMMEDIATE`, so two instances starting at once migrate once.
     fn migrate(&self) -> Result<(), KvError> {
-        for statement in SCHEMA {
-            self.run(statement, &[])?;
+        self.run("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", Vec::new())?;
+        if self.version()? == SCHEMA_VERSION {
+            return Ok(());
         }
-        let found = self.run("SELECT MAX(version) FROM schema_version", &[])?;
-        match found.rows.first().and_then(|row| row.values.first()) {
-            Some(Value::Integer(version)) if *version > SCHEMA_VERSION => Err(KvError::Backend(
-                format!("the database has schema version {version}; this build knows 1 to {SCHEMA_VERSION}").into(),
-            )),
-            Some(Value::Integer(_)) => Ok(()),
-            _ => {
-                self.run("INSERT INTO schema_version (version) VALUES (?)", &[Value::Integer(SCHEMA_VERSION)]).map(drop)
+        self.transaction(|store| {
+            let current = store.version()?;
+            let Some(applied) = usize::try_from(current).ok().filter(|&n| n <= MIGRATIONS.len()) else {
+                return Err(KvError::Backend(
+                    format!("the database has schema version {current}; this build knows 0 to {SCHEMA_VERSION}").into(),
+                ));
+            };
+            for statement in MIGRATIONS[applied..].iter().flat_map(|step| step.iter()) {
+                store.run(statement, Vec::new())?;
+            }
+            store.run("DELETE FROM schema_version", Vec::new())?;
+            store.run("INSERT INTO schema_version (version) VALUES (?)", vec![Arg::Integer(SCHEMA_VERSION)]).map(drop)
+        })
+    }
+
+    fn version(&self) -> Result<i64, KvError> {
+        let found = self.run("SELECT MAX(version) FROM schema_version", Vec::new())?;
+        Ok(match found.rows.first().and_then(|row| row.values.first()) {
+            Some(Value::Integer(version)) => *version,
+            _ => 0,
+        })
+    }
+
+    /// Runs `work` inside `BEGIN IMMEDIATE`, so another instance of the component (Spin runs
+    /// several) cannot change a row between our reads and our writes; all or nothing.
+    fn transaction(&self, work: impl FnOnce(&Self) -> Result<(), KvError>) -> Result<(), KvError> {
+        self.run("BEGIN IMMEDIATE", Vec::new())?;
+        match work(self) {
+            Ok(()) => self.run("COMMIT", Vec::new()).map(drop).inspect_err(|_| {
+                let _ = self.run("ROLLBACK", Vec::new());
+            }),
+            Err(error) => {
+                let _ = self.run("ROLLBACK", Vec::new());
+                Err(error)
             }
         }
     }
@@ -78,75 +123,34 @@ impl SpinSqliteKv {
     }
 
     /// The version of the live item at `key`, if any.
-    fn live_version(&self, key: &Key, now: i64) -> Result<Option<i64>, KvError> {
-        let found = self.run(
-            "SELECT version FROM kv WHERE pk = ? AND sk = ? AND (expires_at IS NULL OR expires_at > ?)",
-            &[text(&key.partition), text(&key.sort), Value::Integer(now)],
-        )?;
+    fn live_version(&self, key: &Key, now: i64) -> Result<Option<u64>, KvError> {
+        let found = self.run(sql::LIVE_VERSION, sql::get_args(key, now))?;
         Ok(found.rows.first().and_then(|row| match row.values.first() {
-            Some(Value::Integer(version)) => Some(*version),
+            Some(Value::Integer(version)) => u64::try_from(*version).ok(),
             _ => None,
         }))
     }
 
     fn apply(&self, writes: Vec<Write>, now: i64) -> Result<(), KvError> {
         for write in &writes {
-            let current = self.live_version(write.key(), now)?;
-            let holds = match write {
-                Write::PutIfAbsent { .. } => current.is_none(),
-                Write::PutIfVersion { expected, .. } | Write::DeleteIfVersion { expected, .. } => {
-                    current.is_some() && current == i64::try_from(*expected).ok()
-                }
-            };
-            if !holds {
+            if !write.holds(self.live_version(write.key(), now)?) {
                 return Err(KvError::Conflict(write.key().clone()));
             }
         }
         for write in writes {
-            let version = i64::try_from(write.resulting_version()).unwrap_or(i64::MAX);
+            let version = write.resulting_version();
             match write {
-                // The upsert also replaces an expired row, which `PutIfAbsent` is allowed to reuse.
-                Write::PutIfAbsent { key, value, expires_at } | Write::PutIfVersion { key, value, expires_at, .. } => {
-                    self.run(
-                        "INSERT INTO kv (pk, sk, version, value, expires_at) VALUES (?, ?, ?, ?, ?)
-                     ON CONFLICT (pk, sk) DO UPDATE SET
-                       version = excluded.version, value = excluded.value, expires_at = excluded.expires_at",
-                        &[
-                            text(&key.partition),
-                            text(&key.sort),
-                            Value::Integer(version),
-                            Value::Blob(value),
-                            expiry(expires_at),
-                        ],
-                    )?
+                Write::PutIfAbsent { key, value, expires_at, index }
+                | Write::PutIfVersion { key, value, expires_at, index, .. } => {
+                    self.run(sql::UPSERT, sql::upsert_args(&key, value, version, expires_at, &index))?
                 }
                 Write::DeleteIfVersion { key, .. } => {
-                    self.run("DELETE FROM kv WHERE pk = ? AND sk = ?", &[text(&key.partition), text(&key.sort)])?
+                    self.run(sql::DELETE, vec![Arg::Text(key.partition), Arg::Text(key.sort)])?
                 }
+                Write::Check { .. } => continue,
             };
         }
         Ok(())
-    }
-}
-
-/// An item from a row of `sk, value, version, expires_at`.
-fn item(partition: &str, values: &[Value]) -> Result<Item, KvError> {
-    match values {
-        [Value::Text(sort), value, Value::Integer(version), expires_at] => Ok(Item {
-            key: Key::new(partition, sort.clone()),
-            value: match value {
-                Value::Blob(bytes) => bytes.clone(),
-                // SQLite hands back an empty BLOB as such, but be lenient with text written by hand.
-                Value::Text(text) => text.clone().into_bytes(),
-                _ => Vec::new(),
-            },
-            version: *version as u64,
-            expires_at: match expires_at {
-                Value::Integer(at) => Some(*at),
-                _ => None,
-            },
-        }),
-        _ => Err(KvError::Backend("Spin SQLite returned a row of an unexpected shape".into())),
     }
 }
 
@@ -158,42 +162,28 @@ impl KvStore for SpinSqliteKv {
 
     async fn get(&self, key: &Key) -> Result<Option<Item>, KvError> {
         key.validate()?;
-        let found = self.run(
-            "SELECT sk, value, version, expires_at FROM kv
-             WHERE pk = ? AND sk = ? AND (expires_at IS NULL OR expires_at > ?)",
-            &[text(&key.partition), text(&key.sort), Value::Integer(self.now())],
-        )?;
-        found.rows.first().map(|row| item(&key.partition, &row.values)).transpose()
+        Ok(self.items(sql::GET, sql::get_args(key, self.now()))?.into_iter().next())
+    }
+
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, KvError> {
+        validate_keys(keys)?;
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (statement, args) = sql::get_many(keys, self.now());
+        Ok(sql::in_order(keys, self.items(&statement, args)?))
     }
 
     async fn query(&self, query: &Query) -> Result<Page, KvError> {
         let start_after = query.start_after()?;
-        let (statement, args) = sql::page_query(query, start_after, self.now());
-        let args: Vec<Value> = args
-            .into_iter()
-            .map(|arg| match arg {
-                Arg::Text(text) => Value::Text(text),
-                Arg::Integer(n) => Value::Integer(n),
-            })
-            .collect();
-        let found = self.run(&statement, &args)?;
-        let items = found.rows.iter().map(|row| item(&query.partition, &row.values)).collect::<Result<Vec<_>, _>>()?;
-        Ok(Page::from_lookahead(items, query.limit as usize))
+        let (statement, args) = sql::page_query(query, start_after.as_ref(), self.now());
+        Ok(Page::from_lookahead(self.items(&statement, args)?, query))
     }
 
     async fn batch(&self, writes: Vec<Write>) -> Result<(), KvError> {
         validate_batch(&writes)?;
         let now = self.now();
-        self.run("BEGIN IMMEDIATE", &[])?;
-        match self.apply(writes, now) {
-            Ok(()) => self.run("COMMIT", &[]).map(drop).inspect_err(|_| {
-                let _ = self.run("ROLLBACK", &[]);
-            }),
-            Err(error) => {
-                // Nothing was written when a condition failed; the rollback ends the transaction.
-                let _ = self.run("ROLLBACK", &[]);
-                Err(error)
-            }
-        }
+        // Nothing was written when a condition failed; the rollback ends the transaction.
+        self.transaction(|store| store.apply(writes, now))
     }
 }

@@ -4,12 +4,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use emmaus_ports::kv::validate_batch;
+use emmaus_kv_sql::{self as sql, Arg, Cell};
+use emmaus_ports::kv::{validate_batch, validate_keys};
 use emmaus_ports::{Clock, Item, Key, KvError, KvStore, Page, Query, Write};
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params_from_iter};
 
 use crate::error::db_error;
-use crate::{query, schema};
+use crate::schema;
 
 /// Idle reader connections kept open; more are opened under load and closed when returned.
 const POOLED_READERS: usize = 4;
@@ -62,12 +64,8 @@ impl SqliteKv {
     /// reclaims space, so it can run whenever is convenient.
     pub async fn purge_expired(&self) -> Result<u64, KvError> {
         let now = self.now();
-        self.run(move |db| {
-            db.write(|conn| {
-                conn.execute("DELETE FROM kv WHERE expires_at <= ?1", [now]).map(|n| n as u64).map_err(db_error)
-            })
-        })
-        .await
+        self.run(move |db| db.write(|conn| conn.execute(sql::PURGE_EXPIRED, [now]).map(|n| n as u64).map_err(db_error)))
+            .await
     }
 
     fn now(&self) -> i64 {
@@ -87,18 +85,51 @@ impl SqliteKv {
     }
 }
 
-/// Versions are `u64` in the port and `INTEGER` (i64) here; real versions never come near the top.
-fn to_sql_version(version: u64) -> Option<i64> {
-    i64::try_from(version).ok()
+fn to_value(arg: Arg) -> Value {
+    match arg {
+        Arg::Null => Value::Null,
+        Arg::Integer(n) => Value::Integer(n),
+        Arg::Text(text) => Value::Text(text),
+        Arg::Blob(bytes) => Value::Blob(bytes),
+    }
+}
+
+fn values(args: Vec<Arg>) -> Vec<Value> {
+    args.into_iter().map(to_value).collect()
+}
+
+fn cell(value: Value) -> Cell {
+    match value {
+        Value::Null => Cell::Null,
+        Value::Integer(n) => Cell::Integer(n),
+        Value::Real(_) => Cell::Real,
+        Value::Text(text) => Cell::Text(text),
+        Value::Blob(bytes) => Cell::Blob(bytes),
+    }
+}
+
+/// The items a statement selecting the item columns lists.
+fn items(conn: &Connection, sql: &str, args: Vec<Arg>) -> Result<Vec<Item>, KvError> {
+    let mut statement = conn.prepare_cached(sql).map_err(db_error)?;
+    let columns = statement.column_count();
+    let rows = statement
+        .query_map(params_from_iter(values(args)), |row| {
+            (0..columns).map(|i| row.get::<_, Value>(i).map(cell)).collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(db_error)?;
+    rows.map(|row| row.map_err(db_error).and_then(sql::decode)).collect()
 }
 
 /// The version of the live item at `key`, if any.
-fn live_version(tx: &Transaction<'_>, key: &Key, now: i64) -> Result<Option<i64>, KvError> {
-    tx.prepare_cached("SELECT version FROM kv WHERE pk = ?1 AND sk = ?2 AND (expires_at IS NULL OR expires_at > ?3)")
+fn live_version(tx: &Transaction<'_>, key: &Key, now: i64) -> Result<Option<u64>, KvError> {
+    tx.prepare_cached(sql::LIVE_VERSION)
         .and_then(|mut statement| {
-            statement.query_row(params![key.partition, key.sort, now], |row| row.get(0)).optional()
+            statement
+                .query_row(params_from_iter(values(sql::get_args(key, now))), |row| row.get::<_, i64>(0))
+                .optional()
         })
         .map_err(db_error)
+        .map(|version| version.and_then(|v| u64::try_from(v).ok()))
 }
 
 fn apply_batch(conn: &mut Connection, writes: Vec<Write>, now: i64) -> Result<(), KvError> {
@@ -106,36 +137,24 @@ fn apply_batch(conn: &mut Connection, writes: Vec<Write>, now: i64) -> Result<()
     // condition checks and our writes.
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
     for write in &writes {
-        let current = live_version(&tx, write.key(), now)?;
-        let holds = match write {
-            Write::PutIfAbsent { .. } => current.is_none(),
-            Write::PutIfVersion { expected, .. } | Write::DeleteIfVersion { expected, .. } => {
-                current.is_some() && current == to_sql_version(*expected)
-            }
-        };
-        if !holds {
+        if !write.holds(live_version(&tx, write.key(), now)?) {
             // Dropping the transaction rolls it back; nothing has been written yet anyway.
             return Err(KvError::Conflict(write.key().clone()));
         }
     }
     for write in writes {
-        let version = to_sql_version(write.resulting_version()).unwrap_or(i64::MAX);
-        match write {
-            // The upsert also replaces an expired row, which `PutIfAbsent` is allowed to reuse.
-            Write::PutIfAbsent { key, value, expires_at } | Write::PutIfVersion { key, value, expires_at, .. } => tx
-                .prepare_cached(
-                    "INSERT INTO kv (pk, sk, version, value, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                     ON CONFLICT (pk, sk) DO UPDATE SET
-                       version = excluded.version, value = excluded.value, expires_at = excluded.expires_at",
-                )
-                .and_then(|mut statement| {
-                    statement.execute(params![key.partition, key.sort, version, value, expires_at])
-                }),
-            Write::DeleteIfVersion { key, .. } => tx
-                .prepare_cached("DELETE FROM kv WHERE pk = ?1 AND sk = ?2")
-                .and_then(|mut statement| statement.execute(params![key.partition, key.sort])),
-        }
-        .map_err(db_error)?;
+        let version = write.resulting_version();
+        let (statement, args) = match write {
+            Write::PutIfAbsent { key, value, expires_at, index }
+            | Write::PutIfVersion { key, value, expires_at, index, .. } => {
+                (sql::UPSERT, sql::upsert_args(&key, value, version, expires_at, &index))
+            }
+            Write::DeleteIfVersion { key, .. } => (sql::DELETE, vec![Arg::Text(key.partition), Arg::Text(key.sort)]),
+            Write::Check { .. } => continue,
+        };
+        tx.prepare_cached(statement)
+            .and_then(|mut prepared| prepared.execute(params_from_iter(values(args))))
+            .map_err(db_error)?;
     }
     tx.commit().map_err(db_error)
 }
@@ -148,34 +167,25 @@ impl KvStore for SqliteKv {
 
     async fn get(&self, key: &Key) -> Result<Option<Item>, KvError> {
         key.validate()?;
-        let now = self.now();
-        let key = key.clone();
-        self.run(move |db| {
-            db.read(|conn| {
-                let found = conn
-                    .prepare_cached(
-                        "SELECT value, version, expires_at FROM kv
-                         WHERE pk = ?1 AND sk = ?2 AND (expires_at IS NULL OR expires_at > ?3)",
-                    )
-                    .and_then(|mut statement| {
-                        statement
-                            .query_row(params![key.partition, key.sort, now], |row| {
-                                Ok((row.get(0)?, row.get::<_, i64>(1)?, row.get(2)?))
-                            })
-                            .optional()
-                    })
-                    .map_err(db_error)?;
-                Ok(found.map(|(value, version, expires_at)| Item { key, value, version: version as u64, expires_at }))
-            })
-        })
-        .await
+        let args = sql::get_args(key, self.now());
+        self.run(move |db| db.read(|conn| items(conn, sql::GET, args))).await.map(|found| found.into_iter().next())
+    }
+
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, KvError> {
+        validate_keys(keys)?;
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (statement, args) = sql::get_many(keys, self.now());
+        let found = self.run(move |db| db.read(|conn| items(conn, &statement, args))).await?;
+        Ok(sql::in_order(keys, found))
     }
 
     async fn query(&self, query: &Query) -> Result<Page, KvError> {
         let start_after = query.start_after()?;
-        let now = self.now();
-        let query = query.clone();
-        self.run(move |db| db.read(|conn| query::run(conn, &query, start_after, now))).await
+        let (statement, args) = sql::page_query(query, start_after.as_ref(), self.now());
+        let found = self.run(move |db| db.read(|conn| items(conn, &statement, args))).await?;
+        Ok(Page::from_lookahead(found, query))
     }
 
     async fn batch(&self, writes: Vec<Write>) -> Result<(), KvError> {

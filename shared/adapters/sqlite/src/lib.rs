@@ -3,7 +3,6 @@
 
 mod error;
 mod kv;
-mod query;
 mod schema;
 
 pub use kv::SqliteKv;

@@ -9,23 +9,9 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use crate::error::{db_error, setup_error};
 
-/// Each entry takes the schema from version `index` to `index + 1`. Append; never edit a shipped
-/// entry, since databases already at that version will not run it again.
-const MIGRATIONS: &[&str] = &[
-    // 1: the key-value table. TEXT keys with the default BINARY collation compare by bytes, the
-    // order the port promises; WITHOUT ROWID clusters rows by key, so a query is one range scan.
-    "CREATE TABLE kv (
-        pk TEXT NOT NULL,
-        sk TEXT NOT NULL,
-        version INTEGER NOT NULL,
-        value BLOB NOT NULL,
-        expires_at INTEGER,
-        PRIMARY KEY (pk, sk)
-    ) WITHOUT ROWID;",
-];
-
-/// The schema version this build writes, kept in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+/// The schema version this build writes, kept in `PRAGMA user_version`; the steps are
+/// `emmaus_kv_sql::MIGRATIONS`, shared with Spin's store.
+pub const SCHEMA_VERSION: i64 = emmaus_kv_sql::SCHEMA_VERSION;
 
 /// Long enough to ride out another process's checkpoint or write, short enough to surface a stuck
 /// lock as `Unavailable` rather than hang a request.
@@ -78,7 +64,7 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), KvError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db_error)?;
     let current: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0)).map_err(db_error)?;
     // A newer version means a newer build wrote the file; running against it could corrupt data.
-    let Some(applied) = usize::try_from(current).ok().filter(|&n| n <= MIGRATIONS.len()) else {
+    let Some(applied) = usize::try_from(current).ok().filter(|&n| n <= emmaus_kv_sql::MIGRATIONS.len()) else {
         return Err(setup_error(
             ErrorKind::Unsupported,
             format!(
@@ -87,8 +73,10 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), KvError> {
             ),
         ));
     };
-    for migration in &MIGRATIONS[applied..] {
-        tx.execute_batch(migration).map_err(db_error)?;
+    for step in &emmaus_kv_sql::MIGRATIONS[applied..] {
+        for statement in *step {
+            tx.execute_batch(statement).map_err(db_error)?;
+        }
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(db_error)?;
     tx.commit().map_err(db_error)

@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use emmaus_memory::ManualClock;
-use emmaus_ports::{Clock, Key, KvError, KvStore, Query};
+use emmaus_ports::{Clock, Index, IndexKeys, Key, KvError, KvStore, Query, Write};
 use emmaus_sqlite::{SCHEMA_VERSION, SqliteKv};
 
 fn clock() -> Arc<ManualClock> {
@@ -35,6 +35,41 @@ async fn the_file_is_in_wal_mode_at_the_current_schema_version() {
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mode: String = conn.pragma_query_value(None, "journal_mode", |row| row.get(0)).unwrap();
     assert_eq!(mode, "wal");
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+}
+
+/// A database written before the secondary indexes existed (schema version 1, exactly the table it
+/// had) opens, keeps its items, and takes index keys from then on.
+#[tokio::test]
+async fn a_file_at_schema_version_one_is_migrated_and_keeps_its_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kv.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE kv (pk TEXT NOT NULL, sk TEXT NOT NULL, version INTEGER NOT NULL, value BLOB NOT NULL,
+               expires_at INTEGER, PRIMARY KEY (pk, sk)) WITHOUT ROWID;
+             INSERT INTO kv VALUES ('org#1', 'goal#1', 3, x'7631', NULL);
+             PRAGMA user_version = 1;",
+        )
+        .unwrap();
+    }
+    let kv = SqliteKv::open(&path, clock()).unwrap();
+    let old = kv.get(&Key::new("org#1", "goal#1")).await.unwrap().expect("the old item is kept");
+    assert_eq!((old.value.as_slice(), old.version, old.index.clone()), (&b"v1"[..], 3, IndexKeys::NONE));
+    let listed = IndexKeys::NONE.with(Index::One, Key::new("org#1#due", "2026-05-01"));
+    let write = Write::PutIfVersion {
+        key: old.key.clone(),
+        value: b"v2".to_vec(),
+        expected: 3,
+        expires_at: None,
+        index: listed,
+    };
+    kv.batch(vec![write]).await.unwrap();
+    let due = kv.query(&Query::on_index(Index::One, "org#1#due", "", 10)).await.unwrap();
+    assert_eq!(due.items.len(), 1);
+    let conn = rusqlite::Connection::open(&path).unwrap();
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
     assert_eq!(version, SCHEMA_VERSION);
 }

@@ -152,19 +152,18 @@ pub async fn set_roles(p: &Platform, actor: &Actor, person: &str, roles: RoleSet
     Ok(Member { person: person_doc.value, membership: membership.value })
 }
 
-/// Before `person` stops being an admin: checks that someone else is one, and returns a write
-/// that re-puts the organisation's document at the version read *before* that check. Every
-/// change that takes an admin away carries it in its batch, so of two such changes made from the
-/// same reading only one commits; the other retries, reads again, and sees who is left.
+/// Before `person` stops being an admin: finds another admin, and returns a check that their
+/// membership is still as read. Every change that takes an admin away carries such a check in its
+/// batch, so whichever of several concurrent changes commits last found its other admin still
+/// there at that moment: the organisation never ends up with none. A change that loses the race
+/// retries, reads again, and sees who is left.
 pub async fn admin_fence(p: &Platform, org: &str, person: &str) -> Result<emmaus_ports::Write, DomainError> {
-    let org_doc: Doc<Organisation> = docs::get(p.kv.as_ref(), keys::org(org))
-        .await?
-        .ok_or_else(|| DomainError::NotFound("the organisation".into()))?;
     let memberships: Vec<Doc<Membership>> = docs::all(p.kv.as_ref(), &format!("org#{org}"), "member#", 100_000).await?;
-    if memberships.iter().any(|m| m.value.person_id != person && m.value.roles.contains(Role::Admin)) {
-        Ok(docs::replace_write(&org_doc, None))
-    } else {
-        Err(DomainError::Conflict("the organisation needs at least one admin; make someone else admin first".into()))
+    match memberships.into_iter().find(|m| m.value.person_id != person && m.value.roles.contains(Role::Admin)) {
+        Some(other) => Ok(emmaus_ports::Write::Check { key: other.key, expected: other.version }),
+        None => Err(DomainError::Conflict(
+            "the organisation needs at least one admin; make someone else admin first".into(),
+        )),
     }
 }
 

@@ -1,0 +1,303 @@
+//! The SQL of the key-value port on SQLite, written once for the two stores that speak it: the
+//! native one (`emmaus-sqlite`, rusqlite) and Spin's (`emmaus-spin`, the host's SQLite). Each
+//! store runs these statements with its own driver, mapping [`Arg`] to and [`Cell`] from its
+//! value type; the rules (bounds, cursors, index order, conditions) live here and in the port.
+//!
+//! The table: TEXT keys compare by bytes under the default BINARY collation, the order the port
+//! promises; `WITHOUT ROWID` clusters rows by key, so a table query is one range scan. Each
+//! secondary index is two nullable columns (`i1pk`, `i1sk`, …) with a partial index over them and
+//! the item's key, so an index query is one range scan too, and the index is written in the same
+//! statement, so the same transaction, as the item.
+
+use emmaus_ports::{After, Index, IndexKeys, Item, Key, KvError, Query};
+
+/// The schema, one step per entry: step `n` takes a database from version `n` to `n + 1`. Append;
+/// never edit a shipped step, since databases already past it will not run it again. A step's
+/// statements run one by one (Spin's API takes one statement per call), in one transaction.
+pub const MIGRATIONS: &[&[&str]] = &[
+    // 1: the key-value table.
+    &["CREATE TABLE IF NOT EXISTS kv (
+        pk TEXT NOT NULL,
+        sk TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        value BLOB NOT NULL,
+        expires_at INTEGER,
+        PRIMARY KEY (pk, sk)
+    ) WITHOUT ROWID"],
+    // 2: the two secondary indexes; sparse, so only rows that carry a key are in them.
+    &[
+        "ALTER TABLE kv ADD COLUMN i1pk TEXT",
+        "ALTER TABLE kv ADD COLUMN i1sk TEXT",
+        "ALTER TABLE kv ADD COLUMN i2pk TEXT",
+        "ALTER TABLE kv ADD COLUMN i2sk TEXT",
+        "CREATE INDEX kv_i1 ON kv (i1pk, i1sk, pk, sk) WHERE i1pk IS NOT NULL",
+        "CREATE INDEX kv_i2 ON kv (i2pk, i2sk, pk, sk) WHERE i2pk IS NOT NULL",
+    ],
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// A statement argument; each store maps it to its driver's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Arg {
+    Null,
+    Integer(i64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+/// A value read from a row; each store maps its driver's value to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Null,
+    Integer(i64),
+    Real,
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+/// The columns every item read selects, in the order [`decode`] reads them.
+const ITEM_COLUMNS: &str = "pk, sk, value, version, expires_at, i1pk, i1sk, i2pk, i2sk";
+
+const LIVE: &str = "(expires_at IS NULL OR expires_at > ?)";
+
+/// Reads one live item by key.
+pub const GET: &str = "SELECT pk, sk, value, version, expires_at, i1pk, i1sk, i2pk, i2sk FROM kv
+     WHERE pk = ? AND sk = ? AND (expires_at IS NULL OR expires_at > ?)";
+
+pub fn get_args(key: &Key, now: i64) -> Vec<Arg> {
+    vec![Arg::Text(key.partition.clone()), Arg::Text(key.sort.clone()), Arg::Integer(now)]
+}
+
+/// The version of the live item at a key (arguments as [`get_args`]).
+pub const LIVE_VERSION: &str =
+    "SELECT version FROM kv WHERE pk = ? AND sk = ? AND (expires_at IS NULL OR expires_at > ?)";
+
+/// Writes a whole item, its index columns included. The upsert also replaces an expired row, which
+/// `PutIfAbsent` is allowed to reuse.
+pub const UPSERT: &str = "INSERT INTO kv (pk, sk, version, value, expires_at, i1pk, i1sk, i2pk, i2sk)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (pk, sk) DO UPDATE SET
+       version = excluded.version, value = excluded.value, expires_at = excluded.expires_at,
+       i1pk = excluded.i1pk, i1sk = excluded.i1sk, i2pk = excluded.i2pk, i2sk = excluded.i2sk";
+
+pub fn upsert_args(key: &Key, value: Vec<u8>, version: u64, expires_at: Option<i64>, index: &IndexKeys) -> Vec<Arg> {
+    let mut args = vec![
+        Arg::Text(key.partition.clone()),
+        Arg::Text(key.sort.clone()),
+        Arg::Integer(to_sql_version(version)),
+        Arg::Blob(value),
+        expires_at.map_or(Arg::Null, Arg::Integer),
+    ];
+    for which in Index::ALL {
+        match index.get(which) {
+            Some(key) => args.extend([Arg::Text(key.partition.clone()), Arg::Text(key.sort.clone())]),
+            None => args.extend([Arg::Null, Arg::Null]),
+        }
+    }
+    args
+}
+
+/// Deletes an item (arguments: partition, sort).
+pub const DELETE: &str = "DELETE FROM kv WHERE pk = ? AND sk = ?";
+
+/// Deletes every expired item (argument: now).
+pub const PURGE_EXPIRED: &str = "DELETE FROM kv WHERE expires_at <= ?";
+
+/// Versions are `u64` in the port and `INTEGER` (i64) in SQLite; real versions never come near the
+/// top, and one that did would compare unequal rather than wrap.
+pub fn to_sql_version(version: u64) -> i64 {
+    i64::try_from(version).unwrap_or(i64::MAX)
+}
+
+/// Reads the live items at `keys` (validated, at least one) in one statement; rows come back in
+/// any order, so the store puts them in the order asked with [`in_order`].
+pub fn get_many(keys: &[Key], now: i64) -> (String, Vec<Arg>) {
+    let pairs = vec!["(?, ?)"; keys.len()].join(", ");
+    let sql = format!("SELECT {ITEM_COLUMNS} FROM kv WHERE (pk, sk) IN (VALUES {pairs}) AND {LIVE}");
+    let mut args: Vec<Arg> =
+        keys.iter().flat_map(|key| [Arg::Text(key.partition.clone()), Arg::Text(key.sort.clone())]).collect();
+    args.push(Arg::Integer(now));
+    (sql, args)
+}
+
+/// The items found, in the order of `keys`, `None` where none was.
+pub fn in_order(keys: &[Key], found: Vec<Item>) -> Vec<Option<Item>> {
+    let mut by_key: std::collections::HashMap<Key, Item> =
+        found.into_iter().map(|item| (item.key.clone(), item)).collect();
+    keys.iter().map(|key| by_key.remove(key)).collect()
+}
+
+/// The statement listing a query's page: one row beyond the limit tells whether more follow.
+/// `start_after` is what the query's cursor decoded to.
+pub fn page_query(query: &Query, start_after: Option<&After>, now: i64) -> (String, Vec<Arg>) {
+    // In an index the listed sort key is the index's, and the item's own key breaks ties.
+    let (pk, sk, order) = match query.index {
+        None => ("pk".to_owned(), "sk".to_owned(), vec!["sk".to_owned()]),
+        Some(index) => {
+            let name = index.name();
+            (format!("{name}pk"), format!("{name}sk"), vec![format!("{name}sk"), "pk".into(), "sk".into()])
+        }
+    };
+    let mut conditions = vec![format!("{pk} = ?"), LIVE.to_owned()];
+    let mut args = vec![Arg::Text(query.partition.clone()), Arg::Integer(now)];
+    // Bounds rather than `LIKE` (case-insensitive, with `%` and `_` wildcards) or `substr` (no
+    // index use): every listed key lies in [lower, upper), and nothing else does.
+    let (lower, upper) = query.bounds();
+    if let Some(lower) = lower {
+        conditions.push(format!("{sk} >= ?"));
+        args.push(Arg::Text(lower));
+    }
+    if let Some(upper) = upper {
+        conditions.push(format!("{sk} < ?"));
+        args.push(Arg::Text(upper));
+    }
+    if let Some(after) = start_after {
+        let comparison = if query.descending { "<" } else { ">" };
+        if let Some(key) = &after.key {
+            // A row value comparison: the index sort key, then the item's key, as ordered.
+            conditions.push(format!("({sk}, pk, sk) {comparison} (?, ?, ?)"));
+            args.extend([Arg::Text(after.sort.clone()), Arg::Text(key.partition.clone()), Arg::Text(key.sort.clone())]);
+        } else {
+            conditions.push(format!("{sk} {comparison} ?"));
+            args.push(Arg::Text(after.sort.clone()));
+        }
+    }
+    let direction = if query.descending { "DESC" } else { "ASC" };
+    let order: Vec<String> = order.iter().map(|column| format!("{column} {direction}")).collect();
+    let sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM kv WHERE {} ORDER BY {} LIMIT ?",
+        conditions.join(" AND "),
+        order.join(", ")
+    );
+    args.push(Arg::Integer(i64::from(query.limit) + 1));
+    (sql, args)
+}
+
+/// An item from a row of the item columns.
+pub fn decode(row: Vec<Cell>) -> Result<Item, KvError> {
+    let malformed = |what: &str| KvError::Backend(format!("a stored row has a malformed `{what}`").into());
+    let [partition, sort, value, version, expires_at, one_partition, one_sort, two_partition, two_sort]: [Cell; 9] =
+        row.try_into().map_err(|_| malformed("row shape"))?;
+    let text = |cell: Cell, what: &str| match cell {
+        Cell::Text(text) => Ok(text),
+        _ => Err(malformed(what)),
+    };
+    let index_key = |partition: Cell, sort: Cell, what: &str| match (partition, sort) {
+        (Cell::Null, _) => Ok(None),
+        (Cell::Text(partition), Cell::Text(sort)) => Ok(Some(Key::new(partition, sort))),
+        _ => Err(malformed(what)),
+    };
+    Ok(Item {
+        key: Key::new(text(partition, "pk")?, text(sort, "sk")?),
+        value: match value {
+            Cell::Blob(bytes) => bytes,
+            // SQLite hands back an empty BLOB as such, but be lenient with text written by hand.
+            Cell::Text(text) => text.into_bytes(),
+            _ => return Err(malformed("value")),
+        },
+        version: match version {
+            Cell::Integer(version) => u64::try_from(version).map_err(|_| malformed("version"))?,
+            _ => return Err(malformed("version")),
+        },
+        expires_at: match expires_at {
+            Cell::Integer(at) => Some(at),
+            Cell::Null => None,
+            _ => return Err(malformed("expires_at")),
+        },
+        index: IndexKeys {
+            one: index_key(one_partition, one_sort, "i1")?,
+            two: index_key(two_partition, two_sort, "i2")?,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use emmaus_ports::Cursor;
+
+    use super::*;
+
+    fn text(s: &str) -> Arg {
+        Arg::Text(s.to_owned())
+    }
+
+    #[test]
+    fn prefixes_become_byte_ranges_never_like() {
+        let query = Query::new("p", "a#", 10);
+        let after = After { sort: "a#1".into(), key: None };
+        let (sql, args) = page_query(&query, Some(&after), 5);
+        assert!(!sql.contains("LIKE"));
+        assert!(sql.ends_with("AND sk >= ? AND sk < ? AND sk > ? ORDER BY sk ASC LIMIT ?"), "{sql}");
+        assert_eq!(args, [text("p"), Arg::Integer(5), text("a#"), text("a$"), text("a#1"), Arg::Integer(11)]);
+        let (sql, args) = page_query(&Query::new("p", "", 3).descending(), None, 0);
+        assert!(sql.ends_with("(expires_at IS NULL OR expires_at > ?) ORDER BY sk DESC LIMIT ?"), "{sql}");
+        assert_eq!(args.len(), 3);
+    }
+
+    #[test]
+    fn ranges_narrow_the_prefix() {
+        let query = Query::new("p", "d#", 10).range(Some("d#2026-03".into()), Some("d#2026-04".into()));
+        let (sql, args) = page_query(&query, None, 0);
+        assert!(sql.contains("AND sk >= ? AND sk < ?"), "{sql}");
+        assert_eq!(args[2..4], [text("d#2026-03"), text("d#2026-04")]);
+    }
+
+    #[test]
+    fn index_queries_read_the_index_columns_and_break_ties_by_key() {
+        let key = Key::new("org#1", "doc#9");
+        let query =
+            Query::on_index(Index::Two, "tag#x", "", 5).descending().after(Some(Cursor::after_indexed("b", &key)));
+        let after = query.start_after().unwrap();
+        let (sql, args) = page_query(&query, after.as_ref(), 7);
+        assert!(sql.contains("WHERE i2pk = ?"), "{sql}");
+        assert!(sql.contains("AND (i2sk, pk, sk) < (?, ?, ?)"), "{sql}");
+        assert!(sql.ends_with("ORDER BY i2sk DESC, pk DESC, sk DESC LIMIT ?"), "{sql}");
+        assert_eq!(args[2..5], [text("b"), text("org#1"), text("doc#9")]);
+    }
+
+    #[test]
+    fn rows_decode_with_their_index_keys() {
+        let row = vec![
+            Cell::Text("p".into()),
+            Cell::Text("s".into()),
+            Cell::Blob(vec![1, 2]),
+            Cell::Integer(3),
+            Cell::Null,
+            Cell::Text("ip".into()),
+            Cell::Text("is".into()),
+            Cell::Null,
+            Cell::Null,
+        ];
+        let item = decode(row).unwrap();
+        assert_eq!(item.index.one, Some(Key::new("ip", "is")));
+        assert_eq!(item.index.two, None);
+        assert_eq!((item.version, item.expires_at, item.value), (3, None, vec![1, 2]));
+        assert!(decode(vec![Cell::Null]).is_err());
+    }
+
+    #[test]
+    fn upserts_carry_both_indexes_or_nulls() {
+        let index = IndexKeys::NONE.with(Index::Two, Key::new("a", "b"));
+        let args = upsert_args(&Key::new("p", "s"), vec![], 1, None, &index);
+        assert_eq!(args[5..], [Arg::Null, Arg::Null, text("a"), text("b")]);
+    }
+
+    #[test]
+    fn get_many_answers_in_the_order_asked() {
+        let item = |sort: &str| Item {
+            key: Key::new("p", sort),
+            value: vec![],
+            version: 1,
+            expires_at: None,
+            index: IndexKeys::NONE,
+        };
+        let keys = [Key::new("p", "b"), Key::new("p", "x"), Key::new("p", "a")];
+        let ordered = in_order(&keys, vec![item("a"), item("b")]);
+        assert_eq!(ordered, vec![Some(item("b")), None, Some(item("a"))]);
+        let (sql, args) = get_many(&keys, 9);
+        assert!(sql.contains("IN (VALUES (?, ?), (?, ?), (?, ?))"), "{sql}");
+        assert_eq!(args.len(), 7);
+    }
+}

@@ -83,7 +83,7 @@ pub enum Index {
 impl Index {
     pub const ALL: [Self; 2] = [Self::One, Self::Two];
 
-    /// The index's name in storage: DynamoDB's index and attribute prefix, SQLite's column prefix.
+    /// The index's name in storage: the prefix of its DynamoDB attributes and SQLite columns.
     pub fn name(self) -> &'static str {
         match self {
             Self::One => "i1",

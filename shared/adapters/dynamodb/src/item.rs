@@ -5,7 +5,7 @@
 //! TTL attribute, so DynamoDB eventually deletes expired items; until it does, the conditions
 //! and filters here treat an item with `ttl <= now` as absent. An item listed in a secondary
 //! index also has that index's key, `i1pk`/`i1sk` or `i2pk`/`i2sk` (strings): the keys of the
-//! global secondary indexes `i1` and `i2`, which hold only items that have them.
+//! global secondary indexes `gsi1` and `gsi2`, which hold only items that have them.
 
 use std::collections::HashMap;
 
@@ -20,6 +20,14 @@ pub(crate) const VERSION: &str = "ver";
 pub(crate) const TTL: &str = "ttl";
 
 pub(crate) type Attributes = HashMap<String, AttributeValue>;
+
+/// The name of the global secondary index behind `index` (DynamoDB wants at least three characters).
+pub(crate) fn index_name(index: Index) -> &'static str {
+    match index {
+        Index::One => "gsi1",
+        Index::Two => "gsi2",
+    }
+}
 
 /// The attributes holding an index's key: `(partition, sort)`.
 pub(crate) fn index_attributes(index: Index) -> (&'static str, &'static str) {

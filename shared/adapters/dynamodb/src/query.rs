@@ -16,7 +16,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use emmaus_ports::{Item, Key, KvError, Page, Query};
 
 use crate::error;
-use crate::item::{self, LIVE, PK, SK, TTL, index_attributes, number};
+use crate::item::{self, LIVE, PK, SK, TTL, index_attributes, index_name, number};
 
 pub(crate) async fn run(client: &Client, table: &str, query: &Query, now: i64) -> Result<Page, KvError> {
     let start_after = query.start_after()?;
@@ -69,7 +69,7 @@ pub(crate) async fn run(client: &Client, table: &str, query: &Query, now: i64) -
             .set_exclusive_start_key(start_key.take());
         request = match query.index {
             None => request.consistent_read(true),
-            Some(index) => request.index_name(index.name()),
+            Some(index) => request.index_name(index_name(index)),
         };
         if !sort_condition.is_empty() {
             request = request.expression_attribute_names("#sk", sort_attribute);

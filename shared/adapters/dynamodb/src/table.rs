@@ -12,14 +12,14 @@ use emmaus_ports::{Index, KvError};
 
 use crate::DynamoKv;
 use crate::error;
-use crate::item::{PK, SK, TTL, index_attributes};
+use crate::item::{PK, SK, TTL, index_attributes, index_name};
 
 /// How long a new table may take to become active (seconds on AWS, instant on emulators).
 const ACTIVE_TIMEOUT: Duration = Duration::from_mins(2);
 
 impl DynamoKv {
-    /// Creates the table (on-demand capacity, `pk`/`sk` keys, the global secondary indexes `i1`
-    /// and `i2` projecting whole items, TTL on `ttl`; as `template.yaml` declares it) unless it exists,
+    /// Creates the table (on-demand capacity, `pk`/`sk` keys, the global secondary indexes `gsi1`
+    /// and `gsi2` projecting whole items, TTL on `ttl`; as `template.yaml` declares it) unless it exists,
     /// and waits until it is active. Safe to call concurrently from many processes.
     pub async fn create_table_if_missing(&self) -> Result<(), KvError> {
         let described = self.client.describe_table().table_name(self.table()).send().await;
@@ -51,7 +51,7 @@ impl DynamoKv {
         for index in Index::ALL {
             let (partition, sort) = index_attributes(index);
             let secondary = GlobalSecondaryIndex::builder()
-                .index_name(index.name())
+                .index_name(index_name(index))
                 .key_schema(key(partition, KeyType::Hash).map_err(KvError::backend)?)
                 .key_schema(key(sort, KeyType::Range).map_err(KvError::backend)?)
                 .projection(Projection::builder().projection_type(ProjectionType::All).build())

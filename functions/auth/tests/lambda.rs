@@ -58,13 +58,22 @@ fn json(method: &str, path: &str, body: &serde_json::Value) -> http::Request<Vec
 async fn set_up(process: &LambdaProcess) {
     let status = call(process, http::Request::get("/api/auth/setup").body(Vec::new()).unwrap()).await;
     assert_eq!(status.status(), 200);
-    let logs = process.logs();
-    let code = logs
-        .split("setup_code")
-        .nth(1)
-        .and_then(|rest| rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).find(|s| s.len() == 19))
-        .unwrap_or_else(|| panic!("no setup code in the log:\n{logs}"))
-        .to_owned();
+    // The function's log reaches us through a pipe a moment after its answer does, so wait for it.
+    let find = |logs: &str| {
+        logs.split("setup_code")
+            .nth(1)
+            .and_then(|rest| rest.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-')).find(|s| s.len() == 19))
+            .map(str::to_owned)
+    };
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    let code = loop {
+        let logs = process.logs();
+        match find(&logs) {
+            Some(code) => break code,
+            None if std::time::Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(20)).await,
+            None => panic!("no setup code in the log:\n{logs}"),
+        }
+    };
     let first_run = serde_json::json!({
         "code": code, "org_slug": "lambda-org", "org_name": "Lambda", "email": "ada@lambda.test",
         "display_name": "Ada", "password": PASSWORD,

@@ -1,10 +1,13 @@
-//! `emmaus admin create` and `emmaus keys rotate`: operator commands on a local data folder.
+//! `emmaus admin create`, `emmaus keys rotate` and `emmaus outbox`: operator commands on a local
+//! data folder.
 
+use std::fmt::Write as _;
 use std::io::{BufRead as _, IsTerminal as _};
 
 use anyhow::{Context as _, bail};
 use emmaus_app::identity::RequestMeta;
 use emmaus_app::identity::setup::{self, NewOrg};
+use emmaus_app::outbox;
 
 use crate::config::ServeConfig;
 
@@ -45,6 +48,35 @@ pub async fn create(config: &ServeConfig, args: &AdminCreate) -> anyhow::Result<
     let (org, person) =
         setup::create_org(&platform, &new, &meta).await.map_err(|e| anyhow::anyhow!(validation_text(&e)))?;
     Ok(format!("created organisation {} ({}) with admin {} ({})", org.slug, org.id, person.email, person.id))
+}
+
+/// The outbox's parked tasks, one line each (`emmaus outbox parked`), or a line saying there are none.
+pub async fn outbox_parked(config: &ServeConfig) -> anyhow::Result<String> {
+    let (platform, _) = crate::platform::open(config)?;
+    let mut text = String::new();
+    let mut cursor = None;
+    loop {
+        let (tasks, next) = outbox::list(&platform, outbox::Queue::Parked, cursor, 500).await?;
+        for task in tasks {
+            let error = task.last_error.unwrap_or_default();
+            let _ = writeln!(text, "{}  {}  {} attempts  {error}", task.id, task.kind, task.attempts);
+        }
+        match next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    if text.is_empty() {
+        text.push_str("no parked tasks\n");
+    }
+    Ok(text)
+}
+
+/// Puts a parked task back in the queue (`emmaus outbox requeue <id>`).
+pub async fn outbox_requeue(config: &ServeConfig, id: &str) -> anyhow::Result<String> {
+    let (platform, _) = crate::platform::open(config)?;
+    let task = outbox::requeue(&platform, id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(format!("requeued task {} ({}); the next apply-outbox run takes it\n", task.id, task.kind))
 }
 
 /// A domain error as one line: field errors say which flag was wrong.

@@ -26,6 +26,9 @@ enum Command {
     /// Manage the keys in the local data folder.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// See and put back the outbox's parked tasks in the local data folder.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
     /// Print docs/permissions.md, generated from the permission matrix (a test keeps the file current).
     Permissions,
     /// Print the OpenAPI document of the whole API (or check the committed copy with --check).
@@ -64,6 +67,22 @@ enum AdminCommand {
 enum KeysCommand {
     /// Sign sessions with a new key; the previous key keeps verifying, so nobody is signed out.
     Rotate {
+        #[command(flatten)]
+        place: DataArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum OutboxCommand {
+    /// List the parked tasks (oldest first): id, kind, attempts, last error.
+    Parked {
+        #[command(flatten)]
+        place: DataArgs,
+    },
+    /// Put a parked task back in the queue, due at once, once what made it fail is mended.
+    Requeue {
+        /// The task's id, as `emmaus outbox parked` lists it.
+        id: String,
         #[command(flatten)]
         place: DataArgs,
     },
@@ -137,6 +156,12 @@ fn main() -> ExitCode {
         Command::Keys(KeysCommand::Rotate { place }) => {
             offline(&place).and_then(|config| emmaus::admin::rotate_keys(&config).map(|done| println!("{done}")))
         }
+        Command::Outbox(OutboxCommand::Parked { place }) => {
+            offline(&place).and_then(|config| print_when_done(emmaus::admin::outbox_parked(&config)))
+        }
+        Command::Outbox(OutboxCommand::Requeue { id, place }) => {
+            offline(&place).and_then(|config| print_when_done(emmaus::admin::outbox_requeue(&config, &id)))
+        }
         Command::Permissions => {
             print!("{}", emmaus_domain::permissions::markdown());
             Ok(())
@@ -150,6 +175,12 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs an offline command's work to its end and prints what it says.
+fn print_when_done(work: impl Future<Output = anyhow::Result<String>>) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    runtime.block_on(work).map(|done| print!("{done}"))
 }
 
 /// Settings for an offline command: the same layers as `serve`, quietly logged.

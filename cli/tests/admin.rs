@@ -1,4 +1,4 @@
-//! `emmaus admin create` and `emmaus keys rotate` as a person runs them: bad input is refused in
+//! `emmaus admin create`, `emmaus keys rotate` and `emmaus outbox` as a person runs them: bad input is refused in
 //! one line with a non-zero exit and leaves nothing behind; good input works on the same folder.
 
 use std::io::Write as _;
@@ -63,4 +63,37 @@ fn rotating_keeps_the_previous_key_for_tokens_already_issued() {
     assert_eq!(ids(&second).len(), 2);
     assert_eq!(ids(&second)[1], ids(&first)[0], "the signing key before the rotation still verifies");
     assert_ne!(ids(&second)[0], ids(&first)[0]);
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// `emmaus outbox parked` lists what the `apply-outbox` job parked; `requeue` puts it back once.
+#[tokio::test]
+async fn parked_outbox_tasks_are_listed_and_put_back() {
+    use emmaus_app::outbox;
+    use emmaus_ports::Clock as _;
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert_eq!(stdout(&run(&["outbox", "parked"], &data, "")), "no parked tasks\n");
+    let id = {
+        // What a module would do, then a run that finds no handler for the kind and parks it.
+        let (memory, clock) = emmaus_app::Platform::in_memory("local");
+        let kv = emmaus_sqlite::SqliteKv::open(&data.join("emmaus.db"), clock.clone()).unwrap();
+        let p = emmaus_app::Platform { kv: std::sync::Arc::new(kv), ..memory };
+        let task = outbox::enqueue(&p, "test.unhandled", serde_json::json!({"doc": 7})).unwrap();
+        p.kv.batch(vec![task]).await.unwrap();
+        assert_eq!(outbox::run(&p, clock.now()).await.unwrap().parked, 1);
+        outbox::list(&p, outbox::Queue::Parked, None, 10).await.unwrap().0[0].id.clone()
+    };
+    let listed = stdout(&run(&["outbox", "parked"], &data, ""));
+    assert!(listed.starts_with(&id), "{listed}");
+    assert!(listed.contains("test.unhandled  1 attempts  no handler for the task kind test.unhandled"), "{listed}");
+    let requeued = stdout(&run(&["outbox", "requeue", &id], &data, ""));
+    assert!(requeued.starts_with(&format!("requeued task {id} (test.unhandled)")), "{requeued}");
+    assert_eq!(stdout(&run(&["outbox", "parked"], &data, "")), "no parked tasks\n");
+    refused(&run(&["outbox", "requeue", &id], &data, ""), "was not found");
 }

@@ -520,6 +520,10 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
         ("POST", "/api/jobs/deliver-mail"),
         (Guard::JobToken, |_, _| vec![call("POST", "/api/jobs/deliver-mail".into(), None, BTreeSet::new())]),
     );
+    s.insert(
+        ("POST", "/api/jobs/apply-outbox"),
+        (Guard::JobToken, |_, _| vec![call("POST", "/api/jobs/apply-outbox".into(), None, BTreeSet::new())]),
+    );
     s.insert(("POST", "/api/auth/setup"), (Guard::Public, |_, _| vec![call("POST", "/api/auth/setup".into(), Some(json!({"code": "nope", "org_slug": "new-org", "org_name": "New", "email": "n@n.test", "display_name": "N", "password": "a new long passphrase"})), BTreeSet::new())]));
     s.insert(
         ("GET", "/api/auth/outbox"),

@@ -1,8 +1,10 @@
-//! The `notify` function: the background jobs that reach people. Today that is `deliver-mail`
-//! (reset links and queued mail); reminders and browser push join it later.
+//! The `notify` function: the background jobs. Today they are `deliver-mail` (reset links and
+//! queued mail) and `apply-outbox` (the follow-up work changes leave in the outbox); reminders and
+//! browser push join them later.
 //!
-//! On Lambda its binary is the job itself, run by an EventBridge schedule; on Spin and in the
-//! local binary each job is also `POST /api/jobs/<name>`, guarded by the jobs token (ADR 0007).
+//! On Lambda its binary runs the jobs, each on an EventBridge schedule of its own that names it; on
+//! Spin and in the local binary each job is also `POST /api/jobs/<name>`, guarded by the jobs token
+//! (ADR 0007).
 
 mod trigger;
 
@@ -18,7 +20,7 @@ pub const BUILD: &str = emmaus_app::BUILD;
 
 /// The routes of this function with their OpenAPI description.
 pub fn api() -> OpenApiRouter<Platform> {
-    OpenApiRouter::new().routes(routes!(trigger::deliver_mail))
+    OpenApiRouter::new().routes(routes!(trigger::deliver_mail)).routes(routes!(trigger::apply_outbox))
 }
 
 emmaus_http::function_entry_points!();

@@ -47,10 +47,17 @@ async fn a_scheduled_run_delivers_the_reset_link_on_dynamodb() {
     envs.extend(emmaus_dynamodb::testing::lambda_settings(&endpoint, &table));
     let envs: Vec<(&str, &str)> = envs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let process = LambdaProcess::start(Path::new(BINARY), &envs);
-    let invoke = || async {
-        let event = scheduled_event("deliver-mail", time::OffsetDateTime::now_utc());
-        process.invoke(event, TIMEOUT).await.unwrap_or_else(|e| panic!("invocation failed: {e}\n{}", process.logs()))
+    let send = |event: serde_json::Value| {
+        let process = &process;
+        async move {
+            process
+                .invoke(event, TIMEOUT)
+                .await
+                .unwrap_or_else(|e| panic!("invocation failed: {e}\n{}", process.logs()))
+        }
     };
+    // What the schedule sends: its input, which names the job (template.yaml).
+    let invoke = || send(serde_json::json!({"job": "deliver-mail"}));
 
     let first = invoke().await;
     assert_eq!(first["status"], "done", "{first}\n{}", process.logs());
@@ -59,4 +66,12 @@ async fn a_scheduled_run_delivers_the_reset_link_on_dynamodb() {
     assert_eq!(held.len(), 1, "the default mailer holds the message in the table's outbox");
     assert!(held[0].message.text.contains("https://emmaus.test/reset-password#token="));
     assert_eq!(invoke().await["status"], "idle");
+
+    let outbox = send(serde_json::json!({"job": "apply-outbox"})).await;
+    assert_eq!((outbox["job"].as_str(), outbox["status"].as_str()), (Some("apply-outbox"), Some("idle")), "{outbox}");
+    // The scheduler's default notification names no job, and this function runs two.
+    let unnamed = send(scheduled_event("deliver-mail", time::OffsetDateTime::now_utc())).await;
+    assert_eq!(unnamed["status"], "refused", "{unnamed}");
+    let unknown = send(serde_json::json!({"job": "mine-bitcoin"})).await;
+    assert_eq!((unknown["status"].as_str(), unknown["retry"].as_bool()), (Some("refused"), Some(false)));
 }

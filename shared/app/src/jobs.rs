@@ -56,14 +56,24 @@ pub struct JobSpec {
 }
 
 /// Every job. The drift test holds `template.yaml`'s schedules and `spin.toml`'s routes to it.
-pub const ALL: &[JobSpec] = &[JobSpec {
-    name: "deliver-mail",
-    function: "notify",
-    run: deliver_mail,
-    every: Duration::from_mins(1),
-    // Seconds, so a reset or invitation link shows in the dev outbox while one waits for it.
-    locally_every: Duration::from_secs(2),
-}];
+pub const ALL: &[JobSpec] = &[
+    JobSpec {
+        name: "deliver-mail",
+        function: "notify",
+        run: deliver_mail,
+        every: Duration::from_mins(1),
+        // Seconds, so a reset or invitation link shows in the dev outbox while one waits for it.
+        locally_every: Duration::from_secs(2),
+    },
+    JobSpec {
+        name: "apply-outbox",
+        function: "notify",
+        run: apply_outbox,
+        every: Duration::from_mins(1),
+        // Seconds, so derived data (an index entry, say) follows a change while one looks at it.
+        locally_every: Duration::from_secs(2),
+    },
+];
 
 /// The setting holding the bearer token that `POST /api/jobs/<name>` requires (Spin: `jobs_token`).
 pub const TOKEN_SETTING: &str = "EMMAUS_JOBS_TOKEN";
@@ -118,6 +128,36 @@ pub fn deliver_mail(p: Platform, now: Timestamp) -> Pin<Box<dyn Future<Output = 
         Outcome::Done(format!(
             "reset requests: {} ({} for accounts); mail: {} sent, {} deferred, {} dropped{more}",
             links.requests, links.links, delivery.sent, delivery.deferred, delivery.dropped
+        ))
+    })
+}
+
+/// Parked tasks counted in a run's summary, at most; past it the summary says "at least".
+const PARKED_COUNTED: usize = 1000;
+
+/// `apply-outbox`: applies the follow-up work changes left in the outbox (`crate::outbox`).
+pub fn apply_outbox(p: Platform, now: Timestamp) -> Pin<Box<dyn Future<Output = Outcome> + Send>> {
+    Box::pin(async move {
+        let applied = match crate::outbox::run(&p, now).await {
+            Ok(applied) => applied,
+            Err(error) => return Outcome::Retryable(format!("outbox: {error}")),
+        };
+        let parked = match crate::outbox::parked_count(&p, PARKED_COUNTED).await {
+            Ok(parked) => parked,
+            Err(error) => return Outcome::Retryable(format!("outbox: {error}")),
+        };
+        if applied == crate::outbox::Applied::default() && parked == 0 {
+            return Outcome::Idle;
+        }
+        let more = if applied.more { "; more waiting" } else { "" };
+        let waiting = match parked {
+            0 => String::new(),
+            PARKED_COUNTED.. => format!("; at least {PARKED_COUNTED} parked tasks wait for an operator"),
+            n => format!("; {n} parked tasks wait for an operator"),
+        };
+        Outcome::Done(format!(
+            "{} applied, {} deferred, {} parked{more}{waiting}",
+            applied.done, applied.deferred, applied.parked
         ))
     })
 }

@@ -7,6 +7,7 @@ pub mod identity;
 pub mod jobs;
 pub mod mail;
 pub mod mail_queue;
+pub mod outbox;
 pub mod platform;
 #[cfg(any(test, feature = "testing"))]
 pub mod scenarios;

@@ -27,6 +27,8 @@ pub struct Platform {
     pub mailer: Arc<dyn Mailer>,
     /// The OpenID Connect relying party for SSO sign-in (`emmaus-oidc`).
     pub openid: Arc<dyn OpenIdConnect>,
+    /// The handlers of outbox tasks by kind, as the modules register them (`crate::outbox`).
+    pub tasks: Arc<crate::outbox::Handlers>,
     pub host: HostInfo,
 }
 
@@ -63,6 +65,7 @@ impl Platform {
             ),
             mailer: Arc::new(crate::mail::Outbox::new(kv, clock.clone(), ids)),
             openid: Arc::new(emmaus_oidc::RelyingParty),
+            tasks: Arc::new(crate::outbox::Handlers::default()),
             host: HostInfo { kind, version: "0.0.0", build: "test" },
         };
         (platform, clock)

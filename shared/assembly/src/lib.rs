@@ -39,7 +39,24 @@ pub fn platform(parts: HostParts) -> Result<Platform, ConfigError> {
     check_ring(parts.config.as_ref(), audit::KEYS_SETTING, |ring| audit::parse_ring(ring).map(|_| ()))?;
     check_ring(parts.config.as_ref(), sealing::KEYS_SETTING, |ring| sealing::parse_ring(ring).map(|_| ()))?;
     let HostParts { kv, blobs, clock, ids, http, config, mailer, host } = parts;
-    Ok(Platform { kv, blobs, clock, ids, http, config, mailer, openid: openid(), host })
+    Ok(Platform {
+        kv,
+        blobs,
+        clock,
+        ids,
+        http,
+        config,
+        mailer,
+        openid: openid(),
+        tasks: Arc::new(task_handlers()),
+        host,
+    })
+}
+
+/// The handlers of every module's outbox tasks, the same on every host. No module enqueues tasks
+/// yet; each registers its kinds here as it comes (`emmaus_app::outbox::Handlers::with`).
+pub fn task_handlers() -> emmaus_app::outbox::Handlers {
+    emmaus_app::outbox::Handlers::default()
 }
 
 /// The relying party SSO sign-in uses: `emmaus-oidc`, over the host's outbound-HTTP port.

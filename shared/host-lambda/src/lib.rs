@@ -15,7 +15,7 @@ use emmaus_http::telemetry::{self, LogFormat};
 use emmaus_ports::{ConfigSource, EnvConfig};
 
 pub use client::{ClientAddresses, ORIGIN_SECRET, ORIGIN_SECRET_HEADER, VIEWER_ADDRESS_HEADER};
-pub use job::run_job;
+pub use job::{run_job, run_jobs};
 pub use lambda_http::Error;
 pub use mail::{SMTP_URL, mailer};
 pub use platform::platform;

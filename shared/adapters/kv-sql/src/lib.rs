@@ -38,6 +38,15 @@ pub const MIGRATIONS: &[&[&str]] = &[
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 
+/// Where the schema version is kept, by both stores, so either can open a file the other wrote
+/// (Spin's SQLite may refuse PRAGMAs, so not `user_version` alone).
+pub const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
+/// The recorded version, or NULL before any.
+pub const READ_VERSION: &str = "SELECT MAX(version) FROM schema_version";
+pub const CLEAR_VERSION: &str = "DELETE FROM schema_version";
+/// Records a version (argument: the version).
+pub const RECORD_VERSION: &str = "INSERT INTO schema_version (version) VALUES (?)";
+
 /// A statement argument; each store maps it to its driver's value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Arg {

@@ -73,10 +73,11 @@ impl SpinSqliteKv {
         found.rows.iter().map(|row| sql::decode(row.values.iter().map(cell).collect())).collect()
     }
 
-    /// The schema's version lives in a table of its own (Spin's SQLite may refuse PRAGMAs). The
-    /// steps run inside `BEGIN IMMEDIATE`, so two instances starting at once migrate once.
+    /// The schema's version lives in a table of its own (`emmaus_kv_sql::VERSION_TABLE`), which
+    /// the native store keeps too. The steps run inside `BEGIN IMMEDIATE`, so two instances starting
+    /// at once migrate once.
     fn migrate(&self) -> Result<(), KvError> {
-        self.run("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", Vec::new())?;
+        self.run(sql::VERSION_TABLE, Vec::new())?;
         if self.version()? == SCHEMA_VERSION {
             return Ok(());
         }
@@ -90,13 +91,13 @@ impl SpinSqliteKv {
             for statement in MIGRATIONS[applied..].iter().flat_map(|step| step.iter()) {
                 store.run(statement, Vec::new())?;
             }
-            store.run("DELETE FROM schema_version", Vec::new())?;
-            store.run("INSERT INTO schema_version (version) VALUES (?)", vec![Arg::Integer(SCHEMA_VERSION)]).map(drop)
+            store.run(sql::CLEAR_VERSION, Vec::new())?;
+            store.run(sql::RECORD_VERSION, vec![Arg::Integer(SCHEMA_VERSION)]).map(drop)
         })
     }
 
     fn version(&self) -> Result<i64, KvError> {
-        let found = self.run("SELECT MAX(version) FROM schema_version", Vec::new())?;
+        let found = self.run(sql::READ_VERSION, Vec::new())?;
         Ok(match found.rows.first().and_then(|row| row.values.first()) {
             Some(Value::Integer(version)) => *version,
             _ => 0,

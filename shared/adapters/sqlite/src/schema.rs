@@ -79,5 +79,9 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), KvError> {
         }
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(db_error)?;
+    // The version table too, so Spin's store (which reads no PRAGMA) can open this file.
+    tx.execute_batch(emmaus_kv_sql::VERSION_TABLE).map_err(db_error)?;
+    tx.execute(emmaus_kv_sql::CLEAR_VERSION, []).map_err(db_error)?;
+    tx.execute(emmaus_kv_sql::RECORD_VERSION, [SCHEMA_VERSION]).map_err(db_error)?;
     tx.commit().map_err(db_error)
 }

@@ -6,8 +6,8 @@
 use std::time::{Duration, Instant};
 
 use emmaus::config::Layers;
-use emmaus_app::identity::setup::NewOrg;
-use emmaus_app::identity::{RequestMeta, accounts, sessions, settings, setup, tokens};
+use emmaus_identity::setup::NewOrg;
+use emmaus_identity::{RequestMeta, accounts, sessions, settings, setup, tokens};
 
 const PASSWORD: &str = "a long benchmark passphrase";
 

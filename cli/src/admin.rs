@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 use std::io::{BufRead as _, IsTerminal as _};
 
 use anyhow::{Context as _, bail};
-use emmaus_app::identity::RequestMeta;
-use emmaus_app::identity::setup::{self, NewOrg};
 use emmaus_app::outbox;
+use emmaus_identity::RequestMeta;
+use emmaus_identity::setup::{self, NewOrg};
 
 use crate::config::ServeConfig;
 
@@ -28,7 +28,7 @@ pub async fn create(config: &ServeConfig, args: &AdminCreate) -> anyhow::Result<
     let (platform, _) = crate::platform::open(config)?;
     let existing =
         emmaus_domain::identity::Email::parse(&args.email).map_err(|e| anyhow::anyhow!(validation_text(&e)))?;
-    let known = emmaus_app::identity::directory::person_by_email(&platform, &existing).await?.is_some();
+    let known = emmaus_identity::directory::person_by_email(&platform, &existing).await?.is_some();
     let password = if known {
         // An existing account keeps its password; nothing to ask.
         String::new()

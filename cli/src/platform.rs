@@ -5,8 +5,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
-use emmaus_app::identity::tokens::{KEYS_SETTING, KeyRing};
 use emmaus_app::{HostInfo, Platform};
+use emmaus_identity::tokens::{KEYS_SETTING, KeyRing};
 use emmaus_ports::{
     Clock, ConfigExt as _, ConfigSource, EnvConfig, HttpClient, Ids, KvStore, LayeredConfig, Mailer, MapConfig,
     RandomIds, SystemClock, UrlSigner,
@@ -55,7 +55,7 @@ fn settings(config: &ServeConfig, keys: &Path, ids: &dyn Ids) -> anyhow::Result<
     }
     let ring = MapConfig::new()
         .with(KEYS_SETTING, session_keys(keys, ids)?)
-        .with(emmaus_app::identity::audit::KEYS_SETTING, audit_keys(keys, ids)?)
+        .with(emmaus_identity::audit::KEYS_SETTING, audit_keys(keys, ids)?)
         .with(emmaus_app::sealing::KEYS_SETTING, seal_keys(keys, ids)?);
     Ok(Arc::new(LayeredConfig::new(vec![Arc::new(resolved), Arc::new(EnvConfig), Arc::new(ring)])))
 }
@@ -70,7 +70,7 @@ pub fn session_keys(keys: &Path, ids: &dyn Ids) -> anyhow::Result<String> {
 /// The audit key ring file: `kid:secret` entries, the first sealing new entries. Made on first run,
 /// private to the owner, and never rotated away: every key stays for as long as what it sealed.
 pub fn audit_keys(keys: &Path, ids: &dyn Ids) -> anyhow::Result<String> {
-    use emmaus_app::identity::audit;
+    use emmaus_identity::audit;
     let check = |ring: &str| audit::parse_ring(ring).map(|_| ());
     ring_file(keys, "audit-keys", check, || audit::new_key_entry(&new_kid(ids), &ids.random_bytes(32)))
 }

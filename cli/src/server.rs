@@ -148,7 +148,7 @@ pub async fn run(config: &ServeConfig) -> anyhow::Result<()> {
         tracing::info!(url = %format!("http://{address}/dev/outbox"), "mail is held in the dev outbox, not sent");
     }
     // While no organisation exists, a fresh one-time code is printed for the first-run page.
-    emmaus_app::identity::setup::reissue_code(&platform).await?;
+    emmaus_identity::setup::reissue_code(&platform).await?;
     let jobs = crate::scheduler::start(&platform);
     let service = app.into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await;

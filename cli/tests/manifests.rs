@@ -98,7 +98,7 @@ const SSO_SLOTS: [(&str, &[&str]); 3] = [
 
 #[test]
 fn spin_toml_sso_slots_declare_every_provider_setting() {
-    use emmaus_app::identity::sso::{PROVIDER_SETTINGS, PROVIDERS_SETTING, provider_setting};
+    use emmaus_identity::sso::{PROVIDER_SETTINGS, PROVIDERS_SETTING, provider_setting};
     let manifest: toml::Table = root("spin.toml").parse().unwrap();
     let variables = manifest["variables"].as_table().unwrap();
     let auth = &manifest["component"]["auth"];
@@ -198,9 +198,11 @@ fn every_job_has_its_trigger_route_and_every_trigger_route_a_job() {
             }
         }
     }
-    let jobs: BTreeSet<(String, String)> =
-        emmaus_app::jobs::ALL.iter().map(|job| (job.function.to_owned(), job.name.to_owned())).collect();
-    assert_eq!(triggers, jobs, "job routes (left) differ from emmaus_app::jobs::ALL (right)");
+    let jobs: BTreeSet<(String, String)> = emmaus::scheduler::JOBS
+        .iter()
+        .flat_map(|(function, jobs)| jobs.iter().map(|job| ((*function).to_owned(), job.name.to_owned())))
+        .collect();
+    assert_eq!(triggers, jobs, "job routes (left) differ from the functions' jobs (right)");
 }
 
 /// `rate(1 minute)`, `rate(5 minutes)`, `rate(2 hours)`: EventBridge Scheduler's rate expressions.
@@ -239,11 +241,13 @@ fn template_yaml_schedules_equal_the_jobs() {
             ));
         }
     }
-    let jobs: BTreeSet<(String, String, String)> = emmaus_app::jobs::ALL
+    let jobs: BTreeSet<(String, String, String)> = emmaus::scheduler::JOBS
         .iter()
-        .map(|job| (job.function.to_owned(), job.name.to_owned(), rate(job.every)))
+        .flat_map(|(function, jobs)| {
+            jobs.iter().map(|job| ((*function).to_owned(), job.name.to_owned(), rate(job.every)))
+        })
         .collect();
-    assert_eq!(found, jobs, "template.yaml schedules (left) differ from emmaus_app::jobs::ALL (right)");
+    assert_eq!(found, jobs, "template.yaml schedules (left) differ from the functions' jobs (right)");
     assert_eq!(rate(std::time::Duration::from_mins(5)), "rate(5 minutes)");
 }
 

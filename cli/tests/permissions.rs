@@ -17,12 +17,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use emmaus::api::{FUNCTIONS, routes_of};
 use emmaus_app::Platform;
-use emmaus_app::identity::directory::{self, Pointer};
-use emmaus_app::identity::{Actor, Principal, RequestMeta, groups, invitations, keys, mentorships, sessions};
 use emmaus_domain::Timestamp;
 use emmaus_domain::identity::{Email, Membership, OrgSlug, Organisation, Person, Role, RoleSet};
 use emmaus_domain::permissions::{self, Action, Relation};
 use emmaus_http::HttpSettings;
+use emmaus_identity::directory::{self, Pointer};
+use emmaus_identity::{Actor, Principal, RequestMeta, groups, invitations, keys, mentorships, sessions};
 use emmaus_testkit::api::{ApiResponse, ApiTarget};
 
 /// The people of the two organisations, by the name this test gives them.
@@ -138,7 +138,7 @@ impl World {
         w.seed_relations().await;
         // `gone` signed in, then was removed: the session lives on, the membership does not.
         let admin_a = w.actor("admin", "A").await;
-        emmaus_app::identity::members::remove(&w.p, &admin_a, &w.id["gone"]).await.unwrap();
+        emmaus_identity::members::remove(&w.p, &admin_a, &w.id["gone"]).await.unwrap();
         w
     }
 

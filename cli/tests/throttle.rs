@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use emmaus_app::Platform;
-use emmaus_app::scenarios::sign_in_burst;
+use emmaus_identity::scenarios::sign_in_burst;
 use emmaus_sqlite::SqliteKv;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -4,10 +4,10 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use emmaus_app::Platform;
-use emmaus_app::identity::invitations;
 use emmaus_domain::DomainError;
 use emmaus_http::auth::{self, Meta};
 use emmaus_http::{ApiResult, Json};
+use emmaus_identity::invitations;
 
 use crate::views::{MemberRole, SessionView, session_view};
 

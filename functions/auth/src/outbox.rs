@@ -65,7 +65,7 @@ pub async fn list(
     }
     let operator = from_this_machine.is_some()
         || match &session {
-            Ok(Session(who)) => emmaus_app::identity::directory::orgs_of(&p, &who.person_id)
+            Ok(Session(who)) => emmaus_identity::directory::orgs_of(&p, &who.person_id)
                 .await?
                 .iter()
                 .any(|(_, membership)| membership.roles.contains(Role::Admin)),

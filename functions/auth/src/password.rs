@@ -3,9 +3,9 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use emmaus_app::Platform;
-use emmaus_app::identity::{accounts, resets};
 use emmaus_http::auth::{self, Meta, Session};
 use emmaus_http::{ApiResult, Json};
+use emmaus_identity::{accounts, resets};
 
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 pub struct PasswordChange {

@@ -2,9 +2,9 @@
 
 use axum::extract::State;
 use emmaus_app::Platform;
-use emmaus_app::identity::accounts;
 use emmaus_http::auth::Session;
 use emmaus_http::{ApiResult, Json};
+use emmaus_identity::accounts;
 
 use crate::views::{SessionView, session_view};
 

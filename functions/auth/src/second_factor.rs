@@ -6,10 +6,10 @@ use axum::http::header::{CACHE_CONTROL, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use emmaus_app::Platform;
-use emmaus_app::identity::second_factor;
 use emmaus_domain::DomainError;
 use emmaus_http::auth::{self, Meta, Session};
 use emmaus_http::{ApiResult, Json};
+use emmaus_identity::second_factor;
 
 use crate::views::session_view;
 

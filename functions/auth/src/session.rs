@@ -5,12 +5,12 @@ use axum::http::header::CACHE_CONTROL;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use emmaus_app::Platform;
-use emmaus_app::identity::accounts::{self, SignInStep};
-use emmaus_app::identity::sessions::{self, Refreshed};
 use emmaus_domain::DomainError;
 use emmaus_domain::audit::AuditAction;
 use emmaus_http::auth::{self, Meta, Session};
 use emmaus_http::{ApiResult, Json};
+use emmaus_identity::accounts::{self, SignInStep};
+use emmaus_identity::sessions::{self, Refreshed};
 
 use crate::views::{SessionView, session_view};
 

@@ -4,9 +4,9 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use emmaus_app::Platform;
-use emmaus_app::identity::{accounts, setup};
 use emmaus_http::auth::{self, Meta};
 use emmaus_http::{ApiResult, Json};
+use emmaus_identity::{accounts, setup};
 
 use crate::views::{SessionView, session_view};
 

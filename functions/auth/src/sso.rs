@@ -1,6 +1,6 @@
 //! SSO sign-in with an OpenID Provider: the providers for the sign-in page's buttons, and the two
 //! legs of the authorization code flow (start, callback). The use cases are in
-//! `emmaus_app::identity::sso`; these endpoints are public by nature.
+//! `emmaus_identity::sso`; these endpoints are public by nature.
 //!
 //! The browser is bound to its sign-in by a random value in the `__Host-emmaus-sso` cookie whose
 //! SHA-256 is kept with the flow: a callback carried to another browser (login CSRF, a leaked
@@ -11,10 +11,10 @@ use axum::http::header::{CACHE_CONTROL, LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use emmaus_app::Platform;
-use emmaus_app::identity::sso::{self, Callback, FLOW_TTL, Failure, Refusal};
 use emmaus_domain::DomainError;
 use emmaus_http::auth::{self, Meta};
 use emmaus_http::{ApiResult, Json, Path, Problem, Query};
+use emmaus_identity::sso::{self, Callback, FLOW_TTL, Failure, Refusal};
 
 /// Holds the browser-binding value between start and callback.
 pub const SSO_COOKIE: &str = "__Host-emmaus-sso";

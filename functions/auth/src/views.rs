@@ -1,9 +1,9 @@
 //! What the auth endpoints accept and answer, as JSON.
 
 use emmaus_app::Platform;
-use emmaus_app::identity::{directory, second_factor};
 use emmaus_domain::DomainError;
 use emmaus_domain::identity::Role;
+use emmaus_identity::{directory, second_factor};
 
 /// The signed-in person.
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]

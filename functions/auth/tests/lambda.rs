@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use emmaus_app::identity::tokens::KeyRing;
+use emmaus_identity::tokens::KeyRing;
 use emmaus_lambda_emulator::LambdaProcess;
 use emmaus_testkit::api::set_cookies;
 use emmaus_testkit::aws::aws_endpoint;
@@ -21,10 +21,7 @@ async fn environment(test: &str) -> Vec<(String, String)> {
     let mut envs = vec![
         ("EMMAUS_LOG".to_owned(), "warn".to_owned()),
         ("EMMAUS_SESSION_KEYS".to_owned(), KeyRing::new_entry("lambda", &[5; 32])),
-        (
-            emmaus_app::identity::audit::KEYS_SETTING.to_owned(),
-            emmaus_app::identity::audit::new_key_entry("lambda", &[6; 32]),
-        ),
+        (emmaus_identity::audit::KEYS_SETTING.to_owned(), emmaus_identity::audit::new_key_entry("lambda", &[6; 32])),
         (emmaus_app::sealing::KEYS_SETTING.to_owned(), emmaus_app::sealing::new_key_entry("lambda", &[7; 32])),
         ("EMMAUS_PUBLIC_URL".to_owned(), "https://emmaus.test".to_owned()),
         // The auth function keeps no files.

@@ -16,11 +16,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use emmaus_app::Platform;
-use emmaus_app::identity::setup::{self, NewOrg};
-use emmaus_app::identity::tokens::{KEYS_SETTING, KeyRing};
-use emmaus_app::identity::{RequestMeta, audit, directory};
 use emmaus_domain::audit::AuditAction;
 use emmaus_domain::identity::{Email, Role, RoleSet};
+use emmaus_identity::setup::{self, NewOrg};
+use emmaus_identity::tokens::{KEYS_SETTING, KeyRing};
+use emmaus_identity::{RequestMeta, audit, directory};
 use emmaus_ports::{Clock as _, MapConfig, RandomIds, SystemClock};
 use emmaus_reqwest::ReqwestHttp;
 use emmaus_testkit::oidc::{self, browser, issuer};

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use emmaus_app::Platform;
-use emmaus_app::scenarios::sign_in_burst;
+use emmaus_identity::scenarios::sign_in_burst;
 use emmaus_testkit::aws::aws_endpoint;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -12,8 +12,10 @@ use emmaus_app::Platform;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// The function's name, as `emmaus_app::jobs::ALL` assigns jobs to it.
+/// The function's name: its crate, Spin component and Lambda binary.
 pub const NAME: &str = "notify";
+/// The jobs this function runs; the hosts' schedules and routes, and the drift test, read them.
+pub const JOBS: &[emmaus_app::jobs::JobSpec] = &[emmaus_identity::jobs::DELIVER_MAIL, emmaus_app::jobs::APPLY_OUTBOX];
 /// Version and build of this binary, for `HostInfo`.
 pub const VERSION: &str = emmaus_app::VERSION;
 pub const BUILD: &str = emmaus_app::BUILD;

@@ -21,7 +21,7 @@ use emmaus_app::Platform;
     )
 )]
 pub async fn deliver_mail(State(p): State<Platform>, headers: HeaderMap) -> Response {
-    emmaus_http::jobs::trigger(&p, crate::NAME, "deliver-mail", &headers).await
+    emmaus_http::jobs::trigger(&p, crate::JOBS, "deliver-mail", &headers).await
 }
 
 /// Applies the follow-up work changes left in the outbox (index entries, extracted text, notices).
@@ -40,5 +40,5 @@ pub async fn deliver_mail(State(p): State<Platform>, headers: HeaderMap) -> Resp
     )
 )]
 pub async fn apply_outbox(State(p): State<Platform>, headers: HeaderMap) -> Response {
-    emmaus_http::jobs::trigger(&p, crate::NAME, "apply-outbox", &headers).await
+    emmaus_http::jobs::trigger(&p, crate::JOBS, "apply-outbox", &headers).await
 }

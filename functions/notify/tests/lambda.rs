@@ -7,10 +7,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use emmaus_app::Platform;
-use emmaus_app::identity::RequestMeta;
-use emmaus_app::identity::resets;
-use emmaus_app::identity::setup::{self, NewOrg};
 use emmaus_app::mail::Outbox;
+use emmaus_identity::RequestMeta;
+use emmaus_identity::resets;
+use emmaus_identity::setup::{self, NewOrg};
 use emmaus_lambda_emulator::LambdaProcess;
 use emmaus_lambda_emulator::scheduler::scheduled_event;
 use emmaus_ports::SystemClock;

@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use emmaus_app::identity::RequestMeta;
-use emmaus_app::identity::resets;
 use emmaus_app::mail::Outbox;
 use emmaus_app::platform::TEST_JOBS_TOKEN;
 use emmaus_app::{Platform, jobs};
+use emmaus_identity::RequestMeta;
+use emmaus_identity::resets;
 use emmaus_ports::{Item, Key, KvError, KvStore, MapConfig, Page, Query, Write};
 use emmaus_testkit::api::{ApiResponse, ApiTarget};
 
@@ -57,14 +57,14 @@ async fn jobs_stay_disabled_without_a_long_enough_token() {
 #[tokio::test]
 async fn a_run_sends_the_reset_link_of_a_known_account() {
     let (p, _) = Platform::in_memory("spin");
-    let new = emmaus_app::identity::setup::NewOrg {
+    let new = emmaus_identity::setup::NewOrg {
         slug: "grace",
         name: "Grace",
         admin_email: "ada@grace.test",
         admin_name: "Ada",
         admin_password: "a long admin passphrase",
     };
-    emmaus_app::identity::setup::create_org(&p, &new, &RequestMeta::default()).await.unwrap();
+    emmaus_identity::setup::create_org(&p, &new, &RequestMeta::default()).await.unwrap();
     resets::request(&p, "ada@grace.test", "https://app.test", &RequestMeta::default()).await.unwrap();
     let response = run(&p, Some(TEST_JOBS_TOKEN)).await;
     assert_eq!(response.json()["summary"], "reset requests: 1 (1 for accounts); mail: 1 sent, 0 deferred, 0 dropped");

@@ -4,11 +4,11 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use emmaus_app::Platform;
-use emmaus_app::identity::audit::{self, Filter};
 use emmaus_domain::audit::{AuditAction, AuditEntry};
 use emmaus_domain::{DomainError, Timestamp};
 use emmaus_http::auth::Session;
 use emmaus_http::{ApiResult, Json, Path, Query};
+use emmaus_identity::audit::{self, Filter};
 use emmaus_ports::Cursor;
 
 /// Filters; every one optional.

@@ -3,9 +3,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use emmaus_app::Platform;
-use emmaus_app::identity::groups;
 use emmaus_http::auth::Session;
 use emmaus_http::{ApiResult, Json, Path};
+use emmaus_identity::groups;
 
 use crate::views::GroupView;
 

@@ -3,10 +3,10 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use emmaus_app::Platform;
-use emmaus_app::identity::invitations;
 use emmaus_domain::identity::Role;
 use emmaus_http::auth::{self, Session};
 use emmaus_http::{ApiResult, Json, Path};
+use emmaus_identity::invitations;
 
 use crate::views::{InvitationView, MemberRole};
 

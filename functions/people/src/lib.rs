@@ -14,8 +14,8 @@ mod org;
 pub mod views;
 
 use emmaus_app::Platform;
-use emmaus_app::identity::{Actor, Principal, directory};
 use emmaus_http::ApiResult;
+use emmaus_identity::{Actor, Principal, directory};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 

@@ -3,10 +3,10 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use emmaus_app::Platform;
-use emmaus_app::identity::members;
 use emmaus_domain::identity::{Role, RoleSet};
 use emmaus_http::auth::Session;
 use emmaus_http::{ApiResult, Json, Path};
+use emmaus_identity::members;
 
 use crate::views::{MemberRole, MemberView};
 

@@ -2,9 +2,9 @@
 
 use axum::extract::State;
 use emmaus_app::Platform;
-use emmaus_app::identity::members;
 use emmaus_http::auth::Session;
 use emmaus_http::{ApiResult, Json, Path};
+use emmaus_identity::members;
 
 use crate::views::{OrgView, SessionPolicyView};
 

@@ -1,8 +1,8 @@
 //! What the people endpoints answer, as JSON.
 
-use emmaus_app::identity::members::Member;
 use emmaus_domain::Timestamp;
 use emmaus_domain::identity::{Group, Invitation, Mentorship, Organisation, Role};
+use emmaus_identity::members::Member;
 
 pub use emmaus_http::schemas::MemberRole;
 

@@ -1,6 +1,7 @@
 //! Background jobs: one deterministic step, `run_once(platform, now) -> Outcome`, that every host
 //! triggers its own way (EventBridge Scheduler on Lambda, `POST /api/jobs/<name>` from a timer on
-//! Spin, an in-process scheduler locally), and the list of every job with its cadence.
+//! Spin, an in-process scheduler locally). Each module defines its jobs ([`JobSpec`]); each function
+//! lists the jobs it runs (`notify::JOBS`), which the hosts and the drift test read.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -45,8 +46,6 @@ pub type Job = fn(Platform, Timestamp) -> Pin<Box<dyn Future<Output = Outcome> +
 pub struct JobSpec {
     /// The job's name: its Spin route `/api/jobs/<name>`, and its schedule on Lambda.
     pub name: &'static str,
-    /// The function (crate, Spin component, Lambda binary) that runs it.
-    pub function: &'static str,
     pub run: Job,
     /// The cadence when deployed, where every run costs an invocation: `template.yaml`'s schedule
     /// and the timer recipes of `docs/deploy-spin.md`.
@@ -55,35 +54,24 @@ pub struct JobSpec {
     pub locally_every: Duration,
 }
 
-/// Every job. The drift test holds `template.yaml`'s schedules and `spin.toml`'s routes to it.
-pub const ALL: &[JobSpec] = &[
-    JobSpec {
-        name: "deliver-mail",
-        function: "notify",
-        run: deliver_mail,
-        every: Duration::from_mins(1),
-        // Seconds, so a reset or invitation link shows in the dev outbox while one waits for it.
-        locally_every: Duration::from_secs(2),
-    },
-    JobSpec {
-        name: "apply-outbox",
-        function: "notify",
-        run: apply_outbox,
-        every: Duration::from_mins(1),
-        // Seconds, so derived data (an index entry, say) follows a change while one looks at it.
-        locally_every: Duration::from_secs(2),
-    },
-];
+/// `apply-outbox`, the job of the outbox (`crate::outbox`).
+pub const APPLY_OUTBOX: JobSpec = JobSpec {
+    name: "apply-outbox",
+    run: apply_outbox,
+    every: Duration::from_mins(1),
+    // Seconds, so derived data (an index entry, say) follows a change while one looks at it.
+    locally_every: Duration::from_secs(2),
+};
 
 /// The setting holding the bearer token that `POST /api/jobs/<name>` requires (Spin: `jobs_token`).
 pub const TOKEN_SETTING: &str = "EMMAUS_JOBS_TOKEN";
 /// Shorter tokens are refused as too guessable, and jobs stay disabled.
 pub const MIN_TOKEN_CHARS: usize = 32;
 
-/// Runs the job `name` for an HTTP trigger that presented `token`: `Refused` unless the host has a
-/// jobs token of at least [`MIN_TOKEN_CHARS`] and `token` equals it (compared in constant time),
-/// `NotFound` for a job `function` does not run.
-pub async fn trigger(p: &Platform, function: &str, name: &str, token: Option<&str>) -> Result<Outcome, DomainError> {
+/// Runs the job `name` of `jobs` (a function's) for an HTTP trigger that presented `token`:
+/// `Refused` unless the host has a jobs token of at least [`MIN_TOKEN_CHARS`] and `token` equals it
+/// (compared in constant time), `NotFound` for a job not in `jobs`.
+pub async fn trigger(p: &Platform, jobs: &[JobSpec], name: &str, token: Option<&str>) -> Result<Outcome, DomainError> {
     // Whoever calls hears the same refusal whether jobs are disabled or the token is wrong; why
     // jobs are disabled (a setting's name) is for the operator's log.
     let refused = || DomainError::Refused("a valid jobs token is required (Authorization: Bearer <token>)".into());
@@ -96,40 +84,12 @@ pub async fn trigger(p: &Platform, function: &str, name: &str, token: Option<&st
         );
         return Err(refused());
     }
-    if !token.is_some_and(|t| crate::identity::secrets::same(t, &configured)) {
+    if !token.is_some_and(|t| crate::secrets::same(t, &configured)) {
         return Err(refused());
     }
-    let job = named(name)
-        .filter(|job| job.function == function)
-        .ok_or_else(|| DomainError::NotFound(format!("the job {name}")))?;
+    let job =
+        jobs.iter().find(|job| job.name == name).ok_or_else(|| DomainError::NotFound(format!("the job {name}")))?;
     Ok((job.run)(p.clone(), p.clock.now()).await)
-}
-
-/// The job called `name`, if there is one.
-pub fn named(name: &str) -> Option<&'static JobSpec> {
-    ALL.iter().find(|job| job.name == name)
-}
-
-/// `deliver-mail`: turns password-reset requests into links, then sends queued mail.
-pub fn deliver_mail(p: Platform, now: Timestamp) -> Pin<Box<dyn Future<Output = Outcome> + Send>> {
-    Box::pin(async move {
-        let links = match crate::identity::resets::send_links(&p, now).await {
-            Ok(done) => done,
-            Err(error) => return Outcome::Retryable(format!("reset requests: {error}")),
-        };
-        let delivery = match crate::mail_queue::deliver(&p, now).await {
-            Ok(delivery) => delivery,
-            Err(error) => return Outcome::Retryable(format!("mail queue: {error}")),
-        };
-        if links.requests == 0 && delivery == crate::mail_queue::Delivery::default() {
-            return Outcome::Idle;
-        }
-        let more = if links.more || delivery.more { "; more waiting" } else { "" };
-        Outcome::Done(format!(
-            "reset requests: {} ({} for accounts); mail: {} sent, {} deferred, {} dropped{more}",
-            links.requests, links.links, delivery.sent, delivery.deferred, delivery.dropped
-        ))
-    })
 }
 
 /// Parked tasks counted in a run's summary, at most; past it the summary says "at least".

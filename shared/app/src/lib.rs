@@ -1,17 +1,17 @@
-//! Application layer: use cases that combine domain rules with the ports, host-independent.
+//! Application layer, shared by every module: the Platform every host assembles, typed documents
+//! over the key-value port, jobs and the outbox, the mail queue, sealing and secrets. Each module's
+//! rules and use cases live in a crate of their own (`emmaus-identity`, ...) over this one.
 
 pub mod docs;
 pub mod error;
 pub mod health;
-pub mod identity;
 pub mod jobs;
 pub mod mail;
 pub mod mail_queue;
 pub mod outbox;
 pub mod platform;
-#[cfg(any(test, feature = "testing"))]
-pub mod scenarios;
 pub mod sealing;
+pub mod secrets;
 
 pub use platform::{HostInfo, Platform};
 

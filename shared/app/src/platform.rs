@@ -32,6 +32,13 @@ pub struct Platform {
     pub host: HostInfo,
 }
 
+/// A key-ring entry `test:<32 bytes of base64url>` of bytes all `fill`.
+#[cfg(any(test, feature = "testing"))]
+fn test_ring_entry(fill: u8) -> String {
+    use base64::Engine as _;
+    format!("test:{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode([fill; 32]))
+}
+
 /// The jobs token of [`Platform::in_memory`].
 #[cfg(any(test, feature = "testing"))]
 pub const TEST_JOBS_TOKEN: &str = "test-jobs-token-0123456789abcdefghij";
@@ -55,12 +62,11 @@ impl Platform {
             http: Arc::new(ScriptedHttp::new()),
             config: Arc::new(
                 emmaus_ports::MapConfig::new()
-                    .with(
-                        crate::identity::tokens::KEYS_SETTING,
-                        crate::identity::tokens::KeyRing::new_entry("test", &[7; 32]),
-                    )
+                    // The identity module's key rings (`emmaus_identity::tokens`, `::audit`): `kid:`
+                    // and 32 bytes of base64url, as its own ring makers write them.
+                    .with("EMMAUS_SESSION_KEYS", test_ring_entry(7))
                     .with(crate::jobs::TOKEN_SETTING, TEST_JOBS_TOKEN)
-                    .with(crate::identity::audit::KEYS_SETTING, crate::identity::audit::new_key_entry("test", &[9; 32]))
+                    .with("EMMAUS_AUDIT_KEYS", test_ring_entry(9))
                     .with(crate::sealing::KEYS_SETTING, crate::sealing::new_key_entry("test", &[11; 32])),
             ),
             mailer: Arc::new(crate::mail::Outbox::new(kv, clock.clone(), ids)),

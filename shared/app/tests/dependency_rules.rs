@@ -1,6 +1,8 @@
 //! The dependency rules of the architecture, read from `cargo metadata`: the domain reaches nothing,
-//! the use cases reach only ports (never an adapter or a host, so they compile once for every
-//! host), adapters never reach the use cases, and no function builds on another function.
+//! the shared application layer reaches only ports, a module (identity, and the hub, planner and
+//! sessions as they come) reaches only those and other modules (never an adapter, HTTP or a host,
+//! so it compiles once for every host; cargo itself refuses cycles between modules), adapters never
+//! reach the use cases, and no function builds on another function.
 //!
 //! Every workspace crate must have a layer here, so a new crate is placed on purpose.
 
@@ -14,6 +16,8 @@ enum Layer {
     Domain,
     Ports,
     App,
+    /// A module's rules and use cases: `emmaus-identity`, ...
+    Module,
     Adapter,
     Http,
     Assembly,
@@ -60,6 +64,7 @@ fn layer_of(name: &str, manifest: &str) -> Option<Layer> {
         "emmaus-domain" => Layer::Domain,
         "emmaus-ports" => Layer::Ports,
         "emmaus-app" => Layer::App,
+        "emmaus-identity" => Layer::Module,
         "emmaus-oidc" => Layer::Adapter,
         "emmaus-http" => Layer::Http,
         "emmaus-assembly" => Layer::Assembly,
@@ -134,6 +139,9 @@ fn violations(packages: &[Package]) -> Vec<String> {
                 (Layer::Domain, Some(_)) => false,
                 (Layer::Ports, Some(other)) => other == Layer::Domain,
                 (Layer::App, Some(other)) => matches!(other, Layer::Domain | Layer::Ports),
+                (Layer::Module, Some(other)) => {
+                    matches!(other, Layer::Domain | Layer::Ports | Layer::App | Layer::Module)
+                }
                 (Layer::Adapter, Some(other)) => matches!(other, Layer::Domain | Layer::Ports | Layer::Adapter),
                 (Layer::Host | Layer::Function, Some(other)) => other != Layer::Function && other != Layer::Binary,
                 _ => true,
@@ -144,7 +152,7 @@ fn violations(packages: &[Package]) -> Vec<String> {
                     package.name, package.layer, dependency.name, target
                 ));
             }
-            let below_hosts = matches!(package.layer, Layer::Domain | Layer::Ports | Layer::App);
+            let below_hosts = matches!(package.layer, Layer::Domain | Layer::Ports | Layer::App | Layer::Module);
             if below_hosts && RUNTIME_CRATES.contains(&dependency.name.as_str()) {
                 found.push(format!(
                     "{} ({:?}) compiles the runtime crate {}",
@@ -184,6 +192,12 @@ fn the_rules_catch_an_adapter_in_the_use_cases_and_a_function_on_a_function() {
             Layer::App,
             vec![dependency("emmaus-postmark", false), dependency("emmaus-memory", true), dependency("reqwest", false)],
         ),
+        package(
+            "emmaus-identity",
+            Layer::Module,
+            vec![dependency("emmaus-app", false), dependency("emmaus-http", false)],
+        ),
+        package("emmaus-http", Layer::Http, vec![]),
         package("auth", Layer::Function, vec![]),
         package("people", Layer::Function, vec![dependency("auth", false)]),
     ];
@@ -193,6 +207,7 @@ fn the_rules_catch_an_adapter_in_the_use_cases_and_a_function_on_a_function() {
         [
             "emmaus-app (App) depends on emmaus-postmark (Some(Adapter))",
             "emmaus-app (App) compiles the runtime crate reqwest",
+            "emmaus-identity (Module) depends on emmaus-http (Some(Http))",
             "people (Function) depends on auth (Some(Function))",
         ],
         "an optional adapter behind `testing` alone is allowed"

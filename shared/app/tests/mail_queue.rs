@@ -1,11 +1,11 @@
-//! The mail queue and the `deliver-mail` job over in-memory adapters: backoff on a failing mail
+//! The mail queue over in-memory adapters (the `deliver-mail` job around it is the identity
+//! module's, tested there): backoff on a failing mail
 //! server, dropping refused or hopeless messages, and one delivery when two runs meet.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use emmaus_app::Platform;
-use emmaus_app::jobs::{self, Outcome};
 use emmaus_app::mail_queue::{self, Delivery, MAX_ATTEMPTS, PER_RUN};
 use emmaus_ports::{EmailMessage, MailError, Mailer};
 
@@ -108,15 +108,10 @@ async fn a_run_sends_at_most_its_share_oldest_first_and_says_more_is_waiting() {
     for i in 0..PER_RUN + 2 {
         mail_queue::queue(&p, message(&format!("m{i:03}"))).await.unwrap();
     }
-    let first = jobs::deliver_mail(p.clone(), p.clock.now()).await;
-    assert_eq!(
-        first,
-        Outcome::Done(format!(
-            "reset requests: 0 (0 for accounts); mail: {PER_RUN} sent, 0 deferred, 0 dropped; more waiting"
-        ))
-    );
+    let first = mail_queue::deliver(&p, p.clock.now()).await.unwrap();
+    assert_eq!(first, Delivery { sent: PER_RUN, more: true, ..Delivery::default() });
     assert_eq!(mailer.sent.lock().unwrap()[0], "m000");
-    let second = jobs::deliver_mail(p.clone(), p.clock.now()).await;
-    assert_eq!(second, Outcome::Done("reset requests: 0 (0 for accounts); mail: 2 sent, 0 deferred, 0 dropped".into()));
-    assert_eq!(jobs::deliver_mail(p.clone(), p.clock.now()).await, Outcome::Idle);
+    let second = mail_queue::deliver(&p, p.clock.now()).await.unwrap();
+    assert_eq!(second, Delivery { sent: 2, ..Delivery::default() });
+    assert_eq!(mail_queue::deliver(&p, p.clock.now()).await.unwrap(), Delivery::default());
 }

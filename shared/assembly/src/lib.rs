@@ -8,8 +8,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use emmaus_app::identity::{audit, tokens};
 use emmaus_app::{HostInfo, Platform, sealing};
+use emmaus_identity::{audit, tokens};
 use emmaus_ports::{BlobStore, Clock, ConfigError, ConfigSource, HttpClient, Ids, KvStore, Mailer, OpenIdConnect};
 
 pub mod mail;

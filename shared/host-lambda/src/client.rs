@@ -15,7 +15,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use emmaus_app::identity::secrets::same;
+use emmaus_app::secrets::same;
 use emmaus_http::auth::ClientAddress;
 use emmaus_ports::{ConfigError, ConfigSource};
 use lambda_http::RequestExt as _;

@@ -92,7 +92,7 @@ fn choice(config: &dyn ConfigSource, key: &str, allowed: &[&'static str]) -> Res
 
 #[cfg(test)]
 mod tests {
-    use emmaus_app::identity::tokens::KEYS_SETTING;
+    use emmaus_identity::tokens::KEYS_SETTING;
     use emmaus_ports::MapConfig;
 
     use super::*;

@@ -9,9 +9,9 @@
 
 use axum::extract::FromRequestParts;
 use emmaus_app::Platform;
-use emmaus_app::identity::sessions::{self, Issued, csrf_fingerprint};
-use emmaus_app::identity::{Principal, RequestMeta};
 use emmaus_domain::DomainError;
+use emmaus_identity::sessions::{self, Issued, csrf_fingerprint};
+use emmaus_identity::{Principal, RequestMeta};
 use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use http::request::Parts;
 use http::{HeaderMap, HeaderValue, Method};
@@ -96,8 +96,8 @@ fn check_csrf(headers: &HeaderMap, fingerprint: &str) -> Result<(), DomainError>
     let refused = || DomainError::Refused("the request lacks a valid CSRF token; reload the page and try again".into());
     let header = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).ok_or_else(refused)?;
     let cookie = cookie(headers, CSRF_COOKIE).ok_or_else(refused)?;
-    let matches = emmaus_app::identity::secrets::same(header, cookie)
-        && emmaus_app::identity::secrets::same(&csrf_fingerprint(header), fingerprint);
+    let matches =
+        emmaus_app::secrets::same(header, cookie) && emmaus_app::secrets::same(&csrf_fingerprint(header), fingerprint);
     if matches { Ok(()) } else { Err(refused()) }
 }
 

@@ -24,14 +24,14 @@ pub struct JobRun {
     pub error: Option<String>,
 }
 
-/// Runs `name` (a job of `function`) for the request whose headers are `headers`.
-pub async fn trigger(p: &Platform, function: &str, name: &str, headers: &HeaderMap) -> Response {
+/// Runs `name`, one of `jobs` (a function's), for the request whose headers are `headers`.
+pub async fn trigger(p: &Platform, jobs: &[jobs::JobSpec], name: &str, headers: &HeaderMap) -> Response {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.strip_prefix("Bearer "))
         .map(str::trim);
-    let outcome = match jobs::trigger(p, function, name, token).await {
+    let outcome = match jobs::trigger(p, jobs, name, token).await {
         Ok(outcome) => outcome,
         Err(error) => {
             let mut response = ApiError(error).into_response();

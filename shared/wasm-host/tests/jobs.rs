@@ -9,9 +9,9 @@ mod support;
 use std::collections::HashMap;
 use std::path::Path;
 
-use emmaus_app::identity::setup::NewOrg;
-use emmaus_app::identity::tokens::{KEYS_SETTING, KeyRing};
 use emmaus_app::mail::Outbox;
+use emmaus_identity::setup::NewOrg;
+use emmaus_identity::tokens::{KEYS_SETTING, KeyRing};
 use emmaus_wasm_host::{SpinManifest, WasmHost};
 
 const JOBS_TOKEN: &str = "spin-jobs-token-0123456789abcdefghijkl";
@@ -22,7 +22,7 @@ fn start(component: &str, dir: &Path) -> WasmHost {
     let values = HashMap::from([
         (KEYS_SETTING.trim_start_matches("EMMAUS_").to_ascii_lowercase(), KeyRing::new_entry("spin", &[9; 32])),
         ("public_url".to_owned(), "http://emmaus.test".to_owned()),
-        ("audit_keys".to_owned(), emmaus_app::identity::audit::new_key_entry("spin", &[8; 32])),
+        ("audit_keys".to_owned(), emmaus_identity::audit::new_key_entry("spin", &[8; 32])),
         ("seal_keys".to_owned(), emmaus_app::sealing::new_key_entry("spin", &[10; 32])),
         ("jobs_token".to_owned(), JOBS_TOKEN.to_owned()),
     ]);

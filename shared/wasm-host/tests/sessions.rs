@@ -8,8 +8,8 @@ mod support;
 use std::collections::HashMap;
 use std::path::Path;
 
-use emmaus_app::identity::setup::NewOrg;
-use emmaus_app::identity::tokens::{KEYS_SETTING, KeyRing};
+use emmaus_identity::setup::NewOrg;
+use emmaus_identity::tokens::{KEYS_SETTING, KeyRing};
 use emmaus_testkit::api::set_cookies;
 use emmaus_wasm_host::{HostOptions, WasmHost};
 
@@ -31,7 +31,7 @@ fn variables() -> HashMap<String, String> {
     HashMap::from([
         (KEYS_SETTING.trim_start_matches("EMMAUS_").to_ascii_lowercase(), KeyRing::new_entry("spin", &[9; 32])),
         ("public_url".to_owned(), "http://emmaus.test".to_owned()),
-        ("audit_keys".to_owned(), emmaus_app::identity::audit::new_key_entry("spin", &[8; 32])),
+        ("audit_keys".to_owned(), emmaus_identity::audit::new_key_entry("spin", &[8; 32])),
         ("seal_keys".to_owned(), emmaus_app::sealing::new_key_entry("spin", &[10; 32])),
     ])
 }

@@ -19,9 +19,9 @@ mod support;
 use std::collections::HashMap;
 use std::path::Path;
 
-use emmaus_app::identity::directory;
-use emmaus_app::identity::setup::NewOrg;
-use emmaus_app::identity::tokens::KeyRing;
+use emmaus_identity::directory;
+use emmaus_identity::setup::NewOrg;
+use emmaus_identity::tokens::KeyRing;
 use emmaus_testkit::api::set_cookies;
 use emmaus_testkit::oidc;
 use emmaus_wasm_host::{SpinManifest, WasmHost};
@@ -61,7 +61,7 @@ fn start(dir: &Path, values: &[(&str, &str)]) -> wasmtime::Result<WasmHost> {
     let manifest = SpinManifest::read(&support::workspace_root().join("spin.toml"))?;
     let mut all = HashMap::from([
         ("session_keys".to_owned(), KeyRing::new_entry("spin", &[5; 32])),
-        ("audit_keys".to_owned(), emmaus_app::identity::audit::new_key_entry("spin", &[6; 32])),
+        ("audit_keys".to_owned(), emmaus_identity::audit::new_key_entry("spin", &[6; 32])),
         ("seal_keys".to_owned(), emmaus_app::sealing::new_key_entry("spin", &[10; 32])),
         ("public_url".to_owned(), PUBLIC_URL.to_owned()),
     ]);

@@ -6,8 +6,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use emmaus_app::Platform;
-use emmaus_app::identity::RequestMeta;
-use emmaus_app::identity::setup::{self, NewOrg};
+use emmaus_identity::RequestMeta;
+use emmaus_identity::setup::{self, NewOrg};
 use emmaus_ports::SystemClock;
 
 /// A platform on the database in `dir` (in-memory adapters for the rest), and the organisation

@@ -5,11 +5,11 @@ use emmaus_domain::audit::AuditAction;
 use emmaus_domain::identity::{Membership, Organisation, Person, Role, RoleSet, SessionPolicy, normalise_display_name};
 use emmaus_domain::permissions::Action;
 
-use super::access::{self, Target};
-use super::context::Actor;
-use super::{audit, directory, keys};
-use crate::Platform;
-use crate::docs::{self, Doc};
+use crate::access::{self, Target};
+use crate::context::Actor;
+use crate::{audit, directory, keys};
+use emmaus_app::Platform;
+use emmaus_app::docs::{self, Doc};
 
 /// A member as the people pages show them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub struct OrgChange<'a> {
 pub async fn update_org(p: &Platform, actor: &Actor, change: OrgChange<'_>) -> Result<Organisation, DomainError> {
     let OrgChange { name, sessions, admins_need_second_factor } = change;
     access::authorize(p, actor, Action::OrgUpdate, Target::Org).await?;
-    if admins_need_second_factor == Some(true) && !super::second_factor::enabled(p, &actor.person_id).await? {
+    if admins_need_second_factor == Some(true) && !crate::second_factor::enabled(p, &actor.person_id).await? {
         return Err(DomainError::invalid(
             "admins_need_second_factor",
             "can be turned on once you have a second factor yourself: set one up under Profile first",
@@ -140,7 +140,7 @@ pub async fn set_roles(p: &Platform, actor: &Actor, person: &str, roles: RoleSet
             Err(emmaus_ports::KvError::Conflict(_)) => {
                 return Err(DomainError::Conflict("the member changed meanwhile; reload and try again".into()));
             }
-            Err(other) => return Err(crate::error::from_kv(other)),
+            Err(other) => return Err(emmaus_app::error::from_kv(other)),
         }
     };
     audit::record(
@@ -179,9 +179,9 @@ pub async fn remove(p: &Platform, actor: &Actor, person: &str) -> Result<(), Dom
     let groups: Vec<Doc<access::GroupLink>> =
         docs::all(p.kv.as_ref(), &keys::groups_of(org, person), "group#", 5000).await?;
     for link in groups {
-        super::groups::drop_member(p, org, &link.value.group, person).await?;
+        crate::groups::drop_member(p, org, &link.value.group, person).await?;
     }
-    super::mentorships::end_all_of(p, actor, person).await?;
+    crate::mentorships::end_all_of(p, actor, person).await?;
     let pointer = directory::Pointer { id: org.clone() };
     for tries in 1.. {
         let Some(membership) = directory::membership(p, org, person).await? else { break };
@@ -197,7 +197,7 @@ pub async fn remove(p: &Platform, actor: &Actor, person: &str) -> Result<(), Dom
         match p.kv.batch(writes).await {
             Ok(()) => break,
             Err(emmaus_ports::KvError::Conflict(_)) if tries < 5 => {}
-            Err(other) => return Err(crate::error::from_kv(other)),
+            Err(other) => return Err(emmaus_app::error::from_kv(other)),
         }
     }
     audit::record(p, org, audit::by(p, actor, AuditAction::MemberRemoved, Some(format!("person:{person}")), None))

@@ -8,13 +8,13 @@ use std::sync::Arc;
 
 use common::{ADMIN_PW, join, latest_mail, meta, new_person, token_after, world};
 use emmaus_app::Platform;
-use emmaus_app::identity::invitations::{self, Acceptor};
-use emmaus_app::identity::members::OrgChange;
-use emmaus_app::identity::setup::{self, NewOrg};
-use emmaus_app::identity::{Principal, accounts, audit, directory, groups, members, mentorships, sessions};
 use emmaus_domain::DomainError;
 use emmaus_domain::audit::AuditAction;
 use emmaus_domain::identity::{Email, InvitationState, Role, RoleSet};
+use emmaus_identity::invitations::{self, Acceptor};
+use emmaus_identity::members::OrgChange;
+use emmaus_identity::setup::{self, NewOrg};
+use emmaus_identity::{Principal, accounts, audit, directory, groups, members, mentorships, sessions};
 use emmaus_ports::Key;
 
 /// Another organisation, whose admin is `bob@other.test`; returns Bob's principal.
@@ -102,7 +102,7 @@ async fn changing_the_password_ends_every_other_session_and_says_so() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn thirty_parallel_wrong_sign_ins_in_memory_get_five_checks() {
     let (p, _) = Platform::in_memory("local");
-    let burst = emmaus_app::scenarios::sign_in_burst(&p, 30).await;
+    let burst = emmaus_identity::scenarios::sign_in_burst(&p, 30).await;
     assert!(burst.other.is_empty(), "{burst:?}");
     assert!((1..=5).contains(&burst.checked), "{burst:?}");
     assert_eq!(burst.limited, 30 - burst.checked, "{burst:?}");

@@ -10,15 +10,15 @@ use emmaus_domain::identity::Email;
 use emmaus_domain::{DomainError, Timestamp, password};
 use emmaus_ports::{EmailMessage, Key, Query};
 
-use super::accounts::record_everywhere;
-use super::context::RequestMeta;
-use super::directory::{self, Pointer};
-use super::secrets::{digest, new_token, plausible};
-use super::settings::RESET_TTL;
-use super::{keys, passwords, sessions, throttle};
-use crate::Platform;
-use crate::docs::{self, Doc};
-use crate::error::from_kv;
+use crate::accounts::record_everywhere;
+use crate::context::RequestMeta;
+use crate::directory::{self, Pointer};
+use crate::secrets::{digest, new_token, plausible};
+use crate::settings::RESET_TTL;
+use crate::{keys, passwords, sessions, throttle};
+use emmaus_app::Platform;
+use emmaus_app::docs::{self, Doc};
+use emmaus_app::error::from_kv;
 
 const PARTITION: &str = "reset#queue";
 /// A request the job has not reached in a day is forgotten (the job runs every minute).
@@ -113,7 +113,7 @@ async fn link(p: &Platform, requested: &Requested, now: Timestamp) -> Result<boo
             origin = requested.origin,
         ),
     };
-    crate::mail_queue::queue(p, message).await?;
+    emmaus_app::mail_queue::queue(p, message).await?;
     let meta =
         RequestMeta { request_id: requested.request_id.clone(), client_address: requested.client_address.clone() };
     record_everywhere(p, &person.value.id, &meta, AuditAction::PasswordResetRequested, None).await;

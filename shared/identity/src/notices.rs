@@ -4,7 +4,7 @@
 use emmaus_domain::identity::Person;
 use emmaus_ports::EmailMessage;
 
-use crate::Platform;
+use emmaus_app::Platform;
 
 /// Queues a notice to the person's own address. The change has already happened, so a notice
 /// that cannot be queued is logged, not turned into a failed request.
@@ -14,7 +14,7 @@ pub async fn account_changed(p: &Platform, person: &Person, subject: &str, text:
         subject: subject.to_owned(),
         text: format!("Hello {},\n\n{text}\n", person.display_name),
     };
-    if let Err(error) = crate::mail_queue::queue(p, message).await {
+    if let Err(error) = emmaus_app::mail_queue::queue(p, message).await {
         tracing::warn!(error = %error, person = %person.id, "a security notice was not queued");
     }
 }

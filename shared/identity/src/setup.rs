@@ -10,12 +10,12 @@ use emmaus_domain::identity::{
 use emmaus_domain::{DomainError, password};
 use emmaus_ports::Key;
 
-use super::context::RequestMeta;
-use super::directory::{self, Pointer};
-use super::secrets::{digest, same};
-use super::{audit, keys, passwords, throttle};
-use crate::Platform;
-use crate::docs::{self, Doc};
+use crate::context::RequestMeta;
+use crate::directory::{self, Pointer};
+use crate::secrets::{digest, same};
+use crate::{audit, keys, passwords, throttle};
+use emmaus_app::Platform;
+use emmaus_app::docs::{self, Doc};
 
 const CODE_TTL: Duration = Duration::from_hours(24);
 
@@ -139,7 +139,7 @@ pub async fn create_org(
         emmaus_ports::KvError::Conflict(_) => {
             DomainError::Conflict("setup ran at the same time elsewhere; reload".into())
         }
-        other => crate::error::from_kv(other),
+        other => emmaus_app::error::from_kv(other),
     })?;
     if let Ok(Some(code)) = docs::get::<Code>(p.kv.as_ref(), code_key()).await {
         let _ = p.kv.delete_if_version(code.key, code.version).await;

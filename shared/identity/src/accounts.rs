@@ -5,12 +5,12 @@ use emmaus_domain::identity::{Email, Person, normalise_display_name};
 use emmaus_domain::permissions::Action;
 use emmaus_domain::{DomainError, password};
 
-use super::context::{Principal, RequestMeta};
-use super::directory;
-use super::sessions::{self, Issued};
-use super::{audit, passwords, throttle};
-use crate::Platform;
-use crate::docs;
+use crate::context::{Principal, RequestMeta};
+use crate::directory;
+use crate::sessions::{self, Issued};
+use crate::{audit, passwords, throttle};
+use emmaus_app::Platform;
+use emmaus_app::docs;
 
 const BAD_SIGN_IN: &str = "the email or password is incorrect";
 
@@ -36,7 +36,7 @@ pub enum SignInStep {
     Session(Issued),
     /// The person has a second factor: a code for this challenge completes the sign-in
     /// (`second_factor::complete`).
-    SecondFactor(super::second_factor::Pending),
+    SecondFactor(crate::second_factor::Pending),
 }
 
 /// Signs in with a password where no second factor can be set up yet (the first-run setup, tests
@@ -85,8 +85,8 @@ pub async fn begin_sign_in(
         // Best effort: a concurrent profile change simply keeps the old hash until next time.
         let _ = docs::replace(p.kv.as_ref(), &doc, None).await;
     }
-    if super::second_factor::enabled(p, &person.value.id).await? {
-        let pending = super::second_factor::challenge(p, &person.value.id, "password").await?;
+    if crate::second_factor::enabled(p, &person.value.id).await? {
+        let pending = crate::second_factor::challenge(p, &person.value.id, "password").await?;
         return Ok(SignInStep::SecondFactor(pending));
     }
     let issued = sessions::open(p, &person.value.id).await?;
@@ -102,7 +102,7 @@ pub async fn change_password(
     current: &str,
     new_password: &str,
 ) -> Result<(), DomainError> {
-    super::access::authorize_own_account(p, who, Action::ProfileUpdate).await?;
+    crate::access::authorize_own_account(p, who, Action::ProfileUpdate).await?;
     let mut person = directory::person(p, &who.person_id).await?.ok_or(DomainError::Unauthenticated)?;
     let email = person.value.email.clone();
     let address = who.meta.client_address.as_deref();
@@ -134,7 +134,7 @@ pub async fn change_password(
         "{what} your Emmaus account ({email}) just now, and every other session was signed out.\n\nIf this was \
          not you, choose a new password at once with \"Forgot password\" on the sign-in page."
     );
-    super::notices::account_changed(p, &person.value, subject, &text).await;
+    crate::notices::account_changed(p, &person.value, subject, &text).await;
     Ok(())
 }
 
@@ -145,7 +145,7 @@ pub async fn update_profile(
     display_name: Option<&str>,
     last_org: Option<&str>,
 ) -> Result<Person, DomainError> {
-    super::access::authorize_own_account(p, who, Action::ProfileUpdate).await?;
+    crate::access::authorize_own_account(p, who, Action::ProfileUpdate).await?;
     for _ in 0..3 {
         let mut person = directory::person(p, &who.person_id).await?.ok_or(DomainError::Unauthenticated)?;
         if let Some(name) = display_name {

@@ -16,14 +16,14 @@ use emmaus_domain::permissions::Action;
 use emmaus_domain::{DomainError, password};
 use emmaus_ports::EmailMessage;
 
-use super::access::{self, GroupLink, Target};
-use super::context::{Actor, RequestMeta};
-use super::directory;
-use super::secrets::{digest, new_token, plausible};
-use super::settings::INVITATION_TTL;
-use super::{audit, keys, passwords, sessions};
-use crate::Platform;
-use crate::docs::{self, Doc};
+use crate::access::{self, GroupLink, Target};
+use crate::context::{Actor, RequestMeta};
+use crate::directory;
+use crate::secrets::{digest, new_token, plausible};
+use crate::settings::INVITATION_TTL;
+use crate::{audit, keys, passwords, sessions};
+use emmaus_app::Platform;
+use emmaus_app::docs::{self, Doc};
 
 /// The action that inviting with `role` needs.
 pub fn action_for(role: Role) -> Action {
@@ -61,7 +61,7 @@ pub async fn create(
 ) -> Result<Created, DomainError> {
     let email = Email::parse(email)?;
     if let Some(group) = group
-        && super::groups::find(p, &actor.org_id, group).await?.is_none()
+        && crate::groups::find(p, &actor.org_id, group).await?.is_none()
     {
         return Err(DomainError::invalid("group_id", "is not a group of this organisation"));
     }
@@ -96,7 +96,7 @@ pub async fn create(
         docs::create_write(keys::invitation_token(&digest(&emailed_token)), &pointer(true), Some(expires)),
     ])
     .await
-    .map_err(crate::error::from_kv)?;
+    .map_err(emmaus_app::error::from_kv)?;
     let link = format!("{origin}/invitation#token={token}");
     let emailed_link = format!("{origin}/invitation#token={emailed_token}");
     let org =
@@ -112,7 +112,7 @@ pub async fn create(
         ),
     };
     // The link is also shown to the inviter, so failing to queue the email is logged, not fatal.
-    if let Err(error) = crate::mail_queue::queue(p, message).await {
+    if let Err(error) = emmaus_app::mail_queue::queue(p, message).await {
         tracing::warn!(error = %error, invitation = %invitation.id, "the invitation email was not queued; share the link by hand");
     }
     let detail = format!("{email} as {role}");
@@ -221,7 +221,7 @@ pub enum Acceptor<'a> {
     /// Someone new to Emmaus, choosing a name and a password.
     New { display_name: Option<&'a str>, password: &'a str },
     /// The person signed in with this session; it must be the invited address's account.
-    SignedIn(&'a super::context::Principal),
+    SignedIn(&'a crate::context::Principal),
 }
 
 /// What accepting gave: the person, and a session when a new account was made (someone signed
@@ -318,7 +318,7 @@ pub async fn accept(
         emmaus_ports::KvError::Conflict(_) => {
             DomainError::Conflict("this invitation was used at the same moment; sign in".into())
         }
-        other => crate::error::from_kv(other),
+        other => emmaus_app::error::from_kv(other),
     })?;
     let detail = format!("joined as {}", invitation.value.role);
     audit::record(

@@ -9,13 +9,13 @@ use std::time::Duration;
 
 use common::{ADMIN_PW, join, latest_mail, meta, world};
 use emmaus_app::Platform;
-use emmaus_app::identity::accounts::{self, SignInStep};
-use emmaus_app::identity::members::{self, OrgChange};
-use emmaus_app::identity::second_factor::{self, Pending};
-use emmaus_app::identity::{Actor, Principal, audit, directory, sessions};
 use emmaus_domain::audit::AuditAction;
 use emmaus_domain::identity::Role;
 use emmaus_domain::{DomainError, Timestamp, totp};
+use emmaus_identity::accounts::{self, SignInStep};
+use emmaus_identity::members::{self, OrgChange};
+use emmaus_identity::second_factor::{self, Pending};
+use emmaus_identity::{Actor, Principal, audit, directory, sessions};
 use emmaus_ports::Key;
 
 const EMAIL: &str = "admin@grace.test";

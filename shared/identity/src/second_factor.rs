@@ -2,7 +2,7 @@
 //! one-time recovery codes. Setting one up, the second step of a sign-in, renewing the recovery
 //! codes, and turning it off.
 //!
-//! The app's secret is sealed at rest ([`crate::sealing`], bound to the person), recovery codes
+//! The app's secret is sealed at rest ([`emmaus_app::sealing`], bound to the person), recovery codes
 //! are kept only as digests. A code works once: the time step it belongs to (or the recovery
 //! code's use) is stored with a conditional write, so two requests carrying one code cannot both
 //! pass. Every attempt is counted before it is checked, in a window of its own per person and in
@@ -18,13 +18,13 @@ use emmaus_domain::permissions::Action;
 use emmaus_domain::{DomainError, Timestamp, totp};
 use emmaus_ports::{Key, KvError};
 
-use super::context::{Principal, RequestMeta};
-use super::secrets::{digest, new_token, plausible, same};
-use super::sessions::{self, Issued};
-use super::{accounts, directory, throttle};
-use crate::Platform;
-use crate::docs::{self, Doc};
-use crate::sealing;
+use crate::context::{Principal, RequestMeta};
+use crate::secrets::{digest, new_token, plausible, same};
+use crate::sessions::{self, Issued};
+use crate::{accounts, directory, throttle};
+use emmaus_app::Platform;
+use emmaus_app::docs::{self, Doc};
+use emmaus_app::sealing;
 
 /// How long a sign-in waits for its second step.
 pub const CHALLENGE_TTL: Duration = Duration::from_mins(5);
@@ -162,7 +162,7 @@ pub struct Enrolment {
 /// [`confirm`]. Needs a sign-in of the last ten minutes, so a stolen older session cannot tie the
 /// account to someone else's phone.
 pub async fn begin(p: &Platform, who: &Principal) -> Result<Enrolment, DomainError> {
-    super::access::authorize_own_account(p, who, Action::ProfileUpdate).await?;
+    crate::access::authorize_own_account(p, who, Action::ProfileUpdate).await?;
     sessions::require_recent(p, who, "set up your second factor").await?;
     let person = person(p, &who.person_id).await?;
     let existing = docs::get::<SecondFactor>(p.kv.as_ref(), factor_key(&person.id)).await?;
@@ -191,7 +191,7 @@ pub async fn begin(p: &Platform, who: &Principal) -> Result<Enrolment, DomainErr
 /// Finishes the setup with a code from the app: from now on sign-in asks for codes. Answers the
 /// recovery codes, shown this once. Every other session of the person ends.
 pub async fn confirm(p: &Platform, who: &Principal, code: &str) -> Result<Vec<String>, DomainError> {
-    super::access::authorize_own_account(p, who, Action::ProfileUpdate).await?;
+    crate::access::authorize_own_account(p, who, Action::ProfileUpdate).await?;
     let address = who.meta.client_address.as_deref();
     throttle::attempt(p, &throttle_subject(&who.person_id), address).await?;
     let Some(mut doc) = docs::get::<SecondFactor>(p.kv.as_ref(), factor_key(&who.person_id)).await? else {
@@ -227,14 +227,14 @@ pub async fn confirm(p: &Platform, who: &Principal, code: &str) -> Result<Vec<St
          admin.",
         person.email
     );
-    super::notices::account_changed(p, &person, "A second factor was set up on your Emmaus account", &text).await;
+    crate::notices::account_changed(p, &person, "A second factor was set up on your Emmaus account", &text).await;
     Ok(codes)
 }
 
 /// Replaces the recovery codes (all of them, used or not) after a current code or an unused
 /// recovery code; answers the new ones, shown this once.
 pub async fn renew_recovery_codes(p: &Platform, who: &Principal, code: &str) -> Result<Vec<String>, DomainError> {
-    super::access::authorize_own_account(p, who, Action::ProfileUpdate).await?;
+    crate::access::authorize_own_account(p, who, Action::ProfileUpdate).await?;
     let address = who.meta.client_address.as_deref();
     throttle::attempt(p, &throttle_subject(&who.person_id), address).await?;
     let Proved { factor: mut doc, .. } = prove(p, &who.person_id, code).await?;
@@ -252,7 +252,7 @@ pub async fn renew_recovery_codes(p: &Platform, who: &Principal, code: &str) -> 
 /// Turns the second factor off after a current code or an unused recovery code. Refused while an
 /// organisation requires it of the person as its admin.
 pub async fn disable(p: &Platform, who: &Principal, code: &str) -> Result<(), DomainError> {
-    super::access::authorize_own_account(p, who, Action::ProfileUpdate).await?;
+    crate::access::authorize_own_account(p, who, Action::ProfileUpdate).await?;
     let required = required_by(p, &who.person_id).await?;
     if !required.is_empty() {
         return Err(DomainError::Conflict(format!(
@@ -268,7 +268,7 @@ pub async fn disable(p: &Platform, who: &Principal, code: &str) -> Result<(), Do
         Err(KvError::Conflict(_)) => {
             return Err(DomainError::Conflict("your second factor changed meanwhile; try again".into()));
         }
-        Err(other) => return Err(crate::error::from_kv(other)),
+        Err(other) => return Err(emmaus_app::error::from_kv(other)),
     }
     throttle::succeeded(p, &throttle_subject(&who.person_id), address).await?;
     accounts::record_everywhere(p, &who.person_id, &who.meta, AuditAction::SecondFactorDisabled, None).await;
@@ -278,7 +278,7 @@ pub async fn disable(p: &Platform, who: &Principal, code: &str) -> Result<(), Do
          only.\n\nIf this was not you, reset your password at once with \"Forgot password\" on the sign-in page.",
         person.email
     );
-    super::notices::account_changed(p, &person, "The second factor of your Emmaus account was turned off", &text).await;
+    crate::notices::account_changed(p, &person, "The second factor of your Emmaus account was turned off", &text).await;
     Ok(())
 }
 
@@ -345,7 +345,7 @@ pub async fn complete(p: &Platform, token: &str, code: &str, meta: &RequestMeta)
              If this was not you, reset your password at once with \"Forgot password\" on the sign-in page.",
             person.email
         );
-        super::notices::account_changed(p, &person, "A recovery code was used on your Emmaus account", &text).await;
+        crate::notices::account_changed(p, &person, "A recovery code was used on your Emmaus account", &text).await;
     }
     Ok(issued)
 }
@@ -356,7 +356,7 @@ async fn count_failure(p: &Platform, key: Key) -> Result<(), DomainError> {
         let Some(mut doc) = docs::get::<Challenge>(p.kv.as_ref(), key.clone()).await? else { return Ok(()) };
         doc.value.failures += 1;
         let written = if doc.value.failures >= CHALLENGE_ATTEMPTS {
-            p.kv.delete_if_version(doc.key.clone(), doc.version).await.map_err(crate::error::from_kv)
+            p.kv.delete_if_version(doc.key.clone(), doc.version).await.map_err(emmaus_app::error::from_kv)
         } else {
             docs::replace(p.kv.as_ref(), &doc, Some(doc.value.expires_at.unix_seconds())).await.map(|_| ())
         };
@@ -379,7 +379,7 @@ async fn spend(p: &Platform, key: Key, mut version: u64) -> Result<(), DomainErr
                 Some(doc) => version = doc.version,
                 None => return Err(DomainError::Unauthenticated),
             },
-            Err(other) => return Err(crate::error::from_kv(other)),
+            Err(other) => return Err(emmaus_app::error::from_kv(other)),
         }
     }
     Err(DomainError::Conflict("the sign-in changed meanwhile; sign in again".into()))

@@ -13,11 +13,11 @@ use emmaus_domain::permissions::Action;
 use emmaus_domain::{DomainError, Timestamp};
 use emmaus_ports::{ConfigExt as _, ConfigSource, Cursor, Key, Query};
 
-use super::context::{Actor, RequestMeta};
-use super::keys;
-use crate::Platform;
-use crate::docs::{self, Doc};
-use crate::error::from_kv;
+use crate::context::{Actor, RequestMeta};
+use crate::keys;
+use emmaus_app::Platform;
+use emmaus_app::docs::{self, Doc};
+use emmaus_app::error::from_kv;
 
 /// The audit key ring: `kid:secret,…` (base64url secrets of at least 32 bytes). The first seals
 /// new entries; every one verifies, so retired keys stay listed for as long as their entries.
@@ -326,7 +326,7 @@ pub async fn read(
     limit: u32,
     cursor: Option<Cursor>,
 ) -> Result<(Vec<AuditEntry>, Option<Cursor>), DomainError> {
-    super::access::authorize(p, actor, Action::AuditRead, super::access::Target::Org).await?;
+    crate::access::authorize(p, actor, Action::AuditRead, crate::access::Target::Org).await?;
     list(p, &actor.org_id, filter, limit, cursor).await
 }
 
@@ -339,7 +339,7 @@ pub async fn export(
     filter: &Filter,
     cursor: Option<Cursor>,
 ) -> Result<(Vec<AuditEntry>, Option<Cursor>), DomainError> {
-    super::access::authorize(p, actor, Action::AuditExport, super::access::Target::Org).await?;
+    crate::access::authorize(p, actor, Action::AuditExport, crate::access::Target::Org).await?;
     let (entries, next) = scan_newest(p, &actor.org_id, filter, EXPORT_MAX, EXPORT_SCAN, cursor).await?;
     let detail = Some(format!("{} entries{}", entries.len(), if next.is_some() { ", more to follow" } else { "" }));
     append(p, &actor.org_id, by(p, actor, AuditAction::AuditExported, None, detail)).await?;
@@ -348,6 +348,6 @@ pub async fn export(
 
 /// Verifies one step of the chain, for admins.
 pub async fn check(p: &Platform, actor: &Actor, after: u64) -> Result<Verification, DomainError> {
-    super::access::authorize(p, actor, Action::AuditRead, super::access::Target::Org).await?;
+    crate::access::authorize(p, actor, Action::AuditRead, crate::access::Target::Org).await?;
     verify(p, &actor.org_id, after).await
 }

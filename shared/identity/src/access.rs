@@ -10,10 +10,10 @@ use std::collections::BTreeSet;
 use emmaus_domain::DomainError;
 use emmaus_domain::permissions::{self, Action, Relation};
 
-use super::context::Actor;
-use super::keys;
-use crate::Platform;
-use crate::docs;
+use crate::context::Actor;
+use crate::keys;
+use emmaus_app::Platform;
+use emmaus_app::docs;
 
 /// An index entry for a mentorship, seen from one side: the other person and whether it is active.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -182,10 +182,10 @@ pub fn admits(actor: &Actor, scope: &Option<(BTreeSet<Relation>, Standing)>, tar
 /// sign out.
 pub async fn authorize_own_account(
     p: &Platform,
-    principal: &super::context::Principal,
+    principal: &crate::context::Principal,
     action: Action,
 ) -> Result<(), DomainError> {
-    let roles: emmaus_domain::identity::RoleSet = super::directory::orgs_of(p, &principal.person_id)
+    let roles: emmaus_domain::identity::RoleSet = crate::directory::orgs_of(p, &principal.person_id)
         .await?
         .into_iter()
         .flat_map(|(_, member)| member.roles.iter().collect::<Vec<_>>())

@@ -4,11 +4,12 @@
 #![allow(dead_code, reason = "each test file uses its own share of these helpers")]
 
 use emmaus_app::Platform;
-use emmaus_app::identity::setup::NewOrg;
-use emmaus_app::identity::{Actor, Principal, RequestMeta, accounts, directory, invitations, setup};
-use emmaus_app::jobs::{self, Outcome};
+use emmaus_app::jobs::Outcome;
 use emmaus_app::mail::Outbox;
 use emmaus_domain::identity::Role;
+use emmaus_identity::jobs;
+use emmaus_identity::setup::NewOrg;
+use emmaus_identity::{Actor, Principal, RequestMeta, accounts, directory, invitations, setup};
 
 pub fn meta() -> RequestMeta {
     RequestMeta { request_id: Some("req-1".into()), client_address: Some("192.0.2.1".into()) }

@@ -6,11 +6,11 @@ use emmaus_domain::identity::{Group, Role, normalise_display_name};
 use emmaus_domain::permissions::Action;
 use emmaus_ports::Write;
 
-use super::access::{self, GroupLink, Target};
-use super::context::Actor;
-use super::{audit, directory, keys};
-use crate::Platform;
-use crate::docs::{self, Doc};
+use crate::access::{self, GroupLink, Target};
+use crate::context::Actor;
+use crate::{audit, directory, keys};
+use emmaus_app::Platform;
+use emmaus_app::docs::{self, Doc};
 
 /// A group with the ids of its members.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +73,7 @@ pub async fn create(p: &Platform, actor: &Actor, name: &str, leader: &str) -> Re
         docs::create_write(keys::led_group(&actor.org_id, leader, &group.id), &link, None),
     ])
     .await
-    .map_err(crate::error::from_kv)?;
+    .map_err(emmaus_app::error::from_kv)?;
     audit::record(
         p,
         &actor.org_id,
@@ -112,7 +112,7 @@ pub async fn update(
         ));
     }
     writes.push(docs::replace_write(&doc, None));
-    p.kv.batch(writes).await.map_err(crate::error::from_kv)?;
+    p.kv.batch(writes).await.map_err(emmaus_app::error::from_kv)?;
     let detail = format!("{} led by {}", doc.value.name, doc.value.leader_id);
     audit::record(
         p,
@@ -135,7 +135,7 @@ pub async fn delete(p: &Platform, actor: &Actor, id: &str) -> Result<(), DomainE
     {
         writes.push(Write::DeleteIfVersion { key: led.key, expected: led.version });
     }
-    p.kv.batch(writes).await.map_err(crate::error::from_kv)?;
+    p.kv.batch(writes).await.map_err(emmaus_app::error::from_kv)?;
     audit::record(
         p,
         &actor.org_id,
@@ -161,7 +161,7 @@ pub async fn add_member(p: &Platform, actor: &Actor, id: &str, person: &str) -> 
     match result {
         // Already in the group: adding again changes nothing.
         Err(emmaus_ports::KvError::Conflict(_)) => return Ok(()),
-        other => other.map_err(crate::error::from_kv)?,
+        other => other.map_err(emmaus_app::error::from_kv)?,
     }
     audit::record(
         p,
@@ -210,6 +210,6 @@ pub(super) async fn drop_member(p: &Platform, org: &str, group: &str, person: &s
     if writes.is_empty() {
         return Ok(false);
     }
-    p.kv.batch(writes).await.map_err(crate::error::from_kv)?;
+    p.kv.batch(writes).await.map_err(emmaus_app::error::from_kv)?;
     Ok(true)
 }

@@ -10,12 +10,12 @@ use std::time::Duration;
 use emmaus_domain::{DomainError, Timestamp};
 use emmaus_ports::{Key, Query};
 
-use super::keys;
-use super::secrets::{digest, new_token, same};
-use super::settings::{self, ACCESS_TTL, REFRESH_IDLE, SESSION_MAX};
-use super::tokens::{self, AUDIENCE, Claims};
-use crate::Platform;
-use crate::docs;
+use crate::keys;
+use crate::secrets::{digest, new_token, same};
+use crate::settings::{self, ACCESS_TTL, REFRESH_IDLE, SESSION_MAX};
+use crate::tokens::{self, AUDIENCE, Claims};
+use emmaus_app::Platform;
+use emmaus_app::docs;
 
 /// Two tabs refreshing at once present the same secret; the slower one may retry for this long
 /// without being taken for a thief.
@@ -109,7 +109,7 @@ fn issue(p: &Platform, family: &Family, secret: &str) -> Result<Issued, DomainEr
 /// where they are one; the defaults when they belong to none.
 async fn limits_for(p: &Platform, person_id: &str) -> Result<(Duration, Duration), DomainError> {
     let mut limits = (REFRESH_IDLE, SESSION_MAX);
-    for (org, membership) in super::directory::orgs_of(p, person_id).await? {
+    for (org, membership) in crate::directory::orgs_of(p, person_id).await? {
         let (idle, max) = org.sessions.limits(membership.roles.contains(emmaus_domain::identity::Role::Admin));
         limits = (limits.0.min(idle), limits.1.min(max));
     }
@@ -154,7 +154,7 @@ fn parse_refresh(token: &str) -> Option<(&str, &str, &str)> {
     let mut parts = token.splitn(3, '.');
     let (person, session, secret) = (parts.next()?, parts.next()?, parts.next()?);
     let id_like = |s: &str| (1..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric());
-    (id_like(person) && id_like(session) && super::secrets::plausible(secret)).then_some((person, session, secret))
+    (id_like(person) && id_like(session) && crate::secrets::plausible(secret)).then_some((person, session, secret))
 }
 
 /// Rotates the refresh token. `Unauthenticated` when it is unknown, expired or revoked.
@@ -250,7 +250,7 @@ async fn close_all_but(p: &Platform, person_id: &str, keep: Option<&str>) -> Res
         let page =
             p.kv.query(&Query::new(format!("person#{person_id}"), "session#", 200).after(cursor))
                 .await
-                .map_err(crate::error::from_kv)?;
+                .map_err(emmaus_app::error::from_kv)?;
         for item in page.items {
             let family: Family = serde_json::from_slice(&item.value).map_err(DomainError::unexpected)?;
             if family.revoked_at.is_none() && keep != Some(family.id.as_str()) {
@@ -270,7 +270,7 @@ pub const RECENT_SIGN_IN: Duration = Duration::from_mins(10);
 
 /// Refuses unless the caller's session was opened within [`RECENT_SIGN_IN`]; the message asks
 /// them to sign in again and then `what` (e.g. "set your password").
-pub async fn require_recent(p: &Platform, who: &super::context::Principal, what: &str) -> Result<(), DomainError> {
+pub async fn require_recent(p: &Platform, who: &crate::context::Principal, what: &str) -> Result<(), DomainError> {
     let family = docs::get::<Family>(p.kv.as_ref(), keys::session(&who.person_id, &who.session_id)).await?;
     match family {
         Some(doc) if p.clock.now() < doc.value.created_at.plus(RECENT_SIGN_IN) => Ok(()),

@@ -3,10 +3,10 @@
 use emmaus_domain::DomainError;
 use emmaus_domain::identity::{Email, Membership, Organisation, Person};
 
-use super::context::{Actor, Principal};
-use super::keys;
-use crate::Platform;
-use crate::docs::{self, Doc};
+use crate::context::{Actor, Principal};
+use crate::keys;
+use emmaus_app::Platform;
+use emmaus_app::docs::{self, Doc};
 
 /// An index document pointing at a person or organisation.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -64,7 +64,7 @@ pub async fn actor_in(p: &Platform, principal: &Principal, org: &str) -> Result<
     if member.value.roles.contains(emmaus_domain::identity::Role::Admin) {
         // An admin of an organisation that requires a second factor acts there only with one.
         let org = self::org(p, org).await?.ok_or_else(|| DomainError::NotFound("the organisation".into()))?;
-        super::second_factor::check_admin(p, &org.value, &principal.person_id).await?;
+        crate::second_factor::check_admin(p, &org.value, &principal.person_id).await?;
     }
     Ok(Actor {
         person_id: principal.person_id.clone(),

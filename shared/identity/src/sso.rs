@@ -51,13 +51,13 @@ use emmaus_domain::{DomainError, Timestamp};
 use emmaus_ports::openid::{OpenIdError as OidcError, OpenIdProvider, ProviderSettings, VerifiedIdentity};
 use emmaus_ports::{ConfigError, ConfigSource, Key, KvError};
 
-use super::context::RequestMeta;
-use super::directory;
-use super::secrets::{digest, new_token, plausible, same};
-use super::sessions::{self, Issued};
-use super::{accounts, audit, keys, second_factor};
-use crate::Platform;
-use crate::docs::{self, Doc};
+use crate::context::RequestMeta;
+use crate::directory;
+use crate::secrets::{digest, new_token, plausible, same};
+use crate::sessions::{self, Issued};
+use crate::{accounts, audit, keys, second_factor};
+use emmaus_app::Platform;
+use emmaus_app::docs::{self, Doc};
 
 pub const PROVIDERS_SETTING: &str = "EMMAUS_OIDC_PROVIDERS";
 
@@ -393,7 +393,7 @@ pub async fn start(p: &Platform, id: &str, origin: &str, return_to: Option<&str>
 /// last ten minutes: a link is a new way in, which a stolen older session must not add.
 pub async fn start_link(
     p: &Platform,
-    who: &super::context::Principal,
+    who: &crate::context::Principal,
     id: &str,
     origin: &str,
     return_to: Option<&str>,
@@ -582,7 +582,7 @@ async fn take_flow(p: &Platform, callback: &Callback<'_>) -> Result<Flow, Failur
     match p.kv.delete_if_version(doc.key.clone(), doc.version).await {
         Ok(()) => Ok(doc.value),
         Err(KvError::Conflict(_)) => Err(expired()),
-        Err(other) => Err(failed(crate::error::from_kv(other))),
+        Err(other) => Err(failed(emmaus_app::error::from_kv(other))),
     }
 }
 
@@ -635,7 +635,7 @@ async fn linked(p: &Platform, settings: &SsoProvider, person: &Person, meta: &Re
         name = settings.name,
         email = person.email,
     );
-    super::notices::account_changed(p, person, &format!("{} can now sign you in to Emmaus", settings.name), &text)
+    crate::notices::account_changed(p, person, &format!("{} can now sign you in to Emmaus", settings.name), &text)
         .await;
 }
 
@@ -727,7 +727,7 @@ async fn create(
     writes.push(docs::create_write(keys::sso(&settings.id, &identity.subject), &link, None));
     p.kv.batch(writes).await.map_err(|error| match error {
         KvError::Conflict(_) => refused(Refusal::Failed, "the account was created at the same moment elsewhere"),
-        other => failed(crate::error::from_kv(other)),
+        other => failed(emmaus_app::error::from_kv(other)),
     })?;
     let detail = format!("sso {}: joined as {}", settings.id, membership.roles);
     let event = audit::event(
@@ -783,7 +783,7 @@ async fn keep_roles(
     let Some(mut membership) = directory::membership(p, &org, &person.id).await? else {
         let membership =
             Membership { org_id: org.clone(), person_id: person.id.clone(), roles: mapped, joined_at: p.clock.now() };
-        p.kv.batch(directory::membership_writes(&membership)).await.map_err(crate::error::from_kv)?;
+        p.kv.batch(directory::membership_writes(&membership)).await.map_err(emmaus_app::error::from_kv)?;
         let detail = format!("sso {}: joined as {}", settings.id, membership.roles);
         let event =
             audit::event(p, meta, None, AuditAction::SsoLinked, Some(format!("person:{}", person.id)), Some(detail));
@@ -793,7 +793,7 @@ async fn keep_roles(
     let mut roles = mapped;
     let mut writes = Vec::new();
     if membership.value.roles.contains(Role::Admin) && !roles.contains(Role::Admin) {
-        match super::members::admin_fence(p, &org, &person.id).await {
+        match crate::members::admin_fence(p, &org, &person.id).await {
             Ok(fence) => writes.push(fence),
             Err(DomainError::Conflict(_)) => {
                 tracing::warn!(provider = %settings.id, person = %person.id, "the provider's groups would remove the last admin; admin is kept");
@@ -809,7 +809,7 @@ async fn keep_roles(
     membership.value.roles = roles;
     writes.push(docs::replace_write(&membership, None));
     // A concurrent change (another admin leaving) makes this sign-in's role update wait for the next one.
-    p.kv.batch(writes).await.map_err(crate::error::from_kv)?;
+    p.kv.batch(writes).await.map_err(emmaus_app::error::from_kv)?;
     // Nobody acted: the provider's groups did, as the detail says.
     let event = audit::event(
         p,

@@ -14,9 +14,9 @@ use emmaus_domain::DomainError;
 use emmaus_domain::throttle::{PER_ACCOUNT, PER_ADDRESS, Policy, RESET_REQUESTS, Window};
 use emmaus_ports::Key;
 
-use super::secrets::digest;
-use crate::Platform;
-use crate::docs::{self, Doc};
+use crate::secrets::digest;
+use emmaus_app::Platform;
+use emmaus_app::docs::{self, Doc};
 
 /// How often a contended window is re-read before the attempt is refused. Each lost race means
 /// another attempt was counted, so under a burst the window locks long before this runs out.

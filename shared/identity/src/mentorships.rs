@@ -5,11 +5,11 @@ use emmaus_domain::audit::AuditAction;
 use emmaus_domain::identity::{Mentorship, Role};
 use emmaus_domain::permissions::Action;
 
-use super::access::{self, MentoringLink, Target};
-use super::context::Actor;
-use super::{audit, directory, keys};
-use crate::Platform;
-use crate::docs::{self, Doc};
+use crate::access::{self, MentoringLink, Target};
+use crate::context::Actor;
+use crate::{audit, directory, keys};
+use emmaus_app::Platform;
+use emmaus_app::docs::{self, Doc};
 
 fn index_keys(m: &Mentorship) -> [emmaus_ports::Key; 2] {
     let sort = format!("mentorship#{}", m.id);
@@ -55,7 +55,7 @@ pub async fn create(p: &Platform, actor: &Actor, mentor: &str, mentee: &str) -> 
         docs::create_write(by_mentee, &MentoringLink { other: mentor.to_owned(), active: true }, None),
     ])
     .await
-    .map_err(crate::error::from_kv)?;
+    .map_err(emmaus_app::error::from_kv)?;
     audit::record(
         p,
         &actor.org_id,
@@ -118,7 +118,7 @@ async fn close(p: &Platform, mut doc: Doc<Mentorship>) -> Result<Mentorship, Dom
             writes.push(docs::replace_write(&link, None));
         }
     }
-    p.kv.batch(writes).await.map_err(crate::error::from_kv)?;
+    p.kv.batch(writes).await.map_err(emmaus_app::error::from_kv)?;
     Ok(doc.value)
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 use emmaus_domain::DomainError;
 use emmaus_ports::{ConfigExt as _, ConfigSource};
 
-use super::tokens::{KEYS_SETTING, KeyRing};
+use crate::tokens::{KEYS_SETTING, KeyRing};
 
 /// How long each credential lives.
 pub const ACCESS_TTL: Duration = Duration::from_mins(10);

@@ -8,13 +8,13 @@ use std::time::Duration;
 use common::{ADMIN_PW, deliver_mail, join, latest_mail, meta, new_person, token_after, world};
 
 use emmaus_app::Platform;
-use emmaus_app::identity::{
-    Principal, accounts, audit, directory, groups, invitations, members, mentorships, resets, sessions,
-};
 use emmaus_app::jobs::Outcome;
 use emmaus_app::mail::Outbox;
 use emmaus_domain::DomainError;
 use emmaus_domain::identity::{Role, RoleSet};
+use emmaus_identity::{
+    Principal, accounts, audit, directory, groups, invitations, members, mentorships, resets, sessions,
+};
 
 #[tokio::test]
 async fn sign_in_refuses_alike_and_throttles_per_account() {
@@ -248,4 +248,31 @@ async fn a_first_password_needs_a_fresh_sign_in() {
     let who = Principal { session_id: fresh.session_id, ..who };
     accounts::change_password(&p, &who, "", "a first long passphrase").await.unwrap();
     assert!(accounts::sign_in(&p, "sso@grace.test", "a first long passphrase", &meta()).await.is_ok());
+}
+
+/// `deliver-mail` turns reset requests into links and sends what is queued, at most its share a
+/// run, and says so; with nothing due it is idle.
+#[tokio::test]
+async fn the_deliver_mail_job_says_what_it_did() {
+    use emmaus_app::mail_queue::{self, PER_RUN};
+
+    let (p, _) = Platform::in_memory("local");
+    let run = || (emmaus_identity::jobs::DELIVER_MAIL.run)(p.clone(), p.clock.now());
+    assert_eq!(run().await, Outcome::Idle);
+    for i in 0..PER_RUN + 2 {
+        let message = emmaus_ports::EmailMessage {
+            to: format!("m{i}@grace.test"),
+            subject: "Hello".into(),
+            text: "Hello".into(),
+        };
+        mail_queue::queue(&p, message).await.unwrap();
+    }
+    let first =
+        format!("reset requests: 0 (0 for accounts); mail: {PER_RUN} sent, 0 deferred, 0 dropped; more waiting");
+    assert_eq!(run().await, Outcome::Done(first));
+    assert_eq!(
+        run().await,
+        Outcome::Done("reset requests: 0 (0 for accounts); mail: 2 sent, 0 deferred, 0 dropped".into())
+    );
+    assert_eq!(run().await, Outcome::Idle);
 }

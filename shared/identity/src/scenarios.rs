@@ -4,9 +4,9 @@
 use emmaus_domain::DomainError;
 use emmaus_domain::audit::AuditAction;
 
-use crate::Platform;
-use crate::identity::setup::{self, NewOrg};
-use crate::identity::{RequestMeta, accounts, audit};
+use crate::setup::{self, NewOrg};
+use crate::{RequestMeta, accounts, audit};
+use emmaus_app::Platform;
 
 /// What a burst of parallel wrong sign-ins for one account came to.
 #[derive(Debug, Default, PartialEq, Eq)]

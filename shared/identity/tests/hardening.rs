@@ -298,3 +298,23 @@ async fn an_organisation_sets_how_long_sessions_last_and_admins_get_less() {
         members::update_org(&p, &member, OrgChange { name: Some("Mine now"), ..OrgChange::default() }).await;
     assert!(matches!(forbidden, Err(DomainError::Forbidden)), "{forbidden:?}");
 }
+
+/// A token checked once is remembered (its signature is not checked again), but it still expires
+/// on time and still stops working the moment its session is signed out.
+#[tokio::test]
+async fn a_remembered_token_still_expires_and_still_ends_at_sign_out() {
+    let (p, clock, _) = world().await;
+    let issued = accounts::sign_in(&p, "admin@grace.test", ADMIN_PW, &meta()).await.unwrap();
+    for _ in 0..2 {
+        assert!(sessions::authenticate(&p, &issued.access_token).await.is_ok());
+    }
+    clock.advance(emmaus_identity::settings::ACCESS_TTL);
+    let expired = sessions::authenticate(&p, &issued.access_token).await;
+    assert!(matches!(expired, Err(DomainError::Unauthenticated)), "{expired:?}");
+
+    let fresh = accounts::sign_in(&p, "admin@grace.test", ADMIN_PW, &meta()).await.unwrap();
+    assert!(sessions::authenticate(&p, &fresh.access_token).await.is_ok());
+    sessions::close(&p, &fresh.person_id, &fresh.session_id).await.unwrap();
+    let closed = sessions::authenticate(&p, &fresh.access_token).await;
+    assert!(matches!(closed, Err(DomainError::Unauthenticated)), "{closed:?}");
+}

@@ -1,5 +1,11 @@
-//! `SqliteKv`: one writing connection behind a mutex and a small pool of readers, so reads go on
-//! while a write commits (WAL), and each blocking call runs off the async runtime.
+//! `SqliteKv`: one writing connection behind a mutex and a pool of readers, so reads go on while a
+//! write commits (WAL).
+//!
+//! Writes run on the blocking pool: they may wait for the write lock (another process, a
+//! checkpoint) up to the busy timeout. Reads run in place, on the calling task: in WAL mode a
+//! reader never waits for the writer, and a read from the page cache takes microseconds, less than
+//! the hop to a blocking thread and back, which cost authenticated requests about a third of their
+//! throughput (`scripts/bench/http`).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -13,8 +19,10 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use crate::error::db_error;
 use crate::schema;
 
-/// Idle reader connections kept open; more are opened under load and closed when returned.
-const POOLED_READERS: usize = 4;
+/// Idle reader connections kept open; more are opened under load and closed when returned. Sized
+/// for a busy server's concurrent reads (each connection's page cache fills only as it reads):
+/// with 4, sixteen concurrent requests opened and closed a connection on most reads.
+const POOLED_READERS: usize = 16;
 
 #[derive(Debug)]
 pub struct SqliteKv {
@@ -168,7 +176,7 @@ impl KvStore for SqliteKv {
     async fn get(&self, key: &Key) -> Result<Option<Item>, KvError> {
         key.validate()?;
         let args = sql::get_args(key, self.now());
-        self.run(move |db| db.read(|conn| items(conn, sql::GET, args))).await.map(|found| found.into_iter().next())
+        self.db.read(|conn| items(conn, sql::GET, args)).map(|found| found.into_iter().next())
     }
 
     async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, KvError> {
@@ -177,14 +185,14 @@ impl KvStore for SqliteKv {
             return Ok(Vec::new());
         }
         let (statement, args) = sql::get_many(keys, self.now());
-        let found = self.run(move |db| db.read(|conn| items(conn, &statement, args))).await?;
+        let found = self.db.read(|conn| items(conn, &statement, args))?;
         Ok(sql::in_order(keys, found))
     }
 
     async fn query(&self, query: &Query) -> Result<Page, KvError> {
         let start_after = query.start_after()?;
         let (statement, args) = sql::page_query(query, start_after.as_ref(), self.now());
-        let found = self.run(move |db| db.read(|conn| items(conn, &statement, args))).await?;
+        let found = self.db.read(|conn| items(conn, &statement, args))?;
         Ok(Page::from_lookahead(found, query))
     }
 

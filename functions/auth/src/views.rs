@@ -52,8 +52,9 @@ pub struct SecondFactorView {
 
 pub async fn session_view(p: &Platform, person_id: &str) -> Result<SessionView, DomainError> {
     let person = directory::person(p, person_id).await?.ok_or(DomainError::Unauthenticated)?.value;
-    let organisations: Vec<OrgMembershipView> = directory::orgs_of(p, person_id)
-        .await?
+    let memberships = directory::orgs_of(p, person_id).await?;
+    let status = second_factor::status_among(p, person_id, &memberships).await?;
+    let organisations: Vec<OrgMembershipView> = memberships
         .into_iter()
         .map(|(org, member)| OrgMembershipView {
             id: org.id,
@@ -67,7 +68,6 @@ pub async fn session_view(p: &Platform, person_id: &str) -> Result<SessionView, 
         .clone()
         .filter(|id| organisations.iter().any(|o| o.id == *id))
         .or_else(|| organisations.first().map(|o| o.id.clone()));
-    let status = second_factor::status(p, person_id).await?;
     Ok(SessionView {
         person: PersonView {
             id: person.id,

@@ -25,6 +25,11 @@ pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
     serde_json::to_vec(value).expect("documents serialise")
 }
 
+/// A document from an item read by other means (`get_many`, a query).
+pub fn from_item<T: DeserializeOwned>(item: emmaus_ports::Item) -> Result<Doc<T>, DomainError> {
+    Ok(Doc { value: decode(&item.key, &item.value)?, version: item.version, key: item.key })
+}
+
 pub async fn get<T: DeserializeOwned>(kv: &dyn KvStore, key: Key) -> Result<Option<Doc<T>>, DomainError> {
     match kv.get(&key).await.map_err(from_kv)? {
         None => Ok(None),

@@ -40,14 +40,24 @@ pub async fn membership(p: &Platform, org: &str, person: &str) -> Result<Option<
     docs::get(p.kv.as_ref(), keys::member(org, person)).await
 }
 
-/// The organisations a person belongs to, with their membership in each, by name.
+/// The organisations a person belongs to, with their membership in each, by name. Each
+/// organisation and membership is read in one batch read per fifty organisations, since every
+/// signed-in page asks for this.
 pub async fn orgs_of(p: &Platform, person: &str) -> Result<Vec<(Organisation, Membership)>, DomainError> {
     let pointers: Vec<Doc<Pointer>> = docs::all(p.kv.as_ref(), &format!("person#{person}"), "org#", 1000).await?;
     let mut out = Vec::new();
-    for pointer in pointers {
-        let org_id = &pointer.value.id;
-        if let (Some(org), Some(member)) = (org(p, org_id).await?, membership(p, org_id, person).await?) {
-            out.push((org.value, member.value));
+    for chunk in pointers.chunks(emmaus_ports::kv::MAX_BATCH_GET / 2) {
+        let keys: Vec<emmaus_ports::Key> = chunk
+            .iter()
+            .flat_map(|pointer| [keys::org(&pointer.value.id), keys::member(&pointer.value.id, person)])
+            .collect();
+        let found = p.kv.get_many(&keys).await.map_err(emmaus_app::error::from_kv)?;
+        for pair in found.chunks(2) {
+            if let [Some(org), Some(member)] = pair {
+                let org: Doc<Organisation> = docs::from_item(org.clone())?;
+                let member: Doc<Membership> = docs::from_item(member.clone())?;
+                out.push((org.value, member.value));
+            }
         }
     }
     out.sort_by_key(|(org, _)| org.name.to_lowercase());

@@ -13,7 +13,7 @@
 use std::time::Duration;
 
 use emmaus_domain::audit::AuditAction;
-use emmaus_domain::identity::{Person, Role};
+use emmaus_domain::identity::{Membership, Organisation, Person, Role};
 use emmaus_domain::permissions::Action;
 use emmaus_domain::{DomainError, Timestamp, totp};
 use emmaus_ports::{Key, KvError};
@@ -107,11 +107,21 @@ pub struct Status {
 }
 
 pub async fn status(p: &Platform, person: &str) -> Result<Status, DomainError> {
+    let orgs = directory::orgs_of(p, person).await?;
+    status_among(p, person, &orgs).await
+}
+
+/// [`status`] for a caller that has read the person's organisations already.
+pub async fn status_among(
+    p: &Platform,
+    person: &str,
+    orgs: &[(Organisation, Membership)],
+) -> Result<Status, DomainError> {
     let factor = confirmed(p, person).await?;
     Ok(Status {
         enabled: factor.is_some(),
         recovery_codes_left: factor.as_ref().map_or(0, |f| f.value.codes_left()),
-        required_by: required_by(p, person).await?,
+        required_by: requiring(orgs),
     })
 }
 
@@ -125,21 +135,20 @@ async fn confirmed(p: &Platform, person: &str) -> Result<Option<Doc<SecondFactor
 }
 
 async fn required_by(p: &Platform, person: &str) -> Result<Vec<String>, DomainError> {
-    Ok(directory::orgs_of(p, person)
-        .await?
-        .into_iter()
+    Ok(requiring(&directory::orgs_of(p, person).await?))
+}
+
+/// The organisations (by name) among `orgs` that require a second factor of the person as admin.
+fn requiring(orgs: &[(Organisation, Membership)]) -> Vec<String> {
+    orgs.iter()
         .filter(|(org, member)| org.admins_need_second_factor && member.roles.contains(Role::Admin))
-        .map(|(org, _)| org.name)
-        .collect())
+        .map(|(org, _)| org.name.clone())
+        .collect()
 }
 
 /// `NeedsSecondFactor` when `org` requires one of its admins and this admin has none: the check
 /// made whenever an admin acts in an organisation.
-pub async fn check_admin(
-    p: &Platform,
-    org: &emmaus_domain::identity::Organisation,
-    person: &str,
-) -> Result<(), DomainError> {
+pub async fn check_admin(p: &Platform, org: &Organisation, person: &str) -> Result<(), DomainError> {
     if org.admins_need_second_factor && !enabled(p, person).await? {
         return Err(DomainError::NeedsSecondFactor(format!(
             "{} requires its admins to sign in with a second factor; set one up under Profile, then try again",

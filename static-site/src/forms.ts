@@ -1,6 +1,7 @@
 // Form plumbing shared by every page: field errors from a problem's `errors[]`, and the state of one submission.
 import type { CallResult } from './api/call';
 import { failureMessage } from './api/call';
+import { formatWait } from './time';
 import type { FieldProblem } from './api/failure';
 
 export interface FieldErrors {
@@ -57,4 +58,21 @@ export function submitError(
     fields: split,
     requestId,
   };
+}
+
+/**
+ * What the form shows after a 429: the usual error, with how long to wait (from `Retry-After`) in
+ * the person's words, e.g. "Too many wrong codes. Please wait 2 minutes before trying again."
+ */
+export function tooManyAttempts(
+  result: Extract<CallResult<unknown>, { ok: false }>,
+  fields: readonly string[],
+  what: string,
+): SubmitError {
+  const wait = result.retryAfter;
+  const message =
+    wait !== null
+      ? `Too many ${what}. Please wait ${formatWait(wait)} before trying again.`
+      : `Too many ${what}. Please wait a while before trying again.`;
+  return { ...submitError(result, fields), message };
 }

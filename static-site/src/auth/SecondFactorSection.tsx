@@ -5,21 +5,16 @@ import { call, type CallResult } from '../api/call';
 import { api } from '../api/client';
 import { Field } from '../components/Field';
 import { FormError } from '../components/FormError';
-import { submitError, type SubmitError } from '../forms';
+import { submitError, tooManyAttempts, type SubmitError } from '../forms';
 import { navigate } from '../router';
 import { useSession, type SessionView } from '../session';
-import { formatWait } from '../time';
 import { QrCode } from './QrCode';
 
 type Failed = Extract<CallResult<unknown>, { ok: false }>;
 
 /** A 429 reads as how long to wait; anything else as the form's usual error. */
 function codeError(result: Failed): SubmitError {
-  const error = submitError(result, ['code']);
-  if (result.status !== 429) return error;
-  const wait = result.retryAfter;
-  const message = wait !== null ? `Too many wrong codes. Please wait ${formatWait(wait)} before trying again.` : 'Too many wrong codes. Please wait a while.';
-  return { ...error, message };
+  return result.status === 429 ? tooManyAttempts(result, ['code'], 'wrong codes') : submitError(result, ['code']);
 }
 
 /** The secret in groups of four, as people copy it into an app by hand. */

@@ -4,9 +4,8 @@ import { call } from '../api/call';
 import { api } from '../api/client';
 import { Field } from '../components/Field';
 import { FormError } from '../components/FormError';
-import { submitError, type SubmitError } from '../forms';
+import { submitError, tooManyAttempts, type SubmitError } from '../forms';
 import type { SessionView } from '../session';
-import { formatWait } from '../time';
 
 export interface SecondStepProps {
   /** The challenge a password sign-in answered; absent after a provider's sign-in, which keeps it in a cookie. */
@@ -50,11 +49,7 @@ export function SecondStepForm({ challenge, onSignedIn, onRestart }: SecondStepP
     if (result.status === 429) {
       const wait = result.retryAfter;
       if (wait !== null) setBlockedUntil(Date.now() + wait * 1000);
-      const message =
-        wait !== null
-          ? `Too many wrong codes. Please wait ${formatWait(wait)} before trying again.`
-          : 'Too many wrong codes. Please wait a while before trying again.';
-      setError({ ...submitError(result, ['code']), message });
+      setError(tooManyAttempts(result, ['code'], 'wrong codes'));
       return;
     }
     setCode('');

@@ -122,6 +122,20 @@ describe('Sign-in page', () => {
     expect(window.location.pathname).toBe('/sign-in');
   });
 
+  it('says how long to wait after too many wrong codes, and holds the button until then', async () => {
+    routeFetch({
+      'POST /api/auth/sign-in': jsonResponse({ challenge: 'p1.c1.secret', expires_in_seconds: 300 }, 202),
+      'POST /api/auth/sign-in/second-factor': problemResponse(429, { title: 'Too many requests' }, { 'retry-after': '90' }),
+    });
+    at('/sign-in');
+    renderApp({ status: 'signed-out' });
+    const user = await fillAndSubmit();
+    await user.type(await screen.findByLabelText('Code'), '123456');
+    await user.click(screen.getByRole('button', { name: 'Continue' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Too many wrong codes. Please wait 2 minutes before trying again.');
+    expect(screen.getByRole('button', { name: 'Continue' })).toBeDisabled();
+  });
+
   it('takes the second step after a provider sign-in, whose challenge is in a cookie', async () => {
     const { requests } = routeFetch({ 'POST /api/auth/sign-in/second-factor': jsonResponse(sessionView(['mentee'])) });
     at('/sign-in?step=second-factor&return_to=%2Fprofile');

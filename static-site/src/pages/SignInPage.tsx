@@ -8,10 +8,9 @@ import { SecondStepForm } from '../auth/SecondStepForm';
 import { useSetupStatus } from '../auth/useSetupStatus';
 import { Field } from '../components/Field';
 import { FormError } from '../components/FormError';
-import { submitError, type SubmitError } from '../forms';
+import { submitError, tooManyAttempts, type SubmitError } from '../forms';
 import { Link, navigate, safeReturnTo, useSearchParams } from '../router';
 import { useSession, type SessionView } from '../session';
-import { formatWait } from '../time';
 import { useDocumentTitle } from '../useDocumentTitle';
 
 const FIELDS = ['email', 'password'];
@@ -79,11 +78,7 @@ export function SignInPage() {
     if (result.status === 429) {
       const wait = result.retryAfter;
       if (wait !== null) setBlockedUntil(Date.now() + wait * 1000);
-      const message =
-        wait !== null
-          ? `Too many sign-in attempts. Please wait ${formatWait(wait)} before trying again.`
-          : 'Too many sign-in attempts. Please wait a while before trying again.';
-      setError({ ...submitError(result, FIELDS), message });
+      setError(tooManyAttempts(result, FIELDS, 'sign-in attempts'));
       return;
     }
     setError(submitError(result, FIELDS));

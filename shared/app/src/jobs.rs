@@ -63,6 +63,12 @@ pub const APPLY_OUTBOX: JobSpec = JobSpec {
     locally_every: Duration::from_secs(2),
 };
 
+/// How long background work waits after its `attempts`-th failure: 1, 2, 4 … minutes, at most four
+/// hours apart. The mail queue and the outbox both retry by it.
+pub fn backoff(attempts: u32) -> Duration {
+    Duration::from_mins(1u64 << attempts.saturating_sub(1).min(8)).min(Duration::from_hours(4))
+}
+
 /// The setting holding the bearer token that `POST /api/jobs/<name>` requires (Spin: `jobs_token`).
 pub const TOKEN_SETTING: &str = "EMMAUS_JOBS_TOKEN";
 /// Shorter tokens are refused as too guessable, and jobs stay disabled.
@@ -120,4 +126,20 @@ pub fn apply_outbox(p: Platform, now: Timestamp) -> Pin<Box<dyn Future<Output = 
             applied.done, applied.deferred, applied.parked
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_a_minute_to_four_hours() {
+        assert_eq!(backoff(1), Duration::from_mins(1));
+        assert_eq!(backoff(2), Duration::from_mins(2));
+        assert_eq!(backoff(3), Duration::from_mins(4));
+        assert_eq!(backoff(5), Duration::from_mins(16));
+        assert_eq!(backoff(9), Duration::from_hours(4));
+        assert_eq!(backoff(crate::mail_queue::MAX_ATTEMPTS), Duration::from_hours(4));
+        assert_eq!(backoff(crate::outbox::MAX_ATTEMPTS), Duration::from_hours(4));
+    }
 }

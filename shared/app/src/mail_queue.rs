@@ -77,10 +77,7 @@ pub async fn pending(p: &Platform) -> Result<Vec<EmailMessage>, DomainError> {
     Ok(queued.into_iter().map(|doc| doc.value.message).collect())
 }
 
-/// How long to wait after the `attempts`-th failure: 1, 2, 4 … minutes, at most four hours.
-pub fn backoff(attempts: u32) -> Duration {
-    Duration::from_mins(1u64 << attempts.saturating_sub(1).min(8)).min(Duration::from_hours(4))
-}
+pub use crate::jobs::backoff;
 
 /// Sends what is due at `now`, oldest first, at most [`PER_RUN`] messages. Only a store failure is
 /// an error; a mail failure defers or drops its message and the run goes on.
@@ -161,18 +158,4 @@ async fn attempt(
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_from_a_minute_to_four_hours() {
-        assert_eq!(backoff(1), Duration::from_mins(1));
-        assert_eq!(backoff(2), Duration::from_mins(2));
-        assert_eq!(backoff(5), Duration::from_mins(16));
-        assert_eq!(backoff(9), Duration::from_hours(4));
-        assert_eq!(backoff(MAX_ATTEMPTS), Duration::from_hours(4));
-    }
 }

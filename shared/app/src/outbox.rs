@@ -159,10 +159,7 @@ pub struct Applied {
     pub more: bool,
 }
 
-/// How long to wait after the `attempts`-th failure: 1, 2, 4 … minutes, at most four hours.
-pub fn backoff(attempts: u32) -> Duration {
-    Duration::from_mins(1u64 << attempts.saturating_sub(1).min(8)).min(Duration::from_hours(4))
-}
+pub use crate::jobs::backoff;
 
 /// Applies what is due at `now`, oldest first, at most [`PER_RUN`] tasks, with the handlers of
 /// `p.tasks`. Only a store failure is an error; a handler's failure defers or parks its task and
@@ -241,29 +238,26 @@ async fn attempt(p: &Platform, mut doc: Doc<Task>, now: Timestamp, applied: &mut
 
 /// Moves a claimed task to the parked partition, atomically.
 async fn park(p: &Platform, doc: Doc<Task>) -> Result<(), DomainError> {
-    let writes = vec![
-        Write::DeleteIfVersion { key: doc.key.clone(), expected: doc.version },
-        docs::create_write(task_key(PARKED, &doc.value.id), &doc.value, None),
-    ];
-    match p.kv.batch(writes).await {
-        // Taken by another run after our lease ran out: that run decides.
-        Ok(()) | Err(KvError::Conflict(_)) => Ok(()),
-        Err(other) => Err(from_kv(other)),
-    }
+    let parked = docs::create_write(task_key(PARKED, &doc.value.id), &doc.value, None);
+    move_to_parked(p, &doc.key, doc.version, parked).await
 }
 
 /// Parks a stored task that does not parse, keeping its bytes for an operator to read.
 async fn park_unreadable(p: &Platform, key: &Key, version: u64, bytes: &[u8]) -> Result<(), DomainError> {
-    let writes = vec![
-        Write::DeleteIfVersion { key: key.clone(), expected: version },
-        Write::PutIfAbsent {
-            key: Key::new(PARKED, key.sort.clone()),
-            value: bytes.to_vec(),
-            expires_at: None,
-            index: IndexKeys::NONE,
-        },
-    ];
+    let parked = Write::PutIfAbsent {
+        key: Key::new(PARKED, key.sort.clone()),
+        value: bytes.to_vec(),
+        expires_at: None,
+        index: IndexKeys::NONE,
+    };
+    move_to_parked(p, key, version, parked).await
+}
+
+/// Deletes the task at `key` (at `version`) and writes `parked` in one batch.
+async fn move_to_parked(p: &Platform, key: &Key, version: u64, parked: Write) -> Result<(), DomainError> {
+    let writes = vec![Write::DeleteIfVersion { key: key.clone(), expected: version }, parked];
     match p.kv.batch(writes).await {
+        // Taken by another run after our lease ran out: that run decides.
         Ok(()) | Err(KvError::Conflict(_)) => Ok(()),
         Err(other) => Err(from_kv(other)),
     }
@@ -341,13 +335,6 @@ pub async fn requeue(p: &Platform, id: &str) -> Result<Task, DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn backoff_doubles_from_a_minute_to_four_hours() {
-        assert_eq!(backoff(1), Duration::from_mins(1));
-        assert_eq!(backoff(3), Duration::from_mins(4));
-        assert_eq!(backoff(MAX_ATTEMPTS), Duration::from_hours(4));
-    }
 
     #[test]
     fn kinds_are_short_dotted_names() {

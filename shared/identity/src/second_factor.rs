@@ -35,6 +35,17 @@ pub const CHALLENGE_ATTEMPTS: u32 = 5;
 /// The name authenticator apps show above the account.
 const ISSUER: &str = "Emmaus";
 
+const SETUP_CHANGED: &str = "the setup changed in another tab; start again";
+const FACTOR_CHANGED: &str = "your second factor changed meanwhile; try again";
+
+/// A lost race on the person's factor, told in the person's words; other errors pass unchanged.
+fn conflict_says(message: &'static str) -> impl FnOnce(DomainError) -> DomainError {
+    move |error| match error {
+        DomainError::Conflict(_) => DomainError::Conflict(message.into()),
+        other => other,
+    }
+}
+
 const WRONG_CODE: &str = "is not the current code from your authenticator app, nor an unused recovery code";
 
 /// The second factor of a person, under `person#<p>` / `second-factor`.
@@ -190,10 +201,7 @@ pub async fn begin(p: &Platform, who: &Principal) -> Result<Enrolment, DomainErr
         Some(doc) => docs::replace(p.kv.as_ref(), &Doc { value: factor, ..doc }, None).await.map(|_| ()),
         None => docs::create(p.kv.as_ref(), factor_key(&person.id), &factor, None).await,
     };
-    written.map_err(|e| match e {
-        DomainError::Conflict(_) => DomainError::Conflict("the setup changed in another tab; start again".into()),
-        other => other,
-    })?;
+    written.map_err(conflict_says(SETUP_CHANGED))?;
     Ok(Enrolment { secret: totp::base32(&secret), uri: totp::otpauth_uri(ISSUER, person.email.as_str(), &secret) })
 }
 
@@ -221,10 +229,7 @@ pub async fn confirm(p: &Platform, who: &Principal, code: &str) -> Result<Vec<St
     doc.value.confirmed_at = Some(now);
     doc.value.last_step = Some(step);
     doc.value.recovery = recovery;
-    docs::replace(p.kv.as_ref(), &doc, None).await.map_err(|e| match e {
-        DomainError::Conflict(_) => DomainError::Conflict("the setup changed in another tab; start again".into()),
-        other => other,
-    })?;
+    docs::replace(p.kv.as_ref(), &doc, None).await.map_err(conflict_says(SETUP_CHANGED))?;
     throttle::succeeded(p, &throttle_subject(&who.person_id), address).await?;
     sessions::close_others(p, &who.person_id, &who.session_id).await?;
     accounts::record_everywhere(p, &who.person_id, &who.meta, AuditAction::SecondFactorEnabled, None).await;
@@ -249,10 +254,7 @@ pub async fn renew_recovery_codes(p: &Platform, who: &Principal, code: &str) -> 
     let Proved { factor: mut doc, .. } = prove(p, &who.person_id, code).await?;
     let (codes, recovery) = new_recovery_codes(p);
     doc.value.recovery = recovery;
-    docs::replace(p.kv.as_ref(), &doc, None).await.map_err(|e| match e {
-        DomainError::Conflict(_) => DomainError::Conflict("your second factor changed meanwhile; try again".into()),
-        other => other,
-    })?;
+    docs::replace(p.kv.as_ref(), &doc, None).await.map_err(conflict_says(FACTOR_CHANGED))?;
     throttle::succeeded(p, &throttle_subject(&who.person_id), address).await?;
     accounts::record_everywhere(p, &who.person_id, &who.meta, AuditAction::RecoveryCodesRenewed, None).await;
     Ok(codes)
@@ -275,7 +277,7 @@ pub async fn disable(p: &Platform, who: &Principal, code: &str) -> Result<(), Do
     match p.kv.delete_if_version(doc.key, doc.version).await {
         Ok(()) => {}
         Err(KvError::Conflict(_)) => {
-            return Err(DomainError::Conflict("your second factor changed meanwhile; try again".into()));
+            return Err(DomainError::Conflict(FACTOR_CHANGED.into()));
         }
         Err(other) => return Err(emmaus_app::error::from_kv(other)),
     }

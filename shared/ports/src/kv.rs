@@ -244,6 +244,14 @@ pub fn validate_keys(keys: &[Key]) -> Result<(), KvError> {
     Ok(())
 }
 
+/// The answer of a `get_many`: the items found (in any order, as a batch read returns them) put in
+/// the order of `keys`, `None` where none was.
+pub fn in_key_order(keys: &[Key], found: Vec<Item>) -> Vec<Option<Item>> {
+    let mut by_key: std::collections::HashMap<Key, Item> =
+        found.into_iter().map(|item| (item.key.clone(), item)).collect();
+    keys.iter().map(|key| by_key.remove(key)).collect()
+}
+
 /// An opaque position in a query's results, safe to hand to clients.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor(String);
@@ -646,6 +654,20 @@ mod tests {
         assert_eq!(q("", Some("b"), None), (Some("b".into()), None));
         let query = Query::new("p", "d#", 1).range(Some("d#2".into()), Some("d#4".into()));
         assert!(query.admits("d#2") && query.admits("d#3zz") && !query.admits("d#4") && !query.admits("d#1"));
+    }
+
+    #[test]
+    fn get_many_answers_in_the_order_asked() {
+        let item = |sort: &str| Item {
+            key: Key::new("p", sort),
+            value: vec![],
+            version: 1,
+            expires_at: None,
+            index: IndexKeys::NONE,
+        };
+        let keys = [Key::new("p", "b"), Key::new("p", "x"), Key::new("p", "a")];
+        let ordered = in_key_order(&keys, vec![item("a"), item("b")]);
+        assert_eq!(ordered, vec![Some(item("b")), None, Some(item("a"))]);
     }
 
     #[test]

@@ -20,7 +20,7 @@ use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{ConditionCheck, Delete, KeysAndAttributes, Put, TransactWriteItem};
-use emmaus_ports::kv::{validate_batch, validate_keys};
+use emmaus_ports::kv::{in_key_order, validate_batch, validate_keys};
 use emmaus_ports::{Clock, IndexKeys, Item, Key, KvError, KvStore, Page, Query, Write};
 
 pub use error::request_token;
@@ -186,9 +186,7 @@ impl KvStore for DynamoKv {
                 }
             }
         }
-        let mut by_key: std::collections::HashMap<Key, Item> =
-            found.into_iter().filter(|item| item::is_live(item, now)).map(|item| (item.key.clone(), item)).collect();
-        Ok(keys.iter().map(|key| by_key.remove(key)).collect())
+        Ok(in_key_order(keys, found.into_iter().filter(|item| item::is_live(item, now)).collect()))
     }
 
     async fn query(&self, query: &Query) -> Result<Page, KvError> {

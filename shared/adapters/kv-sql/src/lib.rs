@@ -121,7 +121,7 @@ pub fn to_sql_version(version: u64) -> i64 {
 }
 
 /// Reads the live items at `keys` (validated, at least one) in one statement; rows come back in
-/// any order, so the store puts them in the order asked with [`in_order`].
+/// any order, so the store puts them in the order asked with `emmaus_ports::kv::in_key_order`.
 pub fn get_many(keys: &[Key], now: i64) -> (String, Vec<Arg>) {
     let pairs = vec!["(?, ?)"; keys.len()].join(", ");
     let sql = format!("SELECT {ITEM_COLUMNS} FROM kv WHERE (pk, sk) IN (VALUES {pairs}) AND {LIVE}");
@@ -129,13 +129,6 @@ pub fn get_many(keys: &[Key], now: i64) -> (String, Vec<Arg>) {
         keys.iter().flat_map(|key| [Arg::Text(key.partition.clone()), Arg::Text(key.sort.clone())]).collect();
     args.push(Arg::Integer(now));
     (sql, args)
-}
-
-/// The items found, in the order of `keys`, `None` where none was.
-pub fn in_order(keys: &[Key], found: Vec<Item>) -> Vec<Option<Item>> {
-    let mut by_key: std::collections::HashMap<Key, Item> =
-        found.into_iter().map(|item| (item.key.clone(), item)).collect();
-    keys.iter().map(|key| by_key.remove(key)).collect()
 }
 
 /// The statement listing a query's page: one row beyond the limit tells whether more follow.
@@ -294,17 +287,8 @@ mod tests {
     }
 
     #[test]
-    fn get_many_answers_in_the_order_asked() {
-        let item = |sort: &str| Item {
-            key: Key::new("p", sort),
-            value: vec![],
-            version: 1,
-            expires_at: None,
-            index: IndexKeys::NONE,
-        };
+    fn get_many_reads_every_key_in_one_statement() {
         let keys = [Key::new("p", "b"), Key::new("p", "x"), Key::new("p", "a")];
-        let ordered = in_order(&keys, vec![item("a"), item("b")]);
-        assert_eq!(ordered, vec![Some(item("b")), None, Some(item("a"))]);
         let (sql, args) = get_many(&keys, 9);
         assert!(sql.contains("IN (VALUES (?, ?), (?, ?), (?, ?))"), "{sql}");
         assert_eq!(args.len(), 7);

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use emmaus_kv_sql::{self as sql, Arg, Cell, MIGRATIONS, SCHEMA_VERSION};
-use emmaus_ports::kv::{validate_batch, validate_keys};
+use emmaus_ports::kv::{in_key_order, validate_batch, validate_keys};
 use emmaus_ports::{Clock, Item, Key, KvError, KvStore, Page, Query, Write};
 use spin_sdk::sqlite::{Connection, Error, QueryResult, Value};
 
@@ -172,7 +172,7 @@ impl KvStore for SpinSqliteKv {
             return Ok(Vec::new());
         }
         let (statement, args) = sql::get_many(keys, self.now());
-        Ok(sql::in_order(keys, self.items(&statement, args)?))
+        Ok(in_key_order(keys, self.items(&statement, args)?))
     }
 
     async fn query(&self, query: &Query) -> Result<Page, KvError> {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use emmaus_kv_sql::{self as sql, Arg, Cell};
-use emmaus_ports::kv::{validate_batch, validate_keys};
+use emmaus_ports::kv::{in_key_order, validate_batch, validate_keys};
 use emmaus_ports::{Clock, Item, Key, KvError, KvStore, Page, Query, Write};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params_from_iter};
@@ -186,7 +186,7 @@ impl KvStore for SqliteKv {
         }
         let (statement, args) = sql::get_many(keys, self.now());
         let found = self.db.read(|conn| items(conn, &statement, args))?;
-        Ok(sql::in_order(keys, found))
+        Ok(in_key_order(keys, found))
     }
 
     async fn query(&self, query: &Query) -> Result<Page, KvError> {

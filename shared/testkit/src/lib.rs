@@ -16,6 +16,7 @@ pub mod kv;
 pub mod mailer;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod oidc;
+pub mod search;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -59,5 +60,8 @@ mod tests {
         let mailer: BTreeSet<&str> = crate::mailer::mailer_cases().into_iter().map(|(name, _)| name).collect();
         let expected = defined(include_str!("mailer.rs"), "MailerHarness");
         assert_eq!(mailer, expected, "list every mailer case in __mailer_cases!");
+        let search: BTreeSet<&str> = crate::search::search_cases().into_iter().map(|(name, _)| name).collect();
+        let expected = defined(include_str!("search.rs"), "SearchHarness");
+        assert_eq!(search, expected, "list every search case in __search_cases!");
     }
 }

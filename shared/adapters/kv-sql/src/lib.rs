@@ -57,11 +57,11 @@ pub enum Arg {
 }
 
 /// A value read from a row; each store maps its driver's value to it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Null,
     Integer(i64),
-    Real,
+    Real(f64),
     Text(String),
     Blob(Vec<u8>),
 }

@@ -47,7 +47,7 @@ fn cell(value: &Value) -> Cell {
     match value {
         Value::Null => Cell::Null,
         Value::Integer(n) => Cell::Integer(*n),
-        Value::Real(_) => Cell::Real,
+        Value::Real(x) => Cell::Real(*x),
         Value::Text(text) => Cell::Text(text.clone()),
         Value::Blob(bytes) => Cell::Blob(bytes.clone()),
     }

@@ -93,7 +93,7 @@ impl SqliteKv {
     }
 }
 
-fn to_value(arg: Arg) -> Value {
+pub(crate) fn to_value(arg: Arg) -> Value {
     match arg {
         Arg::Null => Value::Null,
         Arg::Integer(n) => Value::Integer(n),
@@ -102,15 +102,15 @@ fn to_value(arg: Arg) -> Value {
     }
 }
 
-fn values(args: Vec<Arg>) -> Vec<Value> {
+pub(crate) fn values(args: Vec<Arg>) -> Vec<Value> {
     args.into_iter().map(to_value).collect()
 }
 
-fn cell(value: Value) -> Cell {
+pub(crate) fn cell(value: Value) -> Cell {
     match value {
         Value::Null => Cell::Null,
         Value::Integer(n) => Cell::Integer(n),
-        Value::Real(_) => Cell::Real,
+        Value::Real(x) => Cell::Real(x),
         Value::Text(text) => Cell::Text(text),
         Value::Blob(bytes) => Cell::Blob(bytes),
     }

@@ -4,6 +4,8 @@
 mod error;
 mod kv;
 mod schema;
+mod search;
 
 pub use kv::SqliteKv;
 pub use schema::SCHEMA_VERSION;
+pub use search::SqliteSearch;

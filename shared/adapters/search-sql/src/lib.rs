@@ -1,0 +1,356 @@
+//! The SQL of the search port on SQLite FTS5, written once for every store that speaks it: the
+//! native index (`emmaus-sqlite`, rusqlite, also inside the Lambda snapshots) and Spin's (the
+//! host's SQLite). Each store runs these statements with its own driver, mapping
+//! [`Arg`] to and [`Cell`] from its value type, as for the key-value SQL (`emmaus-kv-sql`).
+//!
+//! The tables: `search_docs` numbers each `(org, id)`; `search_text` is the FTS5 table of the
+//! three text fields, its rowid that number; `search_terms` holds keyword and path values (paths
+//! with every ancestor) and the readers; `search_dates` the date fields. Every table carries the
+//! organisation and every statement binds it, so one organisation's rows never meet another's.
+
+use std::fmt::Write as _;
+
+pub use emmaus_kv_sql::{Arg, Cell};
+use emmaus_ports::search::{Filter, Hit, SearchDoc, SearchError, SearchQuery, Segment, Sort, Weights};
+
+/// The schema, one step per entry (same rules as `emmaus_kv_sql::MIGRATIONS`: append only).
+pub const MIGRATIONS: &[&[&str]] = &[
+    // 1: documents, their text, terms and dates.
+    &[
+        "CREATE TABLE IF NOT EXISTS search_docs (
+            doc INTEGER PRIMARY KEY,
+            org TEXT NOT NULL,
+            id TEXT NOT NULL,
+            UNIQUE (org, id)
+        )",
+        // unicode61 folds case and (with 2) diacritics; the prefix indexes make `gr*` and
+        // `gra*` queries one lookup instead of a scan of the term list.
+        "CREATE VIRTUAL TABLE IF NOT EXISTS search_text USING fts5(
+            title, summary, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+        )",
+        "CREATE TABLE IF NOT EXISTS search_terms (
+            doc INTEGER NOT NULL,
+            org TEXT NOT NULL,
+            field TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (doc, field, value)
+        ) WITHOUT ROWID",
+        "CREATE INDEX IF NOT EXISTS search_terms_by_value ON search_terms (org, field, value, doc)",
+        "CREATE TABLE IF NOT EXISTS search_dates (
+            doc INTEGER NOT NULL,
+            org TEXT NOT NULL,
+            field TEXT NOT NULL,
+            value INTEGER NOT NULL,
+            PRIMARY KEY (doc, field)
+        ) WITHOUT ROWID",
+        "CREATE INDEX IF NOT EXISTS search_dates_by_value ON search_dates (org, field, value, doc)",
+    ],
+];
+
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// The search schema's version, apart from the key-value store's (Spin keeps both in one database).
+pub const VERSION_TABLE: &str = "CREATE TABLE IF NOT EXISTS search_schema_version (version INTEGER NOT NULL)";
+pub const READ_VERSION: &str = "SELECT MAX(version) FROM search_schema_version";
+pub const CLEAR_VERSION: &str = "DELETE FROM search_schema_version";
+pub const RECORD_VERSION: &str = "INSERT INTO search_schema_version (version) VALUES (?)";
+
+/// The field the readers are kept under; user fields are `[a-z0-9_]`, so it cannot collide.
+const READERS: &str = "#readers";
+
+/// Marks around matched words in highlights and snippets: private-use characters, stripped from
+/// indexed text, so a document cannot forge a mark.
+const MARK_OPEN: char = '\u{E000}';
+const MARK_CLOSE: char = '\u{E001}';
+
+/// Words around the match in a snippet.
+const SNIPPET_TOKENS: u32 = 24;
+
+/// A statement and its arguments.
+pub type Statement = (String, Vec<Arg>);
+
+/// Numbers `(org, id)`, answering the document's number whether it was new or not.
+pub const UPSERT_DOC: &str = "INSERT INTO search_docs (org, id) VALUES (?, ?)
+     ON CONFLICT (org, id) DO UPDATE SET id = excluded.id RETURNING doc";
+
+/// The number of `(org, id)`, if indexed.
+pub const FIND_DOC: &str = "SELECT doc FROM search_docs WHERE org = ? AND id = ?";
+
+/// Clears what a document number holds besides its row in `search_docs` (argument: the number,
+/// once per statement).
+pub const CLEAR_DOC: &[&str] = &[
+    "DELETE FROM search_text WHERE rowid = ?",
+    "DELETE FROM search_terms WHERE doc = ?",
+    "DELETE FROM search_dates WHERE doc = ?",
+];
+
+/// Removes the document row itself (argument: the number).
+pub const DELETE_DOC: &str = "DELETE FROM search_docs WHERE doc = ?";
+
+pub fn org_id_args(org: &str, id: &str) -> Vec<Arg> {
+    vec![Arg::Text(org.to_owned()), Arg::Text(id.to_owned())]
+}
+
+/// The statements that fill document number `doc` (after [`CLEAR_DOC`]).
+pub fn fill_doc(org: &str, doc: i64, document: &SearchDoc) -> Vec<Statement> {
+    let mut statements = vec![(
+        "INSERT INTO search_text (rowid, title, summary, body) VALUES (?, ?, ?, ?)".to_owned(),
+        vec![
+            Arg::Integer(doc),
+            Arg::Text(unmarked(&document.title)),
+            Arg::Text(unmarked(&document.summary)),
+            Arg::Text(unmarked(&document.body)),
+        ],
+    )];
+    let readers = document.readers.iter().map(|reader| (READERS.to_owned(), reader.clone()));
+    let mut terms: Vec<(String, String)> = document.terms().into_iter().chain(readers).collect();
+    terms.sort();
+    terms.dedup();
+    for (field, value) in terms {
+        statements.push((
+            "INSERT INTO search_terms (doc, org, field, value) VALUES (?, ?, ?, ?)".to_owned(),
+            vec![Arg::Integer(doc), Arg::Text(org.to_owned()), Arg::Text(field), Arg::Text(value)],
+        ));
+    }
+    for (field, value) in &document.dates {
+        statements.push((
+            "INSERT INTO search_dates (doc, org, field, value) VALUES (?, ?, ?, ?)".to_owned(),
+            vec![Arg::Integer(doc), Arg::Text(org.to_owned()), Arg::Text(field.clone()), Arg::Integer(*value)],
+        ));
+    }
+    statements
+}
+
+fn unmarked(text: &str) -> String {
+    text.replace([MARK_OPEN, MARK_CLOSE], " ")
+}
+
+/// The FTS5 expression for a query's terms: each term quoted (so no word is read as FTS5 syntax)
+/// and matched as a prefix; `None` when the query has no terms.
+pub fn match_expression(query: &SearchQuery) -> Option<String> {
+    let terms = query.terms();
+    if terms.is_empty() {
+        return None;
+    }
+    Some(terms.iter().map(|term| format!("\"{}\"*", term.replace('"', "\"\""))).collect::<Vec<_>>().join(" AND "))
+}
+
+/// The `FROM … WHERE …` every statement of one query shares: the organisation, the text match,
+/// the readers and the filters; selects `d` (documents) and, with text, `search_text`.
+fn matching(org: &str, query: &SearchQuery, expression: Option<&str>) -> Statement {
+    let mut sql = String::new();
+    let mut args = Vec::new();
+    if let Some(expression) = expression {
+        sql.push_str(
+            " FROM search_text JOIN search_docs d ON d.doc = search_text.rowid WHERE search_text MATCH ? AND d.org = ?",
+        );
+        args.extend([Arg::Text(expression.to_owned()), Arg::Text(org.to_owned())]);
+    } else {
+        sql.push_str(" FROM search_docs d WHERE d.org = ?");
+        args.push(Arg::Text(org.to_owned()));
+    }
+    let any_of = |field: &str, values: &[String], sql: &mut String, args: &mut Vec<Arg>| {
+        let _ = write!(
+            sql,
+            " AND EXISTS (SELECT 1 FROM search_terms t WHERE t.doc = d.doc AND t.field = ? AND t.value IN ({}))",
+            placeholders(values.len())
+        );
+        args.push(Arg::Text(field.to_owned()));
+        args.extend(values.iter().cloned().map(Arg::Text));
+    };
+    any_of(READERS, &query.readers, &mut sql, &mut args);
+    for filter in &query.filters {
+        match filter {
+            Filter::Keyword { field, any_of: values } => any_of(field, values, &mut sql, &mut args),
+            Filter::Path { field, under } => any_of(field, std::slice::from_ref(under), &mut sql, &mut args),
+            Filter::Date { field, from, to } => {
+                sql.push_str(" AND EXISTS (SELECT 1 FROM search_dates x WHERE x.doc = d.doc AND x.field = ?");
+                args.push(Arg::Text(field.clone()));
+                if let Some(from) = from {
+                    sql.push_str(" AND x.value >= ?");
+                    args.push(Arg::Integer(*from));
+                }
+                if let Some(to) = to {
+                    sql.push_str(" AND x.value < ?");
+                    args.push(Arg::Integer(*to));
+                }
+                sql.push(')');
+            }
+        }
+    }
+    (sql, args)
+}
+
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+/// The statements answering a query: the page, the total, and one per facet.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// Rows of `id, score (REAL), title, snippet` (see [`decode_hit`]).
+    pub page: Statement,
+    /// One row, one integer.
+    pub total: Statement,
+    /// Per facet field: rows of `value, count`.
+    pub facets: Vec<(String, Statement)>,
+}
+
+pub fn plan(org: &str, query: &SearchQuery) -> Result<Plan, SearchError> {
+    query.validate()?;
+    let expression = match_expression(query);
+    let (from_where, where_args) = matching(org, query, expression.as_deref());
+
+    let mut args = Vec::new();
+    let mut sql = if expression.is_some() {
+        // Validated finite numbers, written as literals: the drivers' arguments carry no reals.
+        let Weights { title, summary, body } = query.weights;
+        format!(
+            "SELECT d.id, -bm25(search_text, {title:.4}, {summary:.4}, {body:.4}) AS score, \
+             highlight(search_text, 0, '{MARK_OPEN}', '{MARK_CLOSE}'), \
+             snippet(search_text, -1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_TOKENS})"
+        )
+    } else {
+        "SELECT d.id, 0.0 AS score, (SELECT title FROM search_text WHERE rowid = d.doc), ''".to_owned()
+    };
+    // The sort value, joined before the filters' arguments.
+    let order = match &query.sort {
+        Sort::Relevance if expression.is_some() => "score DESC, d.id".to_owned(),
+        Sort::Relevance => "d.id".to_owned(),
+        Sort::Date { field, descending } => {
+            let _ =
+                write!(sql, ", (SELECT x.value FROM search_dates x WHERE x.doc = d.doc AND x.field = ?) AS sort_value");
+            args.push(Arg::Text(field.clone()));
+            format!("sort_value IS NULL, sort_value {}, d.id", direction(*descending))
+        }
+        Sort::Keyword { field, descending } => {
+            let _ = write!(
+                sql,
+                ", (SELECT MIN(t.value) FROM search_terms t WHERE t.doc = d.doc AND t.field = ?) AS sort_value"
+            );
+            args.push(Arg::Text(field.clone()));
+            format!("sort_value IS NULL, sort_value {}, d.id", direction(*descending))
+        }
+    };
+    sql.push_str(&from_where);
+    args.extend(where_args.iter().cloned());
+    let _ = write!(sql, " ORDER BY {order} LIMIT ? OFFSET ?");
+    args.extend([Arg::Integer(i64::from(query.limit)), Arg::Integer(i64::from(query.offset))]);
+
+    let total = (format!("SELECT COUNT(*){from_where}"), where_args.clone());
+    let facets = query
+        .facets
+        .iter()
+        .map(|field| {
+            let sql = format!(
+                "SELECT f.value, COUNT(*) AS n FROM search_terms f WHERE f.org = ? AND f.field = ? \
+                 AND f.doc IN (SELECT d.doc{from_where}) GROUP BY f.value ORDER BY n DESC, f.value LIMIT {}",
+                emmaus_ports::search::MAX_FACET_VALUES
+            );
+            let mut args = vec![Arg::Text(org.to_owned()), Arg::Text(field.clone())];
+            args.extend(where_args.iter().cloned());
+            (field.clone(), (sql, args))
+        })
+        .collect();
+    Ok(Plan { page: (sql, args), total, facets })
+}
+
+fn direction(descending: bool) -> &'static str {
+    if descending { "DESC" } else { "ASC" }
+}
+
+/// A page row (`id, score, title, snippet`) as a hit.
+pub fn decode_hit(row: Vec<Cell>) -> Result<Hit, SearchError> {
+    let mut cells = row.into_iter();
+    let id = text(cells.next())?;
+    let score = match cells.next() {
+        Some(Cell::Real(score)) => score,
+        #[expect(clippy::cast_precision_loss, reason = "a score of 0 without text")]
+        Some(Cell::Integer(score)) => score as f64,
+        other => return Err(SearchError::Backend(format!("a score came back as {other:?}"))),
+    };
+    let title = text(cells.next())?;
+    let snippet = text(cells.next())?;
+    Ok(Hit { id, score, title: segments(&title), snippet: segments(&snippet) })
+}
+
+/// A count row.
+pub fn decode_count(row: Vec<Cell>) -> Result<u64, SearchError> {
+    match row.into_iter().next() {
+        Some(Cell::Integer(n)) => Ok(u64::try_from(n).unwrap_or(0)),
+        other => Err(SearchError::Backend(format!("a count came back as {other:?}"))),
+    }
+}
+
+/// A facet row (`value, count`).
+pub fn decode_facet(row: Vec<Cell>) -> Result<emmaus_ports::FacetCount, SearchError> {
+    let mut cells = row.into_iter();
+    let value = text(cells.next())?;
+    let count = decode_count(cells.collect())?;
+    Ok(emmaus_ports::FacetCount { value, count })
+}
+
+fn text(cell: Option<Cell>) -> Result<String, SearchError> {
+    match cell {
+        Some(Cell::Text(text)) => Ok(text),
+        Some(Cell::Null) => Ok(String::new()),
+        other => Err(SearchError::Backend(format!("a text column came back as {other:?}"))),
+    }
+}
+
+/// Marked text as segments: runs between the marks are hits.
+pub fn segments(marked: &str) -> Vec<Segment> {
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut hit = false;
+    let mut current = String::new();
+    for c in marked.chars() {
+        if c == MARK_OPEN || c == MARK_CLOSE {
+            if !current.is_empty() {
+                segments.push(Segment { text: std::mem::take(&mut current), hit });
+            }
+            hit = c == MARK_OPEN;
+        } else {
+            current.push(c);
+        }
+    }
+    if !current.is_empty() {
+        segments.push(Segment { text: current, hit });
+    }
+    segments
+}
+
+/// Maps a driver's error message to the port's error: a malformed query the validation let through
+/// would be ours, so it is a backend error; a locked database is transient.
+pub fn db_error(message: &str) -> SearchError {
+    if message.contains("locked") || message.contains("busy") {
+        SearchError::Unavailable(message.to_owned())
+    } else {
+        SearchError::Backend(message.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use emmaus_ports::search::plain;
+
+    use super::*;
+
+    #[test]
+    fn terms_are_quoted_prefixes() {
+        let query = SearchQuery::new(r#"grac "living water" say"#, vec!["r".into()]);
+        assert_eq!(match_expression(&query).unwrap(), r#""grac"* AND "living water"* AND "say"*"#);
+        let sneaky = SearchQuery::new(r#"a" OR b NEAR(c)"#, vec!["r".into()]);
+        let expression = match_expression(&sneaky).unwrap();
+        assert!(expression.starts_with("\"a\"*"), "{expression}");
+        assert_eq!(match_expression(&SearchQuery::new(" - ; ", vec!["r".into()])), None);
+    }
+
+    #[test]
+    fn marks_become_segments() {
+        let found = segments("the \u{E000}grace\u{E001} of \u{E000}God\u{E001}");
+        assert_eq!(plain(&found), "the grace of God");
+        let hits: Vec<&str> = found.iter().filter(|s| s.hit).map(|s| s.text.as_str()).collect();
+        assert_eq!(hits, ["grace", "God"]);
+        assert_eq!(unmarked("a\u{E000}b"), "a b");
+    }
+}

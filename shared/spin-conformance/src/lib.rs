@@ -1,8 +1,9 @@
 //! A Spin component that runs the storage conformance suites against the Spin adapters, one case
 //! per request, so a Wasm host (`shared/wasm-host`, or `spin up`) proves them inside a real runtime.
 //!
-//! - `GET /conformance` → `200` `{"kv": [case, ...], "blob": [case, ...]}`
+//! - `GET /conformance` → `200` `{"kv": [case, ...], "blob": [case, ...], "search": [case, ...]}`
 //! - `POST /conformance/kv/{case}` → the case on `SpinSqliteKv` (database `default`), fresh namespace
+//! - `POST /conformance/search/{case}` → the case on `SpinSqliteSearch` (database `default`)
 //! - `POST /conformance/blob/{case}` → the case on `SpinS3BlobStore` configured by the variables
 //!   `s3_endpoint`, `s3_bucket`, `s3_region`, `s3_access_key_id`, `s3_secret_access_key`
 //!   (optional `s3_server_side_encryption`)

@@ -6,11 +6,12 @@ use std::time::Duration;
 use emmaus_memory::ManualClock;
 use emmaus_ports::config::ConfigExt as _;
 use emmaus_ports::{BlobStore as _, Clock as _, ConfigError, HttpClient, SystemClock};
-use emmaus_spin::{S3Config, SpinS3BlobStore, SpinSqliteKv, SpinVariables, WasiHttp};
+use emmaus_spin::{S3Config, SpinS3BlobStore, SpinSqliteKv, SpinSqliteSearch, SpinVariables, WasiHttp};
 use emmaus_testkit::CaseFuture;
 use emmaus_testkit::aws::sigv4;
 use emmaus_testkit::blob::{BlobHarness, Fetch, HARNESS_MAX_BLOB, blob_cases};
 use emmaus_testkit::kv::{KvHarness, kv_cases};
+use emmaus_testkit::search::{SearchHarness, search_cases};
 
 type Response = (u16, &'static str, Vec<u8>);
 
@@ -30,7 +31,13 @@ pub(crate) fn respond(method: &str, path: &str) -> Response {
             Some((name, case)) => run(name, || blob_harness().map(case)),
             None => not_found(),
         },
-        (_, ["conformance", ..]) => (405, TEXT, b"GET /conformance or POST /conformance/{kv|blob}/{case}\n".to_vec()),
+        ("POST", ["conformance", "search", case]) => match search_cases().into_iter().find(|(name, _)| name == case) {
+            Some((name, case)) => run(name, || Ok(case(search_harness()))),
+            None => not_found(),
+        },
+        (_, ["conformance", ..]) => {
+            (405, TEXT, b"GET /conformance or POST /conformance/{kv|blob|search}/{case}\n".to_vec())
+        }
         _ => not_found(),
     }
 }
@@ -39,13 +46,14 @@ fn not_found() -> Response {
     (404, TEXT, b"no such suite or case\n".to_vec())
 }
 
-/// `{"kv": [...], "blob": [...]}`; case names are Rust identifiers, so they need no escaping.
+/// `{"kv": [...], "blob": [...], "search": [...]}`; case names are Rust identifiers, so they need no escaping.
 fn index() -> String {
     let names = |names: Vec<&str>| names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(",");
     format!(
-        "{{\"kv\":[{}],\"blob\":[{}]}}",
+        "{{\"kv\":[{}],\"blob\":[{}],\"search\":[{}]}}",
         names(kv_cases().into_iter().map(|(name, _)| name).collect()),
         names(blob_cases().into_iter().map(|(name, _)| name).collect()),
+        names(search_cases().into_iter().map(|(name, _)| name).collect()),
     )
 }
 
@@ -73,6 +81,11 @@ fn kv_harness() -> KvHarness {
     let clock = real_time_clock();
     let store = SpinSqliteKv::open("default", clock.clone()).expect("the Spin SQLite database `default` opens");
     KvHarness::new(Arc::new(store), clock, "spin-sqlite")
+}
+
+fn search_harness() -> SearchHarness {
+    let index = SpinSqliteSearch::open("default").expect("the Spin SQLite database `default` opens");
+    SearchHarness::new(Arc::new(index), "spin-sqlite-search")
 }
 
 fn s3_config() -> Result<S3Config, ConfigError> {

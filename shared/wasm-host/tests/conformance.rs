@@ -1,8 +1,8 @@
 //! The Spin adapters' storage conformance cases, run inside the `spin-conformance` component,
 //! where the adapters really talk to Spin's SQLite and to S3 over outbound wasi:http.
 //!
-//! The component lists its cases at `GET /conformance` (`{"kv": [...], "blob": [...]}`) and runs
-//! one per `POST /conformance/{kv|blob}/{case}`: `200 ok` when it passes; a failing case panics,
+//! The component lists its cases at `GET /conformance` (`{"kv": [...], "blob": [...], "search":
+//! [...]}`) and runs one per `POST /conformance/{kv|blob|search}/{case}`: `200 ok` when it passes; a failing case panics,
 //! which traps, which the host answers with a 500 after logging the panic.
 
 mod support;
@@ -84,6 +84,13 @@ fn names(list: &serde_json::Value, group: &str) -> Vec<String> {
 async fn kv_cases_pass_on_spin_sqlite() {
     let list = cases().await;
     let failed = run("kv", &names(&list, "kv"), &HashMap::new()).await;
+    assert!(failed.is_empty(), "failed cases: {failed:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_cases_pass_on_spin_sqlite_fts5() {
+    let list = cases().await;
+    let failed = run("search", &names(&list, "search"), &HashMap::new()).await;
     assert!(failed.is_empty(), "failed cases: {failed:?}");
 }
 

@@ -5,13 +5,16 @@
 //! - `SpinSqliteKv`: the key-value port on Spin's SQLite API (`fermyon:spin/sqlite@2.0.0`), with
 //!   the table and semantics of `emmaus-sqlite`; Spin's key-value API has neither prefix listing
 //!   nor compare-and-swap.
+//! - `SpinSqliteSearch`: the search port on the same database, with FTS5 (host-side).
 //! - `SpinVariables`: configuration from Spin variables. Spin variable names are lower snake case,
 //!   so our key `EMMAUS_FOO_BAR` is read as the variable `foo_bar`.
 //! - `WasiHttp`: outbound HTTP over `wasi:http/outgoing-handler@0.2.0`, driven synchronously.
 //!
-//! The last three exist only on `wasm32`.
+//! All but the first exist only on `wasm32`.
 
 mod s3;
+#[cfg(target_arch = "wasm32")]
+mod search;
 #[cfg(target_arch = "wasm32")]
 mod sqlite;
 mod variables;
@@ -19,6 +22,8 @@ mod variables;
 mod wasi_http;
 
 pub use s3::{ListPage, S3Config, S3Error, SignError, Signer, SpinS3BlobStore, error_code, list_page, uri_encode};
+#[cfg(target_arch = "wasm32")]
+pub use search::SpinSqliteSearch;
 #[cfg(target_arch = "wasm32")]
 pub use sqlite::SpinSqliteKv;
 #[cfg(target_arch = "wasm32")]

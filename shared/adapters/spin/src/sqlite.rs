@@ -34,7 +34,7 @@ fn db_error(error: Error) -> KvError {
     }
 }
 
-fn to_value(arg: Arg) -> Value {
+pub(crate) fn to_value(arg: Arg) -> Value {
     match arg {
         Arg::Null => Value::Null,
         Arg::Integer(n) => Value::Integer(n),
@@ -43,7 +43,7 @@ fn to_value(arg: Arg) -> Value {
     }
 }
 
-fn cell(value: &Value) -> Cell {
+pub(crate) fn cell(value: &Value) -> Cell {
     match value {
         Value::Null => Cell::Null,
         Value::Integer(n) => Cell::Integer(*n),

@@ -1,0 +1,154 @@
+//! `SpinSqliteSearch`: the search port on Spin's SQLite API, with the FTS5 statements of
+//! `emmaus-search-sql`. FTS5 is compiled into Spin's host-side SQLite (it cannot be compiled into
+//! the component), so the index lives in the same database as the key-value table, in tables of
+//! its own with their own schema version.
+//!
+//! Spin calls are synchronous host calls, as for `SpinSqliteKv`; each index or delete call runs in
+//! one `BEGIN IMMEDIATE` transaction, so a batch is searchable whole or not at all.
+
+use std::collections::BTreeMap;
+
+use emmaus_ports::search::{validate_batch, validate_ids, validate_org};
+use emmaus_ports::{SearchDoc, SearchError, SearchIndex, SearchQuery, SearchResults};
+use emmaus_search_sql::{self as sql, Arg, Cell};
+use spin_sdk::sqlite::{Connection, Value};
+
+use crate::sqlite::{cell, to_value};
+
+pub struct SpinSqliteSearch {
+    conn: Connection,
+}
+
+impl std::fmt::Debug for SpinSqliteSearch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SpinSqliteSearch").finish_non_exhaustive()
+    }
+}
+
+#[expect(clippy::needless_pass_by_value, reason = "used as `map_err(search_error)`")]
+fn search_error(error: spin_sdk::sqlite::Error) -> SearchError {
+    sql::db_error(&format!("Spin SQLite: {error:?}"))
+}
+
+impl SpinSqliteSearch {
+    /// Opens the Spin database `name` and brings the search schema up to date (once per instance:
+    /// a version read when it is current).
+    pub fn open(name: &str) -> Result<Self, SearchError> {
+        let conn = Connection::open(name).map_err(search_error)?;
+        let index = Self { conn };
+        index.migrate()?;
+        Ok(index)
+    }
+
+    fn rows(&self, statement: &str, args: Vec<Arg>) -> Result<Vec<Vec<Cell>>, SearchError> {
+        let args: Vec<Value> = args.into_iter().map(to_value).collect();
+        let found = self.conn.execute(statement, &args).map_err(search_error)?;
+        Ok(found.rows.iter().map(|row| row.values.iter().map(cell).collect()).collect())
+    }
+
+    fn migrate(&self) -> Result<(), SearchError> {
+        self.rows(sql::VERSION_TABLE, Vec::new())?;
+        if self.version()? == sql::SCHEMA_VERSION {
+            return Ok(());
+        }
+        self.transaction(|index| {
+            let current = index.version()?;
+            let Some(applied) = usize::try_from(current).ok().filter(|&n| n <= sql::MIGRATIONS.len()) else {
+                return Err(SearchError::Backend(format!(
+                    "the search index has schema version {current}; this build knows 0 to {}",
+                    sql::SCHEMA_VERSION
+                )));
+            };
+            for statement in sql::MIGRATIONS[applied..].iter().flat_map(|step| step.iter()) {
+                index.rows(statement, Vec::new())?;
+            }
+            index.rows(sql::CLEAR_VERSION, Vec::new())?;
+            index.rows(sql::RECORD_VERSION, vec![Arg::Integer(sql::SCHEMA_VERSION)]).map(drop)
+        })
+    }
+
+    fn version(&self) -> Result<i64, SearchError> {
+        Ok(match self.rows(sql::READ_VERSION, Vec::new())?.first().and_then(|row| row.first()) {
+            Some(Cell::Integer(version)) => *version,
+            _ => 0,
+        })
+    }
+
+    fn transaction(&self, work: impl FnOnce(&Self) -> Result<(), SearchError>) -> Result<(), SearchError> {
+        self.rows("BEGIN IMMEDIATE", Vec::new())?;
+        match work(self) {
+            Ok(()) => self.rows("COMMIT", Vec::new()).map(drop).inspect_err(|_| {
+                let _ = self.rows("ROLLBACK", Vec::new());
+            }),
+            Err(error) => {
+                let _ = self.rows("ROLLBACK", Vec::new());
+                Err(error)
+            }
+        }
+    }
+
+    fn number(&self, statement: &str, org: &str, id: &str) -> Result<Option<i64>, SearchError> {
+        Ok(match self.rows(statement, sql::org_id_args(org, id))?.first().and_then(|row| row.first()) {
+            Some(Cell::Integer(number)) => Some(*number),
+            _ => None,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl SearchIndex for SpinSqliteSearch {
+    fn adapter(&self) -> &'static str {
+        "spin-sqlite-fts5"
+    }
+
+    async fn index(&self, org: &str, docs: Vec<SearchDoc>) -> Result<(), SearchError> {
+        validate_org(org)?;
+        validate_batch(&docs)?;
+        self.transaction(|index| {
+            for doc in &docs {
+                let Some(number) = index.number(sql::UPSERT_DOC, org, &doc.id)? else {
+                    return Err(SearchError::Backend("the document upsert returned no number".to_owned()));
+                };
+                for statement in sql::CLEAR_DOC {
+                    index.rows(statement, vec![Arg::Integer(number)])?;
+                }
+                for (statement, args) in sql::fill_doc(org, number, doc) {
+                    index.rows(&statement, args)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    async fn delete(&self, org: &str, ids: &[String]) -> Result<(), SearchError> {
+        validate_org(org)?;
+        validate_ids(ids)?;
+        self.transaction(|index| {
+            for id in ids {
+                let Some(number) = index.number(sql::FIND_DOC, org, id)? else { continue };
+                for statement in sql::CLEAR_DOC.iter().chain([&sql::DELETE_DOC]) {
+                    index.rows(statement, vec![Arg::Integer(number)])?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    async fn search(&self, org: &str, query: &SearchQuery) -> Result<SearchResults, SearchError> {
+        validate_org(org)?;
+        let plan = sql::plan(org, query)?;
+        let hits = self.rows(&plan.page.0, plan.page.1)?.into_iter().map(sql::decode_hit).collect::<Result<_, _>>()?;
+        let total = self.rows(&plan.total.0, plan.total.1)?.into_iter().next().map_or(Ok(0), sql::decode_count)?;
+        let mut facets = BTreeMap::new();
+        for (field, (statement, args)) in plan.facets {
+            let counts = self.rows(&statement, args)?.into_iter().map(sql::decode_facet).collect::<Result<_, _>>()?;
+            facets.insert(field, counts);
+        }
+        Ok(SearchResults { total, hits, facets })
+    }
+
+    async fn refresh(&self) -> Result<(), SearchError> {
+        // Each call committed its transaction, so its changes are already searchable.
+        Ok(())
+    }
+}

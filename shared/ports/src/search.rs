@@ -31,14 +31,19 @@
 //!   marked, as [`Segment`]s (never markup, so nothing a document holds can inject any).
 //!
 //! Limits (checked by [`SearchDoc::validate`] and [`SearchQuery::validate`], the same everywhere):
-//! [`MAX_INDEX_BATCH`] documents per call, [`MAX_TEXT_BYTES`] of text per document, field names of
+//! [`MAX_INDEX_BATCH`] documents per call, [`MAX_TEXT_BYTES`] of text and [`MAX_DOC_BYTES`] in all
+//! per document, field names of
 //! `[a-z0-9_]`, up to [`MAX_VALUES`] values of at most [`MAX_VALUE_BYTES`] per field.
 
 use std::collections::BTreeMap;
 
 pub const MAX_INDEX_BATCH: usize = 100;
 pub const MAX_ID_BYTES: usize = 256;
-pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
+/// Text per document (title, summary and body together): a long book's first 256 KiB. Modules
+/// index a longer text's beginning and say so.
+pub const MAX_TEXT_BYTES: usize = 256 * 1024;
+/// Everything a document holds (text, values, readers), so a stored change fits one key-value item.
+pub const MAX_DOC_BYTES: usize = 300 * 1024;
 pub const MAX_FIELDS: usize = 16;
 pub const MAX_FIELD_NAME_BYTES: usize = 32;
 pub const MAX_VALUES: usize = 64;
@@ -301,7 +306,30 @@ impl SearchDoc {
             paths.iter().try_for_each(|path| validate_path(field, path))?;
         }
         self.dates.keys().try_for_each(|field| validate_field(field))?;
-        validate_readers(&self.readers, &format!("document {}", self.id))
+        validate_readers(&self.readers, &format!("document {}", self.id))?;
+        if self.size() > MAX_DOC_BYTES {
+            return Err(invalid(format!(
+                "document {} holds {} bytes; the limit is {MAX_DOC_BYTES}",
+                self.id,
+                self.size()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The bytes of every string the document holds, and eight per date.
+    pub fn size(&self) -> usize {
+        let values = |map: &BTreeMap<String, Vec<String>>| -> usize {
+            map.iter().map(|(field, values)| field.len() + values.iter().map(String::len).sum::<usize>()).sum()
+        };
+        self.id.len()
+            + self.title.len()
+            + self.summary.len()
+            + self.body.len()
+            + values(&self.keywords)
+            + values(&self.paths)
+            + self.dates.keys().map(|field| field.len() + 8).sum::<usize>()
+            + self.readers.iter().map(String::len).sum::<usize>()
     }
 
     /// Every value a keyword or path field holds, paths with their ancestors, each once.

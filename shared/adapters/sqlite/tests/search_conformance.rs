@@ -26,3 +26,85 @@ mod memory {
 
     emmaus_testkit::search_conformance_tests!(harness);
 }
+
+/// The Lambda host's snapshots, over the in-memory key-value and blob stores (the same suite runs
+/// on DynamoDB and S3 in `emmaus-host-lambda`'s tests).
+mod snapshots {
+    use emmaus_memory::{ManualClock, MemoryBlobStore, MemoryKv, SequentialIds};
+    use emmaus_ports::{SearchDoc, SearchIndex as _, SearchQuery, UrlSigner};
+    use emmaus_sqlite::SnapshotSearch;
+
+    use super::*;
+
+    fn snapshots(dir: &std::path::Path) -> SnapshotSearch {
+        let clock = Arc::new(ManualClock::default());
+        let kv = Arc::new(MemoryKv::new(clock.clone()));
+        // Small parts, so every snapshot of the suite is stored in several.
+        let blobs = Arc::new(MemoryBlobStore::new(16 * 1024, clock.clone(), UrlSigner::new("", vec![0; 32])));
+        let ids = Arc::new(SequentialIds::default());
+        SnapshotSearch::new(kv, blobs, ids, dir).expect("the cache folder is made")
+    }
+
+    async fn harness() -> SearchHarness {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        SearchHarness::new(Arc::new(snapshots(dir.path())), "snapshot-search").guarding(dir)
+    }
+
+    fn doc(id: &str, text: &str) -> SearchDoc {
+        SearchDoc { id: id.to_owned(), title: text.to_owned(), readers: vec!["all".to_owned()], ..SearchDoc::default() }
+    }
+
+    /// Writers and publishers at once: every document ends up searchable in its last state, however
+    /// the refreshes interleave with the writes and with each other.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_writes_and_refreshes_lose_nothing() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let index = Arc::new(snapshots(dir.path()));
+        let writing = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let publishers: Vec<_> = (0..2)
+            .map(|_| {
+                let (index, writing) = (index.clone(), writing.clone());
+                tokio::spawn(async move {
+                    while writing.load(std::sync::atomic::Ordering::SeqCst) {
+                        index.refresh().await.expect("a refresh succeeds");
+                        tokio::task::yield_now().await;
+                    }
+                })
+            })
+            .collect();
+        let writers: Vec<_> = (0..4)
+            .map(|w| {
+                let index = index.clone();
+                tokio::spawn(async move {
+                    for d in 0..10 {
+                        let id = format!("w{w}-d{d}");
+                        index.index("org1", vec![doc(&id, "draft")]).await.expect("indexing succeeds");
+                        index.index("org1", vec![doc(&id, "final")]).await.expect("indexing succeeds");
+                        if d % 3 == 0 {
+                            index.delete("org1", &[format!("w{w}-gone")]).await.expect("deleting succeeds");
+                        }
+                    }
+                    index.index("org1", vec![doc(&format!("w{w}-gone"), "final")]).await.expect("indexing succeeds");
+                    index.delete("org1", &[format!("w{w}-gone")]).await.expect("deleting succeeds");
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.await.expect("a writer finishes");
+        }
+        writing.store(false, std::sync::atomic::Ordering::SeqCst);
+        for publisher in publishers {
+            publisher.await.expect("a publisher finishes");
+        }
+        index.refresh().await.expect("the last refresh succeeds");
+        let query = SearchQuery::new("", vec!["all".to_owned()]).page(0, 100);
+        let found = index.search("org1", &query).await.expect("searching succeeds");
+        assert_eq!(found.total, 40, "{:?}", found.hits.iter().map(|h| &h.id).collect::<Vec<_>>());
+        assert!(found.hits.iter().all(|hit| emmaus_ports::search::plain(&hit.title) == "final"));
+        assert!(found.hits.iter().all(|hit| !hit.id.ends_with("gone")));
+        let drafts = index.search("org1", &SearchQuery::new("draft", vec!["all".to_owned()])).await.unwrap();
+        assert_eq!(drafts.total, 0);
+    }
+
+    emmaus_testkit::search_conformance_tests!(harness);
+}

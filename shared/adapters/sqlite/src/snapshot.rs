@@ -1,0 +1,577 @@
+//! `SnapshotSearch`: the search port for hosts with no database of their own to hold an index
+//! (AWS Lambda): each organisation's index is an SQLite FTS5 file (the same schema and statements
+//! as [`crate::SqliteSearch`]) kept in object storage and cached by readers in a local folder
+//! (`/tmp` on Lambda), over the key-value and blob ports only.
+//!
+//! - **Writes** (`index`, `delete`) are cheap: each records the document's latest state in the
+//!   organisation's journal (`org#<org>#search-journal`, one item per document, so the last write
+//!   wins in the store's own order) and marks the organisation pending (`search-pending`).
+//! - **`refresh`** publishes: for each pending organisation it takes the mark, reads the journal,
+//!   applies it to a copy of the current snapshot, uploads the new file in parts, and moves the
+//!   pointer (`org#<org>#search`, `snapshot`) with a conditional write; then it removes the
+//!   journal entries it applied, each only if unchanged since it read them. Whatever it could not
+//!   finish stays in the journal under a new mark, for the next refresh. Two refreshes at once
+//!   cannot both move a pointer from one version.
+//! - **Reads** check the pointer (one key-value read) and query the cached file of that version,
+//!   downloading it first when the cache holds none. Results are as fresh as the last publish.
+//!
+//! The writer's mark is taken away before the journal is read, and the writer marks after it
+//! writes, so a change is either in the journal the publisher reads or under a fresh mark.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use emmaus_ports::search::{validate_batch, validate_ids, validate_org};
+use emmaus_ports::{
+    BlobError, BlobKey, BlobStore, Cursor, Ids, IndexKeys, Item, Key, KvError, KvStore, Query, SearchDoc, SearchError,
+    SearchIndex, SearchQuery, SearchResults, Write,
+};
+use rusqlite::Connection;
+
+use crate::search::{apply_delete, apply_index, migrated, open_read_only, run_search, search_error};
+
+/// The global partition of organisations with unpublished changes (sort key: the organisation).
+const PENDING: &str = "search-pending";
+/// Organisations whose snapshots a reader keeps open at once.
+const CACHED_ORGS: usize = 16;
+/// Documents applied per transaction while building a snapshot.
+const APPLY_CHUNK: usize = 500;
+
+fn journal(org: &str) -> String {
+    format!("org#{org}#search-journal")
+}
+
+fn pointer_key(org: &str) -> Key {
+    Key::new(format!("org#{org}#search"), "snapshot")
+}
+
+/// A part of a snapshot; each build has its own id, so a build that loses the race to publish
+/// removes only its own parts.
+fn part_key(org: &str, build: &str, part: u32) -> Result<BlobKey, SearchError> {
+    BlobKey::parse(format!("search/{org}/{build}/part-{part:05}"))
+        .map_err(|e| SearchError::Invalid(format!("the organisation id cannot name a snapshot: {e}")))
+}
+
+#[derive(Clone)]
+pub struct SnapshotSearch {
+    kv: Arc<dyn KvStore>,
+    blobs: Arc<dyn BlobStore>,
+    ids: Arc<dyn Ids>,
+    dir: PathBuf,
+    cache: Arc<Mutex<HashMap<String, Cached>>>,
+}
+
+impl std::fmt::Debug for SnapshotSearch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SnapshotSearch").field("dir", &self.dir).finish_non_exhaustive()
+    }
+}
+
+/// An organisation's snapshot file, open for reading.
+struct Cached {
+    version: u64,
+    path: PathBuf,
+    conn: Arc<Mutex<Connection>>,
+    used: u64,
+}
+
+/// Where an organisation's current snapshot is: the pointer item's version, and the build's id
+/// and number of parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Pointer {
+    version: u64,
+    build: String,
+    parts: u32,
+}
+
+impl Pointer {
+    fn encode(&self, bytes: u64) -> Vec<u8> {
+        format!("v1 {} {} {bytes}", self.build, self.parts).into_bytes()
+    }
+
+    fn decode(item: &Item) -> Result<Self, SearchError> {
+        let text = std::str::from_utf8(&item.value).unwrap_or_default();
+        let mut words = text.split(' ');
+        match (words.next(), words.next(), words.next().and_then(|n| n.parse().ok())) {
+            (Some("v1"), Some(build), Some(parts)) => {
+                Ok(Self { version: item.version, build: build.to_owned(), parts })
+            }
+            _ => Err(SearchError::Backend(format!("unreadable search snapshot pointer {text:?}"))),
+        }
+    }
+}
+
+fn kv_error(error: KvError) -> SearchError {
+    match error {
+        KvError::Unavailable(e) => SearchError::Unavailable(e.to_string()),
+        KvError::Invalid(message) => SearchError::Invalid(message),
+        other => SearchError::Backend(other.to_string()),
+    }
+}
+
+fn blob_error(error: BlobError) -> SearchError {
+    match error {
+        BlobError::Unavailable(e) => SearchError::Unavailable(e.to_string()),
+        other => SearchError::Backend(other.to_string()),
+    }
+}
+
+impl SnapshotSearch {
+    /// Snapshots in `blobs`, pointers and journals in `kv`, cached files in `dir` (created).
+    pub fn new(
+        kv: Arc<dyn KvStore>,
+        blobs: Arc<dyn BlobStore>,
+        ids: Arc<dyn Ids>,
+        dir: &Path,
+    ) -> Result<Self, SearchError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| SearchError::Backend(format!("cannot create the search cache {}: {e}", dir.display())))?;
+        Ok(Self { kv, blobs, ids, dir: dir.to_owned(), cache: Arc::default() })
+    }
+
+    /// Records changes in the journal, then marks the organisation pending.
+    async fn record(&self, org: &str, changes: Vec<(String, Vec<u8>)>) -> Result<(), SearchError> {
+        let partition = journal(org);
+        for chunk in changes.chunks(emmaus_ports::kv::MAX_BATCH_GET) {
+            let keys: Vec<Key> = chunk.iter().map(|(id, _)| Key::new(partition.clone(), id.clone())).collect();
+            let current = self.kv.get_many(&keys).await.map_err(kv_error)?;
+            for ((key, (_, value)), found) in keys.into_iter().zip(chunk).zip(current) {
+                self.put_latest(key, value.clone(), found).await?;
+            }
+        }
+        match self.kv.batch(vec![put_if_absent(Key::new(PENDING, org), Vec::new())]).await {
+            Ok(()) | Err(KvError::Conflict(_)) => Ok(()),
+            Err(other) => Err(kv_error(other)),
+        }
+    }
+
+    /// Writes one journal entry over whatever version is there, retrying when another writer
+    /// got in between (the later write wins, as it should).
+    async fn put_latest(&self, key: Key, value: Vec<u8>, mut found: Option<Item>) -> Result<(), SearchError> {
+        for _ in 0..16 {
+            let write = match &found {
+                Some(item) => put_if_version(key.clone(), value.clone(), item.version),
+                None => put_if_absent(key.clone(), value.clone()),
+            };
+            match self.kv.batch(vec![write]).await {
+                Ok(()) => return Ok(()),
+                Err(KvError::Conflict(_)) => found = self.kv.get(&key).await.map_err(kv_error)?,
+                Err(other) => return Err(kv_error(other)),
+            }
+        }
+        Err(SearchError::Unavailable(format!("the journal entry {key} kept changing; try again")))
+    }
+
+    /// Publishes one organisation's journal; `Ok(false)` when another refresh moved the pointer first.
+    async fn publish(&self, org: &str) -> Result<bool, SearchError> {
+        let entries = self.journal_entries(org).await?;
+        if entries.is_empty() {
+            return Ok(true);
+        }
+        let pointer = self.pointer(org).await?;
+        let building = self.dir.join(format!("build-{}.sqlite", self.ids.new_id()));
+        let result = self.build_and_upload(org, pointer.clone(), &entries, &building).await;
+        let _ = std::fs::remove_file(&building);
+        if result?.is_none() {
+            return Ok(false);
+        }
+        // The pointer moved: the previous snapshot's readers re-read it, and the applied entries go,
+        // each only if no newer change replaced it meanwhile.
+        if let Some(previous) = pointer {
+            self.delete_parts(org, &previous).await;
+        }
+        for entry in entries {
+            let _ = self.kv.batch(vec![delete_if_version(entry.key, entry.version)]).await;
+        }
+        Ok(true)
+    }
+
+    async fn build_and_upload(
+        &self,
+        org: &str,
+        pointer: Option<Pointer>,
+        entries: &[Item],
+        building: &Path,
+    ) -> Result<Option<Pointer>, SearchError> {
+        match &pointer {
+            Some(pointer) => {
+                // Gone: another refresh published meanwhile, and ours is redone on top of it.
+                let Some(bytes) = self.download(org, pointer).await? else { return Ok(None) };
+                std::fs::write(building, bytes).map_err(|e| io_error(building, &e))?;
+            }
+            None => {
+                let _ = std::fs::remove_file(building);
+            }
+        }
+        let changes =
+            entries.iter().map(|entry| decode_change(&entry.key.sort, &entry.value)).collect::<Result<Vec<_>, _>>()?;
+        let (path, org_owned) = (building.to_owned(), org.to_owned());
+        let bytes = tokio::task::spawn_blocking(move || apply_changes(&path, &org_owned, changes))
+            .await
+            .map_err(|e| SearchError::Backend(e.to_string()))??;
+        let version = pointer.as_ref().map_or(1, |p| p.version + 1);
+        let build = self.ids.new_id();
+        let part_size = usize::try_from(self.blobs.max_size()).unwrap_or(usize::MAX).max(1);
+        let parts: Vec<&[u8]> = bytes.chunks(part_size).collect();
+        let count =
+            u32::try_from(parts.len()).map_err(|_| SearchError::Backend("a snapshot of too many parts".to_owned()))?;
+        for (n, part) in (0..count).zip(&parts) {
+            self.blobs
+                .put(&part_key(org, &build, n)?, part.to_vec(), "application/vnd.sqlite3")
+                .await
+                .map_err(blob_error)?;
+        }
+        let published = Pointer { version, build, parts: count };
+        let value = published.encode(bytes.len() as u64);
+        let write = match &pointer {
+            Some(pointer) => put_if_version(pointer_key(org), value, pointer.version),
+            None => put_if_absent(pointer_key(org), value),
+        };
+        match self.kv.batch(vec![write]).await {
+            Ok(()) => Ok(Some(published)),
+            Err(KvError::Conflict(_)) => {
+                // Another refresh published first; ours is redone on top of it next time.
+                self.delete_parts(org, &published).await;
+                Ok(None)
+            }
+            Err(other) => Err(kv_error(other)),
+        }
+    }
+
+    async fn delete_parts(&self, org: &str, pointer: &Pointer) {
+        for part in 0..pointer.parts {
+            if let Ok(key) = part_key(org, &pointer.build, part) {
+                let _ = self.blobs.delete(&key).await;
+            }
+        }
+    }
+
+    async fn journal_entries(&self, org: &str) -> Result<Vec<Item>, SearchError> {
+        let mut entries = Vec::new();
+        let mut cursor: Option<Cursor> = None;
+        loop {
+            let query = Query::new(journal(org), "", emmaus_ports::kv::MAX_QUERY_LIMIT).after(cursor);
+            let page = self.kv.query(&query).await.map_err(kv_error)?;
+            entries.extend(page.items);
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => return Ok(entries),
+            }
+        }
+    }
+
+    async fn pointer(&self, org: &str) -> Result<Option<Pointer>, SearchError> {
+        self.kv.get(&pointer_key(org)).await.map_err(kv_error)?.as_ref().map(Pointer::decode).transpose()
+    }
+
+    /// A snapshot's bytes; `None` when a part is gone, which means a newer snapshot replaced it.
+    async fn download(&self, org: &str, pointer: &Pointer) -> Result<Option<Vec<u8>>, SearchError> {
+        let mut bytes = Vec::new();
+        for part in 0..pointer.parts {
+            match self.blobs.get(&part_key(org, &pointer.build, part)?).await {
+                Ok(blob) => bytes.extend(blob.bytes),
+                Err(BlobError::NotFound(_)) => return Ok(None),
+                Err(other) => return Err(blob_error(other)),
+            }
+        }
+        Ok(Some(bytes))
+    }
+
+    /// The open snapshot of `pointer`'s version, downloading it unless cached; `None` when it was
+    /// replaced before it could be downloaded.
+    async fn open(&self, org: &str, pointer: &Pointer) -> Result<Option<Arc<Mutex<Connection>>>, SearchError> {
+        if let Some(cached) = self.cache.lock().expect("the search cache's lock is poisoned").get_mut(org)
+            && cached.version == pointer.version
+        {
+            cached.used = next_use();
+            return Ok(Some(cached.conn.clone()));
+        }
+        let Some(bytes) = self.download(org, pointer).await? else { return Ok(None) };
+        let path = self.dir.join(format!("{}.sqlite", self.ids.new_id()));
+        std::fs::write(&path, bytes).map_err(|e| io_error(&path, &e))?;
+        let conn = Arc::new(Mutex::new(open_read_only(&path)?));
+        let mut cache = self.cache.lock().expect("the search cache's lock is poisoned");
+        let replaced = cache
+            .insert(org.to_owned(), Cached { version: pointer.version, path, conn: conn.clone(), used: next_use() });
+        if let Some(old) = replaced {
+            let _ = std::fs::remove_file(old.path);
+        }
+        while cache.len() > CACHED_ORGS {
+            let Some(oldest) = cache.iter().min_by_key(|(_, c)| c.used).map(|(org, _)| org.clone()) else { break };
+            if let Some(evicted) = cache.remove(&oldest) {
+                let _ = std::fs::remove_file(evicted.path);
+            }
+        }
+        Ok(Some(conn))
+    }
+}
+
+fn put_if_absent(key: Key, value: Vec<u8>) -> Write {
+    Write::PutIfAbsent { key, value, expires_at: None, index: IndexKeys::default() }
+}
+
+fn put_if_version(key: Key, value: Vec<u8>, expected: u64) -> Write {
+    Write::PutIfVersion { key, value, expected, expires_at: None, index: IndexKeys::default() }
+}
+
+fn delete_if_version(key: Key, expected: u64) -> Write {
+    Write::DeleteIfVersion { key, expected }
+}
+
+fn next_use() -> u64 {
+    static USES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    USES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
+fn io_error(path: &Path, error: &std::io::Error) -> SearchError {
+    SearchError::Backend(format!("{}: {error}", path.display()))
+}
+
+/// A journal change: the document's new state, or its removal.
+enum Change {
+    Index(SearchDoc),
+    Delete(String),
+}
+
+/// Applies changes to the file at `path` (created when missing) and returns its bytes: a
+/// rollback-journal file, self-contained (no WAL beside it).
+fn apply_changes(path: &Path, org: &str, changes: Vec<Change>) -> Result<Vec<u8>, SearchError> {
+    let conn = Connection::open(path).map_err(|e| search_error(&e))?;
+    conn.pragma_update(None, "journal_mode", "DELETE").map_err(|e| search_error(&e))?;
+    let mut conn = migrated(conn)?;
+    let mut docs = Vec::new();
+    let mut deletes = Vec::new();
+    for change in changes {
+        match change {
+            Change::Index(doc) => docs.push(doc),
+            Change::Delete(id) => deletes.push(id),
+        }
+    }
+    // Each entry is one document's latest state, so the order between documents does not matter.
+    for chunk in docs.chunks(APPLY_CHUNK) {
+        apply_index(&mut conn, org, chunk)?;
+    }
+    for chunk in deletes.chunks(APPLY_CHUNK) {
+        apply_delete(&mut conn, org, chunk)?;
+    }
+    drop(conn);
+    std::fs::read(path).map_err(|e| io_error(path, &e))
+}
+
+#[async_trait::async_trait]
+impl SearchIndex for SnapshotSearch {
+    fn adapter(&self) -> &'static str {
+        "snapshot-fts5"
+    }
+
+    async fn index(&self, org: &str, docs: Vec<SearchDoc>) -> Result<(), SearchError> {
+        validate_org(org)?;
+        validate_batch(&docs)?;
+        part_key(org, "build", 0)?;
+        let changes = docs.iter().map(|doc| (doc.id.clone(), codec::encode(Some(doc)))).collect();
+        self.record(org, changes).await
+    }
+
+    async fn delete(&self, org: &str, ids: &[String]) -> Result<(), SearchError> {
+        validate_org(org)?;
+        validate_ids(ids)?;
+        part_key(org, "build", 0)?;
+        self.record(org, ids.iter().map(|id| (id.clone(), codec::encode(None))).collect()).await
+    }
+
+    async fn search(&self, org: &str, query: &SearchQuery) -> Result<SearchResults, SearchError> {
+        validate_org(org)?;
+        query.validate()?;
+        // A snapshot deleted between reading its pointer and downloading it was replaced: read again.
+        for _ in 0..3 {
+            let Some(pointer) = self.pointer(org).await? else {
+                return Ok(SearchResults {
+                    facets: query.facets.iter().map(|field| (field.clone(), Vec::new())).collect(),
+                    ..SearchResults::default()
+                });
+            };
+            let Some(conn) = self.open(org, &pointer).await? else { continue };
+            let (org, query) = (org.to_owned(), query.clone());
+            return tokio::task::spawn_blocking(move || {
+                run_search(&conn.lock().expect("a snapshot connection's lock is poisoned"), &org, &query)
+            })
+            .await
+            .map_err(|e| SearchError::Backend(e.to_string()))?;
+        }
+        Err(SearchError::Unavailable("the search snapshot kept changing; try again".to_owned()))
+    }
+
+    async fn refresh(&self) -> Result<(), SearchError> {
+        let mut first_error = None;
+        let mut cursor: Option<Cursor> = None;
+        loop {
+            let page = self.kv.query(&Query::new(PENDING, "", 100).after(cursor)).await.map_err(kv_error)?;
+            for mark in page.items {
+                let org = mark.key.sort.clone();
+                // Taking the mark first: a change written after this is marked again by its writer.
+                match self.kv.batch(vec![delete_if_version(mark.key, mark.version)]).await {
+                    Ok(()) => {}
+                    Err(KvError::Conflict(_)) => continue,
+                    Err(other) => return Err(kv_error(other)),
+                }
+                let outcome = self.publish(&org).await;
+                if !matches!(outcome, Ok(true)) {
+                    let _ = self.kv.batch(vec![put_if_absent(Key::new(PENDING, org), Vec::new())]).await;
+                }
+                if let Err(error) = outcome {
+                    first_error.get_or_insert(error);
+                }
+            }
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+}
+
+/// The journal's encoding of a change: a tag byte, then length-prefixed strings. Compact (a
+/// document at the port's size limit fits a key-value item) and exact (no escaping).
+mod codec {
+    use std::collections::BTreeMap;
+
+    use emmaus_ports::{SearchDoc, SearchError};
+
+    const DELETE: u8 = 0;
+    const INDEX_V1: u8 = 1;
+
+    pub(super) fn encode(doc: Option<&SearchDoc>) -> Vec<u8> {
+        let Some(doc) = doc else { return vec![DELETE] };
+        let mut out = vec![INDEX_V1];
+        for text in [&doc.id, &doc.title, &doc.summary, &doc.body] {
+            string(&mut out, text);
+        }
+        for map in [&doc.keywords, &doc.paths] {
+            count(&mut out, map.len());
+            for (field, values) in map {
+                string(&mut out, field);
+                count(&mut out, values.len());
+                for value in values {
+                    string(&mut out, value);
+                }
+            }
+        }
+        count(&mut out, doc.dates.len());
+        for (field, value) in &doc.dates {
+            string(&mut out, field);
+            out.extend(value.to_be_bytes());
+        }
+        count(&mut out, doc.readers.len());
+        for reader in &doc.readers {
+            string(&mut out, reader);
+        }
+        out
+    }
+
+    fn count(out: &mut Vec<u8>, n: usize) {
+        out.extend(u32::try_from(n).unwrap_or(u32::MAX).to_be_bytes());
+    }
+
+    fn string(out: &mut Vec<u8>, text: &str) {
+        count(out, text.len());
+        out.extend(text.as_bytes());
+    }
+
+    pub(super) fn decode(bytes: &[u8]) -> Result<Option<SearchDoc>, SearchError> {
+        let mut reader = Reader { bytes, at: 0 };
+        match reader.take(1)?.first() {
+            Some(&DELETE) => return Ok(None),
+            Some(&INDEX_V1) => {}
+            other => return Err(corrupt(&format!("unknown tag {other:?}"))),
+        }
+        let mut doc = SearchDoc {
+            id: reader.string()?,
+            title: reader.string()?,
+            summary: reader.string()?,
+            body: reader.string()?,
+            ..SearchDoc::default()
+        };
+        for which in 0..2 {
+            let mut map = BTreeMap::new();
+            for _ in 0..reader.count()? {
+                let field = reader.string()?;
+                let values = (0..reader.count()?).map(|_| reader.string()).collect::<Result<_, _>>()?;
+                map.insert(field, values);
+            }
+            if which == 0 { doc.keywords = map } else { doc.paths = map }
+        }
+        for _ in 0..reader.count()? {
+            let field = reader.string()?;
+            let value = i64::from_be_bytes(reader.take(8)?.try_into().map_err(|_| corrupt("a short date"))?);
+            doc.dates.insert(field, value);
+        }
+        doc.readers = (0..reader.count()?).map(|_| reader.string()).collect::<Result<_, _>>()?;
+        Ok(Some(doc))
+    }
+
+    fn corrupt(what: &str) -> SearchError {
+        SearchError::Backend(format!("a search journal entry is unreadable: {what}"))
+    }
+
+    struct Reader<'a> {
+        bytes: &'a [u8],
+        at: usize,
+    }
+
+    impl<'a> Reader<'a> {
+        fn take(&mut self, n: usize) -> Result<&'a [u8], SearchError> {
+            let end = self
+                .at
+                .checked_add(n)
+                .filter(|&end| end <= self.bytes.len())
+                .ok_or_else(|| corrupt("it ends early"))?;
+            let taken = &self.bytes[self.at..end];
+            self.at = end;
+            Ok(taken)
+        }
+
+        fn count(&mut self) -> Result<usize, SearchError> {
+            let bytes: [u8; 4] = self.take(4)?.try_into().map_err(|_| corrupt("a short count"))?;
+            usize::try_from(u32::from_be_bytes(bytes)).map_err(|_| corrupt("a count too large"))
+        }
+
+        fn string(&mut self) -> Result<String, SearchError> {
+            let n = self.count()?;
+            String::from_utf8(self.take(n)?.to_vec()).map_err(|_| corrupt("text that is not UTF-8"))
+        }
+    }
+}
+
+fn decode_change(id: &str, bytes: &[u8]) -> Result<Change, SearchError> {
+    Ok(match codec::decode(bytes)? {
+        Some(doc) => Change::Index(doc),
+        None => Change::Delete(id.to_owned()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_journal_codec_round_trips_every_field() {
+        let mut doc = SearchDoc {
+            id: "d1".into(),
+            title: "Grâce".into(),
+            summary: "s".into(),
+            body: "b\"\\\n".into(),
+            readers: vec!["a".into(), "b".into()],
+            ..SearchDoc::default()
+        };
+        doc.keywords.insert("kind".into(), vec!["note".into()]);
+        doc.paths.insert("tags".into(), vec!["x/y".into(), "z".into()]);
+        doc.dates.insert("updated".into(), -5);
+        let encoded = codec::encode(Some(&doc));
+        assert_eq!(codec::decode(&encoded).unwrap(), Some(doc));
+        assert_eq!(codec::decode(&codec::encode(None)).unwrap(), None);
+        assert!(codec::decode(&encoded[..encoded.len() - 1]).is_err());
+        assert!(codec::decode(&[9]).is_err());
+    }
+}

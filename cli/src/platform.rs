@@ -29,14 +29,27 @@ pub fn open(config: &ServeConfig) -> anyhow::Result<(Platform, UrlSigner)> {
     let blobs = emmaus_fs::FsBlobStore::open(&data.join("files"), config.max_blob_bytes, clock.clone(), signer)
         .with_context(|| format!("cannot open the file store in {}", data.display()))?;
     let kv: Arc<dyn KvStore> = Arc::new(kv);
+    // Its own file: indexing a batch never holds up the key-value store's writer.
+    let search = emmaus_sqlite::SqliteSearch::open(&data.join("search.db"))
+        .with_context(|| format!("cannot open the search index in {}", data.display()))?;
+    let search = Arc::new(search);
     let config = settings(config, &data.join("keys"), ids.as_ref())?;
     let http: Arc<dyn HttpClient> = Arc::new(emmaus_reqwest::ReqwestHttp::new(emmaus_assembly::OUTBOUND_TIMEOUT)?);
     let clock_port: Arc<dyn Clock> = clock.clone();
     let mailer = mailer(config.as_ref(), &kv, &clock_port, &ids, &http)?;
     let host = HostInfo { kind: "local", version: system::VERSION, build: system::BUILD };
     let blobs = Arc::new(blobs);
-    let platform =
-        emmaus_assembly::platform(emmaus_assembly::HostParts { kv, blobs, clock, ids, http, config, mailer, host })?;
+    let platform = emmaus_assembly::platform(emmaus_assembly::HostParts {
+        kv,
+        blobs,
+        search,
+        clock,
+        ids,
+        http,
+        config,
+        mailer,
+        host,
+    })?;
     Ok((platform, host_signer))
 }
 

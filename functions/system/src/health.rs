@@ -39,7 +39,7 @@ pub struct Health {
 /// One probed dependency.
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct HealthCheck {
-    /// `kv` or `blob`.
+    /// `kv`, `blob` or `search`.
     pub name: String,
     /// The adapter behind it, e.g. `sqlite`, `filesystem`, `dynamodb`.
     pub adapter: String,

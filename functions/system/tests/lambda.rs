@@ -78,7 +78,11 @@ contract_tests!(lambda);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_names_the_stores_it_was_given() {
-    let expected = if aws_endpoint().is_some() { ["dynamodb", "s3"] } else { ["memory", "memory"] };
+    let expected = if aws_endpoint().is_some() {
+        ["dynamodb", "s3", "snapshot-fts5"]
+    } else {
+        ["memory", "memory", "snapshot-fts5"]
+    };
     let health = lambda().await.get("/api/health").await.json();
     let adapters: Vec<&str> =
         health["checks"].as_array().unwrap().iter().filter_map(|c| c["adapter"].as_str()).collect();

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use emmaus_ports::{BlobError, BlobKey, Key};
+use emmaus_ports::{BlobError, BlobKey, Key, SearchQuery};
 
 use crate::platform::Platform;
 
@@ -39,6 +39,9 @@ impl HealthReport {
 
 const PROBE_PARTITION: &str = "system#health";
 const PROBE_BLOB: &str = "system/health-probe";
+/// An organisation id no organisation has (ids are base32), so the probe reads an empty index.
+const PROBE_ORG: &str = "system-health";
+const PROBE_READER: &str = "system-health";
 
 /// Reads from each store. A read proves the store is reachable and its schema usable without
 /// writing on every probe (a load balancer may call this every few seconds).
@@ -53,8 +56,12 @@ pub async fn check(platform: &Platform) -> HealthReport {
             Err(e) => Err(e.to_string()),
         }
     });
-    let (kv, blob) = futures::join!(kv, blob);
-    HealthReport { checks: vec![kv, blob] }
+    let search = timed(platform, "search", platform.search.adapter(), async {
+        let query = SearchQuery::new("", vec![PROBE_READER.to_owned()]).page(0, 1);
+        platform.search.search(PROBE_ORG, &query).await.map(drop).map_err(|e| e.to_string())
+    });
+    let (kv, blob, search) = futures::join!(kv, blob, search);
+    HealthReport { checks: vec![kv, blob, search] }
 }
 
 async fn timed(
@@ -92,7 +99,7 @@ mod tests {
         let report = check(&platform(blobs)).await;
         assert!(report.healthy());
         let names: Vec<_> = report.checks.iter().map(|c| (c.name, c.adapter)).collect();
-        assert_eq!(names, [("kv", "memory"), ("blob", "memory")]);
+        assert_eq!(names, [("kv", "memory"), ("blob", "memory"), ("search", "sqlite-fts5")]);
     }
 
     /// A blob store whose every call fails as an unreachable backend would.

@@ -101,13 +101,18 @@ pub async fn trigger(p: &Platform, jobs: &[JobSpec], name: &str, token: Option<&
 /// Parked tasks counted in a run's summary, at most; past it the summary says "at least".
 const PARKED_COUNTED: usize = 1000;
 
-/// `apply-outbox`: applies the follow-up work changes left in the outbox (`crate::outbox`).
+/// `apply-outbox`: applies the follow-up work changes left in the outbox (`crate::outbox`), then
+/// makes what they indexed searchable (`SearchIndex::refresh`).
 pub fn apply_outbox(p: Platform, now: Timestamp) -> Pin<Box<dyn Future<Output = Outcome> + Send>> {
     Box::pin(async move {
         let applied = match crate::outbox::run(&p, now).await {
             Ok(applied) => applied,
             Err(error) => return Outcome::Retryable(format!("outbox: {error}")),
         };
+        // What the tasks indexed becomes searchable (a publish on Lambda; nothing to do elsewhere).
+        if let Err(error) = p.search.refresh().await {
+            return Outcome::Retryable(format!("search refresh: {error}"));
+        }
         let parked = match crate::outbox::parked_count(&p, PARKED_COUNTED).await {
             Ok(parked) => parked,
             Err(error) => return Outcome::Retryable(format!("outbox: {error}")),

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use emmaus_ports::{BlobStore, Clock, ConfigSource, HttpClient, Ids, KvStore, Mailer, OpenIdConnect};
+use emmaus_ports::{BlobStore, Clock, ConfigSource, HttpClient, Ids, KvStore, Mailer, OpenIdConnect, SearchIndex};
 
 /// Which host runs the code, and what build it is; reported by health and logs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +19,8 @@ pub struct HostInfo {
 pub struct Platform {
     pub kv: Arc<dyn KvStore>,
     pub blobs: Arc<dyn BlobStore>,
+    /// Full-text search over the organisations' documents (`emmaus_ports::search`).
+    pub search: Arc<dyn SearchIndex>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn Ids>,
     pub http: Arc<dyn HttpClient>,
@@ -57,6 +59,7 @@ impl Platform {
         let platform = Self {
             kv: kv.clone(),
             blobs: Arc::new(MemoryBlobStore::new(1024 * 1024, clock.clone(), signer)),
+            search: Arc::new(emmaus_sqlite::SqliteSearch::in_memory().expect("an in-memory search index opens")),
             clock: clock.clone(),
             ids: ids.clone(),
             http: Arc::new(ScriptedHttp::new()),

@@ -10,7 +10,9 @@ use std::time::Duration;
 
 use emmaus_app::{HostInfo, Platform, sealing};
 use emmaus_identity::{audit, tokens};
-use emmaus_ports::{BlobStore, Clock, ConfigError, ConfigSource, HttpClient, Ids, KvStore, Mailer, OpenIdConnect};
+use emmaus_ports::{
+    BlobStore, Clock, ConfigError, ConfigSource, HttpClient, Ids, KvStore, Mailer, OpenIdConnect, SearchIndex,
+};
 
 pub mod mail;
 
@@ -23,6 +25,7 @@ pub const OUTBOUND_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct HostParts {
     pub kv: Arc<dyn KvStore>,
     pub blobs: Arc<dyn BlobStore>,
+    pub search: Arc<dyn SearchIndex>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn Ids>,
     pub http: Arc<dyn HttpClient>,
@@ -38,10 +41,11 @@ pub fn platform(parts: HostParts) -> Result<Platform, ConfigError> {
     check_ring(parts.config.as_ref(), tokens::KEYS_SETTING, |ring| tokens::KeyRing::parse(ring).map(|_| ()))?;
     check_ring(parts.config.as_ref(), audit::KEYS_SETTING, |ring| audit::parse_ring(ring).map(|_| ()))?;
     check_ring(parts.config.as_ref(), sealing::KEYS_SETTING, |ring| sealing::parse_ring(ring).map(|_| ()))?;
-    let HostParts { kv, blobs, clock, ids, http, config, mailer, host } = parts;
+    let HostParts { kv, blobs, search, clock, ids, http, config, mailer, host } = parts;
     Ok(Platform {
         kv,
         blobs,
+        search,
         clock,
         ids,
         http,
@@ -90,6 +94,7 @@ mod tests {
         HostParts {
             mailer: Arc::new(emmaus_app::mail::Outbox::new(kv.clone(), clock.clone(), ids.clone())),
             blobs: Arc::new(MemoryBlobStore::new(1024, clock.clone(), UrlSigner::new("", vec![0; 32]))),
+            search: Arc::new(emmaus_sqlite::SqliteSearch::in_memory().expect("an in-memory index")),
             kv,
             clock,
             ids,

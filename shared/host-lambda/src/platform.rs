@@ -8,6 +8,7 @@
 //! | `EMMAUS_AWS_ENDPOINT` | an AWS-compatible endpoint for Secrets Manager, S3 and DynamoDB instead of AWS's own (tests, MinIO) |
 //! | `EMMAUS_S3_PATH_STYLE` | `true` for stores that need path-style addressing |
 //! | `EMMAUS_MAX_BLOB_BYTES` | largest accepted file (default 25 MiB) |
+//! | `EMMAUS_SEARCH_CACHE` | the folder search snapshots are cached in (default `/tmp/emmaus-search`) |
 //! | `EMMAUS_MAILER` and its settings | see [`crate::mail`] |
 //!
 //! `memory` keeps nothing between execution environments; health names the adapter, so such a
@@ -28,6 +29,7 @@ use emmaus_ports::{
 use crate::secrets::{self, SECRETS_ARN};
 
 const DEFAULT_MAX_BLOB_BYTES: u64 = 25 * 1024 * 1024;
+const DEFAULT_SEARCH_CACHE: &str = "/tmp/emmaus-search";
 
 /// Builds the adapters the settings ask for; AWS clients share one loaded configuration. `config`
 /// is the environment; when it names a settings secret, the Platform's settings are the
@@ -71,7 +73,11 @@ pub async fn platform(config: Arc<dyn ConfigSource>, host: HostInfo) -> Result<P
     };
     let http: Arc<dyn HttpClient> = Arc::new(emmaus_reqwest::ReqwestHttp::new(emmaus_assembly::OUTBOUND_TIMEOUT)?);
     let mailer = crate::mail::mailer(config.as_ref(), &kv, &clock, &ids, &http)?;
-    Ok(emmaus_assembly::platform(HostParts { kv, blobs, clock, ids, http, config, mailer, host })?)
+    // Search indexes are snapshots in the blob store, cached in /tmp, the only writable folder.
+    let cache = config.get("EMMAUS_SEARCH_CACHE").filter(|dir| !dir.trim().is_empty());
+    let cache = std::path::PathBuf::from(cache.as_deref().unwrap_or(DEFAULT_SEARCH_CACHE));
+    let search = Arc::new(emmaus_sqlite::SnapshotSearch::new(kv.clone(), blobs.clone(), ids.clone(), &cache)?);
+    Ok(emmaus_assembly::platform(HostParts { kv, blobs, search, clock, ids, http, config, mailer, host })?)
 }
 
 /// The AWS configuration from the execution environment (region, role credentials).

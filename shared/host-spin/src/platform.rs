@@ -67,7 +67,7 @@ pub fn platform(version: &'static str, build: &'static str) -> Result<emmaus_app
     use emmaus_app::HostInfo;
     use emmaus_memory::MemoryBlobStore;
     use emmaus_ports::{BlobStore, Clock, HttpClient, Ids, RandomIds, SystemClock, UrlSigner};
-    use emmaus_spin::{SpinS3BlobStore, SpinSqliteKv, SpinVariables, WasiHttp};
+    use emmaus_spin::{SpinS3BlobStore, SpinSqliteKv, SpinSqliteSearch, SpinVariables, WasiHttp};
 
     /// Blob reads and writes go to S3 over the same kind of client, with room for 25 MiB.
     const BLOB_TIMEOUT: Duration = Duration::from_secs(30);
@@ -90,7 +90,9 @@ pub fn platform(version: &'static str, build: &'static str) -> Result<emmaus_app
     let mailer = crate::mailer(&config, &kv, &clock, &ids, &http)?;
     let host = HostInfo { kind: "spin", version, build };
     let config = Arc::new(config);
-    let parts = emmaus_assembly::HostParts { kv, blobs, clock, ids, http, config, mailer, host };
+    // FTS5 in the same database, opened only by a request that searches.
+    let search = Arc::new(SpinSqliteSearch::new("default"));
+    let parts = emmaus_assembly::HostParts { kv, blobs, search, clock, ids, http, config, mailer, host };
     // Errors name the Spin variable (`session_keys`), not the setting it stands for.
     emmaus_assembly::platform(parts).map_err(|error| PlatformError::Config(crate::mail::spin_named(error)))
 }

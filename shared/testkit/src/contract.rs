@@ -53,7 +53,7 @@ pub async fn health_reports_every_store_as_ok(api: ApiTarget) {
     assert!(["local", "lambda", "spin"].contains(&health["host"].as_str().unwrap_or_default()), "{health}");
     let checks = health["checks"].as_array().expect("checks is a list");
     let names: Vec<&str> = checks.iter().filter_map(|c| c["name"].as_str()).collect();
-    assert_eq!(names, ["kv", "blob"]);
+    assert_eq!(names, ["kv", "blob", "search"]);
     for check in checks {
         assert_eq!(check["status"], "ok", "{check}");
         assert!(check["adapter"].as_str().is_some_and(|a| !a.is_empty()), "{check}");

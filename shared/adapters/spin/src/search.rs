@@ -16,7 +16,10 @@ use spin_sdk::sqlite::{Connection, Value};
 use crate::sqlite::{cell, to_value};
 
 pub struct SpinSqliteSearch {
-    conn: Connection,
+    name: String,
+    /// Opened, and the schema checked, on first use: a component instance serves one request, and
+    /// most requests never search, so they pay nothing for the index.
+    conn: std::sync::OnceLock<Connection>,
 }
 
 impl std::fmt::Debug for SpinSqliteSearch {
@@ -31,60 +34,34 @@ fn search_error(error: spin_sdk::sqlite::Error) -> SearchError {
 }
 
 impl SpinSqliteSearch {
-    /// Opens the Spin database `name` and brings the search schema up to date (once per instance:
-    /// a version read when it is current).
+    /// The index in the Spin database `name`, opened on first use.
+    pub fn new(name: &str) -> Self {
+        Self { name: name.to_owned(), conn: std::sync::OnceLock::new() }
+    }
+
+    /// Opens the Spin database `name` now and brings the search schema up to date.
     pub fn open(name: &str) -> Result<Self, SearchError> {
-        let conn = Connection::open(name).map_err(search_error)?;
-        let index = Self { conn };
-        index.migrate()?;
+        let index = Self::new(name);
+        index.conn()?;
         Ok(index)
     }
 
-    fn rows(&self, statement: &str, args: Vec<Arg>) -> Result<Vec<Vec<Cell>>, SearchError> {
-        let args: Vec<Value> = args.into_iter().map(to_value).collect();
-        let found = self.conn.execute(statement, &args).map_err(search_error)?;
-        Ok(found.rows.iter().map(|row| row.values.iter().map(cell).collect()).collect())
-    }
-
-    fn migrate(&self) -> Result<(), SearchError> {
-        self.rows(sql::VERSION_TABLE, Vec::new())?;
-        if self.version()? == sql::SCHEMA_VERSION {
-            return Ok(());
+    fn conn(&self) -> Result<&Connection, SearchError> {
+        if let Some(conn) = self.conn.get() {
+            return Ok(conn);
         }
-        self.transaction(|index| {
-            let current = index.version()?;
-            let Some(applied) = usize::try_from(current).ok().filter(|&n| n <= sql::MIGRATIONS.len()) else {
-                return Err(SearchError::Backend(format!(
-                    "the search index has schema version {current}; this build knows 0 to {}",
-                    sql::SCHEMA_VERSION
-                )));
-            };
-            for statement in sql::MIGRATIONS[applied..].iter().flat_map(|step| step.iter()) {
-                index.rows(statement, Vec::new())?;
-            }
-            index.rows(sql::CLEAR_VERSION, Vec::new())?;
-            index.rows(sql::RECORD_VERSION, vec![Arg::Integer(sql::SCHEMA_VERSION)]).map(drop)
-        })
+        let conn = Connection::open(&self.name).map_err(search_error)?;
+        migrate(&conn)?;
+        Ok(self.conn.get_or_init(|| conn))
     }
 
-    fn version(&self) -> Result<i64, SearchError> {
-        Ok(match self.rows(sql::READ_VERSION, Vec::new())?.first().and_then(|row| row.first()) {
-            Some(Cell::Integer(version)) => *version,
-            _ => 0,
-        })
+    fn rows(&self, statement: &str, args: Vec<Arg>) -> Result<Vec<Vec<Cell>>, SearchError> {
+        rows(self.conn()?, statement, args)
     }
 
     fn transaction(&self, work: impl FnOnce(&Self) -> Result<(), SearchError>) -> Result<(), SearchError> {
-        self.rows("BEGIN IMMEDIATE", Vec::new())?;
-        match work(self) {
-            Ok(()) => self.rows("COMMIT", Vec::new()).map(drop).inspect_err(|_| {
-                let _ = self.rows("ROLLBACK", Vec::new());
-            }),
-            Err(error) => {
-                let _ = self.rows("ROLLBACK", Vec::new());
-                Err(error)
-            }
-        }
+        let conn = self.conn()?;
+        transaction(conn, || work(self))
     }
 
     fn number(&self, statement: &str, org: &str, id: &str) -> Result<Option<i64>, SearchError> {
@@ -92,6 +69,55 @@ impl SpinSqliteSearch {
             Some(Cell::Integer(number)) => Some(*number),
             _ => None,
         })
+    }
+}
+
+fn rows(conn: &Connection, statement: &str, args: Vec<Arg>) -> Result<Vec<Vec<Cell>>, SearchError> {
+    let args: Vec<Value> = args.into_iter().map(to_value).collect();
+    let found = conn.execute(statement, &args).map_err(search_error)?;
+    Ok(found.rows.iter().map(|row| row.values.iter().map(cell).collect()).collect())
+}
+
+/// Brings the search schema up to date; a version read when it is current.
+fn migrate(conn: &Connection) -> Result<(), SearchError> {
+    rows(conn, sql::VERSION_TABLE, Vec::new())?;
+    if version(conn)? == sql::SCHEMA_VERSION {
+        return Ok(());
+    }
+    transaction(conn, || {
+        let current = version(conn)?;
+        let Some(applied) = usize::try_from(current).ok().filter(|&n| n <= sql::MIGRATIONS.len()) else {
+            return Err(SearchError::Backend(format!(
+                "the search index has schema version {current}; this build knows 0 to {}",
+                sql::SCHEMA_VERSION
+            )));
+        };
+        for statement in sql::MIGRATIONS[applied..].iter().flat_map(|step| step.iter()) {
+            rows(conn, statement, Vec::new())?;
+        }
+        rows(conn, sql::CLEAR_VERSION, Vec::new())?;
+        rows(conn, sql::RECORD_VERSION, vec![Arg::Integer(sql::SCHEMA_VERSION)]).map(drop)
+    })
+}
+
+fn version(conn: &Connection) -> Result<i64, SearchError> {
+    Ok(match rows(conn, sql::READ_VERSION, Vec::new())?.first().and_then(|row| row.first()) {
+        Some(Cell::Integer(version)) => *version,
+        _ => 0,
+    })
+}
+
+/// Runs `work` inside `BEGIN IMMEDIATE`: all or nothing, and no other instance writes between.
+fn transaction(conn: &Connection, work: impl FnOnce() -> Result<(), SearchError>) -> Result<(), SearchError> {
+    rows(conn, "BEGIN IMMEDIATE", Vec::new())?;
+    match work() {
+        Ok(()) => rows(conn, "COMMIT", Vec::new()).map(drop).inspect_err(|_| {
+            let _ = rows(conn, "ROLLBACK", Vec::new());
+        }),
+        Err(error) => {
+            let _ = rows(conn, "ROLLBACK", Vec::new());
+            Err(error)
+        }
     }
 }
 

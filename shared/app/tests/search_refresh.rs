@@ -15,6 +15,7 @@ async fn the_outbox_job_publishes_what_was_indexed() {
         platform.kv.clone(),
         platform.blobs.clone(),
         platform.ids.clone(),
+        platform.clock.clone(),
         dir.path(),
     )
     .expect("the cache folder is made");

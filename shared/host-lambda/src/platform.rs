@@ -76,7 +76,8 @@ pub async fn platform(config: Arc<dyn ConfigSource>, host: HostInfo) -> Result<P
     // Search indexes are snapshots in the blob store, cached in /tmp, the only writable folder.
     let cache = config.get("EMMAUS_SEARCH_CACHE").filter(|dir| !dir.trim().is_empty());
     let cache = std::path::PathBuf::from(cache.as_deref().unwrap_or(DEFAULT_SEARCH_CACHE));
-    let search = Arc::new(emmaus_sqlite::SnapshotSearch::new(kv.clone(), blobs.clone(), ids.clone(), &cache)?);
+    let search =
+        Arc::new(emmaus_sqlite::SnapshotSearch::new(kv.clone(), blobs.clone(), ids.clone(), clock.clone(), &cache)?);
     Ok(emmaus_assembly::platform(HostParts { kv, blobs, search, clock, ids, http, config, mailer, host })?)
 }
 

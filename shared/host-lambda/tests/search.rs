@@ -38,8 +38,9 @@ async fn harness() -> Option<SearchHarness> {
         })
         .await;
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let ids: Arc<dyn Ids> = Arc::new(RandomIds::new(clock));
-    let index = SnapshotSearch::new(Arc::new(kv), Arc::new(blobs), ids, dir.path()).expect("the cache folder is made");
+    let ids: Arc<dyn Ids> = Arc::new(RandomIds::new(clock.clone()));
+    let index =
+        SnapshotSearch::new(Arc::new(kv), Arc::new(blobs), ids, clock, dir.path()).expect("the cache folder is made");
     Some(SearchHarness::new(Arc::new(index), "snapshot-aws").guarding(dir))
 }
 

@@ -11,7 +11,12 @@
 //! A passing case answers `200 ok`. A failing case panics, and since wasm32 panics abort, the
 //! component traps with the message on stderr: that trap is the failure signal. An unknown suite
 //! or case is `404`; missing variables are a `500` naming them.
+//!
+//! - `POST /bench/search/{index|query}?…` → the search benchmark's steps inside the guest
+//!   (`bench`), for `scripts/bench/search`.
 
+#[cfg(target_arch = "wasm32")]
+mod bench;
 #[cfg(target_arch = "wasm32")]
 mod run;
 

@@ -19,7 +19,7 @@ const TEXT: &str = "text/plain; charset=utf-8";
 
 /// Answers `method path`; runs the named case to completion or panics.
 pub(crate) fn respond(method: &str, path: &str) -> Response {
-    let path = path.split_once('?').map_or(path, |(path, _)| path);
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match (method, segments.as_slice()) {
         ("GET", ["conformance"]) => (200, "application/json", index().into_bytes()),
@@ -34,6 +34,10 @@ pub(crate) fn respond(method: &str, path: &str) -> Response {
         ("POST", ["conformance", "search", case]) => match search_cases().into_iter().find(|(name, _)| name == case) {
             Some((name, case)) => run(name, || Ok(case(search_harness()))),
             None => not_found(),
+        },
+        ("POST", ["bench", "search", action]) => match crate::bench::respond(action, query) {
+            Ok(json) => (200, "application/json", json.into_bytes()),
+            Err(reason) => (400, TEXT, format!("{reason}\n").into_bytes()),
         },
         (_, ["conformance", ..]) => {
             (405, TEXT, b"GET /conformance or POST /conformance/{kv|blob|search}/{case}\n".to_vec())

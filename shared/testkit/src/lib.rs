@@ -61,7 +61,7 @@ mod tests {
         let expected = defined(include_str!("mailer.rs"), "MailerHarness");
         assert_eq!(mailer, expected, "list every mailer case in __mailer_cases!");
         let search: BTreeSet<&str> = crate::search::search_cases().into_iter().map(|(name, _)| name).collect();
-        let expected = defined(include_str!("search.rs"), "SearchHarness");
+        let expected = defined(include_str!("search/mod.rs"), "SearchHarness");
         assert_eq!(search, expected, "list every search case in __search_cases!");
     }
 }

@@ -5,27 +5,33 @@
 //!
 //! - **Writes** (`index`, `delete`) are cheap: each records the document's latest state in the
 //!   organisation's journal (`org#<org>#search-journal`, one item per document, so the last write
-//!   wins in the store's own order) and marks the organisation pending (`search-pending`).
-//! - **`refresh`** publishes: for each pending organisation it takes the mark, reads the journal,
-//!   applies it to a copy of the current snapshot, uploads the new file in parts, and moves the
-//!   pointer (`org#<org>#search`, `snapshot`) with a conditional write; then it removes the
-//!   journal entries it applied, each only if unchanged since it read them. Whatever it could not
-//!   finish stays in the journal under a new mark, for the next refresh. Two refreshes at once
-//!   cannot both move a pointer from one version.
+//!   wins in the store's own order) and then writes a new version of the organisation's mark in
+//!   `search-pending`.
+//! - **`refresh`** publishes: for each marked organisation it reads the journal, applies it to a
+//!   copy of the current snapshot, uploads the new file in parts, and moves the pointer
+//!   (`org#<org>#search`, `snapshot`) with a conditional write; then it removes the journal
+//!   entries it applied and the mark, each only if unchanged since it read them. Two refreshes at
+//!   once cannot both move a pointer from one version: the one that loses builds again on top of
+//!   the winner's snapshot, so when `refresh` returns, every change journaled before it began is
+//!   published.
 //! - **Reads** check the pointer (one key-value read) and query the cached file of that version,
 //!   downloading it first when the cache holds none. Results are as fresh as the last publish.
 //!
-//! The writer's mark is taken away before the journal is read, and the writer marks after it
-//! writes, so a change is either in the journal the publisher reads or under a fresh mark.
+//! A refresh publishes an organisation while holding its lease (`org#<org>#search`, `lease`, an
+//! expiring item), so overlapping job runs wait for each other instead of building the same file.
+//! The writer marks after it writes the journal, and the publisher removes a mark only at the
+//! version it saw before reading the journal, so a change is either in the journal the publisher
+//! read or under a mark that stays.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+use emmaus_ports::kv::MAX_BATCH;
 use emmaus_ports::search::{validate_batch, validate_ids, validate_org};
 use emmaus_ports::{
-    BlobError, BlobKey, BlobStore, Cursor, Ids, IndexKeys, Item, Key, KvError, KvStore, Query, SearchDoc, SearchError,
-    SearchIndex, SearchQuery, SearchResults, Write,
+    BlobError, BlobKey, BlobStore, Clock, Cursor, Ids, IndexKeys, Item, Key, KvError, KvStore, Query, SearchDoc,
+    SearchError, SearchIndex, SearchQuery, SearchResults, Write,
 };
 use rusqlite::Connection;
 
@@ -35,6 +41,13 @@ use crate::search::{apply_delete, apply_index, migrated, open_read_only, run_sea
 const PENDING: &str = "search-pending";
 /// Organisations whose snapshots a reader keeps open at once.
 const CACHED_ORGS: usize = 16;
+/// Builds one refresh makes of an organisation when it loses the race for the pointer.
+const PUBLISH_ATTEMPTS: usize = 5;
+/// How long a publisher's lease lasts: past the longest publish, so only a crashed holder's runs out.
+const LEASE_SECONDS: i64 = 300;
+/// How long a refresh waits for another's lease before it gives up for this run.
+const LEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(90);
+const LEASE_POLL: std::time::Duration = std::time::Duration::from_millis(200);
 /// Documents applied per transaction while building a snapshot.
 const APPLY_CHUNK: usize = 500;
 
@@ -44,6 +57,10 @@ fn journal(org: &str) -> String {
 
 fn pointer_key(org: &str) -> Key {
     Key::new(format!("org#{org}#search"), "snapshot")
+}
+
+fn lease_key(org: &str) -> Key {
+    Key::new(format!("org#{org}#search"), "lease")
 }
 
 /// A part of a snapshot; each build has its own id, so a build that loses the race to publish
@@ -58,6 +75,7 @@ pub struct SnapshotSearch {
     kv: Arc<dyn KvStore>,
     blobs: Arc<dyn BlobStore>,
     ids: Arc<dyn Ids>,
+    clock: Arc<dyn Clock>,
     dir: PathBuf,
     cache: Arc<Mutex<HashMap<String, Cached>>>,
 }
@@ -123,31 +141,49 @@ impl SnapshotSearch {
         kv: Arc<dyn KvStore>,
         blobs: Arc<dyn BlobStore>,
         ids: Arc<dyn Ids>,
+        clock: Arc<dyn Clock>,
         dir: &Path,
     ) -> Result<Self, SearchError> {
         std::fs::create_dir_all(dir)
             .map_err(|e| SearchError::Backend(format!("cannot create the search cache {}: {e}", dir.display())))?;
-        Ok(Self { kv, blobs, ids, dir: dir.to_owned(), cache: Arc::default() })
+        Ok(Self { kv, blobs, ids, clock, dir: dir.to_owned(), cache: Arc::default() })
     }
 
     /// Records changes in the journal, then marks the organisation pending.
     async fn record(&self, org: &str, changes: Vec<(String, Vec<u8>)>) -> Result<(), SearchError> {
         let partition = journal(org);
-        for chunk in changes.chunks(emmaus_ports::kv::MAX_BATCH_GET) {
+        for chunk in changes.chunks(MAX_BATCH) {
             let keys: Vec<Key> = chunk.iter().map(|(id, _)| Key::new(partition.clone(), id.clone())).collect();
             let current = self.kv.get_many(&keys).await.map_err(kv_error)?;
-            for ((key, (_, value)), found) in keys.into_iter().zip(chunk).zip(current) {
-                self.put_latest(key, value.clone(), found).await?;
+            let writes = keys
+                .iter()
+                .zip(chunk)
+                .zip(&current)
+                .map(|((key, (_, value)), found)| match found {
+                    Some(item) => put_if_version(key.clone(), value.clone(), item.version),
+                    None => put_if_absent(key.clone(), value.clone()),
+                })
+                .collect();
+            // One batch for the usual case; when another writer got in between, entry by entry.
+            match self.kv.batch(writes).await {
+                Ok(()) => {}
+                Err(KvError::Conflict(_)) => {
+                    for ((key, (_, value)), found) in keys.into_iter().zip(chunk).zip(current) {
+                        self.put_latest(key, value.clone(), found).await?;
+                    }
+                }
+                Err(other) => return Err(kv_error(other)),
             }
         }
-        match self.kv.batch(vec![put_if_absent(Key::new(PENDING, org), Vec::new())]).await {
-            Ok(()) | Err(KvError::Conflict(_)) => Ok(()),
-            Err(other) => Err(kv_error(other)),
-        }
+        // A new version of the mark, so a publisher that read the journal before these changes
+        // cannot take the mark away with them.
+        let mark = Key::new(PENDING, org);
+        let found = self.kv.get(&mark).await.map_err(kv_error)?;
+        self.put_latest(mark, Vec::new(), found).await
     }
 
-    /// Writes one journal entry over whatever version is there, retrying when another writer
-    /// got in between (the later write wins, as it should).
+    /// Writes an item (a journal entry, a mark) over whatever version is there, retrying when
+    /// another writer got in between (the later write wins, as it should).
     async fn put_latest(&self, key: Key, value: Vec<u8>, mut found: Option<Item>) -> Result<(), SearchError> {
         for _ in 0..16 {
             let write = match &found {
@@ -160,11 +196,65 @@ impl SnapshotSearch {
                 Err(other) => return Err(kv_error(other)),
             }
         }
-        Err(SearchError::Unavailable(format!("the journal entry {key} kept changing; try again")))
+        Err(SearchError::Unavailable(format!("the search journal item {key} kept changing; try again")))
     }
 
-    /// Publishes one organisation's journal; `Ok(false)` when another refresh moved the pointer first.
-    async fn publish(&self, org: &str) -> Result<bool, SearchError> {
+    /// Publishes one organisation's journal as it is now, holding the organisation's lease so
+    /// refreshes elsewhere (overlapping job runs) wait rather than build the same snapshot twice;
+    /// what was journaled before this call is published when it returns.
+    async fn publish(&self, org: &str) -> Result<(), SearchError> {
+        let lease = self.acquire_lease(org).await?;
+        let mut outcome = Err(SearchError::Unavailable(format!("{org}'s index kept changing hands; try again")));
+        for _ in 0..PUBLISH_ATTEMPTS {
+            match self.publish_once(org).await {
+                // Lost only when a lease ran out under a slow build; the next attempt builds on the winner's.
+                Ok(false) => {}
+                done => {
+                    outcome = done.map(drop);
+                    break;
+                }
+            }
+        }
+        self.release_lease(org, &lease).await;
+        outcome
+    }
+
+    /// Takes the organisation's lease, waiting while another refresh holds it (at most
+    /// [`LEASE_WAIT`]); a lease outlives a crashed holder by at most [`LEASE_SECONDS`].
+    async fn acquire_lease(&self, org: &str) -> Result<String, SearchError> {
+        let holder = self.ids.new_id();
+        let started = std::time::Instant::now();
+        loop {
+            let expires_at = self.clock.now().unix_seconds() + LEASE_SECONDS;
+            let write = Write::PutIfAbsent {
+                key: lease_key(org),
+                value: holder.clone().into_bytes(),
+                expires_at: Some(expires_at),
+                index: IndexKeys::default(),
+            };
+            match self.kv.batch(vec![write]).await {
+                Ok(()) => return Ok(holder),
+                Err(KvError::Conflict(_)) if started.elapsed() < LEASE_WAIT => {
+                    tokio::time::sleep(LEASE_POLL).await;
+                }
+                Err(KvError::Conflict(_)) => {
+                    return Err(SearchError::Unavailable(format!("another refresh is publishing {org}'s index")));
+                }
+                Err(other) => return Err(kv_error(other)),
+            }
+        }
+    }
+
+    async fn release_lease(&self, org: &str, holder: &str) {
+        if let Ok(Some(lease)) = self.kv.get(&lease_key(org)).await
+            && lease.value == holder.as_bytes()
+        {
+            let _ = self.kv.batch(vec![delete_if_version(lease.key, lease.version)]).await;
+        }
+    }
+
+    /// One attempt of [`Self::publish`]: `Ok(false)` when another refresh moved the pointer first.
+    async fn publish_once(&self, org: &str) -> Result<bool, SearchError> {
         let entries = self.journal_entries(org).await?;
         if entries.is_empty() {
             return Ok(true);
@@ -181,8 +271,15 @@ impl SnapshotSearch {
         if let Some(previous) = pointer {
             self.delete_parts(org, &previous).await;
         }
-        for entry in entries {
-            let _ = self.kv.batch(vec![delete_if_version(entry.key, entry.version)]).await;
+        for chunk in entries.chunks(MAX_BATCH) {
+            let deletes: Vec<Write> =
+                chunk.iter().map(|entry| delete_if_version(entry.key.clone(), entry.version)).collect();
+            if let Err(KvError::Conflict(_)) = self.kv.batch(deletes).await {
+                // One of them changed since it was read; the others still go.
+                for entry in chunk {
+                    let _ = self.kv.batch(vec![delete_if_version(entry.key.clone(), entry.version)]).await;
+                }
+            }
         }
         Ok(true)
     }
@@ -408,19 +505,15 @@ impl SearchIndex for SnapshotSearch {
         loop {
             let page = self.kv.query(&Query::new(PENDING, "", 100).after(cursor)).await.map_err(kv_error)?;
             for mark in page.items {
-                let org = mark.key.sort.clone();
-                // Taking the mark first: a change written after this is marked again by its writer.
-                match self.kv.batch(vec![delete_if_version(mark.key, mark.version)]).await {
-                    Ok(()) => {}
-                    Err(KvError::Conflict(_)) => continue,
-                    Err(other) => return Err(kv_error(other)),
-                }
-                let outcome = self.publish(&org).await;
-                if !matches!(outcome, Ok(true)) {
-                    let _ = self.kv.batch(vec![put_if_absent(Key::new(PENDING, org), Vec::new())]).await;
-                }
-                if let Err(error) = outcome {
-                    first_error.get_or_insert(error);
+                match self.publish(&mark.key.sort).await {
+                    // The mark goes only as it was read: a writer that marked since keeps it.
+                    Ok(()) => match self.kv.batch(vec![delete_if_version(mark.key, mark.version)]).await {
+                        Ok(()) | Err(KvError::Conflict(_)) => {}
+                        Err(other) => return Err(kv_error(other)),
+                    },
+                    Err(error) => {
+                        first_error.get_or_insert(error);
+                    }
                 }
             }
             match page.next {

@@ -42,7 +42,44 @@ mod snapshots {
         // Small parts, so every snapshot of the suite is stored in several.
         let blobs = Arc::new(MemoryBlobStore::new(16 * 1024, clock.clone(), UrlSigner::new("", vec![0; 32])));
         let ids = Arc::new(SequentialIds::default());
-        SnapshotSearch::new(kv, blobs, ids, dir).expect("the cache folder is made")
+        SnapshotSearch::new(kv, blobs, ids, clock, dir).expect("the cache folder is made")
+    }
+
+    /// What `refresh` promises holds while another instance (another Lambda's job) refreshes the
+    /// same stores all along: a change made before a refresh is found when it returns.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_refresh_publishes_while_another_instance_refreshes_too() {
+        let (dir, other_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let clock = Arc::new(ManualClock::default());
+        let kv = Arc::new(MemoryKv::new(clock.clone()));
+        let blobs = Arc::new(MemoryBlobStore::new(16 * 1024, clock.clone(), UrlSigner::new("", vec![0; 32])));
+        let ids = Arc::new(emmaus_ports::RandomIds::new(Arc::new(emmaus_ports::SystemClock)));
+        let mine = SnapshotSearch::new(kv.clone(), blobs.clone(), ids.clone(), clock.clone(), dir.path()).unwrap();
+        let other = Arc::new(SnapshotSearch::new(kv, blobs, ids, clock, other_dir.path()).unwrap());
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let background = {
+            let (other, done) = (other.clone(), done.clone());
+            tokio::spawn(async move {
+                while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                    other.refresh().await.expect("the other refresh succeeds");
+                    tokio::task::yield_now().await;
+                }
+            })
+        };
+        for n in 0..30 {
+            let id = format!("d{n}");
+            mine.index("org1", vec![doc(&id, &format!("word{n}"))]).await.expect("indexing succeeds");
+            mine.refresh().await.expect("the refresh succeeds");
+            let query = SearchQuery::new(format!("word{n}"), vec!["all".to_owned()]);
+            let found = mine.search("org1", &query).await.expect("searching succeeds");
+            assert_eq!(
+                found.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+                [id.as_str()],
+                "after refresh {n}"
+            );
+        }
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        background.await.unwrap();
     }
 
     async fn harness() -> SearchHarness {

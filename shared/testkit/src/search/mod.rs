@@ -1,5 +1,7 @@
 //! The search conformance suite: the `SearchIndex` contract of `emmaus_ports::search`, case by case.
 
+pub mod corpus;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

@@ -39,6 +39,8 @@ use crate::search::{apply_delete, apply_index, migrated, open_read_only, run_sea
 
 /// The global partition of organisations with unpublished changes (sort key: the organisation).
 const PENDING: &str = "search-pending";
+/// The largest part a snapshot is uploaded in (or the blob store's limit, if smaller).
+const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
 /// Organisations whose snapshots a reader keeps open at once.
 const CACHED_ORGS: usize = 16;
 /// Builds one refresh makes of an organisation when it loses the race for the pointer.
@@ -294,8 +296,9 @@ impl SnapshotSearch {
         match &pointer {
             Some(pointer) => {
                 // Gone: another refresh published meanwhile, and ours is redone on top of it.
-                let Some(bytes) = self.download(org, pointer).await? else { return Ok(None) };
-                std::fs::write(building, bytes).map_err(|e| io_error(building, &e))?;
+                if !self.download(org, pointer, building).await? {
+                    return Ok(None);
+                }
             }
             None => {
                 let _ = std::fs::remove_file(building);
@@ -304,23 +307,30 @@ impl SnapshotSearch {
         let changes =
             entries.iter().map(|entry| decode_change(&entry.key.sort, &entry.value)).collect::<Result<Vec<_>, _>>()?;
         let (path, org_owned) = (building.to_owned(), org.to_owned());
-        let bytes = tokio::task::spawn_blocking(move || apply_changes(&path, &org_owned, changes))
+        let size = tokio::task::spawn_blocking(move || apply_changes(&path, &org_owned, changes))
             .await
             .map_err(|e| SearchError::Backend(e.to_string()))??;
         let version = pointer.as_ref().map_or(1, |p| p.version + 1);
         let build = self.ids.new_id();
-        let part_size = usize::try_from(self.blobs.max_size()).unwrap_or(usize::MAX).max(1);
-        let parts: Vec<&[u8]> = bytes.chunks(part_size).collect();
-        let count =
-            u32::try_from(parts.len()).map_err(|_| SearchError::Backend("a snapshot of too many parts".to_owned()))?;
-        for (n, part) in (0..count).zip(&parts) {
+        // Part by part from the file, so memory holds one part, not the whole index.
+        let part_size = self.blobs.max_size().clamp(1, MAX_PART_BYTES);
+        let mut file = std::fs::File::open(building).map_err(|e| io_error(building, &e))?;
+        let mut count = 0u32;
+        loop {
+            let mut part = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, part_size), &mut part)
+                .map_err(|e| io_error(building, &e))?;
+            if part.is_empty() && count > 0 {
+                break;
+            }
             self.blobs
-                .put(&part_key(org, &build, n)?, part.to_vec(), "application/vnd.sqlite3")
+                .put(&part_key(org, &build, count)?, part, "application/vnd.sqlite3")
                 .await
                 .map_err(blob_error)?;
+            count += 1;
         }
         let published = Pointer { version, build, parts: count };
-        let value = published.encode(bytes.len() as u64);
+        let value = published.encode(size);
         let write = match &pointer {
             Some(pointer) => put_if_version(pointer_key(org), value, pointer.version),
             None => put_if_absent(pointer_key(org), value),
@@ -362,17 +372,19 @@ impl SnapshotSearch {
         self.kv.get(&pointer_key(org)).await.map_err(kv_error)?.as_ref().map(Pointer::decode).transpose()
     }
 
-    /// A snapshot's bytes; `None` when a part is gone, which means a newer snapshot replaced it.
-    async fn download(&self, org: &str, pointer: &Pointer) -> Result<Option<Vec<u8>>, SearchError> {
-        let mut bytes = Vec::new();
+    /// Writes a snapshot to `path` part by part; `false` when a part is gone, which means a newer
+    /// snapshot replaced it.
+    async fn download(&self, org: &str, pointer: &Pointer, path: &Path) -> Result<bool, SearchError> {
+        let mut file = std::fs::File::create(path).map_err(|e| io_error(path, &e))?;
         for part in 0..pointer.parts {
             match self.blobs.get(&part_key(org, &pointer.build, part)?).await {
-                Ok(blob) => bytes.extend(blob.bytes),
-                Err(BlobError::NotFound(_)) => return Ok(None),
+                Ok(blob) => std::io::Write::write_all(&mut file, &blob.bytes).map_err(|e| io_error(path, &e))?,
+                Err(BlobError::NotFound(_)) => return Ok(false),
                 Err(other) => return Err(blob_error(other)),
             }
         }
-        Ok(Some(bytes))
+        file.sync_all().map_err(|e| io_error(path, &e))?;
+        Ok(true)
     }
 
     /// The open snapshot of `pointer`'s version, downloading it unless cached; `None` when it was
@@ -384,9 +396,11 @@ impl SnapshotSearch {
             cached.used = next_use();
             return Ok(Some(cached.conn.clone()));
         }
-        let Some(bytes) = self.download(org, pointer).await? else { return Ok(None) };
         let path = self.dir.join(format!("{}.sqlite", self.ids.new_id()));
-        std::fs::write(&path, bytes).map_err(|e| io_error(&path, &e))?;
+        if !self.download(org, pointer, &path).await? {
+            let _ = std::fs::remove_file(&path);
+            return Ok(None);
+        }
         let conn = Arc::new(Mutex::new(open_read_only(&path)?));
         let mut cache = self.cache.lock().expect("the search cache's lock is poisoned");
         let replaced = cache
@@ -431,9 +445,9 @@ enum Change {
     Delete(String),
 }
 
-/// Applies changes to the file at `path` (created when missing) and returns its bytes: a
+/// Applies changes to the file at `path` (created when missing) and returns its size: a
 /// rollback-journal file, self-contained (no WAL beside it).
-fn apply_changes(path: &Path, org: &str, changes: Vec<Change>) -> Result<Vec<u8>, SearchError> {
+fn apply_changes(path: &Path, org: &str, changes: Vec<Change>) -> Result<u64, SearchError> {
     let conn = Connection::open(path).map_err(|e| search_error(&e))?;
     conn.pragma_update(None, "journal_mode", "DELETE").map_err(|e| search_error(&e))?;
     let mut conn = migrated(conn)?;
@@ -453,7 +467,7 @@ fn apply_changes(path: &Path, org: &str, changes: Vec<Change>) -> Result<Vec<u8>
         apply_delete(&mut conn, org, chunk)?;
     }
     drop(conn);
-    std::fs::read(path).map_err(|e| io_error(path, &e))
+    std::fs::metadata(path).map(|meta| meta.len()).map_err(|e| io_error(path, &e))
 }
 
 #[async_trait::async_trait]

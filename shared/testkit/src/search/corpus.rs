@@ -98,8 +98,8 @@ fn zipf_word<'a>(rng: &mut Rng, words: &'a [String]) -> &'a str {
 fn sentence(rng: &mut Rng, words: &[String], count: usize) -> String {
     let mut out = Vec::with_capacity(count);
     for _ in 0..count {
-        // One word in twelve is a common search word.
-        if rng.below(12) == 0 {
+        // One word in forty is a common search word, so each is in about a third of the documents.
+        if rng.below(40) == 0 {
             out.push(COMMON[rng.below(COMMON.len())].to_owned());
         } else {
             out.push(zipf_word(rng, words).to_owned());

@@ -12,7 +12,12 @@
 use std::fmt::Write as _;
 
 pub use emmaus_kv_sql::{Arg, Cell};
-use emmaus_ports::search::{Filter, Hit, SearchDoc, SearchError, SearchQuery, Segment, Sort, Weights};
+use std::collections::BTreeMap;
+
+use emmaus_ports::search::{
+    FacetCount, Filter, Hit, MAX_FACET_VALUES, SearchDoc, SearchError, SearchQuery, SearchResults, Segment, Sort,
+    Weights,
+};
 
 /// The schema, one step per entry (same rules as `emmaus_kv_sql::MIGRATIONS`: append only).
 pub const MIGRATIONS: &[&[&str]] = &[
@@ -201,8 +206,8 @@ pub struct Plan {
     pub page: Statement,
     /// One row, one integer.
     pub total: Statement,
-    /// Per facet field: rows of `value, count`.
-    pub facets: Vec<(String, Statement)>,
+    /// Rows of `field, value, count` for every facet asked, or nothing when none is.
+    pub facets: Option<Statement>,
 }
 
 pub fn plan(org: &str, query: &SearchQuery) -> Result<Plan, SearchError> {
@@ -263,20 +268,20 @@ pub fn plan(org: &str, query: &SearchQuery) -> Result<Plan, SearchError> {
     args.extend([Arg::Integer(i64::from(query.limit)), Arg::Integer(i64::from(query.offset))]);
 
     let total = (format!("SELECT COUNT(*){matching}"), matching_args.clone());
-    let facets = query
-        .facets
-        .iter()
-        .map(|field| {
-            let sql = format!(
-                "SELECT f.value, COUNT(*) AS n FROM search_terms f WHERE f.org = ? AND f.field = ? \
-                 AND f.doc IN (SELECT search_text.rowid{matching}) GROUP BY f.value ORDER BY n DESC, f.value LIMIT {}",
-                emmaus_ports::search::MAX_FACET_VALUES
-            );
-            let mut args = vec![Arg::Text(org.to_owned()), Arg::Text(field.clone())];
-            args.extend(matching_args.iter().cloned());
-            (field.clone(), (sql, args))
-        })
-        .collect();
+    // One pass for every facet, from the matches to their values (a lookup per match and field),
+    // so a narrow search counts quickly however large the library.
+    let facets = (!query.facets.is_empty()).then(|| {
+        let sql = format!(
+            "SELECT f.field, f.value, COUNT(*) AS n FROM (SELECT search_text.rowid AS doc{matching}) m \
+             CROSS JOIN search_terms f ON f.doc = m.doc AND f.field IN ({}) AND f.org = ? \
+             GROUP BY f.field, f.value ORDER BY f.field, n DESC, f.value",
+            placeholders(query.facets.len())
+        );
+        let mut args = matching_args.clone();
+        args.extend(query.facets.iter().cloned().map(Arg::Text));
+        args.push(Arg::Text(org.to_owned()));
+        (sql, args)
+    });
     Ok(Plan { page: (sql, args), total, facets })
 }
 
@@ -285,7 +290,7 @@ fn direction(descending: bool) -> &'static str {
 }
 
 /// A page row (`id, score, title, snippet`) as a hit.
-pub fn decode_hit(row: Vec<Cell>) -> Result<Hit, SearchError> {
+fn decode_hit(row: Vec<Cell>) -> Result<Hit, SearchError> {
     let mut cells = row.into_iter();
     let id = text(cells.next())?;
     let score = match cells.next() {
@@ -300,19 +305,35 @@ pub fn decode_hit(row: Vec<Cell>) -> Result<Hit, SearchError> {
 }
 
 /// A count row.
-pub fn decode_count(row: Vec<Cell>) -> Result<u64, SearchError> {
+fn decode_count(row: Vec<Cell>) -> Result<u64, SearchError> {
     match row.into_iter().next() {
         Some(Cell::Integer(n)) => Ok(u64::try_from(n).unwrap_or(0)),
         other => Err(SearchError::Backend(format!("a count came back as {other:?}"))),
     }
 }
 
-/// A facet row (`value, count`).
-pub fn decode_facet(row: Vec<Cell>) -> Result<emmaus_ports::FacetCount, SearchError> {
-    let mut cells = row.into_iter();
-    let value = text(cells.next())?;
-    let count = decode_count(cells.collect())?;
-    Ok(emmaus_ports::FacetCount { value, count })
+/// The results from the rows of a [`Plan`]'s statements, as each store's driver read them.
+pub fn results(
+    query: &SearchQuery,
+    page: Vec<Vec<Cell>>,
+    total: Vec<Vec<Cell>>,
+    facets: Vec<Vec<Cell>>,
+) -> Result<SearchResults, SearchError> {
+    let hits = page.into_iter().map(decode_hit).collect::<Result<_, _>>()?;
+    let total = total.into_iter().next().map_or(Ok(0), decode_count)?;
+    let mut counts: BTreeMap<String, Vec<FacetCount>> =
+        query.facets.iter().map(|field| (field.clone(), Vec::new())).collect();
+    for row in facets {
+        let mut cells = row.into_iter();
+        let field = text(cells.next())?;
+        let value = text(cells.next())?;
+        let count = decode_count(cells.collect())?;
+        // Rows come most frequent first within each field.
+        if let Some(values) = counts.get_mut(&field).filter(|values| values.len() < MAX_FACET_VALUES) {
+            values.push(FacetCount { value, count });
+        }
+    }
+    Ok(SearchResults { total, hits, facets: counts })
 }
 
 fn text(cell: Option<Cell>) -> Result<String, SearchError> {

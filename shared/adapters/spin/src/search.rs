@@ -6,8 +6,6 @@
 //! Spin calls are synchronous host calls, as for `SpinSqliteKv`; each index or delete call runs in
 //! one `BEGIN IMMEDIATE` transaction, so a batch is searchable whole or not at all.
 
-use std::collections::BTreeMap;
-
 use emmaus_ports::search::{validate_batch, validate_ids, validate_org};
 use emmaus_ports::{SearchDoc, SearchError, SearchIndex, SearchQuery, SearchResults};
 use emmaus_search_sql::{self as sql, Arg, Cell};
@@ -163,14 +161,13 @@ impl SearchIndex for SpinSqliteSearch {
     async fn search(&self, org: &str, query: &SearchQuery) -> Result<SearchResults, SearchError> {
         validate_org(org)?;
         let plan = sql::plan(org, query)?;
-        let hits = self.rows(&plan.page.0, plan.page.1)?.into_iter().map(sql::decode_hit).collect::<Result<_, _>>()?;
-        let total = self.rows(&plan.total.0, plan.total.1)?.into_iter().next().map_or(Ok(0), sql::decode_count)?;
-        let mut facets = BTreeMap::new();
-        for (field, (statement, args)) in plan.facets {
-            let counts = self.rows(&statement, args)?.into_iter().map(sql::decode_facet).collect::<Result<_, _>>()?;
-            facets.insert(field, counts);
-        }
-        Ok(SearchResults { total, hits, facets })
+        let page = self.rows(&plan.page.0, plan.page.1)?;
+        let total = self.rows(&plan.total.0, plan.total.1)?;
+        let facets = match plan.facets {
+            Some((statement, args)) => self.rows(&statement, args)?,
+            None => Vec::new(),
+        };
+        sql::results(query, page, total, facets)
     }
 
     async fn refresh(&self) -> Result<(), SearchError> {

@@ -178,14 +178,13 @@ pub(crate) fn apply_delete(conn: &mut Connection, org: &str, ids: &[String]) -> 
 /// Answers a query (validated by [`sql::plan`]).
 pub(crate) fn run_search(conn: &Connection, org: &str, query: &SearchQuery) -> Result<SearchResults, SearchError> {
     let plan = sql::plan(org, query)?;
-    let hits = rows(conn, &plan.page.0, plan.page.1)?.into_iter().map(sql::decode_hit).collect::<Result<_, _>>()?;
-    let total = rows(conn, &plan.total.0, plan.total.1)?.into_iter().next().map_or(Ok(0), sql::decode_count)?;
-    let mut facets = std::collections::BTreeMap::new();
-    for (field, (statement, args)) in plan.facets {
-        let counts = rows(conn, &statement, args)?.into_iter().map(sql::decode_facet).collect::<Result<_, _>>()?;
-        facets.insert(field, counts);
-    }
-    Ok(SearchResults { total, hits, facets })
+    let page = rows(conn, &plan.page.0, plan.page.1)?;
+    let total = rows(conn, &plan.total.0, plan.total.1)?;
+    let facets = match plan.facets {
+        Some((statement, args)) => rows(conn, &statement, args)?,
+        None => Vec::new(),
+    };
+    sql::results(query, page, total, facets)
 }
 
 #[async_trait::async_trait]

@@ -310,16 +310,28 @@ impl SnapshotSearch {
         let size = tokio::task::spawn_blocking(move || apply_changes(&path, &org_owned, changes))
             .await
             .map_err(|e| SearchError::Backend(e.to_string()))??;
-        let version = pointer.as_ref().map_or(1, |p| p.version + 1);
+        self.upload(org, pointer.as_ref(), building, size).await
+    }
+
+    /// Uploads the file at `path` as the next snapshot after `pointer` and moves the pointer;
+    /// `None` (and the parts removed) when another publisher moved it first.
+    async fn upload(
+        &self,
+        org: &str,
+        pointer: Option<&Pointer>,
+        path: &Path,
+        size: u64,
+    ) -> Result<Option<Pointer>, SearchError> {
+        let version = pointer.map_or(1, |p| p.version + 1);
         let build = self.ids.new_id();
         // Part by part from the file, so memory holds one part, not the whole index.
         let part_size = self.blobs.max_size().clamp(1, MAX_PART_BYTES);
-        let mut file = std::fs::File::open(building).map_err(|e| io_error(building, &e))?;
+        let mut file = std::fs::File::open(path).map_err(|e| io_error(path, &e))?;
         let mut count = 0u32;
         loop {
             let mut part = Vec::new();
             std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, part_size), &mut part)
-                .map_err(|e| io_error(building, &e))?;
+                .map_err(|e| io_error(path, &e))?;
             if part.is_empty() && count > 0 {
                 break;
             }
@@ -331,7 +343,7 @@ impl SnapshotSearch {
         }
         let published = Pointer { version, build, parts: count };
         let value = published.encode(size);
-        let write = match &pointer {
+        let write = match pointer {
             Some(pointer) => put_if_version(pointer_key(org), value, pointer.version),
             None => put_if_absent(pointer_key(org), value),
         };
@@ -344,6 +356,42 @@ impl SnapshotSearch {
             }
             Err(other) => Err(kv_error(other)),
         }
+    }
+
+    /// Publishes an index file built elsewhere for this organisation with [`crate::SqliteSearch`]
+    /// (a rebuild of the whole library, say) as its snapshot, replacing the current one; changes
+    /// still in the journal are applied by the next refresh on top of it. The file is switched to
+    /// a self-contained journal mode first, so it must not be open elsewhere.
+    pub async fn publish_file(&self, org: &str, file: &Path) -> Result<(), SearchError> {
+        validate_org(org)?;
+        part_key(org, "build", 0)?;
+        let path = file.to_owned();
+        let size = tokio::task::spawn_blocking(move || {
+            let conn = Connection::open(&path).map_err(|e| search_error(&e))?;
+            conn.pragma_update(None, "journal_mode", "DELETE").map_err(|e| search_error(&e))?;
+            drop(migrated(conn)?);
+            std::fs::metadata(&path).map(|meta| meta.len()).map_err(|e| io_error(&path, &e))
+        })
+        .await
+        .map_err(|e| SearchError::Backend(e.to_string()))??;
+        let lease = self.acquire_lease(org).await?;
+        let outcome = async {
+            let pointer = self.pointer(org).await?;
+            match self.upload(org, pointer.as_ref(), file, size).await? {
+                Some(_) => {
+                    if let Some(previous) = &pointer {
+                        self.delete_parts(org, previous).await;
+                    }
+                    Ok(())
+                }
+                None => {
+                    Err(SearchError::Unavailable(format!("{org}'s index changed while it was published; try again")))
+                }
+            }
+        }
+        .await;
+        self.release_lease(org, &lease).await;
+        outcome
     }
 
     async fn delete_parts(&self, org: &str, pointer: &Pointer) {

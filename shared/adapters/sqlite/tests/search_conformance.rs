@@ -45,6 +45,24 @@ mod snapshots {
         SnapshotSearch::new(kv, blobs, ids, clock, dir).expect("the cache folder is made")
     }
 
+    /// A library indexed elsewhere (a rebuild) becomes the snapshot, and later changes apply on top.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_file_built_elsewhere_is_published_and_changes_apply_on_top() {
+        let dir = tempfile::tempdir().unwrap();
+        let built = dir.path().join("rebuilt.db");
+        let rebuild = SqliteSearch::open(&built).unwrap();
+        rebuild.index("org1", vec![doc("old", "rebuilt library")]).await.unwrap();
+        drop(rebuild);
+        let index = snapshots(&dir.path().join("cache"));
+        index.index("org1", vec![doc("new", "journaled library")]).await.unwrap();
+        index.publish_file("org1", &built).await.expect("the file is published");
+        let query = SearchQuery::new("library", vec!["all".to_owned()]);
+        let ids = |found: emmaus_ports::SearchResults| found.hits.into_iter().map(|hit| hit.id).collect::<Vec<_>>();
+        assert_eq!(ids(index.search("org1", &query).await.unwrap()), ["old"]);
+        index.refresh().await.unwrap();
+        assert_eq!(ids(index.search("org1", &query).await.unwrap()), ["new", "old"]);
+    }
+
     /// What `refresh` promises holds while another instance (another Lambda's job) refreshes the
     /// same stores all along: a change made before a refresh is found when it returns.
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -202,7 +202,7 @@ fn placeholders(n: usize) -> String {
 /// The statements answering a query: the page, the total, and one per facet.
 #[derive(Debug, Clone)]
 pub struct Plan {
-    /// Rows of `id, score (REAL), title, snippet` (see [`decode_hit`]).
+    /// Rows of `id, score (REAL), title, body snippet, summary snippet` (see [`decode_hit`]).
     pub page: Statement,
     /// One row, one integer.
     pub total: Statement,
@@ -224,17 +224,17 @@ pub fn plan(org: &str, query: &SearchQuery) -> Result<Plan, SearchError> {
     let mut sql = if has_text {
         // Validated finite numbers, written as literals: the drivers' arguments carry no reals. The
         // organisation and readers columns weigh nothing. Highlights and snippets are of the
-        // title and the body, never of those columns.
+        // title, the body and the summary, never of those columns; SQLite works them out for the
+        // page's rows only.
         let Weights { title, summary, body } = query.weights;
         format!(
             "SELECT d.id, -bm25(search_text, {title:.4}, {summary:.4}, {body:.4}, 0.0, 0.0) AS score, \
              highlight(search_text, 0, '{MARK_OPEN}', '{MARK_CLOSE}'), \
-             CASE WHEN length(search_text.body) > 0 \
-               THEN snippet(search_text, 2, '{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_TOKENS}) \
-               ELSE snippet(search_text, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_TOKENS}) END"
+             snippet(search_text, 2, '{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_TOKENS}), \
+             snippet(search_text, 1, '{MARK_OPEN}', '{MARK_CLOSE}', '…', {SNIPPET_TOKENS})"
         )
     } else {
-        "SELECT d.id, 0.0 AS score, search_text.title, ''".to_owned()
+        "SELECT d.id, 0.0 AS score, search_text.title, '', ''".to_owned()
     };
     let order = match &query.sort {
         Sort::Relevance if has_text => "score DESC, d.id".to_owned(),
@@ -269,11 +269,13 @@ pub fn plan(org: &str, query: &SearchQuery) -> Result<Plan, SearchError> {
 
     let total = (format!("SELECT COUNT(*){matching}"), matching_args.clone());
     // One pass for every facet, from the matches to their values (a lookup per match and field),
-    // so a narrow search counts quickly however large the library.
+    // so a narrow search counts quickly however large the library. `+f.org` keeps the planner on
+    // the primary key: through the value index it scanned the whole organisation per match
+    // (4 s instead of 8 ms at 10,000 documents).
     let facets = (!query.facets.is_empty()).then(|| {
         let sql = format!(
             "SELECT f.field, f.value, COUNT(*) AS n FROM (SELECT search_text.rowid AS doc{matching}) m \
-             CROSS JOIN search_terms f ON f.doc = m.doc AND f.field IN ({}) AND f.org = ? \
+             CROSS JOIN search_terms f ON f.doc = m.doc AND f.field IN ({}) AND +f.org = ? \
              GROUP BY f.field, f.value ORDER BY f.field, n DESC, f.value",
             placeholders(query.facets.len())
         );
@@ -289,7 +291,7 @@ fn direction(descending: bool) -> &'static str {
     if descending { "DESC" } else { "ASC" }
 }
 
-/// A page row (`id, score, title, snippet`) as a hit.
+/// A page row (`id, score, title, body snippet, summary snippet`) as a hit.
 fn decode_hit(row: Vec<Cell>) -> Result<Hit, SearchError> {
     let mut cells = row.into_iter();
     let id = text(cells.next())?;
@@ -300,8 +302,12 @@ fn decode_hit(row: Vec<Cell>) -> Result<Hit, SearchError> {
         other => return Err(SearchError::Backend(format!("a score came back as {other:?}"))),
     };
     let title = text(cells.next())?;
-    let snippet = text(cells.next())?;
-    Ok(Hit { id, score, title: segments(&title), snippet: segments(&snippet) })
+    let body = segments(&text(cells.next())?);
+    let summary = segments(&text(cells.next())?);
+    // The passage with a match, the body's first; without one, the body's beginning, or the summary's.
+    let has_hit = |segments: &[Segment]| segments.iter().any(|segment| segment.hit);
+    let snippet = if has_hit(&body) || (!has_hit(&summary) && !body.is_empty()) { body } else { summary };
+    Ok(Hit { id, score, title: segments(&title), snippet })
 }
 
 /// A count row.

@@ -261,11 +261,13 @@ pub fn plan(org: &str, query: &SearchQuery) -> Result<Plan, SearchError> {
     let _ = write!(
         sql,
         " FROM search_text CROSS JOIN search_docs d ON d.doc = search_text.rowid \
-         WHERE search_text MATCH ? AND d.org = ?{filter_sql} ORDER BY {order} LIMIT ? OFFSET ?"
+         WHERE search_text MATCH ? AND d.org = ?{filter_sql} ORDER BY {order} LIMIT {} OFFSET {}",
+        query.limit, query.offset
     );
+    // The page's bounds are written in, not bound: SQLite plans with a bound LIMIT's value and so
+    // compiled the statement again on every use (see `emmaus_kv_sql::page_query`).
     args.extend([Arg::Text(expression), Arg::Text(org.to_owned())]);
     args.extend(filter_args);
-    args.extend([Arg::Integer(i64::from(query.limit)), Arg::Integer(i64::from(query.offset))]);
 
     let total = (format!("SELECT COUNT(*){matching}"), matching_args.clone());
     // One pass for every facet, from the matches to their values (a lookup per match and field),

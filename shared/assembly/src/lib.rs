@@ -38,7 +38,7 @@ pub struct HostParts {
 /// key ring that is set but unreadable stops the start naming its setting, rather than failing
 /// every sign-in later (a function that signs nobody in has no ring, and skips the check).
 pub fn platform(parts: HostParts) -> Result<Platform, ConfigError> {
-    check_ring(parts.config.as_ref(), tokens::KEYS_SETTING, |ring| tokens::KeyRing::parse(ring).map(|_| ()))?;
+    check_ring(parts.config.as_ref(), tokens::KEYS_SETTING, tokens::KeyRing::check)?;
     check_ring(parts.config.as_ref(), audit::KEYS_SETTING, |ring| audit::parse_ring(ring).map(|_| ()))?;
     check_ring(parts.config.as_ref(), sealing::KEYS_SETTING, |ring| sealing::parse_ring(ring).map(|_| ()))?;
     let HostParts { kv, blobs, search, clock, ids, http, config, mailer, host } = parts;

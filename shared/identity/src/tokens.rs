@@ -35,30 +35,20 @@ impl std::fmt::Debug for KeyRing {
 impl KeyRing {
     /// Parses `kid:seed[,kid:seed…]`; errors name the setting, never a seed.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let mut keys = Vec::new();
-        for (i, entry) in text.split(',').map(str::trim).filter(|e| !e.is_empty()).enumerate() {
-            let (kid, seed) =
-                entry.split_once(':').ok_or_else(|| format!("{KEYS_SETTING}: key {} is not `kid:seed`", i + 1))?;
-            let kid = kid.trim();
-            if kid.is_empty() || kid.len() > 64 || !kid.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
-            {
-                return Err(format!("{KEYS_SETTING}: key {} has an invalid id", i + 1));
-            }
-            let bytes = URL_SAFE_NO_PAD
-                .decode(seed.trim())
-                .ok()
-                .and_then(|b| <[u8; 32]>::try_from(b).ok())
-                .ok_or_else(|| format!("{KEYS_SETTING}: key `{kid}` is not 32 bytes of base64url"))?;
-            if keys.iter().any(|(k, _): &(String, SigningKey)| k == kid) {
-                return Err(format!("{KEYS_SETTING}: the key id `{kid}` appears twice"));
-            }
-            keys.push((kid.to_owned(), SigningKey::from_bytes(&bytes)));
-        }
-        let Some(first) = keys.first().cloned() else {
-            return Err(format!("{KEYS_SETTING} holds no keys"));
-        };
+        let keys: Vec<(String, SigningKey)> =
+            entries(text)?.into_iter().map(|(kid, seed)| (kid, SigningKey::from_bytes(&seed))).collect();
+        let first = keys.first().cloned().ok_or_else(|| format!("{KEYS_SETTING} holds no keys"))?;
         let verifying = keys.iter().map(|(kid, key)| (kid.clone(), key.verifying_key())).collect();
         Ok(Self { signing: first, verifying })
+    }
+
+    /// Checks a ring as [`Self::parse`] would, without deriving its keys (an elliptic-curve
+    /// multiplication each): the hosts' start check, which a Spin component makes on every request.
+    pub fn check(text: &str) -> Result<(), String> {
+        if entries(text)?.is_empty() {
+            return Err(format!("{KEYS_SETTING} holds no keys"));
+        }
+        Ok(())
     }
 
     /// A new key-ring entry `kid:seed` from 32 random bytes, for first runs and rotation.
@@ -104,6 +94,29 @@ pub fn sign(ring: &KeyRing, claims: &Claims) -> String {
     );
     let signature = ring.signing.1.sign(signing_input.as_bytes());
     format!("{signing_input}.{}", encode(&signature.to_bytes()))
+}
+
+/// The ring's entries, ids and seeds, checked; errors name the setting, never a seed.
+fn entries(text: &str) -> Result<Vec<(String, [u8; 32])>, String> {
+    let mut keys: Vec<(String, [u8; 32])> = Vec::new();
+    for (i, entry) in text.split(',').map(str::trim).filter(|e| !e.is_empty()).enumerate() {
+        let (kid, seed) =
+            entry.split_once(':').ok_or_else(|| format!("{KEYS_SETTING}: key {} is not `kid:seed`", i + 1))?;
+        let kid = kid.trim();
+        if kid.is_empty() || kid.len() > 64 || !kid.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) {
+            return Err(format!("{KEYS_SETTING}: key {} has an invalid id", i + 1));
+        }
+        let bytes = URL_SAFE_NO_PAD
+            .decode(seed.trim())
+            .ok()
+            .and_then(|b| <[u8; 32]>::try_from(b).ok())
+            .ok_or_else(|| format!("{KEYS_SETTING}: key `{kid}` is not 32 bytes of base64url"))?;
+        if keys.iter().any(|(k, _)| k == kid) {
+            return Err(format!("{KEYS_SETTING}: the key id `{kid}` appears twice"));
+        }
+        keys.push((kid.to_owned(), bytes));
+    }
+    Ok(keys)
 }
 
 /// Checks a token completely: shape, header, algorithm, key, signature, issuer, audience, expiry.
@@ -240,6 +253,9 @@ mod tests {
             let error = KeyRing::parse(bad).unwrap_err();
             assert!(error.starts_with(KEYS_SETTING), "{error}");
             assert!(!error.contains("AAAA"), "{error}");
+            assert_eq!(KeyRing::check(bad), Err(error), "the start check refuses what parsing refuses");
         }
+        let good = KeyRing::new_entry("k1", &[7; 32]);
+        assert!(KeyRing::check(&good).is_ok() && KeyRing::parse(&good).is_ok());
     }
 }

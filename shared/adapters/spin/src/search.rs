@@ -78,8 +78,14 @@ fn rows(conn: &Connection, statement: &str, args: Vec<Arg>) -> Result<Vec<Vec<Ce
 
 /// Brings the search schema up to date; a version read when it is current.
 fn migrate(conn: &Connection) -> Result<(), SearchError> {
-    rows(conn, sql::VERSION_TABLE, Vec::new())?;
-    if version(conn)? == sql::SCHEMA_VERSION {
+    // One read when the schema is current; the version table made only when that read finds none.
+    let current = if let Ok(current) = version(conn) {
+        current
+    } else {
+        rows(conn, sql::VERSION_TABLE, Vec::new())?;
+        0
+    };
+    if current == sql::SCHEMA_VERSION {
         return Ok(());
     }
     transaction(conn, || {

@@ -77,8 +77,15 @@ impl SpinSqliteKv {
     /// the native store keeps too. The steps run inside `BEGIN IMMEDIATE`, so two instances starting
     /// at once migrate once.
     fn migrate(&self) -> Result<(), KvError> {
-        self.run(sql::VERSION_TABLE, Vec::new())?;
-        if self.version()? == SCHEMA_VERSION {
+        // Every request is a new instance, so this runs per request: one read when the schema is
+        // current, and the version table made only when that read finds none.
+        let current = if let Ok(version) = self.version() {
+            version
+        } else {
+            self.run(sql::VERSION_TABLE, Vec::new())?;
+            0
+        };
+        if current == SCHEMA_VERSION {
             return Ok(());
         }
         self.transaction(|store| {

@@ -44,7 +44,9 @@ async fn main() -> Result<(), String> {
     for component in &components {
         let size = std::fs::metadata(component).map_err(|e| format!("{}: {e}", component.display()))?.len();
         let host = WasmHost::start(component, options.clone()).map_err(|e| format!("{e:?}"))?;
-        let (_, elapsed) = load(address(host.url())?, 1, 1, Duration::from_secs(SECONDS)).await?;
+        // Only `system` serves health; the others answer its path with their own 404 problem,
+        // which is as much a first response through the component's router.
+        let (_, elapsed) = load(address(host.url())?, 1, 1, Duration::from_secs(SECONDS), true).await?;
         let t = host.timings();
         let goal = if size <= SIZE_GOAL_BYTES { "" } else { "  (over the 3 MB goal)" };
         println!(
@@ -65,7 +67,7 @@ async fn main() -> Result<(), String> {
     let mut servers = vec![("wasm test host".to_owned(), host.url().to_owned())];
     servers.extend(native.map(|url| ("emmaus serve".to_owned(), url)));
     for (name, url) in servers {
-        let (done, elapsed) = load(address(&url)?, REQUESTS, CONNECTIONS, Duration::from_secs(SECONDS)).await?;
+        let (done, elapsed) = load(address(&url)?, REQUESTS, CONNECTIONS, Duration::from_secs(SECONDS), false).await?;
         println!(
             "{name:<16} {:>9.0} requests/s  ({done} in {})",
             approx(done as u64) / elapsed.as_secs_f64(),
@@ -94,12 +96,14 @@ fn address(url: &str) -> Result<SocketAddr, String> {
 }
 
 /// Sends up to `total` requests over `connections` keep-alive connections until `limit`, and
-/// returns how many were answered with a 200 or 503 (health answers 503 when a store fails).
+/// returns how many were answered with a 200 or 503 (health answers 503 when a store fails), or
+/// with anything when `any_status`.
 async fn load(
     address: SocketAddr,
     total: usize,
     connections: usize,
     limit: Duration,
+    any_status: bool,
 ) -> Result<(usize, Duration), String> {
     let issued = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
@@ -121,7 +125,7 @@ async fn load(
                 let response = sender.send_request(request).await.map_err(|e| e.to_string())?;
                 let status = response.status().as_u16();
                 response.into_body().collect().await.map_err(|e| e.to_string())?;
-                if status != 200 && status != 503 {
+                if !any_status && status != 200 && status != 503 {
                     return Err(format!("GET {PATH} answered {status}"));
                 }
                 answered += 1;

@@ -320,15 +320,26 @@ fn decode_count(row: Vec<Cell>) -> Result<u64, SearchError> {
     }
 }
 
+/// Whether a first page shorter than its limit is every match, so the total is its length and
+/// the count statement can be skipped (narrow searches, and the health probe, save a statement).
+pub fn page_is_whole(query: &SearchQuery, rows: usize) -> bool {
+    query.offset == 0 && rows < usize::try_from(query.limit).unwrap_or(usize::MAX)
+}
+
 /// The results from the rows of a [`Plan`]'s statements, as each store's driver read them.
+/// `total` is `None` when the page showed the total needs no statement of its own
+/// ([`page_is_whole`]).
 pub fn results(
     query: &SearchQuery,
     page: Vec<Vec<Cell>>,
-    total: Vec<Vec<Cell>>,
+    total: Option<Vec<Vec<Cell>>>,
     facets: Vec<Vec<Cell>>,
 ) -> Result<SearchResults, SearchError> {
-    let hits = page.into_iter().map(decode_hit).collect::<Result<_, _>>()?;
-    let total = total.into_iter().next().map_or(Ok(0), decode_count)?;
+    let hits: Vec<Hit> = page.into_iter().map(decode_hit).collect::<Result<_, _>>()?;
+    let total = match total {
+        Some(rows) => rows.into_iter().next().map_or(Ok(0), decode_count)?,
+        None => hits.len() as u64,
+    };
     let mut counts: BTreeMap<String, Vec<FacetCount>> =
         query.facets.iter().map(|field| (field.clone(), Vec::new())).collect();
     for row in facets {

@@ -168,7 +168,8 @@ impl SearchIndex for SpinSqliteSearch {
         validate_org(org)?;
         let plan = sql::plan(org, query)?;
         let page = self.rows(&plan.page.0, plan.page.1)?;
-        let total = self.rows(&plan.total.0, plan.total.1)?;
+        let total =
+            if sql::page_is_whole(query, page.len()) { None } else { Some(self.rows(&plan.total.0, plan.total.1)?) };
         let facets = match plan.facets {
             Some((statement, args)) => self.rows(&statement, args)?,
             None => Vec::new(),

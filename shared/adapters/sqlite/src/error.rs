@@ -1,15 +1,25 @@
 //! How `SQLite` failures become port errors, so callers can tell "try again" from "broken".
 
-use emmaus_ports::KvError;
+use emmaus_ports::{KvError, SearchError};
 use rusqlite::ErrorCode;
 
 /// Busy and locked mean another connection holds the lock past the busy timeout: transient, so
 /// `Unavailable`. Everything else is `Backend`. The rusqlite error stays as the source either way.
 pub(crate) fn db_error(error: rusqlite::Error) -> KvError {
-    match error.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => KvError::Unavailable(Box::new(error)),
-        _ => KvError::Backend(Box::new(error)),
+    if is_transient(&error) { KvError::Unavailable(Box::new(error)) } else { KvError::Backend(Box::new(error)) }
+}
+
+/// The same split for the search port's errors.
+pub(crate) fn search_error(error: &rusqlite::Error) -> SearchError {
+    if is_transient(error) {
+        SearchError::Unavailable(error.to_string())
+    } else {
+        SearchError::Backend(error.to_string())
     }
+}
+
+fn is_transient(error: &rusqlite::Error) -> bool {
+    matches!(error.sqlite_error_code(), Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked))
 }
 
 /// A failure while opening the database that `SQLite` would describe too vaguely on its own.

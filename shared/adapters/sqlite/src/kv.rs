@@ -7,7 +7,7 @@
 //! the hop to a blocking thread and back, which cost authenticated requests about a third of their
 //! throughput (`scripts/bench/http`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use emmaus_kv_sql::{self as sql, Arg, Cell};
@@ -17,6 +17,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params_from_iter};
 
 use crate::error::db_error;
+use crate::pool::Readers;
 use crate::schema;
 
 /// Idle reader connections kept open; more are opened under load and closed when returned. Sized
@@ -32,26 +33,15 @@ pub struct SqliteKv {
 
 #[derive(Debug)]
 struct Db {
-    path: PathBuf,
     // SQLite allows one writer at a time anyway; a mutex makes writers queue here instead of
     // spinning on SQLITE_BUSY.
     writer: Mutex<Connection>,
-    readers: Mutex<Vec<Connection>>,
+    readers: Readers,
 }
 
 impl Db {
     fn read<T>(&self, job: impl FnOnce(&Connection) -> Result<T, KvError>) -> Result<T, KvError> {
-        let pooled = self.readers.lock().expect("the reader pool's lock is poisoned").pop();
-        let conn = match pooled {
-            Some(conn) => conn,
-            None => schema::open_reader(&self.path)?,
-        };
-        let result = job(&conn);
-        let mut readers = self.readers.lock().expect("the reader pool's lock is poisoned");
-        if readers.len() < POOLED_READERS {
-            readers.push(conn);
-        }
-        result
+        self.readers.with(db_error, job)
     }
 
     fn write<T>(&self, job: impl FnOnce(&mut Connection) -> Result<T, KvError>) -> Result<T, KvError> {
@@ -64,7 +54,7 @@ impl SqliteKv {
     /// directory must exist: where data lives is the caller's decision, not a side effect.
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Self, KvError> {
         let writer = schema::open_writer(path)?;
-        let db = Db { path: path.to_owned(), writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) };
+        let db = Db { writer: Mutex::new(writer), readers: Readers::new(path.to_owned(), POOLED_READERS) };
         Ok(Self { clock, db: Arc::new(db) })
     }
 

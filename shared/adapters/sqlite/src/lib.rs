@@ -5,6 +5,7 @@
 
 mod error;
 mod kv;
+mod pool;
 mod schema;
 mod search;
 mod snapshot;

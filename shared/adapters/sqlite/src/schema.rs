@@ -41,16 +41,17 @@ pub(crate) fn open_writer(path: &Path) -> Result<Connection, KvError> {
     Ok(conn)
 }
 
-/// Opens a reading connection; read-only, so a bug cannot write around the writer's lock.
-pub(crate) fn open_reader(path: &Path) -> Result<Connection, KvError> {
+/// A configured read-only connection to any of our SQLite files (the store, a search index):
+/// read-only, so a bug cannot write around the writer's lock.
+pub(crate) fn read_only(path: &Path) -> rusqlite::Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
-    let conn = Connection::open_with_flags(path, flags).map_err(db_error)?;
-    configure(&conn).map_err(db_error)?;
+    let conn = Connection::open_with_flags(path, flags)?;
+    configure(&conn)?;
     Ok(conn)
 }
 
 /// Settings that live on the connection, not in the file, so every connection sets them.
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
+pub(crate) fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     // In WAL mode NORMAL is durable across application crashes and may lose only the last commits
     // on power loss, at a fraction of FULL's fsyncs.

@@ -6,16 +6,19 @@
 //! Index writes run on the blocking pool (a batch of long documents takes a while); so do queries,
 //! which at tens of thousands of documents take milliseconds, too long to hold an async worker.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use emmaus_ports::search::{validate_batch, validate_ids, validate_org};
 use emmaus_ports::{SearchDoc, SearchError, SearchIndex, SearchQuery, SearchResults};
 use emmaus_search_sql::{self as sql, Arg, Cell};
 use rusqlite::types::Value;
-use rusqlite::{Connection, OpenFlags, TransactionBehavior, params_from_iter};
+use rusqlite::{Connection, TransactionBehavior, params_from_iter};
 
+use crate::error::search_error;
 use crate::kv::{cell, values};
+use crate::pool::Readers;
+use crate::schema;
 
 /// Idle reading connections kept open: as many as concurrent searches on a busy server (queries
 /// run on the blocking pool, so more than the async workers), since opening one reads the schema
@@ -30,30 +33,25 @@ pub struct SqliteSearch {
 #[derive(Debug)]
 struct SearchDb {
     writer: Mutex<Connection>,
-    /// The file, for reading connections; `None` in memory, where the writer also reads.
-    path: Option<PathBuf>,
-    readers: Mutex<Vec<Connection>>,
-}
-
-pub(crate) fn search_error(error: &rusqlite::Error) -> SearchError {
-    sql::db_error(&error.to_string())
+    /// Reading connections to the file; `None` in memory, where the writer also reads.
+    readers: Option<Readers>,
 }
 
 impl SqliteSearch {
     /// Opens (creating if needed) the index file at `path`, in WAL mode, and migrates its schema.
     pub fn open(path: &Path) -> Result<Self, SearchError> {
         let writer = Connection::open(path).map_err(|e| search_error(&e))?;
-        configure(&writer)?;
+        schema::configure(&writer).map_err(|e| search_error(&e))?;
         writer.pragma_update(None, "journal_mode", "WAL").map_err(|e| search_error(&e))?;
-        let db =
-            SearchDb { writer: Mutex::new(migrated(writer)?), path: Some(path.to_owned()), readers: Mutex::default() };
+        let readers = Some(Readers::new(path.to_owned(), POOLED_READERS));
+        let db = SearchDb { writer: Mutex::new(migrated(writer)?), readers };
         Ok(Self { db: Arc::new(db) })
     }
 
     /// An index in memory, gone when dropped: for tests and for building a snapshot.
     pub fn in_memory() -> Result<Self, SearchError> {
         let writer = Connection::open_in_memory().map_err(|e| search_error(&e))?;
-        let db = SearchDb { writer: Mutex::new(migrated(writer)?), path: None, readers: Mutex::default() };
+        let db = SearchDb { writer: Mutex::new(migrated(writer)?), readers: None };
         Ok(Self { db: Arc::new(db) })
     }
 
@@ -76,34 +74,16 @@ impl SearchDb {
     }
 
     fn read<T>(&self, job: impl FnOnce(&Connection) -> Result<T, SearchError>) -> Result<T, SearchError> {
-        let Some(path) = &self.path else {
-            return job(&self.writer.lock().expect("the search writer's lock is poisoned"));
-        };
-        let pooled = self.readers.lock().expect("the search reader pool's lock is poisoned").pop();
-        let conn = match pooled {
-            Some(conn) => conn,
-            None => open_read_only(path)?,
-        };
-        let result = job(&conn);
-        let mut readers = self.readers.lock().expect("the search reader pool's lock is poisoned");
-        if readers.len() < POOLED_READERS {
-            readers.push(conn);
+        match &self.readers {
+            Some(readers) => readers.with(|e| search_error(&e), job),
+            None => job(&self.writer.lock().expect("the search writer's lock is poisoned")),
         }
-        result
     }
-}
-
-fn configure(conn: &Connection) -> Result<(), SearchError> {
-    conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| search_error(&e))?;
-    conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| search_error(&e))
 }
 
 /// A reading connection to an index file (a snapshot, or the local index's readers).
 pub(crate) fn open_read_only(path: &Path) -> Result<Connection, SearchError> {
-    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let conn = Connection::open_with_flags(path, flags).map_err(|e| search_error(&e))?;
-    configure(&conn)?;
-    Ok(conn)
+    schema::read_only(path).map_err(|e| search_error(&e))
 }
 
 /// Brings the search schema up to date in one immediate transaction; refuses a newer one.
@@ -212,7 +192,7 @@ impl SearchIndex for SqliteSearch {
 
     async fn search(&self, org: &str, query: &SearchQuery) -> Result<SearchResults, SearchError> {
         validate_org(org)?;
-        query.validate()?;
+        // The query is checked by `emmaus_search_sql::plan`, as on every SQLite store.
         let (org, query) = (org.to_owned(), query.clone());
         self.blocking(move |db| db.read(|conn| run_search(conn, &org, &query))).await
     }

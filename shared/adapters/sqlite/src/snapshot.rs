@@ -35,7 +35,8 @@ use emmaus_ports::{
 };
 use rusqlite::Connection;
 
-use crate::search::{apply_delete, apply_index, migrated, open_read_only, run_search, search_error};
+use crate::error::search_error;
+use crate::search::{apply_delete, apply_index, migrated, open_read_only, run_search};
 
 /// The global partition of organisations with unpublished changes (sort key: the organisation).
 const PENDING: &str = "search-pending";
@@ -161,9 +162,8 @@ impl SnapshotSearch {
                 .iter()
                 .zip(chunk)
                 .zip(&current)
-                .map(|((key, (_, value)), found)| match found {
-                    Some(item) => put_if_version(key.clone(), value.clone(), item.version),
-                    None => put_if_absent(key.clone(), value.clone()),
+                .map(|((key, (_, value)), found)| {
+                    put_at(key.clone(), value.clone(), found.as_ref().map(|item| item.version))
                 })
                 .collect();
             // One batch for the usual case; when another writer got in between, entry by entry.
@@ -188,10 +188,7 @@ impl SnapshotSearch {
     /// another writer got in between (the later write wins, as it should).
     async fn put_latest(&self, key: Key, value: Vec<u8>, mut found: Option<Item>) -> Result<(), SearchError> {
         for _ in 0..16 {
-            let write = match &found {
-                Some(item) => put_if_version(key.clone(), value.clone(), item.version),
-                None => put_if_absent(key.clone(), value.clone()),
-            };
+            let write = put_at(key.clone(), value.clone(), found.as_ref().map(|item| item.version));
             match self.kv.batch(vec![write]).await {
                 Ok(()) => return Ok(()),
                 Err(KvError::Conflict(_)) => found = self.kv.get(&key).await.map_err(kv_error)?,
@@ -228,14 +225,8 @@ impl SnapshotSearch {
         let started = std::time::Instant::now();
         loop {
             let expires_at = self.clock.now().unix_seconds() + LEASE_SECONDS;
-            let write = Write::PutIfAbsent {
-                key: lease_key(org),
-                value: holder.clone().into_bytes(),
-                expires_at: Some(expires_at),
-                index: IndexKeys::default(),
-            };
-            match self.kv.batch(vec![write]).await {
-                Ok(()) => return Ok(holder),
+            match self.kv.put_if_absent(lease_key(org), holder.clone().into_bytes(), Some(expires_at)).await {
+                Ok(_) => return Ok(holder),
                 Err(KvError::Conflict(_)) if started.elapsed() < LEASE_WAIT => {
                     tokio::time::sleep(LEASE_POLL).await;
                 }
@@ -251,7 +242,7 @@ impl SnapshotSearch {
         if let Ok(Some(lease)) = self.kv.get(&lease_key(org)).await
             && lease.value == holder.as_bytes()
         {
-            let _ = self.kv.batch(vec![delete_if_version(lease.key, lease.version)]).await;
+            let _ = self.kv.delete_if_version(lease.key, lease.version).await;
         }
     }
 
@@ -274,12 +265,14 @@ impl SnapshotSearch {
             self.delete_parts(org, &previous).await;
         }
         for chunk in entries.chunks(MAX_BATCH) {
-            let deletes: Vec<Write> =
-                chunk.iter().map(|entry| delete_if_version(entry.key.clone(), entry.version)).collect();
+            let deletes: Vec<Write> = chunk
+                .iter()
+                .map(|entry| Write::DeleteIfVersion { key: entry.key.clone(), expected: entry.version })
+                .collect();
             if let Err(KvError::Conflict(_)) = self.kv.batch(deletes).await {
                 // One of them changed since it was read; the others still go.
                 for entry in chunk {
-                    let _ = self.kv.batch(vec![delete_if_version(entry.key.clone(), entry.version)]).await;
+                    let _ = self.kv.delete_if_version(entry.key.clone(), entry.version).await;
                 }
             }
         }
@@ -343,11 +336,7 @@ impl SnapshotSearch {
         }
         let published = Pointer { version, build, parts: count };
         let value = published.encode(size);
-        let write = match pointer {
-            Some(pointer) => put_if_version(pointer_key(org), value, pointer.version),
-            None => put_if_absent(pointer_key(org), value),
-        };
-        match self.kv.batch(vec![write]).await {
+        match self.kv.batch(vec![put_at(pointer_key(org), value, pointer.map(|p| p.version))]).await {
             Ok(()) => Ok(Some(published)),
             Err(KvError::Conflict(_)) => {
                 // Another refresh published first; ours is redone on top of it next time.
@@ -466,16 +455,12 @@ impl SnapshotSearch {
     }
 }
 
-fn put_if_absent(key: Key, value: Vec<u8>) -> Write {
-    Write::PutIfAbsent { key, value, expires_at: None, index: IndexKeys::default() }
-}
-
-fn put_if_version(key: Key, value: Vec<u8>, expected: u64) -> Write {
-    Write::PutIfVersion { key, value, expected, expires_at: None, index: IndexKeys::default() }
-}
-
-fn delete_if_version(key: Key, expected: u64) -> Write {
-    Write::DeleteIfVersion { key, expected }
+/// The put that replaces the item at the version found, or creates it when none was.
+fn put_at(key: Key, value: Vec<u8>, found: Option<u64>) -> Write {
+    match found {
+        Some(expected) => Write::PutIfVersion { key, value, expected, expires_at: None, index: IndexKeys::NONE },
+        None => Write::PutIfAbsent { key, value, expires_at: None, index: IndexKeys::NONE },
+    }
 }
 
 fn next_use() -> u64 {
@@ -569,7 +554,7 @@ impl SearchIndex for SnapshotSearch {
             for mark in page.items {
                 match self.publish(&mark.key.sort).await {
                     // The mark goes only as it was read: a writer that marked since keeps it.
-                    Ok(()) => match self.kv.batch(vec![delete_if_version(mark.key, mark.version)]).await {
+                    Ok(()) => match self.kv.delete_if_version(mark.key, mark.version).await {
                         Ok(()) | Err(KvError::Conflict(_)) => {}
                         Err(other) => return Err(kv_error(other)),
                     },

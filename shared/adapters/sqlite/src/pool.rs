@@ -1,0 +1,42 @@
+//! Idle read-only connections to one SQLite file, kept for the next read: the key-value store and
+//! the search index read through one each, beside their single writer.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use rusqlite::Connection;
+
+use crate::schema;
+
+#[derive(Debug)]
+pub(crate) struct Readers {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+    /// Idle connections kept at most; more are opened under load and closed when returned.
+    kept: usize,
+}
+
+impl Readers {
+    pub(crate) fn new(path: PathBuf, kept: usize) -> Self {
+        Self { path, idle: Mutex::default(), kept }
+    }
+
+    /// Runs `job` on an idle connection, or on a new one when none is idle, and keeps it after.
+    pub(crate) fn with<T, E>(
+        &self,
+        error: impl FnOnce(rusqlite::Error) -> E,
+        job: impl FnOnce(&Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let pooled = self.idle.lock().expect("a reader pool's lock is poisoned").pop();
+        let conn = match pooled {
+            Some(conn) => conn,
+            None => schema::read_only(&self.path).map_err(error)?,
+        };
+        let result = job(&conn);
+        let mut idle = self.idle.lock().expect("a reader pool's lock is poisoned");
+        if idle.len() < self.kept {
+            idle.push(conn);
+        }
+        result
+    }
+}

@@ -14,6 +14,8 @@
 
 mod s3;
 #[cfg(target_arch = "wasm32")]
+mod schema;
+#[cfg(target_arch = "wasm32")]
 mod search;
 #[cfg(target_arch = "wasm32")]
 mod sqlite;

@@ -11,6 +11,7 @@ use emmaus_ports::{SearchDoc, SearchError, SearchIndex, SearchQuery, SearchResul
 use emmaus_search_sql::{self as sql, Arg, Cell};
 use spin_sdk::sqlite::{Connection, Value};
 
+use crate::schema::{self, Schema};
 use crate::sqlite::{cell, to_value};
 
 pub struct SpinSqliteSearch {
@@ -28,8 +29,21 @@ impl std::fmt::Debug for SpinSqliteSearch {
 
 #[expect(clippy::needless_pass_by_value, reason = "used as `map_err(search_error)`")]
 fn search_error(error: spin_sdk::sqlite::Error) -> SearchError {
-    sql::db_error(&format!("Spin SQLite: {error:?}"))
+    if schema::is_transient(&error) {
+        SearchError::Unavailable(format!("Spin SQLite: {error:?}"))
+    } else {
+        SearchError::Backend(format!("Spin SQLite: {error:?}"))
+    }
 }
+
+const SCHEMA: Schema = Schema {
+    what: "the search index",
+    migrations: sql::MIGRATIONS,
+    version_table: sql::VERSION_TABLE,
+    read_version: sql::READ_VERSION,
+    clear_version: sql::CLEAR_VERSION,
+    record_version: sql::RECORD_VERSION,
+};
 
 impl SpinSqliteSearch {
     /// The index in the Spin database `name`, opened on first use.
@@ -49,7 +63,7 @@ impl SpinSqliteSearch {
             return Ok(conn);
         }
         let conn = Connection::open(&self.name).map_err(search_error)?;
-        migrate(&conn)?;
+        schema::migrate(&conn, &SCHEMA, search_error, SearchError::Backend)?;
         Ok(self.conn.get_or_init(|| conn))
     }
 
@@ -58,8 +72,7 @@ impl SpinSqliteSearch {
     }
 
     fn transaction(&self, work: impl FnOnce(&Self) -> Result<(), SearchError>) -> Result<(), SearchError> {
-        let conn = self.conn()?;
-        transaction(conn, || work(self))
+        schema::transaction(self.conn()?, search_error, || work(self))
     }
 
     fn number(&self, statement: &str, org: &str, id: &str) -> Result<Option<i64>, SearchError> {
@@ -74,55 +87,6 @@ fn rows(conn: &Connection, statement: &str, args: Vec<Arg>) -> Result<Vec<Vec<Ce
     let args: Vec<Value> = args.into_iter().map(to_value).collect();
     let found = conn.execute(statement, &args).map_err(search_error)?;
     Ok(found.rows.iter().map(|row| row.values.iter().map(cell).collect()).collect())
-}
-
-/// Brings the search schema up to date; a version read when it is current.
-fn migrate(conn: &Connection) -> Result<(), SearchError> {
-    // One read when the schema is current; the version table made only when that read finds none.
-    let current = if let Ok(current) = version(conn) {
-        current
-    } else {
-        rows(conn, sql::VERSION_TABLE, Vec::new())?;
-        0
-    };
-    if current == sql::SCHEMA_VERSION {
-        return Ok(());
-    }
-    transaction(conn, || {
-        let current = version(conn)?;
-        let Some(applied) = usize::try_from(current).ok().filter(|&n| n <= sql::MIGRATIONS.len()) else {
-            return Err(SearchError::Backend(format!(
-                "the search index has schema version {current}; this build knows 0 to {}",
-                sql::SCHEMA_VERSION
-            )));
-        };
-        for statement in sql::MIGRATIONS[applied..].iter().flat_map(|step| step.iter()) {
-            rows(conn, statement, Vec::new())?;
-        }
-        rows(conn, sql::CLEAR_VERSION, Vec::new())?;
-        rows(conn, sql::RECORD_VERSION, vec![Arg::Integer(sql::SCHEMA_VERSION)]).map(drop)
-    })
-}
-
-fn version(conn: &Connection) -> Result<i64, SearchError> {
-    Ok(match rows(conn, sql::READ_VERSION, Vec::new())?.first().and_then(|row| row.first()) {
-        Some(Cell::Integer(version)) => *version,
-        _ => 0,
-    })
-}
-
-/// Runs `work` inside `BEGIN IMMEDIATE`: all or nothing, and no other instance writes between.
-fn transaction(conn: &Connection, work: impl FnOnce() -> Result<(), SearchError>) -> Result<(), SearchError> {
-    rows(conn, "BEGIN IMMEDIATE", Vec::new())?;
-    match work() {
-        Ok(()) => rows(conn, "COMMIT", Vec::new()).map(drop).inspect_err(|_| {
-            let _ = rows(conn, "ROLLBACK", Vec::new());
-        }),
-        Err(error) => {
-            let _ = rows(conn, "ROLLBACK", Vec::new());
-            Err(error)
-        }
-    }
 }
 
 #[async_trait::async_trait]

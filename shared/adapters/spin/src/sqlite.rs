@@ -7,10 +7,12 @@
 
 use std::sync::Arc;
 
-use emmaus_kv_sql::{self as sql, Arg, Cell, MIGRATIONS, SCHEMA_VERSION};
+use emmaus_kv_sql::{self as sql, Arg, Cell};
 use emmaus_ports::kv::{in_key_order, validate_batch, validate_keys};
 use emmaus_ports::{Clock, Item, Key, KvError, KvStore, Page, Query, Write};
 use spin_sdk::sqlite::{Connection, Error, QueryResult, Value};
+
+use crate::schema::{self, Schema};
 
 pub struct SpinSqliteKv {
     conn: Connection,
@@ -25,14 +27,21 @@ impl std::fmt::Debug for SpinSqliteKv {
 
 #[expect(clippy::needless_pass_by_value, reason = "used as `map_err(db_error)`")]
 fn db_error(error: Error) -> KvError {
-    match &error {
-        // Another instance holds the write lock: transient.
-        Error::Io(message) if message.contains("locked") || message.contains("busy") => {
-            KvError::Unavailable(format!("Spin SQLite: {message}").into())
-        }
-        other => KvError::Backend(format!("Spin SQLite: {other:?}").into()),
+    if schema::is_transient(&error) {
+        KvError::Unavailable(format!("Spin SQLite: {error:?}").into())
+    } else {
+        KvError::Backend(format!("Spin SQLite: {error:?}").into())
     }
 }
+
+const SCHEMA: Schema = Schema {
+    what: "the database",
+    migrations: sql::MIGRATIONS,
+    version_table: sql::VERSION_TABLE,
+    read_version: sql::READ_VERSION,
+    clear_version: sql::CLEAR_VERSION,
+    record_version: sql::RECORD_VERSION,
+};
 
 pub(crate) fn to_value(arg: Arg) -> Value {
     match arg {
@@ -74,56 +83,13 @@ impl SpinSqliteKv {
     }
 
     /// The schema's version lives in a table of its own (`emmaus_kv_sql::VERSION_TABLE`), which
-    /// the native store keeps too. The steps run inside `BEGIN IMMEDIATE`, so two instances starting
-    /// at once migrate once.
+    /// the native store keeps too.
     fn migrate(&self) -> Result<(), KvError> {
-        // Every request is a new instance, so this runs per request: one read when the schema is
-        // current, and the version table made only when that read finds none.
-        let current = if let Ok(version) = self.version() {
-            version
-        } else {
-            self.run(sql::VERSION_TABLE, Vec::new())?;
-            0
-        };
-        if current == SCHEMA_VERSION {
-            return Ok(());
-        }
-        self.transaction(|store| {
-            let current = store.version()?;
-            let Some(applied) = usize::try_from(current).ok().filter(|&n| n <= MIGRATIONS.len()) else {
-                return Err(KvError::Backend(
-                    format!("the database has schema version {current}; this build knows 0 to {SCHEMA_VERSION}").into(),
-                ));
-            };
-            for statement in MIGRATIONS[applied..].iter().flat_map(|step| step.iter()) {
-                store.run(statement, Vec::new())?;
-            }
-            store.run(sql::CLEAR_VERSION, Vec::new())?;
-            store.run(sql::RECORD_VERSION, vec![Arg::Integer(SCHEMA_VERSION)]).map(drop)
-        })
+        schema::migrate(&self.conn, &SCHEMA, db_error, |refusal| KvError::Backend(refusal.into()))
     }
 
-    fn version(&self) -> Result<i64, KvError> {
-        let found = self.run(sql::READ_VERSION, Vec::new())?;
-        Ok(match found.rows.first().and_then(|row| row.values.first()) {
-            Some(Value::Integer(version)) => *version,
-            _ => 0,
-        })
-    }
-
-    /// Runs `work` inside `BEGIN IMMEDIATE`, so another instance of the component (Spin runs
-    /// several) cannot change a row between our reads and our writes; all or nothing.
     fn transaction(&self, work: impl FnOnce(&Self) -> Result<(), KvError>) -> Result<(), KvError> {
-        self.run("BEGIN IMMEDIATE", Vec::new())?;
-        match work(self) {
-            Ok(()) => self.run("COMMIT", Vec::new()).map(drop).inspect_err(|_| {
-                let _ = self.run("ROLLBACK", Vec::new());
-            }),
-            Err(error) => {
-                let _ = self.run("ROLLBACK", Vec::new());
-                Err(error)
-            }
-        }
+        schema::transaction(&self.conn, db_error, || work(self))
     }
 
     fn now(&self) -> i64 {

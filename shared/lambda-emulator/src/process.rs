@@ -28,6 +28,9 @@ pub struct LambdaProcess {
     child: Mutex<Child>,
     spawned: Instant,
     logs: Arc<Mutex<Vec<String>>>,
+    /// The threads copying stdout and stderr into `logs`; joined once the process has exited so
+    /// its last lines are never missed.
+    collectors: Mutex<Vec<JoinHandle<()>>>,
     address: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     server: Option<JoinHandle<()>>,
@@ -64,9 +67,21 @@ impl LambdaProcess {
         let spawned = Instant::now();
         let mut child = command.spawn().unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
         let logs = Arc::new(Mutex::new(Vec::new()));
-        collect_lines(child.stdout.take().expect("piped stdout"), logs.clone());
-        collect_lines(child.stderr.take().expect("piped stderr"), logs.clone());
-        Self { shared, queue, child: Mutex::new(child), spawned, logs, address, stop: Some(stop), server: Some(server) }
+        let collectors = Mutex::new(vec![
+            collect_lines(child.stdout.take().expect("piped stdout"), logs.clone()),
+            collect_lines(child.stderr.take().expect("piped stderr"), logs.clone()),
+        ]);
+        Self {
+            shared,
+            queue,
+            child: Mutex::new(child),
+            spawned,
+            logs,
+            collectors,
+            address,
+            stop: Some(stop),
+            server: Some(server),
+        }
     }
 
     /// The `AWS_LAMBDA_RUNTIME_API` value the process was given.
@@ -80,7 +95,16 @@ impl LambdaProcess {
     }
 
     /// Everything the process wrote to stdout and stderr so far, as CloudWatch would hold it.
+    /// Once the process has exited this is all it wrote: the pipes are read to their end first
+    /// (a crashed cold start's last lines arrive after its exit is noticed).
     pub fn logs(&self) -> String {
+        let exited = self.child.lock().unwrap_or_else(PoisonError::into_inner).try_wait().ok().flatten().is_some();
+        if exited {
+            let collectors = std::mem::take(&mut *self.collectors.lock().unwrap_or_else(PoisonError::into_inner));
+            for collector in collectors {
+                let _ = collector.join();
+            }
+        }
         self.logs.lock().unwrap_or_else(PoisonError::into_inner).join("\n")
     }
 
@@ -196,10 +220,10 @@ fn trace_id() -> String {
     format!("{};Parent={};Sampled=0", trace_root(), &uuid().replace('-', "")[..16])
 }
 
-fn collect_lines(stream: impl Read + Send + 'static, into: Arc<Mutex<Vec<String>>>) {
+fn collect_lines(stream: impl Read + Send + 'static, into: Arc<Mutex<Vec<String>>>) -> JoinHandle<()> {
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines().map_while(Result::ok) {
             into.lock().unwrap_or_else(PoisonError::into_inner).push(line);
         }
-    });
+    })
 }

@@ -8,6 +8,12 @@ use clap::{Parser, Subcommand};
 use emmaus::config::{Layers, SETTINGS};
 use emmaus_http::telemetry;
 
+/// mimalloc rather than the system allocator: a request allocates and frees on whichever worker
+/// thread runs it, and glibc's per-thread arenas then take locks to free another thread's memory.
+/// `scripts/bench/http` measured the difference (see docs/adr/0015-the-local-request-path.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Debug, Parser)]
 #[command(name = "emmaus", version, about = "Emmaus: coaching and discipleship, run locally.", long_about = None)]
 struct Cli {

@@ -7,6 +7,7 @@ use anyhow::Context as _;
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use emmaus_app::Platform;
@@ -51,6 +52,14 @@ pub fn app_behind(
     });
     emmaus_http::middleware::layers(routes, platform.ids.clone(), limits)
         .layer(axum::middleware::map_request_with_state(Arc::new(proxies), client_address))
+        .layer(axum::middleware::from_fn(one_snapshot))
+}
+
+/// Each request's key-value reads share one SQLite read transaction (see
+/// [`emmaus_sqlite::one_snapshot`]): a signed-in page reads several times, and a transaction per
+/// read was a fifth of its cost.
+async fn one_snapshot(request: Request, next: Next) -> Response {
+    emmaus_sqlite::one_snapshot(next.run(request)).await
 }
 
 /// Records the client's address for throttling and the audit log: the socket's peer, or behind

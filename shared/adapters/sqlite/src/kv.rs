@@ -18,7 +18,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 
 use crate::error::db_error;
 use crate::pool::Readers;
-use crate::schema;
+use crate::{schema, snapshot_reads};
 
 /// Idle reader connections kept open; more are opened under load and closed when returned. Sized
 /// for a busy server's concurrent reads (each connection's page cache fills only as it reads):
@@ -36,12 +36,17 @@ struct Db {
     // SQLite allows one writer at a time anyway; a mutex makes writers queue here instead of
     // spinning on SQLITE_BUSY.
     writer: Mutex<Connection>,
-    readers: Readers,
+    readers: Arc<Readers>,
 }
 
 impl Db {
+    /// Reads in the request's snapshot when there is one ([`crate::one_snapshot`]), else alone.
     fn read<T>(&self, job: impl FnOnce(&Connection) -> Result<T, KvError>) -> Result<T, KvError> {
-        self.readers.with(db_error, job)
+        if snapshot_reads::active() {
+            snapshot_reads::read(&self.readers, db_error, job)
+        } else {
+            self.readers.with(db_error, job)
+        }
     }
 
     fn write<T>(&self, job: impl FnOnce(&mut Connection) -> Result<T, KvError>) -> Result<T, KvError> {
@@ -54,7 +59,7 @@ impl SqliteKv {
     /// directory must exist: where data lives is the caller's decision, not a side effect.
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Self, KvError> {
         let writer = schema::open_writer(path)?;
-        let db = Db { writer: Mutex::new(writer), readers: Readers::new(path.to_owned(), POOLED_READERS) };
+        let db = Db { writer: Mutex::new(writer), readers: Arc::new(Readers::new(path.to_owned(), POOLED_READERS)) };
         Ok(Self { clock, db: Arc::new(db) })
     }
 
@@ -189,6 +194,9 @@ impl KvStore for SqliteKv {
     async fn batch(&self, writes: Vec<Write>) -> Result<(), KvError> {
         validate_batch(&writes)?;
         let now = self.now();
-        self.run(move |db| db.write(|conn| apply_batch(conn, writes, now))).await
+        let written = self.run(move |db| db.write(|conn| apply_batch(conn, writes, now))).await;
+        // Failed or not, the next read in this request must see the store as it now is.
+        snapshot_reads::after_write(&self.db.readers);
+        written
     }
 }

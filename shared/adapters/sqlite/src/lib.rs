@@ -9,8 +9,10 @@ mod pool;
 mod schema;
 mod search;
 mod snapshot;
+mod snapshot_reads;
 
 pub use kv::SqliteKv;
 pub use schema::SCHEMA_VERSION;
 pub use search::SqliteSearch;
 pub use snapshot::SnapshotSearch;
+pub use snapshot_reads::one_snapshot;

@@ -27,16 +27,27 @@ impl Readers {
         error: impl FnOnce(rusqlite::Error) -> E,
         job: impl FnOnce(&Connection) -> Result<T, E>,
     ) -> Result<T, E> {
-        let pooled = self.idle.lock().expect("a reader pool's lock is poisoned").pop();
-        let conn = match pooled {
-            Some(conn) => conn,
-            None => schema::read_only(&self.path).map_err(error)?,
-        };
+        let conn = self.take().map_err(error)?;
         let result = job(&conn);
+        self.give_back(conn);
+        result
+    }
+
+    /// An idle connection, or a new one when none is idle. It must not be inside a transaction
+    /// when given back.
+    pub(crate) fn take(&self) -> rusqlite::Result<Connection> {
+        let pooled = self.idle.lock().expect("a reader pool's lock is poisoned").pop();
+        match pooled {
+            Some(conn) => Ok(conn),
+            None => schema::read_only(&self.path),
+        }
+    }
+
+    /// Keeps `conn` for the next read, or closes it when enough are idle.
+    pub(crate) fn give_back(&self, conn: Connection) {
         let mut idle = self.idle.lock().expect("a reader pool's lock is poisoned");
         if idle.len() < self.kept {
             idle.push(conn);
         }
-        result
     }
 }

@@ -8,9 +8,9 @@ import { renderApp, signedInState } from './test/render';
 const navLinks = () => within(screen.getByRole('navigation', { name: 'Main' })).queryAllByRole('link').map((link) => link.textContent);
 
 describe('App shell', () => {
-  it('renders the header and home page, and offers a signed-out visitor only Sign in', () => {
+  it('renders the header and home page, and offers a signed-out visitor only Sign in', async () => {
     routeFetch({});
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
     expect(within(screen.getByRole('banner')).getByRole('link', { name: 'Emmaus' })).toBeInTheDocument();
     expect(navLinks()).toEqual(['Sign in']);
     expect(screen.getByRole('heading', { level: 1, name: 'Welcome to Emmaus' })).toBeInTheDocument();
@@ -21,7 +21,7 @@ describe('App shell', () => {
 
   it('asks the server who is signed in and shows the navigation of their role', async () => {
     routeFetch({ 'GET /api/auth/session': jsonResponse(sessionView(['admin'])) });
-    renderApp();
+    await renderApp();
     await waitFor(() => expect(navLinks()).toEqual(['Home', 'People', 'Audit', 'Profile', 'System status']));
     expect(screen.getByTestId('signed-in-as')).toHaveTextContent('Ada');
     expect(screen.getByTestId('current-org')).toHaveTextContent('Grace Church');
@@ -30,7 +30,7 @@ describe('App shell', () => {
   it('tells an admin whose organisation requires a second factor to set one up, and only them', async () => {
     const missing = { ...sessionView(['admin']), second_factor: { enabled: false, recovery_codes_left: 0, required_by: ['Grace Church'] } };
     routeFetch({ 'GET /api/auth/session': jsonResponse(missing) });
-    renderApp();
+    await renderApp();
     const banner = await screen.findByTestId('second-factor-banner');
     expect(banner).toHaveTextContent('Grace Church requires its admins to sign in with a second factor.');
     expect(within(banner).getByRole('link', { name: 'Set one up on your profile' })).toHaveAttribute('href', '/profile');
@@ -39,7 +39,7 @@ describe('App shell', () => {
   it('shows no second-factor banner to an admin who has one', async () => {
     const enabled = { ...sessionView(['admin']), second_factor: { enabled: true, recovery_codes_left: 10, required_by: ['Grace Church'] } };
     routeFetch({ 'GET /api/auth/session': jsonResponse(enabled) });
-    renderApp();
+    await renderApp();
     await waitFor(() => expect(screen.getByTestId('signed-in-as')).toHaveTextContent('Ada'));
     expect(screen.queryByTestId('second-factor-banner')).toBeNull();
   });
@@ -49,53 +49,53 @@ describe('App shell', () => {
       'GET /api/auth/session': jsonResponse(sessionView(['admin'])),
       'GET /api/auth/outbox': jsonResponse({ messages: [], next: null }),
     });
-    renderApp();
+    await renderApp();
     await waitFor(() => expect(navLinks()).toEqual(['Home', 'People', 'Audit', 'Profile', 'System status', 'Dev outbox']));
   });
 
   it('navigates to System status without a page load and moves focus to its heading', async () => {
     routeFetch({ 'GET /api/health': jsonResponse(okReport) });
     const user = userEvent.setup();
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
 
     await user.click(within(screen.getByRole('main')).getByRole('link', { name: 'System status' }));
 
     expect(window.location.pathname).toBe('/status');
-    const heading = screen.getByRole('heading', { level: 1, name: 'System status' });
-    expect(heading).toHaveFocus();
+    const heading = await screen.findByRole('heading', { level: 1, name: 'System status' });
+    await waitFor(() => expect(heading).toHaveFocus());
     expect(document.title).toBe('System status · Emmaus');
     expect(await screen.findByRole('table', { name: 'Checks' })).toBeInTheDocument();
   });
 
-  it('shows the not-found page for an unknown path', () => {
+  it('shows the not-found page for an unknown path', async () => {
     routeFetch({});
     window.history.replaceState(null, '', '/no-such-page');
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
     expect(screen.getByRole('heading', { level: 1, name: 'Page not found' })).toBeInTheDocument();
     expect(screen.getByText('/no-such-page')).toBeInTheDocument();
     expect(within(screen.getByRole('navigation', { name: 'Main' })).queryByRole('link', { current: 'page' })).toBeNull();
   });
 
-  it('treats a trailing slash as the same page', () => {
+  it('treats a trailing slash as the same page', async () => {
     routeFetch({ 'GET /api/health': jsonResponse(okReport) });
     window.history.replaceState(null, '', '/status/');
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
     expect(screen.getByRole('heading', { level: 1, name: 'System status' })).toBeInTheDocument();
   });
 
   it('sends a signed-out visitor of a private page to sign in, remembering the page', async () => {
     routeFetch({ 'GET /api/auth/session': problemResponse(401), 'POST /api/auth/refresh': problemResponse(401) });
     window.history.replaceState(null, '', '/people?tab=groups');
-    renderApp();
+    await renderApp();
     await waitFor(() => expect(window.location.pathname).toBe('/sign-in'));
     expect(new URLSearchParams(window.location.search).get('return_to')).toBe('/people?tab=groups');
     expect(await screen.findByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
   });
 
-  it('shows "not allowed" on a page the role may not use, without asking the server', () => {
+  it('shows "not allowed" on a page the role may not use, without asking the server', async () => {
     const { requests } = routeFetch({});
     window.history.replaceState(null, '', '/people');
-    renderApp(signedInState(sessionView(['mentee'])));
+    await renderApp(signedInState(sessionView(['mentee'])));
     expect(screen.getByRole('heading', { level: 1, name: 'Not allowed' })).toBeInTheDocument();
     expect(screen.getByTestId('not-allowed')).toHaveTextContent('People');
     expect(requests.some((r) => r.url.includes('/api/people/'))).toBe(false);
@@ -107,7 +107,7 @@ describe('App shell', () => {
       'PATCH /api/auth/profile': () => jsonResponse({ ...both, current_org: 'org-2' }),
     });
     const user = userEvent.setup();
-    renderApp(signedInState(both));
+    await renderApp(signedInState(both));
     expect(navLinks()).toContain('People');
 
     await user.selectOptions(screen.getByRole('combobox', { name: 'Organisation' }), 'Hope Chapel');

@@ -1,22 +1,15 @@
-// App shell: header with role-filtered navigation, the organisation switcher, and the page for the current path.
-import { useEffect, useRef, type ReactNode } from 'react';
+// App shell: header with role-filtered navigation, the organisation switcher, and the routed page in <main>; and the
+// gate in front of signed-in routes (the route tree is in routes.tsx).
+import { Outlet, useMatches, useRouterState } from '@tanstack/react-router';
+import { useQueryClient } from '@tanstack/react-query';
+import { Fragment, useEffect, useRef } from 'react';
 import { signInUrl } from './api/session-middleware';
+import { ConflictDialog } from './components/ConflictDialog';
 import { FailureNotice } from './components/FailureNotice';
 import { OrgSwitcher } from './components/OrgSwitcher';
 import { Loading, NotAllowedPage } from './components/States';
 import { mayUse, NAV_ITEMS, SIGNED_IN, visibleNav, type Feature, type NavItem, type Role } from './nav';
-import { AuditLogPage } from './pages/AuditPage';
-import { HomePage } from './pages/HomePage';
-import { InvitationPage } from './pages/InvitationPage';
-import { NotFoundPage } from './pages/NotFoundPage';
-import { OutboxPage } from './pages/OutboxPage';
-import { ForgotPasswordPage, ResetPasswordPage } from './pages/PasswordPages';
-import { PeoplePage } from './pages/PeoplePage';
-import { ProfilePage } from './pages/ProfilePage';
-import { SetupPage } from './pages/SetupPage';
-import { SignInPage } from './pages/SignInPage';
-import { StatusPage } from './pages/StatusPage';
-import { currentLocation, Link, navigate, usePathname } from './router';
+import { currentLocation, Link, navigate } from './router';
 import { useSession, type OrgMembership, type SessionView } from './session';
 import { useOutboxAvailable } from './useOutbox';
 
@@ -24,42 +17,7 @@ interface PageContext {
   readonly session: SessionView | null;
   readonly org: OrgMembership | null;
   readonly roles: readonly Role[];
-  readonly features: ReadonlySet<Feature>;
 }
-
-interface Route {
-  readonly title: string;
-  /** `public`: anyone; `signed-in`: any account; a role list: those roles in the current organisation. */
-  readonly access: 'public' | 'signed-in' | readonly Role[];
-  readonly render: (context: PageContext) => ReactNode;
-}
-
-const ROUTES: Readonly<Record<string, Route>> = {
-  '/': { title: 'Home', access: 'public', render: ({ session }) => <HomePage name={session?.person.display_name ?? null} /> },
-  '/status': { title: 'System status', access: 'public', render: () => <StatusPage /> },
-  '/sign-in': { title: 'Sign in', access: 'public', render: () => <SignInPage /> },
-  '/setup': { title: 'Set up', access: 'public', render: () => <SetupPage /> },
-  '/invitation': { title: 'Invitation', access: 'public', render: () => <InvitationPage /> },
-  '/forgot-password': {
-    title: 'Forgot password',
-    access: 'public',
-    render: ({ features }) => <ForgotPasswordPage outbox={features.has('outbox')} />,
-  },
-  '/reset-password': { title: 'Reset password', access: 'public', render: () => <ResetPasswordPage /> },
-  '/dev/outbox': { title: 'Dev outbox', access: 'public', render: () => <OutboxPage /> },
-  '/profile': { title: 'Profile', access: 'signed-in', render: () => <ProfilePage /> },
-  '/people': {
-    title: 'People',
-    access: ['admin', 'pastor'],
-    render: ({ session, org, roles }) =>
-      org && session && <PeoplePage orgId={org.id} orgName={org.name} roles={roles} personId={session.person.id} />,
-  },
-  '/audit': {
-    title: 'Audit',
-    access: ['admin'],
-    render: ({ org }) => org && <AuditLogPage orgId={org.id} orgName={org.name} />,
-  },
-};
 
 /** The navigation for this visitor: a signed-in person without any organisation still gets the pages every account has. */
 export function navFor(signedIn: boolean, roles: readonly Role[], features: ReadonlySet<Feature>): NavItem[] {
@@ -69,9 +27,10 @@ export function navFor(signedIn: boolean, roles: readonly Role[], features: Read
   return visibleNav(NAV_ITEMS, roles, features);
 }
 
-function useFocusOnNavigation(pathname: string) {
+function useFocusOnNavigation(pathname: string | null) {
   const first = useRef(true);
   useEffect(() => {
+    if (pathname === null) return;
     // On the first load the browser already puts focus at the top; afterwards a screen reader would otherwise stay on the old link.
     if (first.current) {
       first.current = false;
@@ -82,6 +41,19 @@ function useFocusOnNavigation(pathname: string) {
   }, [pathname]);
 }
 
+/**
+ * Another person (or nobody) now: nothing read for the last one may show. `undefined` while the session is being
+ * checked, so the first answer is not taken for a change.
+ */
+function useForgetOnPersonChange(personId: string | null | undefined) {
+  const queryClient = useQueryClient();
+  const previous = useRef(personId);
+  useEffect(() => {
+    if (previous.current !== undefined && personId !== undefined && previous.current !== personId) queryClient.clear();
+    if (personId !== undefined) previous.current = personId;
+  }, [personId, queryClient]);
+}
+
 function SignedOutRedirect() {
   useEffect(() => {
     navigate(signInUrl(currentLocation()), { replace: true });
@@ -89,14 +61,22 @@ function SignedOutRedirect() {
   return <Loading label="Taking you to sign in…" />;
 }
 
-function Guarded({ route, context }: { route: Route; context: PageContext }) {
-  const { state, reload } = useSession();
-  if (route.access === 'public') return <>{route.render(context)}</>;
+/** What the deepest matched route says of itself: its title and who may use it (`staticData` in routes.tsx). */
+function useLeafRoute(): { title: string; access: readonly Role[] | undefined } {
+  const matches = useMatches();
+  const leaf = matches[matches.length - 1];
+  return { title: leaf?.staticData.title ?? 'Emmaus', access: leaf?.staticData.access };
+}
+
+/** In front of every signed-in route: checks the session, sends a signed-out visitor to sign in, and the roles. */
+export function SignedInGate() {
+  const { state, reload, roles, currentOrg } = useSession();
+  const { title, access } = useLeafRoute();
   if (state.status === 'loading') return <Loading label="Checking your session…" />;
   if (state.status === 'error') {
     return (
       <article className="page">
-        <h1 tabIndex={-1}>{route.title}</h1>
+        <h1 tabIndex={-1}>{title}</h1>
         <FailureNotice heading="Could not check your session" failure={state.failure} />
         <button type="button" className="button" onClick={reload}>
           Try again
@@ -105,9 +85,13 @@ function Guarded({ route, context }: { route: Route; context: PageContext }) {
     );
   }
   if (state.status === 'signed-out') return <SignedOutRedirect />;
-  if (route.access === 'signed-in') return <>{route.render(context)}</>;
-  if (!context.org || !mayUse(route.access, context.roles)) return <NotAllowedPage page={route.title} orgName={context.org?.name} />;
-  return <>{route.render(context)}</>;
+  if (access && (!currentOrg || !mayUse(access, roles))) return <NotAllowedPage page={title} orgName={currentOrg?.name} />;
+  // Keyed by organisation: switching reloads everything that depends on it.
+  return (
+    <Fragment key={currentOrg?.id ?? 'none'}>
+      <Outlet />
+    </Fragment>
+  );
 }
 
 function Account() {
@@ -148,17 +132,19 @@ function SecondFactorRequired({ context }: { context: PageContext }) {
 }
 
 export function App() {
-  const pathname = usePathname();
+  const pathname = useRouterState({ select: (state) => state.location.pathname });
+  // Focus moves once the new page is there (its code may load first), not when the URL changes.
+  const shown = useRouterState({ select: (state) => state.resolvedLocation?.pathname ?? null });
   const { state, roles, currentOrg } = useSession();
   const outbox = useOutboxAvailable();
   const features: ReadonlySet<Feature> = new Set<Feature>(outbox ? ['outbox'] : []);
   const signedIn = state.status === 'signed-in';
   // While the session is being checked, show no links rather than flash the signed-out ones.
   const items = state.status === 'loading' ? [] : navFor(signedIn, roles, features);
-  const route = ROUTES[pathname];
-  useFocusOnNavigation(pathname);
+  useFocusOnNavigation(shown);
+  useForgetOnPersonChange(state.status === 'loading' ? undefined : signedIn ? state.session.person.id : null);
 
-  const context: PageContext = { session: signedIn ? state.session : null, org: currentOrg, roles, features };
+  const context: PageContext = { session: signedIn ? state.session : null, org: currentOrg, roles };
 
   return (
     <>
@@ -186,9 +172,9 @@ export function App() {
       </header>
       <main id="main" className="site-main">
         <SecondFactorRequired context={context} />
-        {/* Keyed by organisation: switching reloads everything that depends on it. */}
-        {route ? <Guarded key={currentOrg?.id ?? 'none'} route={route} context={context} /> : <NotFoundPage path={pathname} />}
+        <Outlet />
       </main>
+      <ConflictDialog />
       <footer className="site-footer">
         <p>Emmaus · coaching and discipleship</p>
       </footer>

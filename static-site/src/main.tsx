@@ -1,7 +1,9 @@
-// Browser entry point: mounts the app shell inside the session it depends on.
+// Browser entry point: mounts the router (whose root is the app shell) inside the session it depends on.
+import { RouterProvider } from '@tanstack/react-router';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
+import { QueryProvider } from './api/QueryProvider';
+import { createAppRouter } from './routes';
 import { SessionProvider } from './session';
 import './styles.css';
 
@@ -10,8 +12,10 @@ if (!root) throw new Error('index.html is missing the #root element');
 
 createRoot(root).render(
   <StrictMode>
-    <SessionProvider>
-      <App />
-    </SessionProvider>
+    <QueryProvider>
+      <SessionProvider>
+        <RouterProvider router={createAppRouter()} />
+      </SessionProvider>
+    </QueryProvider>
   </StrictMode>,
 );

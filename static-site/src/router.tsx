@@ -1,62 +1,30 @@
-// Minimal History-API router: a handful of routes do not justify a routing dependency.
-import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+// Navigation helpers over TanStack Router (ADR 0016): imperative navigation for code outside components, the URL
+// fragment as parameters, and the open-redirect guard for "come back here after signing in".
+import { useRouterState, type AnyRouter } from '@tanstack/react-router';
+import type { AnchorHTMLAttributes, MouseEvent } from 'react';
 
-const listeners = new Set<() => void>();
+let active: AnyRouter | null = null;
 
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  window.addEventListener('popstate', listener);
-  window.addEventListener('hashchange', listener);
-  return () => {
-    listeners.delete(listener);
-    window.removeEventListener('popstate', listener);
-    window.removeEventListener('hashchange', listener);
-  };
+/** The app's router, once it exists; navigation before that (or without one, in a unit test) goes to the History API. */
+export function setNavigationRouter(router: AnyRouter): void {
+  active = router;
 }
 
-/** Trailing slashes are dropped so `/status/` and `/status` are the same page. */
-export function normalizePath(path: string): string {
-  const trimmed = path.replace(/\/+$/, '');
-  return trimmed === '' ? '/' : trimmed;
-}
-
-function here(): string {
-  return window.location.pathname + window.location.search + window.location.hash;
-}
-
+/** Goes to a path on this site, from anywhere (the API client's session middleware included). */
 export function navigate(to: string, { replace = false }: { replace?: boolean } = {}): void {
-  if (to === here()) return;
+  if (to === currentLocation() + window.location.hash) return;
+  if (active) {
+    if (replace) active.history.replace(to);
+    else active.history.push(to);
+    return;
+  }
   if (replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
-  for (const listener of [...listeners]) listener();
-}
-
-export function usePathname(): string {
-  const raw = useSyncExternalStore(
-    subscribe,
-    () => window.location.pathname,
-    () => '/',
-  );
-  return normalizePath(raw);
-}
-
-/** The query string, as a fresh URLSearchParams on each render (cheap; the snapshot is the string). */
-export function useSearchParams(): URLSearchParams {
-  const search = useSyncExternalStore(
-    subscribe,
-    () => window.location.search,
-    () => '',
-  );
-  return new URLSearchParams(search);
 }
 
 /** The fragment without `#`, parsed like a query (`#token=…`): links carry secrets there so servers never log them. */
 export function useHashParams(): URLSearchParams {
-  const hash = useSyncExternalStore(
-    subscribe,
-    () => window.location.hash,
-    () => '',
-  );
+  const hash = useRouterState({ select: (state) => state.location.hash });
   return new URLSearchParams(hash.replace(/^#/, ''));
 }
 
@@ -77,10 +45,13 @@ export function safeReturnTo(value: string | null | undefined): string {
 
 type LinkProps = Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'> & { to: string };
 
+/**
+ * A link to a path of this app, followed by the router; new-tab, download and modified clicks stay the browser's.
+ * Paths are strings because navigation items and return addresses are data.
+ */
 export function Link({ to, onClick, ...rest }: LinkProps) {
   const handleClick = (event: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(event);
-    // Leave new-tab, download and modified clicks to the browser.
     const modified = event.metaKey || event.ctrlKey || event.shiftKey || event.altKey;
     if (event.defaultPrevented || event.button !== 0 || modified || rest.target || rest.download !== undefined) return;
     event.preventDefault();

@@ -19,7 +19,7 @@ function section() {
 }
 
 describe('Second factor on the profile', () => {
-  it('groups the key by four for typing', () => {
+  it('groups the key by four for typing', async () => {
     expect(groupSecret('ABCDEFGHIJ')).toBe('ABCD EFGH IJ');
     expect(groupSecret('ABCDEFGH')).toBe('ABCD EFGH');
   });
@@ -32,7 +32,7 @@ describe('Second factor on the profile', () => {
       'GET /api/auth/session': jsonResponse(enabled),
     });
     at('/profile');
-    renderApp(signedInState(sessionView(['mentee'])));
+    await renderApp(signedInState(sessionView(['mentee'])));
     const user = userEvent.setup();
     await user.click(within(section()).getByRole('button', { name: 'Set up an authenticator app' }));
     expect(await screen.findByRole('img', { name: 'QR code to scan with your authenticator app' })).toBeInTheDocument();
@@ -59,7 +59,7 @@ describe('Second factor on the profile', () => {
       }),
     });
     at('/profile');
-    renderApp(signedInState(sessionView(['mentee'])));
+    await renderApp(signedInState(sessionView(['mentee'])));
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Set up an authenticator app' }));
     await user.type(await screen.findByLabelText('Code from the app'), '000000');
@@ -74,7 +74,7 @@ describe('Second factor on the profile', () => {
       'POST /api/auth/refresh': jsonResponse({}),
     });
     at('/profile');
-    renderApp(signedInState(sessionView(['mentee'])));
+    await renderApp(signedInState(sessionView(['mentee'])));
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Set up an authenticator app' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('set up your second factor within ten minutes');
@@ -85,7 +85,7 @@ describe('Second factor on the profile', () => {
     const required = { ...sessionView(['admin']), second_factor: { enabled: true, recovery_codes_left: 2, required_by: ['Grace Church'] } };
     routeFetch({});
     at('/profile');
-    renderApp(signedInState(required));
+    await renderApp(signedInState(required));
     expect(await screen.findByTestId('second-factor-status')).toHaveTextContent('2 unused recovery codes');
     expect(within(section()).getByText(/running out of recovery codes/)).toBeInTheDocument();
     expect(within(section()).queryByRole('button', { name: 'Turn off the second factor' })).toBeNull();
@@ -96,7 +96,7 @@ describe('Second factor on the profile', () => {
     const missing = { ...sessionView(['admin']), second_factor: { enabled: false, recovery_codes_left: 0, required_by: ['Grace Church'] } };
     routeFetch({});
     at('/profile');
-    renderApp(signedInState(missing));
+    await renderApp(signedInState(missing));
     expect(await screen.findByTestId('second-factor-required')).toHaveTextContent('you cannot act as an admin there');
   });
 
@@ -104,7 +104,7 @@ describe('Second factor on the profile', () => {
     const enabled = { ...sessionView(['mentee']), second_factor: { enabled: true, recovery_codes_left: 9, required_by: [] } };
     const { requests } = routeFetch({ 'POST /api/auth/second-factor/recovery-codes': jsonResponse({ recovery_codes: CODES }) });
     at('/profile');
-    renderApp(signedInState(enabled));
+    await renderApp(signedInState(enabled));
     const user = userEvent.setup();
     const renew = await screen.findByRole('form', { name: 'Make new recovery codes' });
     await user.type(within(renew).getByLabelText('Code'), '654321');

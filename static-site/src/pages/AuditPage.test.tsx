@@ -9,7 +9,7 @@ import { auditQuery, exportUrl } from './AuditPage';
 const entry = (seq: number, action = 'auth.sign_in') => ({ seq, at: 1_700_000_000_000 + seq, action, actor: 'p-1', prev_hash: 'x', hash: 'y' });
 
 describe('auditQuery', () => {
-  it('turns local dates into an inclusive range of Unix milliseconds', () => {
+  it('turns local dates into an inclusive range of Unix milliseconds', async () => {
     const query = auditQuery({ action: ' auth.sign_in ', actor: 'p-1', from: '2026-03-01', to: '2026-03-01' });
     expect(query.action).toBe('auth.sign_in');
     expect(query.actor).toBe('p-1');
@@ -17,19 +17,19 @@ describe('auditQuery', () => {
     expect(Number(query.until)).toBe(new Date(2026, 2, 2).getTime());
   });
 
-  it('leaves out empty filters', () => {
+  it('leaves out empty filters', async () => {
     expect(auditQuery({ action: '', actor: '', from: '', to: '' })).toEqual({});
   });
 
-  it('builds export links with the filters and the format', () => {
+  it('builds export links with the filters and the format', async () => {
     expect(exportUrl('org 1', { action: 'x', actor: '', from: '', to: '' }, 'csv')).toBe('/api/people/org%201/audit/export?action=x&format=csv');
   });
 });
 
 describe('Audit page', () => {
-  function open() {
+  async function open() {
     window.history.replaceState(null, '', '/audit');
-    renderApp(signedInState(sessionView(['admin'])));
+    await renderApp(signedInState(sessionView(['admin'])));
   }
 
   it('pages with `next`, filters, and verifies the chain', async () => {
@@ -47,7 +47,7 @@ describe('Audit page', () => {
         return jsonResponse({ checked: 2000, through: 2000, intact: true, broken_at: null, reason: null, next: 2000, lost: 0 });
       },
     });
-    open();
+    await open();
     expect(await screen.findByRole('table', { name: 'Audit entries' })).toBeInTheDocument();
     expect(screen.getAllByText('Ada').length).toBeGreaterThan(0);
     const user = userEvent.setup();
@@ -59,10 +59,32 @@ describe('Audit page', () => {
     await user.type(screen.getByLabelText('Action'), 'auth.sign_in');
     await user.click(screen.getByRole('button', { name: 'Apply filters' }));
     await waitFor(() => expect(requests.some((r) => new URL(r.url).searchParams.get('action') === 'auth.sign_in')).toBe(true));
+    // The filter is in the page's address, to share or reload.
+    expect(new URLSearchParams(window.location.search).get('action')).toBe('auth.sign_in');
     expect(screen.getByRole('link', { name: 'Export JSONL' })).toHaveAttribute('href', '/api/people/org-1/audit/export?action=auth.sign_in&format=jsonl');
 
     await user.click(screen.getByRole('button', { name: 'Verify chain' }));
     expect(await screen.findByText(/Broken at entry 2001: hash mismatch/)).toBeInTheDocument();
+  });
+
+  it('opens with the filters its address names, dropping malformed ones', async () => {
+    const { requests } = routeFetch({
+      'GET /api/people/org-1/members': jsonResponse({ members: [] }),
+      'GET /api/people/org-1/audit': jsonResponse({ entries: [], next: null }),
+    });
+    window.history.replaceState(null, '', '/audit?action=member.invited&from=2026-05-01&to=not-a-day');
+    await renderApp(signedInState(sessionView(['admin'])));
+    expect(await screen.findByText('No entries match these filters.')).toBeInTheDocument();
+    expect(screen.getByLabelText('Action')).toHaveValue('member.invited');
+    expect(screen.getByLabelText('From')).toHaveValue('2026-05-01');
+    expect(screen.getByLabelText('To')).toHaveValue('');
+    const asked = requests.filter((r) => new URL(r.url).pathname === '/api/people/org-1/audit').map((r) => new URL(r.url).searchParams);
+    expect(asked.length).toBeGreaterThan(0);
+    for (const query of asked) {
+      expect(query.get('action')).toBe('member.invited');
+      expect(query.get('since')).toBe(String(new Date(2026, 4, 1).getTime()));
+      expect(query.get('until')).toBeNull();
+    }
   });
 
   it('says when nothing matches', async () => {
@@ -70,7 +92,7 @@ describe('Audit page', () => {
       'GET /api/people/org-1/members': jsonResponse({ members: [] }),
       'GET /api/people/org-1/audit': jsonResponse({ entries: [], next: null }),
     });
-    open();
+    await open();
     expect(await screen.findByText('No entries match these filters.')).toBeInTheDocument();
   });
 });

@@ -1,5 +1,6 @@
 // The audit log (admins): filter, page through, export, and check that the hash chain is unbroken.
-import { useState, type FormEvent } from 'react';
+import { getRouteApi } from '@tanstack/react-router';
+import { useEffect, useState, type FormEvent } from 'react';
 import { call, failureMessage, type CallResult } from '../api/call';
 import { api } from '../api/client';
 import type { components, paths } from '../api/schema';
@@ -10,21 +11,15 @@ import { DataTable } from '../components/DataTable';
 import { formatDateTime } from '../time';
 import { useDocumentTitle } from '../useDocumentTitle';
 import { useResource } from '../useResource';
+import { useSession } from '../session';
+import { filtersOf, NO_FILTERS, searchOf, type AuditFilters } from './audit-search';
 
 type Entry = components['schemas']['AuditEntryView'];
 type AuditPage = components['schemas']['AuditPage'];
 type ChainCheck = components['schemas']['ChainCheck'];
 type Member = components['schemas']['MemberView'];
 
-export interface AuditFilters {
-  readonly action: string;
-  readonly actor: string;
-  /** `YYYY-MM-DD` from a date input, local time; empty for no bound. */
-  readonly from: string;
-  readonly to: string;
-}
-
-const NO_FILTERS: AuditFilters = { action: '', actor: '', from: '', to: '' };
+export type { AuditFilters } from './audit-search';
 
 function localDayStart(day: string): number | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
@@ -139,14 +134,49 @@ function EntriesTable({ entries, members }: { entries: readonly Entry[]; members
   );
 }
 
-export function AuditLogPage({ orgId, orgName }: { orgId: string; orgName: string }) {
+const route = getRouteApi('/signed-in/audit');
+
+/** The audit route: the current organisation's log, filtered by the URL's search parameters. */
+export function AuditRoute() {
+  const { currentOrg } = useSession();
+  const search = route.useSearch();
+  const navigate = route.useNavigate();
+  if (!currentOrg) return null;
+  return (
+    <AuditLogPage
+      orgId={currentOrg.id}
+      orgName={currentOrg.name}
+      filters={filtersOf(search)}
+      onFilters={(filters) => void navigate({ search: searchOf(filters) })}
+    />
+  );
+}
+
+export function AuditLogPage({
+  orgId,
+  orgName,
+  filters: applied,
+  onFilters: setApplied,
+}: {
+  orgId: string;
+  orgName: string;
+  /** The filters in force (the URL's). */
+  filters: AuditFilters;
+  onFilters: (filters: AuditFilters) => void;
+}) {
   useDocumentTitle('Audit');
-  const [draft, setDraft] = useState<AuditFilters>(NO_FILTERS);
-  const [applied, setApplied] = useState<AuditFilters>(NO_FILTERS);
+  const [draft, setDraft] = useState<AuditFilters>(applied);
+  const appliedKey = JSON.stringify(applied);
   const [extra, setExtra] = useState<{ entries: Entry[]; next: string | null | undefined }>({ entries: [], next: undefined });
   const [moreError, setMoreError] = useState<string | null>(null);
   const [loadingMore, setLoadingMore] = useState(false);
-  const key = `${orgId}?${JSON.stringify(applied)}`;
+  // New filters (applied here, or by back and forward) start the list over; the form follows them.
+  useEffect(() => {
+    setDraft(JSON.parse(appliedKey) as AuditFilters);
+    setExtra({ entries: [], next: undefined });
+    setMoreError(null);
+  }, [appliedKey]);
+  const key = `${orgId}?${appliedKey}`;
   const first = useResource<AuditPage>(key, () =>
     call(api.GET('/api/people/{org}/audit', { params: { path: { org: orgId }, query: numberQuery(auditQuery(applied)) } })),
   );

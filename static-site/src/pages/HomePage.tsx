@@ -1,5 +1,6 @@
 // Welcome page: what Emmaus is and which tools are on the way.
 import { Link } from '../router';
+import { useSession } from '../session';
 import { useDocumentTitle } from '../useDocumentTitle';
 
 const UPCOMING = [
@@ -16,6 +17,12 @@ const UPCOMING = [
     summary: 'Prepare a coaching or discipleship session ahead of time and keep a record of how it went.',
   },
 ] as const;
+
+/** The home route: a greeting for a signed-in person. */
+export function HomeRoute() {
+  const { state } = useSession();
+  return <HomePage name={state.status === 'signed-in' ? state.session.person.display_name : null} />;
+}
 
 export function HomePage({ name = null }: { name?: string | null }) {
   useDocumentTitle('Emmaus');

@@ -7,9 +7,9 @@ import { renderApp } from '../test/render';
 
 const preview = { organisation: 'Grace Church', email: 'sam@example.org', role: 'mentee', state: 'pending' };
 
-function open(token = 'tok123') {
+async function open(token = 'tok123') {
   window.history.replaceState(null, '', `/invitation#token=${token}`);
-  renderApp({ status: 'signed-out' });
+  await renderApp({ status: 'signed-out' });
 }
 
 describe('Invitation page', () => {
@@ -18,7 +18,7 @@ describe('Invitation page', () => {
       'POST /api/auth/invitations/preview': jsonResponse(preview),
       'POST /api/auth/invitations/accept': jsonResponse(sessionView(['mentee'])),
     });
-    open();
+    await open();
     expect(await screen.findByTestId('invitation-preview')).toHaveTextContent('Grace Church');
     expect(screen.getByTestId('invitation-preview')).toHaveTextContent('mentee');
     const user = userEvent.setup();
@@ -36,7 +36,7 @@ describe('Invitation page', () => {
 
   it('offers to sign in first, and never asks for an existing account\'s password', async () => {
     routeFetch({ 'POST /api/auth/invitations/preview': jsonResponse(preview) });
-    open();
+    await open();
     const offer = await screen.findByTestId('invitation-existing');
     expect(offer).toHaveTextContent('Already have an Emmaus account as sam@example.org?');
     expect(screen.getByRole('link', { name: 'Sign in first' })).toHaveAttribute(
@@ -52,7 +52,7 @@ describe('Invitation page', () => {
       'POST /api/auth/invitations/accept': jsonResponse(sessionView(['mentee'])),
     });
     window.history.replaceState(null, '', '/invitation#token=tok123');
-    renderApp({ status: 'signed-in', session: sessionView(['admin']), orgId: 'org-1' });
+    await renderApp({ status: 'signed-in', session: sessionView(['admin']), orgId: 'org-1' });
     const user = userEvent.setup();
     await user.click(await screen.findByRole('button', { name: 'Join Grace Church' }));
     await waitFor(() => expect(window.location.pathname).toBe('/'));
@@ -63,7 +63,7 @@ describe('Invitation page', () => {
 
   it('does not send mismatched passwords', async () => {
     const { requests } = routeFetch({ 'POST /api/auth/invitations/preview': jsonResponse(preview) });
-    open();
+    await open();
     const user = userEvent.setup();
     await user.type(await screen.findByLabelText('Your name'), 'Sam');
     await user.type(screen.getByLabelText('Choose a password', { exact: false }), 'long enough passphrase');
@@ -80,14 +80,14 @@ describe('Invitation page', () => {
     ['expired', 'This invitation has expired'],
   ])('explains an invitation that is %s', async (state, heading) => {
     routeFetch({ 'POST /api/auth/invitations/preview': jsonResponse({ ...preview, state }) });
-    open();
+    await open();
     expect(await screen.findByRole('heading', { name: heading })).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Join/ })).toBeNull();
   });
 
   it('explains an unknown link (401) and a link without a token', async () => {
     routeFetch({ 'POST /api/auth/invitations/preview': problemResponse(401) });
-    open();
+    await open();
     expect(await screen.findByRole('heading', { name: 'This invitation link is not valid' })).toBeInTheDocument();
   });
 
@@ -96,7 +96,7 @@ describe('Invitation page', () => {
       'POST /api/auth/invitations/preview': jsonResponse(preview),
       'POST /api/auth/invitations/accept': problemResponse(409, { detail: 'already used' }),
     });
-    open();
+    await open();
     const user = userEvent.setup();
     await user.type(await screen.findByLabelText('Your name'), 'Sam');
     await user.type(screen.getByLabelText('Choose a password', { exact: false }), 'long enough passphrase');

@@ -6,7 +6,7 @@ import { renderApp } from '../test/render';
 import { linkify } from './OutboxPage';
 
 describe('linkify', () => {
-  it('makes links of URLs, leaving trailing punctuation as text', () => {
+  it('makes links of URLs, leaving trailing punctuation as text', async () => {
     render(<p>{linkify('Open http://127.0.0.1:8080/invitation#token=abc. Thanks')}</p>);
     expect(screen.getByRole('link')).toHaveAttribute('href', 'http://127.0.0.1:8080/invitation#token=abc');
     expect(screen.getByText(/Thanks/)).toBeInTheDocument();
@@ -22,7 +22,7 @@ describe('Outbox page', () => {
       }),
     });
     window.history.replaceState(null, '', '/dev/outbox');
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
     expect(await screen.findByRole('heading', { name: 'You are invited' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'http://h/invitation#token=t' })).toBeInTheDocument();
   });
@@ -30,7 +30,7 @@ describe('Outbox page', () => {
   it('explains a 404: mail is really sent here', async () => {
     routeFetch({ 'GET /api/auth/outbox': problemResponse(404) });
     window.history.replaceState(null, '', '/dev/outbox');
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
     expect(await screen.findByText(/sends email for real/)).toBeInTheDocument();
   });
 });

@@ -7,6 +7,12 @@ import { FormError } from '../components/FormError';
 import { submitError, type SubmitError } from '../forms';
 import { Link, useHashParams } from '../router';
 import { useDocumentTitle } from '../useDocumentTitle';
+import { useOutboxAvailable } from '../useOutbox';
+
+/** The forgotten-password route: points to the dev outbox where mail is held instead of sent. */
+export function ForgotPasswordRoute() {
+  return <ForgotPasswordPage outbox={useOutboxAvailable()} />;
+}
 
 export function ForgotPasswordPage({ outbox = false }: { outbox?: boolean }) {
   useDocumentTitle('Forgot password');

@@ -2,7 +2,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { jsonResponse, problemResponse, routeFetch, sessionView } from '../test/http';
+import { deferredResponse, jsonResponse, problemResponse, routeFetch, sessionView } from '../test/http';
 import { renderApp, signedInState } from '../test/render';
 
 const members = [
@@ -32,10 +32,10 @@ function routes(extra: Record<string, Response | ((r: Request) => Response)> = {
   });
 }
 
-function openAs(roles: Array<'admin' | 'pastor' | 'mentor' | 'mentee'>, personId = 'p-1') {
+async function openAs(roles: Array<'admin' | 'pastor' | 'mentor' | 'mentee'>, personId = 'p-1') {
   window.history.replaceState(null, '', '/people');
   const view = sessionView(roles);
-  renderApp(signedInState({ ...view, person: { ...view.person, id: personId } }));
+  await renderApp(signedInState({ ...view, person: { ...view.person, id: personId } }));
 }
 
 describe('People page', () => {
@@ -43,7 +43,7 @@ describe('People page', () => {
     const { requests } = routes({
       'PUT /api/people/org-1/members/p-3/roles': jsonResponse({ ...members[2], roles: ['mentor', 'pastor'] }),
     });
-    openAs(['admin']);
+    await openAs(['admin']);
     const table = await screen.findByRole('table', { name: 'Members' });
     const row = within(table).getByRole('row', { name: /Mo/ });
     const user = userEvent.setup();
@@ -52,6 +52,33 @@ describe('People page', () => {
     await waitFor(() => expect(within(row).getByRole('status')).toHaveTextContent('Roles saved.'));
     const put = requests.find((r) => r.method === 'PUT');
     expect(await put?.json()).toEqual({ roles: ['pastor', 'mentor'] });
+  });
+
+  it('shows a role change everywhere at once, and puts it back when the server refuses it', async () => {
+    const answer = deferredResponse();
+    let reads = 0;
+    routes({
+      'PUT /api/people/org-1/members/p-4/roles': () => answer.promise as unknown as Response,
+      // The list is read once; the reload after the failure never answers, so what shows then is the rollback's.
+      'GET /api/people/org-1/members': () => (++reads === 1 ? jsonResponse({ members }) : (new Promise(() => {}) as unknown as Response)),
+    });
+    await openAs(['admin']);
+    const table = await screen.findByRole('table', { name: 'Members' });
+    const row = within(table).getByRole('row', { name: /Sam/ });
+    const mentors = () => within(screen.getByRole('combobox', { name: 'Mentor' })).getAllByRole('option').map((o) => o.textContent);
+    await waitFor(() => expect(mentors()).toEqual(['Choose a mentor…', 'Mo']));
+    const user = userEvent.setup();
+    await user.click(within(row).getByRole('checkbox', { name: 'Mentor' }));
+    await user.click(within(row).getByRole('button', { name: 'Save roles' }));
+
+    // Before the server answers, Sam is already offered as a mentor.
+    await waitFor(() => expect(mentors()).toEqual(['Choose a mentor…', 'Mo', 'Sam']));
+    answer.resolve(problemResponse(500, { title: 'Internal error', detail: 'the store is unavailable' }));
+
+    await waitFor(() => expect(within(row).getByRole('alert')).toHaveTextContent('the store is unavailable'));
+    expect(mentors()).toEqual(['Choose a mentor…', 'Mo']);
+    expect(within(row).getByRole('checkbox', { name: 'Mentor' })).not.toBeChecked();
+    expect(within(row).getByRole('checkbox', { name: 'Mentee' })).toBeChecked();
   });
 
   it('shows the created invitation link with a Copy button', async () => {
@@ -63,7 +90,7 @@ describe('People page', () => {
       ),
     });
     Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.resolve() }, configurable: true });
-    openAs(['admin']);
+    await openAs(['admin']);
     const user = userEvent.setup();
     await user.type(await screen.findByLabelText('Email'), 'new@example.org');
     await user.selectOptions(screen.getByLabelText('Role'), 'mentor');
@@ -84,7 +111,7 @@ describe('People page', () => {
         errors: [{ field: 'email', message: 'must be an email address such as name@example.org' }],
       }),
     });
-    openAs(['admin']);
+    await openAs(['admin']);
     const user = userEvent.setup();
     await user.type(await screen.findByLabelText('Email'), 'not-an-email');
     await user.click(screen.getByRole('button', { name: 'Invite' }));
@@ -94,7 +121,7 @@ describe('People page', () => {
 
   it('gives a pastor no role checkboxes, only mentor and mentee invitations, into groups they lead', async () => {
     routes();
-    openAs(['pastor'], 'p-2');
+    await openAs(['pastor'], 'p-2');
     await screen.findByRole('table', { name: 'Members' });
     expect(screen.queryAllByRole('checkbox')).toHaveLength(0);
     expect(within(screen.getByLabelText('Role')).getAllByRole('option').map((o) => o.textContent)).toEqual(['Mentee', 'Mentor']);
@@ -103,13 +130,13 @@ describe('People page', () => {
 
   it('shows "not allowed" when the server refuses the member list', async () => {
     routes({ 'GET /api/people/org-1/members': problemResponse(403, { title: 'Forbidden' }) });
-    openAs(['pastor'], 'p-2');
+    await openAs(['pastor'], 'p-2');
     expect(await screen.findByRole('heading', { level: 1, name: 'Not allowed' })).toBeInTheDocument();
   });
 
   it('shows a failure with a way to try again when a section cannot load', async () => {
     routes({ 'GET /api/people/org-1/mentorships': problemResponse(503, { title: 'Service unavailable', detail: 'the store is down' }) });
-    openAs(['admin']);
+    await openAs(['admin']);
     expect(await screen.findByRole('heading', { name: 'Could not load the mentorships' })).toBeInTheDocument();
     expect(screen.getByText('the store is down')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Try again' })).toBeInTheDocument();
@@ -117,7 +144,7 @@ describe('People page', () => {
 
   it('says so when there are no mentorships or invitations', async () => {
     routes();
-    openAs(['admin']);
+    await openAs(['admin']);
     expect(await screen.findByText('No mentorships yet.')).toBeInTheDocument();
     expect(screen.getByText('No invitations are waiting for an answer.')).toBeInTheDocument();
   });
@@ -131,7 +158,7 @@ describe('People page', () => {
           ? problemResponse(422, { errors: [{ field: 'sessions.admin_idle_hours', message: 'must be 1 to 720 hours' }] })
           : jsonResponse({ ...org, sessions: { ...org.sessions, admin_idle_hours: 2 } }),
     });
-    openAs(['admin']);
+    await openAs(['admin']);
     const field = await screen.findByLabelText("Admins' idle time (hours)");
     expect(field).toHaveValue(12);
     const user = userEvent.setup();
@@ -157,7 +184,7 @@ describe('People page', () => {
             })
           : jsonResponse({ ...org, admins_need_second_factor: true }),
     });
-    openAs(['admin']);
+    await openAs(['admin']);
     const box = await screen.findByRole('checkbox', { name: 'Admins must sign in with a second factor' });
     expect(box).not.toBeChecked();
     const user = userEvent.setup();
@@ -173,7 +200,7 @@ describe('People page', () => {
 
   it('shows the organisation settings to admins only', async () => {
     routes();
-    openAs(['pastor'], 'p-2');
+    await openAs(['pastor'], 'p-2');
     expect(await screen.findByRole('table', { name: 'Members' })).toBeInTheDocument();
     expect(screen.queryByRole('heading', { name: 'Organisation' })).toBeNull();
   });

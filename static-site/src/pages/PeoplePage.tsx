@@ -2,14 +2,17 @@
 import type { ReactNode } from 'react';
 import { call, type CallResult } from '../api/call';
 import { api } from '../api/client';
+import { ApiError } from '../api/query';
 import { FailureNotice } from '../components/FailureNotice';
 import { Loading, NotAllowedPage } from '../components/States';
 import type { Role } from '../nav';
+import { useSession } from '../session';
 import { GroupsSection } from '../people/GroupsSection';
 import { InvitationsSection, InviteForm } from '../people/InvitationsSection';
 import { MembersSection } from '../people/MembersSection';
 import { MentorshipsSection } from '../people/MentorshipsSection';
 import { OrgSettingsSection } from '../people/OrgSettingsSection';
+import { useMembers } from '../people/queries';
 import type { Abilities } from '../people/types';
 import { useDocumentTitle } from '../useDocumentTitle';
 import { useResource, type Resource } from '../useResource';
@@ -39,11 +42,29 @@ function refused(result: CallResult<unknown> | null): boolean {
   return !(result.failure.kind === 'problem' && result.failure.problem.type === SECOND_FACTOR_REQUIRED);
 }
 
+/** A query's state as a resource: its answer (or its failure, with what the server said) and a way to load again. */
+function asResource<T>(query: { data: T | undefined; error: unknown; isFetching: boolean; refetch: () => unknown }): Resource<T> {
+  const result: CallResult<T> | null =
+    query.data !== undefined
+      ? { ok: true, data: query.data, status: 200 }
+      : query.error instanceof ApiError
+        ? { ok: false, failure: query.error.failure, status: query.error.status, fieldErrors: query.error.fieldErrors, retryAfter: query.error.retryAfter }
+        : null;
+  return { result, reloading: query.isFetching, reload: () => void query.refetch() };
+}
+
+/** The people route: the current organisation, as the signed-in person's roles allow. */
+export function PeopleRoute() {
+  const { state, currentOrg, roles } = useSession();
+  if (state.status !== 'signed-in' || !currentOrg) return null;
+  return <PeoplePage orgId={currentOrg.id} orgName={currentOrg.name} roles={roles} personId={state.session.person.id} />;
+}
+
 export function PeoplePage({ orgId, orgName, roles, personId }: { orgId: string; orgName: string; roles: readonly Role[]; personId: string }) {
   useDocumentTitle('People');
   const can: Abilities = { personId, admin: roles.includes('admin'), pastor: roles.includes('pastor') };
   const path = { params: { path: { org: orgId } } };
-  const members = useResource(orgId, () => call(api.GET('/api/people/{org}/members', path)));
+  const members = asResource(useMembers(orgId));
   const groups = useResource(orgId, () => call(api.GET('/api/people/{org}/groups', path)));
   const invitations = useResource(orgId, () => call(api.GET('/api/people/{org}/invitations', path)));
   const mentorships = useResource(orgId, () => call(api.GET('/api/people/{org}/mentorships', path)));

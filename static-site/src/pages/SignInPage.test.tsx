@@ -29,7 +29,7 @@ describe('Sign-in page', () => {
       'GET /api/people/org-1/mentorships': jsonResponse({ mentorships: [] }),
     });
     at('/sign-in?return_to=%2Fpeople');
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
     await fillAndSubmit();
     await waitFor(() => expect(window.location.pathname).toBe('/people'));
     expect(await screen.findByRole('heading', { level: 1, name: 'People' })).toBeInTheDocument();
@@ -40,7 +40,7 @@ describe('Sign-in page', () => {
   it('refuses to return to another site', async () => {
     routeFetch({ 'POST /api/auth/sign-in': jsonResponse(sessionView(['mentee'])) });
     at('/sign-in?return_to=%2F%2Fevil.example%2F');
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
     await fillAndSubmit();
     await waitFor(() => expect(window.location.pathname).toBe('/'));
   });
@@ -48,7 +48,7 @@ describe('Sign-in page', () => {
   it("shows the problem's detail and keeps what was typed", async () => {
     routeFetch({ 'POST /api/auth/sign-in': problemResponse(401, { title: 'Not accepted', detail: 'wrong email or password' }) });
     at('/sign-in');
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
     await fillAndSubmit('ada@example.org', 'nope-nope-nope');
     expect(await screen.findByRole('alert')).toHaveTextContent('wrong email or password');
     expect(screen.getByLabelText('Email')).toHaveValue('ada@example.org');
@@ -63,7 +63,7 @@ describe('Sign-in page', () => {
       }),
     });
     at('/sign-in');
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
     await fillAndSubmit('ada', 'x');
     await waitFor(() => expect(screen.getByLabelText('Email')).toHaveAttribute('aria-invalid', 'true'));
     expect(screen.getByLabelText('Email')).toHaveAccessibleDescription('must be an email address such as name@example.org');
@@ -72,7 +72,7 @@ describe('Sign-in page', () => {
   it('says how long to wait after too many attempts, from Retry-After', async () => {
     routeFetch({ 'POST /api/auth/sign-in': problemResponse(429, { title: 'Too many requests' }, { 'retry-after': '120' }) });
     at('/sign-in');
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
     await fillAndSubmit();
     expect(await screen.findByRole('alert')).toHaveTextContent('Please wait 2 minutes before trying again.');
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeDisabled();
@@ -84,7 +84,7 @@ describe('Sign-in page', () => {
       'POST /api/auth/sign-in/second-factor': jsonResponse(sessionView(['mentee'])),
     });
     at('/sign-in?return_to=%2Fprofile');
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
     const user = await fillAndSubmit();
     expect(await screen.findByRole('heading', { name: 'Enter your code' })).toBeInTheDocument();
     expect(screen.queryByLabelText('Password')).toBeNull();
@@ -109,7 +109,7 @@ describe('Sign-in page', () => {
       },
     });
     at('/sign-in');
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
     const user = await fillAndSubmit();
     await user.type(await screen.findByLabelText('Code'), '000000');
     await user.click(screen.getByRole('button', { name: 'Continue' }));
@@ -128,7 +128,7 @@ describe('Sign-in page', () => {
       'POST /api/auth/sign-in/second-factor': problemResponse(429, { title: 'Too many requests' }, { 'retry-after': '90' }),
     });
     at('/sign-in');
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
     const user = await fillAndSubmit();
     await user.type(await screen.findByLabelText('Code'), '123456');
     await user.click(screen.getByRole('button', { name: 'Continue' }));
@@ -139,7 +139,7 @@ describe('Sign-in page', () => {
   it('takes the second step after a provider sign-in, whose challenge is in a cookie', async () => {
     const { requests } = routeFetch({ 'POST /api/auth/sign-in/second-factor': jsonResponse(sessionView(['mentee'])) });
     at('/sign-in?step=second-factor&return_to=%2Fprofile');
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
     const user = userEvent.setup();
     await user.type(await screen.findByLabelText('Code'), 'abcd-efgh-ijkl');
     await user.click(screen.getByRole('button', { name: 'Continue' }));
@@ -151,7 +151,7 @@ describe('Sign-in page', () => {
   it('offers a button per SSO provider, returning to the same page', async () => {
     routeFetch({ 'GET /api/auth/providers': jsonResponse([{ id: 'google', name: 'Google' }, { id: 'bad' }]) });
     at('/sign-in?return_to=%2Faudit');
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
     const link = await screen.findByRole('link', { name: 'Google' });
     expect(link).toHaveAttribute('href', '/api/auth/sso/google/start?return_to=%2Faudit');
     expect(screen.getAllByRole('link').filter((l) => l.getAttribute('href')?.includes('/sso/'))).toHaveLength(1);
@@ -160,7 +160,7 @@ describe('Sign-in page', () => {
   it('shows no SSO section when the server has no providers endpoint (404)', async () => {
     const { requests } = routeFetch({});
     at('/sign-in');
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
     await waitFor(() => expect(requests.some((r) => r.url.endsWith('/api/auth/providers'))).toBe(true));
     expect(screen.queryByRole('heading', { name: 'Or sign in with' })).toBeNull();
   });
@@ -171,17 +171,17 @@ describe('Sign-in page', () => {
     ['sso_unverified_email', 'has not verified your email'],
     ['sso_expired', 'expired'],
     ['sso_failed', 'did not work'],
-  ])('explains ?error=%s', (code, text) => {
+  ])('explains ?error=%s', async (code, text) => {
     routeFetch({});
     at(`/sign-in?error=${code}`);
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
     expect(screen.getByRole('alert')).toHaveTextContent(text);
   });
 
   it('points to first-run setup while it is open', async () => {
     routeFetch({ 'GET /api/auth/setup': jsonResponse({ needed: true }) });
     at('/sign-in');
-    renderApp({ status: 'signed-out' });
+    await renderApp({ status: 'signed-out' });
     expect(await screen.findByRole('link', { name: 'Set up your organisation' })).toHaveAttribute('href', '/setup');
   });
 });

@@ -1,5 +1,6 @@
 // Sign-in: email and password, SSO buttons, the second step for an account with a second factor, and the way to
 // setup or a forgotten password.
+import { getRouteApi } from '@tanstack/react-router';
 import { useEffect, useState, type FormEvent } from 'react';
 import { call } from '../api/call';
 import { api } from '../api/client';
@@ -9,17 +10,19 @@ import { useSetupStatus } from '../auth/useSetupStatus';
 import { Field } from '../components/Field';
 import { FormError } from '../components/FormError';
 import { submitError, tooManyAttempts, type SubmitError } from '../forms';
-import { Link, navigate, safeReturnTo, useSearchParams } from '../router';
+import { Link, navigate, safeReturnTo } from '../router';
 import { useSession, type SessionView } from '../session';
 import { useDocumentTitle } from '../useDocumentTitle';
 
 const FIELDS = ['email', 'password'];
 
+const route = getRouteApi('/sign-in');
+
 export function SignInPage() {
   useDocumentTitle('Sign in');
-  const params = useSearchParams();
-  const returnTo = safeReturnTo(params.get('return_to'));
-  const ssoError = ssoErrorMessage(params.get('error'));
+  const search = route.useSearch();
+  const returnTo = safeReturnTo(search.return_to);
+  const ssoError = ssoErrorMessage(search.error ?? null);
   const { state, signedIn } = useSession();
   const setup = useSetupStatus();
   const [providers, setProviders] = useState<SsoProvider[]>([]);
@@ -30,7 +33,7 @@ export function SignInPage() {
   const [blockedUntil, setBlockedUntil] = useState<number | null>(null);
   // A provider's sign-in that needs a code comes back here with `step=second-factor`, its challenge in a cookie.
   const [secondStep, setSecondStep] = useState<{ challenge: string | undefined } | null>(
-    params.get('step') === 'second-factor' ? { challenge: undefined } : null,
+    search.step === 'second-factor' ? { challenge: undefined } : null,
   );
   const [restartNotice, setRestartNotice] = useState('');
 
@@ -42,7 +45,7 @@ export function SignInPage() {
   const restart = (message: string) => {
     setSecondStep(null);
     setRestartNotice(message);
-    if (params.get('step') !== null) {
+    if (search.step !== undefined) {
       navigate(returnTo === '/' ? '/sign-in' : `/sign-in?return_to=${encodeURIComponent(returnTo)}`, { replace: true });
     }
   };

@@ -1,10 +1,13 @@
 // Members with their roles: admins change roles with checkboxes and remove members.
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { call, failureMessage } from '../api/call';
 import { api } from '../api/client';
+import { ApiError, data } from '../api/query';
 import { Empty } from '../components/States';
 import { DataTable } from '../components/DataTable';
 import { formatDate } from '../time';
+import { peopleKeys, type MemberList } from './queries';
 import { MEMBER_ROLES, ROLE_LABELS, sameRoles, type Abilities, type Member, type MemberRole } from './types';
 
 function MemberRow({ orgId, member, can, onChanged }: { orgId: string; member: Member; can: Abilities; onChanged: () => void }) {
@@ -21,19 +24,37 @@ function MemberRow({ orgId, member, can, onChanged }: { orgId: string; member: M
     setRoles((previous) => (previous.includes(role) ? previous.filter((r) => r !== role) : MEMBER_ROLES.filter((r) => r === role || previous.includes(r))));
   };
 
-  const saveRoles = async () => {
-    setBusy(true);
-    setError(null);
-    const result = await call(
-      api.PUT('/api/people/{org}/members/{person}/roles', { params: { path: { org: orgId, person: member.person_id } }, body: { roles } }),
-    );
-    setBusy(false);
-    if (result.ok) {
-      setRoles([...result.data.roles]);
+  // Optimistic: the member list (and every section reading it, the mentor and mentee pickers among them) shows the new
+  // roles at once; a refusal puts the list and the checkboxes back as the server has them, and says why.
+  const client = useQueryClient();
+  const key = peopleKeys.members(orgId);
+  const save = useMutation({
+    mutationFn: (next: MemberRole[]) =>
+      data(api.PUT('/api/people/{org}/members/{person}/roles', { params: { path: { org: orgId, person: member.person_id } }, body: { roles: next } })),
+    onMutate: async (next) => {
+      setError(null);
+      setStatus(null);
+      await client.cancelQueries({ queryKey: key });
+      const before = client.getQueryData<MemberList>(key);
+      client.setQueryData<MemberList>(key, (list) =>
+        list && { ...list, members: list.members.map((m) => (m.person_id === member.person_id ? { ...m, roles: next } : m)) },
+      );
+      return { before };
+    },
+    onError: (failure, _next, context) => {
+      if (context?.before) client.setQueryData(key, context.before);
+      const previous = context?.before?.members.find((m) => m.person_id === member.person_id);
+      if (previous) setRoles([...previous.roles]);
+      const field = failure instanceof ApiError ? failure.fieldErrors[0] : undefined;
+      setError(field ? `Roles ${field.message}` : failure.message);
+    },
+    onSuccess: (saved) => {
+      setRoles([...saved.roles]);
       setStatus('Roles saved.');
-      onChanged();
-    } else setError(result.fieldErrors[0] ? `Roles ${result.fieldErrors[0].message}` : failureMessage(result.failure));
-  };
+    },
+    onSettled: () => client.invalidateQueries({ queryKey: key }),
+  });
+  const saveRoles = () => save.mutate(roles);
 
   const remove = async () => {
     setBusy(true);
@@ -58,7 +79,7 @@ function MemberRow({ orgId, member, can, onChanged }: { orgId: string; member: M
             <legend className="visually-hidden">Roles of {member.display_name}</legend>
             {MEMBER_ROLES.map((role) => (
               <label key={role}>
-                <input type="checkbox" checked={roles.includes(role)} onChange={() => toggle(role)} disabled={busy} /> {ROLE_LABELS[role]}
+                <input type="checkbox" checked={roles.includes(role)} onChange={() => toggle(role)} disabled={busy || save.isPending} /> {ROLE_LABELS[role]}
               </label>
             ))}
           </fieldset>
@@ -69,7 +90,7 @@ function MemberRow({ orgId, member, can, onChanged }: { orgId: string; member: M
       <td>{formatDate(member.joined_at)}</td>
       {can.admin && (
         <td className="actions">
-          <button type="button" className="button button--small" disabled={!changed || busy || roles.length === 0} onClick={() => void saveRoles()}>
+          <button type="button" className="button button--small" disabled={!changed || busy || save.isPending || roles.length === 0} onClick={saveRoles}>
             Save roles
           </button>
           {confirmRemove ? (

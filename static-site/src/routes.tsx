@@ -1,0 +1,138 @@
+// The route tree (TanStack Router, ADR 0016): the shell as the root layout, public pages, and the signed-in pages
+// behind one gate. Every page is its own chunk, loaded when first visited; a route's search parameters are typed by
+// its validateSearch, so filters live in the URL.
+import {
+  createBrowserHistory,
+  createRootRoute,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  useRouterState,
+  type RouterHistory,
+} from '@tanstack/react-router';
+import { App, SignedInGate } from './App';
+import type { Role } from './nav';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { auditSearch } from './pages/audit-search';
+import { signInSearch } from './pages/sign-in-search';
+import { setNavigationRouter } from './router';
+
+declare module '@tanstack/react-router' {
+  interface StaticDataRouteOption {
+    /** The page's name where the gate has to speak for it (not allowed, session check failed). */
+    title?: string;
+    /** Roles in the current organisation that may use the page; absent: any signed-in person. */
+    access?: readonly Role[];
+  }
+  interface Register {
+    router: ReturnType<typeof createAppRouter>;
+  }
+}
+
+function NotFound() {
+  const pathname = useRouterState({ select: (state) => state.location.pathname });
+  return <NotFoundPage path={pathname} />;
+}
+
+const root = createRootRoute({ component: App, notFoundComponent: NotFound });
+
+const home = createRoute({
+  getParentRoute: () => root,
+  path: '/',
+  component: lazyRouteComponent(() => import('./pages/HomePage'), 'HomeRoute'),
+  staticData: { title: 'Home' },
+});
+
+const status = createRoute({
+  getParentRoute: () => root,
+  path: '/status',
+  component: lazyRouteComponent(() => import('./pages/StatusPage'), 'StatusPage'),
+  staticData: { title: 'System status' },
+});
+
+const setup = createRoute({
+  getParentRoute: () => root,
+  path: '/setup',
+  component: lazyRouteComponent(() => import('./pages/SetupPage'), 'SetupPage'),
+  staticData: { title: 'Set up' },
+});
+
+const invitation = createRoute({
+  getParentRoute: () => root,
+  path: '/invitation',
+  component: lazyRouteComponent(() => import('./pages/InvitationPage'), 'InvitationPage'),
+  staticData: { title: 'Invitation' },
+});
+
+const forgotPassword = createRoute({
+  getParentRoute: () => root,
+  path: '/forgot-password',
+  component: lazyRouteComponent(() => import('./pages/PasswordPages'), 'ForgotPasswordRoute'),
+  staticData: { title: 'Forgot password' },
+});
+
+const resetPassword = createRoute({
+  getParentRoute: () => root,
+  path: '/reset-password',
+  component: lazyRouteComponent(() => import('./pages/PasswordPages'), 'ResetPasswordPage'),
+  staticData: { title: 'Reset password' },
+});
+
+const outbox = createRoute({
+  getParentRoute: () => root,
+  path: '/dev/outbox',
+  component: lazyRouteComponent(() => import('./pages/OutboxPage'), 'OutboxPage'),
+  staticData: { title: 'Dev outbox' },
+});
+
+const signIn = createRoute({
+  getParentRoute: () => root,
+  path: '/sign-in',
+  validateSearch: signInSearch,
+  component: lazyRouteComponent(() => import('./pages/SignInPage'), 'SignInPage'),
+  staticData: { title: 'Sign in' },
+});
+
+/** Pathless: everything under it needs a session (and the roles its routes name). */
+const signedIn = createRoute({ getParentRoute: () => root, id: 'signed-in', component: SignedInGate });
+
+const profile = createRoute({
+  getParentRoute: () => signedIn,
+  path: '/profile',
+  component: lazyRouteComponent(() => import('./pages/ProfilePage'), 'ProfilePage'),
+  staticData: { title: 'Profile' },
+});
+
+const people = createRoute({
+  getParentRoute: () => signedIn,
+  path: '/people',
+  component: lazyRouteComponent(() => import('./pages/PeoplePage'), 'PeopleRoute'),
+  staticData: { title: 'People', access: ['admin', 'pastor'] },
+});
+
+const audit = createRoute({
+  getParentRoute: () => signedIn,
+  path: '/audit',
+  validateSearch: auditSearch,
+  component: lazyRouteComponent(() => import('./pages/AuditPage'), 'AuditRoute'),
+  staticData: { title: 'Audit', access: ['admin'] },
+});
+
+export const routeTree = root.addChildren([
+  home,
+  status,
+  signIn,
+  setup,
+  invitation,
+  forgotPassword,
+  resetPassword,
+  outbox,
+  signedIn.addChildren([profile, people, audit]),
+]);
+
+/** The app's router over `history` (the browser's by default), also used for navigation outside components. */
+export function createAppRouter(history: RouterHistory = createBrowserHistory()) {
+  const router = createRouter({ routeTree, history, trailingSlash: 'never', defaultPreload: 'intent' });
+  setNavigationRouter(router);
+  return router;
+}

@@ -115,6 +115,8 @@ impl World {
                     last_org: None,
                     created_at: Timestamp::from_unix_seconds(0),
                     email_verified: true,
+                    locale: None,
+                    time_zone: None,
                 };
                 let membership = Membership {
                     org_id: org_id.clone(),

@@ -61,3 +61,9 @@ export async function launchIsolatedBrowser() {
   };
   return { browser, newContext, close };
 }
+
+/** Opens the account menu in the top bar (the button names the signed-in person) and picks `item`. */
+export async function accountMenu(page, item) {
+  await page.getByRole('banner').getByRole('button', { name: /^Signed in as / }).click();
+  await page.getByRole('menuitem', { name: item, exact: true }).click();
+}

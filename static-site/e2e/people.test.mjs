@@ -4,7 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { launchIsolatedBrowser } from './browser.mjs';
+import { accountMenu, launchIsolatedBrowser } from './browser.mjs';
 import { freePort, startServer } from './server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,7 +17,7 @@ const INVITEES = [
   { role: 'mentee', label: 'Mentee', name: 'Sam Mentee', email: 'sam@example.org', password: 'saffron kettle meadow 19' },
 ];
 // Held mail is an admin's to read: a member's navigation has no Dev outbox.
-const MEMBER_NAV = ['Home', 'Profile', 'System status'];
+const MEMBER_NAV = ['Home', 'Planner', 'Hub', 'Sessions', 'System status'];
 
 const navLabels = (page) => page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
 
@@ -78,7 +78,7 @@ describe('People and roles', { timeout: 180_000 }, () => {
 
     await admin.waitForURL(server.url + '/people');
     await admin.getByRole('heading', { level: 1, name: 'People' }).waitFor();
-    await expectNav(admin, ['Home', 'People', 'Audit', 'Profile', 'System status', 'Dev outbox']);
+    await expectNav(admin, ['Home', 'Planner', 'Hub', 'Sessions', 'People', 'Audit', 'System status', 'Dev outbox']);
     assert.equal((await admin.getByTestId('signed-in-as').textContent())?.trim(), ADMIN.name);
 
     // __Host- cookies are Secure; Chromium keeps them on http://127.0.0.1 because loopback counts as a secure origin.
@@ -142,7 +142,7 @@ describe('People and roles', { timeout: 180_000 }, () => {
       await page.getByTestId('greeting').filter({ hasText: invitee.name }).waitFor();
       await expectNav(page, MEMBER_NAV);
 
-      await page.getByRole('button', { name: 'Sign out' }).click();
+      await accountMenu(page, 'Sign out');
       await page.waitForURL(server.url + '/sign-in');
       await expectNav(page, ['Sign in']);
 

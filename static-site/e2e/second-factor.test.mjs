@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { launchIsolatedBrowser } from './browser.mjs';
+import { accountMenu, launchIsolatedBrowser } from './browser.mjs';
 import { startServer } from './server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -72,7 +72,7 @@ describe('Second factor', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Create organisation' }).click();
     await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Profile' }).click();
+    await accountMenu(page, 'Profile');
     await page.getByRole('button', { name: 'Set up an authenticator app' }).click();
     const qr = page.getByRole('img', { name: 'QR code to scan with your authenticator app' });
     await qr.waitFor();
@@ -99,7 +99,7 @@ describe('Second factor', { timeout: 120_000 }, () => {
   });
 
   test('signing in asks for a code after the password; a recovery code works once', async () => {
-    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await accountMenu(page, 'Sign out');
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
     await page.getByLabel('Email').fill(ADMIN.email);
     await page.getByLabel('Password').fill(ADMIN.password);
@@ -116,7 +116,7 @@ describe('Second factor', { timeout: 120_000 }, () => {
     await page.waitForURL(server.url + '/');
     await page.getByTestId('signed-in-as').filter({ hasText: ADMIN.name }).waitFor();
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Profile' }).click();
+    await accountMenu(page, 'Profile');
     await page.getByTestId('second-factor-status').filter({ hasText: '9 unused recovery codes' }).waitFor();
   });
 
@@ -129,7 +129,7 @@ describe('Second factor', { timeout: 120_000 }, () => {
     await page.reload();
     assert.equal(await page.getByLabel('Admins must sign in with a second factor').isChecked(), true);
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Profile' }).click();
+    await accountMenu(page, 'Profile');
     await page.getByText('Hope Chapel requires its admins to use a second factor').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Turn off the second factor' }).count(), 0);
     assert.deepEqual(pageErrors, []);

@@ -133,7 +133,7 @@ export async function startServer(siteDir = process.env.EMMAUS_E2E_SITE_DIR, { p
     throw new Error(`no setup_code= line in the server output:\n${output}`);
   };
 
-  return { url, stop, output: () => output, setupCode };
+  return { url, stop, output: () => output, setupCode, dataDir, bin };
 }
 
 const SETUP_CODE = /setup_code="?([A-Z0-9]{4}(?:-[A-Z0-9]{4}){3})/g;

@@ -1,5 +1,5 @@
 // Tests for the app shell: landmarks, role-filtered navigation, guarded routes and client-side routing.
-import { screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { jsonResponse, okReport, problemResponse, routeFetch, sessionView } from './test/http';
@@ -22,7 +22,7 @@ describe('App shell', () => {
   it('asks the server who is signed in and shows the navigation of their role', async () => {
     routeFetch({ 'GET /api/auth/session': jsonResponse(sessionView(['admin'])) });
     await renderApp();
-    await waitFor(() => expect(navLinks()).toEqual(['Home', 'People', 'Audit', 'Profile', 'System status']));
+    await waitFor(() => expect(navLinks()).toEqual(['Home', 'Planner', 'Hub', 'Sessions', 'People', 'Audit', 'System status']));
     expect(screen.getByTestId('signed-in-as')).toHaveTextContent('Ada');
     expect(screen.getByTestId('current-org')).toHaveTextContent('Grace Church');
   });
@@ -50,7 +50,7 @@ describe('App shell', () => {
       'GET /api/auth/outbox': jsonResponse({ messages: [], next: null }),
     });
     await renderApp();
-    await waitFor(() => expect(navLinks()).toEqual(['Home', 'People', 'Audit', 'Profile', 'System status', 'Dev outbox']));
+    await waitFor(() => expect(navLinks()).toEqual(['Home', 'Planner', 'Hub', 'Sessions', 'People', 'Audit', 'System status', 'Dev outbox']));
   });
 
   it('navigates to System status without a page load and moves focus to its heading', async () => {
@@ -110,10 +110,58 @@ describe('App shell', () => {
     await renderApp(signedInState(both));
     expect(navLinks()).toContain('People');
 
-    await user.selectOptions(screen.getByRole('combobox', { name: 'Organisation' }), 'Hope Chapel');
+    await user.click(await screen.findByRole('button', { name: /Grace Church/ }));
+    await user.click(await screen.findByRole('option', { name: 'Hope Chapel' }));
 
     await waitFor(() => expect(navLinks()).not.toContain('People'));
     const patch = requests.find((r) => r.method === 'PATCH');
     expect(await patch?.json()).toEqual({ last_org: 'org-2' });
+  });
+
+  it("speaks the person's language and writes times in their zone", async () => {
+    const view = sessionView(['admin']);
+    routeFetch({});
+    await renderApp(signedInState({ ...view, person: { ...view.person, locale: 'de-CH', time_zone: 'Asia/Tokyo' } }));
+    const german = () => within(screen.getByRole('navigation', { name: 'Hauptnavigation' })).getAllByRole('link').map((l) => l.textContent);
+    await waitFor(() => expect(german()).toEqual(['Start', 'Planer', 'Hub', 'Treffen', 'Personen', 'Protokoll', 'Systemstatus']));
+    expect(screen.getByRole('link', { name: 'Zum Hauptinhalt springen' })).toBeInTheDocument();
+    expect(document.documentElement.lang).toBe('de-CH');
+    // 2026-01-01T00:00Z is nine in the morning in Tokyo, written the Swiss German way.
+    const { formatDateTime } = await import('./time');
+    expect(formatDateTime(Date.UTC(2026, 0, 1))).toBe('01.01.2026, 09:00');
+  });
+
+  it('gives each role its home: the modules for everyone, the organisation for admins and pastors', async () => {
+    routeFetch({});
+    await renderApp(signedInState(sessionView(['admin'])));
+    expect(await screen.findByRole('heading', { name: 'Your tools' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: /Audit: everything that changed/ })).toHaveAttribute('href', '/audit');
+    cleanup();
+
+    await renderApp(signedInState(sessionView(['mentee'])));
+    expect(await screen.findByRole('heading', { name: 'Your tools' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Knowledge Hub' })).toHaveAttribute('href', '/hub');
+    expect(screen.queryByRole('heading', { name: 'Your organisation' })).toBeNull();
+  });
+
+  it('sends a search to the hub, which says it is not built yet', async () => {
+    routeFetch({});
+    const user = userEvent.setup();
+    await renderApp(signedInState(sessionView(['mentor'])));
+    await user.type(within(screen.getByRole('search')).getByRole('searchbox', { name: 'Search' }), 'grace{Enter}');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Knowledge Hub' })).toBeInTheDocument();
+    expect(new URLSearchParams(window.location.search).get('q')).toBe('grace');
+    expect(screen.getByRole('status')).toHaveTextContent('The Knowledge Hub is being built.');
+  });
+
+  it('signs out from the account menu', async () => {
+    const { requests } = routeFetch({ 'POST /api/auth/sign-out': new Response(null, { status: 204 }) });
+    const user = userEvent.setup();
+    await renderApp(signedInState(sessionView(['mentee'])));
+    await user.click(await screen.findByRole('button', { name: 'Signed in as Ada' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Sign out' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/sign-in'));
+    expect(requests.some((r) => r.method === 'POST' && new URL(r.url).pathname === '/api/auth/sign-out')).toBe(true);
+    expect(await screen.findByRole('navigation', { name: 'Main' })).toBeInTheDocument();
   });
 });

@@ -2,15 +2,17 @@
 // gate in front of signed-in routes (the route tree is in routes.tsx).
 import { Outlet, useMatches, useRouterState } from '@tanstack/react-router';
 import { useQueryClient } from '@tanstack/react-query';
-import { Fragment, useEffect, useRef } from 'react';
+import { Fragment, lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { signInUrl } from './api/session-middleware';
 import { ConflictDialog } from './components/ConflictDialog';
 import { FailureNotice } from './components/FailureNotice';
-import { OrgSwitcher } from './components/OrgSwitcher';
 import { Loading, NotAllowedPage } from './components/States';
 import { mayUse, NAV_ITEMS, SIGNED_IN, visibleNav, type Feature, type NavItem, type Role } from './nav';
 import { currentLocation, Link, navigate } from './router';
 import { useSession, type OrgMembership, type SessionView } from './session';
+import { applyPreferences, browserPreferences, preferences, type Preferences } from './i18n';
+import { SearchBox } from './shell/SearchBox';
 import { useOutboxAvailable } from './useOutbox';
 
 interface PageContext {
@@ -55,10 +57,11 @@ function useForgetOnPersonChange(personId: string | null | undefined) {
 }
 
 function SignedOutRedirect() {
+  const { t } = useTranslation();
   useEffect(() => {
     navigate(signInUrl(currentLocation()), { replace: true });
   }, []);
-  return <Loading label="Taking you to sign in…" />;
+  return <Loading label={t('gate.toSignIn')} />;
 }
 
 /** What the deepest matched route says of itself: its title and who may use it (`staticData` in routes.tsx). */
@@ -70,16 +73,17 @@ function useLeafRoute(): { title: string; access: readonly Role[] | undefined } 
 
 /** In front of every signed-in route: checks the session, sends a signed-out visitor to sign in, and the roles. */
 export function SignedInGate() {
+  const { t } = useTranslation();
   const { state, reload, roles, currentOrg } = useSession();
   const { title, access } = useLeafRoute();
-  if (state.status === 'loading') return <Loading label="Checking your session…" />;
+  if (state.status === 'loading') return <Loading label={t('gate.checking')} />;
   if (state.status === 'error') {
     return (
       <article className="page">
         <h1 tabIndex={-1}>{title}</h1>
-        <FailureNotice heading="Could not check your session" failure={state.failure} />
+        <FailureNotice heading={t('gate.checkFailed')} failure={state.failure} />
         <button type="button" className="button" onClick={reload}>
-          Try again
+          {t('gate.tryAgain')}
         </button>
       </article>
     );
@@ -94,27 +98,68 @@ export function SignedInGate() {
   );
 }
 
+// The header's menus are React Aria components, loaded just after the page so that a first visit downloads only what
+// the page needs (scripts/bench/web); until then the header shows the same names as plain text.
+const OrgSelect = lazy(() => import('./shell/OrgSwitcher').then((module) => ({ default: module.OrgSelect })));
+const ProfileMenu = lazy(() => import('./shell/ProfileMenu').then((module) => ({ default: module.ProfileMenu })));
+
+/** The signed-in person's corner of the top bar: the organisation they work in and their menu. */
 function Account() {
-  const { state, signOut } = useSession();
+  const { state, currentOrg } = useSession();
   if (state.status !== 'signed-in') return null;
+  const { organisations, person } = state.session;
+  const orgName = (
+    <p className="org-switcher" data-testid="current-org">
+      {currentOrg?.name ?? ''}
+    </p>
+  );
   return (
     <div className="account">
-      <OrgSwitcher />
-      <span className="account__name" data-testid="signed-in-as">
-        {state.session.person.display_name}
-      </span>
-      <button
-        type="button"
-        className="button button--small button--secondary"
-        onClick={() => {
-          void signOut().then((result) => {
-            if (result.ok || result.status === 401) navigate('/sign-in');
-          });
-        }}
+      {organisations.length > 1 ? <Suspense fallback={orgName}>{<OrgSelect />}</Suspense> : organisations.length === 1 && orgName}
+      <Suspense
+        fallback={
+          <span className="menu-button__name" data-testid="signed-in-as">
+            {person.display_name}
+          </span>
+        }
       >
-        Sign out
-      </button>
+        <ProfileMenu />
+      </Suspense>
     </div>
+  );
+}
+
+/** Applies the person's locale and time zone (or the browser's) before the page below renders in them. */
+function usePreferences(session: SessionView | null): string {
+  const wanted = {
+    locale: session?.person.locale ?? browserPreferences().locale,
+    timeZone: session?.person.time_zone ?? browserPreferences().timeZone,
+  };
+  const key = `${wanted.locale}|${wanted.timeZone}`;
+  const [applied, setApplied] = useState(() => {
+    const now = preferences();
+    return `${now.locale}|${now.timeZone}`;
+  });
+  useEffect(() => {
+    let live = true;
+    const [locale = 'en', timeZone = 'UTC'] = key.split('|');
+    const next: Preferences = { locale, timeZone };
+    void applyPreferences(next).then(() => {
+      if (live) setApplied(key);
+    });
+    return () => {
+      live = false;
+    };
+  }, [key]);
+  return applied;
+}
+
+function SecondFactorWords({ org }: { org: string }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {t('gate.secondFactorRequired', { org })} <Link to="/profile">{t('gate.secondFactorLink')}</Link> {t('gate.secondFactorAfter')}
+    </>
   );
 }
 
@@ -125,8 +170,7 @@ function SecondFactorRequired({ context }: { context: PageContext }) {
   if (!session.second_factor.required_by.includes(org.name)) return null;
   return (
     <p className="notice notice--error" role="status" data-testid="second-factor-banner">
-      {org.name} requires its admins to sign in with a second factor. <Link to="/profile">Set one up on your profile</Link> to act as an
-      admin here again.
+      <SecondFactorWords org={org.name} />
     </p>
   );
 }
@@ -135,6 +179,7 @@ export function App() {
   const pathname = useRouterState({ select: (state) => state.location.pathname });
   // Focus moves once the new page is there (its code may load first), not when the URL changes.
   const shown = useRouterState({ select: (state) => state.resolvedLocation?.pathname ?? null });
+  const { t } = useTranslation();
   const { state, roles, currentOrg } = useSession();
   const outbox = useOutboxAvailable();
   const features: ReadonlySet<Feature> = new Set<Feature>(outbox ? ['outbox'] : []);
@@ -145,38 +190,43 @@ export function App() {
   useForgetOnPersonChange(state.status === 'loading' ? undefined : signedIn ? state.session.person.id : null);
 
   const context: PageContext = { session: signedIn ? state.session : null, org: currentOrg, roles };
+  // Pages render in the person's language, locale and time zone: a change re-renders them all.
+  const applied = usePreferences(context.session);
 
   return (
     <>
       <a className="skip-link" href="#main">
-        Skip to main content
+        {t('shell.skipToContent')}
       </a>
       <header className="site-header">
         <div className="site-header__inner">
           <Link to="/" className="brand">
-            Emmaus
+            {t('shell.brand')}
           </Link>
-          <nav aria-label="Main">
+          <nav aria-label={t('shell.mainNavigation')}>
             <ul className="nav">
               {items.map((item) => (
                 <li key={item.path}>
                   <Link to={item.path} aria-current={item.path === pathname ? 'page' : undefined}>
-                    {item.label}
+                    {t(item.label)}
                   </Link>
                 </li>
               ))}
             </ul>
           </nav>
+          {signedIn && <SearchBox />}
           <Account />
         </div>
       </header>
       <main id="main" className="site-main">
         <SecondFactorRequired context={context} />
-        <Outlet />
+        <Fragment key={applied}>
+          <Outlet />
+        </Fragment>
       </main>
       <ConflictDialog />
       <footer className="site-footer">
-        <p>Emmaus · coaching and discipleship</p>
+        <p>{t('shell.footer')}</p>
       </footer>
     </>
   );

@@ -57,21 +57,23 @@ describe('the real navigation', () => {
     expect(paths([], true)).toEqual(['/sign-in']);
   });
 
-  it('gives admins People and Audit', () => {
-    expect(paths(['admin'])).toEqual(['/', '/people', '/audit', '/profile', '/status']);
+  const MODULES = ['/planner', '/hub', '/sessions'];
+
+  it('gives admins the modules, People and Audit', () => {
+    expect(paths(['admin'])).toEqual(['/', ...MODULES, '/people', '/audit', '/status']);
   });
 
-  it('gives pastors People but not Audit', () => {
-    expect(paths(['pastor'])).toEqual(['/', '/people', '/profile', '/status']);
+  it('gives pastors the modules and People but not Audit', () => {
+    expect(paths(['pastor'])).toEqual(['/', ...MODULES, '/people', '/status']);
   });
 
-  it.each<Role>(['mentor', 'mentee'])('gives a %s neither People nor Audit, but their profile', (role) => {
-    expect(paths([role])).toEqual(['/', '/profile', '/status']);
+  it.each<Role>(['mentor', 'mentee'])('gives a %s the modules but neither People nor Audit', (role) => {
+    expect(paths([role])).toEqual(['/', ...MODULES, '/status']);
   });
 
   it('shows the dev outbox to admins only, and only when it is available', () => {
-    expect(paths(['admin'], true)).toEqual(['/', '/people', '/audit', '/profile', '/status', '/dev/outbox']);
-    expect(paths(['mentee'], true)).toEqual(['/', '/profile', '/status']);
+    expect(paths(['admin'], true)).toEqual(['/', ...MODULES, '/people', '/audit', '/status', '/dev/outbox']);
+    expect(paths(['mentee'], true)).toEqual(['/', ...MODULES, '/status']);
   });
 
   it('never offers sign-in to someone signed in', () => {

@@ -10,6 +10,7 @@ export const SIGNED_IN: readonly Role[] = ['admin', 'pastor', 'mentor', 'mentee'
 export type Feature = 'outbox';
 
 export interface NavItem {
+  /** What the link reads; for the app's own items a translation key (`nav.home`). */
   readonly label: string;
   readonly path: string;
   /** Roles that may see the link. Visibility is opt-in so a new page is hidden until someone decides who it is for. */
@@ -19,14 +20,17 @@ export interface NavItem {
 }
 
 export const NAV_ITEMS: readonly NavItem[] = [
-  { label: 'Home', path: '/', roles: SIGNED_IN },
-  { label: 'People', path: '/people', roles: ['admin', 'pastor'] },
-  { label: 'Audit', path: '/audit', roles: ['admin'] },
-  { label: 'Profile', path: '/profile', roles: SIGNED_IN },
-  { label: 'System status', path: '/status', roles: SIGNED_IN },
+  { label: 'nav.home', path: '/', roles: SIGNED_IN },
+  // The three modules: every role works in them, each seeing its own part.
+  { label: 'nav.planner', path: '/planner', roles: SIGNED_IN },
+  { label: 'nav.hub', path: '/hub', roles: SIGNED_IN },
+  { label: 'nav.sessions', path: '/sessions', roles: SIGNED_IN },
+  { label: 'nav.people', path: '/people', roles: ['admin', 'pastor'] },
+  { label: 'nav.audit', path: '/audit', roles: ['admin'] },
+  { label: 'nav.status', path: '/status', roles: SIGNED_IN },
   // Held mail carries reset links: only an admin (or someone on the server's own machine) reads it.
-  { label: 'Dev outbox', path: '/dev/outbox', roles: ['admin'], feature: 'outbox' },
-  { label: 'Sign in', path: '/sign-in', roles: ['anonymous'] },
+  { label: 'nav.outbox', path: '/dev/outbox', roles: ['admin'], feature: 'outbox' },
+  { label: 'nav.signIn', path: '/sign-in', roles: ['anonymous'] },
 ];
 
 /**

@@ -110,6 +110,29 @@ const people = createRoute({
   staticData: { title: 'People', access: ['admin', 'pastor'] },
 });
 
+const planner = createRoute({
+  getParentRoute: () => signedIn,
+  path: '/planner',
+  component: lazyRouteComponent(() => import('./shell/ModulePage'), 'PlannerRoute'),
+  staticData: { title: 'Planner' },
+});
+
+const hub = createRoute({
+  getParentRoute: () => signedIn,
+  path: '/hub',
+  validateSearch: (search: Record<string, unknown>): { q?: string } =>
+    typeof search.q === 'string' && search.q.trim() ? { q: search.q.trim().slice(0, 200) } : {},
+  component: lazyRouteComponent(() => import('./shell/ModulePage'), 'HubRoute'),
+  staticData: { title: 'Hub' },
+});
+
+const sessions = createRoute({
+  getParentRoute: () => signedIn,
+  path: '/sessions',
+  component: lazyRouteComponent(() => import('./shell/ModulePage'), 'SessionsRoute'),
+  staticData: { title: 'Sessions' },
+});
+
 const audit = createRoute({
   getParentRoute: () => signedIn,
   path: '/audit',
@@ -127,7 +150,7 @@ export const routeTree = root.addChildren([
   forgotPassword,
   resetPassword,
   outbox,
-  signedIn.addChildren([profile, people, audit]),
+  signedIn.addChildren([profile, planner, hub, sessions, people, audit]),
 ]);
 
 /** The app's router over `history` (the browser's by default), also used for navigation outside components. */

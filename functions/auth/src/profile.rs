@@ -14,9 +14,17 @@ pub struct ProfileChange {
     pub display_name: Option<String>,
     /// The organisation to open first after sign-in (the organisation switcher sets it).
     pub last_org: Option<String>,
+    /// A BCP 47 language tag (`en-GB`, `de-CH`) for the app's language and how dates and numbers
+    /// are written; an empty string goes back to the browser's.
+    #[schema(max_length = 35, example = "en-GB")]
+    pub locale: Option<String>,
+    /// An IANA time zone name (`Europe/Berlin`) that dates and times are shown in; an empty
+    /// string goes back to the browser's.
+    #[schema(max_length = 64, example = "Europe/Berlin")]
+    pub time_zone: Option<String>,
 }
 
-/// Changes the signed-in person's name or default organisation.
+/// Changes the signed-in person's name, default organisation, locale or time zone.
 #[utoipa::path(
     patch,
     path = "/api/auth/profile",
@@ -33,6 +41,12 @@ pub async fn update(
     Session(who): Session,
     Json(body): Json<ProfileChange>,
 ) -> ApiResult<Json<SessionView>> {
-    accounts::update_profile(&p, &who, body.display_name.as_deref(), body.last_org.as_deref()).await?;
+    let change = accounts::ProfileChange {
+        display_name: body.display_name.as_deref(),
+        last_org: body.last_org.as_deref(),
+        locale: body.locale.as_deref(),
+        time_zone: body.time_zone.as_deref(),
+    };
+    accounts::update_profile(&p, &who, &change).await?;
     Ok(Json(session_view(&p, &who.person_id).await?))
 }

@@ -13,6 +13,10 @@ pub struct PersonView {
     pub display_name: String,
     /// Whether the person can sign in with a password (SSO-only people cannot).
     pub has_password: bool,
+    /// Their chosen BCP 47 locale; `null` means the browser's.
+    pub locale: Option<String>,
+    /// Their chosen IANA time zone; `null` means the browser's.
+    pub time_zone: Option<String>,
 }
 
 /// One organisation the person belongs to, with their roles there.
@@ -74,6 +78,8 @@ pub async fn session_view(p: &Platform, person_id: &str) -> Result<SessionView, 
             email: person.email.to_string(),
             display_name: person.display_name,
             has_password: person.password_hash.is_some(),
+            locale: person.locale.map(String::from),
+            time_zone: person.time_zone.map(String::from),
         },
         organisations,
         current_org,

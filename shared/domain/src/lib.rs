@@ -9,6 +9,7 @@ pub mod error;
 pub mod identity;
 pub mod password;
 pub mod permissions;
+pub mod preferences;
 pub mod throttle;
 pub mod time;
 pub mod totp;

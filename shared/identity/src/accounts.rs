@@ -3,6 +3,7 @@
 use emmaus_domain::audit::AuditAction;
 use emmaus_domain::identity::{Email, Person, normalise_display_name};
 use emmaus_domain::permissions::Action;
+use emmaus_domain::preferences::{Locale, TimeZoneName};
 use emmaus_domain::{DomainError, password};
 
 use crate::context::{Principal, RequestMeta};
@@ -138,20 +139,39 @@ pub async fn change_password(
     Ok(())
 }
 
-/// Changes the signed-in person's display name and/or default organisation.
-pub async fn update_profile(
-    p: &Platform,
-    who: &Principal,
-    display_name: Option<&str>,
-    last_org: Option<&str>,
-) -> Result<Person, DomainError> {
+/// What a profile change sets; `None` leaves a field as it is. For the locale and time zone an
+/// empty string clears the choice, so the browser's own applies again.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ProfileChange<'a> {
+    pub display_name: Option<&'a str>,
+    pub last_org: Option<&'a str>,
+    pub locale: Option<&'a str>,
+    pub time_zone: Option<&'a str>,
+}
+
+/// `None` for an empty value (clear), else the parsed one.
+fn optional<T>(raw: &str, parse: impl Fn(&str) -> Result<T, DomainError>) -> Result<Option<T>, DomainError> {
+    if raw.trim().is_empty() { Ok(None) } else { parse(raw).map(Some) }
+}
+
+/// Changes the signed-in person's profile: name, default organisation, locale, time zone.
+pub async fn update_profile(p: &Platform, who: &Principal, change: &ProfileChange<'_>) -> Result<Person, DomainError> {
     crate::access::authorize_own_account(p, who, Action::ProfileUpdate).await?;
+    // Checked before any read, so a bad value is refused the same way whatever the store holds.
+    let locale = change.locale.map(|raw| optional(raw, Locale::parse)).transpose()?;
+    let time_zone = change.time_zone.map(|raw| optional(raw, TimeZoneName::parse)).transpose()?;
     for _ in 0..3 {
         let mut person = directory::person(p, &who.person_id).await?.ok_or(DomainError::Unauthenticated)?;
-        if let Some(name) = display_name {
+        if let Some(name) = change.display_name {
             person.value.display_name = normalise_display_name("display_name", name)?;
         }
-        if let Some(org) = last_org {
+        if let Some(locale) = &locale {
+            person.value.locale.clone_from(locale);
+        }
+        if let Some(time_zone) = &time_zone {
+            person.value.time_zone.clone_from(time_zone);
+        }
+        if let Some(org) = change.last_org {
             if directory::membership(p, org, &who.person_id).await?.is_none() {
                 return Err(DomainError::invalid("last_org", "is not an organisation you belong to"));
             }

@@ -288,6 +288,8 @@ pub async fn accept(
                 last_org: Some(org.clone()),
                 created_at: now,
                 email_verified: emailed,
+                locale: None,
+                time_zone: None,
             };
             writes.extend(directory::person_writes(&person));
             (person, true)

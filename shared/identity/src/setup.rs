@@ -118,6 +118,8 @@ pub async fn create_org(
             created_at: now,
             // Typed in by the operator; nothing was mailed to it yet.
             email_verified: false,
+            locale: None,
+            time_zone: None,
         };
         writes.extend(directory::person_writes(&person));
         person

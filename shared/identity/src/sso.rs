@@ -719,6 +719,8 @@ async fn create(
         created_at: now,
         // A provider trusted for the address's domain vouched for it.
         email_verified: true,
+        locale: None,
+        time_zone: None,
     };
     let membership = Membership { org_id: org.clone(), person_id: person.id.clone(), roles, joined_at: now };
     let mut writes = directory::person_writes(&person);

@@ -229,6 +229,8 @@ async fn a_first_password_needs_a_fresh_sign_in() {
         last_org: None,
         created_at: p.clock.now(),
         email_verified: true,
+        locale: None,
+        time_zone: None,
     };
     let membership = emmaus_domain::identity::Membership {
         org_id: admin.org_id.clone(),
@@ -275,4 +277,39 @@ async fn the_deliver_mail_job_says_what_it_did() {
         Outcome::Done("reset requests: 0 (0 for accounts); mail: 2 sent, 0 deferred, 0 dropped".into())
     );
     assert_eq!(run().await, Outcome::Idle);
+}
+
+#[tokio::test]
+async fn a_person_chooses_a_locale_and_time_zone_and_may_clear_them() {
+    let (p, _, actor) = world().await;
+    let admin = Principal { person_id: actor.person_id.clone(), session_id: actor.session_id.clone(), meta: meta() };
+    let chosen =
+        accounts::ProfileChange { locale: Some("de_ch"), time_zone: Some("europe/zurich"), ..Default::default() };
+    let person = accounts::update_profile(&p, &admin, &chosen).await.unwrap();
+    assert_eq!(person.locale.as_ref().map(emmaus_domain::preferences::Locale::as_str), Some("de-CH"));
+    assert_eq!(person.time_zone.as_ref().map(emmaus_domain::preferences::TimeZoneName::as_str), Some("Europe/Zurich"));
+    let stored = directory::person(&p, &admin.person_id).await.unwrap().unwrap().value;
+    assert_eq!((stored.locale, stored.time_zone), (person.locale.clone(), person.time_zone.clone()));
+
+    // A bad value names its field and changes nothing, the other field included.
+    for (change, field) in [
+        (accounts::ProfileChange { locale: Some("Deutsch"), time_zone: Some("UTC"), ..Default::default() }, "locale"),
+        (accounts::ProfileChange { time_zone: Some("Mars/Olympus"), ..Default::default() }, "time_zone"),
+    ] {
+        let DomainError::Validation(errors) = accounts::update_profile(&p, &admin, &change).await.unwrap_err() else {
+            panic!("a validation error");
+        };
+        assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), [field]);
+    }
+    let unchanged = directory::person(&p, &admin.person_id).await.unwrap().unwrap().value;
+    assert_eq!(
+        unchanged.time_zone.as_ref().map(emmaus_domain::preferences::TimeZoneName::as_str),
+        Some("Europe/Zurich")
+    );
+
+    // Absent leaves a field alone; empty clears it, so the browser's applies again.
+    let cleared = accounts::ProfileChange { locale: Some(""), ..Default::default() };
+    let person = accounts::update_profile(&p, &admin, &cleared).await.unwrap();
+    assert_eq!(person.locale, None);
+    assert_eq!(person.time_zone.as_ref().map(emmaus_domain::preferences::TimeZoneName::as_str), Some("Europe/Zurich"));
 }

@@ -1,9 +1,11 @@
 // The one place a stale write is shown: someone changed the thing since it was read. The person chooses to read their
 // version (keeping what they typed on the page) or to write theirs over it; Escape sets the choice aside.
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useConflict } from '../api/QueryProvider';
 
 export function ConflictDialog() {
+  const { t } = useTranslation();
   const { conflict, dismiss } = useConflict();
   const [busy, setBusy] = useState(false);
   const dialog = useRef<HTMLDialogElement>(null);
@@ -36,17 +38,15 @@ export function ConflictDialog() {
         dismiss();
       }}
     >
-      <h2 id="conflict-title">Changed elsewhere</h2>
-      <p id="conflict-detail">
-        Someone changed this since you opened it, so your change was not saved. What you entered is still on the page.
-      </p>
+      <h2 id="conflict-title">{t('conflict.title')}</h2>
+      <p id="conflict-detail">{t('conflict.detail')}</p>
       {conflict && (
         <div className="form__actions">
           <button type="button" className="button button--secondary" disabled={busy} onClick={() => choose(conflict.reload)}>
-            Reload their version
+            {t('conflict.reload')}
           </button>
           <button type="button" className="button" disabled={busy} onClick={() => choose(conflict.overwrite)}>
-            Overwrite with mine
+            {t('conflict.overwrite')}
           </button>
         </div>
       )}

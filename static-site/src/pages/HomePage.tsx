@@ -1,64 +1,112 @@
-// Welcome page: what Emmaus is and which tools are on the way.
+// The home page: a welcome for visitors; for a signed-in person, the sections their roles use. Modules add their
+// sections to HOME_SECTIONS (each names the roles it is for), so every role's home grows with the app.
+import type { ReactNode } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
+import type { Role } from '../nav';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { useDocumentTitle } from '../useDocumentTitle';
 
-const UPCOMING = [
-  {
-    name: 'Learning Planner',
-    summary: 'Lay out a path of studies and practices for each mentee and follow their progress along it.',
-  },
-  {
-    name: 'Knowledge Hub',
-    summary: 'One shared library for the teaching material, notes and resources your mentors draw on.',
-  },
-  {
-    name: 'Session Builder',
-    summary: 'Prepare a coaching or discipleship session ahead of time and keep a record of how it went.',
-  },
+const MODULES = [
+  { id: 'planner', path: '/planner' },
+  { id: 'hub', path: '/hub' },
+  { id: 'sessions', path: '/sessions' },
 ] as const;
 
-/** The home route: a greeting for a signed-in person. */
-export function HomeRoute() {
-  const { state } = useSession();
-  return <HomePage name={state.status === 'signed-in' ? state.session.person.display_name : null} />;
+function ModuleCards({ linked }: { linked: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <ul className="cards">
+      {MODULES.map((module) => (
+        <li key={module.id} className="card">
+          <h3>{linked ? <Link to={module.path}>{t(`module.${module.id}.name`)}</Link> : t(`module.${module.id}.name`)}</h3>
+          <p>{t(`module.${module.id}.summary`)}</p>
+          <p className="card__tag">{t('module.notYet')}</p>
+        </li>
+      ))}
+    </ul>
+  );
 }
 
-export function HomePage({ name = null }: { name?: string | null }) {
+function ModulesSection() {
+  const { t } = useTranslation();
+  return (
+    <section aria-labelledby="modules-heading">
+      <h2 id="modules-heading">{t('home.modules')}</h2>
+      <p>{t('home.modulesComing')}</p>
+      <ModuleCards linked />
+    </section>
+  );
+}
+
+function OrganisationSection({ roles }: { roles: readonly Role[] }) {
+  const { t } = useTranslation();
+  return (
+    <section aria-labelledby="organisation-heading">
+      <h2 id="organisation-heading">{t('home.organisation')}</h2>
+      <ul>
+        <li>
+          <Link to="/people">{t('home.peopleLink')}</Link>
+        </li>
+        {roles.includes('admin') && (
+          <li>
+            <Link to="/audit">{t('home.auditLink')}</Link>
+          </li>
+        )}
+      </ul>
+    </section>
+  );
+}
+
+/** A part of the signed-in home, shown to the roles it names, in this order. */
+export interface HomeSection {
+  readonly id: string;
+  readonly roles: readonly Role[];
+  readonly render: (roles: readonly Role[]) => ReactNode;
+}
+
+export const HOME_SECTIONS: readonly HomeSection[] = [
+  { id: 'modules', roles: ['admin', 'pastor', 'mentor', 'mentee'], render: () => <ModulesSection /> },
+  { id: 'organisation', roles: ['admin', 'pastor'], render: (roles) => <OrganisationSection roles={roles} /> },
+];
+
+/** The home route: the signed-in home for a person, the welcome for a visitor. */
+export function HomeRoute() {
+  const { state, roles } = useSession();
+  return <HomePage name={state.status === 'signed-in' ? state.session.person.display_name : null} roles={roles} />;
+}
+
+export function HomePage({ name = null, roles = ['anonymous'] }: { name?: string | null; roles?: readonly Role[] }) {
+  const { t } = useTranslation();
   useDocumentTitle('Emmaus');
+  const sections = name === null ? [] : HOME_SECTIONS.filter((section) => section.roles.some((role) => roles.includes(role)));
   return (
     <article className="page">
-      <h1 tabIndex={-1}>Welcome to Emmaus</h1>
-      <p className="lede">
-        Emmaus is a coaching and discipleship platform for churches: it helps pastors and mentors walk alongside the
-        people they are mentoring, from the first conversation to lasting growth.
-      </p>
+      <h1 tabIndex={-1}>{t('home.title')}</h1>
+      <p className="lede">{t('home.lede')}</p>
       {name ? (
-        <p data-testid="greeting">Welcome back, {name}.</p>
+        <p data-testid="greeting">{t('home.greeting', { name })}</p>
       ) : (
         <p>
-          <Link to="/sign-in">Sign in</Link> to work with your organisation.
+          <Trans i18nKey="home.signInFirst" components={{ linked: <Link to="/sign-in" /> }} />
         </p>
       )}
 
-      <section aria-labelledby="coming-heading">
-        <h2 id="coming-heading">Coming soon</h2>
-        <p>These tools are being built and are not available yet.</p>
-        <ul className="cards">
-          {UPCOMING.map((tool) => (
-            <li key={tool.name} className="card">
-              <h3>{tool.name}</h3>
-              <p>{tool.summary}</p>
-              <p className="card__tag">Not available yet</p>
-            </li>
-          ))}
-        </ul>
-      </section>
+      {name === null && (
+        <section aria-labelledby="coming-heading">
+          <h2 id="coming-heading">{t('home.modules')}</h2>
+          <p>{t('home.modulesComing')}</p>
+          <ModuleCards linked={false} />
+        </section>
+      )}
+      {sections.map((section) => (
+        <div key={section.id}>{section.render(roles)}</div>
+      ))}
 
       <section aria-labelledby="today-heading">
-        <h2 id="today-heading">Available today</h2>
+        <h2 id="today-heading">{t('home.today')}</h2>
         <p>
-          The <Link to="/status">System status</Link> page shows whether the server and its storage are healthy.
+          <Trans i18nKey="home.statusLink" components={{ linked: <Link to="/status" /> }} />
         </p>
       </section>
     </article>

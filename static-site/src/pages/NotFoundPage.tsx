@@ -1,17 +1,19 @@
-// Shown for any client route the app does not know.
+// Shown for any client route the app does not know, inside the shell.
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from '../router';
 import { useDocumentTitle } from '../useDocumentTitle';
 
 export function NotFoundPage({ path }: { path: string }) {
-  useDocumentTitle('Page not found');
+  const { t } = useTranslation();
+  useDocumentTitle(t('notFound.title'));
   return (
     <article className="page">
-      <h1 tabIndex={-1}>Page not found</h1>
+      <h1 tabIndex={-1}>{t('notFound.title')}</h1>
       <p>
-        There is no page at <code className="path">{path}</code>. The link may be mistyped, or the page may have moved.
+        <Trans i18nKey="notFound.detail" values={{ path }} components={{ path: <code className="path" /> }} />
       </p>
       <p>
-        <Link to="/">Go to the home page</Link>
+        <Link to="/">{t('notFound.home')}</Link>
       </p>
     </article>
   );

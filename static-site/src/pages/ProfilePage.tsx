@@ -4,6 +4,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { call } from '../api/call';
 import { api } from '../api/client';
 import { fetchProviders, startLink, type SsoProvider } from '../auth/providers';
+import { PreferencesForm } from '../auth/PreferencesForm';
 import { SecondFactorSection } from '../auth/SecondFactorSection';
 import { Field, SelectField } from '../components/Field';
 import { FormError } from '../components/FormError';
@@ -258,6 +259,7 @@ export function ProfilePage() {
       <PasswordForm session={session} />
       <SecondFactorSection session={session} />
       <DefaultOrgForm session={session} />
+      <PreferencesForm session={session} />
       <Providers />
       <Everywhere />
     </article>

@@ -91,6 +91,13 @@ pub struct Person {
     /// this account; an account someone else made by hand for an address stays unlinkable.
     #[serde(default)]
     pub email_verified: bool,
+    /// How dates, times and numbers are shown to them, and the app's language; the browser's
+    /// when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<crate::preferences::Locale>,
+    /// The zone their dates and times are shown in and their plans keep; the browser's when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<crate::preferences::TimeZoneName>,
 }
 
 /// A person's place in one organisation.

@@ -68,14 +68,15 @@ function SignedOutRedirect() {
 function useLeafRoute(): { title: string; access: readonly Role[] | undefined } {
   const matches = useMatches();
   const leaf = matches[matches.length - 1];
-  return { title: leaf?.staticData.title ?? 'Emmaus', access: leaf?.staticData.access };
+  return { title: leaf?.staticData.title ?? 'shell.brand', access: leaf?.staticData.access };
 }
 
 /** In front of every signed-in route: checks the session, sends a signed-out visitor to sign in, and the roles. */
 export function SignedInGate() {
   const { t } = useTranslation();
   const { state, reload, roles, currentOrg } = useSession();
-  const { title, access } = useLeafRoute();
+  const { title: titleKey, access } = useLeafRoute();
+  const title = t(titleKey);
   if (state.status === 'loading') return <Loading label={t('gate.checking')} />;
   if (state.status === 'error') {
     return (

@@ -1,6 +1,7 @@
 // Form plumbing shared by every page: field errors from a problem's `errors[]`, and the state of one submission.
 import type { CallResult } from './api/call';
 import { failureMessage } from './api/call';
+import { i18next } from './i18n';
 import { formatWait } from './time';
 import type { FieldProblem } from './api/failure';
 
@@ -54,11 +55,14 @@ export function submitError(
   const split = splitFieldErrors(result.fieldErrors, fields, aliases);
   const hasFieldErrors = Object.keys(split.byField).length > 0;
   return {
-    message: hasFieldErrors && result.status === 422 ? 'Please correct the fields marked below.' : failureMessage(result.failure),
+    message: hasFieldErrors && result.status === 422 ? i18next.t('form.correctFields') : failureMessage(result.failure),
     fields: split,
     requestId,
   };
 }
+
+/** What was attempted too often, for "Too many …" (keys under `form.attempts`). */
+export type Attempts = 'signIn' | 'codes';
 
 /**
  * What the form shows after a 429: the usual error, with how long to wait (from `Retry-After`) in
@@ -67,12 +71,10 @@ export function submitError(
 export function tooManyAttempts(
   result: Extract<CallResult<unknown>, { ok: false }>,
   fields: readonly string[],
-  what: string,
+  attempts: Attempts,
 ): SubmitError {
   const wait = result.retryAfter;
-  const message =
-    wait !== null
-      ? `Too many ${what}. Please wait ${formatWait(wait)} before trying again.`
-      : `Too many ${what}. Please wait a while before trying again.`;
+  const what = i18next.t(`form.attempts.${attempts}`);
+  const message = wait !== null ? i18next.t('form.tooMany', { what, wait: formatWait(wait) }) : i18next.t('form.tooManyNoWait', { what });
   return { ...submitError(result, fields), message };
 }

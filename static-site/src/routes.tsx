@@ -19,7 +19,7 @@ import { setNavigationRouter } from './router';
 
 declare module '@tanstack/react-router' {
   interface StaticDataRouteOption {
-    /** The page's name where the gate has to speak for it (not allowed, session check failed). */
+    /** The translation key of the page's name, where the gate has to speak for it (not allowed, check failed). */
     title?: string;
     /** Roles in the current organisation that may use the page; absent: any signed-in person. */
     access?: readonly Role[];
@@ -40,49 +40,42 @@ const home = createRoute({
   getParentRoute: () => root,
   path: '/',
   component: lazyRouteComponent(() => import('./pages/HomePage'), 'HomeRoute'),
-  staticData: { title: 'Home' },
 });
 
 const status = createRoute({
   getParentRoute: () => root,
   path: '/status',
   component: lazyRouteComponent(() => import('./pages/StatusPage'), 'StatusPage'),
-  staticData: { title: 'System status' },
 });
 
 const setup = createRoute({
   getParentRoute: () => root,
   path: '/setup',
   component: lazyRouteComponent(() => import('./pages/SetupPage'), 'SetupPage'),
-  staticData: { title: 'Set up' },
 });
 
 const invitation = createRoute({
   getParentRoute: () => root,
   path: '/invitation',
   component: lazyRouteComponent(() => import('./pages/InvitationPage'), 'InvitationPage'),
-  staticData: { title: 'Invitation' },
 });
 
 const forgotPassword = createRoute({
   getParentRoute: () => root,
   path: '/forgot-password',
   component: lazyRouteComponent(() => import('./pages/PasswordPages'), 'ForgotPasswordRoute'),
-  staticData: { title: 'Forgot password' },
 });
 
 const resetPassword = createRoute({
   getParentRoute: () => root,
   path: '/reset-password',
   component: lazyRouteComponent(() => import('./pages/PasswordPages'), 'ResetPasswordPage'),
-  staticData: { title: 'Reset password' },
 });
 
 const outbox = createRoute({
   getParentRoute: () => root,
   path: '/dev/outbox',
   component: lazyRouteComponent(() => import('./pages/OutboxPage'), 'OutboxPage'),
-  staticData: { title: 'Dev outbox' },
 });
 
 const signIn = createRoute({
@@ -90,7 +83,6 @@ const signIn = createRoute({
   path: '/sign-in',
   validateSearch: signInSearch,
   component: lazyRouteComponent(() => import('./pages/SignInPage'), 'SignInPage'),
-  staticData: { title: 'Sign in' },
 });
 
 /** Pathless: everything under it needs a session (and the roles its routes name). */
@@ -100,21 +92,21 @@ const profile = createRoute({
   getParentRoute: () => signedIn,
   path: '/profile',
   component: lazyRouteComponent(() => import('./pages/ProfilePage'), 'ProfilePage'),
-  staticData: { title: 'Profile' },
+  staticData: { title: 'nav.profile' },
 });
 
 const people = createRoute({
   getParentRoute: () => signedIn,
   path: '/people',
   component: lazyRouteComponent(() => import('./pages/PeoplePage'), 'PeopleRoute'),
-  staticData: { title: 'People', access: ['admin', 'pastor'] },
+  staticData: { title: 'nav.people', access: ['admin', 'pastor'] },
 });
 
 const planner = createRoute({
   getParentRoute: () => signedIn,
   path: '/planner',
   component: lazyRouteComponent(() => import('./shell/ModulePage'), 'PlannerRoute'),
-  staticData: { title: 'Planner' },
+  staticData: { title: 'nav.planner' },
 });
 
 const hub = createRoute({
@@ -123,14 +115,14 @@ const hub = createRoute({
   validateSearch: (search: Record<string, unknown>): { q?: string } =>
     typeof search.q === 'string' && search.q.trim() ? { q: search.q.trim().slice(0, 200) } : {},
   component: lazyRouteComponent(() => import('./shell/ModulePage'), 'HubRoute'),
-  staticData: { title: 'Hub' },
+  staticData: { title: 'nav.hub' },
 });
 
 const sessions = createRoute({
   getParentRoute: () => signedIn,
   path: '/sessions',
   component: lazyRouteComponent(() => import('./shell/ModulePage'), 'SessionsRoute'),
-  staticData: { title: 'Sessions' },
+  staticData: { title: 'nav.sessions' },
 });
 
 const audit = createRoute({
@@ -138,7 +130,7 @@ const audit = createRoute({
   path: '/audit',
   validateSearch: auditSearch,
   component: lazyRouteComponent(() => import('./pages/AuditPage'), 'AuditRoute'),
-  staticData: { title: 'Audit', access: ['admin'] },
+  staticData: { title: 'nav.audit', access: ['admin'] },
 });
 
 export const routeTree = root.addChildren([

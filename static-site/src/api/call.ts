@@ -1,4 +1,5 @@
 // Turns any openapi-fetch call into a value a page can render: the data, or a classified failure with field errors.
+import { i18next } from '../i18n';
 import { isProblemResponse, toProblem, type ApiFailure, type FieldProblem } from './failure';
 
 export type CallResult<T> =
@@ -40,7 +41,7 @@ export async function call<T>(request: Promise<RawResult<T>>): Promise<CallResul
     if (isAbort(error)) throw error;
     // openapi-fetch parses 2xx bodies itself, so a non-JSON success (an HTML fallback page) surfaces as a SyntaxError.
     if (error instanceof SyntaxError) {
-      const failure: ApiFailure = { kind: 'invalid', status: 200, message: 'The reply was not JSON.' };
+      const failure: ApiFailure = { kind: 'invalid', status: 200, message: i18next.t('failure.notJson') };
       return { ok: false, failure, status: 200, fieldErrors: [], retryAfter: null };
     }
     const message = error instanceof Error ? error.message : String(error);
@@ -69,8 +70,8 @@ export async function call<T>(request: Promise<RawResult<T>>): Promise<CallResul
 /** The detail a person should read for a failure: the problem's own words when it has them. */
 export function failureMessage(failure: ApiFailure): string {
   if (failure.kind === 'problem') return failure.problem.detail ?? failure.problem.title;
-  if (failure.kind === 'network') return 'The server could not be reached. Check your connection and try again.';
-  if (failure.kind === 'http') return `The server answered with HTTP ${failure.status}.`;
+  if (failure.kind === 'network') return i18next.t('failure.unreachable');
+  if (failure.kind === 'http') return `${i18next.t('failure.httpTitle', { status: failure.status })}.`;
   return failure.message;
 }
 

@@ -1,4 +1,5 @@
 // Classifies failed API calls (RFC 9457 problems, unreachable server, unexpected replies) and words them for people.
+import { i18next } from '../i18n';
 import type { components } from './schema';
 
 export type Problem = components['schemas']['Problem'];
@@ -43,7 +44,7 @@ export function toProblem(body: unknown, httpStatus: number): Problem {
   const record = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
   const problem: Problem = {
     type: optionalString(record.type) ?? 'about:blank',
-    title: optionalString(record.title) ?? `Request failed with HTTP ${httpStatus}`,
+    title: optionalString(record.title) ?? i18next.t('failure.requestFailed', { status: httpStatus }),
     status: typeof record.status === 'number' ? record.status : httpStatus,
     detail: optionalString(record.detail),
     instance: optionalString(record.instance),
@@ -65,21 +66,21 @@ export function describeFailure(failure: ApiFailure): FailureSummary {
       };
     case 'network':
       return {
-        title: 'The server could not be reached',
-        detail: `Check your connection and try again. (${failure.message})`,
+        title: i18next.t('failure.unreachableTitle'),
+        detail: i18next.t('failure.unreachableDetail', { reason: failure.message }),
         requestId: null,
         status: null,
       };
     case 'http':
       return {
-        title: `The server answered with HTTP ${failure.status}${failure.statusText ? ` ${failure.statusText}` : ''}`,
-        detail: 'The response did not include any further explanation.',
+        title: `${i18next.t('failure.httpTitle', { status: failure.status })}${failure.statusText ? ` ${failure.statusText}` : ''}`,
+        detail: i18next.t('failure.httpDetail'),
         requestId: failure.requestId,
         status: failure.status,
       };
     case 'invalid':
       return {
-        title: 'The server sent a reply this page does not understand',
+        title: i18next.t('failure.invalidTitle'),
         detail: failure.message,
         requestId: null,
         status: failure.status,

@@ -14,7 +14,7 @@ type Failed = Extract<CallResult<unknown>, { ok: false }>;
 
 /** A 429 reads as how long to wait; anything else as the form's usual error. */
 function codeError(result: Failed): SubmitError {
-  return result.status === 429 ? tooManyAttempts(result, ['code'], 'wrong codes') : submitError(result, ['code']);
+  return result.status === 429 ? tooManyAttempts(result, ['code'], 'codes') : submitError(result, ['code']);
 }
 
 /** The secret in groups of four, as people copy it into an app by hand. */

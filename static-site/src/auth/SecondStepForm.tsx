@@ -1,5 +1,6 @@
 // The second step of a sign-in: a code from the authenticator app, or one of the recovery codes.
 import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { call } from '../api/call';
 import { api } from '../api/client';
 import { Field } from '../components/Field';
@@ -16,6 +17,7 @@ export interface SecondStepProps {
 }
 
 export function SecondStepForm({ challenge, onSignedIn, onRestart }: SecondStepProps) {
+  const { t } = useTranslation();
   const [code, setCode] = useState('');
   const [error, setError] = useState<SubmitError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -30,7 +32,7 @@ export function SecondStepForm({ challenge, onSignedIn, onRestart }: SecondStepP
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (code.trim() === '') {
-      setError({ message: 'Please correct the fields marked below.', fields: { byField: { code: 'is required' }, other: [] }, requestId: null });
+      setError({ message: t('form.correctFields'), fields: { byField: { code: t('signIn.secondStep.required') }, other: [] }, requestId: null });
       return;
     }
     setBusy(true);
@@ -43,13 +45,13 @@ export function SecondStepForm({ challenge, onSignedIn, onRestart }: SecondStepP
       return;
     }
     if (result.status === 401) {
-      onRestart('That sign-in has expired or had too many wrong codes. Please sign in again.');
+      onRestart(t('signIn.secondStep.expired'));
       return;
     }
     if (result.status === 429) {
       const wait = result.retryAfter;
       if (wait !== null) setBlockedUntil(Date.now() + wait * 1000);
-      setError(tooManyAttempts(result, ['code'], 'wrong codes'));
+      setError(tooManyAttempts(result, ['code'], 'codes'));
       return;
     }
     setCode('');
@@ -58,11 +60,11 @@ export function SecondStepForm({ challenge, onSignedIn, onRestart }: SecondStepP
 
   return (
     <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="second-step-heading">
-      <h2 id="second-step-heading">Enter your code</h2>
-      <p>Your password is right. Your account also asks for a code from your authenticator app.</p>
+      <h2 id="second-step-heading">{t('signIn.secondStep.heading')}</h2>
+      <p>{t('signIn.secondStep.intro')}</p>
       <FormError error={error} />
       <Field
-        label="Code"
+        label={t('signIn.secondStep.code')}
         name="code"
         autoComplete="one-time-code"
         autoFocus
@@ -71,14 +73,14 @@ export function SecondStepForm({ challenge, onSignedIn, onRestart }: SecondStepP
         value={code}
         onChange={(e) => setCode(e.target.value)}
         error={error?.fields.byField.code}
-        hint="The six digits your app shows now. Lost your phone? Enter one of your recovery codes instead."
+        hint={t('signIn.secondStep.codeHint')}
       />
       <div className="form__actions">
         <button type="submit" className="button" disabled={busy || blockedUntil !== null}>
-          {busy ? 'Checking…' : 'Continue'}
+          {busy ? t('signIn.secondStep.submitting') : t('signIn.secondStep.submit')}
         </button>
         <button type="button" className="button button--secondary" onClick={() => onRestart('')}>
-          Start again
+          {t('signIn.secondStep.restart')}
         </button>
       </div>
     </form>

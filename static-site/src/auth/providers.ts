@@ -1,6 +1,7 @@
 // SSO providers for the sign-in buttons. Read defensively: the endpoint is newer than some servers (404 = no SSO).
 import { api } from '../api/client';
 import type { components } from '../api/schema';
+import { i18next } from '../i18n';
 
 export type SsoProvider = components['schemas']['ProviderView'];
 
@@ -29,23 +30,22 @@ export function ssoStartUrl(providerId: string, returnTo: string): string {
   return `/api/auth/sso/${encodeURIComponent(providerId)}/start?return_to=${encodeURIComponent(returnTo)}`;
 }
 
-/** What the server's `?error=` codes after an SSO attempt mean, for people. */
-export const SSO_ERRORS: Readonly<Record<string, string>> = {
-  sso_cancelled: 'Signing in with your provider was cancelled. You can try again, or sign in with your email and password.',
-  sso_failed: 'Signing in with your provider did not work. Try again in a moment, or sign in with your email and password.',
-  sso_no_account:
-    'There is no Emmaus account for that identity. Ask an administrator of your organisation for an invitation.',
-  sso_unverified_email:
-    'Your provider has not verified your email address, so it cannot be used to sign in. Verify it with the provider, or sign in with your password.',
-  sso_expired: 'The sign-in took too long and expired. Please try again.',
-  sso_link_from_profile:
-    'This provider may not sign in to the Emmaus account that uses your address by itself. Sign in with your email and password, then link the provider on your profile page.',
-  sso_linked_elsewhere: 'That provider account is already linked to another Emmaus account.',
-};
+/** The server's `?error=` codes after an SSO attempt that have their own words (`sso.*` in src/i18n). */
+const SSO_ERRORS: readonly string[] = [
+  'sso_cancelled',
+  'sso_failed',
+  'sso_no_account',
+  'sso_unverified_email',
+  'sso_expired',
+  'sso_link_from_profile',
+  'sso_linked_elsewhere',
+];
 
+/** What an SSO error code means, for people; any other `sso_` code reads as a failure, anything else as nothing. */
 export function ssoErrorMessage(code: string | null): string | null {
   if (!code) return null;
-  return SSO_ERRORS[code] ?? (code.startsWith('sso_') ? SSO_ERRORS.sso_failed! : null);
+  if (SSO_ERRORS.includes(code)) return i18next.t(`sso.${code}`);
+  return code.startsWith('sso_') ? i18next.t('sso.sso_failed') : null;
 }
 
 /** Starts linking a provider to the signed-in account: the server answers where to send the browser. */

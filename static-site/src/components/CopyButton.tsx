@@ -1,9 +1,11 @@
 // Copies a short value to the clipboard and says whether that worked.
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 
 type CopyState = 'idle' | 'copied' | 'failed';
 
 export function CopyButton({ text, label }: { text: string; label: string }) {
+  const { t } = useTranslation();
   const [state, setState] = useState<CopyState>('idle');
 
   // The Clipboard API is missing on plain-HTTP origins other than localhost, so the button must cope.
@@ -24,7 +26,7 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
         {label}
       </button>
       <span className="copy-feedback" role="status">
-        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Could not copy; select the text instead' : ''}
+        {state === 'copied' ? t('common.copied') : state === 'failed' ? t('common.copyFailed') : ''}
       </span>
     </>
   );

@@ -1,8 +1,10 @@
 // Shows why an API call failed, including the request id support staff need to find it in the logs.
+import { useTranslation } from 'react-i18next';
 import { describeFailure, type ApiFailure } from '../api/failure';
 import { CopyButton } from './CopyButton';
 
 export function FailureNotice({ heading, failure }: { heading: string; failure: ApiFailure }) {
+  const { t } = useTranslation();
   const summary = describeFailure(failure);
   return (
     <section className="notice notice--error" aria-labelledby="failure-heading">
@@ -13,21 +15,21 @@ export function FailureNotice({ heading, failure }: { heading: string; failure: 
         <dl className="notice__meta">
           {summary.status !== null && (
             <div>
-              <dt>HTTP status</dt>
+              <dt>{t('common.httpStatus')}</dt>
               <dd>{summary.status}</dd>
             </div>
           )}
           {summary.requestId && (
             <div>
-              <dt>Request ID</dt>
+              <dt>{t('common.requestId')}</dt>
               <dd>
-                <code>{summary.requestId}</code> <CopyButton text={summary.requestId} label="Copy request ID" />
+                <code>{summary.requestId}</code> <CopyButton text={summary.requestId} label={t('common.copyRequestId')} />
               </dd>
             </div>
           )}
         </dl>
       )}
-      {summary.requestId && <p className="notice__hint">Quote the request ID when reporting this problem.</p>}
+      {summary.requestId && <p className="notice__hint">{t('common.quoteRequestId')}</p>}
     </section>
   );
 }

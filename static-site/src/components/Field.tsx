@@ -1,5 +1,6 @@
-// A labelled form control with its hint and its error from the server's `errors[]`, wired for screen readers.
+// Labelled form controls with their hint and their error from the server's `errors[]`, wired for screen readers.
 import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { FieldError, Input, Label, Text, TextField } from 'react-aria-components';
 
 interface FieldFrame {
   readonly label: ReactNode;
@@ -12,26 +13,27 @@ function describedBy(hintId: string | undefined, errorId: string | undefined): s
   return ids === '' ? undefined : ids;
 }
 
-export function Field({ label, error, hint, id, ...input }: FieldFrame & InputHTMLAttributes<HTMLInputElement>) {
-  const generated = useId();
-  const inputId = id ?? generated;
-  const hintId = hint ? `${inputId}-hint` : undefined;
-  const errorId = error ? `${inputId}-error` : undefined;
+/**
+ * A text input on React Aria's TextField (ADR 0017): label, hint and error are tied to the input for screen readers by
+ * the kit. The input takes every native attribute (type, autoComplete, required, min, value, onChange…).
+ */
+export function Field({ label, error, hint, id, className, ...input }: FieldFrame & InputHTMLAttributes<HTMLInputElement>) {
   return (
-    <div className={`field${error ? ' field--invalid' : ''}`}>
-      <label htmlFor={inputId}>{label}</label>
+    <TextField
+      className={`field${error ? ' field--invalid' : ''}${className ? ` ${className}` : ''}`}
+      isInvalid={Boolean(error)}
+      validationBehavior="aria"
+      id={id ? `${id}-field` : undefined}
+    >
+      <Label>{label}</Label>
       {hint && (
-        <p className="field__hint" id={hintId}>
+        <Text slot="description" className="field__hint">
           {hint}
-        </p>
+        </Text>
       )}
-      <input id={inputId} aria-invalid={error ? true : undefined} aria-describedby={describedBy(hintId, errorId)} {...input} />
-      {error && (
-        <p className="field__error" id={errorId}>
-          {error}
-        </p>
-      )}
-    </div>
+      <Input id={id} {...input} />
+      {error && <FieldError className="field__error">{error}</FieldError>}
+    </TextField>
   );
 }
 

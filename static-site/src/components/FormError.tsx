@@ -1,8 +1,10 @@
 // The message at the top of a form after a failed submission; focusable so it is announced and seen.
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { SubmitError } from '../forms';
 
 export function FormError({ error }: { error: SubmitError | null }) {
+  const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (error) ref.current?.focus();
@@ -20,7 +22,7 @@ export function FormError({ error }: { error: SubmitError | null }) {
       )}
       {error.requestId && (
         <p className="form-error__meta">
-          Request ID: <code>{error.requestId}</code>
+          {t('common.requestId')}: <code>{error.requestId}</code>
         </p>
       )}
     </div>

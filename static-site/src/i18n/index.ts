@@ -2,7 +2,15 @@
 // times and numbers through Intl in their locale and time zone. English is bundled; other languages load when chosen.
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import en from './en.json';
+
+type Strings = Record<string, unknown>;
+
+/** One language's strings, from its folder: a file per area of the app (`en/app.json`, `en/people.json`…), merged. */
+function merge(files: Record<string, { default: Strings }>): Strings {
+  return Object.assign({}, ...Object.keys(files).sort().map((file) => files[file]!.default)) as Strings;
+}
+
+const en = merge(import.meta.glob<{ default: Strings }>('./en/*.json', { eager: true }));
 
 /** The languages the app speaks, English first (the fallback for any string another language lacks). */
 export const LANGUAGES = ['en', 'de'] as const;
@@ -11,9 +19,15 @@ export type Language = (typeof LANGUAGES)[number];
 /** Locales offered on the profile; anything else well-formed may still be stored and is matched by language. */
 export const OFFERED_LOCALES = ['en', 'en-GB', 'en-US', 'de', 'de-AT', 'de-CH'] as const;
 
-const loaders: Record<Exclude<Language, 'en'>, () => Promise<{ default: typeof en }>> = {
-  de: () => import('./de.json'),
+/** Other languages load when chosen: one chunk per language, made of all its files. */
+const loaders: Record<Exclude<Language, 'en'>, () => Promise<Strings>> = {
+  de: async () => merge(await resolveAll(import.meta.glob<{ default: Strings }>('./de/*.json'))),
 };
+
+async function resolveAll(lazy: Record<string, () => Promise<{ default: Strings }>>): Promise<Record<string, { default: Strings }>> {
+  const entries = await Promise.all(Object.entries(lazy).map(async ([file, load]) => [file, await load()] as const));
+  return Object.fromEntries(entries);
+}
 
 void i18next.use(initReactI18next).init({
   lng: 'en',
@@ -52,8 +66,7 @@ export function preferences(): Preferences {
 export async function applyPreferences(next: Preferences): Promise<void> {
   const language = languageOf(next.locale);
   if (language !== 'en' && !i18next.hasResourceBundle(language, 'translation')) {
-    const strings = await loaders[language]();
-    i18next.addResourceBundle(language, 'translation', strings.default);
+    i18next.addResourceBundle(language, 'translation', await loaders[language]());
   }
   current = next;
   await i18next.changeLanguage(language);

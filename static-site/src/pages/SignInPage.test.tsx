@@ -2,7 +2,7 @@
 // setup hint.
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { jsonResponse, problemResponse, routeFetch, sessionView } from '../test/http';
 import { renderApp } from '../test/render';
 
@@ -183,5 +183,19 @@ describe('Sign-in page', () => {
     at('/sign-in');
     await renderApp({ status: 'signed-out' });
     expect(await screen.findByRole('link', { name: 'Set up your organisation' })).toHaveAttribute('href', '/setup');
+  });
+
+  it("speaks the browser's language to a visitor", async () => {
+    vi.spyOn(navigator, 'language', 'get').mockReturnValue('de-DE');
+    routeFetch({});
+    at('/sign-in?error=sso_expired');
+    await renderApp({ status: 'signed-out' });
+    // The page is drawn again once the language has loaded.
+    await waitFor(() => expect(document.documentElement.lang).toBe('de-DE'));
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1, name: 'Anmelden' })).toBeInTheDocument());
+    expect(screen.getByLabelText('E-Mail')).toBeInTheDocument();
+    expect(screen.getByLabelText('Passwort')).toBeInTheDocument();
+    expect(screen.getByRole('alert')).toHaveTextContent('Die Anmeldung hat zu lange gedauert');
+    expect(screen.getByRole('link', { name: 'Passwort vergessen?' })).toHaveAttribute('href', '/forgot-password');
   });
 });

@@ -2,6 +2,7 @@
 // setup or a forgotten password.
 import { getRouteApi } from '@tanstack/react-router';
 import { useEffect, useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { call } from '../api/call';
 import { api } from '../api/client';
 import { fetchProviders, ssoErrorMessage, ssoStartUrl, type SsoProvider } from '../auth/providers';
@@ -19,7 +20,8 @@ const FIELDS = ['email', 'password'];
 const route = getRouteApi('/sign-in');
 
 export function SignInPage() {
-  useDocumentTitle('Sign in');
+  const { t } = useTranslation();
+  useDocumentTitle(t('signIn.title'));
   const search = route.useSearch();
   const returnTo = safeReturnTo(search.return_to);
   const ssoError = ssoErrorMessage(search.error ?? null);
@@ -81,7 +83,7 @@ export function SignInPage() {
     if (result.status === 429) {
       const wait = result.retryAfter;
       if (wait !== null) setBlockedUntil(Date.now() + wait * 1000);
-      setError(tooManyAttempts(result, FIELDS, 'sign-in attempts'));
+      setError(tooManyAttempts(result, FIELDS, 'signIn'));
       return;
     }
     setError(submitError(result, FIELDS));
@@ -89,17 +91,19 @@ export function SignInPage() {
 
   return (
     <article className="page page--narrow">
-      <h1 tabIndex={-1}>Sign in</h1>
+      <h1 tabIndex={-1}>{t('signIn.title')}</h1>
       {setup?.ok && setup.data.needed && (
         <p className="notice" data-testid="setup-needed">
-          Emmaus has not been set up yet. <Link to="/setup">Set up your organisation</Link> with the code printed in the
-          server log.
+          <Trans i18nKey="signIn.setupNeeded" components={{ linked: <Link to="/setup" /> }} />
         </p>
       )}
       {state.status === 'signed-in' && (
         <p className="notice">
-          You are signed in as {state.session.person.display_name}. <Link to="/">Go to the home page</Link>, or sign in
-          below as someone else.
+          <Trans
+            i18nKey="signIn.alreadySignedIn"
+            values={{ name: state.session.person.display_name }}
+            components={{ linked: <Link to="/" /> }}
+          />
         </p>
       )}
       {restartNotice !== '' && (
@@ -119,7 +123,7 @@ export function SignInPage() {
         <form className="form" onSubmit={(e) => void submit(e)} noValidate>
           <FormError error={error} />
           <Field
-            label="Email"
+            label={t('signIn.email')}
             name="email"
             type="email"
             autoComplete="username"
@@ -129,7 +133,7 @@ export function SignInPage() {
             error={error?.fields.byField.email}
           />
           <Field
-            label="Password"
+            label={t('signIn.password')}
             name="password"
             type="password"
             autoComplete="current-password"
@@ -140,16 +144,16 @@ export function SignInPage() {
           />
           <div className="form__actions">
             <button type="submit" className="button" disabled={busy || blockedUntil !== null}>
-              {busy ? 'Signing in…' : 'Sign in'}
+              {busy ? t('signIn.submitting') : t('signIn.submit')}
             </button>
-            <Link to="/forgot-password">Forgot password?</Link>
+            <Link to="/forgot-password">{t('signIn.forgot')}</Link>
           </div>
         </form>
       )}
 
       {secondStep === null && providers.length > 0 && (
         <section aria-labelledby="sso-heading" className="sso">
-          <h2 id="sso-heading">Or sign in with</h2>
+          <h2 id="sso-heading">{t('signIn.orWith')}</h2>
           <ul className="sso__list">
             {providers.map((provider) => (
               <li key={provider.id}>

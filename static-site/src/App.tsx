@@ -103,6 +103,7 @@ export function SignedInGate() {
 // the page needs (scripts/bench/web); until then the header shows the same names as plain text.
 const OrgSelect = lazy(() => import('./shell/OrgSwitcher').then((module) => ({ default: module.OrgSelect })));
 const ProfileMenu = lazy(() => import('./shell/ProfileMenu').then((module) => ({ default: module.ProfileMenu })));
+const ToastRegion = lazy(() => import('./kit/ToastRegion').then((module) => ({ default: module.ToastRegion })));
 
 /** The signed-in person's corner of the top bar: the organisation they work in and their menu. */
 function Account() {
@@ -226,6 +227,9 @@ export function App() {
         </Fragment>
       </main>
       <ConflictDialog />
+      <Suspense fallback={null}>
+        <ToastRegion />
+      </Suspense>
       <footer className="site-footer">
         <p>{t('shell.footer')}</p>
       </footer>

@@ -18,6 +18,11 @@ export function formatDateTime(unixMs: number): string {
   return format({ dateStyle: 'medium', timeStyle: 'short' }).format(new Date(unixMs));
 }
 
+/** The time of day with seconds, e.g. when a page last checked something. */
+export function formatTime(unixMs: number): string {
+  return format({ timeStyle: 'medium' }).format(new Date(unixMs));
+}
+
 export function formatDate(unixMs: number): string {
   return format({ dateStyle: 'medium' }).format(new Date(unixMs));
 }

@@ -1,4 +1,5 @@
 // Fetches GET /api/health and turns every possible outcome into a value the status page can render.
+import { i18next } from '../i18n';
 import { api } from './client';
 import { isProblemResponse, toProblem, type ApiFailure } from './failure';
 import type { components } from './schema';
@@ -49,7 +50,7 @@ export async function fetchHealth(signal?: AbortSignal): Promise<HealthOutcome> 
     if (isAbort(error)) throw error;
     // openapi-fetch parses 2xx bodies itself, so a non-JSON success (an HTML fallback page) surfaces as a SyntaxError.
     if (error instanceof SyntaxError) {
-      return { ok: false, failure: { kind: 'invalid', status: 200, message: 'The reply was not JSON.' } };
+      return { ok: false, failure: { kind: 'invalid', status: 200, message: i18next.t('failure.notJson') } };
     }
     const message = error instanceof Error ? error.message : String(error);
     return { ok: false, failure: { kind: 'network', message } };
@@ -77,6 +78,6 @@ export async function fetchHealth(signal?: AbortSignal): Promise<HealthOutcome> 
   }
   return {
     ok: false,
-    failure: { kind: 'invalid', status: response.status, message: 'The reply did not look like a health report.' },
+    failure: { kind: 'invalid', status: response.status, message: i18next.t('status.notReport') },
   };
 }

@@ -2,6 +2,7 @@
 import { QueryObserver, type QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import { jsonResponse, problemResponse, routeFetch } from '../test/http';
+import { toasts } from '../kit/toasts';
 import { ApiError, Conflicts, createQueryClient, data, isTransient, retryDelay, retryTransient } from './query';
 
 /** A call outside the generated schema's paths, through the same classification as the typed client. */
@@ -115,6 +116,7 @@ describe('a stale write', () => {
     expect(state.writes).toEqual([{ ifMatch: '1' }, { ifMatch: '2' }]);
     expect(state).toMatchObject({ version: 3, text: 'mine' });
     expect(client.getQueryData(['doc'])).toEqual({ version: 3, text: 'mine' });
+    expect(toasts.visibleToasts.map((t) => t.content.title)).toContainEqual({ key: 'conflict.overwritten' });
     stop();
   });
 
@@ -130,6 +132,28 @@ describe('a stale write', () => {
     expect(conflicts.snapshot()).toBeNull();
     expect(state.writes).toHaveLength(1);
     expect(client.getQueryData(['doc'])).toEqual({ version: 2, text: 'theirs' });
+    stop();
+  });
+
+  it('says so when overwriting fails too, and opens no second dialog', async () => {
+    const state = server();
+    const { conflicts, client, write } = setUp();
+    const stop = await watch(client);
+    state.version = 2;
+    await expect(write.execute(undefined)).rejects.toMatchObject({ status: 412 });
+    const conflict = conflicts.snapshot();
+    // Someone saves yet again between the new read and the write.
+    routeFetch({
+      'GET /doc': () => jsonResponse({ version: 2, text: 'theirs' }),
+      'PUT /doc': () => problemResponse(412, { title: 'Changed elsewhere', detail: 'changed again' }),
+    });
+    await conflict?.overwrite();
+    expect(conflicts.snapshot()).toBeNull();
+    expect(toasts.visibleToasts.map((t) => t.content)).toContainEqual({
+      title: { key: 'conflict.overwriteFailed' },
+      description: { text: 'changed again' },
+      tone: 'bad',
+    });
     stop();
   });
 

@@ -1,6 +1,7 @@
 // The server-state layer (TanStack Query over the OpenAPI client, ADR 0016): what is retried, how long answers are
 // fresh, and the one place a stale write (412) is caught and handed to the person to decide.
 import { MutationCache, QueryClient, type Mutation, type QueryKey } from '@tanstack/react-query';
+import { confirm, warn } from '../kit/toasts';
 import { call, failureMessage, type CallResult } from './call';
 import type { ApiFailure } from './failure';
 
@@ -123,8 +124,14 @@ export function createQueryClient(conflicts: Conflicts = new Conflicts()): { cli
           },
           overwrite: async () => {
             conflicts.close();
-            await client.refetchQueries({ queryKey: edits });
-            if (fn) await fn(variables, { client, meta: mutation.options.meta });
+            try {
+              await client.refetchQueries({ queryKey: edits });
+              if (fn) await fn(variables, { client, meta: mutation.options.meta });
+              confirm({ key: 'conflict.overwritten' });
+            } catch (failure) {
+              // This write runs outside the mutation cache, so its failure (another 412 included) is told here.
+              warn({ key: 'conflict.overwriteFailed' }, { text: failure instanceof Error ? failure.message : String(failure) });
+            }
             await client.invalidateQueries({ queryKey: edits });
           },
         });

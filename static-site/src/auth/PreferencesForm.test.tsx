@@ -28,6 +28,8 @@ describe('Language and time zone', () => {
     await user.click(within(form).getByRole('button', { name: 'Save language and time zone' }));
 
     await waitFor(() => expect(screen.getByRole('heading', { level: 2, name: 'Sprache und Zeitzone' })).toBeInTheDocument());
+    // The confirmation outlives the page being drawn again, and speaks the new language.
+    expect(await within(await screen.findByRole('region', { name: 'Benachrichtigungen' })).findByText('Gespeichert.')).toBeInTheDocument();
     const patch = routes.requests.find((r) => r.method === 'PATCH');
     expect(await patch?.json()).toEqual({ locale: 'de', time_zone: 'Europe/Berlin' });
   });

@@ -9,6 +9,7 @@ import { SelectField } from '../components/Field';
 import { FormError } from '../components/FormError';
 import { submitError, type SubmitError } from '../forms';
 import { browserPreferences, OFFERED_LOCALES, preferences } from '../i18n';
+import { confirm } from '../kit/toasts';
 import { useSession, type SessionView } from '../session';
 
 /** Every IANA zone this browser knows, or the chosen and the browser's ones where it cannot list them. */
@@ -46,8 +47,11 @@ export function PreferencesForm({ session }: { session: SessionView }) {
     setError(null);
     const result = await call(api.PATCH('/api/auth/profile', { body: { locale, time_zone: zone } }));
     setBusy(false);
-    // The page is drawn again in the new language and zone, which is the confirmation.
-    if (result.ok) update(result.data);
+    // The page is drawn again in the new language and zone; the toast outlives that, and says so in the new language.
+    if (result.ok) {
+      update(result.data);
+      confirm({ key: 'preferences.saved' });
+    }
     else setError(submitError(result, ['locale', 'time_zone']));
   };
 

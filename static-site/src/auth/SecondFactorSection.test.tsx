@@ -113,4 +113,23 @@ describe('Second factor on the profile', () => {
     const sent = requests.find((r) => r.url.endsWith('/recovery-codes'));
     expect(await sent?.json()).toEqual({ code: '654321' });
   });
+
+  it("speaks the person's language on the whole profile", async () => {
+    const view = sessionView(['admin']);
+    const german = { ...view, person: { ...view.person, locale: 'de' }, second_factor: { enabled: true, recovery_codes_left: 1, required_by: ['Grace Church'] } };
+    routeFetch({});
+    at('/profile');
+    await renderApp(signedInState(german));
+    await waitFor(() => expect(document.documentElement.lang).toBe('de'));
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1, name: 'Profil' })).toBeInTheDocument());
+    expect(document.title).toBe('Profil · Emmaus');
+    expect(screen.getByRole('heading', { name: 'Ihr Name' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Namen speichern' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Aktuelles Passwort')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Überall abmelden' })).toBeInTheDocument();
+    const factor = screen.getByRole('region', { name: 'Zweiter Faktor' });
+    expect(within(factor).getByTestId('second-factor-status')).toHaveTextContent('An Die Anmeldung verlangt einen Code aus Ihrer Authenticator-App. Sie haben 1 unbenutzten Wiederherstellungscode.');
+    expect(within(factor).getByRole('form', { name: 'Neue Wiederherstellungscodes erstellen' })).toBeInTheDocument();
+    expect(within(factor).getByText(/Grace Church verlangt von seinen Admins einen zweiten Faktor/)).toBeInTheDocument();
+  });
 });

@@ -1,6 +1,7 @@
 // The profile's second factor: setting up an authenticator app (QR code, then a code to prove it), the recovery codes
 // shown once, renewing them, and turning the second factor off.
 import { useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { call, type CallResult } from '../api/call';
 import { api } from '../api/client';
 import { Field } from '../components/Field';
@@ -23,22 +24,23 @@ export function groupSecret(secret: string): string {
 }
 
 function RecoveryCodes({ codes, onDone }: { codes: readonly string[]; onDone: () => void }) {
+  const { t } = useTranslation();
   const [copied, setCopied] = useState<string | null>(null);
-  const text = `Emmaus recovery codes (each works once)\n\n${codes.join('\n')}\n`;
+  const text = `${t('profile.secondFactor.codes.fileTitle')}\n\n${codes.join('\n')}\n`;
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(text);
-      setCopied('Copied to the clipboard.');
+      setCopied(t('profile.secondFactor.codes.copied'));
     } catch {
-      setCopied('The clipboard is not available here: select the codes and copy them by hand.');
+      setCopied(t('profile.secondFactor.codes.noClipboard'));
     }
   };
   const download = `data:text/plain;charset=utf-8,${encodeURIComponent(text)}`;
   return (
     <div className="notice notice--good" data-testid="recovery-codes">
-      <h3>Your recovery codes</h3>
+      <h3>{t('profile.secondFactor.codes.heading')}</h3>
       <p>
-        Keep these somewhere safe, apart from your phone. Each one signs you in once in place of a code from the app. <strong>They are shown only now.</strong>
+        <Trans i18nKey="profile.secondFactor.codes.keep" components={{ strong: <strong /> }} />
       </p>
       <ul className="recovery-codes">
         {codes.map((code) => (
@@ -49,13 +51,13 @@ function RecoveryCodes({ codes, onDone }: { codes: readonly string[]; onDone: ()
       </ul>
       <div className="form__actions">
         <button type="button" className="button button--secondary" onClick={() => void copy()}>
-          Copy codes
+          {t('profile.secondFactor.codes.copy')}
         </button>
-        <a className="button button--secondary" href={download} download="emmaus-recovery-codes.txt">
-          Download as text
+        <a className="button button--secondary" href={download} download={t('profile.secondFactor.codes.fileName')}>
+          {t('profile.secondFactor.codes.download')}
         </a>
         <button type="button" className="button" onClick={onDone}>
-          I have saved them
+          {t('profile.secondFactor.codes.done')}
         </button>
       </div>
       <p className="saved" role="status">
@@ -67,6 +69,7 @@ function RecoveryCodes({ codes, onDone }: { codes: readonly string[]; onDone: ()
 
 /** Setting up: the QR code and the secret, then the app's current code. */
 function Enrol({ setup, onConfirmed, onCancel }: { setup: { secret: string; otpauth_uri: string }; onConfirmed: (codes: string[]) => void; onCancel: () => void }) {
+  const { t } = useTranslation();
   const [code, setCode] = useState('');
   const [error, setError] = useState<SubmitError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -82,24 +85,24 @@ function Enrol({ setup, onConfirmed, onCancel }: { setup: { secret: string; otpa
   };
 
   return (
-    <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-label="Set up an authenticator app">
+    <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-label={t('profile.secondFactor.enrol.label')}>
       <ol className="steps">
-        <li>Open an authenticator app on your phone (for example Aegis, Google Authenticator, Microsoft Authenticator or 1Password) and add an account.</li>
+        <li>{t('profile.secondFactor.enrol.openApp')}</li>
         <li>
-          Scan this code:
-          <QrCode text={setup.otpauth_uri} label="QR code to scan with your authenticator app" />
-          Or type this key: <code data-testid="second-factor-secret">{groupSecret(setup.secret)}</code>
+          {t('profile.secondFactor.enrol.scan')}
+          <QrCode text={setup.otpauth_uri} label={t('profile.secondFactor.enrol.qrCode')} />
+          {t('profile.secondFactor.enrol.typeKey')} <code data-testid="second-factor-secret">{groupSecret(setup.secret)}</code>
         </li>
-        <li>Enter the six-digit code the app now shows.</li>
+        <li>{t('profile.secondFactor.enrol.enterCode')}</li>
       </ol>
       <FormError error={error} />
-      <Field label="Code from the app" name="code" autoComplete="one-time-code" inputMode="numeric" spellCheck={false} maxLength={64} value={code} onChange={(e) => setCode(e.target.value)} error={error?.fields.byField.code} />
+      <Field label={t('profile.secondFactor.enrol.code')} name="code" autoComplete="one-time-code" inputMode="numeric" spellCheck={false} maxLength={64} value={code} onChange={(e) => setCode(e.target.value)} error={error?.fields.byField.code} />
       <div className="form__actions">
         <button type="submit" className="button" disabled={busy || code.trim() === ''}>
-          {busy ? 'Checking…' : 'Turn on'}
+          {busy ? t('profile.secondFactor.enrol.checking') : t('profile.secondFactor.enrol.submit')}
         </button>
         <button type="button" className="button button--secondary" onClick={onCancel}>
-          Cancel
+          {t('profile.cancel')}
         </button>
       </div>
     </form>
@@ -108,6 +111,7 @@ function Enrol({ setup, onConfirmed, onCancel }: { setup: { secret: string; otpa
 
 /** A form that takes a current code (or an unused recovery code) to do one thing. */
 function WithCode({ label, action, danger, onSubmit }: { label: string; action: string; danger?: boolean; onSubmit: (code: string) => Promise<Failed | null> }) {
+  const { t } = useTranslation();
   const [code, setCode] = useState('');
   const [error, setError] = useState<SubmitError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -123,7 +127,7 @@ function WithCode({ label, action, danger, onSubmit }: { label: string; action: 
   return (
     <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-label={action}>
       <FormError error={error} />
-      <Field label={label} name="code" autoComplete="one-time-code" spellCheck={false} maxLength={64} value={code} onChange={(e) => setCode(e.target.value)} error={error?.fields.byField.code} hint="A code from your app, or an unused recovery code." />
+      <Field label={label} name="code" autoComplete="one-time-code" spellCheck={false} maxLength={64} value={code} onChange={(e) => setCode(e.target.value)} error={error?.fields.byField.code} hint={t('profile.secondFactor.codeHint')} />
       <div className="form__actions">
         <button type="submit" className={danger ? 'button button--danger' : 'button'} disabled={busy || code.trim() === ''}>
           {action}
@@ -136,6 +140,7 @@ function WithCode({ label, action, danger, onSubmit }: { label: string; action: 
 type Mode = { kind: 'idle' } | { kind: 'enrolling'; setup: { secret: string; otpauth_uri: string } } | { kind: 'codes'; codes: string[] };
 
 export function SecondFactorSection({ session }: { session: SessionView }) {
+  const { t } = useTranslation();
   const { reload, signOut } = useSession();
   const [mode, setMode] = useState<Mode>({ kind: 'idle' });
   const [error, setError] = useState<SubmitError | null>(null);
@@ -173,7 +178,7 @@ export function SecondFactorSection({ session }: { session: SessionView }) {
   const disable = async (code: string) => {
     const result = await call(api.POST('/api/auth/second-factor/disable', { body: { code } }));
     if (!result.ok) return result;
-    setSaved('The second factor is off: signing in asks for your password only.');
+    setSaved(t('profile.secondFactor.turnedOff'));
     reload();
     return null;
   };
@@ -181,7 +186,7 @@ export function SecondFactorSection({ session }: { session: SessionView }) {
   const required = status.required_by.length > 0;
   return (
     <section aria-labelledby="second-factor-heading">
-      <h2 id="second-factor-heading">Second factor</h2>
+      <h2 id="second-factor-heading">{t('profile.secondFactor.heading')}</h2>
       {mode.kind === 'codes' ? (
         <RecoveryCodes
           codes={mode.codes}
@@ -193,18 +198,17 @@ export function SecondFactorSection({ session }: { session: SessionView }) {
       ) : status.enabled ? (
         <>
           <p data-testid="second-factor-status">
-            <span className="badge badge--good">On</span> Signing in asks for a code from your authenticator app. You have{' '}
-            {status.recovery_codes_left} unused recovery code{status.recovery_codes_left === 1 ? '' : 's'}.
+            <Trans i18nKey="profile.secondFactor.status" count={status.recovery_codes_left} components={{ badge: <span className="badge badge--good" /> }} />
           </p>
-          {status.recovery_codes_left <= 3 && <p className="notice">You are running out of recovery codes: make new ones below.</p>}
-          <h3>New recovery codes</h3>
-          <p>Replaces every recovery code; the old ones stop working.</p>
-          <WithCode label="Code" action="Make new recovery codes" onSubmit={renew} />
-          <h3>Turn off</h3>
+          {status.recovery_codes_left <= 3 && <p className="notice">{t('profile.secondFactor.runningOut')}</p>}
+          <h3>{t('profile.secondFactor.renewHeading')}</h3>
+          <p>{t('profile.secondFactor.renewIntro')}</p>
+          <WithCode label={t('profile.secondFactor.code')} action={t('profile.secondFactor.renew')} onSubmit={renew} />
+          <h3>{t('profile.secondFactor.offHeading')}</h3>
           {required ? (
-            <p>{status.required_by.join(', ')} requires its admins to use a second factor, so it stays on while you are an admin there.</p>
+            <p>{t('profile.secondFactor.staysOn', { orgs: status.required_by.join(', ') })}</p>
           ) : (
-            <WithCode label="Code" action="Turn off the second factor" danger onSubmit={disable} />
+            <WithCode label={t('profile.secondFactor.code')} action={t('profile.secondFactor.turnOff')} danger onSubmit={disable} />
           )}
         </>
       ) : mode.kind === 'enrolling' ? (
@@ -217,19 +221,19 @@ export function SecondFactorSection({ session }: { session: SessionView }) {
         <>
           {required && (
             <p className="notice" data-testid="second-factor-required">
-              {status.required_by.join(', ')} requires its admins to sign in with a second factor. Until you set one up, you cannot act as an admin there.
+              {t('profile.secondFactor.required', { orgs: status.required_by.join(', ') })}
             </p>
           )}
-          <p>Add a second step to signing in: a six-digit code from an app on your phone, so a stolen password alone cannot open your account. Setting it up signs you out everywhere else.</p>
+          <p>{t('profile.secondFactor.intro')}</p>
           <FormError error={error} />
           <div className="form__actions">
             {stale ? (
               <button type="button" className="button" onClick={() => void signInAgain()}>
-                Sign in again
+                {t('profile.secondFactor.signInAgain')}
               </button>
             ) : (
               <button type="button" className="button" onClick={() => void begin()} disabled={busy}>
-                {busy ? 'Starting…' : 'Set up an authenticator app'}
+                {busy ? t('profile.secondFactor.starting') : t('profile.secondFactor.setUp')}
               </button>
             )}
           </div>

@@ -56,6 +56,6 @@ export async function startLink(providerId: string): Promise<{ url: string } | {
   });
   if (data) return { url: data.url };
   const detail = (error as { detail?: string } | undefined)?.detail;
-  if (response.status === 401) return { error: 'Sign in again, then link the provider within ten minutes of signing in.' };
-  return { error: detail ?? `Linking failed (${response.status}).` };
+  if (response.status === 401) return { error: i18next.t('profile.providers.signInAgain') };
+  return { error: detail ?? i18next.t('profile.providers.failed', { status: response.status }) };
 }

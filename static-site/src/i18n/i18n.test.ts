@@ -1,14 +1,20 @@
 // Every language says everything English says, with the same placeholders and tags, and nothing is left empty.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES, languageOf } from '.';
 
 type Tree = { [key: string]: string | Tree };
 
+/** Every translation file, by path (`./de/app.json`). */
+const FILES = import.meta.glob<{ default: Tree }>('./*/*.json', { eager: true });
+
+function filesOf(language: string): Array<[string, Tree]> {
+  return Object.entries(FILES)
+    .filter(([path]) => path.startsWith(`./${language}/`))
+    .map(([path, module]) => [path, module.default]);
+}
+
 function load(language: string): Tree {
-  const folder = join(__dirname, language);
-  return Object.assign({}, ...readdirSync(folder).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(folder, f), 'utf8')) as Tree));
+  return Object.assign({}, ...filesOf(language).map(([, tree]) => tree)) as Tree;
 }
 
 function leaves(tree: Tree, prefix = ''): Map<string, string> {
@@ -27,6 +33,11 @@ const marks = (text: string) => [...text.matchAll(/\{\{\s*(\w+)\s*\}\}|<\/?(\w+)
 describe('translations', () => {
   const english = leaves(load('en'));
 
+  it('finds the files', () => {
+    expect(filesOf('en').length).toBeGreaterThan(1);
+    expect(filesOf('en').map(([path]) => path.replace('./en/', ''))).toEqual(filesOf('de').map(([path]) => path.replace('./de/', '')));
+  });
+
   it.each(LANGUAGES.filter((l) => l !== 'en'))('%s has every English string, with the same placeholders', (language) => {
     const other = leaves(load(language));
     expect([...other.keys()].sort()).toEqual([...english.keys()].sort());
@@ -38,11 +49,10 @@ describe('translations', () => {
 
   it('names no area twice across files', () => {
     for (const language of LANGUAGES) {
-      const folder = join(__dirname, language);
       const seen = new Set<string>();
-      for (const file of readdirSync(folder).filter((f) => f.endsWith('.json'))) {
-        for (const area of Object.keys(JSON.parse(readFileSync(join(folder, file), 'utf8')) as Tree)) {
-          expect(seen.has(area), `${language}/${file} repeats ${area}`).toBe(false);
+      for (const [file, tree] of filesOf(language)) {
+        for (const area of Object.keys(tree)) {
+          expect(seen.has(area), `${file} repeats ${area}`).toBe(false);
           seen.add(area);
         }
       }

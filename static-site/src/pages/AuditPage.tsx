@@ -1,6 +1,7 @@
 // The audit log (admins): filter, page through, export, and check that the hash chain is unbroken.
 import { getRouteApi } from '@tanstack/react-router';
 import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { call, failureMessage, type CallResult } from '../api/call';
 import { api } from '../api/client';
 import type { components, paths } from '../api/schema';
@@ -8,6 +9,7 @@ import { FailureNotice } from '../components/FailureNotice';
 import { Field, SelectField } from '../components/Field';
 import { Empty, Loading, NotAllowedPage } from '../components/States';
 import { DataTable } from '../components/DataTable';
+import { preferences } from '../i18n';
 import { formatDateTime } from '../time';
 import { useDocumentTitle } from '../useDocumentTitle';
 import { useResource } from '../useResource';
@@ -18,6 +20,9 @@ type Entry = components['schemas']['AuditEntryView'];
 type AuditPage = components['schemas']['AuditPage'];
 type ChainCheck = components['schemas']['ChainCheck'];
 type Member = components['schemas']['MemberView'];
+
+/** The most entries an export holds (the server's cap). */
+const EXPORT_LIMIT = 10_000;
 
 export type { AuditFilters } from './audit-search';
 
@@ -63,6 +68,7 @@ function numberQuery(query: Record<string, string>) {
 
 /** The server checks the chain in steps of up to 2000 entries; this walks them, showing progress. */
 function ChainVerifier({ orgId }: { orgId: string }) {
+  const { t } = useTranslation();
   const [result, setResult] = useState<CallResult<ChainCheck> | null>(null);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState(0);
@@ -86,36 +92,35 @@ function ChainVerifier({ orgId }: { orgId: string }) {
   return (
     <div className="verify">
       <button type="button" className="button button--secondary" onClick={() => void verify()} disabled={busy}>
-        {busy ? (progress > 0 ? `Verifying… (${progress} entries so far)` : 'Verifying…') : 'Verify chain'}
+        {busy ? (progress > 0 ? t('audit.verify.progress', { progress }) : t('audit.verify.verifying')) : t('audit.verify.button')}
       </button>
       <div role="status" data-testid="chain-status">
         {result?.ok === true &&
           (result.data.intact ? (
             <>
-              <p className="badge badge--good">Intact: all {result.data.through} entries are sealed and chained correctly.</p>
-              {result.data.lost > 0 && (
-                <p className="badge badge--bad">
-                  {result.data.lost} {result.data.lost === 1 ? 'event' : 'events'} could not be written to the log; the server log has
-                  the details.
-                </p>
-              )}
+              <p className="badge badge--good">{t('audit.verify.intact', { through: result.data.through })}</p>
+              {result.data.lost > 0 && <p className="badge badge--bad">{t('audit.verify.lost', { count: result.data.lost })}</p>}
             </>
           ) : (
             <p className="badge badge--bad">
-              Broken at entry {result.data.broken_at ?? '?'}
-              {result.data.reason ? `: ${result.data.reason}` : ''}. Entries from there on may have been altered.
+              {result.data.reason
+                ? t('audit.verify.brokenBecause', { entry: result.data.broken_at ?? '?', reason: result.data.reason })
+                : t('audit.verify.broken', { entry: result.data.broken_at ?? '?' })}
             </p>
           ))}
-        {result?.ok === false && <p className="field__error">Could not verify the chain: {failureMessage(result.failure)}</p>}
+        {result?.ok === false && <p className="field__error">{t('audit.verify.failed', { reason: failureMessage(result.failure) })}</p>}
       </div>
     </div>
   );
 }
 
 function EntriesTable({ entries, members }: { entries: readonly Entry[]; members: readonly Member[] }) {
-  const who = (id: string | null | undefined) => (id ? (members.find((m) => m.person_id === id)?.display_name ?? id) : 'System');
+  const { t } = useTranslation();
+  const who = (id: string | null | undefined) =>
+    id ? (members.find((m) => m.person_id === id)?.display_name ?? id) : t('audit.entries.system');
+  const columns = (['seq', 'when', 'who', 'action', 'target', 'detail'] as const).map((column) => t(`audit.entries.${column}`));
   return (
-    <DataTable label="Audit entries" columns={['#', 'When', 'Who', 'Action', 'Target', 'Detail']}>
+    <DataTable label={t('audit.entries.label')} columns={columns}>
       {entries.map((entry) => (
         <tr key={entry.seq}>
           <td className="num">{entry.seq}</td>
@@ -164,7 +169,8 @@ export function AuditLogPage({
   filters: AuditFilters;
   onFilters: (filters: AuditFilters) => void;
 }) {
-  useDocumentTitle('Audit');
+  const { t } = useTranslation();
+  useDocumentTitle(t('audit.title'));
   const [draft, setDraft] = useState<AuditFilters>(applied);
   const appliedKey = JSON.stringify(applied);
   const [extra, setExtra] = useState<{ entries: Entry[]; next: string | null | undefined }>({ entries: [], next: undefined });
@@ -184,7 +190,7 @@ export function AuditLogPage({
   const memberList = members.result?.ok ? members.result.data.members : [];
 
   if (first.result && !first.result.ok && (first.result.status === 403 || first.result.status === 404)) {
-    return <NotAllowedPage page="Audit" orgName={orgName} />;
+    return <NotAllowedPage page={t('audit.title')} orgName={orgName} />;
   }
 
   const apply = (event: FormEvent) => {
@@ -213,24 +219,30 @@ export function AuditLogPage({
 
   return (
     <article className="page page--wide">
-      <h1 tabIndex={-1}>Audit</h1>
-      <p className="lede">Everything that changed in {orgName}, newest first. Each entry is chained to the one before it by a hash.</p>
+      <h1 tabIndex={-1}>{t('audit.title')}</h1>
+      <p className="lede">{t('audit.lede', { org: orgName })}</p>
 
-      <form className="form form--inline" onSubmit={apply} aria-label="Filter the audit log">
-        <Field label="Action" name="action" placeholder="e.g. auth.sign_in" value={draft.action} onChange={set('action')} />
-        <SelectField label="Who" name="actor" value={draft.actor} onChange={set('actor')}>
-          <option value="">Anyone</option>
+      <form className="form form--inline" onSubmit={apply} aria-label={t('audit.filters.label')}>
+        <Field
+          label={t('audit.filters.action')}
+          name="action"
+          placeholder={t('audit.filters.actionPlaceholder')}
+          value={draft.action}
+          onChange={set('action')}
+        />
+        <SelectField label={t('audit.filters.who')} name="actor" value={draft.actor} onChange={set('actor')}>
+          <option value="">{t('audit.filters.anyone')}</option>
           {memberList.map((m) => (
             <option key={m.person_id} value={m.person_id}>
               {m.display_name}
             </option>
           ))}
         </SelectField>
-        <Field label="From" name="from" type="date" value={draft.from} onChange={set('from')} />
-        <Field label="To" name="to" type="date" value={draft.to} onChange={set('to')} />
+        <Field label={t('audit.filters.from')} name="from" type="date" value={draft.from} onChange={set('from')} />
+        <Field label={t('audit.filters.to')} name="to" type="date" value={draft.to} onChange={set('to')} />
         <div className="form__actions">
           <button type="submit" className="button">
-            Apply filters
+            {t('audit.filters.apply')}
           </button>
           <button
             type="button"
@@ -241,28 +253,28 @@ export function AuditLogPage({
               setApplied(NO_FILTERS);
             }}
           >
-            Clear
+            {t('audit.filters.clear')}
           </button>
         </div>
       </form>
 
       <div className="toolbar">
         <a className="button button--secondary" href={exportUrl(orgId, applied, 'jsonl')} download>
-          Export JSONL
+          {t('audit.export.jsonl')}
         </a>
         <a className="button button--secondary" href={exportUrl(orgId, applied, 'csv')} download>
-          Export CSV
+          {t('audit.export.csv')}
         </a>
         <ChainVerifier orgId={orgId} />
       </div>
-      <p className="field__hint">Exports hold the newest 10,000 matching entries; for older ones, set “To” to narrow the range.</p>
+      <p className="field__hint">{t('audit.export.hint', { limit: new Intl.NumberFormat(preferences().locale).format(EXPORT_LIMIT) })}</p>
 
       {first.result === null ? (
-        <Loading label="Loading the audit log…" />
+        <Loading label={t('audit.loading')} />
       ) : !first.result.ok ? (
-        <FailureNotice heading="Could not load the audit log" failure={first.result.failure} />
+        <FailureNotice heading={t('audit.loadFailed')} failure={first.result.failure} />
       ) : entries.length === 0 ? (
-        <Empty>No entries match these filters.</Empty>
+        <Empty>{t('audit.empty')}</Empty>
       ) : (
         <>
           <EntriesTable entries={entries} members={memberList} />
@@ -273,7 +285,7 @@ export function AuditLogPage({
           )}
           {next && (
             <button type="button" className="button button--secondary" onClick={() => void loadMore()} disabled={loadingMore}>
-              {loadingMore ? 'Loading…' : 'Load older entries'}
+              {loadingMore ? t('audit.loadingMore') : t('audit.loadMore')}
             </button>
           )}
         </>

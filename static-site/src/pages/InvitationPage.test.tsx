@@ -1,7 +1,7 @@
 // Tests for accepting an invitation: the preview, each ended state, and joining as a new account or signed in.
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { jsonResponse, problemResponse, routeFetch, sessionView } from '../test/http';
 import { renderApp } from '../test/render';
 
@@ -103,5 +103,26 @@ describe('Invitation page', () => {
     await user.type(screen.getByLabelText('Repeat the password'), 'long enough passphrase');
     await user.click(screen.getByRole('button', { name: 'Join Grace Church' }));
     expect(await screen.findByRole('heading', { name: 'This invitation has been used' })).toBeInTheDocument();
+  });
+
+  it("speaks the browser's language to a visitor", async () => {
+    vi.spyOn(navigator, 'language', 'get').mockReturnValue('de-DE');
+    routeFetch({ 'POST /api/auth/invitations/preview': jsonResponse(preview) });
+    await open();
+    // The page is drawn again once the language has loaded.
+    await waitFor(() => expect(document.documentElement.lang).toBe('de-DE'));
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1, name: 'Ihre Einladung' })).toBeInTheDocument());
+    const facts = await screen.findByTestId('invitation-preview');
+    expect(facts).toHaveTextContent('Rolle');
+    expect(facts).toHaveTextContent('Mentee');
+    expect(screen.getByTestId('invitation-existing')).toHaveTextContent('Sie haben schon ein Emmaus-Konto als sam@example.org?');
+    expect(screen.getByRole('link', { name: 'Melden Sie sich zuerst an' })).toHaveAttribute(
+      'href',
+      `/sign-in?return_to=${encodeURIComponent('/invitation#token=tok123')}`,
+    );
+    expect(screen.getByLabelText('Ihr Name')).toBeInTheDocument();
+    expect(screen.getByLabelText('Passwort wählen', { exact: false })).toBeInTheDocument();
+    expect(screen.getByLabelText('Passwort wiederholen')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Grace Church beitreten' })).toBeInTheDocument();
   });
 });

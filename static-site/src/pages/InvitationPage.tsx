@@ -1,5 +1,6 @@
 // Accepting an invitation: the token comes in the link's fragment (#token=…), never in a URL the server logs.
 import { useEffect, useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { call, failureMessage, type CallResult } from '../api/call';
 import { api } from '../api/client';
 import type { components } from '../api/schema';
@@ -16,40 +17,30 @@ type Preview = components['schemas']['InvitationPreview'];
 
 const FIELDS = ['display_name', 'password', 'confirm'];
 
-const ENDED: Readonly<Record<string, { title: string; text: string }>> = {
-  accepted: {
-    title: 'This invitation has been used',
-    text: 'The invitation was already accepted. If that was you, sign in with your email and password.',
-  },
-  revoked: {
-    title: 'This invitation was withdrawn',
-    text: 'The person who invited you withdrew this invitation. Ask them for a new one if you still need to join.',
-  },
-  expired: {
-    title: 'This invitation has expired',
-    text: 'Invitation links work for seven days. Ask the person who invited you to send a new one.',
-  },
-};
+/** How an invitation can have ended, each explained under `invitation.ended.<state>`. */
+const ENDED = ['accepted', 'revoked', 'expired'] as const;
+type Ended = (typeof ENDED)[number] | 'unknown';
 
-function EndedInvitation({ state }: { state: { title: string; text: string } }) {
+function isEnded(state: string): state is (typeof ENDED)[number] {
+  return (ENDED as readonly string[]).includes(state);
+}
+
+function EndedInvitation({ state }: { state: Ended }) {
+  const { t } = useTranslation();
   return (
     <section className="notice" data-testid="invitation-ended" aria-labelledby="ended-heading">
-      <h2 id="ended-heading">{state.title}</h2>
-      <p>{state.text}</p>
+      <h2 id="ended-heading">{t(`invitation.ended.${state}.title`)}</h2>
+      <p>{t(`invitation.ended.${state}.text`)}</p>
       <p>
-        <Link to="/sign-in">Go to sign in</Link>
+        <Link to="/sign-in">{t('invitation.toSignIn')}</Link>
       </p>
     </section>
   );
 }
 
-const UNKNOWN = {
-  title: 'This invitation link is not valid',
-  text: 'The link may be incomplete (check that you copied all of it) or no longer exist. Ask the person who invited you to send it again.',
-};
-
 export function InvitationPage() {
-  useDocumentTitle('Invitation');
+  const { t } = useTranslation();
+  useDocumentTitle(t('invitation.title'));
   const token = useHashParams().get('token') ?? '';
   const { state, signedIn } = useSession();
   const [preview, setPreview] = useState<CallResult<Preview> | null>(null);
@@ -73,16 +64,15 @@ export function InvitationPage() {
   }, [token]);
 
   const content = () => {
-    if (!token) return <EndedInvitation state={UNKNOWN} />;
-    if (preview === null) return <Loading label="Opening your invitation…" />;
+    if (!token) return <EndedInvitation state="unknown" />;
+    if (preview === null) return <Loading label={t('invitation.opening')} />;
     if (!preview.ok) {
-      if (preview.status === 401 || preview.status === 404) return <EndedInvitation state={UNKNOWN} />;
-      return <FailureNotice heading="Could not open the invitation" failure={preview.failure} />;
+      if (preview.status === 401 || preview.status === 404) return <EndedInvitation state="unknown" />;
+      return <FailureNotice heading={t('invitation.openFailed')} failure={preview.failure} />;
     }
     const invitation = preview.data;
-    if (usedUp) return <EndedInvitation state={ENDED.accepted!} />;
-    const ended = ENDED[invitation.state];
-    if (ended) return <EndedInvitation state={ended} />;
+    if (usedUp) return <EndedInvitation state="accepted" />;
+    if (isEnded(invitation.state)) return <EndedInvitation state={invitation.state} />;
 
     const session = state.status === 'signed-in' ? state.session : null;
     // Signed in as the invited address: joining needs no password, the session is the proof.
@@ -90,7 +80,7 @@ export function InvitationPage() {
     const submit = async (event: FormEvent) => {
       event.preventDefault();
       if (!asInvited && password !== confirm) {
-        setError({ message: 'Please correct the fields marked below.', fields: { byField: { confirm: 'does not match the password' }, other: [] }, requestId: null });
+        setError({ message: t('form.correctFields'), fields: { byField: { confirm: t('invitation.mismatch') }, other: [] }, requestId: null });
         return;
       }
       setBusy(true);
@@ -119,47 +109,48 @@ export function InvitationPage() {
       <>
         <dl className="facts" data-testid="invitation-preview">
           <div>
-            <dt>Organisation</dt>
+            <dt>{t('invitation.organisation')}</dt>
             <dd>{invitation.organisation}</dd>
           </div>
           <div>
-            <dt>Role</dt>
-            <dd>{invitation.role}</dd>
+            <dt>{t('invitation.role')}</dt>
+            <dd>{t(`invitation.roles.${invitation.role}`, { defaultValue: invitation.role })}</dd>
           </div>
           <div>
-            <dt>Email</dt>
+            <dt>{t('invitation.email')}</dt>
             <dd>{invitation.email}</dd>
           </div>
           <div>
-            <dt>State</dt>
-            <dd>{invitation.state}</dd>
+            <dt>{t('invitation.state')}</dt>
+            <dd>{t(`invitation.states.${invitation.state}`, { defaultValue: invitation.state })}</dd>
           </div>
         </dl>
         {session !== null && !asInvited && (
           <p className="notice">
-            You are signed in as {session.person.email}. This invitation is for {invitation.email}: creating that account
-            below signs you in as it instead.
+            {t('invitation.otherAccount', { current: session.person.email, invited: invitation.email })}
           </p>
         )}
         <form className="form" onSubmit={(e) => void submit(e)} noValidate>
           <FormError error={error} />
           {asInvited ? (
-            <p>You are signed in as {invitation.email}. Join {invitation.organisation} with this account.</p>
+            <p>{t('invitation.asInvited', { email: invitation.email, organisation: invitation.organisation })}</p>
           ) : (
             <>
               <p data-testid="invitation-existing">
-                Already have an Emmaus account as {invitation.email}?{' '}
-                <Link to={`/sign-in?return_to=${encodeURIComponent(back)}`}>Sign in first</Link>, then join with it here.
-                Otherwise create your account:
+                <Trans
+                  i18nKey="invitation.existing"
+                  values={{ email: invitation.email }}
+                  components={{ linked: <Link to={`/sign-in?return_to=${encodeURIComponent(back)}`} /> }}
+                />
               </p>
-              <Field label="Your name" name="display_name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} error={error?.fields.byField.display_name} />
-              <Field label="Choose a password" name="password" type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={error?.fields.byField.password} hint="At least 12 characters and hard to guess; a few unrelated words make a good one." />
-              <Field label="Repeat the password" name="confirm" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} error={error?.fields.byField.confirm} />
+              <Field label={t('invitation.displayName')} name="display_name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} error={error?.fields.byField.display_name} />
+              <Field label={t('invitation.password')} name="password" type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={error?.fields.byField.password} hint={t('invitation.passwordHint')} />
+              <Field label={t('invitation.confirm')} name="confirm" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} error={error?.fields.byField.confirm} />
             </>
           )}
           <div className="form__actions">
             <button type="submit" className="button" disabled={busy}>
-              {busy ? 'Joining…' : `Join ${invitation.organisation}`}
+              {busy ? t('invitation.submitting') : t('invitation.submit', { organisation: invitation.organisation })}
             </button>
           </div>
         </form>
@@ -169,7 +160,7 @@ export function InvitationPage() {
 
   return (
     <article className="page page--narrow">
-      <h1 tabIndex={-1}>Your invitation</h1>
+      <h1 tabIndex={-1}>{t('invitation.heading')}</h1>
       {content()}
     </article>
   );

@@ -1,5 +1,6 @@
 // The dev outbox: email held instead of sent (no mail service configured), with its links clickable.
 import { Fragment, useState, type ReactNode } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { call, failureMessage } from '../api/call';
 import { api } from '../api/client';
 import type { components } from '../api/schema';
@@ -37,7 +38,11 @@ function MessageCard({ message }: { message: Message }) {
     <li className="card mail">
       <h2>{message.subject}</h2>
       <p className="muted">
-        To <strong>{message.to}</strong>, <time dateTime={new Date(message.sent_at).toISOString()}>{formatDateTime(message.sent_at)}</time>
+        <Trans
+          i18nKey="outbox.sentTo"
+          values={{ to: message.to, at: formatDateTime(message.sent_at) }}
+          components={{ strong: <strong />, time: <time dateTime={new Date(message.sent_at).toISOString()} /> }}
+        />
       </p>
       <pre className="mail__text">
         {linkify(message.text).map((part, i) => (
@@ -49,7 +54,8 @@ function MessageCard({ message }: { message: Message }) {
 }
 
 export function OutboxPage() {
-  useDocumentTitle('Dev outbox');
+  const { t } = useTranslation();
+  useDocumentTitle(t('outbox.title'));
   const first = useResource('outbox', () => call(api.GET('/api/auth/outbox')));
   const [older, setOlder] = useState<{ messages: Message[]; next: string | null | undefined }>({ messages: [], next: undefined });
   const [moreError, setMoreError] = useState<string | null>(null);
@@ -65,15 +71,15 @@ export function OutboxPage() {
   };
 
   let content;
-  if (first.result === null) content = <Loading label="Loading held email…" />;
+  if (first.result === null) content = <Loading label={t('outbox.loading')} />;
   else if (!first.result.ok) {
     content =
       first.result.status === 404 ? (
-        <p className="notice">This server sends email for real, so there is no dev outbox.</p>
+        <p className="notice">{t('outbox.sendsForReal')}</p>
       ) : (
-        <FailureNotice heading="Could not load the outbox" failure={first.result.failure} />
+        <FailureNotice heading={t('outbox.loadFailed')} failure={first.result.failure} />
       );
-  } else if (messages.length === 0) content = <Empty>No email has been held yet.</Empty>;
+  } else if (messages.length === 0) content = <Empty>{t('outbox.empty')}</Empty>;
   else {
     content = (
       <>
@@ -89,7 +95,7 @@ export function OutboxPage() {
         )}
         {next && (
           <button type="button" className="button button--secondary" onClick={() => void loadMore()}>
-            Older email
+            {t('outbox.older')}
           </button>
         )}
       </>
@@ -98,8 +104,8 @@ export function OutboxPage() {
 
   return (
     <article className="page">
-      <h1 tabIndex={-1}>Dev outbox</h1>
-      <p className="lede">No mail service is configured, so email is kept here instead of being sent. Newest first.</p>
+      <h1 tabIndex={-1}>{t('outbox.title')}</h1>
+      <p className="lede">{t('outbox.lede')}</p>
       <div className="toolbar">
         <button
           type="button"
@@ -109,7 +115,7 @@ export function OutboxPage() {
             first.reload();
           }}
         >
-          Refresh
+          {t('outbox.refresh')}
         </button>
       </div>
       {content}

@@ -1,5 +1,6 @@
 // Forgotten password: ask for a link by email, then set a new password with the token from the link's fragment.
 import { useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { call } from '../api/call';
 import { api } from '../api/client';
 import { Field } from '../components/Field';
@@ -15,7 +16,8 @@ export function ForgotPasswordRoute() {
 }
 
 export function ForgotPasswordPage({ outbox = false }: { outbox?: boolean }) {
-  useDocumentTitle('Forgot password');
+  const { t } = useTranslation();
+  useDocumentTitle(t('password.forgot.title'));
   const [email, setEmail] = useState('');
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [error, setError] = useState<SubmitError | null>(null);
@@ -33,32 +35,31 @@ export function ForgotPasswordPage({ outbox = false }: { outbox?: boolean }) {
 
   return (
     <article className="page page--narrow">
-      <h1 tabIndex={-1}>Forgot password</h1>
+      <h1 tabIndex={-1}>{t('password.forgot.title')}</h1>
       {sentTo ? (
         <div className="notice notice--good" role="status">
           <p>
-            If there is an account for <strong>{sentTo}</strong>, a link to choose a new password is on its way; it should
-            arrive within a few minutes and works for an hour. Check your spam folder if it does not.
+            <Trans i18nKey="password.forgot.sent" values={{ email: sentTo }} components={{ strong: <strong /> }} />
           </p>
           {outbox && (
             <p>
-              This server keeps email in the <Link to="/dev/outbox">dev outbox</Link> instead of sending it.
+              <Trans i18nKey="password.forgot.outbox" components={{ linked: <Link to="/dev/outbox" /> }} />
             </p>
           )}
           <p>
-            <Link to="/sign-in">Back to sign in</Link>
+            <Link to="/sign-in">{t('password.forgot.backToSignIn')}</Link>
           </p>
         </div>
       ) : (
         <form className="form" onSubmit={(e) => void submit(e)} noValidate>
-          <p>Enter the email you sign in with and we will send you a link to choose a new password.</p>
+          <p>{t('password.forgot.intro')}</p>
           <FormError error={error} />
-          <Field label="Email" name="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} error={error?.fields.byField.email} />
+          <Field label={t('password.forgot.email')} name="email" type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} error={error?.fields.byField.email} />
           <div className="form__actions">
             <button type="submit" className="button" disabled={busy}>
-              {busy ? 'Sending…' : 'Send the link'}
+              {busy ? t('password.forgot.submitting') : t('password.forgot.submit')}
             </button>
-            <Link to="/sign-in">Back to sign in</Link>
+            <Link to="/sign-in">{t('password.forgot.backToSignIn')}</Link>
           </div>
         </form>
       )}
@@ -67,7 +68,8 @@ export function ForgotPasswordPage({ outbox = false }: { outbox?: boolean }) {
 }
 
 export function ResetPasswordPage() {
-  useDocumentTitle('Choose a new password');
+  const { t } = useTranslation();
+  useDocumentTitle(t('password.reset.title'));
   const token = useHashParams().get('token') ?? '';
   const [password, setPassword] = useState('');
   const [confirm, setConfirm] = useState('');
@@ -79,7 +81,7 @@ export function ResetPasswordPage() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (password !== confirm) {
-      setError({ message: 'Please correct the fields marked below.', fields: { byField: { confirm: 'does not match the password' }, other: [] }, requestId: null });
+      setError({ message: t('form.correctFields'), fields: { byField: { confirm: t('password.reset.mismatch') }, other: [] }, requestId: null });
       return;
     }
     setBusy(true);
@@ -95,18 +97,18 @@ export function ResetPasswordPage() {
   if (!token || deadLink) {
     content = (
       <div className="notice" data-testid="reset-link-dead">
-        <p>This link is not valid any more: reset links work once, for an hour.</p>
+        <p>{t('password.reset.deadLink')}</p>
         <p>
-          <Link to="/forgot-password">Ask for a new link</Link>
+          <Link to="/forgot-password">{t('password.reset.askAgain')}</Link>
         </p>
       </div>
     );
   } else if (done) {
     content = (
       <div className="notice notice--good" role="status">
-        <p>Your new password is set, and every session of your account has ended.</p>
+        <p>{t('password.reset.done')}</p>
         <p>
-          <Link to="/sign-in">Sign in with it</Link>
+          <Link to="/sign-in">{t('password.reset.signIn')}</Link>
         </p>
       </div>
     );
@@ -114,11 +116,11 @@ export function ResetPasswordPage() {
     content = (
       <form className="form" onSubmit={(e) => void submit(e)} noValidate>
         <FormError error={error} />
-        <Field label="New password" name="password" type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={error?.fields.byField.password} hint="At least 12 characters and hard to guess; a few unrelated words make a good one." />
-        <Field label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} error={error?.fields.byField.confirm} />
+        <Field label={t('password.reset.password')} name="password" type="password" autoComplete="new-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={error?.fields.byField.password} hint={t('password.reset.passwordHint')} />
+        <Field label={t('password.reset.confirm')} name="confirm" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} error={error?.fields.byField.confirm} />
         <div className="form__actions">
           <button type="submit" className="button" disabled={busy}>
-            {busy ? 'Saving…' : 'Set the new password'}
+            {busy ? t('password.reset.submitting') : t('password.reset.submit')}
           </button>
         </div>
       </form>
@@ -127,7 +129,7 @@ export function ResetPasswordPage() {
 
   return (
     <article className="page page--narrow">
-      <h1 tabIndex={-1}>Choose a new password</h1>
+      <h1 tabIndex={-1}>{t('password.reset.title')}</h1>
       {content}
     </article>
   );

@@ -204,4 +204,48 @@ describe('People page', () => {
     expect(await screen.findByRole('table', { name: 'Members' })).toBeInTheDocument();
     expect(screen.queryByRole('heading', { name: 'Organisation' })).toBeNull();
   });
+
+  it("speaks the person's language", async () => {
+    routes({
+      'GET /api/people/org-1/invitations': jsonResponse({
+        invitations: [{ id: 'i-1', email: 'old@example.org', role: 'mentee', invited_by: 'p-1', created_at: 1, expires_at: 2, state: 'accepted', group_id: null }],
+      }),
+      'GET /api/people/org-1/mentorships': jsonResponse({ mentorships: [{ id: 'm-1', mentor_id: 'p-3', mentee_id: 'p-4', started_at: 1, active: true }] }),
+    });
+    window.history.replaceState(null, '', '/people');
+    const view = sessionView(['admin']);
+    await renderApp(signedInState({ ...view, person: { ...view.person, id: 'p-1', locale: 'de' } }));
+    await waitFor(() => expect(document.documentElement.lang).toBe('de'));
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1, name: 'Personen' })).toBeInTheDocument());
+    expect(screen.getByText('Mitglieder von Grace Church, ihre Rollen, Gruppen und Mentoring.')).toBeInTheDocument();
+
+    const table = await screen.findByRole('table', { name: 'Mitglieder' });
+    expect(within(table).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Name', 'E-Mail', 'Rollen', 'Beigetreten', 'Aktionen']);
+    const row = within(table).getByRole('row', { name: /Ada/ });
+    expect(within(row).getByText('(Sie)')).toBeInTheDocument();
+    expect(within(row).getByRole('group', { name: 'Rollen von Ada' })).toBeInTheDocument();
+    expect(within(row).getByRole('button', { name: 'Rollen speichern' })).toBeDisabled();
+
+    expect(await screen.findByRole('heading', { name: 'Jemanden einladen' })).toBeInTheDocument();
+    expect(within(screen.getByLabelText('Rolle')).getAllByRole('option').map((o) => o.textContent)).toEqual(['Mentee', 'Mentor', 'Pastor', 'Admin']);
+    expect(screen.getByLabelText('Gruppe (optional)')).toBeInTheDocument();
+    expect(await screen.findByText('Keine Einladung wartet auf eine Antwort.')).toBeInTheDocument();
+    expect(screen.getByText('Frühere Einladungen (1)')).toBeInTheDocument();
+    expect(screen.getByText(/^old@example\.org als Mentee: angenommen, /)).toBeInTheDocument();
+
+    expect(await screen.findByText('geleitet von Pat')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Mitglieder anzeigen' })).toBeInTheDocument();
+    expect(screen.getByRole('form', { name: 'Eine Gruppe anlegen' })).toBeInTheDocument();
+
+    const mentoring = await screen.findByRole('table', { name: 'Mentoring' });
+    expect(within(mentoring).getByRole('row', { name: /Mo/ })).toHaveTextContent('Aktiv');
+    expect(within(mentoring).getByRole('button', { name: 'Beenden' })).toBeInTheDocument();
+    expect(screen.getByRole('combobox', { name: 'Mentor' })).toHaveDisplayValue('Mentor wählen …');
+
+    expect(await screen.findByRole('heading', { name: 'Organisation' })).toBeInTheDocument();
+    expect(screen.getByRole('checkbox', { name: 'Admins müssen sich mit einem zweiten Faktor anmelden' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Leerlaufzeit (Stunden)')).toHaveValue(336);
+    expect(screen.getByRole('button', { name: 'Organisation speichern' })).toBeInTheDocument();
+    expect(document.title).toContain('Personen');
+  });
 });

@@ -1,5 +1,6 @@
 // People in the current organisation: members and roles, invitations, groups and mentorships, as far as the role allows.
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { call, type CallResult } from '../api/call';
 import { api } from '../api/client';
 import { ApiError } from '../api/query';
@@ -19,16 +20,20 @@ import { useResource, type Resource } from '../useResource';
 
 const SECOND_FACTOR_REQUIRED = 'urn:emmaus:problem:second-factor-required';
 
+/** What a section loads, naming its loading and failure messages (`people.load.<what>`). */
+type What = 'members' | 'invitations' | 'groups' | 'mentorships' | 'org';
+
 /** Renders a section once its resource is loaded; its loading and error states stay inside the section. */
-function Loaded<T>({ resource, what, children }: { resource: Resource<T>; what: string; children: (data: T) => ReactNode }) {
+function Loaded<T>({ resource, what, children }: { resource: Resource<T>; what: What; children: (data: T) => ReactNode }) {
+  const { t } = useTranslation();
   const { result } = resource;
-  if (result === null) return <Loading label={`Loading ${what}…`} />;
+  if (result === null) return <Loading label={t(`people.load.${what}.loading`)} />;
   if (!result.ok) {
     return (
       <>
-        <FailureNotice heading={`Could not load ${what}`} failure={result.failure} />
+        <FailureNotice heading={t(`people.load.${what}.failed`)} failure={result.failure} />
         <button type="button" className="button button--small" onClick={resource.reload}>
-          Try again
+          {t('people.tryAgain')}
         </button>
       </>
     );
@@ -61,7 +66,8 @@ export function PeopleRoute() {
 }
 
 export function PeoplePage({ orgId, orgName, roles, personId }: { orgId: string; orgName: string; roles: readonly Role[]; personId: string }) {
-  useDocumentTitle('People');
+  const { t } = useTranslation();
+  useDocumentTitle(t('people.title'));
   const can: Abilities = { personId, admin: roles.includes('admin'), pastor: roles.includes('pastor') };
   const path = { params: { path: { org: orgId } } };
   const members = asResource(useMembers(orgId));
@@ -71,17 +77,17 @@ export function PeoplePage({ orgId, orgName, roles, personId }: { orgId: string;
   const org = useResource(orgId, () => call(api.GET('/api/people/{org}', path)));
 
   // The member list is the page's core: if the server will not show it, the page is not this person's to use.
-  if (refused(members.result)) return <NotAllowedPage page="People" orgName={orgName} />;
+  if (refused(members.result)) return <NotAllowedPage page={t('people.title')} orgName={orgName} />;
 
   const memberList = members.result?.ok ? members.result.data.members : [];
   const groupList = groups.result?.ok ? groups.result.data.groups : [];
 
   return (
     <article className="page page--wide" aria-busy={members.result === null}>
-      <h1 tabIndex={-1}>People</h1>
-      <p className="lede">Members of {orgName}, their roles, groups and mentoring.</p>
+      <h1 tabIndex={-1}>{t('people.title')}</h1>
+      <p className="lede">{t('people.lede', { org: orgName })}</p>
 
-      <Loaded resource={members} what="the members">
+      <Loaded resource={members} what="members">
         {(data) => <MembersSection orgId={orgId} members={data.members} can={can} onChanged={members.reload} />}
       </Loaded>
 
@@ -90,21 +96,21 @@ export function PeoplePage({ orgId, orgName, roles, personId }: { orgId: string;
       )}
 
       {refused(invitations.result) ? null : (
-        <Loaded resource={invitations} what="the invitations">
+        <Loaded resource={invitations} what="invitations">
           {(data) => <InvitationsSection orgId={orgId} invitations={data.invitations} groups={groupList} onChanged={invitations.reload} />}
         </Loaded>
       )}
 
-      <Loaded resource={groups} what="the groups">
+      <Loaded resource={groups} what="groups">
         {(data) => <GroupsSection orgId={orgId} groups={data.groups} members={memberList} can={can} onChanged={groups.reload} />}
       </Loaded>
 
-      <Loaded resource={mentorships} what="the mentorships">
+      <Loaded resource={mentorships} what="mentorships">
         {(data) => <MentorshipsSection orgId={orgId} mentorships={data.mentorships} members={memberList} can={can} onChanged={mentorships.reload} />}
       </Loaded>
 
       {can.admin && (
-        <Loaded resource={org} what="the organisation's settings">
+        <Loaded resource={org} what="org">
           {(data) => <OrgSettingsSection key={data.id} org={data} onSaved={org.reload} />}
         </Loaded>
       )}

@@ -1,6 +1,7 @@
 // The signed-in person's own settings: name, password, second factor, default organisation, sign-in providers, and
 // ending every session.
 import { useEffect, useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { call } from '../api/call';
 import { api } from '../api/client';
 import { fetchProviders, startLink, type SsoProvider } from '../auth/providers';
@@ -22,6 +23,7 @@ function Saved({ text }: { text: string | null }) {
 }
 
 function NameForm({ session }: { session: SessionView }) {
+  const { t } = useTranslation();
   const { update } = useSession();
   const [name, setName] = useState(session.person.display_name);
   const [error, setError] = useState<SubmitError | null>(null);
@@ -37,18 +39,18 @@ function NameForm({ session }: { session: SessionView }) {
     setBusy(false);
     if (result.ok) {
       update(result.data);
-      setSaved('Your name is saved.');
+      setSaved(t('profile.name.saved'));
     } else setError(submitError(result, ['display_name']));
   };
 
   return (
     <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="name-heading">
-      <h2 id="name-heading">Your name</h2>
+      <h2 id="name-heading">{t('profile.name.heading')}</h2>
       <FormError error={error} />
-      <Field label="Name" name="display_name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} error={error?.fields.byField.display_name} />
+      <Field label={t('profile.name.label')} name="display_name" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} error={error?.fields.byField.display_name} />
       <div className="form__actions">
         <button type="submit" className="button" disabled={busy}>
-          Save name
+          {t('profile.name.save')}
         </button>
         <Saved text={saved} />
       </div>
@@ -57,6 +59,7 @@ function NameForm({ session }: { session: SessionView }) {
 }
 
 function DefaultOrgForm({ session }: { session: SessionView }) {
+  const { t } = useTranslation();
   const { update } = useSession();
   const [orgId, setOrgId] = useState(session.current_org ?? session.organisations[0]?.id ?? '');
   const [error, setError] = useState<SubmitError | null>(null);
@@ -66,8 +69,8 @@ function DefaultOrgForm({ session }: { session: SessionView }) {
   if (session.organisations.length === 0) {
     return (
       <section aria-labelledby="org-heading">
-        <h2 id="org-heading">Default organisation</h2>
-        <p className="empty">You are not a member of any organisation.</p>
+        <h2 id="org-heading">{t('profile.organisation.heading')}</h2>
+        <p className="empty">{t('profile.organisation.none')}</p>
       </section>
     );
   }
@@ -81,15 +84,15 @@ function DefaultOrgForm({ session }: { session: SessionView }) {
     setBusy(false);
     if (result.ok) {
       update(result.data);
-      setSaved('Saved: this organisation opens first after you sign in.');
+      setSaved(t('profile.organisation.saved'));
     } else setError(submitError(result, ['last_org']));
   };
 
   return (
     <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="org-heading">
-      <h2 id="org-heading">Default organisation</h2>
+      <h2 id="org-heading">{t('profile.organisation.heading')}</h2>
       <FormError error={error} />
-      <SelectField label="Open first after sign-in" name="last_org" value={orgId} onChange={(e) => setOrgId(e.target.value)} error={error?.fields.byField.last_org}>
+      <SelectField label={t('profile.organisation.label')} name="last_org" value={orgId} onChange={(e) => setOrgId(e.target.value)} error={error?.fields.byField.last_org}>
         {session.organisations.map((org) => (
           <option key={org.id} value={org.id}>
             {org.name}
@@ -98,7 +101,7 @@ function DefaultOrgForm({ session }: { session: SessionView }) {
       </SelectField>
       <div className="form__actions">
         <button type="submit" className="button" disabled={busy}>
-          Save default
+          {t('profile.organisation.save')}
         </button>
         <Saved text={saved} />
       </div>
@@ -107,6 +110,7 @@ function DefaultOrgForm({ session }: { session: SessionView }) {
 }
 
 function PasswordForm({ session }: { session: SessionView }) {
+  const { t } = useTranslation();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
@@ -117,8 +121,8 @@ function PasswordForm({ session }: { session: SessionView }) {
   if (!session.person.has_password) {
     return (
       <section aria-labelledby="password-heading">
-        <h2 id="password-heading">Password</h2>
-        <p>You sign in with single sign-on, so your account has no Emmaus password.</p>
+        <h2 id="password-heading">{t('profile.password.heading')}</h2>
+        <p>{t('profile.password.ssoOnly')}</p>
       </section>
     );
   }
@@ -127,7 +131,7 @@ function PasswordForm({ session }: { session: SessionView }) {
     event.preventDefault();
     setSaved(null);
     if (next !== confirm) {
-      setError({ message: 'Please correct the fields marked below.', fields: { byField: { confirm: 'does not match the new password' }, other: [] }, requestId: null });
+      setError({ message: t('form.correctFields'), fields: { byField: { confirm: t('profile.password.mismatch') }, other: [] }, requestId: null });
       return;
     }
     setBusy(true);
@@ -138,20 +142,20 @@ function PasswordForm({ session }: { session: SessionView }) {
       setCurrent('');
       setNext('');
       setConfirm('');
-      setSaved('Your password is changed.');
+      setSaved(t('profile.password.saved'));
     } else setError(submitError(result, ['current_password', 'new_password', 'confirm']));
   };
 
   return (
     <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="password-heading">
-      <h2 id="password-heading">Change password</h2>
+      <h2 id="password-heading">{t('profile.password.changeHeading')}</h2>
       <FormError error={error} />
-      <Field label="Current password" name="current_password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={error?.fields.byField.current_password} />
-      <Field label="New password" name="new_password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} error={error?.fields.byField.new_password} hint="At least 12 characters and hard to guess; a few unrelated words make a good one." />
-      <Field label="Repeat the new password" name="confirm" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} error={error?.fields.byField.confirm} />
+      <Field label={t('profile.password.current')} name="current_password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={error?.fields.byField.current_password} />
+      <Field label={t('profile.password.new')} name="new_password" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} error={error?.fields.byField.new_password} hint={t('profile.password.newHint')} />
+      <Field label={t('profile.password.repeat')} name="confirm" type="password" autoComplete="new-password" value={confirm} onChange={(e) => setConfirm(e.target.value)} error={error?.fields.byField.confirm} />
       <div className="form__actions">
         <button type="submit" className="button" disabled={busy}>
-          Change password
+          {t('profile.password.submit')}
         </button>
         <Saved text={saved} />
       </div>
@@ -161,6 +165,7 @@ function PasswordForm({ session }: { session: SessionView }) {
 
 /** Linking a provider lets it sign this account in; the server allows it within ten minutes of signing in. */
 function Providers() {
+  const { t } = useTranslation();
   const [providers, setProviders] = useState<SsoProvider[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -186,8 +191,8 @@ function Providers() {
 
   return (
     <section aria-labelledby="providers-heading">
-      <h2 id="providers-heading">Sign-in providers</h2>
-      <p>Link a provider to sign in with it from now on. We email you whenever a way into your account is added.</p>
+      <h2 id="providers-heading">{t('profile.providers.heading')}</h2>
+      <p>{t('profile.providers.intro')}</p>
       {error && (
         <p className="form__error" role="alert">
           {error}
@@ -196,7 +201,7 @@ function Providers() {
       <div className="form__actions">
         {providers.map((provider) => (
           <button key={provider.id} type="button" className="button button--secondary" onClick={() => void link(provider.id)} disabled={busy !== null}>
-            {busy === provider.id ? 'Opening…' : `Link ${provider.name}`}
+            {busy === provider.id ? t('profile.providers.opening') : t('profile.providers.link', { name: provider.name })}
           </button>
         ))}
       </div>
@@ -205,6 +210,7 @@ function Providers() {
 }
 
 function Everywhere() {
+  const { t } = useTranslation();
   const { signedOut } = useSession();
   const [confirming, setConfirming] = useState(false);
   const [error, setError] = useState<SubmitError | null>(null);
@@ -223,21 +229,21 @@ function Everywhere() {
 
   return (
     <section aria-labelledby="everywhere-heading">
-      <h2 id="everywhere-heading">Sessions</h2>
-      <p>Signed in on a device you no longer use, or lost one? End every session of your account, this one included.</p>
+      <h2 id="everywhere-heading">{t('profile.sessions.heading')}</h2>
+      <p>{t('profile.sessions.intro')}</p>
       <FormError error={error} />
       {confirming ? (
         <div className="form__actions">
           <button type="button" className="button button--danger" onClick={() => void run()} disabled={busy}>
-            Yes, sign out everywhere
+            {t('profile.sessions.confirm')}
           </button>
           <button type="button" className="button button--secondary" onClick={() => setConfirming(false)}>
-            Cancel
+            {t('profile.cancel')}
           </button>
         </div>
       ) : (
         <button type="button" className="button button--secondary" onClick={() => setConfirming(true)}>
-          Sign out everywhere
+          {t('profile.sessions.signOutEverywhere')}
         </button>
       )}
     </section>
@@ -245,15 +251,16 @@ function Everywhere() {
 }
 
 export function ProfilePage() {
-  useDocumentTitle('Profile');
+  const { t } = useTranslation();
+  useDocumentTitle(t('profile.title'));
   const { state } = useSession();
   if (state.status !== 'signed-in') return null;
   const { session } = state;
   return (
     <article className="page page--narrow">
-      <h1 tabIndex={-1}>Profile</h1>
+      <h1 tabIndex={-1}>{t('profile.title')}</h1>
       <p className="lede">
-        Signed in as <strong>{session.person.email}</strong>.
+        <Trans i18nKey="profile.signedInAs" values={{ email: session.person.email }} components={{ strong: <strong /> }} />
       </p>
       <NameForm session={session} />
       <PasswordForm session={session} />

@@ -1,5 +1,6 @@
 // First run: creates the first organisation and its admin with the one-time code from the server log.
 import { useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { call } from '../api/call';
 import { api } from '../api/client';
 import { useSetupStatus } from '../auth/useSetupStatus';
@@ -38,7 +39,8 @@ interface SetupForm {
 }
 
 export function SetupPage() {
-  useDocumentTitle('Set up Emmaus');
+  const { t } = useTranslation();
+  useDocumentTitle(t('setup.title'));
   const status = useSetupStatus();
   const { signedIn } = useSession();
   const [form, setForm] = useState<SetupForm>({ code: '', org_name: '', org_slug: '', display_name: '', email: '', password: '' });
@@ -73,25 +75,25 @@ export function SetupPage() {
   if (status === null) {
     return (
       <article className="page page--narrow">
-        <h1 tabIndex={-1}>Set up Emmaus</h1>
-        <Loading label="Checking whether setup is open…" />
+        <h1 tabIndex={-1}>{t('setup.title')}</h1>
+        <Loading label={t('setup.checking')} />
       </article>
     );
   }
   if (!status.ok) {
     return (
       <article className="page page--narrow">
-        <h1 tabIndex={-1}>Set up Emmaus</h1>
-        <FailureNotice heading="Could not check whether setup is open" failure={status.failure} />
+        <h1 tabIndex={-1}>{t('setup.title')}</h1>
+        <FailureNotice heading={t('setup.checkFailed')} failure={status.failure} />
       </article>
     );
   }
   if (!status.data.needed) {
     return (
       <article className="page page--narrow">
-        <h1 tabIndex={-1}>Set up Emmaus</h1>
+        <h1 tabIndex={-1}>{t('setup.title')}</h1>
         <p className="notice" data-testid="setup-done">
-          Emmaus is already set up. <Link to="/sign-in">Sign in</Link>, or ask an administrator for an invitation.
+          <Trans i18nKey="setup.done" components={{ linked: <Link to="/sign-in" /> }} />
         </p>
       </article>
     );
@@ -100,28 +102,27 @@ export function SetupPage() {
   const errors = error?.fields.byField ?? {};
   return (
     <article className="page page--narrow">
-      <h1 tabIndex={-1}>Set up Emmaus</h1>
+      <h1 tabIndex={-1}>{t('setup.title')}</h1>
       <p className="lede">
-        Create your organisation and its first administrator. The setup code is printed in the server log (look for{' '}
-        <code>setup_code=</code>); it works once.
+        <Trans i18nKey="setup.lede" components={{ code: <code /> }} />
       </p>
       <form className="form" onSubmit={(e) => void submit(e)} noValidate>
         <FormError error={error} />
-        <Field label="Setup code" name="code" autoComplete="off" spellCheck={false} required value={form.code} onChange={set('code')} error={errors.code} hint="Four groups of four letters and digits, e.g. ABCD-EFGH-JKMN-PQRS." />
+        <Field label={t('setup.code')} name="code" autoComplete="off" spellCheck={false} required value={form.code} onChange={set('code')} error={errors.code} hint={t('setup.codeHint')} />
         <fieldset>
-          <legend>Organisation</legend>
-          <Field label="Organisation name" name="org_name" required value={form.org_name} onChange={set('org_name')} error={errors.org_name} />
-          <Field label="Short name (slug)" name="org_slug" required value={form.org_slug} onChange={set('org_slug')} error={errors.org_slug} hint="2 to 40 lowercase letters, digits and hyphens." />
+          <legend>{t('setup.organisation')}</legend>
+          <Field label={t('setup.orgName')} name="org_name" required value={form.org_name} onChange={set('org_name')} error={errors.org_name} />
+          <Field label={t('setup.orgSlug')} name="org_slug" required value={form.org_slug} onChange={set('org_slug')} error={errors.org_slug} hint={t('setup.orgSlugHint')} />
         </fieldset>
         <fieldset>
-          <legend>Administrator</legend>
-          <Field label="Your name" name="display_name" autoComplete="name" required value={form.display_name} onChange={set('display_name')} error={errors.display_name} />
-          <Field label="Email" name="email" type="email" autoComplete="username" required value={form.email} onChange={set('email')} error={errors.email} />
-          <Field label="Password" name="password" type="password" autoComplete="new-password" required value={form.password} onChange={set('password')} error={errors.password} hint="At least 12 characters and hard to guess; a few unrelated words make a good one." />
+          <legend>{t('setup.administrator')}</legend>
+          <Field label={t('setup.displayName')} name="display_name" autoComplete="name" required value={form.display_name} onChange={set('display_name')} error={errors.display_name} />
+          <Field label={t('setup.email')} name="email" type="email" autoComplete="username" required value={form.email} onChange={set('email')} error={errors.email} />
+          <Field label={t('setup.password')} name="password" type="password" autoComplete="new-password" required value={form.password} onChange={set('password')} error={errors.password} hint={t('setup.passwordHint')} />
         </fieldset>
         <div className="form__actions">
           <button type="submit" className="button" disabled={busy}>
-            {busy ? 'Setting up…' : 'Create organisation'}
+            {busy ? t('setup.submitting') : t('setup.submit')}
           </button>
         </div>
       </form>

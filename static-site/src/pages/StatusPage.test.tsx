@@ -1,8 +1,9 @@
 // Rendering tests for the System status page in each of its states.
-import { act, render, screen, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
-import { deferredResponse, degradedReport, jsonResponse, okReport, stubFetch } from '../test/http';
+import { describe, expect, it, vi } from 'vitest';
+import { deferredResponse, degradedReport, jsonResponse, okReport, routeFetch, stubFetch } from '../test/http';
+import { renderApp } from '../test/render';
 import { StatusPage } from './StatusPage';
 
 function checkRow(name: string) {
@@ -125,5 +126,21 @@ describe('StatusPage', () => {
     await user.click(screen.getByRole('button', { name: 'Refresh' }));
     expect(await screen.findByText('All systems operational: 2 checks passing.')).toBeInTheDocument();
     expect(screen.queryByText('The server could not be reached')).not.toBeInTheDocument();
+  });
+
+  it("speaks the browser's language to a visitor", async () => {
+    vi.spyOn(navigator, 'language', 'get').mockReturnValue('de-DE');
+    routeFetch({ 'GET /api/health': jsonResponse(degradedReport, 503) });
+    window.history.replaceState(null, '', '/status');
+    await renderApp({ status: 'signed-out' });
+    // The page is drawn again once the language has loaded.
+    await waitFor(() => expect(document.documentElement.lang).toBe('de-DE'));
+    await waitFor(() => expect(screen.getByRole('heading', { level: 1, name: 'Systemstatus' })).toBeInTheDocument());
+    expect(await screen.findByText('Dienststatus „degraded“: 1 von 2 Prüfungen schlagen fehl.')).toBeInTheDocument();
+    expect(screen.getByRole('table', { name: 'Prüfungen' })).toBeInTheDocument();
+    expect(screen.getByRole('columnheader', { name: 'Latenz' })).toBeInTheDocument();
+    expect(screen.getByText('1,20 s')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Aktualisieren' })).toBeEnabled();
+    expect(document.title).toBe('Systemstatus · Emmaus');
   });
 });

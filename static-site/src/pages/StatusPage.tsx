@@ -1,31 +1,36 @@
 // System status page: live health of the server and the adapters behind it.
+import { Trans, useTranslation } from 'react-i18next';
 import { FailureNotice } from '../components/FailureNotice';
 import { useDocumentTitle } from '../useDocumentTitle';
 import { announcement } from '../status/announcement';
 import { ChecksTable } from '../status/ChecksTable';
 import { HealthSummary } from '../status/HealthSummary';
 import { useHealth } from '../status/useHealth';
-
-const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+import { formatTime } from '../time';
 
 export function StatusPage() {
-  useDocumentTitle('System status');
+  const { t } = useTranslation();
+  useDocumentTitle(t('status.title'));
   const { outcome, checkedAt, pending, refresh } = useHealth();
   const message = announcement(outcome, pending);
   const tone = !outcome || pending ? 'neutral' : outcome.ok && outcome.report.status === 'ok' ? 'good' : 'bad';
 
   return (
     <article className="page" aria-busy={pending}>
-      <h1 tabIndex={-1}>System status</h1>
-      <p className="lede">Live health of the Emmaus server and each storage adapter it depends on.</p>
+      <h1 tabIndex={-1}>{t('status.title')}</h1>
+      <p className="lede">{t('status.lede')}</p>
 
       <div className="toolbar">
         <button type="button" className="button" onClick={refresh} disabled={pending}>
-          {pending ? 'Refreshing…' : 'Refresh'}
+          {pending ? t('status.refreshing') : t('status.refresh')}
         </button>
         {checkedAt && (
           <p className="muted">
-            Last checked <time dateTime={checkedAt.toISOString()}>{timeFormat.format(checkedAt)}</time>
+            <Trans
+              i18nKey="status.lastChecked"
+              values={{ at: formatTime(checkedAt.getTime()) }}
+              components={{ time: <time dateTime={checkedAt.toISOString()} /> }}
+            />
           </p>
         )}
       </div>
@@ -40,7 +45,7 @@ export function StatusPage() {
           <ChecksTable checks={outcome.report.checks} />
         </>
       )}
-      {outcome?.ok === false && <FailureNotice heading="Could not load system status" failure={outcome.failure} />}
+      {outcome?.ok === false && <FailureNotice heading={t('status.loadFailed')} failure={outcome.failure} />}
     </article>
   );
 }

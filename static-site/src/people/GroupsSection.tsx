@@ -1,5 +1,6 @@
 // Groups, each led by a pastor: admins create them; admins and the leading pastor add and remove members.
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { call, failureMessage } from '../api/call';
 import { api } from '../api/client';
 import { Field, SelectField } from '../components/Field';
@@ -11,6 +12,7 @@ import { useResource } from '../useResource';
 import { nameOf, type Abilities, type Group, type Member } from './types';
 
 function CreateGroupForm({ orgId, members, onCreated }: { orgId: string; members: readonly Member[]; onCreated: () => void }) {
+  const { t } = useTranslation();
   const pastors = members.filter((m) => m.roles.includes('pastor'));
   const [name, setName] = useState('');
   const [leader, setLeader] = useState(pastors[0]?.person_id ?? '');
@@ -18,7 +20,7 @@ function CreateGroupForm({ orgId, members, onCreated }: { orgId: string; members
   const [busy, setBusy] = useState(false);
 
   if (pastors.length === 0) {
-    return <Empty>A group is led by a pastor. Give someone the Pastor role (or invite one) to create a group.</Empty>;
+    return <Empty>{t('people.groups.create.needsPastor')}</Empty>;
   }
 
   const submit = async (event: FormEvent) => {
@@ -34,10 +36,10 @@ function CreateGroupForm({ orgId, members, onCreated }: { orgId: string; members
   };
 
   return (
-    <form className="form form--inline" onSubmit={(e) => void submit(e)} noValidate aria-label="Create a group">
+    <form className="form form--inline" onSubmit={(e) => void submit(e)} noValidate aria-label={t('people.groups.create.heading')}>
       <FormError error={error} />
-      <Field label="Group name" name="name" required value={name} onChange={(e) => setName(e.target.value)} error={error?.fields.byField.name} />
-      <SelectField label="Leader (a pastor)" name="leader_id" value={leader} onChange={(e) => setLeader(e.target.value)} error={error?.fields.byField.leader_id}>
+      <Field label={t('people.groups.create.name')} name="name" required value={name} onChange={(e) => setName(e.target.value)} error={error?.fields.byField.name} />
+      <SelectField label={t('people.groups.create.leader')} name="leader_id" value={leader} onChange={(e) => setLeader(e.target.value)} error={error?.fields.byField.leader_id}>
         {pastors.map((p) => (
           <option key={p.person_id} value={p.person_id}>
             {p.display_name}
@@ -46,7 +48,7 @@ function CreateGroupForm({ orgId, members, onCreated }: { orgId: string; members
       </SelectField>
       <div className="form__actions">
         <button type="submit" className="button" disabled={busy}>
-          Create group
+          {t('people.groups.create.submit')}
         </button>
       </div>
     </form>
@@ -54,6 +56,7 @@ function CreateGroupForm({ orgId, members, onCreated }: { orgId: string; members
 }
 
 function GroupMembers({ orgId, group, members, canManage }: { orgId: string; group: Group; members: readonly Member[]; canManage: boolean }) {
+  const { t } = useTranslation();
   const detail = useResource(`${orgId}/${group.id}`, () =>
     call(api.GET('/api/people/{org}/groups/{group}', { params: { path: { org: orgId, group: group.id } } })),
   );
@@ -61,8 +64,8 @@ function GroupMembers({ orgId, group, members, canManage }: { orgId: string; gro
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  if (detail.result === null) return <Loading label="Loading the group's members…" />;
-  if (!detail.result.ok) return <FailureNotice heading="Could not load the group's members" failure={detail.result.failure} />;
+  if (detail.result === null) return <Loading label={t('people.groups.loadingMembers')} />;
+  if (!detail.result.ok) return <FailureNotice heading={t('people.groups.membersFailed')} failure={detail.result.failure} />;
   const inGroup = detail.result.data.members ?? [];
   const candidates = members.filter((m) => !inGroup.includes(m.person_id));
 
@@ -88,7 +91,7 @@ function GroupMembers({ orgId, group, members, canManage }: { orgId: string; gro
         </p>
       )}
       {inGroup.length === 0 ? (
-        <Empty>No one is in this group yet.</Empty>
+        <Empty>{t('people.groups.noMembers')}</Empty>
       ) : (
         <ul className="plain-list">
           {inGroup.map((person) => (
@@ -98,11 +101,11 @@ function GroupMembers({ orgId, group, members, canManage }: { orgId: string; gro
                 <button
                   type="button"
                   className="button button--small button--secondary"
-                  aria-label={`Remove ${nameOf(members, person)} from ${group.name}`}
+                  aria-label={t('people.groups.removeFrom', { name: nameOf(members, person), group: group.name })}
                   disabled={busy}
                   onClick={() => void change(person, false)}
                 >
-                  Remove
+                  {t('people.groups.remove')}
                 </button>
               )}
             </li>
@@ -117,8 +120,8 @@ function GroupMembers({ orgId, group, members, canManage }: { orgId: string; gro
             if (adding) void change(adding, true);
           }}
         >
-          <SelectField label={`Add to ${group.name}`} value={adding} onChange={(e) => setAdding(e.target.value)}>
-            <option value="">Choose a member…</option>
+          <SelectField label={t('people.groups.addTo', { group: group.name })} value={adding} onChange={(e) => setAdding(e.target.value)}>
+            <option value="">{t('people.groups.chooseMember')}</option>
             {candidates.map((m) => (
               <option key={m.person_id} value={m.person_id}>
                 {m.display_name}
@@ -127,7 +130,7 @@ function GroupMembers({ orgId, group, members, canManage }: { orgId: string; gro
           </SelectField>
           <div className="form__actions">
             <button type="submit" className="button button--small" disabled={busy || adding === ''}>
-              Add
+              {t('people.groups.add')}
             </button>
           </div>
         </form>
@@ -137,14 +140,15 @@ function GroupMembers({ orgId, group, members, canManage }: { orgId: string; gro
 }
 
 function GroupItem({ orgId, group, members, can }: { orgId: string; group: Group; members: readonly Member[]; can: Abilities }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const canManage = can.admin || group.leader_id === can.personId;
   return (
     <li className="group">
       <div className="group__head">
-        <strong>{group.name}</strong> <span className="muted">led by {nameOf(members, group.leader_id)}</span>{' '}
+        <strong>{group.name}</strong> <span className="muted">{t('people.groups.ledBy', { name: nameOf(members, group.leader_id) })}</span>{' '}
         <button type="button" className="button button--small button--secondary" aria-expanded={open} onClick={() => setOpen(!open)}>
-          {open ? 'Hide members' : 'Show members'}
+          {open ? t('people.groups.hideMembers') : t('people.groups.showMembers')}
         </button>
       </div>
       {open && <GroupMembers orgId={orgId} group={group} members={members} canManage={canManage} />}
@@ -153,11 +157,12 @@ function GroupItem({ orgId, group, members, can }: { orgId: string; group: Group
 }
 
 export function GroupsSection({ orgId, groups, members, can, onChanged }: { orgId: string; groups: readonly Group[]; members: readonly Member[]; can: Abilities; onChanged: () => void }) {
+  const { t } = useTranslation();
   return (
     <section aria-labelledby="groups-heading">
-      <h2 id="groups-heading">Groups</h2>
+      <h2 id="groups-heading">{t('people.groups.heading')}</h2>
       {groups.length === 0 ? (
-        <Empty>No groups yet.</Empty>
+        <Empty>{t('people.groups.empty')}</Empty>
       ) : (
         <ul className="plain-list">
           {groups.map((group) => (
@@ -167,7 +172,7 @@ export function GroupsSection({ orgId, groups, members, can, onChanged }: { orgI
       )}
       {can.admin && (
         <>
-          <h3>Create a group</h3>
+          <h3>{t('people.groups.create.heading')}</h3>
           <CreateGroupForm orgId={orgId} members={members} onCreated={onChanged} />
         </>
       )}

@@ -1,5 +1,6 @@
 // Inviting people (the answer carries the link to share) and the invitations still waiting for an answer.
 import { useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { call, failureMessage } from '../api/call';
 import { api } from '../api/client';
 import { CopyButton } from '../components/CopyButton';
@@ -9,9 +10,10 @@ import { Empty } from '../components/States';
 import { DataTable } from '../components/DataTable';
 import { submitError, type SubmitError } from '../forms';
 import { formatDate } from '../time';
-import { ROLE_LABELS, type Abilities, type Group, type Invitation, type MemberRole } from './types';
+import { roleLabel, type Abilities, type Group, type Invitation, type MemberRole } from './types';
 
 export function InviteForm({ orgId, groups, can, onInvited }: { orgId: string; groups: readonly Group[]; can: Abilities; onInvited: () => void }) {
+  const { t } = useTranslation();
   const roles: readonly MemberRole[] = can.admin ? ['mentee', 'mentor', 'pastor', 'admin'] : ['mentee', 'mentor'];
   // Pastors invite only into groups they lead, so for them a group is required.
   const groupChoices = can.admin ? groups : groups.filter((g) => g.leader_id === can.personId);
@@ -44,27 +46,27 @@ export function InviteForm({ orgId, groups, can, onInvited }: { orgId: string; g
   if (!can.admin && groupChoices.length === 0) {
     return (
       <section aria-labelledby="invite-heading">
-        <h2 id="invite-heading">Invite someone</h2>
-        <Empty>Pastors invite people into a group they lead; you do not lead a group yet.</Empty>
+        <h2 id="invite-heading">{t('people.invite.heading')}</h2>
+        <Empty>{t('people.invite.noGroupToLead')}</Empty>
       </section>
     );
   }
 
   return (
     <section aria-labelledby="invite-heading">
-      <h2 id="invite-heading">Invite someone</h2>
+      <h2 id="invite-heading">{t('people.invite.heading')}</h2>
       <form className="form form--inline" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="invite-heading">
         <FormError error={error} />
-        <Field label="Email" name="email" type="email" autoComplete="off" required value={email} onChange={(e) => setEmail(e.target.value)} error={error?.fields.byField.email} />
-        <SelectField label="Role" name="role" value={role} onChange={(e) => setRole(e.target.value as MemberRole)} error={error?.fields.byField.role}>
+        <Field label={t('people.invite.email')} name="email" type="email" autoComplete="off" required value={email} onChange={(e) => setEmail(e.target.value)} error={error?.fields.byField.email} />
+        <SelectField label={t('people.invite.role')} name="role" value={role} onChange={(e) => setRole(e.target.value as MemberRole)} error={error?.fields.byField.role}>
           {roles.map((r) => (
             <option key={r} value={r}>
-              {ROLE_LABELS[r]}
+              {roleLabel(r)}
             </option>
           ))}
         </SelectField>
-        <SelectField label={can.admin ? 'Group (optional)' : 'Group'} name="group_id" value={groupId} onChange={(e) => setGroupId(e.target.value)} error={error?.fields.byField.group_id}>
-          {can.admin && <option value="">No group</option>}
+        <SelectField label={can.admin ? t('people.invite.groupOptional') : t('people.invite.group')} name="group_id" value={groupId} onChange={(e) => setGroupId(e.target.value)} error={error?.fields.byField.group_id}>
+          {can.admin && <option value="">{t('people.invite.noGroup')}</option>}
           {groupChoices.map((g) => (
             <option key={g.id} value={g.id}>
               {g.name}
@@ -73,22 +75,21 @@ export function InviteForm({ orgId, groups, can, onInvited }: { orgId: string; g
         </SelectField>
         <div className="form__actions">
           <button type="submit" className="button" disabled={busy}>
-            {busy ? 'Inviting…' : 'Invite'}
+            {busy ? t('people.invite.submitting') : t('people.invite.submit')}
           </button>
         </div>
       </form>
       {created?.link && (
         <div className="notice notice--good" data-testid="invitation-created">
           <p>
-            Invitation created for <strong>{created.email}</strong> as {ROLE_LABELS[created.role]}. It was emailed to them;
-            you can also share this link. It is shown only now and works once, for seven days.
+            <Trans i18nKey="people.invite.created" values={{ email: created.email, role: roleLabel(created.role) }} components={{ strong: <strong /> }} />
           </p>
           <div className="copy-row">
             <label htmlFor="invitation-link" className="visually-hidden">
-              Invitation link
+              {t('people.invite.link')}
             </label>
             <input id="invitation-link" className="copy-row__value" readOnly value={created.link} onFocus={(e) => e.target.select()} />
-            <CopyButton text={created.link} label="Copy" />
+            <CopyButton text={created.link} label={t('people.invite.copy')} />
           </div>
         </div>
       )}
@@ -97,6 +98,7 @@ export function InviteForm({ orgId, groups, can, onInvited }: { orgId: string; g
 }
 
 function InvitationRow({ orgId, invitation, groups, onChanged }: { orgId: string; invitation: Invitation; groups: readonly Group[]; onChanged: () => void }) {
+  const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const group = groups.find((g) => g.id === invitation.group_id);
@@ -113,12 +115,12 @@ function InvitationRow({ orgId, invitation, groups, onChanged }: { orgId: string
   return (
     <tr>
       <th scope="row">{invitation.email}</th>
-      <td>{ROLE_LABELS[invitation.role]}</td>
+      <td>{roleLabel(invitation.role)}</td>
       <td>{group?.name ?? '—'}</td>
       <td>{formatDate(invitation.expires_at)}</td>
       <td className="actions">
         <button type="button" className="button button--small button--secondary" disabled={busy} onClick={() => void revoke()}>
-          Revoke
+          {t('people.invitations.revoke')}
         </button>
         {error && (
           <p className="field__error" role="alert">
@@ -131,15 +133,22 @@ function InvitationRow({ orgId, invitation, groups, onChanged }: { orgId: string
 }
 
 export function InvitationsSection({ orgId, invitations, groups, onChanged }: { orgId: string; invitations: readonly Invitation[]; groups: readonly Group[]; onChanged: () => void }) {
+  const { t } = useTranslation();
   const pending = invitations.filter((i) => i.state === 'pending');
   const past = invitations.filter((i) => i.state !== 'pending');
   return (
     <section aria-labelledby="invitations-heading">
-      <h2 id="invitations-heading">Pending invitations</h2>
+      <h2 id="invitations-heading">{t('people.invitations.heading')}</h2>
       {pending.length === 0 ? (
-        <Empty>No invitations are waiting for an answer.</Empty>
+        <Empty>{t('people.invitations.empty')}</Empty>
       ) : (
-        <DataTable labelledBy="invitations-heading" columns={['Email', 'Role', 'Group', 'Expires', 'Actions']}>
+        <DataTable labelledBy="invitations-heading" columns={[
+            t('people.invitations.columns.email'),
+            t('people.invitations.columns.role'),
+            t('people.invitations.columns.group'),
+            t('people.invitations.columns.expires'),
+            t('people.invitations.columns.actions'),
+          ]}>
           {pending.map((invitation) => (
             <InvitationRow key={invitation.id} orgId={orgId} invitation={invitation} groups={groups} onChanged={onChanged} />
           ))}
@@ -147,11 +156,17 @@ export function InvitationsSection({ orgId, invitations, groups, onChanged }: { 
       )}
       {past.length > 0 && (
         <details className="past">
-          <summary>Earlier invitations ({past.length})</summary>
+          <summary>{t('people.invitations.earlier', { total: past.length })}</summary>
           <ul>
             {past.map((i) => (
               <li key={i.id}>
-                {i.email} as {ROLE_LABELS[i.role]}: {i.state}, {formatDate(i.created_at)}
+                {t('people.invitations.earlierItem', {
+                  email: i.email,
+                  role: roleLabel(i.role),
+                  // A state this page does not know yet shows as the server named it.
+                  state: t(`people.invitations.states.${i.state}`, { defaultValue: i.state }),
+                  date: formatDate(i.created_at),
+                })}
               </li>
             ))}
           </ul>

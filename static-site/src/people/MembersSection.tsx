@@ -1,6 +1,7 @@
 // Members with their roles: admins change roles with checkboxes and remove members.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { call, failureMessage } from '../api/call';
 import { api } from '../api/client';
 import { ApiError, data } from '../api/query';
@@ -8,9 +9,10 @@ import { Empty } from '../components/States';
 import { DataTable } from '../components/DataTable';
 import { formatDate } from '../time';
 import { peopleKeys, type MemberList } from './queries';
-import { MEMBER_ROLES, ROLE_LABELS, sameRoles, type Abilities, type Member, type MemberRole } from './types';
+import { MEMBER_ROLES, roleLabel, sameRoles, type Abilities, type Member, type MemberRole } from './types';
 
 function MemberRow({ orgId, member, can, onChanged }: { orgId: string; member: Member; can: Abilities; onChanged: () => void }) {
+  const { t } = useTranslation();
   const [roles, setRoles] = useState<MemberRole[]>([...member.roles]);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
@@ -46,11 +48,11 @@ function MemberRow({ orgId, member, can, onChanged }: { orgId: string; member: M
       const previous = context?.before?.members.find((m) => m.person_id === member.person_id);
       if (previous) setRoles([...previous.roles]);
       const field = failure instanceof ApiError ? failure.fieldErrors[0] : undefined;
-      setError(field ? `Roles ${field.message}` : failure.message);
+      setError(field ? t('people.members.rolesError', { message: field.message }) : failure.message);
     },
     onSuccess: (saved) => {
       setRoles([...saved.roles]);
-      setStatus('Roles saved.');
+      setStatus(t('people.members.rolesSaved'));
     },
     onSettled: () => client.invalidateQueries({ queryKey: key }),
   });
@@ -70,44 +72,44 @@ function MemberRow({ orgId, member, can, onChanged }: { orgId: string; member: M
     <tr>
       <th scope="row">
         {member.display_name}
-        {self && <span className="muted"> (you)</span>}
+        {self && <span className="muted"> {t('people.members.you')}</span>}
       </th>
       <td>{member.email}</td>
       <td>
         {can.admin ? (
           <fieldset className="role-boxes">
-            <legend className="visually-hidden">Roles of {member.display_name}</legend>
+            <legend className="visually-hidden">{t('people.members.rolesOf', { name: member.display_name })}</legend>
             {MEMBER_ROLES.map((role) => (
               <label key={role}>
-                <input type="checkbox" checked={roles.includes(role)} onChange={() => toggle(role)} disabled={busy || save.isPending} /> {ROLE_LABELS[role]}
+                <input type="checkbox" checked={roles.includes(role)} onChange={() => toggle(role)} disabled={busy || save.isPending} /> {roleLabel(role)}
               </label>
             ))}
           </fieldset>
         ) : (
-          member.roles.map((role) => ROLE_LABELS[role]).join(', ')
+          member.roles.map((role) => roleLabel(role)).join(', ')
         )}
       </td>
       <td>{formatDate(member.joined_at)}</td>
       {can.admin && (
         <td className="actions">
           <button type="button" className="button button--small" disabled={!changed || busy || save.isPending || roles.length === 0} onClick={saveRoles}>
-            Save roles
+            {t('people.members.saveRoles')}
           </button>
           {confirmRemove ? (
             <>
               <button type="button" className="button button--small button--danger" disabled={busy} onClick={() => void remove()}>
-                Confirm removal
+                {t('people.members.confirmRemove')}
               </button>
               <button type="button" className="button button--small button--secondary" onClick={() => setConfirmRemove(false)}>
-                Cancel
+                {t('people.members.cancel')}
               </button>
             </>
           ) : (
             <button type="button" className="button button--small button--secondary" disabled={busy} onClick={() => setConfirmRemove(true)}>
-              Remove
+              {t('people.members.remove')}
             </button>
           )}
-          {roles.length === 0 && <p className="field__error">Keep at least one role, or remove the member.</p>}
+          {roles.length === 0 && <p className="field__error">{t('people.members.keepOneRole')}</p>}
           {error && (
             <p className="field__error" role="alert">
               {error}
@@ -123,13 +125,20 @@ function MemberRow({ orgId, member, can, onChanged }: { orgId: string; member: M
 }
 
 export function MembersSection({ orgId, members, can, onChanged }: { orgId: string; members: readonly Member[]; can: Abilities; onChanged: () => void }) {
+  const { t } = useTranslation();
   return (
     <section aria-labelledby="members-heading">
-      <h2 id="members-heading">Members</h2>
+      <h2 id="members-heading">{t('people.members.heading')}</h2>
       {members.length === 0 ? (
-        <Empty>No members yet.</Empty>
+        <Empty>{t('people.members.empty')}</Empty>
       ) : (
-        <DataTable labelledBy="members-heading" columns={['Name', 'Email', 'Roles', 'Joined', can.admin && 'Actions']}>
+        <DataTable labelledBy="members-heading" columns={[
+            t('people.members.columns.name'),
+            t('people.members.columns.email'),
+            t('people.members.columns.roles'),
+            t('people.members.columns.joined'),
+            can.admin && t('people.members.columns.actions'),
+          ]}>
           {members.map((member) => (
             <MemberRow key={member.person_id} orgId={orgId} member={member} can={can} onChanged={onChanged} />
           ))}

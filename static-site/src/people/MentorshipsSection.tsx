@@ -1,5 +1,6 @@
 // Mentoring pairs: pair a mentor with a mentee, end a pairing (it stays in the history).
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { call, failureMessage } from '../api/call';
 import { api } from '../api/client';
 import { SelectField } from '../components/Field';
@@ -11,6 +12,7 @@ import { formatDate } from '../time';
 import { nameOf, type Abilities, type Member, type Mentorship } from './types';
 
 function PairForm({ orgId, members, onPaired }: { orgId: string; members: readonly Member[]; onPaired: () => void }) {
+  const { t } = useTranslation();
   const mentors = members.filter((m) => m.roles.includes('mentor'));
   const mentees = members.filter((m) => m.roles.includes('mentee'));
   const [mentor, setMentor] = useState('');
@@ -19,7 +21,7 @@ function PairForm({ orgId, members, onPaired }: { orgId: string; members: readon
   const [busy, setBusy] = useState(false);
 
   if (mentors.length === 0 || mentees.length === 0) {
-    return <Empty>Pairing needs at least one member with the Mentor role and one with the Mentee role.</Empty>;
+    return <Empty>{t('people.mentorships.pair.needsBoth')}</Empty>;
   }
 
   const submit = async (event: FormEvent) => {
@@ -36,18 +38,18 @@ function PairForm({ orgId, members, onPaired }: { orgId: string; members: readon
   };
 
   return (
-    <form className="form form--inline" onSubmit={(e) => void submit(e)} noValidate aria-label="Pair a mentor with a mentee">
+    <form className="form form--inline" onSubmit={(e) => void submit(e)} noValidate aria-label={t('people.mentorships.pair.heading')}>
       <FormError error={error} />
-      <SelectField label="Mentor" name="mentor_id" required value={mentor} onChange={(e) => setMentor(e.target.value)} error={error?.fields.byField.mentor_id}>
-        <option value="">Choose a mentor…</option>
+      <SelectField label={t('people.mentorships.pair.mentor')} name="mentor_id" required value={mentor} onChange={(e) => setMentor(e.target.value)} error={error?.fields.byField.mentor_id}>
+        <option value="">{t('people.mentorships.pair.chooseMentor')}</option>
         {mentors.map((m) => (
           <option key={m.person_id} value={m.person_id}>
             {m.display_name}
           </option>
         ))}
       </SelectField>
-      <SelectField label="Mentee" name="mentee_id" required value={mentee} onChange={(e) => setMentee(e.target.value)} error={error?.fields.byField.mentee_id}>
-        <option value="">Choose a mentee…</option>
+      <SelectField label={t('people.mentorships.pair.mentee')} name="mentee_id" required value={mentee} onChange={(e) => setMentee(e.target.value)} error={error?.fields.byField.mentee_id}>
+        <option value="">{t('people.mentorships.pair.chooseMentee')}</option>
         {mentees.map((m) => (
           <option key={m.person_id} value={m.person_id}>
             {m.display_name}
@@ -56,7 +58,7 @@ function PairForm({ orgId, members, onPaired }: { orgId: string; members: readon
       </SelectField>
       <div className="form__actions">
         <button type="submit" className="button" disabled={busy || mentor === '' || mentee === ''}>
-          Pair
+          {t('people.mentorships.pair.submit')}
         </button>
       </div>
     </form>
@@ -64,6 +66,7 @@ function PairForm({ orgId, members, onPaired }: { orgId: string; members: readon
 }
 
 function MentorshipRow({ orgId, mentorship, members, onChanged }: { orgId: string; mentorship: Mentorship; members: readonly Member[]; onChanged: () => void }) {
+  const { t } = useTranslation();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -81,11 +84,13 @@ function MentorshipRow({ orgId, mentorship, members, onChanged }: { orgId: strin
       <th scope="row">{nameOf(members, mentorship.mentor_id)}</th>
       <td>{nameOf(members, mentorship.mentee_id)}</td>
       <td>{formatDate(mentorship.started_at)}</td>
-      <td>{mentorship.active ? 'Active' : `Ended ${mentorship.ended_at ? formatDate(mentorship.ended_at) : ''}`}</td>
+      <td>{mentorship.active
+          ? t('people.mentorships.active')
+          : t('people.mentorships.ended', { date: mentorship.ended_at ? formatDate(mentorship.ended_at) : '' })}</td>
       <td className="actions">
         {mentorship.active && (
           <button type="button" className="button button--small button--secondary" disabled={busy} onClick={() => void end()}>
-            End
+            {t('people.mentorships.end')}
           </button>
         )}
         {error && (
@@ -99,13 +104,20 @@ function MentorshipRow({ orgId, mentorship, members, onChanged }: { orgId: strin
 }
 
 export function MentorshipsSection({ orgId, mentorships, members, can, onChanged }: { orgId: string; mentorships: readonly Mentorship[]; members: readonly Member[]; can: Abilities; onChanged: () => void }) {
+  const { t } = useTranslation();
   return (
     <section aria-labelledby="mentorships-heading">
-      <h2 id="mentorships-heading">Mentorships</h2>
+      <h2 id="mentorships-heading">{t('people.mentorships.heading')}</h2>
       {mentorships.length === 0 ? (
-        <Empty>No mentorships yet.</Empty>
+        <Empty>{t('people.mentorships.empty')}</Empty>
       ) : (
-        <DataTable labelledBy="mentorships-heading" columns={['Mentor', 'Mentee', 'Started', 'Status', 'Actions']}>
+        <DataTable labelledBy="mentorships-heading" columns={[
+            t('people.mentorships.columns.mentor'),
+            t('people.mentorships.columns.mentee'),
+            t('people.mentorships.columns.started'),
+            t('people.mentorships.columns.status'),
+            t('people.mentorships.columns.actions'),
+          ]}>
           {mentorships.map((m) => (
             <MentorshipRow key={m.id} orgId={orgId} mentorship={m} members={members} onChanged={onChanged} />
           ))}
@@ -113,7 +125,7 @@ export function MentorshipsSection({ orgId, mentorships, members, can, onChanged
       )}
       {(can.admin || can.pastor) && (
         <>
-          <h3>Pair a mentor with a mentee</h3>
+          <h3>{t('people.mentorships.pair.heading')}</h3>
           <PairForm orgId={orgId} members={members} onPaired={onChanged} />
         </>
       )}

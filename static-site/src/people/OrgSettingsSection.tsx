@@ -2,6 +2,7 @@
 // and shorter for admins, applied from each person's next sign-in), and whether admins need a
 // second factor.
 import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { call } from '../api/call';
 import { api } from '../api/client';
 import type { components } from '../api/schema';
@@ -15,6 +16,7 @@ type Policy = components['schemas']['SessionPolicyView'];
 const FIELDS = ['name', 'admins_need_second_factor', 'sessions.idle_hours', 'sessions.max_days', 'sessions.admin_idle_hours', 'sessions.admin_max_days'];
 
 export function OrgSettingsSection({ org, onSaved }: { org: Org; onSaved: () => void }) {
+  const { t } = useTranslation();
   const [name, setName] = useState(org.name);
   const [policy, setPolicy] = useState<Record<keyof Policy, string>>({
     idle_hours: String(org.sessions.idle_hours),
@@ -60,20 +62,20 @@ export function OrgSettingsSection({ org, onSaved }: { org: Org; onSaved: () => 
 
   return (
     <section aria-labelledby="org-settings-heading">
-      <h2 id="org-settings-heading">Organisation</h2>
+      <h2 id="org-settings-heading">{t('people.org.heading')}</h2>
       <form className="form" onSubmit={(e) => void submit(e)} noValidate>
         <FormError error={error} />
-        <Field label="Name" name="name" required value={name} onChange={(e) => setName(e.target.value)} error={fieldError('name')} />
+        <Field label={t('people.org.name')} name="name" required value={name} onChange={(e) => setName(e.target.value)} error={fieldError('name')} />
         <fieldset>
-          <legend>How long sessions last</legend>
-          <p className="field__hint">A session ends when unused for the idle time, and in any case after the maximum. Changes apply from each person's next sign-in.</p>
-          <Field label="Idle time (hours)" name="idle_hours" type="number" min={1} max={720} value={policy.idle_hours} onChange={set('idle_hours')} error={fieldError('sessions.idle_hours')} />
-          <Field label="Maximum (days)" name="max_days" type="number" min={1} max={365} value={policy.max_days} onChange={set('max_days')} error={fieldError('sessions.max_days')} />
-          <Field label="Admins' idle time (hours)" name="admin_idle_hours" type="number" min={1} max={720} value={policy.admin_idle_hours} onChange={set('admin_idle_hours')} error={fieldError('sessions.admin_idle_hours')} />
-          <Field label="Admins' maximum (days)" name="admin_max_days" type="number" min={1} max={365} value={policy.admin_max_days} onChange={set('admin_max_days')} error={fieldError('sessions.admin_max_days')} />
+          <legend>{t('people.org.sessions')}</legend>
+          <p className="field__hint">{t('people.org.sessionsHint')}</p>
+          <Field label={t('people.org.idleHours')} name="idle_hours" type="number" min={1} max={720} value={policy.idle_hours} onChange={set('idle_hours')} error={fieldError('sessions.idle_hours')} />
+          <Field label={t('people.org.maxDays')} name="max_days" type="number" min={1} max={365} value={policy.max_days} onChange={set('max_days')} error={fieldError('sessions.max_days')} />
+          <Field label={t('people.org.adminIdleHours')} name="admin_idle_hours" type="number" min={1} max={720} value={policy.admin_idle_hours} onChange={set('admin_idle_hours')} error={fieldError('sessions.admin_idle_hours')} />
+          <Field label={t('people.org.adminMaxDays')} name="admin_max_days" type="number" min={1} max={365} value={policy.admin_max_days} onChange={set('admin_max_days')} error={fieldError('sessions.admin_max_days')} />
         </fieldset>
         <fieldset>
-          <legend>Second factor</legend>
+          <legend>{t('people.org.secondFactor')}</legend>
           <div className={`field field--check${fieldError('admins_need_second_factor') ? ' field--invalid' : ''}`}>
             <label>
               <input
@@ -83,21 +85,21 @@ export function OrgSettingsSection({ org, onSaved }: { org: Org; onSaved: () => 
                 onChange={(e) => setNeedSecondFactor(e.target.checked)}
                 aria-describedby="second-factor-hint"
               />{' '}
-              Admins must sign in with a second factor
+              {t('people.org.needSecondFactor')}
             </label>
             <p className="field__hint" id="second-factor-hint">
-              An admin without one cannot act as an admin here until they set one up under Profile. Set up your own first.
+              {t('people.org.secondFactorHint')}
             </p>
             {fieldError('admins_need_second_factor') && <p className="field__error">{fieldError('admins_need_second_factor')}</p>}
           </div>
         </fieldset>
         <div className="form__actions">
           <button type="submit" className="button" disabled={busy}>
-            {busy ? 'Saving…' : 'Save organisation'}
+            {busy ? t('people.org.saving') : t('people.org.save')}
           </button>
           {saved && (
             <span role="status" className="badge badge--good">
-              Saved
+              {t('people.org.saved')}
             </span>
           )}
         </div>

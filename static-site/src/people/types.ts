@@ -1,5 +1,6 @@
 // Types and lookups the people page's sections share.
 import type { components } from '../api/schema';
+import { i18next } from '../i18n';
 
 export type Member = components['schemas']['MemberView'];
 export type MemberRole = components['schemas']['MemberRole'];
@@ -9,17 +10,15 @@ export type Mentorship = components['schemas']['MentorshipView'];
 
 export const MEMBER_ROLES: readonly MemberRole[] = ['admin', 'pastor', 'mentor', 'mentee'];
 
-export const ROLE_LABELS: Readonly<Record<MemberRole, string>> = {
-  admin: 'Admin',
-  pastor: 'Pastor',
-  mentor: 'Mentor',
-  mentee: 'Mentee',
-};
+/** A role's name in the current language. */
+export function roleLabel(role: MemberRole): string {
+  return i18next.t(`people.roles.${role}`);
+}
 
 /** Who a person id is, for tables that only carry ids. */
 export function nameOf(members: readonly Member[], personId: string): string {
   const member = members.find((m) => m.person_id === personId);
-  return member ? member.display_name : `Former member (${personId.slice(-6)})`;
+  return member ? member.display_name : i18next.t('people.formerMember', { id: personId.slice(-6) });
 }
 
 /** What the people page lets the current person do; the server decides for real, this only hides what would fail. */

@@ -1,4 +1,5 @@
 // Overall status and build facts from a health report.
+import { useTranslation } from 'react-i18next';
 import type { HealthReport } from '../api/health';
 import { StatusBadge } from './StatusBadge';
 
@@ -8,26 +9,27 @@ function buildLabel(build: string): string {
 }
 
 export function HealthSummary({ report }: { report: HealthReport }) {
+  const { t } = useTranslation();
   return (
     <dl className="facts">
       <div>
-        <dt>Status</dt>
+        <dt>{t('status.summary.status')}</dt>
         <dd data-testid="overall-status">
           <StatusBadge status={report.status} />
         </dd>
       </div>
       <div>
-        <dt>Version</dt>
+        <dt>{t('status.summary.version')}</dt>
         <dd>{report.version}</dd>
       </div>
       <div>
-        <dt>Build</dt>
+        <dt>{t('status.summary.build')}</dt>
         <dd>
           <code title={report.build}>{buildLabel(report.build)}</code>
         </dd>
       </div>
       <div>
-        <dt>Host</dt>
+        <dt>{t('status.summary.host')}</dt>
         <dd>{report.host}</dd>
       </div>
     </dl>

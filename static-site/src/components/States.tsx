@@ -1,15 +1,22 @@
-// The states every page shares: loading, not allowed, nothing to show.
+// The states every page shares: loading (a skeleton), not allowed, nothing to show.
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from '../router';
 import { useDocumentTitle } from '../useDocumentTitle';
 
-export function Loading({ label }: { label?: string }) {
+/**
+ * What is loading, in the shape of a few lines of text (a skeleton), so the page does not jump when it arrives; the
+ * words are for screen readers, announced once.
+ */
+export function Loading({ label, lines = 3 }: { label?: string; lines?: number }) {
   const { t } = useTranslation();
   return (
-    <p className="loading" role="status">
-      {label ?? t('common.loading')}
-    </p>
+    <div className="skeleton" role="status" aria-busy="true">
+      <span className="visually-hidden">{label ?? t('common.loading')}</span>
+      {Array.from({ length: lines }, (_, i) => (
+        <span key={i} className="skeleton__line" aria-hidden="true" />
+      ))}
+    </div>
   );
 }
 

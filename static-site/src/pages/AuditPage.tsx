@@ -9,6 +9,7 @@ import { FailureNotice } from '../components/FailureNotice';
 import { Field, SelectField } from '../components/Field';
 import { Empty, Loading, NotAllowedPage } from '../components/States';
 import { DataTable } from '../components/DataTable';
+import { DatePickerField } from '../kit/DatePickerField';
 import { preferences } from '../i18n';
 import { formatDateTime } from '../time';
 import { useDocumentTitle } from '../useDocumentTitle';
@@ -238,8 +239,8 @@ export function AuditLogPage({
             </option>
           ))}
         </SelectField>
-        <Field label={t('audit.filters.from')} name="from" type="date" value={draft.from} onChange={set('from')} />
-        <Field label={t('audit.filters.to')} name="to" type="date" value={draft.to} onChange={set('to')} />
+        <DatePickerField label={t('audit.filters.from')} name="from" value={draft.from} onChange={(from) => setDraft({ ...draft, from })} />
+        <DatePickerField label={t('audit.filters.to')} name="to" value={draft.to} onChange={(to) => setDraft({ ...draft, to })} />
         <div className="form__actions">
           <button type="submit" className="button">
             {t('audit.filters.apply')}

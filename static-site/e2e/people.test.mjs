@@ -181,7 +181,7 @@ describe('People and roles', { timeout: 180_000 }, () => {
 
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).click();
     await admin.waitForURL(server.url + '/audit');
-    await admin.getByRole('table', { name: 'Audit entries' }).waitFor();
+    await admin.getByRole('grid', { name: 'Audit entries' }).waitFor();
     await admin.getByRole('button', { name: 'Verify chain' }).click();
     await admin.getByTestId('chain-status').getByText(/^Intact/).waitFor();
     await admin.screenshot({ path: join(resultsDir, 'audit.png'), fullPage: true });
@@ -222,7 +222,7 @@ describe('People and roles', { timeout: 180_000 }, () => {
     await admin.getByLabel('Password', { exact: true }).fill(ADMIN.password);
     await admin.getByRole('button', { name: 'Sign in', exact: true }).click();
     await admin.waitForURL(server.url + '/audit');
-    await admin.getByRole('table', { name: 'Audit entries' }).waitFor();
+    await admin.getByRole('grid', { name: 'Audit entries' }).waitFor();
   });
 
   test('no uncaught errors in any page', () => {

@@ -1,5 +1,5 @@
 // Tests for the audit page: filters sent as the API expects, paging with `next`, export links and chain verification.
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { jsonResponse, routeFetch, sessionView } from '../test/http';
@@ -48,9 +48,16 @@ describe('Audit page', () => {
       },
     });
     await open();
-    expect(await screen.findByRole('table', { name: 'Audit entries' })).toBeInTheDocument();
+    const grid = await screen.findByRole('grid', { name: 'Audit entries' });
+    // Newest first; a click on a column's header sorts by it, a second click the other way.
+    const order = () => within(grid).getAllByRole('row').slice(1).map((row) => row.getAttribute('data-key'));
+    expect(order()).toEqual(['3', '2']);
+    expect(within(grid).getByRole('columnheader', { name: /#/ })).toHaveAttribute('aria-sort', 'descending');
     expect(screen.getAllByText('Ada').length).toBeGreaterThan(0);
     const user = userEvent.setup();
+    await user.click(within(grid).getByRole('columnheader', { name: /#/ }));
+    expect(order()).toEqual(['2', '3']);
+    expect(within(grid).getByRole('columnheader', { name: /#/ })).toHaveAttribute('aria-sort', 'ascending');
     await user.click(screen.getByRole('button', { name: 'Load older entries' }));
     expect(await screen.findByText('org.created')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: 'Load older entries' })).toBeNull();

@@ -8,8 +8,8 @@ import type { components, paths } from '../api/schema';
 import { FailureNotice } from '../components/FailureNotice';
 import { Field, SelectField } from '../components/Field';
 import { Empty, Loading, NotAllowedPage } from '../components/States';
-import { DataTable } from '../components/DataTable';
 import { DatePickerField } from '../kit/DatePickerField';
+import { SortableTable, type TableColumn } from '../kit/SortableTable';
 import { preferences } from '../i18n';
 import { formatDateTime } from '../time';
 import { useDocumentTitle } from '../useDocumentTitle';
@@ -119,24 +119,35 @@ function EntriesTable({ entries, members }: { entries: readonly Entry[]; members
   const { t } = useTranslation();
   const who = (id: string | null | undefined) =>
     id ? (members.find((m) => m.person_id === id)?.display_name ?? id) : t('audit.entries.system');
-  const columns = (['seq', 'when', 'who', 'action', 'target', 'detail'] as const).map((column) => t(`audit.entries.${column}`));
+  const text = (a: string, b: string) => a.localeCompare(b, preferences().locale);
+  const columns: TableColumn<Entry>[] = [
+    { id: 'seq', name: t('audit.entries.seq'), compare: (a, b) => a.seq - b.seq, render: (e) => e.seq, className: 'num' },
+    {
+      id: 'when',
+      name: t('audit.entries.when'),
+      compare: (a, b) => a.at - b.at,
+      render: (e) => <time dateTime={new Date(e.at).toISOString()}>{formatDateTime(e.at)}</time>,
+    },
+    { id: 'who', name: t('audit.entries.who'), compare: (a, b) => text(who(a.actor), who(b.actor)), render: (e) => who(e.actor) },
+    {
+      id: 'action',
+      name: t('audit.entries.action'),
+      isRowHeader: true,
+      compare: (a, b) => text(a.action, b.action),
+      render: (e) => <code>{e.action}</code>,
+    },
+    { id: 'target', name: t('audit.entries.target'), render: (e) => e.target ?? '' },
+    { id: 'detail', name: t('audit.entries.detail'), render: (e) => e.detail ?? '' },
+  ];
   return (
-    <DataTable label={t('audit.entries.label')} columns={columns}>
-      {entries.map((entry) => (
-        <tr key={entry.seq}>
-          <td className="num">{entry.seq}</td>
-          <td>
-            <time dateTime={new Date(entry.at).toISOString()}>{formatDateTime(entry.at)}</time>
-          </td>
-          <td>{who(entry.actor)}</td>
-          <th scope="row">
-            <code>{entry.action}</code>
-          </th>
-          <td>{entry.target ?? ''}</td>
-          <td>{entry.detail ?? ''}</td>
-        </tr>
-      ))}
-    </DataTable>
+    <SortableTable
+      label={t('audit.entries.label')}
+      columns={columns}
+      rows={entries}
+      rowKey={(e) => String(e.seq)}
+      initialSort={{ column: 'seq', direction: 'descending' }}
+      empty={t('audit.empty')}
+    />
   );
 }
 

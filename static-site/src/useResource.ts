@@ -1,6 +1,9 @@
-// Loads one API resource for a page, with a reload that keeps showing the last answer until the next one arrives.
-import { useCallback, useEffect, useRef, useState } from 'react';
+// Loads one API resource for a page through the query cache (TanStack Query, ADR 0016): cached under `key`, retried
+// for transient failures only, and shown as the call's result (its data, or the failure with what the server said).
+// A reload keeps showing the last answer until the next one arrives.
+import { useQuery, type QueryKey } from '@tanstack/react-query';
 import type { CallResult } from './api/call';
+import { ApiError } from './api/query';
 
 export interface Resource<T> {
   /** Null until the first answer. */
@@ -9,32 +12,26 @@ export interface Resource<T> {
   readonly reload: () => void;
 }
 
-/** `key` names what is loaded (e.g. the organisation id): a new key starts over from "loading". */
-export function useResource<T>(key: string, load: () => Promise<CallResult<T>>): Resource<T> {
-  const [result, setResult] = useState<CallResult<T> | null>(null);
-  const [reloading, setReloading] = useState(false);
-  const [generation, setGeneration] = useState(0);
-  const loadRef = useRef(load);
-  loadRef.current = load;
-  const lastKey = useRef(key);
+/** `key` names what is loaded in the cache (e.g. `['people', orgId, 'groups']`); a new key starts from "loading". */
+export function useResource<T>(key: QueryKey, load: () => Promise<CallResult<T>>): Resource<T> {
+  const query = useQuery({
+    queryKey: key,
+    queryFn: async () => {
+      const result = await load();
+      if (result.ok) return result.data;
+      throw new ApiError(result);
+    },
+  });
+  return asResource(query);
+}
 
-  useEffect(() => {
-    let live = true;
-    if (lastKey.current !== key) {
-      lastKey.current = key;
-      setResult(null);
-    }
-    setReloading(true);
-    void loadRef.current().then((next) => {
-      if (!live) return;
-      setResult(next);
-      setReloading(false);
-    });
-    return () => {
-      live = false;
-    };
-  }, [key, generation]);
-
-  const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { result, reloading, reload };
+/** A query's state as a resource: its answer, or its failure with what the server said. */
+export function asResource<T>(query: { data: T | undefined; error: unknown; isFetching: boolean; refetch: () => unknown }): Resource<T> {
+  let result: CallResult<T> | null = null;
+  if (query.data !== undefined) result = { ok: true, data: query.data, status: 200 };
+  else if (query.error instanceof ApiError) {
+    const { failure, status, fieldErrors, retryAfter } = query.error;
+    result = { ok: false, failure, status, fieldErrors, retryAfter };
+  }
+  return { result, reloading: query.isFetching, reload: () => void query.refetch() };
 }

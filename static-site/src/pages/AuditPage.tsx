@@ -194,11 +194,10 @@ export function AuditLogPage({
     setExtra({ entries: [], next: undefined });
     setMoreError(null);
   }, [appliedKey]);
-  const key = `${orgId}?${appliedKey}`;
-  const first = useResource<AuditPage>(key, () =>
+  const first = useResource<AuditPage>(['audit', orgId, appliedKey], () =>
     call(api.GET('/api/people/{org}/audit', { params: { path: { org: orgId }, query: numberQuery(auditQuery(applied)) } })),
   );
-  const members = useResource(orgId, () => call(api.GET('/api/people/{org}/members', { params: { path: { org: orgId } } })));
+  const members = useResource(['people', orgId, 'members'], () => call(api.GET('/api/people/{org}/members', { params: { path: { org: orgId } } })));
   const memberList = members.result?.ok ? members.result.data.members : [];
 
   if (first.result && !first.result.ok && (first.result.status === 403 || first.result.status === 404)) {

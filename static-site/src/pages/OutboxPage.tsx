@@ -56,7 +56,7 @@ function MessageCard({ message }: { message: Message }) {
 export function OutboxPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('outbox.title'));
-  const first = useResource('outbox', () => call(api.GET('/api/auth/outbox')));
+  const first = useResource(['outbox'], () => call(api.GET('/api/auth/outbox')));
   const [older, setOlder] = useState<{ messages: Message[]; next: string | null | undefined }>({ messages: [], next: undefined });
   const [moreError, setMoreError] = useState<string | null>(null);
 

@@ -134,10 +134,14 @@ describe('People page', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'Not allowed' })).toBeInTheDocument();
   });
 
-  it('shows a failure with a way to try again when a section cannot load', async () => {
-    routes({ 'GET /api/people/org-1/mentorships': problemResponse(503, { title: 'Service unavailable', detail: 'the store is down' }) });
+  it('asks again while the server is unavailable, then shows the failure with a way to try again', async () => {
+    const { requests } = routes({
+      // Retry-After: 0 keeps the test quick; the layer waits what the server asks.
+      'GET /api/people/org-1/mentorships': problemResponse(503, { title: 'Service unavailable', detail: 'the store is down' }, { 'retry-after': '0' }),
+    });
     await openAs(['admin']);
     expect(await screen.findByRole('heading', { name: 'Could not load the mentorships' })).toBeInTheDocument();
+    expect(requests.filter((r) => new URL(r.url).pathname === '/api/people/org-1/mentorships')).toHaveLength(4);
     expect(screen.getByText('the store is down')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Try again' })).toBeInTheDocument();
   });

@@ -3,7 +3,6 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, type CallResult } from '../api/call';
 import { api } from '../api/client';
-import { ApiError } from '../api/query';
 import { FailureNotice } from '../components/FailureNotice';
 import { Loading, NotAllowedPage } from '../components/States';
 import type { Role } from '../nav';
@@ -16,7 +15,7 @@ import { OrgSettingsSection } from '../people/OrgSettingsSection';
 import { useMembers } from '../people/queries';
 import type { Abilities } from '../people/types';
 import { useDocumentTitle } from '../useDocumentTitle';
-import { useResource, type Resource } from '../useResource';
+import { asResource, useResource, type Resource } from '../useResource';
 
 const SECOND_FACTOR_REQUIRED = 'urn:emmaus:problem:second-factor-required';
 
@@ -47,18 +46,6 @@ function refused(result: CallResult<unknown> | null): boolean {
   return !(result.failure.kind === 'problem' && result.failure.problem.type === SECOND_FACTOR_REQUIRED);
 }
 
-/** A query's state as a resource: its answer (or its failure, with what the server said) and a way to load again. */
-function asResource<T>(query: { data: T | undefined; error: unknown; isFetching: boolean; refetch: () => unknown }): Resource<T> {
-  const result: CallResult<T> | null =
-    query.data !== undefined
-      ? { ok: true, data: query.data, status: 200 }
-      : query.error instanceof ApiError
-        ? { ok: false, failure: query.error.failure, status: query.error.status, fieldErrors: query.error.fieldErrors, retryAfter: query.error.retryAfter }
-        : null;
-  return { result, reloading: query.isFetching, reload: () => void query.refetch() };
-}
-
-/** The people route: the current organisation, as the signed-in person's roles allow. */
 export function PeopleRoute() {
   const { state, currentOrg, roles } = useSession();
   if (state.status !== 'signed-in' || !currentOrg) return null;
@@ -71,10 +58,10 @@ export function PeoplePage({ orgId, orgName, roles, personId }: { orgId: string;
   const can: Abilities = { personId, admin: roles.includes('admin'), pastor: roles.includes('pastor') };
   const path = { params: { path: { org: orgId } } };
   const members = asResource(useMembers(orgId));
-  const groups = useResource(orgId, () => call(api.GET('/api/people/{org}/groups', path)));
-  const invitations = useResource(orgId, () => call(api.GET('/api/people/{org}/invitations', path)));
-  const mentorships = useResource(orgId, () => call(api.GET('/api/people/{org}/mentorships', path)));
-  const org = useResource(orgId, () => call(api.GET('/api/people/{org}', path)));
+  const groups = useResource(['people', orgId, 'groups'], () => call(api.GET('/api/people/{org}/groups', path)));
+  const invitations = useResource(['people', orgId, 'invitations'], () => call(api.GET('/api/people/{org}/invitations', path)));
+  const mentorships = useResource(['people', orgId, 'mentorships'], () => call(api.GET('/api/people/{org}/mentorships', path)));
+  const org = useResource(['people', orgId, 'org'], () => call(api.GET('/api/people/{org}', path)));
 
   // The member list is the page's core: if the server will not show it, the page is not this person's to use.
   if (refused(members.result)) return <NotAllowedPage page={t('people.title')} orgName={orgName} />;

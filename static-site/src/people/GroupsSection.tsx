@@ -57,7 +57,7 @@ function CreateGroupForm({ orgId, members, onCreated }: { orgId: string; members
 
 function GroupMembers({ orgId, group, members, canManage }: { orgId: string; group: Group; members: readonly Member[]; canManage: boolean }) {
   const { t } = useTranslation();
-  const detail = useResource(`${orgId}/${group.id}`, () =>
+  const detail = useResource(['people', orgId, 'groups', group.id], () =>
     call(api.GET('/api/people/{org}/groups/{group}', { params: { path: { org: orgId, group: group.id } } })),
   );
   const [adding, setAdding] = useState('');

@@ -84,7 +84,7 @@ export function PreferencesForm({ session }: { session: SessionView }) {
         <Label className="field__label">{t('preferences.timeZone')}</Label>
         <div className="combobox__control">
           <Input className="combobox__input" placeholder={t('preferences.browserDefault', { value: browser.timeZone })} />
-          <Button className="combobox__button" aria-label={t('preferences.timeZone')}>
+          <Button className="combobox__button" aria-label={t('kit.showList')}>
             ▾
           </Button>
         </div>

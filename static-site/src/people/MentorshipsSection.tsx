@@ -3,11 +3,11 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, failureMessage } from '../api/call';
 import { api } from '../api/client';
-import { SelectField } from '../components/Field';
 import { FormError } from '../components/FormError';
 import { Empty } from '../components/States';
 import { DataTable } from '../components/DataTable';
 import { submitError, type SubmitError } from '../forms';
+import { PersonPicker } from '../kit/PersonPicker';
 import { formatDate } from '../time';
 import { nameOf, type Abilities, type Member, type Mentorship } from './types';
 
@@ -40,22 +40,24 @@ function PairForm({ orgId, members, onPaired }: { orgId: string; members: readon
   return (
     <form className="form form--inline" onSubmit={(e) => void submit(e)} noValidate aria-label={t('people.mentorships.pair.heading')}>
       <FormError error={error} />
-      <SelectField label={t('people.mentorships.pair.mentor')} name="mentor_id" required value={mentor} onChange={(e) => setMentor(e.target.value)} error={error?.fields.byField.mentor_id}>
-        <option value="">{t('people.mentorships.pair.chooseMentor')}</option>
-        {mentors.map((m) => (
-          <option key={m.person_id} value={m.person_id}>
-            {m.display_name}
-          </option>
-        ))}
-      </SelectField>
-      <SelectField label={t('people.mentorships.pair.mentee')} name="mentee_id" required value={mentee} onChange={(e) => setMentee(e.target.value)} error={error?.fields.byField.mentee_id}>
-        <option value="">{t('people.mentorships.pair.chooseMentee')}</option>
-        {mentees.map((m) => (
-          <option key={m.person_id} value={m.person_id}>
-            {m.display_name}
-          </option>
-        ))}
-      </SelectField>
+      <PersonPicker
+        label={t('people.mentorships.pair.mentor')}
+        name="mentor_id"
+        people={mentors}
+        value={mentor}
+        onChange={setMentor}
+        placeholder={t('people.mentorships.pair.chooseMentor')}
+        error={error?.fields.byField.mentor_id}
+      />
+      <PersonPicker
+        label={t('people.mentorships.pair.mentee')}
+        name="mentee_id"
+        people={mentees}
+        value={mentee}
+        onChange={setMentee}
+        placeholder={t('people.mentorships.pair.chooseMentee')}
+        error={error?.fields.byField.mentee_id}
+      />
       <div className="form__actions">
         <button type="submit" className="button" disabled={busy || mentor === '' || mentee === ''}>
           {t('people.mentorships.pair.submit')}

@@ -1,5 +1,8 @@
 // Picks one person from a list by typing part of their name or email (React Aria's ComboBox): the list narrows as
 // one types, arrow keys and Enter choose, and the choice is the person's id. Submitted with forms under `name`.
+// The field shows the chosen person's name only; the list matches name or email, and shows everyone again when opened
+// from its button or while the field still holds the chosen name.
+import { useEffect, useMemo, useState } from 'react';
 import { Button, ComboBox, FieldError, Input, Label, ListBox, ListBoxItem, Popover, Text } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 
@@ -28,17 +31,41 @@ export function PersonPicker({
   placeholder?: string;
 }) {
   const { t } = useTranslation();
+  const chosen = people.find((person) => person.person_id === value);
+  const [inputValue, setInputValue] = useState(chosen?.display_name ?? '');
+  const [showAll, setShowAll] = useState(false);
+  // The form may clear or set the choice itself (after a submit, say): the field follows.
+  useEffect(() => setInputValue(chosen?.display_name ?? ''), [value, chosen?.display_name]);
+  const query = inputValue.trim().toLocaleLowerCase();
+  const items = useMemo(() => {
+    const everyone = showAll || query === '' || (chosen !== undefined && inputValue === chosen.display_name);
+    return people
+      .filter((p) => everyone || p.display_name.toLocaleLowerCase().includes(query) || p.email.toLocaleLowerCase().includes(query))
+      .map((person) => ({ id: person.person_id, person }));
+  }, [people, showAll, query, chosen, inputValue]);
   return (
     <ComboBox
       className={`field combobox${error ? ' field--invalid' : ''}`}
       name={name}
       formValue="key"
       selectedKey={value || null}
-      onSelectionChange={(key) => onChange(key === null ? '' : String(key))}
-      defaultItems={people.map((person) => ({ id: person.person_id, person }))}
+      onSelectionChange={(key) => {
+        const id = key === null ? '' : String(key);
+        setInputValue(people.find((person) => person.person_id === id)?.display_name ?? '');
+        setShowAll(false);
+        onChange(id);
+      }}
+      inputValue={inputValue}
+      onInputChange={(text) => {
+        setInputValue(text);
+        setShowAll(false);
+        if (text === '' && value !== '') onChange('');
+      }}
+      onOpenChange={(open, trigger) => setShowAll(open && trigger === 'manual')}
+      items={items}
+      allowsEmptyCollection
       isInvalid={Boolean(error)}
       validationBehavior="aria"
-      defaultFilter={(text, input) => text.toLocaleLowerCase().includes(input.toLocaleLowerCase())}
     >
       <Label className="field__label">{label}</Label>
       <div className="combobox__control">
@@ -51,7 +78,7 @@ export function PersonPicker({
       <Popover className="popover">
         <ListBox className="listbox listbox--scroll" renderEmptyState={() => <Text className="listbox__empty">{t('kit.nobodyMatches')}</Text>}>
           {(item: { id: string; person: Person }) => (
-            <ListBoxItem id={item.id} className="listbox__item" textValue={`${item.person.display_name} ${item.person.email}`}>
+            <ListBoxItem id={item.id} className="listbox__item" textValue={item.person.display_name}>
               <Text slot="label">{item.person.display_name}</Text>
               <Text slot="description" className="listbox__description">
                 {item.person.email}

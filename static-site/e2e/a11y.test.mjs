@@ -141,6 +141,10 @@ describe('Accessibility', { timeout: 180_000 }, () => {
     await tabTo(page, page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'People' }), 'the People link');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'People' }).waitFor();
+    // The page's tabs: Tab reaches the one shown, arrow keys move to the invitations.
+    await tabTo(page, page.getByRole('tab', { name: /^Members/ }), 'the members tab');
+    await page.keyboard.press('ArrowRight');
+    await page.getByRole('tab', { name: /^Invitations/, selected: true }).waitFor();
     await tabTo(page, page.getByLabel('Email', { exact: true }), 'the invitation email field');
     await page.keyboard.type('sam@example.org');
     await tabTo(page, page.getByRole('button', { name: 'Invite', exact: true }), 'the invite button');
@@ -156,6 +160,10 @@ describe('Accessibility', { timeout: 180_000 }, () => {
       ['/hub', 'Knowledge Hub'],
       ['/sessions', 'Session Builder'],
       ['/people', 'People'],
+      ['/people?tab=invitations', 'People'],
+      ['/people?tab=groups', 'People'],
+      ['/people?tab=mentorships', 'People'],
+      ['/people?tab=organisation', 'People'],
       ['/audit', 'Audit'],
       ['/profile', 'Profile'],
       ['/status', 'System status'],
@@ -176,6 +184,7 @@ describe('Accessibility', { timeout: 180_000 }, () => {
     for (const [path, heading, shot] of [
       ['/', 'Welcome to Emmaus', 'home-360.png'],
       ['/people', 'People', 'people-360.png'],
+      ['/people?tab=invitations', 'People', 'people-invitations-360.png'],
       ['/profile', 'Profile', 'profile-360.png'],
     ]) {
       await open(page, server.url + path, heading);

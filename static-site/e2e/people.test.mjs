@@ -92,9 +92,12 @@ describe('People and roles', { timeout: 180_000 }, () => {
   });
 
   test('the admin invites a mentor and a mentee and copies the links', async () => {
+    await admin.getByRole('tab', { name: /^Invitations/ }).click();
+    await admin.waitForURL(server.url + '/people?tab=invitations');
     for (const invitee of INVITEES) {
       await admin.getByLabel('Email', { exact: true }).fill(invitee.email);
-      await admin.getByLabel('Role', { exact: true }).selectOption(invitee.role);
+      await admin.getByRole('button', { name: / Role$/ }).click();
+      await admin.getByRole('option', { name: invitee.role === 'mentor' ? 'Mentor' : 'Mentee', exact: true }).click();
       await admin.getByRole('button', { name: 'Invite', exact: true }).click();
       const created = admin.getByTestId('invitation-created');
       await created.filter({ hasText: invitee.email }).waitFor();
@@ -114,6 +117,11 @@ describe('People and roles', { timeout: 180_000 }, () => {
     const pending = admin.getByRole('table', { name: 'Pending invitations' });
     await pending.getByRole('row', { name: new RegExp(INVITEES[1].email) }).waitFor();
     assert.equal(await pending.locator('tbody tr').count(), 2);
+    await admin.getByRole('tab', { name: 'Invitations 2' }).waitFor();
+    // Each invitation was made with the role chosen for it.
+    for (const invitee of INVITEES) {
+      await pending.getByRole('row', { name: new RegExp(`${invitee.email}.*${invitee.role}`, 'i') }).waitFor();
+    }
     await mkdir(resultsDir, { recursive: true });
     await admin.screenshot({ path: join(resultsDir, 'people.png'), fullPage: true });
   });
@@ -172,6 +180,7 @@ describe('People and roles', { timeout: 180_000 }, () => {
     await admin.goto(server.url + '/people');
     const members = admin.getByRole('table', { name: 'Members' });
     for (const invitee of INVITEES) await members.getByRole('row', { name: new RegExp(invitee.name) }).waitFor();
+    await admin.getByRole('tab', { name: 'Mentorships' }).click();
 
     // The people pickers narrow as one types; the mentor is chosen by keyboard, the mentee with the pointer. The form
     // is scrolled into view first: a list open while the page scrolls closes (as a native select does), and the

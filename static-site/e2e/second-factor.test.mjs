@@ -122,6 +122,8 @@ describe('Second factor', { timeout: 120_000 }, () => {
 
   test('the admin requires a second factor of the organisation’s admins', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'People' }).click();
+    await page.getByRole('tab', { name: 'Organisation' }).click();
+    await page.waitForURL(/\/people\?tab=organisation$/);
     const required = page.getByLabel('Admins must sign in with a second factor');
     await required.check();
     await page.getByRole('button', { name: 'Save organisation' }).click();

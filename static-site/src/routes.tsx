@@ -13,6 +13,7 @@ import {
 import { App, SignedInGate } from './App';
 import type { Role } from './nav';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { peopleSearch } from './pages/people-search';
 import { auditSearch } from './pages/audit-search';
 import { signInSearch } from './pages/sign-in-search';
 import { setNavigationRouter } from './router';
@@ -98,6 +99,7 @@ const profile = createRoute({
 const people = createRoute({
   getParentRoute: () => signedIn,
   path: '/people',
+  validateSearch: peopleSearch,
   component: lazyRouteComponent(() => import('./pages/PeoplePage'), 'PeopleRoute'),
   staticData: { title: 'nav.people', access: ['admin', 'pastor'] },
 });

@@ -5,7 +5,7 @@ import { Button, ComboBox, Input, Label, ListBox, ListBoxItem, Popover } from 'r
 import { useTranslation } from 'react-i18next';
 import { call } from '../api/call';
 import { api } from '../api/client';
-import { SelectField } from '../components/Field';
+import { SelectField } from '../kit/SelectField';
 import { FormError } from '../components/FormError';
 import { submitError, type SubmitError } from '../forms';
 import { browserPreferences, OFFERED_LOCALES, preferences } from '../i18n';
@@ -63,17 +63,14 @@ export function PreferencesForm({ session }: { session: SessionView }) {
       <SelectField
         label={t('preferences.locale')}
         name="locale"
+        options={[
+          { id: '', label: t('preferences.browserDefault', { value: localeName(browser.locale, shownIn) }) },
+          ...locales.map((tag) => ({ id: tag, label: localeName(tag, tag), lang: tag })),
+        ]}
         value={locale}
-        onChange={(e) => setLocale(e.target.value)}
+        onChange={setLocale}
         error={error?.fields.byField.locale}
-      >
-        <option value="">{t('preferences.browserDefault', { value: localeName(browser.locale, shownIn) })}</option>
-        {locales.map((tag) => (
-          <option key={tag} value={tag} lang={tag}>
-            {localeName(tag, tag)}
-          </option>
-        ))}
-      </SelectField>
+      />
       <ComboBox
         className={`field combobox${error?.fields.byField.time_zone ? ' field--invalid' : ''}`}
         allowsCustomValue={false}

@@ -1,16 +1,11 @@
 // Labelled form controls with their hint and their error from the server's `errors[]`, wired for screen readers.
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import type { InputHTMLAttributes, ReactNode } from 'react';
 import { FieldError, Input, Label, Text, TextField } from 'react-aria-components';
 
 interface FieldFrame {
   readonly label: ReactNode;
   readonly error?: string | undefined;
   readonly hint?: ReactNode;
-}
-
-function describedBy(hintId: string | undefined, errorId: string | undefined): string | undefined {
-  const ids = [hintId, errorId].filter(Boolean).join(' ');
-  return ids === '' ? undefined : ids;
 }
 
 /**
@@ -34,37 +29,5 @@ export function Field({ label, error, hint, id, className, ...input }: FieldFram
       <Input id={id} {...input} />
       {error && <FieldError className="field__error">{error}</FieldError>}
     </TextField>
-  );
-}
-
-export function SelectField({
-  label,
-  error,
-  hint,
-  id,
-  children,
-  ...select
-}: FieldFrame & SelectHTMLAttributes<HTMLSelectElement>) {
-  const generated = useId();
-  const selectId = id ?? generated;
-  const hintId = hint ? `${selectId}-hint` : undefined;
-  const errorId = error ? `${selectId}-error` : undefined;
-  return (
-    <div className={`field${error ? ' field--invalid' : ''}`}>
-      <label htmlFor={selectId}>{label}</label>
-      {hint && (
-        <p className="field__hint" id={hintId}>
-          {hint}
-        </p>
-      )}
-      <select id={selectId} aria-invalid={error ? true : undefined} aria-describedby={describedBy(hintId, errorId)} {...select}>
-        {children}
-      </select>
-      {error && (
-        <p className="field__error" id={errorId}>
-          {error}
-        </p>
-      )}
-    </div>
   );
 }

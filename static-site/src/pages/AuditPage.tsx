@@ -6,7 +6,8 @@ import { call, failureMessage, type CallResult } from '../api/call';
 import { api } from '../api/client';
 import type { components, paths } from '../api/schema';
 import { FailureNotice } from '../components/FailureNotice';
-import { Field, SelectField } from '../components/Field';
+import { Field } from '../components/Field';
+import { PersonPicker } from '../kit/PersonPicker';
 import { Empty, Loading, NotAllowedPage } from '../components/States';
 import { DatePickerField } from '../kit/DatePickerField';
 import { SortableTable, type TableColumn } from '../kit/SortableTable';
@@ -241,14 +242,14 @@ export function AuditLogPage({
           value={draft.action}
           onChange={set('action')}
         />
-        <SelectField label={t('audit.filters.who')} name="actor" value={draft.actor} onChange={set('actor')}>
-          <option value="">{t('audit.filters.anyone')}</option>
-          {memberList.map((m) => (
-            <option key={m.person_id} value={m.person_id}>
-              {m.display_name}
-            </option>
-          ))}
-        </SelectField>
+        <PersonPicker
+          label={t('audit.filters.who')}
+          name="actor"
+          people={memberList}
+          value={draft.actor}
+          onChange={(actor) => setDraft({ ...draft, actor })}
+          placeholder={t('audit.filters.anyone')}
+        />
         <DatePickerField label={t('audit.filters.from')} name="from" value={draft.from} onChange={(from) => setDraft({ ...draft, from })} />
         <DatePickerField label={t('audit.filters.to')} name="to" value={draft.to} onChange={(to) => setDraft({ ...draft, to })} />
         <div className="form__actions">

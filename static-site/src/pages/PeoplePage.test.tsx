@@ -38,6 +38,30 @@ async function openAs(roles: Array<'admin' | 'pastor' | 'mentor' | 'mentee'>, pe
   await renderApp(signedInState({ ...view, person: { ...view.person, id: personId } }));
 }
 
+type User = ReturnType<typeof userEvent.setup>;
+
+/** Shows the people page's tab whose name starts with `name` (a count may follow it). */
+async function openTab(user: User, name: string) {
+  await user.click(await screen.findByRole('tab', { name: new RegExp(`^${name}`) }));
+  expect(screen.getByRole('tab', { name: new RegExp(`^${name}`) })).toHaveAttribute('aria-selected', 'true');
+}
+
+/** The kit select labelled `label`: its button is named by its value, then its label. */
+const selectButton = (label: string) => screen.getByRole('button', { name: new RegExp(` ${label}$`) });
+
+/** The options the kit select labelled `label` offers, read from its open list, which is closed again. */
+async function optionsOf(user: User, label: string) {
+  await user.click(selectButton(label));
+  const names = within(await screen.findByRole('listbox')).getAllByRole('option').map((o) => o.textContent);
+  await user.keyboard('{Escape}');
+  return names;
+}
+
+async function choose(user: User, label: string, option: string) {
+  await user.click(selectButton(label));
+  await user.click(await screen.findByRole('option', { name: option }));
+}
+
 describe('People page', () => {
   it('lists members with role checkboxes for an admin, and saves a change', async () => {
     const { requests } = routes({
@@ -73,20 +97,28 @@ describe('People page', () => {
       await user.keyboard('{Escape}');
       return names;
     };
+    await openTab(user, 'Mentorships');
     await screen.findByRole('combobox', { name: 'Mentor' });
     expect(await mentors()).toEqual(['Mo']);
+    await openTab(user, 'Members');
     await user.click(within(row).getByRole('checkbox', { name: 'Mentor' }));
     await user.click(within(row).getByRole('button', { name: 'Save roles' }));
 
-    // Before the server answers, Sam is already offered as a mentor.
+    // Before the server answers, Sam is already offered as a mentor on the other tab.
+    await openTab(user, 'Mentorships');
     expect(await mentors()).toEqual(['Mo', 'Sam']);
     answer.resolve(problemResponse(500, { title: 'Internal error', detail: 'the store is unavailable' }));
 
-    await waitFor(() => expect(within(row).getByRole('alert')).toHaveTextContent('the store is unavailable'));
+    // The members tab stays mounted while hidden: its row learns of the refusal there.
+    await waitFor(() => expect(within(row).getByRole('alert', { hidden: true })).toHaveTextContent('the store is unavailable'));
     expect(await mentors()).toEqual(['Mo']);
+    // Back on the members tab, the row says why and shows the roles as they were.
+    await openTab(user, 'Members');
+    expect(within(row).getByRole('alert')).toHaveTextContent('the store is unavailable');
     expect(within(row).getByRole('checkbox', { name: 'Mentor' })).not.toBeChecked();
     expect(within(row).getByRole('checkbox', { name: 'Mentee' })).toBeChecked();
-  });
+    // Many steps through React Aria's overlays, which are slow under jsdom.
+  }, 20_000);
 
   it('shows the created invitation link with a Copy button', async () => {
     const link = 'http://127.0.0.1:8080/invitation#token=abc';
@@ -99,9 +131,10 @@ describe('People page', () => {
     Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.resolve() }, configurable: true });
     await openAs(['admin']);
     const user = userEvent.setup();
+    await openTab(user, 'Invitations');
     await user.type(await screen.findByLabelText('Email'), 'new@example.org');
-    await user.selectOptions(screen.getByLabelText('Role'), 'mentor');
-    await user.selectOptions(screen.getByLabelText('Group (optional)'), 'Young adults');
+    await choose(user, 'Role', 'Mentor');
+    await choose(user, 'Group \\(optional\\)', 'Young adults');
     await user.click(screen.getByRole('button', { name: 'Invite' }));
     const created = await screen.findByTestId('invitation-created');
     expect(within(created).getByLabelText('Invitation link')).toHaveValue(link);
@@ -120,6 +153,7 @@ describe('People page', () => {
     });
     await openAs(['admin']);
     const user = userEvent.setup();
+    await openTab(user, 'Invitations');
     await user.type(await screen.findByLabelText('Email'), 'not-an-email');
     await user.click(screen.getByRole('button', { name: 'Invite' }));
     await waitFor(() => expect(screen.getByLabelText('Email')).toHaveAccessibleDescription(/must be an email address/));
@@ -131,9 +165,58 @@ describe('People page', () => {
     await openAs(['pastor'], 'p-2');
     await screen.findByRole('table', { name: 'Members' });
     expect(screen.queryAllByRole('checkbox')).toHaveLength(0);
-    expect(within(screen.getByLabelText('Role')).getAllByRole('option').map((o) => o.textContent)).toEqual(['Mentee', 'Mentor']);
-    expect(within(screen.getByLabelText('Group')).getAllByRole('option').map((o) => o.textContent)).toEqual(['Young adults']);
+    const user = userEvent.setup();
+    await openTab(user, 'Invitations');
+    expect(await optionsOf(user, 'Role')).toEqual(['Mentee', 'Mentor']);
+    expect(await optionsOf(user, 'Group')).toEqual(['Young adults']);
+    // A pastor has no organisation tab.
+    expect(screen.getAllByRole('tab').map((tab) => tab.textContent?.replace(/\s*\d+$/, ''))).toEqual(['Members', 'Invitations', 'Groups', 'Mentorships']);
   });
+
+  it('opens the tab the URL names, keeps a changed tab in the URL, and moves between tabs by arrow keys', async () => {
+    routes();
+    window.history.replaceState(null, '', '/people?tab=groups');
+    await renderApp(signedInState({ ...sessionView(['admin']), person: { ...sessionView(['admin']).person, id: 'p-1' } }));
+    expect(await screen.findByRole('tab', { name: 'Groups', selected: true })).toBeInTheDocument();
+    expect(await screen.findByRole('form', { name: 'Create a group' })).toBeInTheDocument();
+    expect(screen.queryByRole('table', { name: 'Members' })).toBeNull();
+
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('tab', { name: 'Groups' }));
+    await user.keyboard('{ArrowRight}');
+    expect(screen.getByRole('tab', { name: 'Mentorships', selected: true })).toHaveFocus();
+    await waitFor(() => expect(window.location.search).toBe('?tab=mentorships'));
+    // The members tab is the page's own address.
+    await user.keyboard('{Home}');
+    await waitFor(() => expect(window.location.search).toBe(''));
+    expect(screen.getByRole('table', { name: 'Members' })).toBeInTheDocument();
+  });
+
+  it('offers a filter by name or email once the list is long, and sorts by a column', async () => {
+    const many = Array.from({ length: 12 }, (_, i) => ({
+      person_id: `p-${i + 10}`,
+      email: i === 7 ? 'theo@church.example' : `person${i}@example.org`,
+      display_name: `Member ${String.fromCharCode(76 - i)}`,
+      roles: ['mentee'],
+      joined_at: 100 + i,
+    }));
+    routes({ 'GET /api/people/org-1/members': jsonResponse({ members: [...members, ...many] }) });
+    await openAs(['admin']);
+    const table = await screen.findByRole('table', { name: 'Members' });
+    const names = () => within(table).getAllByRole('rowheader').map((cell) => cell.firstChild?.textContent);
+    expect(names()).toHaveLength(16);
+    const user = userEvent.setup();
+    await user.type(screen.getByRole('searchbox', { name: 'Find a member' }), 'CHURCH.ex');
+    expect(names()).toEqual(['Member E']);
+    expect(screen.getByText('1 of 16 members match.')).toBeInTheDocument();
+    await user.clear(screen.getByRole('searchbox', { name: 'Find a member' }));
+    await user.type(screen.getByRole('searchbox', { name: 'Find a member' }), 'member ');
+    await user.click(within(within(table).getByRole('columnheader', { name: /Name/ })).getByRole('button'));
+    expect(names()).toEqual(['Member A', 'Member B', 'Member C', 'Member D', 'Member E', 'Member F', 'Member G', 'Member H', 'Member I', 'Member J', 'Member K', 'Member L']);
+    await user.type(screen.getByRole('searchbox', { name: 'Find a member' }), 'zz');
+    expect(screen.queryByRole('table', { name: 'Members' })).toBeNull();
+    expect(screen.getByText('No member matches.')).toBeInTheDocument();
+  }, 20_000);
 
   it('shows "not allowed" when the server refuses the member list', async () => {
     routes({ 'GET /api/people/org-1/members': problemResponse(403, { title: 'Forbidden' }) });
@@ -147,6 +230,7 @@ describe('People page', () => {
       'GET /api/people/org-1/mentorships': problemResponse(503, { title: 'Service unavailable', detail: 'the store is down' }, { 'retry-after': '0' }),
     });
     await openAs(['admin']);
+    await openTab(userEvent.setup(), 'Mentorships');
     expect(await screen.findByRole('heading', { name: 'Could not load the mentorships' })).toBeInTheDocument();
     expect(requests.filter((r) => new URL(r.url).pathname === '/api/people/org-1/mentorships')).toHaveLength(4);
     expect(screen.getByText('the store is down')).toBeInTheDocument();
@@ -156,7 +240,10 @@ describe('People page', () => {
   it('says so when there are no mentorships or invitations', async () => {
     routes();
     await openAs(['admin']);
+    const user = userEvent.setup();
+    await openTab(user, 'Mentorships');
     expect(await screen.findByText('No mentorships yet.')).toBeInTheDocument();
+    await openTab(user, 'Invitations');
     expect(screen.getByText('No invitations are waiting for an answer.')).toBeInTheDocument();
   });
 
@@ -170,9 +257,10 @@ describe('People page', () => {
           : jsonResponse({ ...org, sessions: { ...org.sessions, admin_idle_hours: 2 } }),
     });
     await openAs(['admin']);
+    const user = userEvent.setup();
+    await openTab(user, 'Organisation');
     const field = await screen.findByLabelText("Admins' idle time (hours)");
     expect(field).toHaveValue(12);
-    const user = userEvent.setup();
     await user.clear(field);
     await user.type(field, '0');
     await user.click(screen.getByRole('button', { name: 'Save organisation' }));
@@ -196,9 +284,10 @@ describe('People page', () => {
           : jsonResponse({ ...org, admins_need_second_factor: true }),
     });
     await openAs(['admin']);
+    const user = userEvent.setup();
+    await openTab(user, 'Organisation');
     const box = await screen.findByRole('checkbox', { name: 'Admins must sign in with a second factor' });
     expect(box).not.toBeChecked();
-    const user = userEvent.setup();
     await user.click(box);
     await user.click(screen.getByRole('button', { name: 'Save organisation' }));
     expect(await screen.findByText('can be turned on once you have a second factor yourself')).toBeInTheDocument();
@@ -213,6 +302,7 @@ describe('People page', () => {
     routes();
     await openAs(['pastor'], 'p-2');
     expect(await screen.findByRole('table', { name: 'Members' })).toBeInTheDocument();
+    expect(screen.queryByRole('tab', { name: 'Organisation' })).toBeNull();
     expect(screen.queryByRole('heading', { name: 'Organisation' })).toBeNull();
   });
 
@@ -231,32 +321,40 @@ describe('People page', () => {
     expect(screen.getByText('Mitglieder von Grace Church, ihre Rollen, Gruppen und Mentoring.')).toBeInTheDocument();
 
     const table = await screen.findByRole('table', { name: 'Mitglieder' });
-    expect(within(table).getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['Name', 'E-Mail', 'Rollen', 'Beigetreten', 'Aktionen']);
+    // The sort arrows are hidden from screen readers; the words are what counts.
+    expect(within(table).getAllByRole('columnheader').map((h) => h.textContent?.replace(/[↕▲▼]/g, ''))).toEqual(['Name', 'E-Mail', 'Rollen', 'Beigetreten', 'Aktionen']);
     const row = within(table).getByRole('row', { name: /Ada/ });
     expect(within(row).getByText('(Sie)')).toBeInTheDocument();
     expect(within(row).getByRole('group', { name: 'Rollen von Ada' })).toBeInTheDocument();
     expect(within(row).getByRole('button', { name: 'Rollen speichern' })).toBeDisabled();
+    const user = userEvent.setup();
+    expect(screen.getByRole('tablist', { name: 'Bereiche der Personenseite' })).toBeInTheDocument();
 
+    await openTab(user, 'Einladungen');
     expect(await screen.findByRole('heading', { name: 'Jemanden einladen' })).toBeInTheDocument();
-    expect(within(screen.getByLabelText('Rolle')).getAllByRole('option').map((o) => o.textContent)).toEqual(['Mentee', 'Mentor', 'Pastor', 'Admin']);
-    expect(screen.getByLabelText('Gruppe (optional)')).toBeInTheDocument();
+    expect(await optionsOf(user, 'Rolle')).toEqual(['Mentee', 'Mentor', 'Pastor', 'Admin']);
+    expect(selectButton('Gruppe \\(optional\\)')).toHaveTextContent('Keine Gruppe');
     expect(await screen.findByText('Keine Einladung wartet auf eine Antwort.')).toBeInTheDocument();
     expect(screen.getByText('Frühere Einladungen (1)')).toBeInTheDocument();
     expect(screen.getByText(/^old@example\.org als Mentee: angenommen, /)).toBeInTheDocument();
 
+    await openTab(user, 'Gruppen');
     expect(await screen.findByText('geleitet von Pat')).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Mitglieder anzeigen' })).toBeInTheDocument();
     expect(screen.getByRole('form', { name: 'Eine Gruppe anlegen' })).toBeInTheDocument();
 
+    await openTab(user, 'Mentoring');
     const mentoring = await screen.findByRole('table', { name: 'Mentoring' });
     expect(within(mentoring).getByRole('row', { name: /Mo/ })).toHaveTextContent('Aktiv');
     expect(within(mentoring).getByRole('button', { name: 'Beenden' })).toBeInTheDocument();
     expect(screen.getByRole('combobox', { name: 'Mentor' })).toHaveAttribute('placeholder', 'Mentor wählen …');
 
+    await openTab(user, 'Organisation');
     expect(await screen.findByRole('heading', { name: 'Organisation' })).toBeInTheDocument();
     expect(screen.getByRole('checkbox', { name: 'Admins müssen sich mit einem zweiten Faktor anmelden' })).toBeInTheDocument();
     expect(screen.getByLabelText('Leerlaufzeit (Stunden)')).toHaveValue(336);
     expect(screen.getByRole('button', { name: 'Organisation speichern' })).toBeInTheDocument();
     expect(document.title).toContain('Personen');
-  });
+    // Many steps through React Aria's overlays, which are slow under jsdom.
+  }, 20_000);
 });

@@ -7,7 +7,8 @@ import { api } from '../api/client';
 import { fetchProviders, startLink, type SsoProvider } from '../auth/providers';
 import { PreferencesForm } from '../auth/PreferencesForm';
 import { SecondFactorSection } from '../auth/SecondFactorSection';
-import { Field, SelectField } from '../components/Field';
+import { Field } from '../components/Field';
+import { SelectField } from '../kit/SelectField';
 import { FormError } from '../components/FormError';
 import { submitError, type SubmitError } from '../forms';
 import { navigate } from '../router';
@@ -92,13 +93,14 @@ function DefaultOrgForm({ session }: { session: SessionView }) {
     <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="org-heading">
       <h2 id="org-heading">{t('profile.organisation.heading')}</h2>
       <FormError error={error} />
-      <SelectField label={t('profile.organisation.label')} name="last_org" value={orgId} onChange={(e) => setOrgId(e.target.value)} error={error?.fields.byField.last_org}>
-        {session.organisations.map((org) => (
-          <option key={org.id} value={org.id}>
-            {org.name}
-          </option>
-        ))}
-      </SelectField>
+      <SelectField
+        label={t('profile.organisation.label')}
+        name="last_org"
+        options={session.organisations.map((org) => ({ id: org.id, label: org.name }))}
+        value={orgId}
+        onChange={setOrgId}
+        error={error?.fields.byField.last_org}
+      />
       <div className="form__actions">
         <button type="submit" className="button" disabled={busy}>
           {t('profile.organisation.save')}

@@ -3,7 +3,8 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, failureMessage } from '../api/call';
 import { api } from '../api/client';
-import { Field, SelectField } from '../components/Field';
+import { Field } from '../components/Field';
+import { PersonPicker } from '../kit/PersonPicker';
 import { FailureNotice } from '../components/FailureNotice';
 import { FormError } from '../components/FormError';
 import { Empty, Loading } from '../components/States';
@@ -27,7 +28,7 @@ function CreateGroupForm({ orgId, members, onCreated }: { orgId: string; members
     event.preventDefault();
     setBusy(true);
     setError(null);
-    const result = await call(api.POST('/api/people/{org}/groups', { params: { path: { org: orgId } }, body: { name, leader_id: leader || pastors[0]!.person_id } }));
+    const result = await call(api.POST('/api/people/{org}/groups', { params: { path: { org: orgId } }, body: { name, leader_id: leader } }));
     setBusy(false);
     if (result.ok) {
       setName('');
@@ -39,15 +40,17 @@ function CreateGroupForm({ orgId, members, onCreated }: { orgId: string; members
     <form className="form form--inline" onSubmit={(e) => void submit(e)} noValidate aria-label={t('people.groups.create.heading')}>
       <FormError error={error} />
       <Field label={t('people.groups.create.name')} name="name" required value={name} onChange={(e) => setName(e.target.value)} error={error?.fields.byField.name} />
-      <SelectField label={t('people.groups.create.leader')} name="leader_id" value={leader} onChange={(e) => setLeader(e.target.value)} error={error?.fields.byField.leader_id}>
-        {pastors.map((p) => (
-          <option key={p.person_id} value={p.person_id}>
-            {p.display_name}
-          </option>
-        ))}
-      </SelectField>
+      <PersonPicker
+        label={t('people.groups.create.leader')}
+        name="leader_id"
+        people={pastors}
+        value={leader}
+        onChange={setLeader}
+        placeholder={t('people.groups.create.chooseLeader')}
+        error={error?.fields.byField.leader_id}
+      />
       <div className="form__actions">
-        <button type="submit" className="button" disabled={busy}>
+        <button type="submit" className="button" disabled={busy || leader === ''}>
           {t('people.groups.create.submit')}
         </button>
       </div>
@@ -120,14 +123,14 @@ function GroupMembers({ orgId, group, members, canManage }: { orgId: string; gro
             if (adding) void change(adding, true);
           }}
         >
-          <SelectField label={t('people.groups.addTo', { group: group.name })} value={adding} onChange={(e) => setAdding(e.target.value)}>
-            <option value="">{t('people.groups.chooseMember')}</option>
-            {candidates.map((m) => (
-              <option key={m.person_id} value={m.person_id}>
-                {m.display_name}
-              </option>
-            ))}
-          </SelectField>
+          <PersonPicker
+            label={t('people.groups.addTo', { group: group.name })}
+            name="person_id"
+            people={candidates}
+            value={adding}
+            onChange={setAdding}
+            placeholder={t('people.groups.chooseMember')}
+          />
           <div className="form__actions">
             <button type="submit" className="button button--small" disabled={busy || adding === ''}>
               {t('people.groups.add')}

@@ -4,10 +4,11 @@ import { Trans, useTranslation } from 'react-i18next';
 import { call, failureMessage } from '../api/call';
 import { api } from '../api/client';
 import { CopyButton } from '../components/CopyButton';
-import { SelectField, Field } from '../components/Field';
+import { Field } from '../components/Field';
+import { SelectField } from '../kit/SelectField';
 import { FormError } from '../components/FormError';
 import { Empty } from '../components/States';
-import { DataTable } from '../components/DataTable';
+import { RecordTable } from '../kit/RecordTable';
 import { submitError, type SubmitError } from '../forms';
 import { formatDate } from '../time';
 import { roleLabel, type Abilities, type Group, type Invitation, type MemberRole } from './types';
@@ -58,21 +59,22 @@ export function InviteForm({ orgId, groups, can, onInvited }: { orgId: string; g
       <form className="form form--inline" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="invite-heading">
         <FormError error={error} />
         <Field label={t('people.invite.email')} name="email" type="email" autoComplete="off" required value={email} onChange={(e) => setEmail(e.target.value)} error={error?.fields.byField.email} />
-        <SelectField label={t('people.invite.role')} name="role" value={role} onChange={(e) => setRole(e.target.value as MemberRole)} error={error?.fields.byField.role}>
-          {roles.map((r) => (
-            <option key={r} value={r}>
-              {roleLabel(r)}
-            </option>
-          ))}
-        </SelectField>
-        <SelectField label={can.admin ? t('people.invite.groupOptional') : t('people.invite.group')} name="group_id" value={groupId} onChange={(e) => setGroupId(e.target.value)} error={error?.fields.byField.group_id}>
-          {can.admin && <option value="">{t('people.invite.noGroup')}</option>}
-          {groupChoices.map((g) => (
-            <option key={g.id} value={g.id}>
-              {g.name}
-            </option>
-          ))}
-        </SelectField>
+        <SelectField
+          label={t('people.invite.role')}
+          name="role"
+          options={roles.map((r) => ({ id: r, label: roleLabel(r) }))}
+          value={role}
+          onChange={(next) => setRole(next as MemberRole)}
+          error={error?.fields.byField.role}
+        />
+        <SelectField
+          label={can.admin ? t('people.invite.groupOptional') : t('people.invite.group')}
+          name="group_id"
+          options={[...(can.admin ? [{ id: '', label: t('people.invite.noGroup') }] : []), ...groupChoices.map((g) => ({ id: g.id, label: g.name }))]}
+          value={groupId}
+          onChange={setGroupId}
+          error={error?.fields.byField.group_id}
+        />
         <div className="form__actions">
           <button type="submit" className="button" disabled={busy}>
             {busy ? t('people.invite.submitting') : t('people.invite.submit')}
@@ -139,21 +141,21 @@ export function InvitationsSection({ orgId, invitations, groups, onChanged }: { 
   return (
     <section aria-labelledby="invitations-heading">
       <h2 id="invitations-heading">{t('people.invitations.heading')}</h2>
-      {pending.length === 0 ? (
-        <Empty>{t('people.invitations.empty')}</Empty>
-      ) : (
-        <DataTable labelledBy="invitations-heading" columns={[
-            t('people.invitations.columns.email'),
-            t('people.invitations.columns.role'),
-            t('people.invitations.columns.group'),
-            t('people.invitations.columns.expires'),
-            t('people.invitations.columns.actions'),
-          ]}>
-          {pending.map((invitation) => (
-            <InvitationRow key={invitation.id} orgId={orgId} invitation={invitation} groups={groups} onChanged={onChanged} />
-          ))}
-        </DataTable>
-      )}
+      <RecordTable
+        label={t('people.invitations.heading')}
+        labelledBy="invitations-heading"
+        columns={[
+          { id: 'email', name: t('people.invitations.columns.email'), compare: (a, b) => a.email.localeCompare(b.email) },
+          { id: 'role', name: t('people.invitations.columns.role'), compare: (a, b) => roleLabel(a.role).localeCompare(roleLabel(b.role)) },
+          { id: 'group', name: t('people.invitations.columns.group') },
+          { id: 'expires', name: t('people.invitations.columns.expires'), compare: (a, b) => a.expires_at - b.expires_at },
+          { id: 'actions', name: t('people.invitations.columns.actions') },
+        ]}
+        rows={pending}
+        rowKey={(i) => i.id}
+        renderRow={(invitation) => <InvitationRow orgId={orgId} invitation={invitation} groups={groups} onChanged={onChanged} />}
+        empty={<Empty>{t('people.invitations.empty')}</Empty>}
+      />
       {past.length > 0 && (
         <details className="past">
           <summary>{t('people.invitations.earlier', { total: past.length })}</summary>

@@ -6,7 +6,8 @@ import { call, failureMessage } from '../api/call';
 import { api } from '../api/client';
 import { ApiError, data } from '../api/query';
 import { Empty } from '../components/States';
-import { DataTable } from '../components/DataTable';
+import { Field } from '../components/Field';
+import { RecordTable } from '../kit/RecordTable';
 import { formatDate } from '../time';
 import { peopleKeys, type MemberList } from './queries';
 import { MEMBER_ROLES, roleLabel, sameRoles, type Abilities, type Member, type MemberRole } from './types';
@@ -124,26 +125,41 @@ function MemberRow({ orgId, member, can, onChanged }: { orgId: string; member: M
   );
 }
 
+/** Past this many members the list offers a filter by name or email. */
+const FILTER_FROM = 10;
+
 export function MembersSection({ orgId, members, can, onChanged }: { orgId: string; members: readonly Member[]; can: Abilities; onChanged: () => void }) {
   const { t } = useTranslation();
+  const [filter, setFilter] = useState('');
+  const query = filter.trim().toLocaleLowerCase();
+  const shown = query === '' ? members : members.filter((m) => m.display_name.toLocaleLowerCase().includes(query) || m.email.toLocaleLowerCase().includes(query));
+  const byText = (text: (m: Member) => string) => (a: Member, b: Member) => text(a).localeCompare(text(b));
   return (
     <section aria-labelledby="members-heading">
       <h2 id="members-heading">{t('people.members.heading')}</h2>
-      {members.length === 0 ? (
-        <Empty>{t('people.members.empty')}</Empty>
-      ) : (
-        <DataTable labelledBy="members-heading" columns={[
-            t('people.members.columns.name'),
-            t('people.members.columns.email'),
-            t('people.members.columns.roles'),
-            t('people.members.columns.joined'),
-            can.admin && t('people.members.columns.actions'),
-          ]}>
-          {members.map((member) => (
-            <MemberRow key={member.person_id} orgId={orgId} member={member} can={can} onChanged={onChanged} />
-          ))}
-        </DataTable>
+      {members.length > FILTER_FROM && (
+        <div className="table-tools">
+          <Field label={t('people.members.filter')} type="search" value={filter} onChange={(e) => setFilter(e.target.value)} autoComplete="off" />
+          <p className="muted" role="status">
+            {query === '' ? '' : t('people.members.matching', { count: shown.length, total: members.length })}
+          </p>
+        </div>
       )}
+      <RecordTable
+        label={t('people.members.heading')}
+        labelledBy="members-heading"
+        columns={[
+          { id: 'name', name: t('people.members.columns.name'), compare: byText((m) => m.display_name) },
+          { id: 'email', name: t('people.members.columns.email'), compare: byText((m) => m.email) },
+          { id: 'roles', name: t('people.members.columns.roles') },
+          { id: 'joined', name: t('people.members.columns.joined'), compare: (a, b) => a.joined_at - b.joined_at },
+          can.admin && { id: 'actions', name: t('people.members.columns.actions') },
+        ]}
+        rows={shown}
+        rowKey={(m) => m.person_id}
+        renderRow={(member) => <MemberRow orgId={orgId} member={member} can={can} onChanged={onChanged} />}
+        empty={<Empty>{members.length === 0 ? t('people.members.empty') : t('people.members.noMatch')}</Empty>}
+      />
     </section>
   );
 }

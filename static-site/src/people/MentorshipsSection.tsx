@@ -5,7 +5,7 @@ import { call, failureMessage } from '../api/call';
 import { api } from '../api/client';
 import { FormError } from '../components/FormError';
 import { Empty } from '../components/States';
-import { DataTable } from '../components/DataTable';
+import { RecordTable } from '../kit/RecordTable';
 import { submitError, type SubmitError } from '../forms';
 import { PersonPicker } from '../kit/PersonPicker';
 import { formatDate } from '../time';
@@ -110,21 +110,22 @@ export function MentorshipsSection({ orgId, mentorships, members, can, onChanged
   return (
     <section aria-labelledby="mentorships-heading">
       <h2 id="mentorships-heading">{t('people.mentorships.heading')}</h2>
-      {mentorships.length === 0 ? (
-        <Empty>{t('people.mentorships.empty')}</Empty>
-      ) : (
-        <DataTable labelledBy="mentorships-heading" columns={[
-            t('people.mentorships.columns.mentor'),
-            t('people.mentorships.columns.mentee'),
-            t('people.mentorships.columns.started'),
-            t('people.mentorships.columns.status'),
-            t('people.mentorships.columns.actions'),
-          ]}>
-          {mentorships.map((m) => (
-            <MentorshipRow key={m.id} orgId={orgId} mentorship={m} members={members} onChanged={onChanged} />
-          ))}
-        </DataTable>
-      )}
+      <RecordTable
+        label={t('people.mentorships.heading')}
+        labelledBy="mentorships-heading"
+        columns={[
+          { id: 'mentor', name: t('people.mentorships.columns.mentor'), compare: (a, b) => nameOf(members, a.mentor_id).localeCompare(nameOf(members, b.mentor_id)) },
+          { id: 'mentee', name: t('people.mentorships.columns.mentee'), compare: (a, b) => nameOf(members, a.mentee_id).localeCompare(nameOf(members, b.mentee_id)) },
+          { id: 'started', name: t('people.mentorships.columns.started'), compare: (a, b) => a.started_at - b.started_at },
+          // Active pairings before ended ones.
+          { id: 'status', name: t('people.mentorships.columns.status'), compare: (a, b) => Number(b.active) - Number(a.active) },
+          { id: 'actions', name: t('people.mentorships.columns.actions') },
+        ]}
+        rows={mentorships}
+        rowKey={(m) => m.id}
+        renderRow={(m) => <MentorshipRow orgId={orgId} mentorship={m} members={members} onChanged={onChanged} />}
+        empty={<Empty>{t('people.mentorships.empty')}</Empty>}
+      />
       {(can.admin || can.pastor) && (
         <>
           <h3>{t('people.mentorships.pair.heading')}</h3>

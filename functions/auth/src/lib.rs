@@ -15,39 +15,31 @@ mod setup;
 mod sso;
 pub mod views;
 
-use emmaus_app::Platform;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
-
-/// The routes of this function with their OpenAPI description.
-pub fn api() -> OpenApiRouter<Platform> {
-    OpenApiRouter::new()
-        .routes(routes!(session::current))
-        .routes(routes!(session::sign_in))
-        .routes(routes!(second_factor::complete))
-        .routes(routes!(second_factor::begin))
-        .routes(routes!(second_factor::confirm))
-        .routes(routes!(second_factor::renew_recovery_codes))
-        .routes(routes!(second_factor::disable))
-        .routes(routes!(session::refresh))
-        .routes(routes!(session::sign_out))
-        .routes(routes!(session::sign_out_everywhere))
-        .routes(routes!(profile::update))
-        .routes(routes!(password::change))
-        .routes(routes!(password::forgot))
-        .routes(routes!(password::reset))
-        .routes(routes!(invitation::preview))
-        .routes(routes!(invitation::accept))
-        .routes(routes!(setup::status))
-        .routes(routes!(setup::complete))
-        .routes(routes!(outbox::list))
-        .routes(routes!(sso::providers))
-        .routes(routes!(sso::start))
-        .routes(routes!(sso::link))
-        .routes(routes!(sso::callback))
+emmaus_http::function_entry_points! {
+    [session::current],
+    [session::sign_in],
+    [second_factor::complete],
+    [second_factor::begin],
+    [second_factor::confirm],
+    [second_factor::renew_recovery_codes],
+    [second_factor::disable],
+    [session::refresh],
+    [session::sign_out],
+    [session::sign_out_everywhere],
+    [profile::update],
+    [password::change],
+    [password::forgot],
+    [password::reset],
+    [invitation::preview],
+    [invitation::accept],
+    [setup::status],
+    [setup::complete],
+    [outbox::list],
+    [sso::providers],
+    [sso::start],
+    [sso::link],
+    [sso::callback],
 }
-
-emmaus_http::function_entry_points!();
 
 #[cfg(target_arch = "wasm32")]
 emmaus_host_spin::spin_component!(crate::router);

@@ -8,10 +8,6 @@
 
 mod trigger;
 
-use emmaus_app::Platform;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
-
 /// The function's name: its crate, Spin component and Lambda binary.
 pub const NAME: &str = "notify";
 /// The jobs this function runs; the hosts' schedules and routes, and the drift test, read them.
@@ -20,12 +16,10 @@ pub const JOBS: &[emmaus_app::jobs::JobSpec] = &[emmaus_identity::jobs::DELIVER_
 pub const VERSION: &str = emmaus_app::VERSION;
 pub const BUILD: &str = emmaus_app::BUILD;
 
-/// The routes of this function with their OpenAPI description.
-pub fn api() -> OpenApiRouter<Platform> {
-    OpenApiRouter::new().routes(routes!(trigger::deliver_mail)).routes(routes!(trigger::apply_outbox))
+emmaus_http::function_entry_points! {
+    [trigger::deliver_mail],
+    [trigger::apply_outbox],
 }
-
-emmaus_http::function_entry_points!();
 
 #[cfg(target_arch = "wasm32")]
 emmaus_host_spin::spin_component!(crate::router);

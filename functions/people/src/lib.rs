@@ -16,29 +16,23 @@ pub mod views;
 use emmaus_app::Platform;
 use emmaus_http::ApiResult;
 use emmaus_identity::{Actor, Principal, directory};
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 
-/// The routes of this function with their OpenAPI description.
-pub fn api() -> OpenApiRouter<Platform> {
-    OpenApiRouter::new()
-        .routes(routes!(org::read, org::update))
-        .routes(routes!(members::list))
-        .routes(routes!(members::read, members::remove))
-        .routes(routes!(members::set_roles))
-        .routes(routes!(invitations::list, invitations::create))
-        .routes(routes!(invitations::revoke))
-        .routes(routes!(groups::list, groups::create))
-        .routes(routes!(groups::read, groups::update, groups::delete))
-        .routes(routes!(groups::add_member, groups::remove_member))
-        .routes(routes!(mentorships::list, mentorships::create))
-        .routes(routes!(mentorships::end))
-        .routes(routes!(audit::list))
-        .routes(routes!(audit::export))
-        .routes(routes!(audit::verify))
+emmaus_http::function_entry_points! {
+    [org::read, org::update],
+    [members::list],
+    [members::read, members::remove],
+    [members::set_roles],
+    [invitations::list, invitations::create],
+    [invitations::revoke],
+    [groups::list, groups::create],
+    [groups::read, groups::update, groups::delete],
+    [groups::add_member, groups::remove_member],
+    [mentorships::list, mentorships::create],
+    [mentorships::end],
+    [audit::list],
+    [audit::export],
+    [audit::verify],
 }
-
-emmaus_http::function_entry_points!();
 
 /// The caller as a member of `org`.
 async fn actor(p: &Platform, who: &Principal, org: &str) -> ApiResult<Actor> {

@@ -6,22 +6,16 @@
 mod health;
 mod openapi;
 
-use emmaus_app::Platform;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
-
 pub use openapi::API_DOCUMENT;
 
 /// Version and build of this binary, for `HostInfo`.
 pub const VERSION: &str = emmaus_app::VERSION;
 pub const BUILD: &str = emmaus_app::BUILD;
 
-/// The routes of this function with their OpenAPI description.
-pub fn api() -> OpenApiRouter<Platform> {
-    OpenApiRouter::new().routes(routes!(health::health)).routes(routes!(openapi::openapi_json))
+emmaus_http::function_entry_points! {
+    [health::health],
+    [openapi::openapi_json],
 }
-
-emmaus_http::function_entry_points!();
 
 #[cfg(target_arch = "wasm32")]
 emmaus_host_spin::spin_component!(crate::router);

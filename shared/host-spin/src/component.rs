@@ -7,7 +7,10 @@ use http_body_util::BodyExt as _;
 use spin_sdk::http::{Fields, IncomingRequest, OutgoingResponse, ResponseOutparam};
 use tower::ServiceExt as _;
 
-/// Serves one request with the router `build` makes from the component's Platform.
+/// Serves one request with the router `build` makes from the component's Platform. Every request
+/// is a fresh instance, so the Platform and the router are built for each; with the Spin variable
+/// `server_timing` set to `true` the response says how long each step took (`Server-Timing`), which
+/// `scripts/bench/spin` reads to show where a request's time goes inside the component.
 pub async fn serve(
     build: fn(Platform) -> Router,
     version: &'static str,
@@ -15,12 +18,61 @@ pub async fn serve(
     request: IncomingRequest,
     out: ResponseOutparam,
 ) {
-    let response = match (to_http(request).await, crate::platform(version, build_id)) {
-        (Ok(request), Ok(platform)) => build(platform).oneshot(request).await.unwrap_or_else(|never| match never {}),
+    let mut phases = Phases::start();
+    let request = to_http(request).await;
+    phases.mark("request");
+    let platform = crate::platform(version, build_id);
+    phases.mark("platform");
+    let mut response = match (request, platform) {
+        (Ok(request), Ok(platform)) => {
+            let router = build(platform);
+            phases.mark("router");
+            let response = router.oneshot(request).await.unwrap_or_else(|never| match never {});
+            phases.mark("handler");
+            response
+        }
         (_, Err(error)) => unconfigured(&error),
         (Err(reason), Ok(_)) => plain(http::StatusCode::BAD_REQUEST, reason),
     };
+    if server_timing_wanted()
+        && let Ok(value) = http::HeaderValue::from_str(&phases.header())
+    {
+        response.headers_mut().append("server-timing", value);
+    }
     write(response, out).await;
+}
+
+/// Whether the operator asked for `Server-Timing` (off unless the variable says `true`).
+fn server_timing_wanted() -> bool {
+    use emmaus_ports::ConfigSource as _;
+    emmaus_spin::SpinVariables.get("server_timing").is_some_and(|value| value.trim() == "true")
+}
+
+/// How long each step of one request took, in the order they ran.
+struct Phases {
+    last: std::time::Instant,
+    marks: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Phases {
+    fn start() -> Self {
+        Self { last: std::time::Instant::now(), marks: Vec::with_capacity(4) }
+    }
+
+    fn mark(&mut self, name: &'static str) {
+        let now = std::time::Instant::now();
+        self.marks.push((name, now - self.last));
+        self.last = now;
+    }
+
+    /// `request;dur=0.012, platform;dur=0.310, …` in milliseconds (the header's unit).
+    fn header(&self) -> String {
+        self.marks
+            .iter()
+            .map(|(name, took)| format!("{name};dur={:.3}", took.as_secs_f64() * 1000.0))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 async fn to_http(request: IncomingRequest) -> Result<http::Request<Body>, String> {

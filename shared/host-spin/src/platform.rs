@@ -7,6 +7,7 @@
 //! | `s3_server_side_encryption` | `false` for stores that refuse `x-amz-server-side-encryption` (default `true`) |
 //! | `max_blob_bytes` | the largest blob a put accepts (default 25 MiB) |
 //! | `mailer`, `mail_from`, `postmark_token`, `postmark_url` | how mail is sent (see [`crate::mailer`]) |
+//! | `server_timing` | `true` adds a `Server-Timing` header with the request's steps (see [`crate::serve`]) |
 //! | `session_keys`, `public_url` | read by the identity code as `EMMAUS_SESSION_KEYS` and `EMMAUS_PUBLIC_URL` |
 //! | `oidc_providers`, `oidc_<id>_issuer`, ... | read by the SSO code as `EMMAUS_OIDC_*`, for the provider slots `spin.toml` declares (docs/deploy-spin.md) |
 //!

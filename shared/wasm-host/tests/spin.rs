@@ -47,6 +47,26 @@ async fn every_request_gets_a_fresh_instance_and_timings_are_kept() {
     eprintln!("debug host: {timings:?}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_timing_names_the_steps_only_when_asked() {
+    let quiet = spin().await.get("/api/health").await;
+    assert_eq!(quiet.header("server-timing"), None, "off by default");
+
+    let sqlite = tempfile::tempdir().expect("a temporary folder");
+    let variables = [("server_timing".to_owned(), "true".to_owned())].into_iter().collect();
+    let options = HostOptions { sqlite_dir: Some(sqlite.path().to_owned()), variables };
+    let host = WasmHost::start(&support::component("system"), options).expect("starts");
+    let answer = ApiTarget::remote(host.url()).get("/api/health").await;
+    assert_eq!(answer.status, 200);
+    let timing = answer.header("server-timing").expect("a Server-Timing header");
+    let steps: Vec<&str> = timing.split(", ").map(|step| step.split(";dur=").next().unwrap_or_default()).collect();
+    assert_eq!(steps, ["request", "platform", "router", "handler"], "{timing}");
+    for step in timing.split(", ") {
+        let ms: f64 = step.split(";dur=").nth(1).and_then(|d| d.parse().ok()).unwrap_or_else(|| panic!("{timing}"));
+        assert!((0.0..10_000.0).contains(&ms), "{timing}");
+    }
+}
+
 /// A component that imports an interface this host lacks, written out byte by byte: the
 /// component preamble, the type of an instance exporting `get: func()`, and one import of it.
 /// (An instance type with no exports would be satisfied by nothing at all.)

@@ -1,9 +1,13 @@
 //! `spin-bench [--native URL] COMPONENT...`: each component's size, compile and instantiation
 //! times, and first response in the Wasm test host; then `GET /api/health` requests per second on
 //! the first component next to the same on a native server (`emmaus serve`), with the same client.
+//! The components run with `server_timing = true`, so each answer says how long its steps took
+//! inside the component (`Server-Timing`: reading the request, building the Platform, the router,
+//! the handler); their means are printed beside the host's instantiation time.
 //!
 //! Loopback only, and bounded: at most `REQUESTS` requests or `SECONDS` seconds per server.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,7 +39,8 @@ async fn main() -> Result<(), String> {
     }
 
     let sqlite = std::env::temp_dir().join(format!("emmaus-spin-bench-{}", std::process::id()));
-    let options = HostOptions { sqlite_dir: Some(sqlite.clone()), ..HostOptions::default() };
+    let variables = [("server_timing".to_owned(), "true".to_owned())].into_iter().collect();
+    let options = HostOptions { sqlite_dir: Some(sqlite.clone()), variables };
     let mut hosts = Vec::new();
     println!(
         "{:<26} {:>10} {:>10} {:>8} {:>12} {:>15}",
@@ -46,7 +51,7 @@ async fn main() -> Result<(), String> {
         let host = WasmHost::start(component, options.clone()).map_err(|e| format!("{e:?}"))?;
         // Only `system` serves health; the others answer its path with their own 404 problem,
         // which is as much a first response through the component's router.
-        let (_, elapsed) = load(address(host.url())?, 1, 1, Duration::from_secs(SECONDS), true).await?;
+        let (_, elapsed, first) = load(address(host.url())?, 1, 1, Duration::from_secs(SECONDS), true).await?;
         let t = host.timings();
         let goal = if size <= SIZE_GOAL_BYTES { "" } else { "  (over the 3 MB goal)" };
         println!(
@@ -58,7 +63,7 @@ async fn main() -> Result<(), String> {
             t.mean_instantiation().map_or_else(|| "-".into(), ms),
             t.first_response.map_or_else(|| "-".into(), ms),
         );
-        eprintln!("  (client saw the first answer after {})", ms(elapsed));
+        eprintln!("  (client saw the first answer after {}; inside the component: {})", ms(elapsed), first.summary());
         hosts.push(host);
     }
 
@@ -66,16 +71,25 @@ async fn main() -> Result<(), String> {
     let host = &hosts[0];
     let mut servers = vec![("wasm test host".to_owned(), host.url().to_owned())];
     servers.extend(native.map(|url| ("emmaus serve".to_owned(), url)));
-    for (name, url) in servers {
-        let (done, elapsed) = load(address(&url)?, REQUESTS, CONNECTIONS, Duration::from_secs(SECONDS), false).await?;
+    let mut inside = Steps::default();
+    for (index, (name, url)) in servers.into_iter().enumerate() {
+        let (done, elapsed, steps) =
+            load(address(&url)?, REQUESTS, CONNECTIONS, Duration::from_secs(SECONDS), false).await?;
         println!(
             "{name:<16} {:>9.0} requests/s  ({done} in {})",
             approx(done as u64) / elapsed.as_secs_f64(),
             ms(elapsed)
         );
+        if index == 0 {
+            inside = steps;
+        }
     }
     let t = host.timings();
-    println!("mean instantiation per request in the host: {}", t.mean_instantiation().map_or_else(|| "-".into(), ms));
+    println!("\nper request on the wasm test host, means:");
+    println!("  instantiation (host)      {}", t.mean_instantiation().map_or_else(|| "-".into(), ms));
+    for (step, mean) in inside.means() {
+        println!("  {:<25} {}", format!("{step} (component)"), ms(mean));
+    }
     drop(hosts);
     let _ = std::fs::remove_dir_all(sqlite);
     Ok(())
@@ -95,16 +109,72 @@ fn address(url: &str) -> Result<SocketAddr, String> {
     rest.trim_end_matches('/').parse().map_err(|e| format!("{url}: {e}"))
 }
 
+/// The steps a component reported in `Server-Timing`, summed over the answers that carried them.
+#[derive(Debug, Default)]
+struct Steps {
+    totals: BTreeMap<String, (Duration, u32)>,
+    /// The order the component named them in.
+    order: Vec<String>,
+}
+
+impl Steps {
+    /// Adds one `Server-Timing` value (`name;dur=1.234, ...`, milliseconds).
+    fn add(&mut self, header: &str) {
+        for entry in header.split(',') {
+            let mut parts = entry.trim().split(';');
+            let name = parts.next().unwrap_or_default().trim().to_owned();
+            let Some(ms) = parts.find_map(|p| p.trim().strip_prefix("dur=")).and_then(|d| d.parse::<f64>().ok()) else {
+                continue;
+            };
+            if !self.totals.contains_key(&name) {
+                self.order.push(name.clone());
+            }
+            let total = self.totals.entry(name).or_default();
+            total.0 += Duration::from_secs_f64(ms / 1000.0);
+            total.1 += 1;
+        }
+    }
+
+    fn merge(&mut self, other: Self) {
+        for name in other.order {
+            let (took, count) = other.totals[&name];
+            if !self.totals.contains_key(&name) {
+                self.order.push(name.clone());
+            }
+            let total = self.totals.entry(name).or_default();
+            total.0 += took;
+            total.1 += count;
+        }
+    }
+
+    fn means(&self) -> Vec<(String, Duration)> {
+        self.order
+            .iter()
+            .map(|name| {
+                let (took, count) = self.totals[name];
+                (name.clone(), took / count.max(1))
+            })
+            .collect()
+    }
+
+    fn summary(&self) -> String {
+        if self.order.is_empty() {
+            return "no Server-Timing".into();
+        }
+        self.means().into_iter().map(|(name, mean)| format!("{name} {}", ms(mean))).collect::<Vec<_>>().join(", ")
+    }
+}
+
 /// Sends up to `total` requests over `connections` keep-alive connections until `limit`, and
 /// returns how many were answered with a 200 or 503 (health answers 503 when a store fails), or
-/// with anything when `any_status`.
+/// with anything when `any_status`, with the steps the answers' `Server-Timing` reported.
 async fn load(
     address: SocketAddr,
     total: usize,
     connections: usize,
     limit: Duration,
     any_status: bool,
-) -> Result<(usize, Duration), String> {
+) -> Result<(usize, Duration, Steps), String> {
     let issued = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
     let mut tasks = Vec::new();
@@ -117,6 +187,7 @@ async fn load(
                 hyper::client::conn::http1::handshake(io).await.map_err(|e| e.to_string())?;
             tokio::spawn(connection);
             let mut answered = 0;
+            let mut steps = Steps::default();
             while issued.fetch_add(1, Ordering::Relaxed) < total && started.elapsed() < limit {
                 let request = hyper::Request::get(PATH)
                     .header(hyper::header::HOST, address.to_string())
@@ -124,18 +195,24 @@ async fn load(
                     .map_err(|e| e.to_string())?;
                 let response = sender.send_request(request).await.map_err(|e| e.to_string())?;
                 let status = response.status().as_u16();
+                if let Some(timing) = response.headers().get("server-timing").and_then(|v| v.to_str().ok()) {
+                    steps.add(timing);
+                }
                 response.into_body().collect().await.map_err(|e| e.to_string())?;
                 if !any_status && status != 200 && status != 503 {
                     return Err(format!("GET {PATH} answered {status}"));
                 }
                 answered += 1;
             }
-            Ok::<usize, String>(answered)
+            Ok::<(usize, Steps), String>((answered, steps))
         }));
     }
     let mut done = 0;
+    let mut steps = Steps::default();
     for task in tasks {
-        done += task.await.map_err(|e| e.to_string())??;
+        let (answered, reported) = task.await.map_err(|e| e.to_string())??;
+        done += answered;
+        steps.merge(reported);
     }
-    Ok((done, started.elapsed()))
+    Ok((done, started.elapsed(), steps))
 }

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod error;
+pub mod hub;
 pub mod identity;
 pub mod password;
 pub mod permissions;

@@ -87,12 +87,14 @@ pub fn platform(version: &'static str, build: &'static str) -> Result<emmaus_app
             UrlSigner::new("", ids.random_bytes(32)),
         )),
     };
-    let kv: Arc<dyn emmaus_ports::KvStore> = Arc::new(SpinSqliteKv::open("default", clock.clone())?);
+    let store = SpinSqliteKv::open("default", clock.clone())?;
+    // FTS5 in the same database and over the same connection, its schema checked only by a
+    // request that searches.
+    let search = Arc::new(SpinSqliteSearch::sharing(store.connection()));
+    let kv: Arc<dyn emmaus_ports::KvStore> = Arc::new(store);
     let mailer = crate::mailer(&config, &kv, &clock, &ids, &http)?;
     let host = HostInfo { kind: "spin", version, build };
     let config = Arc::new(config);
-    // FTS5 in the same database, opened only by a request that searches.
-    let search = Arc::new(SpinSqliteSearch::new("default"));
     let parts = emmaus_assembly::HostParts { kv, blobs, search, clock, ids, http, config, mailer, host };
     // Errors name the Spin variable (`session_keys`), not the setting it stands for.
     emmaus_assembly::platform(parts).map_err(|error| PlatformError::Config(crate::mail::spin_named(error)))

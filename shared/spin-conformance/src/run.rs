@@ -88,7 +88,9 @@ fn kv_harness() -> KvHarness {
 }
 
 fn search_harness() -> SearchHarness {
-    let index = SpinSqliteSearch::open("default").expect("the Spin SQLite database `default` opens");
+    // Over the key-value store's connection, as a component's Platform builds it.
+    let store = SpinSqliteKv::open("default", real_time_clock()).expect("the Spin SQLite database `default` opens");
+    let index = SpinSqliteSearch::sharing(store.connection());
     SearchHarness::new(Arc::new(index), "spin-sqlite-search")
 }
 

@@ -6,6 +6,8 @@
 //! Spin calls are synchronous host calls, as for `SpinSqliteKv`; each index or delete call runs in
 //! one `BEGIN IMMEDIATE` transaction, so a batch is searchable whole or not at all.
 
+use std::sync::Arc;
+
 use emmaus_ports::search::{validate_batch, validate_ids, validate_org};
 use emmaus_ports::{SearchDoc, SearchError, SearchIndex, SearchQuery, SearchResults};
 use emmaus_search_sql::{self as sql, Arg, Cell};
@@ -16,9 +18,11 @@ use crate::sqlite::{cell, to_value};
 
 pub struct SpinSqliteSearch {
     name: String,
-    /// Opened, and the schema checked, on first use: a component instance serves one request, and
-    /// most requests never search, so they pay nothing for the index.
-    conn: std::sync::OnceLock<Connection>,
+    /// A connection to the same database to use instead of opening one (the key-value store's).
+    shared: Option<Arc<Connection>>,
+    /// The connection in use, its search schema checked on first use: a component instance serves
+    /// one request, and most requests never search, so they pay nothing for the index.
+    conn: std::sync::OnceLock<Arc<Connection>>,
 }
 
 impl std::fmt::Debug for SpinSqliteSearch {
@@ -48,21 +52,23 @@ const SCHEMA: Schema = Schema {
 impl SpinSqliteSearch {
     /// The index in the Spin database `name`, opened on first use.
     pub fn new(name: &str) -> Self {
-        Self { name: name.to_owned(), conn: std::sync::OnceLock::new() }
+        Self { name: name.to_owned(), shared: None, conn: std::sync::OnceLock::new() }
     }
 
-    /// Opens the Spin database `name` now and brings the search schema up to date.
-    pub fn open(name: &str) -> Result<Self, SearchError> {
-        let index = Self::new(name);
-        index.conn()?;
-        Ok(index)
+    /// The index in the database `conn` is open on (the key-value store's, from
+    /// [`crate::SpinSqliteKv::connection`]); its schema is checked on first use.
+    pub fn sharing(conn: Arc<Connection>) -> Self {
+        Self { name: String::new(), shared: Some(conn), conn: std::sync::OnceLock::new() }
     }
 
     fn conn(&self) -> Result<&Connection, SearchError> {
         if let Some(conn) = self.conn.get() {
             return Ok(conn);
         }
-        let conn = Connection::open(&self.name).map_err(search_error)?;
+        let conn = match &self.shared {
+            Some(conn) => conn.clone(),
+            None => Arc::new(Connection::open(&self.name).map_err(search_error)?),
+        };
         schema::migrate(&conn, &SCHEMA, search_error, SearchError::Backend)?;
         Ok(self.conn.get_or_init(|| conn))
     }

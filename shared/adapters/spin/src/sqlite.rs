@@ -15,7 +15,9 @@ use spin_sdk::sqlite::{Connection, Error, QueryResult, Value};
 use crate::schema::{self, Schema};
 
 pub struct SpinSqliteKv {
-    conn: Connection,
+    /// Shared with the search index of the same database ([`Self::connection`]), so a request
+    /// that searches does not open the database twice.
+    conn: Arc<Connection>,
     clock: Arc<dyn Clock>,
 }
 
@@ -66,10 +68,17 @@ impl SpinSqliteKv {
     /// Opens the Spin database `name` (`default` unless the manifest grants others) and brings its
     /// schema up to date; refuses a database a newer build has written.
     pub fn open(name: &str, clock: Arc<dyn Clock>) -> Result<Self, KvError> {
-        let conn = Connection::open(name).map_err(db_error)?;
+        let conn = Arc::new(Connection::open(name).map_err(db_error)?);
         let store = Self { conn, clock };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// The open connection, for [`crate::SpinSqliteSearch::sharing`]. Sharing is safe: each port
+    /// call, transactions included, completes within one synchronous host call, so the two never
+    /// interleave statements.
+    pub fn connection(&self) -> Arc<Connection> {
+        self.conn.clone()
     }
 
     fn run(&self, statement: &str, args: Vec<Arg>) -> Result<QueryResult, KvError> {

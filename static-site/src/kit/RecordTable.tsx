@@ -3,6 +3,7 @@
 // For read-only records, where arrow keys between cells help, SortableTable (a grid) is the kit's other table.
 import { useMemo, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { sortedPage, type SortDirection } from './sortedPage';
 
 export interface RecordColumn<T> {
   readonly id: string;
@@ -13,7 +14,7 @@ export interface RecordColumn<T> {
 
 export interface RecordSort {
   readonly column: string;
-  readonly direction: 'ascending' | 'descending';
+  readonly direction: SortDirection;
 }
 
 export function RecordTable<T>({
@@ -44,15 +45,8 @@ export function RecordTable<T>({
   const shownColumns = columns.filter((c): c is RecordColumn<T> => c !== false);
   const [sort, setSort] = useState<RecordSort | undefined>(initialSort);
   const [page, setPage] = useState(0);
-  const sorted = useMemo(() => {
-    const column = shownColumns.find((c) => c.id === sort?.column);
-    if (!column?.compare) return rows;
-    const direction = sort?.direction === 'descending' ? -1 : 1;
-    return [...rows].sort((a, b) => direction * column.compare!(a, b));
-  }, [rows, shownColumns, sort]);
-  const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
-  const current = Math.min(page, pages - 1);
-  const shown = sorted.slice(current * pageSize, (current + 1) * pageSize);
+  const compare = shownColumns.find((c) => c.id === sort?.column)?.compare;
+  const { shown, pages, current } = useMemo(() => sortedPage(rows, compare, sort?.direction, page, pageSize), [rows, compare, sort, page, pageSize]);
 
   if (rows.length === 0) return <>{empty}</>;
 

@@ -4,6 +4,7 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { Button, Cell, Column, Row, Table, TableBody, TableHeader, type SortDescriptor } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
+import { sortedPage } from './sortedPage';
 
 export interface TableColumn<T> {
   readonly id: string;
@@ -36,15 +37,8 @@ export function SortableTable<T>({
   const { t } = useTranslation();
   const [sort, setSort] = useState<SortDescriptor | undefined>(initialSort);
   const [page, setPage] = useState(0);
-  const sorted = useMemo(() => {
-    const column = columns.find((c) => c.id === sort?.column);
-    if (!column?.compare) return rows;
-    const direction = sort?.direction === 'descending' ? -1 : 1;
-    return [...rows].sort((a, b) => direction * column.compare!(a, b));
-  }, [rows, columns, sort]);
-  const pages = Math.max(1, Math.ceil(sorted.length / pageSize));
-  const current = Math.min(page, pages - 1);
-  const shown = sorted.slice(current * pageSize, (current + 1) * pageSize);
+  const compare = columns.find((c) => c.id === sort?.column)?.compare;
+  const { shown, pages, current } = useMemo(() => sortedPage(rows, compare, sort?.direction, page, pageSize), [rows, compare, sort, page, pageSize]);
 
   return (
     <div className="table-scroll">

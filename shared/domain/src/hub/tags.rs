@@ -1,9 +1,8 @@
 //! Hierarchical tags (`theology/grace`): how a tag is written, compared and matched by its ancestors.
 //!
 //! A tag is kept in one canonical form (lower case, no `#`, segments joined by `/`), so `#Grace`
-//! and `grace` are one tag in facets and filters. A filter on a tag includes its descendants: the
-//! search index stores every tag with all its ancestors ([`Tag::with_ancestors`]), and a filter is
-//! an exact match on one of them.
+//! and `grace` are one tag in facets and filters. A filter on a tag includes its descendants
+//! ([`Tag::is_within`]), as the search port's path fields do inside a query.
 
 use std::fmt;
 
@@ -64,7 +63,8 @@ impl Tag {
         self.0.split('/')
     }
 
-    /// The tag and every tag above it, outermost first: `theology`, `theology/grace`.
+    /// The tag and every tag above it, outermost first: `theology`, `theology/grace` (a tag counts
+    /// under each of them, as in the search port's path facets).
     pub fn with_ancestors(&self) -> Vec<String> {
         self.0.match_indices('/').map(|(at, _)| self.0[..at].to_owned()).chain([self.0.clone()]).collect()
     }

@@ -9,6 +9,7 @@ use crate::DomainError;
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Locale(String);
+crate::validation::checked_text!(Locale, DomainError);
 
 /// Longest tag taken; real ones are far shorter.
 const MAX_LOCALE_LEN: usize = 35;
@@ -50,23 +51,6 @@ impl Locale {
         }
         Ok(Self(tag))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for Locale {
-    type Error = DomainError;
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<Locale> for String {
-    fn from(locale: Locale) -> Self {
-        locale.0
-    }
 }
 
 /// A time zone by its IANA name (`Europe/Berlin`, `America/New_York`, `UTC`), known to the tz
@@ -74,6 +58,7 @@ impl From<Locale> for String {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct TimeZoneName(String);
+crate::validation::checked_text!(TimeZoneName, DomainError);
 
 impl TimeZoneName {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
@@ -87,23 +72,6 @@ impl TimeZoneName {
         // The database answers case-insensitively; keep its own spelling.
         let name = zone.iana_name().unwrap_or(raw).to_owned();
         Ok(Self(name))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for TimeZoneName {
-    type Error = DomainError;
-    fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
-    }
-}
-
-impl From<TimeZoneName> for String {
-    fn from(zone: TimeZoneName) -> Self {
-        zone.0
     }
 }
 

@@ -2,6 +2,41 @@
 
 use crate::error::{DomainError, FieldError};
 
+/// The glue of a text type checked by its own `parse(&str) -> Result<Self, E>` and holding the
+/// checked text: read from a `String` through `parse` (so serde's `try_from = "String"` checks
+/// every stored or received value), written back as that `String`, lent out by `as_str`, and
+/// shown as the text itself.
+macro_rules! checked_text {
+    ($type:ident, $error:ty) => {
+        impl $type {
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $type {
+            type Error = $error;
+
+            fn try_from(raw: String) -> Result<Self, Self::Error> {
+                Self::parse(&raw)
+            }
+        }
+
+        impl From<$type> for String {
+            fn from(value: $type) -> Self {
+                value.0
+            }
+        }
+
+        impl std::fmt::Display for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+pub(crate) use checked_text;
+
 /// Collects field errors across several checks and turns them into one `Validation` error.
 #[derive(Debug, Default)]
 pub struct Validator {

@@ -4,8 +4,6 @@
 //! and `grace` are one tag in facets and filters. A filter on a tag includes its descendants
 //! ([`Tag::is_within`]), as the search port's path fields do inside a query.
 
-use std::fmt;
-
 use crate::error::{DomainError, FieldError};
 
 /// The longest tag, in characters, separators included.
@@ -19,6 +17,7 @@ pub const MAX_TAGS: usize = 50;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Tag(String);
+crate::validation::checked_text!(Tag, String);
 
 impl Tag {
     /// Reads a tag as a person or a vault writes it: a leading `#` and spaces around segments are
@@ -54,10 +53,6 @@ impl Tag {
         Ok(Self(tag))
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// Its levels, outermost first (`theology`, `grace`).
     pub fn segments(&self) -> impl Iterator<Item = &str> {
         self.0.split('/')
@@ -77,25 +72,6 @@ impl Tag {
     /// The tag above this one, if any.
     pub fn parent(&self) -> Option<Tag> {
         self.0.rsplit_once('/').map(|(parent, _)| Self(parent.to_owned()))
-    }
-}
-
-impl fmt::Display for Tag {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for Tag {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
-        Self::parse(&text)
-    }
-}
-
-impl From<Tag> for String {
-    fn from(tag: Tag) -> Self {
-        tag.0
     }
 }
 

@@ -9,6 +9,7 @@ use crate::error::DomainError;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
+crate::validation::checked_text!(Email, DomainError);
 
 impl Email {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
@@ -36,36 +37,13 @@ impl Email {
         }
         Ok(Self(email))
     }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for Email {
-    type Error = DomainError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Email> for String {
-    fn from(value: Email) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for Email {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
 }
 
 /// An organisation's short name in links: 2 to 40 of `a-z`, `0-9` and inner hyphens.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct OrgSlug(String);
+crate::validation::checked_text!(OrgSlug, DomainError);
 
 impl OrgSlug {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
@@ -78,30 +56,6 @@ impl OrgSlug {
             ));
         }
         Ok(Self(slug))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl TryFrom<String> for OrgSlug {
-    type Error = DomainError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<OrgSlug> for String {
-    fn from(value: OrgSlug) -> Self {
-        value.0
-    }
-}
-
-impl std::fmt::Display for OrgSlug {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
     }
 }
 

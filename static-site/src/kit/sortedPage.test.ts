@@ -1,6 +1,6 @@
 // The kit tables' sorting and paging, apart from any table.
 import { describe, expect, it } from 'vitest';
-import { sortedPage } from './sortedPage';
+import { byText, sortedPage } from './sortedPage';
 
 const numbers = [5, 3, 9, 1, 7];
 const byValue = (a: number, b: number) => a - b;
@@ -17,5 +17,11 @@ describe('sortedPage', () => {
     expect(sortedPage(numbers, byValue, 'ascending', 1, 2)).toEqual({ shown: [5, 7], pages: 3, current: 1 });
     expect(sortedPage(numbers, byValue, 'ascending', 7, 2)).toEqual({ shown: [9], pages: 3, current: 2 });
     expect(sortedPage([], byValue, 'ascending', 3, 2)).toEqual({ shown: [], pages: 1, current: 0 });
+  });
+
+  it('orders text as a language does, not by code point', () => {
+    const words = ['zeta', 'Äpfel', 'apple'];
+    expect(sortedPage(words, byText((w: string) => w), 'ascending', 0, 10).shown).toEqual(['Äpfel', 'apple', 'zeta']);
+    expect([...words].sort()).toEqual(['apple', 'zeta', 'Äpfel']);
   });
 });

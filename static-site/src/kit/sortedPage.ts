@@ -1,6 +1,14 @@
 // What the kit's tables show: the rows sorted by one column's comparison, and the one page of them in view. Sorting and
 // paging are over the rows given (what has been loaded); a page past the end shows the last one.
+import { preferences } from '../i18n';
+
 export type SortDirection = 'ascending' | 'descending';
+
+/** Compares rows by a text of theirs as the person's language orders it (German puts `ä` beside `a`). */
+export function byText<T>(text: (row: T) => string): (a: T, b: T) => number {
+  const collator = new Intl.Collator(preferences().locale);
+  return (a, b) => collator.compare(text(a), text(b));
+}
 
 export interface SortedPage<T> {
   readonly shown: readonly T[];

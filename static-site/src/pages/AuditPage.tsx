@@ -11,6 +11,7 @@ import { PersonPicker } from '../kit/PersonPicker';
 import { Empty, Loading, NotAllowedPage } from '../components/States';
 import { DatePickerField } from '../kit/DatePickerField';
 import { SortableTable, type TableColumn } from '../kit/SortableTable';
+import { byText } from '../kit/sortedPage';
 import { preferences } from '../i18n';
 import { formatDateTime } from '../time';
 import { useDocumentTitle } from '../useDocumentTitle';
@@ -120,7 +121,6 @@ function EntriesTable({ entries, members }: { entries: readonly Entry[]; members
   const { t } = useTranslation();
   const who = (id: string | null | undefined) =>
     id ? (members.find((m) => m.person_id === id)?.display_name ?? id) : t('audit.entries.system');
-  const text = (a: string, b: string) => a.localeCompare(b, preferences().locale);
   const columns: TableColumn<Entry>[] = [
     { id: 'seq', name: t('audit.entries.seq'), compare: (a, b) => a.seq - b.seq, render: (e) => e.seq, className: 'num' },
     {
@@ -129,12 +129,12 @@ function EntriesTable({ entries, members }: { entries: readonly Entry[]; members
       compare: (a, b) => a.at - b.at,
       render: (e) => <time dateTime={new Date(e.at).toISOString()}>{formatDateTime(e.at)}</time>,
     },
-    { id: 'who', name: t('audit.entries.who'), compare: (a, b) => text(who(a.actor), who(b.actor)), render: (e) => who(e.actor) },
+    { id: 'who', name: t('audit.entries.who'), compare: byText<Entry>((e) => who(e.actor)), render: (e) => who(e.actor) },
     {
       id: 'action',
       name: t('audit.entries.action'),
       isRowHeader: true,
-      compare: (a, b) => text(a.action, b.action),
+      compare: byText<Entry>((e) => e.action),
       render: (e) => <code>{e.action}</code>,
     },
     { id: 'target', name: t('audit.entries.target'), render: (e) => e.target ?? '' },

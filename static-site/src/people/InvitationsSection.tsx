@@ -9,6 +9,7 @@ import { SelectField } from '../kit/SelectField';
 import { FormError } from '../components/FormError';
 import { Empty } from '../components/States';
 import { RecordTable } from '../kit/RecordTable';
+import { byText } from '../kit/sortedPage';
 import { submitError, type SubmitError } from '../forms';
 import { formatDate } from '../time';
 import { roleLabel, type Abilities, type Group, type Invitation, type MemberRole } from './types';
@@ -145,8 +146,8 @@ export function InvitationsSection({ orgId, invitations, groups, onChanged }: { 
         label={t('people.invitations.heading')}
         labelledBy="invitations-heading"
         columns={[
-          { id: 'email', name: t('people.invitations.columns.email'), compare: (a, b) => a.email.localeCompare(b.email) },
-          { id: 'role', name: t('people.invitations.columns.role'), compare: (a, b) => roleLabel(a.role).localeCompare(roleLabel(b.role)) },
+          { id: 'email', name: t('people.invitations.columns.email'), compare: byText<Invitation>((i) => i.email) },
+          { id: 'role', name: t('people.invitations.columns.role'), compare: byText<Invitation>((i) => roleLabel(i.role)) },
           { id: 'group', name: t('people.invitations.columns.group') },
           { id: 'expires', name: t('people.invitations.columns.expires'), compare: (a, b) => a.expires_at - b.expires_at },
           { id: 'actions', name: t('people.invitations.columns.actions') },

@@ -8,6 +8,7 @@ import { ApiError, data } from '../api/query';
 import { Empty } from '../components/States';
 import { Field } from '../components/Field';
 import { RecordTable } from '../kit/RecordTable';
+import { byText } from '../kit/sortedPage';
 import { formatDate } from '../time';
 import { peopleKeys, type MemberList } from './queries';
 import { MEMBER_ROLES, roleLabel, sameRoles, type Abilities, type Member, type MemberRole } from './types';
@@ -133,7 +134,6 @@ export function MembersSection({ orgId, members, can, onChanged }: { orgId: stri
   const [filter, setFilter] = useState('');
   const query = filter.trim().toLocaleLowerCase();
   const shown = query === '' ? members : members.filter((m) => m.display_name.toLocaleLowerCase().includes(query) || m.email.toLocaleLowerCase().includes(query));
-  const byText = (text: (m: Member) => string) => (a: Member, b: Member) => text(a).localeCompare(text(b));
   return (
     <section aria-labelledby="members-heading">
       <h2 id="members-heading">{t('people.members.heading')}</h2>
@@ -149,8 +149,8 @@ export function MembersSection({ orgId, members, can, onChanged }: { orgId: stri
         label={t('people.members.heading')}
         labelledBy="members-heading"
         columns={[
-          { id: 'name', name: t('people.members.columns.name'), compare: byText((m) => m.display_name) },
-          { id: 'email', name: t('people.members.columns.email'), compare: byText((m) => m.email) },
+          { id: 'name', name: t('people.members.columns.name'), compare: byText<Member>((m) => m.display_name) },
+          { id: 'email', name: t('people.members.columns.email'), compare: byText<Member>((m) => m.email) },
           { id: 'roles', name: t('people.members.columns.roles') },
           { id: 'joined', name: t('people.members.columns.joined'), compare: (a, b) => a.joined_at - b.joined_at },
           can.admin && { id: 'actions', name: t('people.members.columns.actions') },

@@ -6,6 +6,7 @@ import { api } from '../api/client';
 import { FormError } from '../components/FormError';
 import { Empty } from '../components/States';
 import { RecordTable } from '../kit/RecordTable';
+import { byText } from '../kit/sortedPage';
 import { submitError, type SubmitError } from '../forms';
 import { PersonPicker } from '../kit/PersonPicker';
 import { formatDate } from '../time';
@@ -114,8 +115,8 @@ export function MentorshipsSection({ orgId, mentorships, members, can, onChanged
         label={t('people.mentorships.heading')}
         labelledBy="mentorships-heading"
         columns={[
-          { id: 'mentor', name: t('people.mentorships.columns.mentor'), compare: (a, b) => nameOf(members, a.mentor_id).localeCompare(nameOf(members, b.mentor_id)) },
-          { id: 'mentee', name: t('people.mentorships.columns.mentee'), compare: (a, b) => nameOf(members, a.mentee_id).localeCompare(nameOf(members, b.mentee_id)) },
+          { id: 'mentor', name: t('people.mentorships.columns.mentor'), compare: byText<Mentorship>((m) => nameOf(members, m.mentor_id)) },
+          { id: 'mentee', name: t('people.mentorships.columns.mentee'), compare: byText<Mentorship>((m) => nameOf(members, m.mentee_id)) },
           { id: 'started', name: t('people.mentorships.columns.started'), compare: (a, b) => a.started_at - b.started_at },
           // Active pairings before ended ones.
           { id: 'status', name: t('people.mentorships.columns.status'), compare: (a, b) => Number(b.active) - Number(a.active) },

@@ -2,7 +2,7 @@
 // one types, arrow keys and Enter choose, and the choice is the person's id. Submitted with forms under `name`.
 // The field shows the chosen person's name only; the list matches name or email, and shows everyone again when opened
 // from its button or while the field still holds the chosen name.
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Button, ComboBox, FieldError, Input, Label, ListBox, ListBoxItem, Popover, Text } from 'react-aria-components';
 import { useTranslation } from 'react-i18next';
 
@@ -37,12 +37,10 @@ export function PersonPicker({
   // The form may clear or set the choice itself (after a submit, say): the field follows.
   useEffect(() => setInputValue(chosen?.display_name ?? ''), [value, chosen?.display_name]);
   const query = inputValue.trim().toLocaleLowerCase();
-  const items = useMemo(() => {
-    const everyone = showAll || query === '' || (chosen !== undefined && inputValue === chosen.display_name);
-    return people
-      .filter((p) => everyone || p.display_name.toLocaleLowerCase().includes(query) || p.email.toLocaleLowerCase().includes(query))
-      .map((person) => ({ id: person.person_id, person }));
-  }, [people, showAll, query, chosen, inputValue]);
+  const everyone = showAll || query === '' || (chosen !== undefined && inputValue === chosen.display_name);
+  const items = people
+    .filter((p) => everyone || p.display_name.toLocaleLowerCase().includes(query) || p.email.toLocaleLowerCase().includes(query))
+    .map((person) => ({ id: person.person_id, person }));
   return (
     <ComboBox
       className={`field combobox${error ? ' field--invalid' : ''}`}

@@ -22,7 +22,6 @@ macro_rules! function_entry_points {
 
         /// The bare routes, ready for the local host to merge with other functions.
         pub fn routes(platform: ::emmaus_app::Platform) -> ::axum::Router {
-            #[allow(unused_imports)]
             use ::utoipa::Path as _;
             use ::utoipa_axum::PathItemExt as _;
             let router = ::axum::Router::<::emmaus_app::Platform>::new();

@@ -17,12 +17,18 @@ use crate::schema::{self, Schema};
 use crate::sqlite::{cell, to_value};
 
 pub struct SpinSqliteSearch {
-    name: String,
-    /// A connection to the same database to use instead of opening one (the key-value store's).
-    shared: Option<Arc<Connection>>,
+    source: Source,
     /// The connection in use, its search schema checked on first use: a component instance serves
     /// one request, and most requests never search, so they pay nothing for the index.
     conn: std::sync::OnceLock<Arc<Connection>>,
+}
+
+/// Where the index's connection comes from.
+enum Source {
+    /// Opened by the database's name on first use.
+    Named(String),
+    /// Already open on the same database (the key-value store's).
+    Shared(Arc<Connection>),
 }
 
 impl std::fmt::Debug for SpinSqliteSearch {
@@ -52,22 +58,22 @@ const SCHEMA: Schema = Schema {
 impl SpinSqliteSearch {
     /// The index in the Spin database `name`, opened on first use.
     pub fn new(name: &str) -> Self {
-        Self { name: name.to_owned(), shared: None, conn: std::sync::OnceLock::new() }
+        Self { source: Source::Named(name.to_owned()), conn: std::sync::OnceLock::new() }
     }
 
     /// The index in the database `conn` is open on (the key-value store's, from
     /// [`crate::SpinSqliteKv::connection`]); its schema is checked on first use.
     pub fn sharing(conn: Arc<Connection>) -> Self {
-        Self { name: String::new(), shared: Some(conn), conn: std::sync::OnceLock::new() }
+        Self { source: Source::Shared(conn), conn: std::sync::OnceLock::new() }
     }
 
     fn conn(&self) -> Result<&Connection, SearchError> {
         if let Some(conn) = self.conn.get() {
             return Ok(conn);
         }
-        let conn = match &self.shared {
-            Some(conn) => conn.clone(),
-            None => Arc::new(Connection::open(&self.name).map_err(search_error)?),
+        let conn = match &self.source {
+            Source::Shared(conn) => conn.clone(),
+            Source::Named(name) => Arc::new(Connection::open(name).map_err(search_error)?),
         };
         schema::migrate(&conn, &SCHEMA, search_error, SearchError::Backend)?;
         Ok(self.conn.get_or_init(|| conn))

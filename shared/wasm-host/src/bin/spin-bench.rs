@@ -126,24 +126,24 @@ impl Steps {
             let Some(ms) = parts.find_map(|p| p.trim().strip_prefix("dur=")).and_then(|d| d.parse::<f64>().ok()) else {
                 continue;
             };
-            if !self.totals.contains_key(&name) {
-                self.order.push(name.clone());
-            }
-            let total = self.totals.entry(name).or_default();
-            total.0 += Duration::from_secs_f64(ms / 1000.0);
-            total.1 += 1;
+            self.record(name, Duration::from_secs_f64(ms / 1000.0), 1);
         }
+    }
+
+    /// Adds `count` answers that spent `took` in step `name`.
+    fn record(&mut self, name: String, took: Duration, count: u32) {
+        if !self.totals.contains_key(&name) {
+            self.order.push(name.clone());
+        }
+        let total = self.totals.entry(name).or_default();
+        total.0 += took;
+        total.1 += count;
     }
 
     fn merge(&mut self, other: Self) {
         for name in other.order {
             let (took, count) = other.totals[&name];
-            if !self.totals.contains_key(&name) {
-                self.order.push(name.clone());
-            }
-            let total = self.totals.entry(name).or_default();
-            total.0 += took;
-            total.1 += count;
+            self.record(name, took, count);
         }
     }
 

@@ -17,6 +17,7 @@ pub const FUNCTIONS: &[Function] = &[
     Function { name: "system", api: system::api },
     Function { name: "auth", api: auth::api },
     Function { name: "people", api: people::api },
+    Function { name: "hub", api: hub::api },
     Function { name: "notify", api: notify::api },
 ];
 
@@ -49,6 +50,7 @@ pub fn routes(platform: &Platform) -> Router {
         .merge(system::routes(platform.clone()))
         .merge(auth::routes(platform.clone()))
         .merge(people::routes(platform.clone()))
+        .merge(hub::routes(platform.clone()))
         .merge(notify::routes(platform.clone()))
 }
 

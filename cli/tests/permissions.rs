@@ -68,6 +68,18 @@ struct World {
     mentorships: BTreeMap<&'static str, (String, &'static str, &'static str, bool)>,
     /// invitation name -> (org, group)
     invitations: BTreeMap<&'static str, (String, Option<&'static str>)>,
+    /// hub resource name -> (org, author, who sees it, title marker)
+    hub: BTreeMap<&'static str, (String, &'static str, Seen, String)>,
+}
+
+/// Who sees a hub resource in A (`hub::audience`, restated from `docs/permissions.md`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Seen {
+    Organisation,
+    /// Group G: its members and leader, the admins, the author.
+    GroupG,
+    /// Its author alone.
+    Private,
 }
 
 fn meta() -> RequestMeta {
@@ -76,7 +88,7 @@ fn meta() -> RequestMeta {
 
 impl World {
     async fn build() -> Self {
-        let (p, _) = Platform::in_memory("local");
+        let (p, _) = emmaus_hub::in_memory_platform();
         let mut w = World {
             p,
             org: BTreeMap::new(),
@@ -85,6 +97,7 @@ impl World {
             groups: BTreeMap::new(),
             mentorships: BTreeMap::new(),
             invitations: BTreeMap::new(),
+            hub: BTreeMap::new(),
         };
         for (org, people) in [("A", A_PEOPLE), ("B", B_PEOPLE)] {
             let org_id = w.p.ids.new_id();
@@ -138,6 +151,7 @@ impl World {
             w.tokens.insert(name, issued.access_token);
         }
         w.seed_relations().await;
+        w.seed_library().await;
         // `gone` signed in, then was removed: the session lives on, the membership does not.
         let admin_a = w.actor("admin", "A").await;
         emmaus_identity::members::remove(&w.p, &admin_a, &w.id["gone"]).await.unwrap();
@@ -190,6 +204,60 @@ impl World {
             let made = invitations::create(&w.p, &admin, &email, role, group_id.as_deref(), "http://t").await.unwrap();
             w.id.insert(name, made.invitation.id);
             w.invitations.insert(name, (org.to_owned(), group));
+        }
+    }
+
+    /// Notes in A for the organisation (by mentor), for group G (by pastor), private to m2 and to
+    /// admin, and one of mentor's in the trash; one in B. Every title carries its marker.
+    async fn seed_library(&mut self) {
+        use emmaus_domain::hub::Visibility;
+        let w = self;
+        for (name, org, author, seen) in [
+            ("R_ORG", "A", "mentor", Seen::Organisation),
+            ("R_GRP", "A", "pastor", Seen::GroupG),
+            ("R_PRIV", "A", "m2", Seen::Private),
+            ("R_PRIV_ADMIN", "A", "admin", Seen::Private),
+            ("R_DEL", "A", "mentor", Seen::Organisation),
+            ("R_B", "B", "b_admin", Seen::Organisation),
+        ] {
+            let actor = w.actor(author, org).await;
+            let visibility = match seen {
+                Seen::Organisation => Visibility::Organisation,
+                Seen::GroupG => Visibility::Group { group_id: w.id["G"].clone() },
+                Seen::Private => Visibility::Private,
+            };
+            let marker = if org == "B" { "MARKER-B hub note".to_owned() } else { format!("HUBMARK-{name}-END") };
+            let described = emmaus_hub::Described {
+                title: marker.clone(),
+                visibility: Some(visibility),
+                ..emmaus_hub::Described::default()
+            };
+            let content = emmaus_hub::Content::Note { body: format!("body of {marker}") };
+            let made = emmaus_hub::resources::create(&w.p, &actor, described, content).await.unwrap();
+            if name == "R_DEL" {
+                emmaus_hub::resources::delete(&w.p, &actor, &made.resource.id, 1).await.unwrap();
+            }
+            w.id.insert(name, made.resource.id);
+            w.hub.insert(name, (org.to_owned(), author, seen, marker));
+        }
+    }
+
+    /// Whether `caller` (acting in A) sees the hub resource `name`.
+    fn sees(&self, caller: &str, name: &str) -> bool {
+        let (org, author, seen, _) = &self.hub[name];
+        if org != "A" || Self::org_of(caller) != "A" || caller == "gone" {
+            return false;
+        }
+        match seen {
+            Seen::Organisation => true,
+            Seen::GroupG => {
+                let (_, leader, members) = &self.groups["G"];
+                caller == *author
+                    || caller == *leader
+                    || members.contains(&caller)
+                    || Self::roles(caller).contains(Role::Admin)
+            }
+            Seen::Private => caller == *author,
         }
     }
 
@@ -315,6 +383,18 @@ impl World {
                 }
             }
         }
+        for (name, (org, author, _, marker)) in &self.hub {
+            let in_trash_for = |c: &str| name == &"R_DEL" && (c == *author || Self::roles(c).contains(Role::Admin));
+            let visible = if org == "A" {
+                self.sees(caller, name) && (name != &"R_DEL" || in_trash_for(caller))
+            } else {
+                caller == "b_admin"
+            };
+            if !visible {
+                out.push(self.id[name].clone());
+                out.push(marker.clone());
+            }
+        }
         if caller == "gone" {
             // Removed: nothing of A at all but their own account.
             out.push(self.org["A"].clone());
@@ -350,6 +430,8 @@ enum Guard {
     List(Action),
     /// One resource: allowed when the matrix gives the action in the relations the caller has to it.
     Matrix(Action),
+    /// A hub resource: not found for a caller its visibility does not admit, else as `Matrix`.
+    Hub(Action),
     /// A job trigger: no person's session runs it, whatever their roles; only the jobs token does.
     JobToken,
     /// Held mail: an admin of any organisation (or a request from the server's own machine, which
@@ -376,12 +458,26 @@ struct Call {
     /// For a call naming another organisation's record: the same call naming nothing instead,
     /// whose answer it must equal.
     twin: Option<(String, Option<serde_json::Value>)>,
+    /// The resource is one the caller's visibility does not admit (`Guard::Hub`).
+    unseen: bool,
+    /// Request headers besides authorisation and content type (`If-Match`).
+    headers: Vec<(&'static str, String)>,
 }
 
 type Build = fn(&World, &str) -> Vec<Call>;
 
 fn call(method: &'static str, path: String, body: Option<serde_json::Value>, relations: BTreeSet<Relation>) -> Call {
-    Call { method, path, body, relations, other_org_path: false, action: None, twin: None }
+    Call {
+        method,
+        path,
+        body,
+        relations,
+        other_org_path: false,
+        action: None,
+        twin: None,
+        unseen: false,
+        headers: Vec::new(),
+    }
 }
 
 /// A call naming B's record `foreign` (in its path or body), with its twin naming nothing.
@@ -410,6 +506,75 @@ fn org_calls(w: &World, method: &'static str, tail: &str, body: Option<serde_jso
         other_org_path: true,
         ..call(method, format!("/api/people/{}{tail}", w.org["B"]), body, BTreeSet::from([Relation::OtherOrg]))
     });
+    out
+}
+
+/// The calls on a collection of the hub: in A, and in B (not the caller's).
+fn hub_org_calls(w: &World, method: &'static str, tail: &str, body: Option<serde_json::Value>) -> Vec<Call> {
+    let path = |org: &str| format!("/api/hub/{}{tail}", w.org[org]);
+    vec![
+        call(method, path("A"), body.clone(), BTreeSet::from([Relation::SameOrg])),
+        Call { other_org_path: true, ..call(method, path("B"), body, BTreeSet::from([Relation::OtherOrg])) },
+    ]
+}
+
+/// Adding to the hub: shared with the organisation (same organisation), kept private (own), and
+/// shared with B's group (answered as a group that does not exist).
+fn hub_create_calls(w: &World, tail: &str, body: &serde_json::Value) -> Vec<Call> {
+    let with = |visibility: serde_json::Value| {
+        let mut body = body.clone();
+        body["visibility"] = visibility;
+        body
+    };
+    let mut out = hub_org_calls(w, "POST", tail, Some(with(serde_json::json!({"scope": "organisation"}))));
+    out.push(call(
+        "POST",
+        format!("/api/hub/{}{tail}", w.org["A"]),
+        Some(with(serde_json::json!({"scope": "private"}))),
+        BTreeSet::from([Relation::SameOrg, Relation::Own]),
+    ));
+    out.push(foreign_call(
+        "POST",
+        format!("/api/hub/{}{tail}", w.org["A"]),
+        Some(with(serde_json::json!({"scope": "group", "group_id": w.id["GB"]}))),
+        &w.id["GB"],
+    ));
+    out
+}
+
+/// A call on each hub resource, at version `If-Match: "1"`: A's live notes (own or not, seen or
+/// not), and B's, by A's path and by B's.
+fn hub_resource_calls(
+    w: &World,
+    caller: &str,
+    method: &'static str,
+    tail: &str,
+    body: Option<&serde_json::Value>,
+) -> Vec<Call> {
+    let if_match = vec![("if-match", "\"1\"".to_owned())];
+    let mut out = Vec::new();
+    for name in ["R_ORG", "R_GRP", "R_PRIV", "R_PRIV_ADMIN", "R_B"] {
+        let path = format!("/api/hub/{}/resources/{}{tail}", w.org["A"], w.id[name]);
+        if name == "R_B" {
+            out.push(Call { headers: if_match.clone(), ..foreign_call(method, path, body.cloned(), &w.id[name]) });
+            let b_path = format!("/api/hub/{}/resources/{}{tail}", w.org["B"], w.id[name]);
+            out.push(Call {
+                other_org_path: true,
+                headers: if_match.clone(),
+                ..call(method, b_path, body.cloned(), BTreeSet::from([Relation::OtherOrg]))
+            });
+            continue;
+        }
+        let mut relations = BTreeSet::from([Relation::SameOrg]);
+        if w.hub[name].1 == caller {
+            relations.insert(Relation::Own);
+        }
+        out.push(Call {
+            unseen: !w.sees(caller, name),
+            headers: if_match.clone(),
+            ..call(method, path, body.cloned(), relations)
+        });
+    }
     out
 }
 
@@ -521,6 +686,10 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
     s.insert(
         ("POST", "/api/jobs/deliver-mail"),
         (Guard::JobToken, |_, _| vec![call("POST", "/api/jobs/deliver-mail".into(), None, BTreeSet::new())]),
+    );
+    s.insert(
+        ("POST", "/api/jobs/purge-trash"),
+        (Guard::JobToken, |_, _| vec![call("POST", "/api/jobs/purge-trash".into(), None, BTreeSet::new())]),
     );
     s.insert(
         ("POST", "/api/jobs/apply-outbox"),
@@ -642,6 +811,71 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
                 &w.id["b_pastor"],
             ));
             out
+        }),
+    );
+    // hub: the library
+    s.insert(
+        ("GET", "/api/hub/{org}/resources"),
+        (Guard::List(Action::HubRead), |w, _| hub_org_calls(w, "GET", "/resources", None)),
+    );
+    s.insert(
+        ("GET", "/api/hub/{org}/trash"),
+        (Guard::List(Action::HubRead), |w, _| hub_org_calls(w, "GET", "/trash", None)),
+    );
+    s.insert(
+        ("POST", "/api/hub/{org}/notes"),
+        (Guard::Matrix(Action::HubCreate), |w, _| {
+            hub_create_calls(w, "/notes", &json!({"title": "New note", "body": "# New"}))
+        }),
+    );
+    s.insert(
+        ("POST", "/api/hub/{org}/links"),
+        (Guard::Matrix(Action::HubCreate), |w, _| {
+            hub_create_calls(w, "/links", &json!({"url": "https://example.org/page"}))
+        }),
+    );
+    s.insert(
+        ("GET", "/api/hub/{org}/resources/{resource}"),
+        (Guard::Hub(Action::HubRead), |w, c| hub_resource_calls(w, c, "GET", "", None)),
+    );
+    s.insert(
+        ("PATCH", "/api/hub/{org}/resources/{resource}"),
+        (Guard::Hub(Action::HubChange), |w, c| {
+            hub_resource_calls(w, c, "PATCH", "", Some(&json!({"title": "Renamed"})))
+        }),
+    );
+    s.insert(
+        ("DELETE", "/api/hub/{org}/resources/{resource}"),
+        (Guard::Hub(Action::HubChange), |w, c| hub_resource_calls(w, c, "DELETE", "", None)),
+    );
+    s.insert(
+        ("GET", "/api/hub/{org}/resources/{resource}/versions"),
+        (Guard::Hub(Action::HubRead), |w, c| hub_resource_calls(w, c, "GET", "/versions", None)),
+    );
+    s.insert(
+        ("GET", "/api/hub/{org}/resources/{resource}/versions/{version}"),
+        (Guard::Hub(Action::HubRead), |w, c| hub_resource_calls(w, c, "GET", "/versions/1", None)),
+    );
+    s.insert(
+        ("POST", "/api/hub/{org}/resources/{resource}/versions/{version}/restore"),
+        (Guard::Hub(Action::HubChange), |w, c| hub_resource_calls(w, c, "POST", "/versions/1/restore", None)),
+    );
+    s.insert(
+        ("POST", "/api/hub/{org}/trash/{resource}/restore"),
+        (Guard::Hub(Action::HubChange), |w, c| {
+            let path = |org: &str, name: &str| format!("/api/hub/{}/trash/{}/restore", w.org[org], w.id[name]);
+            let mut relations = BTreeSet::from([Relation::SameOrg]);
+            if w.hub["R_DEL"].1 == c {
+                relations.insert(Relation::Own);
+            }
+            vec![
+                Call { unseen: !w.sees(c, "R_DEL"), ..call("POST", path("A", "R_DEL"), None, relations) },
+                foreign_call("POST", path("A", "R_B"), None, &w.id["R_B"]),
+                Call {
+                    other_org_path: true,
+                    ..call("POST", path("B", "R_B"), None, BTreeSet::from([Relation::OtherOrg]))
+                },
+            ]
         }),
     );
     // people: one member
@@ -849,6 +1083,9 @@ async fn send(w: &World, caller: &str, c: &Call) -> ApiResponse {
     if let Some(token) = w.tokens.get(caller) {
         request = request.header("authorization", format!("Bearer {token}"));
     }
+    for (name, value) in &c.headers {
+        request = request.header(*name, value);
+    }
     let body = match &c.body {
         Some(json) => {
             request = request.header("content-type", "application/json");
@@ -960,6 +1197,7 @@ async fn beyond_status(caller: &str, c: &Call, response: &ApiResponse, forbidden
             path: twin_path.clone(),
             body: twin_body.clone(),
             twin: None,
+            headers: c.headers.clone(),
             ..call(c.method, String::new(), None, BTreeSet::new())
         };
         let twin_response = send(&World::build().await, caller, &twin).await;
@@ -1034,7 +1272,8 @@ fn judge(guard: Guard, caller: &str, roles: &RoleSet, c: &Call, status: u16) -> 
             let allowed = !permissions::scope(roles, action).is_empty();
             expect(ok == allowed, if allowed { "the matrix allows listing" } else { "the matrix refuses listing" })
         }
-        Guard::Matrix(action) => {
+        Guard::Hub(_) if c.unseen => expect(status == 404, "what a resource's visibility hides is not found"),
+        Guard::Matrix(action) | Guard::Hub(action) => {
             let allowed = permissions::can(roles, &c.relations, c.action.unwrap_or(action));
             if allowed {
                 expect(ok, "the matrix allows it")

@@ -76,12 +76,15 @@ def main() -> None:
     admin.call("PUT", f"/api/people/{org}/groups/{group['id']}/members/{mentee_id}")
     pairing = admin.call("POST", f"/api/people/{org}/mentorships", {"mentor_id": mentor_id, "mentee_id": mentee_id})
     pending = admin.call("POST", f"/api/people/{org}/invitations", {"email": "pending@fuzz.test", "role": "mentee"})
+    # A note everyone in the organisation sees, for the library's routes on one resource.
+    note = admin.call("POST", f"/api/hub/{org}/notes", {"title": "Fuzz note", "body": "# Fuzz\n\nwords to find"})
     values = {
         "ORG": org,
         "PERSON": mentee_id,
         "GROUP": group["id"],
         "MENTORSHIP": pairing["id"],
         "INVITATION": pending["id"],
+        "RESOURCE": note["id"],
     }
     for who, session in [("ADMIN", admin), ("MENTEE", mentee)]:
         values[f"{who}_COOKIE"] = f"{ACCESS}={session.cookies[ACCESS]}; {CSRF}={session.cookies[CSRF]}"

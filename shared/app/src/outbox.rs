@@ -13,8 +13,9 @@
 //! task is **parked** under `("outbox#parked", "task#<id>")`: kept, logged as an error, counted in
 //! every run's summary, listed by [`parked`] and put back by [`requeue`] once mended.
 //!
-//! Modules register their handlers by kind ([`Handlers`]), and hosts hand them over in
-//! `Platform::tasks`, so this module knows no module.
+//! Modules register their handlers by kind ([`Handlers`]), and the function that applies the
+//! outbox hands them over in `Platform::tasks` (`notify::task_handlers`), so this module knows no
+//! module.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -145,6 +146,29 @@ pub fn enqueue(p: &Platform, kind: &str, payload: serde_json::Value) -> Result<W
         last_error: None,
     };
     Ok(docs::create_write(task_key(PARTITION, &task.id), &task, None))
+}
+
+/// Applies a task whose batch has just committed, at once, with `handler` (the one registered for
+/// its kind): for derived data the person who made the change is waiting for, such as a new note
+/// in their own search. On success the task is removed; on failure, or when a run of the job
+/// claimed it meanwhile, it stays for the job to apply as usual (at least once either way, so the
+/// handler's idempotence covers both running).
+pub async fn apply_now(p: &Platform, enqueued: &Write, handler: Handler) {
+    let Write::PutIfAbsent { key, value, .. } = enqueued else { return };
+    let Ok(task) = serde_json::from_slice::<Task>(value) else { return };
+    match handler(p.clone(), task.payload).await {
+        // Version 1 is the task as enqueued; a run that claimed it has moved it on and deletes it.
+        Ok(()) => {
+            if let Err(error) = p.kv.delete_if_version(key.clone(), 1).await
+                && !matches!(error, KvError::Conflict(_))
+            {
+                tracing::warn!(%error, task = %task.id, kind = %task.kind, "an applied task stayed queued; the job applies it again");
+            }
+        }
+        Err(Failure::Retry(reason) | Failure::Permanent(reason)) => {
+            tracing::warn!(task = %task.id, kind = %task.kind, %reason, "a task applied at once failed; the job takes it over");
+        }
+    }
 }
 
 /// What one run did.

@@ -64,7 +64,7 @@ fn layer_of(name: &str, manifest: &str) -> Option<Layer> {
         "emmaus-domain" => Layer::Domain,
         "emmaus-ports" => Layer::Ports,
         "emmaus-app" => Layer::App,
-        "emmaus-identity" => Layer::Module,
+        "emmaus-identity" | "emmaus-hub" => Layer::Module,
         "emmaus-oidc" => Layer::Adapter,
         "emmaus-http" => Layer::Http,
         "emmaus-assembly" => Layer::Assembly,

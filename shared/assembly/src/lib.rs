@@ -52,15 +52,11 @@ pub fn platform(parts: HostParts) -> Result<Platform, ConfigError> {
         config,
         mailer,
         openid: openid(),
-        tasks: Arc::new(task_handlers()),
+        // No handlers here: the function that applies the outbox (`notify`) brings every module's
+        // to its job, so no other component links code it never runs.
+        tasks: Arc::new(emmaus_app::outbox::Handlers::default()),
         host,
     })
-}
-
-/// The handlers of every module's outbox tasks, the same on every host. No module enqueues tasks
-/// yet; each registers its kinds here as it comes (`emmaus_app::outbox::Handlers::with`).
-pub fn task_handlers() -> emmaus_app::outbox::Handlers {
-    emmaus_app::outbox::Handlers::default()
 }
 
 /// The relying party SSO sign-in uses: `emmaus-oidc`, over the host's outbound-HTTP port.

@@ -31,6 +31,10 @@ pub enum DomainError {
     Conflict(String),
     #[error("you may not do this")]
     Forbidden,
+    /// A write named the version it edits (`If-Match`) and the record has moved on since; the
+    /// message says what changed, and nothing was written.
+    #[error("{0}")]
+    Stale(String),
     /// The organisation requires a second factor of the caller (one of its admins) who has none
     /// yet; the message says where to set one up.
     #[error("{0}")]

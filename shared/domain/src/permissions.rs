@@ -90,6 +90,9 @@ actions! {
     AuditRead => "audit.read", "Read, filter and verify the audit log";
     AuditExport => "audit.export", "Export the audit log";
     ProfileUpdate => "profile.update", "Change one's own name, password or default organisation";
+    HubRead => "hub.read", "Find, read and download the library's resources their visibility admits";
+    HubCreate => "hub.create", "Add notes, links and files to the library (own: kept private to oneself)";
+    HubChange => "hub.change", "Edit, move, delete and restore a resource, and restore a note's earlier version";
 }
 
 const NONE: &[Relation] = &[];
@@ -148,6 +151,12 @@ pub const MATRIX: &[Rule] = {
         rule(Action::AuditRead, ANY, NONE, NONE, NONE),
         rule(Action::AuditExport, ANY, NONE, NONE, NONE),
         rule(Action::ProfileUpdate, &[Own], &[Own], &[Own], &[Own]),
+        // The library: everyone reads what a resource's visibility admits (`hub::audience`; anyone
+        // else hears 404, as for a resource that does not exist). Mentees keep private notes; what
+        // is shared with a group or the organisation comes from those who lead and teach.
+        rule(Action::HubRead, ANY, ANY, ANY, ANY),
+        rule(Action::HubCreate, ANY, ANY, ANY, &[Own]),
+        rule(Action::HubChange, ANY, &[Own], &[Own], &[Own]),
     ]
 };
 
@@ -201,6 +210,10 @@ pub fn markdown() -> String {
          A pastor's reach never grows by their own action: a pastor adds nobody to a group (people join it\n\
          by accepting the pastor's invitation, or an admin adds them), and pairs or parts a mentor and a\n\
          mentee only when both are in a group the pastor leads.\n\n\
+         In the library (`hub.*`) a resource is one's own when one wrote it, and creating one is \"own\" when it\n\
+         stays private to its author. Before the table is asked, a resource is reached only by those its\n\
+         visibility admits: every member for the organisation, a group's members and leader (with the admins\n\
+         and its author) for a group, its author alone for private, admins included. Anyone else hears 404.\n\n\
          | Action | What | Admin | Pastor | Mentor | Mentee |\n|---|---|---|---|---|---|\n",
     );
     for rule in MATRIX {

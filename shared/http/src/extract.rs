@@ -131,9 +131,57 @@ where
     }
 }
 
+/// The version a write edits, from `If-Match` (the `ETag` its read answered, `"<version>"`).
+/// Without the header the answer is 428: every versioned write must say what it read. A tag that
+/// is not one of ours can match nothing, so it is carried as version 0 and the write is stale (412).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IfMatch(pub u64);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(http::header::IF_MATCH) else {
+            return Err(Problem::new(
+                StatusCode::PRECONDITION_REQUIRED,
+                "precondition-required",
+                "If-Match required",
+                Some(
+                    "send If-Match with the ETag of the version you read, so a change made meanwhile is not lost"
+                        .into(),
+                ),
+            ));
+        };
+        Ok(Self(value.to_str().ok().and_then(version_of_etag).unwrap_or(0)))
+    }
+}
+
+/// The `ETag` of a record at `version`: a strong tag, the version in quotes.
+pub fn etag(version: u64) -> http::HeaderValue {
+    http::HeaderValue::from_str(&format!("\"{version}\"")).expect("a number in quotes is a header value")
+}
+
+/// The version an entity tag names, when it is one of ours (`"7"`; `W/"7"` too, since a weak
+/// comparison is what a proxy that weakened it meant).
+fn version_of_etag(tag: &str) -> Option<u64> {
+    let tag = tag.trim();
+    let tag = tag.strip_prefix("W/").unwrap_or(tag);
+    tag.strip_prefix('"')?.strip_suffix('"')?.parse().ok().filter(|version| *version > 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::plausible_id;
+
+    #[test]
+    fn entity_tags_name_versions() {
+        assert_eq!(super::version_of_etag("\"7\""), Some(7));
+        assert_eq!(super::version_of_etag(" W/\"12\" "), Some(12));
+        for other in ["7", "\"x\"", "\"0\"", "*", "\"7\", \"8\""] {
+            assert_eq!(super::version_of_etag(other), None, "{other}");
+        }
+        assert_eq!(super::etag(3), "\"3\"");
+    }
 
     #[test]
     fn ids_are_short_and_plain() {

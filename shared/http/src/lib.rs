@@ -20,6 +20,6 @@ pub mod schemas;
 pub mod security;
 pub mod telemetry;
 
-pub use extract::{Json, Path, Query};
+pub use extract::{IfMatch, Json, Path, Query, etag};
 pub use middleware::{HttpSettings, RequestId, finish, layers};
 pub use problem::{ApiError, ApiResult, Problem};

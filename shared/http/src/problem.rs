@@ -103,6 +103,9 @@ impl IntoResponse for ApiError {
             DomainError::NotFound(_) => (Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", detail), None),
             DomainError::Conflict(_) => (Problem::new(StatusCode::CONFLICT, "conflict", "Conflict", detail), None),
             DomainError::Forbidden => (Problem::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden", detail), None),
+            DomainError::Stale(_) => {
+                (Problem::new(StatusCode::PRECONDITION_FAILED, "stale", "Changed since it was read", detail), None)
+            }
             DomainError::NeedsSecondFactor(_) => {
                 (Problem::new(StatusCode::FORBIDDEN, "second-factor-required", "Second factor required", detail), None)
             }

@@ -4,6 +4,7 @@
 //! server may fetch for a link.
 
 pub mod audience;
+pub mod collections;
 pub mod content;
 pub mod disposition;
 pub mod fetch;
@@ -11,6 +12,7 @@ pub mod resources;
 pub mod tagging;
 pub mod tags;
 
+pub use collections::Collection;
 pub use content::{ContentKind, Serving, Verdict};
 pub use disposition::content_disposition;
 pub use resources::{Quota, ResourceKind, Source, Usage, Visibility};

@@ -10,8 +10,9 @@ use crate::validation::Validator;
 
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 2_000;
-/// A note's markdown, in bytes.
-pub const MAX_NOTE_BYTES: usize = 1024 * 1024;
+/// A note's markdown, in bytes. A note is a record, not a file: each saved version is one
+/// key-value item (at most 350 KiB with its escaping), so a book-length note is uploaded as a file.
+pub const MAX_NOTE_BYTES: usize = 256 * 1024;
 pub const MAX_URL_CHARS: usize = 2_048;
 /// How long a deleted resource can be restored; the purge job removes it (blobs included) after.
 pub const TRASH_RETENTION: Duration = Duration::from_hours(30 * 24);

@@ -1,0 +1,36 @@
+//! The `hub` function: the Knowledge Hub's library under `/api/hub/{org}`: notes and links, one
+//! resource read and changed under its version (`ETag` and `If-Match`), a note's versions, the
+//! trash, and search with filters and facets.
+//!
+//! Every handler resolves the caller to an actor in the organisation of the path (404 for anyone
+//! who is not a member) and leaves the decision to the hub's use cases.
+
+mod resources;
+mod search;
+mod trash;
+mod versions;
+pub mod views;
+
+use emmaus_app::Platform;
+use emmaus_http::ApiResult;
+use emmaus_identity::{Actor, Principal, directory};
+
+emmaus_http::function_entry_points! {
+    [search::list],
+    [resources::create_note],
+    [resources::create_link],
+    [resources::read, resources::update, resources::delete],
+    [versions::list],
+    [versions::read],
+    [versions::restore],
+    [trash::list],
+    [trash::restore],
+}
+
+/// The caller as a member of `org`.
+async fn actor(p: &Platform, who: &Principal, org: &str) -> ApiResult<Actor> {
+    Ok(directory::actor_in(p, who, org).await?)
+}
+
+#[cfg(target_arch = "wasm32")]
+emmaus_host_spin::spin_component!(crate::router);

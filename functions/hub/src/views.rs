@@ -1,0 +1,233 @@
+//! What the hub endpoints read and answer, as JSON.
+
+use emmaus_domain::hub::{ResourceKind, Source, Visibility};
+use emmaus_hub::search::Found;
+use emmaus_hub::{NoteVersion, Resource, ResourceView};
+use emmaus_ports::search::Segment;
+
+/// What a resource is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum KindView {
+    File,
+    Note,
+    Link,
+}
+
+impl From<ResourceKind> for KindView {
+    fn from(kind: ResourceKind) -> Self {
+        match kind {
+            ResourceKind::File => Self::File,
+            ResourceKind::Note => Self::Note,
+            ResourceKind::Link => Self::Link,
+        }
+    }
+}
+
+impl From<KindView> for ResourceKind {
+    fn from(kind: KindView) -> Self {
+        match kind {
+            KindView::File => Self::File,
+            KindView::Note => Self::Note,
+            KindView::Link => Self::Link,
+        }
+    }
+}
+
+/// Where a resource came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceView {
+    Direct,
+    Obsidian,
+    OneDrive,
+}
+
+impl From<Source> for SourceView {
+    fn from(source: Source) -> Self {
+        match source {
+            Source::Direct => Self::Direct,
+            Source::Obsidian => Self::Obsidian,
+            Source::OneDrive => Self::OneDrive,
+        }
+    }
+}
+
+impl From<SourceView> for Source {
+    fn from(source: SourceView) -> Self {
+        match source {
+            SourceView::Direct => Self::Direct,
+            SourceView::Obsidian => Self::Obsidian,
+            SourceView::OneDrive => Self::OneDrive,
+        }
+    }
+}
+
+/// Who may see a resource besides the organisation's admins: every member, one group's members
+/// and leader, or its author alone (admins included).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(tag = "scope", rename_all = "snake_case", deny_unknown_fields)]
+pub enum VisibilityView {
+    Organisation,
+    Group { group_id: String },
+    Private,
+}
+
+impl From<Visibility> for VisibilityView {
+    fn from(visibility: Visibility) -> Self {
+        match visibility {
+            Visibility::Organisation => Self::Organisation,
+            Visibility::Group { group_id } => Self::Group { group_id },
+            Visibility::Private => Self::Private,
+        }
+    }
+}
+
+impl From<VisibilityView> for Visibility {
+    fn from(visibility: VisibilityView) -> Self {
+        match visibility {
+            VisibilityView::Organisation => Self::Organisation,
+            VisibilityView::Group { group_id } => Self::Group { group_id },
+            VisibilityView::Private => Self::Private,
+        }
+    }
+}
+
+/// A resource as lists show it.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ResourceSummary {
+    pub id: String,
+    pub kind: KindView,
+    pub title: String,
+    pub description: String,
+    /// Canonical hierarchical tags, e.g. `theology/grace`.
+    pub tags: Vec<String>,
+    /// The collection path, e.g. `Sermons/Advent 2026`.
+    pub collection: Option<String>,
+    pub author_id: String,
+    pub source: SourceView,
+    pub visibility: VisibilityView,
+    /// Unix milliseconds.
+    pub created_at: i64,
+    /// Unix milliseconds.
+    pub updated_at: i64,
+    pub updated_by: String,
+    /// A link's address.
+    pub url: Option<String>,
+    /// The version to send back in `If-Match` (the `ETag` of the resource).
+    pub version: u64,
+}
+
+impl ResourceSummary {
+    pub fn new(r: Resource, version: u64) -> Self {
+        Self {
+            url: r.link.map(|link| link.url),
+            id: r.id,
+            kind: r.kind.into(),
+            title: r.title,
+            description: r.description,
+            tags: r.tags.into_iter().map(String::from).collect(),
+            collection: r.collection.map(String::from),
+            author_id: r.author_id,
+            source: r.source.into(),
+            visibility: r.visibility.into(),
+            created_at: r.created_at.unix_millis(),
+            updated_at: r.updated_at.unix_millis(),
+            updated_by: r.updated_by,
+            version,
+        }
+    }
+}
+
+/// A note's current text.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct NoteView {
+    /// The markdown as written.
+    pub body: String,
+    /// The markdown rendered to HTML on the server: raw HTML in the note is escaped and links
+    /// other than http, https, mailto and relative ones are dropped, so it is safe to show.
+    pub html: String,
+    /// The number of the current version (see the versions list).
+    pub version_number: u32,
+}
+
+/// One resource in full.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ResourceDetail {
+    #[serde(flatten)]
+    pub summary: ResourceSummary,
+    pub note: Option<NoteView>,
+    /// Whether the caller may edit, delete and restore it.
+    pub may_change: bool,
+}
+
+impl From<ResourceView> for ResourceDetail {
+    fn from(view: ResourceView) -> Self {
+        let number = view.resource.note.as_ref().map_or(0, |note| note.number);
+        let note =
+            view.body.map(|body| NoteView { html: emmaus_hub::markdown::to_html(&body), body, version_number: number });
+        Self { summary: ResourceSummary::new(view.resource, view.version), note, may_change: view.may_change }
+    }
+}
+
+/// A run of text; `hit` marks the words the search matched.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct SegmentView {
+    pub text: String,
+    pub hit: bool,
+}
+
+fn segments(segments: Vec<Segment>) -> Vec<SegmentView> {
+    segments.into_iter().map(|s| SegmentView { text: s.text, hit: s.hit }).collect()
+}
+
+/// One search result.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct FoundView {
+    pub resource: ResourceSummary,
+    /// The title with matching words marked.
+    pub title: Vec<SegmentView>,
+    /// A passage with matching words marked; empty without search words.
+    pub snippet: Vec<SegmentView>,
+}
+
+impl From<Found> for FoundView {
+    fn from(found: Found) -> Self {
+        Self {
+            resource: ResourceSummary::new(found.resource, found.version),
+            title: segments(found.title),
+            snippet: segments(found.snippet),
+        }
+    }
+}
+
+/// How many matches hold a value.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct FacetValue {
+    pub value: String,
+    pub count: u64,
+}
+
+/// A saved version of a note.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct VersionView {
+    pub number: u32,
+    /// The title the note had when this text was saved.
+    pub title: String,
+    pub bytes: u64,
+    /// Unix milliseconds.
+    pub saved_at: i64,
+    pub saved_by: String,
+}
+
+impl From<NoteVersion> for VersionView {
+    fn from(v: NoteVersion) -> Self {
+        Self {
+            number: v.number,
+            title: v.title,
+            bytes: v.bytes,
+            saved_at: v.saved_at.unix_millis(),
+            saved_by: v.saved_by,
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! The hub binary on Lambda: under the emulated Runtime API, on DynamoDB and S3 (moto, which
+//! `scripts/test` starts), it adds a note and reads it back at once; search finds it once the
+//! index is published, as the `apply-outbox` job does every minute (ADR 0014), and not before;
+//! a change under a stale version is 412.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use emmaus_app::HostInfo;
+use emmaus_identity::setup::{self, NewOrg};
+use emmaus_identity::tokens::KeyRing;
+use emmaus_identity::{RequestMeta, sessions};
+use emmaus_lambda_emulator::LambdaProcess;
+use emmaus_ports::MapConfig;
+use emmaus_testkit::aws::aws_endpoint;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_hub");
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+fn request(method: &str, path: &str, token: &str, body: Option<serde_json::Value>) -> http::Request<Vec<u8>> {
+    let builder = http::Request::builder().method(method).uri(path).header("authorization", format!("Bearer {token}"));
+    match body {
+        Some(body) => builder.header("content-type", "application/json").body(serde_json::to_vec(&body).unwrap()),
+        None => builder.body(Vec::new()),
+    }
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_note_on_dynamodb_and_s3_is_searchable_once_published() {
+    let Some(endpoint) = aws_endpoint() else { return };
+    let table = format!("emmaus-hub-{}", std::process::id());
+    let bucket = format!("emmaus-hub-{}", std::process::id());
+    emmaus_dynamodb::testing::table_at(&endpoint, &table, Arc::new(emmaus_ports::SystemClock)).await;
+    let aws = aws_config::defaults(aws_config::BehaviorVersion::latest()).load().await;
+    let s3 = emmaus_s3::S3BlobStore::new(
+        emmaus_s3::s3_client(&aws, Some(&endpoint), true),
+        bucket.clone(),
+        1024 * 1024,
+        Arc::new(emmaus_ports::SystemClock),
+    );
+    s3.create_bucket_if_missing().await.unwrap();
+    let native_cache = tempfile::tempdir().unwrap();
+    let function_cache = tempfile::tempdir().unwrap();
+    let mut settings: Vec<(String, String)> = emmaus_dynamodb::testing::lambda_settings(&endpoint, &table);
+    settings.extend(
+        [
+            ("EMMAUS_LOG", "warn"),
+            ("EMMAUS_BLOBS", "s3"),
+            ("EMMAUS_BUCKET", &bucket),
+            ("EMMAUS_S3_PATH_STYLE", "true"),
+            ("EMMAUS_PUBLIC_URL", "https://emmaus.test"),
+            ("EMMAUS_SESSION_KEYS", &KeyRing::new_entry("lambda", &[5; 32])),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned())),
+    );
+    // The same adapters natively, as the other functions of the deployment see the table and bucket.
+    let native = settings
+        .iter()
+        .fold(MapConfig::new().with("EMMAUS_SEARCH_CACHE", native_cache.path().to_str().unwrap()), |config, (k, v)| {
+            config.with(k, v.clone())
+        });
+    let host = HostInfo { kind: "lambda", version: "0", build: "test" };
+    let p = emmaus_host_lambda::platform(Arc::new(native), host).await.unwrap();
+    let new = NewOrg {
+        slug: "lambda-hub",
+        name: "Lambda",
+        admin_email: "ada@lambda.test",
+        admin_name: "Ada",
+        admin_password: "a long lambda passphrase",
+    };
+    let (org, admin) = setup::create_org(&p, &new, &RequestMeta::default()).await.unwrap();
+    let token = sessions::open(&p, &admin.id).await.unwrap().access_token;
+
+    settings.push(("EMMAUS_SEARCH_CACHE".to_owned(), function_cache.path().to_str().unwrap().to_owned()));
+    let envs: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let process = LambdaProcess::start(Path::new(BINARY), &envs);
+    let call = |request: http::Request<Vec<u8>>| {
+        let process = &process;
+        async move {
+            process
+                .invoke_http(request, TIMEOUT)
+                .await
+                .unwrap_or_else(|e| panic!("invocation failed: {e}\n{}", process.logs()))
+        }
+    };
+    let json =
+        |response: &http::Response<Vec<u8>>| serde_json::from_slice::<serde_json::Value>(response.body()).unwrap();
+    let base = format!("/api/hub/{}", org.id);
+
+    let made = call(request(
+        "POST",
+        &format!("{base}/notes"),
+        &token,
+        Some(serde_json::json!({"title": "Lambda note", "body": "Unhurried *abiding*"})),
+    ))
+    .await;
+    assert_eq!(made.status(), 201, "{}\n{}", String::from_utf8_lossy(made.body()), process.logs());
+    let id = json(&made)["id"].as_str().unwrap().to_owned();
+    let read = call(request("GET", &format!("{base}/resources/{id}"), &token, None)).await;
+    assert_eq!(read.status(), 200);
+    assert_eq!(json(&read)["note"]["body"], "Unhurried *abiding*");
+
+    let search = || call(request("GET", &format!("{base}/resources?q=abid"), &token, None));
+    let before = search().await;
+    assert_eq!(before.status(), 200, "{}", String::from_utf8_lossy(before.body()));
+    assert_eq!(json(&before)["total"], 0, "on Lambda a change is searchable once published, not before");
+    p.search.refresh().await.unwrap();
+    let after = json(&search().await);
+    assert_eq!(after["total"], 1, "{after}");
+    assert_eq!(after["items"][0]["resource"]["id"], id.as_str());
+
+    let mut stale =
+        request("PATCH", &format!("{base}/resources/{id}"), &token, Some(serde_json::json!({"title": "x"})));
+    stale.headers_mut().insert("if-match", http::HeaderValue::from_static("\"7\""));
+    let stale = call(stale).await;
+    assert_eq!(stale.status(), 412);
+    assert_eq!(json(&stale)["type"], "urn:emmaus:problem:stale");
+}

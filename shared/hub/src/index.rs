@@ -1,0 +1,137 @@
+//! The hub's derived data, through the outbox: the search index entry of each resource
+//! (`hub.index`).
+//!
+//! The task is idempotent: it reads the resource as it is now and writes its whole entry (or
+//! removes it for a resource deleted or gone), so applying it twice, or an older task after a
+//! newer one, leaves the index as the store says.
+
+use std::collections::BTreeMap;
+
+use emmaus_app::Platform;
+use emmaus_app::docs;
+use emmaus_app::outbox::{self, Failure, Handlers};
+use emmaus_domain::DomainError;
+use emmaus_domain::hub::audience;
+use emmaus_ports::search::MAX_TEXT_BYTES;
+use emmaus_ports::{SearchDoc, SearchError, Write};
+
+use crate::model::Resource;
+use crate::{keys, markdown, notes};
+
+/// Indexes one resource: `{"org": …, "id": …}`.
+pub const TASK: &str = "hub.index";
+
+/// The hub's task handlers, added to a host's.
+pub fn handlers(handlers: Handlers) -> Handlers {
+    handlers.with(TASK, |p, payload| Box::pin(async move { index_task(&p, &payload).await }))
+}
+
+/// The write that enqueues indexing `id` of `org`.
+pub(crate) fn task(p: &Platform, org: &str, id: &str) -> Result<Write, DomainError> {
+    outbox::enqueue(p, TASK, serde_json::json!({ "org": org, "id": id }))
+}
+
+/// Applies an indexing task just committed, so the person who made the change finds it at once;
+/// on any failure the task stays for the outbox job.
+pub(crate) async fn apply_now(p: &Platform, task: &Write) {
+    outbox::apply_now(p, task, |p, payload| Box::pin(async move { index_task(&p, &payload).await })).await;
+}
+
+fn field<'a>(payload: &'a serde_json::Value, name: &str) -> Result<&'a str, Failure> {
+    payload[name].as_str().ok_or_else(|| Failure::Permanent(format!("the task has no {name}")))
+}
+
+async fn index_task(p: &Platform, payload: &serde_json::Value) -> Result<(), Failure> {
+    let (org, id) = (field(payload, "org")?, field(payload, "id")?);
+    reindex(p, org, id).await.map_err(|error| match error {
+        DomainError::NotFound(_) => Failure::Permanent(error.to_string()),
+        other => Failure::from(other),
+    })
+}
+
+/// Brings the index entry of `id` in line with the store.
+pub async fn reindex(p: &Platform, org: &str, id: &str) -> Result<(), DomainError> {
+    let doc: Option<docs::Doc<Resource>> = docs::get(p.kv.as_ref(), keys::resource(org, id)).await?;
+    match doc {
+        Some(doc) if doc.value.deleted.is_none() => {
+            let entry = entry(p, &doc.value).await?;
+            p.search.index(org, vec![entry]).await.map_err(from_search)
+        }
+        _ => p.search.delete(org, &[id.to_owned()]).await.map_err(from_search),
+    }
+}
+
+pub(crate) fn from_search(error: SearchError) -> DomainError {
+    match error {
+        SearchError::Invalid(message) => DomainError::invalid("search", message),
+        SearchError::Unavailable(_) => DomainError::Unavailable("search".into()),
+        SearchError::Backend(_) => DomainError::unexpected(error),
+    }
+}
+
+/// Sort keys for titles: lower case, within the search port's value limit.
+pub(crate) fn title_key(title: &str) -> String {
+    let lowered = title.to_lowercase();
+    let mut end = lowered.len().min(emmaus_ports::search::MAX_VALUE_BYTES);
+    while !lowered.is_char_boundary(end) {
+        end -= 1;
+    }
+    let key = lowered[..end].trim().to_owned();
+    if key.is_empty() { "-".to_owned() } else { key }
+}
+
+/// The index entry of a live resource.
+async fn entry(p: &Platform, resource: &Resource) -> Result<SearchDoc, DomainError> {
+    let mut body = match (&resource.note, &resource.link) {
+        (Some(_), _) => markdown::plain_text(&notes::text(p, resource).await?),
+        (None, Some(link)) => link.url.clone(),
+        (None, None) => String::new(),
+    };
+    // Tags count as words of the summary, so `grace` finds what is tagged `theology/grace`.
+    let tag_words: Vec<String> = resource.tags.iter().map(|t| t.as_str().replace(['/', '-', '_'], " ")).collect();
+    let summary = [resource.description.clone(), tag_words.join(" ")].join("\n").trim().to_owned();
+    let room = MAX_TEXT_BYTES.saturating_sub(resource.title.len() + summary.len());
+    if body.len() > room {
+        let mut end = room;
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
+        body.truncate(end);
+    }
+    let mut keywords = BTreeMap::from([
+        ("kind".to_owned(), vec![kind_name(resource)]),
+        ("author".to_owned(), vec![resource.author_id.clone()]),
+        ("source".to_owned(), vec![serde_name(&resource.source)]),
+        ("title".to_owned(), vec![title_key(&resource.title)]),
+    ]);
+    keywords.retain(|_, values| values.iter().all(|v| !v.is_empty()));
+    let mut paths = BTreeMap::new();
+    if !resource.tags.is_empty() {
+        paths.insert("tags".to_owned(), resource.tags.iter().map(|t| t.as_str().to_owned()).collect());
+    }
+    if let Some(collection) = &resource.collection {
+        paths.insert("collection".to_owned(), vec![collection.as_str().to_owned()]);
+    }
+    Ok(SearchDoc {
+        id: resource.id.clone(),
+        title: resource.title.clone(),
+        summary,
+        body,
+        keywords,
+        paths,
+        dates: BTreeMap::from([
+            ("created".to_owned(), resource.created_at.unix_seconds()),
+            ("updated".to_owned(), resource.updated_at.unix_seconds()),
+        ]),
+        readers: audience::audience(&resource.visibility, &resource.author_id),
+    })
+}
+
+fn kind_name(resource: &Resource) -> String {
+    serde_name(&resource.kind)
+}
+
+/// A unit enum's name as it is written in JSON (`note`, `one_drive`).
+pub(crate) fn serde_name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}

@@ -1,0 +1,131 @@
+//! The hub on Spin: the hub component in the Wasm test host, with what `spin.toml` grants it and
+//! Spin's `default` database shared with auth, adds a note, finds it by a word inside it through
+//! the search index in that database, changes it under its version (a stale version is 412),
+//! and moves it to the trash, each request in a fresh instance.
+
+mod seed;
+mod support;
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use emmaus_identity::setup::NewOrg;
+use emmaus_identity::tokens::{KEYS_SETTING, KeyRing};
+use emmaus_testkit::api::set_cookies;
+use emmaus_wasm_host::{SpinManifest, WasmHost};
+
+const PASSWORD: &str = "a long spin passphrase";
+
+fn start(component: &str, dir: &Path) -> WasmHost {
+    let manifest = SpinManifest::read(&support::workspace_root().join("spin.toml")).expect("spin.toml parses");
+    let values = HashMap::from([
+        (KEYS_SETTING.trim_start_matches("EMMAUS_").to_ascii_lowercase(), KeyRing::new_entry("spin", &[9; 32])),
+        ("public_url".to_owned(), "http://emmaus.test".to_owned()),
+        ("audit_keys".to_owned(), emmaus_identity::audit::new_key_entry("spin", &[8; 32])),
+        ("seal_keys".to_owned(), emmaus_app::sealing::new_key_entry("spin", &[10; 32])),
+    ]);
+    let grants = manifest.grants(component, &values, Some(dir.to_owned())).unwrap_or_else(|e| panic!("{e:?}"));
+    WasmHost::start_granted(&support::component(component), grants).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_note_is_added_found_changed_and_trashed_on_spin() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let new = NewOrg {
+        slug: "spin-org",
+        name: "Spin",
+        admin_email: "ada@spin.test",
+        admin_name: "Ada",
+        admin_password: PASSWORD,
+    };
+    let (_, org) = seed::organisation(dir.path(), &new).await;
+    let auth = start("auth", dir.path());
+    let hub = start("hub", dir.path());
+    let client = reqwest::Client::new();
+    let signed_in = client
+        .post(format!("{}/api/auth/sign-in", auth.url()))
+        .json(&serde_json::json!({"email": "ada@spin.test", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let jar = set_cookies(signed_in.headers());
+    let cookie = format!(
+        "__Host-emmaus-access={}; __Host-emmaus-csrf={}",
+        jar["__Host-emmaus-access"], jar["__Host-emmaus-csrf"]
+    );
+    let csrf = jar["__Host-emmaus-csrf"].clone();
+    let api = |path: &str| format!("{}/api/hub/{org}{path}", hub.url());
+
+    let made = client
+        .post(api("/notes"))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"title": "Road to Emmaus", "body": "Two disciples *walking* and talking.", "tags": ["#Gospel/Luke"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 201);
+    assert_eq!(made.headers()["etag"], "\"1\"");
+    let made: serde_json::Value = made.json().await.unwrap();
+    let id = made["id"].as_str().unwrap().to_owned();
+    assert_eq!(made["tags"], serde_json::json!(["gospel/luke"]));
+    assert_eq!(made["note"]["html"], "<p>Two disciples <em>walking</em> and talking.</p>\n");
+
+    let found: serde_json::Value = client
+        .get(api("/resources?q=disci&tag=gospel"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["items"][0]["resource"]["id"], id.as_str());
+    let hits: Vec<&str> = found["items"][0]["snippet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["hit"] == true)
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(hits, ["disciples"]);
+    assert_eq!(found["facets"]["tags"][0], serde_json::json!({"value": "gospel", "count": 1}));
+
+    let change = |version: &str| {
+        client
+            .patch(api(&format!("/resources/{id}")))
+            .header("cookie", &cookie)
+            .header("x-csrf-token", &csrf)
+            .header("if-match", version)
+            .json(&serde_json::json!({"body": "Their hearts burned within them."}))
+            .send()
+    };
+    let changed = change("\"1\"").await.unwrap();
+    assert_eq!(changed.status(), 200);
+    assert_eq!(changed.headers()["etag"], "\"2\"");
+    let stale = change("\"1\"").await.unwrap();
+    assert_eq!(stale.status(), 412);
+    let problem: serde_json::Value = stale.json().await.unwrap();
+    assert_eq!(problem["type"], "urn:emmaus:problem:stale");
+    let found: serde_json::Value =
+        client.get(api("/resources?q=burned")).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
+    assert_eq!(found["total"], 1, "the search follows the change: {found}");
+
+    let deleted = client
+        .delete(api(&format!("/resources/{id}")))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .header("if-match", "\"2\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    let found: serde_json::Value =
+        client.get(api("/resources?q=burned")).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
+    assert_eq!(found["total"], 0);
+    let trash: serde_json::Value =
+        client.get(api("/trash")).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
+    assert_eq!(trash["items"][0]["resource"]["id"], id.as_str(), "{trash}");
+}

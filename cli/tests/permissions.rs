@@ -823,6 +823,10 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
         (Guard::List(Action::HubRead), |w, _| hub_org_calls(w, "GET", "/trash", None)),
     );
     s.insert(
+        ("POST", "/api/hub/{org}/render"),
+        (Guard::List(Action::HubRead), |w, _| hub_org_calls(w, "POST", "/render", Some(json!({"body": "# Preview"})))),
+    );
+    s.insert(
         ("POST", "/api/hub/{org}/notes"),
         (Guard::Matrix(Action::HubCreate), |w, _| {
             hub_create_calls(w, "/notes", &json!({"title": "New note", "body": "# New"}))

@@ -144,14 +144,36 @@ describe('App shell', () => {
     expect(screen.queryByRole('heading', { name: 'Your organisation' })).toBeNull();
   });
 
-  it('sends a search to the hub, which says it is not built yet', async () => {
-    routeFetch({});
+  it('sends a search to the hub, whose library takes up the words and asks for them', async () => {
+    const found = {
+      total: 1,
+      offset: 0,
+      limit: 20,
+      facets: { kind: [{ value: 'note', count: 1 }] },
+      items: [
+        {
+          resource: {
+            id: 'r-1', kind: 'note', title: 'Grace alone', description: '', tags: ['theology/grace'], collection: null,
+            author_id: 'p-2', source: 'direct', visibility: { scope: 'organisation' }, created_at: 0, updated_at: 0,
+            updated_by: 'p-2', url: null, version: 1,
+          },
+          title: [{ text: 'Grace', hit: true }, { text: ' alone', hit: false }],
+          snippet: [],
+        },
+      ],
+    };
+    const { requests } = routeFetch({ 'GET /api/hub/org-1/resources': Response.json(found) });
     const user = userEvent.setup();
     await renderApp(signedInState(sessionView(['mentor'])));
-    await user.type(within(screen.getByRole('search')).getByRole('searchbox', { name: 'Search' }), 'grace{Enter}');
+    await user.type(within(screen.getByRole('search', { name: undefined })).getByRole('searchbox', { name: 'Search' }), 'grace{Enter}');
     expect(await screen.findByRole('heading', { level: 1, name: 'Knowledge Hub' })).toBeInTheDocument();
     expect(new URLSearchParams(window.location.search).get('q')).toBe('grace');
-    expect(screen.getByRole('status')).toHaveTextContent('The Knowledge Hub is being built.');
+    expect(screen.getByRole('searchbox', { name: 'Search the library' })).toHaveValue('grace');
+    const link = await screen.findByRole('link', { name: 'Grace alone' });
+    expect(link).toHaveAttribute('href', '/hub/r-1');
+    expect(link.querySelector('mark')).toHaveTextContent('Grace');
+    const asked = requests.map((r) => new URL(r.url)).find((u) => u.pathname === '/api/hub/org-1/resources');
+    expect(asked?.searchParams.get('q')).toBe('grace');
   });
 
   it('signs out from the account menu', async () => {

@@ -15,6 +15,7 @@ import type { Role } from './nav';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { peopleSearch } from './pages/people-search';
 import { auditSearch } from './pages/audit-search';
+import { hubSearch } from './hub/search';
 import { signInSearch } from './pages/sign-in-search';
 import { setNavigationRouter } from './router';
 
@@ -114,10 +115,43 @@ const planner = createRoute({
 const hub = createRoute({
   getParentRoute: () => signedIn,
   path: '/hub',
-  validateSearch: (search: Record<string, unknown>): { q?: string } =>
-    typeof search.q === 'string' && search.q.trim() ? { q: search.q.trim().slice(0, 200) } : {},
-  component: lazyRouteComponent(() => import('./shell/ModulePage'), 'HubRoute'),
   staticData: { title: 'nav.hub' },
+});
+
+const hubLibrary = createRoute({
+  getParentRoute: () => hub,
+  path: '/',
+  validateSearch: hubSearch,
+  component: lazyRouteComponent(() => import('./hub/LibraryPage'), 'LibraryRoute'),
+  staticData: { title: 'nav.hub' },
+});
+
+const hubNewNote = createRoute({
+  getParentRoute: () => hub,
+  path: 'new',
+  component: lazyRouteComponent(() => import('./hub/NoteEditorPage'), 'NewNoteRoute'),
+  staticData: { title: 'hub.editor.newTitle' },
+});
+
+const hubTrash = createRoute({
+  getParentRoute: () => hub,
+  path: 'trash',
+  component: lazyRouteComponent(() => import('./hub/TrashPage'), 'TrashRoute'),
+  staticData: { title: 'hub.trash.title' },
+});
+
+const hubResource = createRoute({
+  getParentRoute: () => hub,
+  path: '$resource',
+  component: lazyRouteComponent(() => import('./hub/ResourcePage'), 'ResourceRoute'),
+  staticData: { title: 'nav.hub' },
+});
+
+const hubEditNote = createRoute({
+  getParentRoute: () => hub,
+  path: '$resource/edit',
+  component: lazyRouteComponent(() => import('./hub/NoteEditorPage'), 'EditNoteRoute'),
+  staticData: { title: 'hub.editor.editHeading' },
 });
 
 const sessions = createRoute({
@@ -144,7 +178,14 @@ export const routeTree = root.addChildren([
   forgotPassword,
   resetPassword,
   outbox,
-  signedIn.addChildren([profile, planner, hub, sessions, people, audit]),
+  signedIn.addChildren([
+    profile,
+    planner,
+    hub.addChildren([hubLibrary, hubNewNote, hubTrash, hubResource, hubEditNote]),
+    sessions,
+    people,
+    audit,
+  ]),
 ]);
 
 /** The app's router over `history` (the browser's by default), also used for navigation outside components. */

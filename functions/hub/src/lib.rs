@@ -1,10 +1,11 @@
 //! The `hub` function: the Knowledge Hub's library under `/api/hub/{org}`: notes and links, one
 //! resource read and changed under its version (`ETag` and `If-Match`), a note's versions, the
-//! trash, and search with filters and facets.
+//! trash, search with filters and facets, and markdown rendered for an editor's preview.
 //!
 //! Every handler resolves the caller to an actor in the organisation of the path (404 for anyone
 //! who is not a member) and leaves the decision to the hub's use cases.
 
+mod render;
 mod resources;
 mod search;
 mod trash;
@@ -25,6 +26,7 @@ emmaus_http::function_entry_points! {
     [versions::restore],
     [trash::list],
     [trash::restore],
+    [render::render],
 }
 
 /// The caller as a member of `org`.

@@ -172,3 +172,16 @@ async fn bad_searches_and_bodies_are_problems() {
         "nothing refused was stored"
     );
 }
+
+#[tokio::test]
+async fn a_preview_renders_as_the_viewer_does_and_stores_nothing() {
+    let api = Api::new().await;
+    let rendered = api
+        .send("POST", "/render", &[], Some(serde_json::json!({"body": "# Title\n\n<img src=x onerror=alert(1)>"})))
+        .await;
+    assert_eq!(rendered.status, 200);
+    assert_eq!(rendered.json()["html"], "<h1>Title</h1>\n&lt;img src=x onerror=alert(1)&gt;\n");
+    let big = "x".repeat(emmaus_domain::hub::resources::MAX_NOTE_BYTES + 1);
+    assert_eq!(problem(&api.send("POST", "/render", &[], Some(serde_json::json!({"body": big}))).await).0, 413);
+    assert_eq!(api.send("GET", "/resources", &[], None).await.json()["total"], 0);
+}

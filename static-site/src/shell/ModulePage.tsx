@@ -1,11 +1,10 @@
-// The route each module will fill (Planner, Hub, Sessions): until it is built, it says so plainly, in the shell.
-import { getRouteApi } from '@tanstack/react-router';
+// The route each module will fill (Planner, Sessions): until it is built, it says so plainly, in the shell.
 import { useTranslation } from 'react-i18next';
 import { useDocumentTitle } from '../useDocumentTitle';
 
-export type ModuleId = 'planner' | 'hub' | 'sessions';
+export type ModuleId = 'planner' | 'sessions';
 
-function ModulePage({ module, query }: { module: ModuleId; query?: string }) {
+function ModulePage({ module }: { module: ModuleId }) {
   const { t } = useTranslation();
   const name = t(`module.${module}.name`);
   useDocumentTitle(name);
@@ -16,20 +15,12 @@ function ModulePage({ module, query }: { module: ModuleId; query?: string }) {
       <p className="notice" role="status">
         {t('module.reserved', { name })}
       </p>
-      {query && <p className="muted">{t('shell.searchUnavailable')}</p>}
     </article>
   );
 }
 
-const hub = getRouteApi('/signed-in/hub');
-
 export function PlannerRoute() {
   return <ModulePage module="planner" />;
-}
-
-export function HubRoute() {
-  const { q } = hub.useSearch();
-  return <ModulePage module="hub" query={q} />;
 }
 
 export function SessionsRoute() {

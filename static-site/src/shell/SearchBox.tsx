@@ -1,5 +1,5 @@
-// The top bar's search: it looks in the Knowledge Hub, so it opens the hub's page with the query in its address (the
-// hub reads `q` from there once it is built).
+// The top bar's search: it looks in the Knowledge Hub, so it opens the hub's library with the words in its address,
+// where the library's own search box takes them up.
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { navigate } from '../router';

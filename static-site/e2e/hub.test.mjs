@@ -1,0 +1,203 @@
+// End-to-end: the Knowledge Hub in a real browser against the real server. An admin starts an empty library, writes a
+// note in the markdown editor (previewed as the server renders it), keeps a private one, finds the first by a word
+// inside it with `/` and search as you type, narrows by tag and changes it under its version; a mentee finds the
+// shared note and reads it, never the private one, and may not change it.
+import assert from 'node:assert/strict';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { launchIsolatedBrowser } from './browser.mjs';
+import { startServer } from './server.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const resultsDir = join(root, 'test-results');
+const ADMIN = { name: 'Hana Hub', email: 'hana@example.org', password: 'cedar lamplight wander 83' };
+const MENTEE = { name: 'Mo Mentee', email: 'mo@example.org', password: 'river basket humble 26' };
+const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core on the page as it is now: no serious or critical violation. */
+async function audit(page, what) {
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () =>
+    (await globalThis.axe.run(document)).violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+  );
+  assert.deepEqual(violations, [], `${what}: ${violations.join('\n')}`);
+}
+
+/** The cookies a response sets, as one Cookie header, and the CSRF token among them. */
+function session(response) {
+  const pairs = response.headers.getSetCookie().map((line) => line.split(';')[0]);
+  const csrf = pairs.find((pair) => pair.startsWith('__Host-emmaus-csrf='))?.split('=')[1];
+  return { cookie: pairs.join('; '), csrf };
+}
+
+async function json(response, what) {
+  const text = await response.text();
+  assert.ok(response.ok, `${what}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+/** The organisation and its admin through the first-run API, and a mentee through an invitation accepted by API. */
+async function seed(url, setupCode) {
+  const setup = await fetch(`${url}/api/auth/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code: setupCode, org_slug: 'hub-church', org_name: 'Hub Church', email: ADMIN.email, display_name: ADMIN.name, password: ADMIN.password }),
+  });
+  await json(setup, 'setup');
+  const admin = session(setup);
+  const me = await json(await fetch(`${url}/api/auth/session`, { headers: { cookie: admin.cookie } }), 'session');
+  const org = me.organisations[0].id;
+  const invited = await json(
+    await fetch(`${url}/api/people/${org}/invitations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+      body: JSON.stringify({ email: MENTEE.email, role: 'mentee' }),
+    }),
+    'invitation',
+  );
+  const token = new URL(invited.link).hash.replace('#token=', '');
+  await json(
+    await fetch(`${url}/api/auth/invitations/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, display_name: MENTEE.name, password: MENTEE.password }),
+    }),
+    'accept',
+  );
+}
+
+async function signIn(page, url, who) {
+  await page.goto(`${url}/sign-in`);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password', { exact: true }).fill(who.password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByTestId('greeting').filter({ hasText: who.name }).waitFor();
+}
+
+describe('Knowledge Hub', { timeout: 180_000 }, () => {
+  let server;
+  let browser;
+  let admin;
+  let mentee;
+  let noteUrl;
+  const pageErrors = [];
+
+  const watch = async (who) => {
+    // The site's CSP admits only its own scripts; bypassing it lets the test load axe.
+    const page = await (await browser.newContext({ bypassCSP: true })).newPage();
+    page.setDefaultTimeout(15_000);
+    page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`));
+    return page;
+  };
+
+  before(async () => {
+    server = await startServer();
+    await seed(server.url, await server.setupCode());
+    browser = await launchIsolatedBrowser();
+    admin = await watch('admin');
+    mentee = await watch('mentee');
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  test('an empty library teaches where to start', async () => {
+    await signIn(admin, server.url, ADMIN);
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Hub' }).click();
+    await admin.getByRole('heading', { level: 1, name: 'Knowledge Hub' }).waitFor();
+    await admin.getByTestId('hub-empty').filter({ hasText: 'The library is empty' }).waitFor();
+    await audit(admin, 'the empty library');
+  });
+
+  test('a note written in the editor is previewed as rendered and saved', async () => {
+    await admin.getByRole('link', { name: 'New note' }).first().click();
+    await admin.getByRole('heading', { level: 1, name: 'New note' }).waitFor();
+    await admin.getByLabel('Title').fill('Road to Emmaus');
+    await admin.getByLabel('Tags').fill('#Gospel/Luke, walking');
+    const editor = admin.getByRole('textbox', { name: 'Text (markdown)' });
+    await editor.click();
+    await admin.keyboard.type('Two disciples walk with **Cleopas** to the village.');
+    await admin.getByRole('tab', { name: 'Preview' }).click();
+    await admin.getByRole('tabpanel').locator('strong', { hasText: 'Cleopas' }).waitFor();
+    await audit(admin, 'the note editor');
+    await admin.getByRole('button', { name: 'Create the note' }).click();
+    await admin.getByRole('heading', { level: 1, name: 'Road to Emmaus' }).waitFor();
+    noteUrl = admin.url();
+    assert.match(noteUrl, /\/hub\/[0-9A-Z]+$/);
+    await admin.getByTestId('note-body').locator('strong', { hasText: 'Cleopas' }).waitFor();
+    await audit(admin, 'the note viewer');
+  });
+
+  test('a private note is kept from everyone else', async () => {
+    await admin.goto(`${server.url}/hub/new`);
+    await admin.getByLabel('Title').fill('Prayer journal');
+    await admin.getByRole('button', { name: /Who can see it/ }).click();
+    await admin.getByRole('option', { name: 'Only me' }).click();
+    await admin.getByRole('textbox', { name: 'Text (markdown)' }).click();
+    await admin.keyboard.type('Thankful for zephyrine mornings.');
+    await admin.getByRole('button', { name: 'Create the note' }).click();
+    await admin.getByRole('heading', { level: 1, name: 'Prayer journal' }).waitFor();
+  });
+
+  test('the library finds a note by a word inside it, as one types, and narrows by tag', async () => {
+    await admin.goto(`${server.url}/hub`);
+    await admin.getByRole('heading', { level: 1, name: 'Knowledge Hub' }).waitFor();
+    await admin.locator('body').click({ position: { x: 5, y: 5 } });
+    await admin.keyboard.press('/');
+    const search = admin.getByRole('searchbox', { name: 'Search the library' });
+    assert.equal(await search.evaluate((element) => element === document.activeElement), true, '/ focuses the search');
+    await admin.keyboard.type('cleop');
+    const hit = admin.getByRole('link', { name: 'Road to Emmaus' });
+    await hit.waitFor();
+    await admin.waitForURL(/\?q=cleop/);
+    assert.equal(await admin.locator('.hub__snippet mark').first().textContent(), 'Cleopas');
+    await search.fill('');
+    await admin.getByRole('button', { name: /^#gospel/ }).click();
+    await admin.waitForURL(/tag=gospel/);
+    await admin.getByRole('status').filter({ hasText: '1 resource' }).waitFor();
+    await audit(admin, 'the library, searched and filtered');
+    await hit.click();
+    await admin.getByRole('heading', { level: 1, name: 'Road to Emmaus' }).waitFor();
+  });
+
+  test('a change is saved under its version and the earlier text stays a version', async () => {
+    await admin.getByRole('link', { name: 'Edit' }).click();
+    await admin.getByRole('heading', { level: 1, name: 'Edit the note' }).waitFor();
+    await admin.getByRole('textbox', { name: 'Text (markdown)' }).click();
+    await admin.keyboard.press('Control+End');
+    await admin.keyboard.type(' Their hearts burned.');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await admin.getByTestId('note-body').filter({ hasText: 'Their hearts burned.' }).waitFor();
+    await admin.getByRole('button', { name: 'Earlier versions' }).click();
+    await admin.getByText('Version 1, saved').waitFor();
+    await admin.getByText(/Version 2, saved .* · current/).waitFor();
+  });
+
+  test('a mentee finds and reads the shared note, never the private one, and may not change it', async () => {
+    await signIn(mentee, server.url, MENTEE);
+    await mentee.goto(`${server.url}/hub?q=zephyrine`);
+    await mentee.getByText('Nothing you can see matches “zephyrine”').waitFor();
+    await mentee.goto(`${server.url}/hub?q=hearts`);
+    await mentee.getByRole('link', { name: 'Road to Emmaus' }).click();
+    await mentee.getByTestId('note-body').filter({ hasText: 'Their hearts burned.' }).waitFor();
+    assert.equal(await mentee.getByRole('link', { name: 'Edit' }).count(), 0);
+    assert.equal(await mentee.getByRole('button', { name: 'Delete' }).count(), 0);
+    await mentee.goto(`${server.url}/hub?q=`);
+    await mentee.getByRole('status').filter({ hasText: '1 resource' }).waitFor();
+  });
+
+  test('no page threw', async () => {
+    if (pageErrors.length > 0) {
+      await mkdir(resultsDir, { recursive: true });
+      await admin.screenshot({ path: join(resultsDir, 'hub-admin.png') });
+    }
+    assert.deepEqual(pageErrors, []);
+  });
+});

@@ -1,0 +1,358 @@
+// The Knowledge Hub's library: search as you type, narrow by kind, tag and collection (trees with counts), order, page
+// through, and add a note or a link. The view lives in the URL, so it can be shared and reloaded; `/` focuses search.
+import { useQueryClient } from '@tanstack/react-query';
+import { getRouteApi } from '@tanstack/react-router';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { call } from '../api/call';
+import { api } from '../api/client';
+import { ApiError } from '../api/query';
+import { Field } from '../components/Field';
+import { FormError } from '../components/FormError';
+import { Empty, Loading } from '../components/States';
+import { submitError, type SubmitError } from '../forms';
+import { SelectField } from '../kit/SelectField';
+import { confirm } from '../kit/toasts';
+import { Link } from '../router';
+import { useSession } from '../session';
+import { formatDate } from '../time';
+import { useDocumentTitle } from '../useDocumentTitle';
+import { Marked } from './Marked';
+import { changed, useLibrary, type Found, type SearchPage } from './queries';
+import { PAGE_SIZE, pathTree, type HubSearch, type Kind, type PathNode, type Sort } from './search';
+import { VisibilityField, visibilityOf } from './VisibilityField';
+
+const route = getRouteApi('/signed-in/hub/');
+
+export function LibraryRoute() {
+  const { state, currentOrg, roles } = useSession();
+  const view = route.useSearch();
+  const navigate = route.useNavigate();
+  if (state.status !== 'signed-in' || !currentOrg) return null;
+  const privateOnly = roles.length > 0 && roles.every((role) => role === 'mentee');
+  return (
+    <LibraryPage
+      orgId={currentOrg.id}
+      view={view}
+      privateOnly={privateOnly}
+      onView={(next, replace) => void navigate({ search: next, replace })}
+    />
+  );
+}
+
+/** Whether focus is somewhere a person types, where `/` is a character and not a shortcut. */
+function typing(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+export function LibraryPage({
+  orgId,
+  view,
+  privateOnly,
+  onView,
+}: {
+  orgId: string;
+  view: HubSearch;
+  privateOnly: boolean;
+  onView: (view: HubSearch, replace: boolean) => void;
+}) {
+  const { t } = useTranslation();
+  useDocumentTitle(t('module.hub.name'));
+  const library = useLibrary(orgId, view);
+  const [text, setText] = useState(view.q ?? '');
+  const searchBox = useRef<HTMLInputElement>(null);
+  const [adding, setAdding] = useState(false);
+
+  // The words follow the address (back and forward, the top bar's search), and the address follows the words after a
+  // pause in typing, replacing the entry so history holds searches rather than keystrokes.
+  useEffect(() => setText(view.q ?? ''), [view.q]);
+  useEffect(() => {
+    const words = text.trim();
+    if (words === (view.q ?? '')) return;
+    const timer = window.setTimeout(() => onView({ ...view, q: words || undefined, page: undefined }, true), 250);
+    return () => window.clearTimeout(timer);
+  }, [text, view, onView]);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === '/' && !event.ctrlKey && !event.metaKey && !event.altKey && !typing(event.target)) {
+        event.preventDefault();
+        searchBox.current?.focus();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  const filtered = Boolean(view.kind || view.tag || view.collection);
+  const set = (change: Partial<HubSearch>) => onView({ ...view, ...change, page: undefined }, false);
+  const page = library.data;
+
+  return (
+    <article className="page hub">
+      <header className="hub__header">
+        <h1 tabIndex={-1}>{t('module.hub.name')}</h1>
+        <div className="hub__actions">
+          <Link to="/hub/new" className="button">
+            {t('hub.newNote')}
+          </Link>
+          <button type="button" className="button button--secondary" aria-expanded={adding} onClick={() => setAdding(!adding)}>
+            {t('hub.addLink')}
+          </button>
+          <Link to="/hub/trash" className="button button--secondary">
+            {t('hub.trash.link')}
+          </Link>
+        </div>
+      </header>
+      {adding && <AddLinkForm orgId={orgId} privateOnly={privateOnly} onDone={() => setAdding(false)} />}
+      <form className="hub__search" role="search" onSubmit={(e) => e.preventDefault()}>
+        <label htmlFor="hub-search" className="visually-hidden">
+          {t('hub.search.label')}
+        </label>
+        <input
+          id="hub-search"
+          ref={searchBox}
+          type="search"
+          value={text}
+          maxLength={200}
+          placeholder={t('hub.search.placeholder')}
+          aria-keyshortcuts="/"
+          onChange={(e) => setText(e.target.value)}
+        />
+        <SelectField
+          label={t('hub.sort.label')}
+          options={[
+            { id: 'relevance', label: t('hub.sort.relevance') },
+            { id: 'updated', label: t('hub.sort.updated') },
+            { id: 'created', label: t('hub.sort.created') },
+            { id: 'title', label: t('hub.sort.title') },
+          ]}
+          value={view.sort ?? 'relevance'}
+          onChange={(sort) => set({ sort: sort === 'relevance' ? undefined : (sort as Sort) })}
+        />
+      </form>
+      <div className="hub__body">
+        <Facets page={page} view={view} set={set} />
+        <section className="hub__results" aria-labelledby="hub-results-heading" aria-busy={library.isFetching}>
+          <h2 id="hub-results-heading" className="visually-hidden">
+            {t('hub.results.heading')}
+          </h2>
+          {library.error instanceof ApiError && <p className="field__error">{library.error.message}</p>}
+          {!page && !library.error && <Loading lines={6} />}
+          {page && <Results page={page} view={view} filtered={filtered} onView={onView} onAdd={() => setAdding(true)} />}
+        </section>
+      </div>
+    </article>
+  );
+}
+
+function Results({
+  page,
+  view,
+  filtered,
+  onView,
+  onAdd,
+}: {
+  page: SearchPage;
+  view: HubSearch;
+  filtered: boolean;
+  onView: (view: HubSearch, replace: boolean) => void;
+  onAdd: () => void;
+}) {
+  const { t } = useTranslation();
+  const current = view.page ?? 1;
+  const pages = Math.max(1, Math.ceil(Math.min(page.total, 10_000) / PAGE_SIZE));
+  if (page.total === 0) {
+    if (!view.q && !filtered) {
+      return (
+        <div className="empty hub__empty" data-testid="hub-empty">
+          <p>{t('hub.empty.library')}</p>
+          <p>
+            <Link to="/hub/new">{t('hub.empty.writeNote')}</Link>
+            {' · '}
+            <button type="button" className="link-button" onClick={onAdd}>
+              {t('hub.empty.addLink')}
+            </button>
+          </p>
+        </div>
+      );
+    }
+    return <Empty>{view.q ? t('hub.empty.noMatch', { q: view.q }) : t('hub.empty.noFilterMatch')}</Empty>;
+  }
+  return (
+    <>
+      <p role="status" className="muted">
+        {t('hub.results.count', { count: page.total })}
+      </p>
+      <ol className="hub__list">
+        {page.items.map((found) => (
+          <ResultItem key={found.resource.id} found={found} />
+        ))}
+      </ol>
+      {pages > 1 && (
+        <nav className="pager" aria-label={t('hub.results.pages')}>
+          <button type="button" className="button button--secondary" disabled={current <= 1} onClick={() => onView({ ...view, page: current - 1 }, false)}>
+            {t('hub.results.previous')}
+          </button>
+          <span>{t('hub.results.pageOf', { page: current, pages })}</span>
+          <button type="button" className="button button--secondary" disabled={current >= pages} onClick={() => onView({ ...view, page: current + 1 }, false)}>
+            {t('hub.results.next')}
+          </button>
+        </nav>
+      )}
+    </>
+  );
+}
+
+function ResultItem({ found }: { found: Found }) {
+  const { t } = useTranslation();
+  const { resource } = found;
+  return (
+    <li className="hub__item">
+      <span className={`badge hub__kind hub__kind--${resource.kind}`}>{t(`hub.kind.${resource.kind}`)}</span>
+      <div className="hub__item-main">
+        <Link to={`/hub/${encodeURIComponent(resource.id)}`} className="hub__title">
+          <Marked segments={found.title} />
+        </Link>
+        {found.snippet.length > 0 ? (
+          <p className="hub__snippet">
+            <Marked segments={found.snippet} />
+          </p>
+        ) : (
+          resource.description && <p className="hub__snippet">{resource.description}</p>
+        )}
+        <p className="hub__meta muted">
+          {resource.collection && <span>{resource.collection}</span>}
+          {resource.tags.map((tag) => (
+            <span key={tag} className="chip">
+              #{tag}
+            </span>
+          ))}
+          <span>{t('hub.updated', { date: formatDate(resource.updated_at) })}</span>
+        </p>
+      </div>
+    </li>
+  );
+}
+
+function Facets({ page, view, set }: { page: SearchPage | undefined; view: HubSearch; set: (change: Partial<HubSearch>) => void }) {
+  const { t } = useTranslation();
+  const facets = page?.facets ?? {};
+  const kinds = facets.kind ?? [];
+  return (
+    <aside className="hub__facets" aria-label={t('hub.facets.label')}>
+      {(view.kind || view.tag || view.collection) && (
+        <button type="button" className="link-button" onClick={() => set({ kind: undefined, tag: undefined, collection: undefined })}>
+          {t('hub.facets.clear')}
+        </button>
+      )}
+      <h2>{t('hub.facets.kind')}</h2>
+      <ul className="facet">
+        {(['note', 'link', 'file'] as const).map((kind) => {
+          const count = kinds.find((k) => k.value === kind)?.count ?? 0;
+          const on = view.kind === kind;
+          return (
+            <li key={kind}>
+              <button type="button" className="facet__button" aria-pressed={on} disabled={!on && count === 0} onClick={() => set({ kind: on ? undefined : (kind as Kind) })}>
+                {t(`hub.kind.${kind}`)} <span className="facet__count">{count}</span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      <PathFacet heading={t('hub.facets.tags')} nodes={pathTree(facets.tags ?? [])} selected={view.tag} prefix="#" onPick={(tag) => set({ tag })} />
+      <PathFacet heading={t('hub.facets.collections')} nodes={pathTree(facets.collection ?? [])} selected={view.collection} onPick={(collection) => set({ collection })} />
+    </aside>
+  );
+}
+
+function PathFacet({
+  heading,
+  nodes,
+  selected,
+  prefix = '',
+  onPick,
+}: {
+  heading: string;
+  nodes: readonly PathNode[];
+  selected: string | undefined;
+  prefix?: string;
+  onPick: (path: string | undefined) => void;
+}) {
+  if (nodes.length === 0 && !selected) return null;
+  const render = (list: readonly PathNode[]) => (
+    <ul className="facet facet--tree">
+      {list.map((node) => {
+        const on = selected === node.path;
+        return (
+          <li key={node.path}>
+            <button type="button" className="facet__button" aria-pressed={on} onClick={() => onPick(on ? undefined : node.path)}>
+              {prefix}
+              {node.name} <span className="facet__count">{node.count}</span>
+            </button>
+            {node.children.length > 0 && render(node.children)}
+          </li>
+        );
+      })}
+    </ul>
+  );
+  return (
+    <>
+      <h2>{heading}</h2>
+      {render(nodes)}
+    </>
+  );
+}
+
+/** Tags as typed in one field: separated by commas or spaces, `#` optional. */
+export function tagsOf(text: string): string[] {
+  return text
+    .split(/[,\s]+/)
+    .map((tag) => tag.trim())
+    .filter(Boolean);
+}
+
+function AddLinkForm({ orgId, privateOnly, onDone }: { orgId: string; privateOnly: boolean; onDone: () => void }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [url, setUrl] = useState('');
+  const [title, setTitle] = useState('');
+  const [tags, setTags] = useState('');
+  const [visibility, setVisibility] = useState(privateOnly ? 'private' : 'organisation');
+  const [error, setError] = useState<SubmitError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const result = await call(
+      api.POST('/api/hub/{org}/links', {
+        params: { path: { org: orgId } },
+        body: { url, title, tags: tagsOf(tags), visibility: visibilityOf(visibility) },
+      }),
+    );
+    setBusy(false);
+    if (result.ok) {
+      await changed(client, orgId, result.data, result.data.id);
+      confirm({ key: 'hub.link.added' });
+      onDone();
+    } else setError(submitError(result, ['url', 'title', 'tags', 'visibility']));
+  };
+  return (
+    <form className="form hub__add" onSubmit={(e) => void submit(e)} noValidate aria-label={t('hub.link.heading')}>
+      <FormError error={error} />
+      <Field label={t('hub.link.url')} name="url" type="url" required value={url} onChange={(e) => setUrl(e.target.value)} error={error?.fields.byField.url} />
+      <Field label={t('hub.link.title')} name="title" value={title} hint={t('hub.link.titleHint')} onChange={(e) => setTitle(e.target.value)} error={error?.fields.byField.title} />
+      <Field label={t('hub.tags.label')} name="tags" value={tags} hint={t('hub.tags.hint')} onChange={(e) => setTags(e.target.value)} error={error?.fields.byField.tags} />
+      <VisibilityField orgId={orgId} value={visibility} onChange={setVisibility} privateOnly={privateOnly} error={error?.fields.byField.visibility} />
+      <div className="form__actions">
+        <button type="submit" className="button" disabled={busy}>
+          {t('hub.link.submit')}
+        </button>
+        <button type="button" className="button button--secondary" onClick={onDone}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}

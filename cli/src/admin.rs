@@ -79,6 +79,39 @@ pub async fn outbox_requeue(config: &ServeConfig, id: &str) -> anyhow::Result<St
     Ok(format!("requeued task {} ({}); the next apply-outbox run takes it\n", task.id, task.kind))
 }
 
+/// Rebuilds the search index of the organisation `slug` from its records (`emmaus reindex`), with a
+/// progress bar on a terminal.
+pub async fn reindex(config: &ServeConfig, slug: &str) -> anyhow::Result<String> {
+    use std::io::IsTerminal as _;
+    let (platform, _) = crate::platform::open(config)?;
+    let org = emmaus_identity::directory::org_by_slug(&platform, slug)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .ok_or_else(|| anyhow::anyhow!("no organisation has the short name {slug:?} (--org)"))?;
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} resources ({eta} left)") {
+            bar.set_style(style);
+        }
+        bar
+    });
+    let rebuilt = emmaus_hub::index::rebuild(&platform, &org.value.id, |done, total| {
+        if let Some(bar) = &bar {
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(format!(
+        "reindexed {slug}: {} resources indexed, {} in the trash taken out of the index\n",
+        rebuilt.indexed, rebuilt.removed
+    ))
+}
+
 /// A domain error as one line: field errors say which flag was wrong.
 fn validation_text(error: &emmaus_domain::DomainError) -> String {
     match error {

@@ -35,6 +35,14 @@ enum Command {
     /// See and put back the outbox's parked tasks in the local data folder.
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// Rebuild an organisation's search index in the local data folder from its records.
+    Reindex {
+        /// The organisation's short name, e.g. grace-church.
+        #[arg(long, value_name = "SLUG")]
+        org: String,
+        #[command(flatten)]
+        place: DataArgs,
+    },
     /// Print docs/permissions.md, generated from the permission matrix (a test keeps the file current).
     Permissions,
     /// Print the OpenAPI document of the whole API (or check the committed copy with --check).
@@ -167,6 +175,9 @@ fn main() -> ExitCode {
         }
         Command::Outbox(OutboxCommand::Requeue { id, place }) => {
             offline(&place).and_then(|config| print_when_done(emmaus::admin::outbox_requeue(&config, &id)))
+        }
+        Command::Reindex { org, place } => {
+            offline(&place).and_then(|config| print_when_done(emmaus::admin::reindex(&config, &org)))
         }
         Command::Permissions => {
             print!("{}", emmaus_domain::permissions::markdown());

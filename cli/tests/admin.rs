@@ -97,3 +97,58 @@ async fn parked_outbox_tasks_are_listed_and_put_back() {
     assert_eq!(stdout(&run(&["outbox", "parked"], &data, "")), "no parked tasks\n");
     refused(&run(&["outbox", "requeue", &id], &data, ""), "was not found");
 }
+
+/// `emmaus reindex` rebuilds a lost search index from the records, and refuses an unknown organisation.
+#[tokio::test]
+async fn reindex_rebuilds_an_organisations_index_from_its_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    stdout(&run(&create("ada@grace.test", "grace"), &data, "a long admin passphrase\n"));
+    refused(&run(&["reindex", "--org", "nowhere"], &data, ""), "no organisation has the short name \"nowhere\"");
+    let config = |data: &Path| {
+        let mut layers = emmaus::config::Layers::default();
+        layers.flag("data_dir", Some(data.display().to_string()));
+        layers.resolve().unwrap()
+    };
+    let (org, ids) = {
+        let (p, _) = emmaus::platform::open(&config(&data)).unwrap();
+        let org = emmaus_identity::directory::org_by_slug(&p, "grace").await.unwrap().unwrap().value;
+        let admin = emmaus_identity::directory::person_by_email(
+            &p,
+            &emmaus_domain::identity::Email::parse("ada@grace.test").unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap()
+        .value;
+        let principal = emmaus_identity::Principal {
+            person_id: admin.id,
+            session_id: "s".into(),
+            meta: emmaus_identity::RequestMeta::default(),
+        };
+        let actor = emmaus_identity::directory::actor_in(&p, &principal, &org.id).await.unwrap();
+        let mut ids = Vec::new();
+        for title in ["Mustard seed", "Lost sheep", "Sower"] {
+            let described = emmaus_hub::Described { title: title.into(), ..emmaus_hub::Described::default() };
+            let made = emmaus_hub::resources::create(
+                &p,
+                &actor,
+                described,
+                emmaus_hub::Content::Note { body: "parable".into() },
+            );
+            ids.push(made.await.unwrap().resource.id);
+        }
+        p.search.delete(&org.id, &ids).await.unwrap();
+        (org.id, ids)
+    };
+    let done = stdout(&run(&["reindex", "--org", "grace"], &data, ""));
+    assert_eq!(done, "reindexed grace: 3 resources indexed, 0 in the trash taken out of the index\n");
+    let (p, _) = emmaus::platform::open(&config(&data)).unwrap();
+    let query = emmaus_ports::SearchQuery::new("parable", vec!["org".into()]);
+    let found = p.search.search(&org, &query).await.unwrap();
+    let mut got: Vec<String> = found.hits.into_iter().map(|h| h.id).collect();
+    let mut want = ids;
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+}

@@ -822,6 +822,20 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
         ("GET", "/api/hub/{org}/trash"),
         (Guard::List(Action::HubRead), |w, _| hub_org_calls(w, "GET", "/trash", None)),
     );
+    // Many at once: each resource answered on its own (not found, forbidden, done) in the body, in
+    // the order asked and naming none, so B's id among them is answered as an id naming nothing.
+    s.insert(
+        ("POST", "/api/hub/{org}/bulk"),
+        (Guard::List(Action::HubRead), |w, _| {
+            let ids: Vec<String> =
+                ["R_ORG", "R_GRP", "R_PRIV", "R_PRIV_ADMIN", "R_B"].iter().map(|n| w.id[*n].clone()).collect();
+            let body = json!({"ids": ids, "action": "add_tags", "tags": ["swept"]});
+            let mut out = hub_org_calls(w, "POST", "/bulk", Some(body.clone()));
+            let twin = serde_json::from_str(&body.to_string().replace(&w.id["R_B"], UNKNOWN_ID)).unwrap();
+            out[0].twin = Some((out[0].path.clone(), Some(twin)));
+            out
+        }),
+    );
     s.insert(
         ("POST", "/api/hub/{org}/render"),
         (Guard::List(Action::HubRead), |w, _| hub_org_calls(w, "POST", "/render", Some(json!({"body": "# Preview"})))),

@@ -180,6 +180,19 @@ describe('Knowledge Hub', { timeout: 180_000 }, () => {
     await admin.getByText(/Version 2, saved .* · current/).waitFor();
   });
 
+  test('several resources are tagged at once', async () => {
+    await admin.goto(`${server.url}/hub`);
+    await admin.getByRole('checkbox', { name: 'Select Road to Emmaus' }).check();
+    await admin.getByRole('checkbox', { name: 'Select Prayer journal' }).check();
+    const bar = admin.getByRole('region', { name: 'Change the selected resources' });
+    await bar.getByRole('status').filter({ hasText: '2 selected' }).waitFor();
+    await audit(admin, 'the library with a selection');
+    await bar.getByLabel('Tags').fill('lent');
+    await bar.getByRole('button', { name: 'Add these tags' }).click();
+    await admin.getByRole('button', { name: /^#lent 2$/ }).waitFor();
+    assert.equal(await admin.getByRole('region', { name: 'Change the selected resources' }).count(), 0, 'the selection is cleared');
+  });
+
   test('a mentee finds and reads the shared note, never the private one, and may not change it', async () => {
     await signIn(mentee, server.url, MENTEE);
     await mentee.goto(`${server.url}/hub?q=zephyrine`);

@@ -5,6 +5,7 @@
 //! Every handler resolves the caller to an actor in the organisation of the path (404 for anyone
 //! who is not a member) and leaves the decision to the hub's use cases.
 
+mod bulk;
 mod render;
 mod resources;
 mod search;
@@ -27,6 +28,7 @@ emmaus_http::function_entry_points! {
     [trash::list],
     [trash::restore],
     [render::render],
+    [bulk::change],
 }
 
 /// The caller as a member of `org`.

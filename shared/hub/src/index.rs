@@ -135,3 +135,56 @@ fn kind_name(resource: &Resource) -> String {
 pub(crate) fn serde_name<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
+
+/// What a rebuild of an organisation's index did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rebuilt {
+    /// Live resources written to the index.
+    pub indexed: u64,
+    /// Resources in the trash, taken out of it.
+    pub removed: u64,
+}
+
+/// Resources indexed per call of the search port (its limit).
+const REBUILD_CHUNK: usize = emmaus_ports::search::MAX_INDEX_BATCH;
+
+/// Rebuilds the search index of `org` from the store (`emmaus reindex`): every live resource's
+/// entry is written whole and every resource in the trash is taken out, then the index is
+/// refreshed (published, on Lambda). `progress` hears `(done, total)` after each step of at most
+/// 100 resources. What the purge removed, it already took out of the index itself.
+pub async fn rebuild(p: &Platform, org: &str, mut progress: impl FnMut(u64, u64)) -> Result<Rebuilt, DomainError> {
+    let mut live = Vec::new();
+    let mut trashed = Vec::new();
+    let mut cursor = None;
+    loop {
+        let query = emmaus_ports::Query::new(keys::library(org), "res#", 500).after(cursor);
+        let page = p.kv.query(&query).await.map_err(emmaus_app::error::from_kv)?;
+        for item in page.items {
+            let doc: docs::Doc<Resource> = docs::from_item(item)?;
+            if doc.value.deleted.is_some() { trashed.push(doc.value.id) } else { live.push(doc.value) }
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let total = (live.len() + trashed.len()) as u64;
+    let mut done = Rebuilt::default();
+    progress(0, total);
+    for chunk in live.chunks(REBUILD_CHUNK) {
+        let mut entries = Vec::with_capacity(chunk.len());
+        for resource in chunk {
+            entries.push(entry(p, resource).await?);
+        }
+        p.search.index(org, entries).await.map_err(from_search)?;
+        done.indexed += chunk.len() as u64;
+        progress(done.indexed + done.removed, total);
+    }
+    for chunk in trashed.chunks(REBUILD_CHUNK) {
+        p.search.delete(org, chunk).await.map_err(from_search)?;
+        done.removed += chunk.len() as u64;
+        progress(done.indexed + done.removed, total);
+    }
+    p.search.refresh().await.map_err(from_search)?;
+    Ok(done)
+}

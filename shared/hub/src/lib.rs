@@ -5,6 +5,7 @@
 //! tags, limits) are in `emmaus_domain::hub`; this crate applies them over the ports.
 
 pub mod access;
+pub mod bulk;
 pub mod index;
 pub mod keys;
 pub mod markdown;

@@ -390,3 +390,80 @@ async fn bad_input_is_refused_field_by_field() {
     assert!(matches!(error, DomainError::Validation(ref e) if e[0].field == "url"));
     assert_eq!(w.find("mentor", "").await.total, 1, "nothing refused was stored");
 }
+
+#[tokio::test]
+async fn a_rebuild_restores_a_lost_index_and_reports_progress() {
+    let w = World::build().await;
+    let mut ids = Vec::new();
+    for n in 0..130 {
+        ids.push(
+            w.note("mentor", &format!("Study {n}"), "the lamb and the lion", Visibility::Organisation)
+                .await
+                .resource
+                .id,
+        );
+    }
+    let gone = w.note("mentor", "Gone", "the lamb", Visibility::Organisation).await;
+    resources::delete(&w.p, w.who("mentor"), &gone.resource.id, 1).await.unwrap();
+    // The index is lost: every entry removed behind the store's back.
+    for chunk in ids.chunks(100) {
+        w.p.search.delete("ORG1", chunk).await.unwrap();
+    }
+    assert_eq!(w.find("admin", "lamb").await.total, 0);
+
+    let mut steps = Vec::new();
+    let rebuilt = emmaus_hub::index::rebuild(&w.p, "ORG1", |done, total| steps.push((done, total))).await.unwrap();
+    assert_eq!((rebuilt.indexed, rebuilt.removed), (130, 1));
+    assert_eq!(steps.first(), Some(&(0, 131)));
+    assert_eq!(steps.last(), Some(&(131, 131)));
+    assert_eq!(w.find("admin", "lamb").await.total, 130, "every live note is found again, the deleted one not");
+    assert_eq!(w.titles("m1", "lion").await.len(), 20, "a page of them, for a mentee too");
+}
+
+#[tokio::test]
+async fn bulk_changes_answer_for_each_resource_and_leave_the_others_done() {
+    use emmaus_hub::bulk::{self, BulkAction, Outcome};
+    let w = World::build().await;
+    let mine = w.note("mentor", "Mine", "one", Visibility::Organisation).await.resource.id;
+    let pastors = w.note("pastor", "Pastor's", "two", Visibility::Organisation).await.resource.id;
+    let hidden = w.note("m2", "Hidden", "three", Visibility::Private).await.resource.id;
+    let ids = vec![mine.clone(), pastors.clone(), hidden.clone(), "NOPE".to_owned(), "a#b".to_owned()];
+    let tag = |t: &str| BulkAction::AddTags(vec![t.to_owned()]);
+    let outcomes = bulk::apply(&w.p, w.who("mentor"), &ids, &tag("Advent")).await.unwrap();
+    assert_eq!(outcomes, [Outcome::Done, Outcome::Forbidden, Outcome::NotFound, Outcome::NotFound, Outcome::NotFound]);
+    assert_eq!(bulk::apply(&w.p, w.who("mentor"), &ids[..1], &tag("advent")).await.unwrap(), [Outcome::Unchanged]);
+    let advent =
+        Listing { tag: Some(emmaus_domain::hub::Tag::parse("advent").unwrap()), limit: 20, ..Listing::default() };
+    let found = search::find(&w.p, w.who("m1"), &advent).await.unwrap();
+    assert_eq!(found.items.iter().map(|f| f.resource.title.as_str()).collect::<Vec<_>>(), ["Mine"]);
+
+    let both = vec![mine.clone(), pastors.clone()];
+    let moved =
+        bulk::apply(&w.p, w.who("admin"), &both, &BulkAction::Move(Some("Seasons/Advent".into()))).await.unwrap();
+    assert_eq!(moved, [Outcome::Done, Outcome::Done], "admins change what is not private");
+    let read = resources::read(&w.p, w.who("m1"), &pastors).await.unwrap();
+    assert_eq!(read.resource.collection.as_ref().map(emmaus_domain::hub::Collection::as_str), Some("Seasons/Advent"));
+    assert_eq!(read.version, 2, "one write per resource");
+    let removed =
+        bulk::apply(&w.p, w.who("admin"), &both, &BulkAction::RemoveTags(vec!["advent".into()])).await.unwrap();
+    assert_eq!(removed, [Outcome::Done, Outcome::Unchanged]);
+
+    let deleted = bulk::apply(&w.p, w.who("admin"), &both, &BulkAction::Delete).await.unwrap();
+    assert_eq!(deleted, [Outcome::Done, Outcome::Done]);
+    assert_eq!(w.find("m1", "").await.total, 0);
+    let (trash, _) = resources::trash(&w.p, w.who("mentor"), None, 10).await.unwrap();
+    assert_eq!(trash.iter().map(|t| t.resource.title.as_str()).collect::<Vec<_>>(), ["Mine"]);
+
+    for (ids, action, field) in [
+        (vec![], BulkAction::Delete, "ids"),
+        (vec![mine.clone(), mine.clone()], BulkAction::Delete, "ids"),
+        (vec![mine.clone()], BulkAction::AddTags(vec![]), "tags"),
+        (vec![mine.clone()], BulkAction::AddTags(vec!["a//b".into()]), "tags.0"),
+        (vec![mine.clone()], BulkAction::Move(Some("x\u{1}".into())), "collection"),
+    ] {
+        match bulk::apply(&w.p, w.who("admin"), &ids, &action).await {
+            Err(DomainError::Validation(errors)) => assert_eq!(errors[0].field, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+}

@@ -4,7 +4,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { getRouteApi } from '@tanstack/react-router';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { call } from '../api/call';
+import { call, failureMessage } from '../api/call';
 import { api } from '../api/client';
 import { ApiError } from '../api/query';
 import { Field } from '../components/Field';
@@ -18,7 +18,7 @@ import { useSession } from '../session';
 import { formatDate } from '../time';
 import { useDocumentTitle } from '../useDocumentTitle';
 import { Marked } from './Marked';
-import { changed, useLibrary, type Found, type SearchPage } from './queries';
+import { changed, hubKeys, useLibrary, type Found, type SearchPage } from './queries';
 import { PAGE_SIZE, pathTree, type HubSearch, type Kind, type PathNode, type Sort } from './search';
 import { VisibilityField, visibilityOf } from './VisibilityField';
 
@@ -63,6 +63,14 @@ export function LibraryPage({
   const [text, setText] = useState(view.q ?? '');
   const searchBox = useRef<HTMLInputElement>(null);
   const [adding, setAdding] = useState(false);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (id: string) =>
+    setSelected((now) => {
+      const next = new Set(now);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
 
   // The words follow the address (back and forward, the top bar's search), and the address follows the words after a
   // pause in typing, replacing the entry so history holds searches rather than keystrokes.
@@ -139,7 +147,10 @@ export function LibraryPage({
           </h2>
           {library.error instanceof ApiError && <p className="field__error">{library.error.message}</p>}
           {!page && !library.error && <Loading lines={6} />}
-          {page && <Results page={page} view={view} filtered={filtered} onView={onView} onAdd={() => setAdding(true)} />}
+          {selected.size > 0 && <BulkBar orgId={orgId} ids={[...selected]} onDone={() => setSelected(new Set())} />}
+          {page && (
+            <Results page={page} view={view} filtered={filtered} onView={onView} onAdd={() => setAdding(true)} selected={selected} onToggle={toggle} />
+          )}
         </section>
       </div>
     </article>
@@ -152,12 +163,16 @@ function Results({
   filtered,
   onView,
   onAdd,
+  selected,
+  onToggle,
 }: {
   page: SearchPage;
   view: HubSearch;
   filtered: boolean;
   onView: (view: HubSearch, replace: boolean) => void;
   onAdd: () => void;
+  selected: ReadonlySet<string>;
+  onToggle: (id: string) => void;
 }) {
   const { t } = useTranslation();
   const current = view.page ?? 1;
@@ -186,7 +201,7 @@ function Results({
       </p>
       <ol className="hub__list">
         {page.items.map((found) => (
-          <ResultItem key={found.resource.id} found={found} />
+          <ResultItem key={found.resource.id} found={found} selected={selected.has(found.resource.id)} onToggle={() => onToggle(found.resource.id)} />
         ))}
       </ol>
       {pages > 1 && (
@@ -204,11 +219,12 @@ function Results({
   );
 }
 
-function ResultItem({ found }: { found: Found }) {
+function ResultItem({ found, selected, onToggle }: { found: Found; selected: boolean; onToggle: () => void }) {
   const { t } = useTranslation();
   const { resource } = found;
   return (
     <li className="hub__item">
+      <input type="checkbox" className="hub__select" checked={selected} onChange={onToggle} aria-label={t('hub.bulk.select', { title: resource.title })} />
       <span className={`badge hub__kind hub__kind--${resource.kind}`}>{t(`hub.kind.${resource.kind}`)}</span>
       <div className="hub__item-main">
         <Link to={`/hub/${encodeURIComponent(resource.id)}`} className="hub__title">
@@ -301,6 +317,90 @@ function PathFacet({
       <h2>{heading}</h2>
       {render(nodes)}
     </>
+  );
+}
+
+type BulkName = 'add_tags' | 'remove_tags' | 'move' | 'delete';
+
+/** Changes the selected resources at once; what became of each is counted in one message. */
+function BulkBar({ orgId, ids, onDone }: { orgId: string; ids: readonly string[]; onDone: () => void }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [tags, setTags] = useState('');
+  const [collection, setCollection] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
+  const run = async (action: BulkName) => {
+    setBusy(true);
+    setError(null);
+    const result = await call(
+      api.POST('/api/hub/{org}/bulk', {
+        params: { path: { org: orgId } },
+        body: { ids: [...ids], action, tags: tagsOf(tags), collection: collection.trim() || null },
+      }),
+    );
+    setBusy(false);
+    setConfirming(false);
+    if (!result.ok) {
+      setError(result.fieldErrors[0]?.message ?? failureMessage(result.failure));
+      return;
+    }
+    const count = (outcome: string) => result.data.outcomes.filter((o) => o === outcome).length;
+    const done = count('done') + count('unchanged');
+    const refused = result.data.outcomes.length - done;
+    await client.invalidateQueries({ queryKey: hubKeys.all(orgId) });
+    confirm(
+      { key: 'hub.bulk.done', values: { count: done } },
+      refused > 0 ? { key: 'hub.bulk.refused', values: { count: refused } } : undefined,
+    );
+    setTags('');
+    setCollection('');
+    onDone();
+  };
+  return (
+    <section className="hub__bulk" aria-label={t('hub.bulk.label')}>
+      <p role="status">{t('hub.bulk.selected', { count: ids.length })}</p>
+      {error && (
+        <p className="field__error" role="alert">
+          {error}
+        </p>
+      )}
+      <div className="hub__bulk-row">
+        <Field label={t('hub.tags.label')} name="bulk-tags" value={tags} onChange={(e) => setTags(e.target.value)} />
+        <button type="button" className="button button--secondary" disabled={busy || !tags.trim()} onClick={() => void run('add_tags')}>
+          {t('hub.bulk.addTags')}
+        </button>
+        <button type="button" className="button button--secondary" disabled={busy || !tags.trim()} onClick={() => void run('remove_tags')}>
+          {t('hub.bulk.removeTags')}
+        </button>
+      </div>
+      <div className="hub__bulk-row">
+        <Field label={t('hub.editor.collection')} name="bulk-collection" hint={t('hub.bulk.moveHint')} value={collection} onChange={(e) => setCollection(e.target.value)} />
+        <button type="button" className="button button--secondary" disabled={busy} onClick={() => void run('move')}>
+          {t('hub.bulk.move')}
+        </button>
+      </div>
+      <div className="hub__bulk-row">
+        {confirming ? (
+          <>
+            <button type="button" className="button button--danger" disabled={busy} onClick={() => void run('delete')}>
+              {t('hub.bulk.confirmDelete', { count: ids.length })}
+            </button>
+            <button type="button" className="button button--secondary" onClick={() => setConfirming(false)}>
+              {t('common.cancel')}
+            </button>
+          </>
+        ) : (
+          <button type="button" className="button button--secondary" disabled={busy} onClick={() => setConfirming(true)}>
+            {t('hub.bulk.delete')}
+          </button>
+        )}
+        <button type="button" className="link-button" onClick={onDone}>
+          {t('hub.bulk.clear')}
+        </button>
+      </div>
+    </section>
   );
 }
 

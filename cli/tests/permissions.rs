@@ -837,6 +837,21 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
         }),
     );
     s.insert(
+        ("GET", "/api/hub/{org}/tag-rules"),
+        (Guard::List(Action::HubRead), |w, _| hub_org_calls(w, "GET", "/tag-rules", None)),
+    );
+    s.insert(
+        ("PUT", "/api/hub/{org}/tag-rules"),
+        (Guard::Matrix(Action::HubRulesManage), |w, _| {
+            let body = json!({"rules": [{"keyword": "grace", "tag": "theology/grace"}]});
+            let mut out = hub_org_calls(w, "PUT", "/tag-rules", Some(body));
+            for c in &mut out {
+                c.headers = vec![("if-match", "\"0\"".to_owned())];
+            }
+            out
+        }),
+    );
+    s.insert(
         ("POST", "/api/hub/{org}/render"),
         (Guard::List(Action::HubRead), |w, _| hub_org_calls(w, "POST", "/render", Some(json!({"body": "# Preview"})))),
     );

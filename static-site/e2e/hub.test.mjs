@@ -193,6 +193,24 @@ describe('Knowledge Hub', { timeout: 180_000 }, () => {
     assert.equal(await admin.getByRole('region', { name: 'Change the selected resources' }).count(), 0, 'the selection is cleared');
   });
 
+  test("an admin's keyword rule suggests a tag that the author adds with one click", async () => {
+    await admin.goto(`${server.url}/hub`);
+    await admin.getByRole('link', { name: 'Tag rules' }).click();
+    await admin.getByRole('heading', { level: 1, name: 'Tag rules' }).waitFor();
+    await admin.getByRole('button', { name: 'Add a rule' }).click();
+    await admin.getByLabel('Keyword').fill('disciples');
+    await admin.getByLabel('Tag', { exact: true }).fill('people/disciples');
+    await audit(admin, 'the tag rules');
+    await admin.getByRole('button', { name: 'Save the rules' }).click();
+    await admin.getByText('Rules saved').waitFor();
+    await admin.goto(noteUrl);
+    const suggestions = admin.getByRole('region', { name: 'Suggested tags' });
+    await suggestions.getByText('“disciples” appears once').waitFor();
+    await suggestions.getByRole('button', { name: 'Add the tag people/disciples' }).click();
+    await admin.getByRole('link', { name: '#people/disciples' }).waitFor();
+    assert.equal(await admin.getByRole('region', { name: 'Suggested tags' }).count(), 0, 'an accepted tag is no longer offered');
+  });
+
   test('a mentee finds and reads the shared note, never the private one, and may not change it', async () => {
     await signIn(mentee, server.url, MENTEE);
     await mentee.goto(`${server.url}/hub?q=zephyrine`);

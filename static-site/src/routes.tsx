@@ -140,6 +140,13 @@ const hubTrash = createRoute({
   staticData: { title: 'hub.trash.title' },
 });
 
+const hubRules = createRoute({
+  getParentRoute: () => hub,
+  path: 'rules',
+  component: lazyRouteComponent(() => import('./hub/RulesPage'), 'RulesRoute'),
+  staticData: { title: 'hub.rules.title', access: ['admin'] },
+});
+
 const hubResource = createRoute({
   getParentRoute: () => hub,
   path: '$resource',
@@ -181,7 +188,7 @@ export const routeTree = root.addChildren([
   signedIn.addChildren([
     profile,
     planner,
-    hub.addChildren([hubLibrary, hubNewNote, hubTrash, hubResource, hubEditNote]),
+    hub.addChildren([hubLibrary, hubNewNote, hubTrash, hubRules, hubResource, hubEditNote]),
     sessions,
     people,
     audit,

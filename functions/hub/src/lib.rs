@@ -8,13 +8,15 @@
 mod bulk;
 mod render;
 mod resources;
+mod rules;
 mod search;
 mod trash;
 mod versions;
 pub mod views;
 
+use axum::http::{HeaderMap, StatusCode, header};
 use emmaus_app::Platform;
-use emmaus_http::ApiResult;
+use emmaus_http::{ApiResult, Json};
 use emmaus_identity::{Actor, Principal, directory};
 
 emmaus_http::function_entry_points! {
@@ -29,6 +31,16 @@ emmaus_http::function_entry_points! {
     [trash::restore],
     [render::render],
     [bulk::change],
+    [rules::read, rules::replace],
+}
+
+/// An answer carrying the version of what it holds as its `ETag`, for the next `If-Match`.
+type Versioned<T> = (StatusCode, HeaderMap, Json<T>);
+
+fn versioned<T>(status: StatusCode, version: u64, body: T) -> Versioned<T> {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::ETAG, emmaus_http::etag(version));
+    (status, headers, Json(body))
 }
 
 /// The caller as a member of `org`.

@@ -2,10 +2,10 @@
 //! resource read, changed and deleted under its version.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use emmaus_app::Platform;
 use emmaus_http::auth::Session;
-use emmaus_http::{ApiResult, IfMatch, Json, Path, etag};
+use emmaus_http::{ApiResult, IfMatch, Json, Path};
 use emmaus_hub::{Change, Content, Described, resources};
 
 use crate::views::{ResourceDetail, VisibilityView};
@@ -63,13 +63,22 @@ pub struct ResourceChange {
     pub url: Option<String>,
 }
 
-fn answer(status: StatusCode, detail: ResourceDetail) -> (StatusCode, HeaderMap, Json<ResourceDetail>) {
-    let mut headers = HeaderMap::new();
-    headers.insert(header::ETAG, etag(detail.summary.version));
-    (status, headers, Json(detail))
+fn answer(status: StatusCode, detail: ResourceDetail) -> crate::Versioned<ResourceDetail> {
+    crate::versioned(status, detail.summary.version, detail)
 }
 
-type Answer = ApiResult<(StatusCode, HeaderMap, Json<ResourceDetail>)>;
+type Answer = ApiResult<crate::Versioned<ResourceDetail>>;
+
+/// What describes a new resource, as a request body gives it.
+fn described(
+    title: String,
+    description: String,
+    tags: Vec<String>,
+    collection: Option<String>,
+    visibility: Option<VisibilityView>,
+) -> Described {
+    Described { title, description, tags, collection, visibility: visibility.map(Into::into) }
+}
 
 /// Adds a markdown note.
 #[utoipa::path(
@@ -88,13 +97,7 @@ pub async fn create_note(
     Json(body): Json<NewNote>,
 ) -> Answer {
     let actor = crate::actor(&p, &who, &org).await?;
-    let described = Described {
-        title: body.title,
-        description: body.description,
-        tags: body.tags,
-        collection: body.collection,
-        visibility: body.visibility.map(Into::into),
-    };
+    let described = described(body.title, body.description, body.tags, body.collection, body.visibility);
     let view = resources::create(&p, &actor, described, Content::Note { body: body.body }).await?;
     Ok(answer(StatusCode::CREATED, view.into()))
 }
@@ -116,13 +119,7 @@ pub async fn create_link(
     Json(body): Json<NewLink>,
 ) -> Answer {
     let actor = crate::actor(&p, &who, &org).await?;
-    let described = Described {
-        title: body.title,
-        description: body.description,
-        tags: body.tags,
-        collection: body.collection,
-        visibility: body.visibility.map(Into::into),
-    };
+    let described = described(body.title, body.description, body.tags, body.collection, body.visibility);
     let view = resources::create(&p, &actor, described, Content::Link { url: body.url }).await?;
     Ok(answer(StatusCode::CREATED, view.into()))
 }

@@ -100,8 +100,8 @@ pub struct SearchPage {
     pub offset: u32,
     pub limit: u32,
     pub items: Vec<FoundView>,
-    /// Counts per value of `kind`, `tags`, `collection`, `author` and `source` over every match (a
-    /// tag or collection counts under each level above it too).
+    /// Counts per value of `kind`, `tags` and `collection` over every match (a tag or collection
+    /// counts under each level above it too).
     pub facets: BTreeMap<String, Vec<FacetValue>>,
 }
 

@@ -1,11 +1,11 @@
 //! `/api/hub/{org}/trash`: deleted resources the caller may restore, for 30 days.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use emmaus_app::Platform;
 use emmaus_domain::DomainError;
 use emmaus_http::auth::Session;
-use emmaus_http::{ApiResult, Json, Path, Query, etag};
+use emmaus_http::{ApiResult, Json, Path, Query};
 use emmaus_hub::resources;
 use emmaus_ports::Cursor;
 
@@ -89,10 +89,8 @@ pub async fn restore(
     State(p): State<Platform>,
     Session(who): Session,
     Path((org, resource)): Path<(String, String)>,
-) -> ApiResult<(StatusCode, HeaderMap, Json<ResourceDetail>)> {
+) -> ApiResult<crate::Versioned<ResourceDetail>> {
     let actor = crate::actor(&p, &who, &org).await?;
     let view = resources::restore(&p, &actor, &resource).await?;
-    let mut headers = HeaderMap::new();
-    headers.insert(header::ETAG, etag(view.version));
-    Ok((StatusCode::OK, headers, Json(view.into())))
+    Ok(crate::versioned(StatusCode::OK, view.version, view.into()))
 }

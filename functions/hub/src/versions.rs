@@ -1,11 +1,11 @@
 //! `/api/hub/{org}/resources/{resource}/versions`: a note's saved versions, read and restored.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use emmaus_app::Platform;
 use emmaus_domain::DomainError;
 use emmaus_http::auth::Session;
-use emmaus_http::{ApiResult, IfMatch, Json, Path, etag};
+use emmaus_http::{ApiResult, IfMatch, Json, Path};
 use emmaus_hub::notes;
 
 use crate::views::{ResourceDetail, VersionView};
@@ -93,10 +93,8 @@ pub async fn restore(
     Session(who): Session,
     Path((org, resource, version)): Path<(String, String, String)>,
     IfMatch(expected): IfMatch,
-) -> ApiResult<(StatusCode, HeaderMap, Json<ResourceDetail>)> {
+) -> ApiResult<crate::Versioned<ResourceDetail>> {
     let actor = crate::actor(&p, &who, &org).await?;
     let view = notes::restore(&p, &actor, &resource, number(&version)?, expected).await?;
-    let mut headers = HeaderMap::new();
-    headers.insert(header::ETAG, etag(view.version));
-    Ok((StatusCode::OK, headers, Json(view.into())))
+    Ok(crate::versioned(StatusCode::OK, view.version, view.into()))
 }

@@ -151,6 +151,16 @@ pub struct NoteView {
     pub version_number: u32,
 }
 
+/// A tag the organisation's keyword rules suggest.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct SuggestedTag {
+    pub tag: String,
+    /// The keyword that found it.
+    pub keyword: String,
+    /// How often the keyword appears.
+    pub count: u64,
+}
+
 /// One resource in full.
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ResourceDetail {
@@ -159,6 +169,8 @@ pub struct ResourceDetail {
     pub note: Option<NoteView>,
     /// Whether the caller may edit, delete and restore it.
     pub may_change: bool,
+    /// Tags the organisation's keyword rules suggest, for those who may change it (most frequent first).
+    pub suggested_tags: Vec<SuggestedTag>,
 }
 
 impl From<ResourceView> for ResourceDetail {
@@ -166,7 +178,17 @@ impl From<ResourceView> for ResourceDetail {
         let number = view.resource.note.as_ref().map_or(0, |note| note.number);
         let note =
             view.body.map(|body| NoteView { html: emmaus_hub::markdown::to_html(&body), body, version_number: number });
-        Self { summary: ResourceSummary::new(view.resource, view.version), note, may_change: view.may_change }
+        let suggested_tags = view
+            .suggestions
+            .into_iter()
+            .map(|s| SuggestedTag { tag: s.tag.into(), keyword: s.keyword, count: s.count as u64 })
+            .collect();
+        Self {
+            summary: ResourceSummary::new(view.resource, view.version),
+            note,
+            may_change: view.may_change,
+            suggested_tags,
+        }
     }
 }
 

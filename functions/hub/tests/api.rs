@@ -185,3 +185,17 @@ async fn a_preview_renders_as_the_viewer_does_and_stores_nothing() {
     assert_eq!(problem(&api.send("POST", "/render", &[], Some(serde_json::json!({"body": big}))).await).0, 413);
     assert_eq!(api.send("GET", "/resources", &[], None).await.json()["total"], 0);
 }
+
+#[tokio::test]
+async fn tag_rules_are_versioned_like_any_record() {
+    let api = Api::new().await;
+    let empty = api.send("GET", "/tag-rules", &[], None).await;
+    assert_eq!((empty.status, empty.header("etag")), (200, Some("\"0\"")));
+    let rules = serde_json::json!({"rules": [{"keyword": "grace", "tag": "theology/grace"}]});
+    assert_eq!(problem(&api.send("PUT", "/tag-rules", &[], Some(rules.clone())).await).0, 428);
+    let saved = api.send("PUT", "/tag-rules", &[("if-match", "\"0\"")], Some(rules.clone())).await;
+    assert_eq!((saved.status, saved.header("etag")), (200, Some("\"1\"")));
+    assert_eq!(problem(&api.send("PUT", "/tag-rules", &[("if-match", "\"0\"")], Some(rules.clone())).await).0, 412);
+    let note = api.send("POST", "/notes", &[], Some(serde_json::json!({"title": "On grace"}))).await.json();
+    assert_eq!(note["suggested_tags"], serde_json::json!([{"tag": "theology/grace", "keyword": "grace", "count": 1}]));
+}

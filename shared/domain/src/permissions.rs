@@ -93,6 +93,7 @@ actions! {
     HubRead => "hub.read", "Find, read and download the library's resources their visibility admits";
     HubCreate => "hub.create", "Add notes, links and files to the library (own: kept private to oneself)";
     HubChange => "hub.change", "Edit, move, delete and restore a resource, and restore a note's earlier version";
+    HubRulesManage => "hub.rules.manage", "Set the organisation's keyword rules that suggest tags";
 }
 
 const NONE: &[Relation] = &[];
@@ -157,6 +158,7 @@ pub const MATRIX: &[Rule] = {
         rule(Action::HubRead, ANY, ANY, ANY, ANY),
         rule(Action::HubCreate, ANY, ANY, ANY, &[Own]),
         rule(Action::HubChange, ANY, &[Own], &[Own], &[Own]),
+        rule(Action::HubRulesManage, ANY, NONE, NONE, NONE),
     ]
 };
 

@@ -131,9 +131,10 @@ where
     }
 }
 
-/// The version a write edits, from `If-Match` (the `ETag` its read answered, `"<version>"`).
-/// Without the header the answer is 428: every versioned write must say what it read. A tag that
-/// is not one of ours can match nothing, so it is carried as version 0 and the write is stale (412).
+/// The version a write edits, from `If-Match` (the `ETag` its read answered, `"<version>"`; `"0"`
+/// for a record that does not exist yet). Without the header the answer is 428: every versioned
+/// write must say what it read. A tag that is not one of ours can match nothing, so it is carried
+/// as a version no record has and the write is stale (412).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IfMatch(pub u64);
 
@@ -152,7 +153,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
                 ),
             ));
         };
-        Ok(Self(value.to_str().ok().and_then(version_of_etag).unwrap_or(0)))
+        Ok(Self(value.to_str().ok().and_then(version_of_etag).unwrap_or(u64::MAX)))
     }
 }
 
@@ -166,7 +167,7 @@ pub fn etag(version: u64) -> http::HeaderValue {
 fn version_of_etag(tag: &str) -> Option<u64> {
     let tag = tag.trim();
     let tag = tag.strip_prefix("W/").unwrap_or(tag);
-    tag.strip_prefix('"')?.strip_suffix('"')?.parse().ok().filter(|version| *version > 0)
+    tag.strip_prefix('"')?.strip_suffix('"')?.parse().ok().filter(|version| *version < u64::MAX)
 }
 
 #[cfg(test)]
@@ -177,7 +178,8 @@ mod tests {
     fn entity_tags_name_versions() {
         assert_eq!(super::version_of_etag("\"7\""), Some(7));
         assert_eq!(super::version_of_etag(" W/\"12\" "), Some(12));
-        for other in ["7", "\"x\"", "\"0\"", "*", "\"7\", \"8\""] {
+        assert_eq!(super::version_of_etag("\"0\""), Some(0), "nothing yet");
+        for other in ["7", "\"x\"", "*", "\"7\", \"8\"", "\"18446744073709551615\""] {
             assert_eq!(super::version_of_etag(other), None, "{other}");
         }
         assert_eq!(super::etag(3), "\"3\"");

@@ -78,6 +78,11 @@ impl Reader {
                 || audience::may_change(&resource.visibility, &resource.author_id, self.viewer()))
     }
 
+    /// Whether the matrix lets this reader do `action` to the organisation's library as a whole.
+    pub fn allowed_here(&self, action: Action) -> bool {
+        permissions::can(&self.actor.roles, &BTreeSet::from([Relation::SameOrg]), action)
+    }
+
     /// `NotFound` unless the reader sees `resource`, then `Forbidden` unless they may do `action`.
     pub fn check(&self, action: Action, resource: &Resource) -> Result<(), DomainError> {
         if !self.may_see(resource) {

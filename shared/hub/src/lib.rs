@@ -14,6 +14,7 @@ pub mod notes;
 pub mod purge;
 pub mod resources;
 pub mod search;
+pub mod tagging;
 
 pub use access::Reader;
 pub use model::{NoteVersion, Resource};

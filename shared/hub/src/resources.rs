@@ -38,14 +38,15 @@ pub enum Content {
     Link { url: String },
 }
 
-/// A resource as a reader gets it: the record, its version (the `ETag`), a note's text, and what
-/// the reader may do with it.
+/// A resource as a reader gets it: the record, its version (the `ETag`), a note's text, what the
+/// reader may do with it, and the tags the organisation's rules suggest (for those who may change it).
 #[derive(Debug, Clone)]
 pub struct ResourceView {
     pub resource: Resource,
     pub version: u64,
     pub body: Option<String>,
     pub may_change: bool,
+    pub suggestions: Vec<emmaus_domain::hub::tagging::Suggestion>,
 }
 
 /// A change to a resource: each field present replaces what is there.
@@ -151,7 +152,8 @@ pub async fn create(
     writes.push(task.clone());
     p.kv.batch(writes).await.map_err(from_kv)?;
     index::apply_now(p, &task).await;
-    Ok(ResourceView { resource, version: 1, body, may_change: true })
+    let suggestions = crate::tagging::suggestions(p, &resource, body.as_deref()).await?;
+    Ok(ResourceView { resource, version: 1, body, may_change: true, suggestions })
 }
 
 fn url_host(url: &str) -> String {
@@ -168,7 +170,9 @@ pub async fn read(p: &Platform, actor: &Actor, id: &str) -> Result<ResourceView,
         _ => None,
     };
     let may_change = reader.allowed(Action::HubChange, &doc.value);
-    Ok(ResourceView { resource: doc.value, version: doc.version, body, may_change })
+    let suggestions =
+        if may_change { crate::tagging::suggestions(p, &doc.value, body.as_deref()).await? } else { Vec::new() };
+    Ok(ResourceView { resource: doc.value, version: doc.version, body, may_change, suggestions })
 }
 
 /// Changes a resource read at version `expected`; `Stale` when it has changed since.
@@ -236,7 +240,8 @@ pub async fn update(
     writes.push(task.clone());
     p.kv.batch(writes).await.map_err(stale_on_conflict)?;
     index::apply_now(p, &task).await;
-    Ok(ResourceView { resource: doc.value, version: expected + 1, body, may_change: true })
+    let suggestions = crate::tagging::suggestions(p, &doc.value, body.as_deref()).await?;
+    Ok(ResourceView { resource: doc.value, version: expected + 1, body, may_change: true, suggestions })
 }
 
 /// Moves a resource read at version `expected` to the trash, restorable for 30 days.
@@ -323,5 +328,6 @@ pub async fn restore(p: &Platform, actor: &Actor, id: &str) -> Result<ResourceVi
         ResourceKind::Note => Some(notes::text(p, &doc.value).await?),
         _ => None,
     };
-    Ok(ResourceView { resource: doc.value, version, body, may_change: true })
+    let suggestions = crate::tagging::suggestions(p, &doc.value, body.as_deref()).await?;
+    Ok(ResourceView { resource: doc.value, version, body, may_change: true, suggestions })
 }

@@ -467,3 +467,48 @@ async fn bulk_changes_answer_for_each_resource_and_leave_the_others_done() {
         }
     }
 }
+
+#[tokio::test]
+async fn keyword_rules_suggest_tags_to_those_who_may_change_a_resource() {
+    use emmaus_hub::tagging;
+    let w = World::build().await;
+    let rules =
+        |pairs: &[(&str, &str)]| pairs.iter().map(|(k, t)| ((*k).to_owned(), (*t).to_owned())).collect::<Vec<_>>();
+    let wanted =
+        rules(&[("grace", "theology/grace"), ("born again", "theology/new-birth"), ("prayer", "practice/prayer")]);
+    assert!(matches!(tagging::set_rules(&w.p, w.who("pastor"), &wanted, 0).await, Err(DomainError::Forbidden)));
+    let saved = tagging::set_rules(&w.p, w.who("admin"), &wanted, 0).await.unwrap();
+    assert_eq!(saved.version, 1);
+    assert!(
+        matches!(tagging::set_rules(&w.p, w.who("admin"), &wanted, 0).await, Err(DomainError::Stale(_))),
+        "rules made meanwhile"
+    );
+    let bad = tagging::set_rules(&w.p, w.who("admin"), &rules(&[("", "x"), ("grace", "a//b")]), 1).await.unwrap_err();
+    assert!(matches!(bad, DomainError::Validation(ref e) if e.len() == 2), "{bad:?}");
+    assert_eq!(tagging::rules(&w.p, w.who("m1")).await.unwrap().rules.len(), 3, "members read them");
+
+    let note =
+        w.note("mentor", "Grace upon grace", "Born-again people pray: grace, GRACE.", Visibility::Organisation).await;
+    let offered: Vec<(String, usize)> = note.suggestions.iter().map(|s| (s.tag.as_str().to_owned(), s.count)).collect();
+    assert_eq!(
+        offered,
+        [("theology/grace".to_owned(), 4), ("theology/new-birth".to_owned(), 1)],
+        "whole words only: pray is not prayer"
+    );
+    let read = resources::read(&w.p, w.who("m1"), &note.resource.id).await.unwrap();
+    assert!(read.suggestions.is_empty(), "only those who may change it are offered tags");
+    let tagged = resources::update(
+        &w.p,
+        w.who("mentor"),
+        &note.resource.id,
+        1,
+        Change { tags: Some(vec!["theology/grace".into()]), ..Change::default() },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        tagged.suggestions.iter().map(|s| s.tag.as_str()).collect::<Vec<_>>(),
+        ["theology/new-birth"],
+        "an accepted one is no longer offered"
+    );
+}

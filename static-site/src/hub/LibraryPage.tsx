@@ -35,6 +35,7 @@ export function LibraryRoute() {
       orgId={currentOrg.id}
       view={view}
       privateOnly={privateOnly}
+      isAdmin={roles.includes('admin')}
       onView={(next, replace) => void navigate({ search: next, replace })}
     />
   );
@@ -50,11 +51,13 @@ export function LibraryPage({
   orgId,
   view,
   privateOnly,
+  isAdmin = false,
   onView,
 }: {
   orgId: string;
   view: HubSearch;
   privateOnly: boolean;
+  isAdmin?: boolean;
   onView: (view: HubSearch, replace: boolean) => void;
 }) {
   const { t } = useTranslation();
@@ -110,6 +113,11 @@ export function LibraryPage({
           <Link to="/hub/trash" className="button button--secondary">
             {t('hub.trash.link')}
           </Link>
+          {isAdmin && (
+            <Link to="/hub/rules" className="button button--secondary">
+              {t('hub.rules.link')}
+            </Link>
+          )}
         </div>
       </header>
       {adding && <AddLinkForm orgId={orgId} privateOnly={privateOnly} onDone={() => setAdding(false)} />}

@@ -114,6 +114,7 @@ function Viewer({ orgId, resource }: { orgId: string; resource: Detail }) {
           )}
         </div>
       )}
+      {resource.suggested_tags.length > 0 && <Suggestions orgId={orgId} resource={resource} />}
       {resource.note && (
         // The server renders and escapes the note (comrak without raw HTML); the page's CSP allows no inline script.
         <div className="prose" data-testid="note-body" dangerouslySetInnerHTML={{ __html: resource.note.html }} />
@@ -128,6 +129,46 @@ function Viewer({ orgId, resource }: { orgId: string; resource: Detail }) {
       )}
       {resource.kind === 'note' && <Versions orgId={orgId} resource={resource} />}
     </article>
+  );
+}
+
+/** Tags the organisation's keyword rules suggest; adding one saves the resource under its version. */
+function Suggestions({ orgId, resource }: { orgId: string; resource: Detail }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [busy, setBusy] = useState(false);
+  const add = async (tag: string) => {
+    setBusy(true);
+    const result = await call(
+      api.PATCH('/api/hub/{org}/resources/{resource}', {
+        params: { path: { org: orgId, resource: resource.id }, header: { 'If-Match': ifMatch(client, orgId, resource.id) } },
+        body: { tags: [...resource.tags, tag] },
+      }),
+    );
+    setBusy(false);
+    if (result.ok) {
+      await changed(client, orgId, result.data, resource.id);
+      confirm({ key: 'hub.suggestions.added', values: { tag } });
+    } else {
+      warn({ key: 'hub.suggestions.failed' }, { text: failureMessage(result.failure) });
+      if (result.status === 412) void client.invalidateQueries({ queryKey: hubKeys.resource(orgId, resource.id) });
+    }
+  };
+  return (
+    <section className="hub-suggestions" aria-labelledby="suggestions-heading">
+      <h2 id="suggestions-heading">{t('hub.suggestions.heading')}</h2>
+      <ul className="hub-suggestions__list">
+        {resource.suggested_tags.map((s) => (
+          <li key={s.tag}>
+            <span className="chip">#{s.tag}</span>{' '}
+            <span className="muted">{t('hub.suggestions.because', { keyword: s.keyword, count: s.count })}</span>{' '}
+            <button type="button" className="button button--secondary" disabled={busy} onClick={() => void add(s.tag)} aria-label={t('hub.suggestions.addLabel', { tag: s.tag })}>
+              {t('hub.suggestions.add')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

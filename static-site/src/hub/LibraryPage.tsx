@@ -77,11 +77,21 @@ export function LibraryPage({
 
   // The words follow the address (back and forward, the top bar's search), and the address follows the words after a
   // pause in typing, replacing the entry so history holds searches rather than keystrokes.
-  useEffect(() => setText(view.q ?? ''), [view.q]);
+  // The words this box last put in the address: when the address comes back with them, what was typed since stays.
+  const pushed = useRef(view.q ?? '');
+  useEffect(() => {
+    if ((view.q ?? '') !== pushed.current) {
+      pushed.current = view.q ?? '';
+      setText(view.q ?? '');
+    }
+  }, [view.q]);
   useEffect(() => {
     const words = text.trim();
     if (words === (view.q ?? '')) return;
-    const timer = window.setTimeout(() => onView({ ...view, q: words || undefined, page: undefined }, true), 250);
+    const timer = window.setTimeout(() => {
+      pushed.current = words;
+      onView({ ...view, q: words || undefined, page: undefined }, true);
+    }, 250);
     return () => window.clearTimeout(timer);
   }, [text, view, onView]);
   useEffect(() => {

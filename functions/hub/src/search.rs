@@ -40,6 +40,9 @@ pub struct SearchParams {
     /// Page size, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
+    /// `false` leaves the facets out (they are the same on every page of one search; a later page
+    /// need not count them again). Default `true`.
+    pub facets: Option<bool>,
 }
 
 fn orders() -> utoipa::openapi::Object {
@@ -89,6 +92,7 @@ impl SearchParams {
             reverse: self.reverse.unwrap_or(false),
             offset: self.offset.unwrap_or(0),
             limit: self.limit.unwrap_or(20),
+            without_facets: self.facets == Some(false),
         })
     }
 }
@@ -101,7 +105,7 @@ pub struct SearchPage {
     pub limit: u32,
     pub items: Vec<FoundView>,
     /// Counts per value of `kind`, `tags` and `collection` over every match (a tag or collection
-    /// counts under each level above it too).
+    /// counts under each level above it too); empty when asked with `facets=false`.
     pub facets: BTreeMap<String, Vec<FacetValue>>,
 }
 

@@ -57,6 +57,9 @@ pub struct Listing {
     pub reverse: bool,
     pub offset: u32,
     pub limit: u32,
+    /// Leave the facets out: they are the same on every page of one search, and counting them
+    /// costs a lookup per match, so a page after the first needs not count them again.
+    pub without_facets: bool,
 }
 
 /// One result: the resource, with its title and a passage with the matching words marked.
@@ -151,8 +154,10 @@ fn query(reader: &Reader, listing: &Listing) -> Result<SearchQuery, DomainError>
         Order::Created => newest_first("created"),
         Order::Title => Sort::Keyword { field: "title".into(), descending: listing.reverse },
     });
-    for facet in FACETS {
-        query = query.facet(facet);
+    if !listing.without_facets {
+        for facet in FACETS {
+            query = query.facet(facet);
+        }
     }
     Ok(query)
 }

@@ -512,3 +512,17 @@ async fn keyword_rules_suggest_tags_to_those_who_may_change_a_resource() {
         "an accepted one is no longer offered"
     );
 }
+
+#[tokio::test]
+async fn a_later_page_may_leave_the_facets_out() {
+    let w = World::build().await;
+    for n in 0..3 {
+        w.note("mentor", &format!("Page {n}"), "text", Visibility::Organisation).await;
+    }
+    let first = search::find(&w.p, w.who("m1"), &Listing { limit: 2, ..Listing::default() }).await.unwrap();
+    assert_eq!(first.facets["kind"][0].count, 3);
+    let later = Listing { offset: 2, limit: 2, without_facets: true, ..Listing::default() };
+    let second = search::find(&w.p, w.who("m1"), &later).await.unwrap();
+    assert!(second.facets.is_empty());
+    assert_eq!((second.total, second.items.len()), (3, 1), "the total and the page are as before");
+}

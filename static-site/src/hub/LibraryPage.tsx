@@ -63,6 +63,8 @@ export function LibraryPage({
   const { t } = useTranslation();
   useDocumentTitle(t('module.hub.name'));
   const library = useLibrary(orgId, view);
+  // A later page comes without facets; the first page of the same search has them (usually cached already).
+  const firstPage = useLibrary(orgId, { ...view, page: undefined }, (view.page ?? 1) > 1);
   const [text, setText] = useState(view.q ?? '');
   const searchBox = useRef<HTMLInputElement>(null);
   const [adding, setAdding] = useState(false);
@@ -158,7 +160,7 @@ export function LibraryPage({
         />
       </form>
       <div className="hub__body">
-        <Facets page={page} view={view} set={set} />
+        <Facets facets={(view.page ?? 1) > 1 ? firstPage.data?.facets : page?.facets} view={view} set={set} />
         <section className="hub__results" aria-labelledby="hub-results-heading" aria-busy={library.isFetching}>
           <h2 id="hub-results-heading" className="visually-hidden">
             {t('hub.results.heading')}
@@ -269,9 +271,16 @@ function ResultItem({ found, selected, onToggle }: { found: Found; selected: boo
   );
 }
 
-function Facets({ page, view, set }: { page: SearchPage | undefined; view: HubSearch; set: (change: Partial<HubSearch>) => void }) {
+function Facets({
+  facets = {},
+  view,
+  set,
+}: {
+  facets: SearchPage['facets'] | undefined;
+  view: HubSearch;
+  set: (change: Partial<HubSearch>) => void;
+}) {
   const { t } = useTranslation();
-  const facets = page?.facets ?? {};
   const kinds = facets.kind ?? [];
   return (
     <aside className="hub__facets" aria-label={t('hub.facets.label')}>

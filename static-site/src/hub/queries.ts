@@ -22,8 +22,9 @@ export const hubKeys = {
   trash: (org: string) => ['hub', org, 'trash'] as const,
 };
 
-export function useLibrary(org: string, view: HubSearch) {
+export function useLibrary(org: string, view: HubSearch, enabled = true) {
   return useQuery({
+    enabled,
     queryKey: hubKeys.search(org, view),
     queryFn: ({ signal }) => data<SearchPage>(api.GET('/api/hub/{org}/resources', { params: { path: { org }, query: apiQuery(view) }, signal })),
     // While the person types, the last answer stays on screen until the next arrives.

@@ -16,8 +16,8 @@ describe('the library view in the URL', () => {
   });
 
   it('asks the API for the page it shows', () => {
-    expect(apiQuery({ q: 'hope', page: 3 })).toMatchObject({ q: 'hope', offset: 40, limit: 20 });
-    expect(apiQuery({})).toMatchObject({ offset: 0 });
+    expect(apiQuery({ q: 'hope', page: 3 })).toMatchObject({ q: 'hope', offset: 40, limit: 20, facets: false });
+    expect(apiQuery({})).toMatchObject({ offset: 0, facets: undefined });
   });
 
   it('builds a tree from paths counted under their ancestors', () => {

@@ -42,9 +42,10 @@ export function hubSearch(search: Record<string, unknown>): HubSearch {
   return out;
 }
 
-/** The API's query for a view. */
+/** The API's query for a view: a page after the first leaves the facets out (the first page's serve all of them). */
 export function apiQuery(view: HubSearch) {
   return {
+    facets: (view.page ?? 1) > 1 ? false : undefined,
     q: view.q,
     kind: view.kind,
     tag: view.tag,

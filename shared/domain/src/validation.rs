@@ -73,6 +73,13 @@ impl Validator {
     }
 }
 
+/// Whether a text could be one of our ids (a record's, a provider's): 1 to 64 ASCII letters,
+/// digits, `-` or `_`. Anything else names nothing, and is answered as an id that names nothing
+/// before it reaches the store as a malformed key.
+pub fn plausible_id(value: &str) -> bool {
+    (1..=64).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

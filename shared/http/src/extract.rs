@@ -99,10 +99,8 @@ where
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Path<T>(pub T);
 
-/// Whether a path parameter could be an id.
-pub fn plausible_id(value: &str) -> bool {
-    (1..=64).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
+/// Whether a path parameter could be an id (the domain's one rule for ids).
+pub use emmaus_domain::validation::plausible_id;
 
 impl<T, S> FromRequestParts<S> for Path<T>
 where

@@ -108,9 +108,7 @@ impl Reader {
             return Err(DomainError::Forbidden);
         }
         if let Visibility::Group { group_id } = visibility {
-            let plausible = (1..=64).contains(&group_id.len())
-                && group_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-            if !plausible {
+            if !emmaus_domain::validation::plausible_id(group_id) {
                 return Err(DomainError::invalid("visibility.group_id", "must be a group you belong to or lead"));
             }
             let exists =

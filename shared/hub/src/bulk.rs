@@ -6,7 +6,6 @@
 //! "not found", as if it did not exist.
 
 use emmaus_app::Platform;
-use emmaus_app::docs;
 use emmaus_domain::DomainError;
 use emmaus_domain::hub::collections::parse_collection;
 use emmaus_domain::hub::tags::{MAX_TAGS, parse_tags};
@@ -14,9 +13,8 @@ use emmaus_domain::permissions::Action;
 use emmaus_identity::Actor;
 
 use crate::access::Reader;
-use crate::index;
 use crate::model::Deletion;
-use crate::resources::{put_with_index, stale_on_conflict, visible};
+use crate::resources::{commit, put_with_index, stale_on_conflict, visible};
 
 /// The most resources one call changes.
 pub const MAX_BULK: usize = 100;
@@ -84,9 +82,7 @@ enum Checked {
 }
 
 async fn one(p: &Platform, reader: &Reader, id: &str, action: &Checked) -> Result<Outcome, DomainError> {
-    let plausible =
-        (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if !plausible {
+    if !emmaus_domain::validation::plausible_id(id) {
         return Ok(Outcome::NotFound);
     }
     let mut doc = match visible(p, reader, id).await {
@@ -121,13 +117,9 @@ async fn one(p: &Platform, reader: &Reader, id: &str, action: &Checked) -> Resul
         resource.updated_at = p.clock.now();
         reader.id().clone_into(&mut resource.updated_by);
     }
-    let task = index::task(p, reader.org(), id)?;
-    let write = if resource.deleted.is_some() { put_with_index(&doc) } else { docs::replace_write(&doc, None) };
-    match p.kv.batch(vec![write, task.clone()]).await.map_err(stale_on_conflict) {
-        Ok(()) => {}
-        Err(DomainError::Stale(_)) => return Ok(Outcome::Stale),
-        Err(other) => return Err(other),
+    match commit(p, reader.org(), id, vec![put_with_index(&doc)], stale_on_conflict).await {
+        Ok(()) => Ok(Outcome::Done),
+        Err(DomainError::Stale(_)) => Ok(Outcome::Stale),
+        Err(other) => Err(other),
     }
-    index::apply_now(p, &task).await;
-    Ok(Outcome::Done)
 }

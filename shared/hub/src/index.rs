@@ -6,6 +6,8 @@
 //! newer one, leaves the index as the store says.
 
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 
 use emmaus_app::Platform;
 use emmaus_app::docs;
@@ -23,7 +25,12 @@ pub const TASK: &str = "hub.index";
 
 /// The hub's task handlers, added to a host's.
 pub fn handlers(handlers: Handlers) -> Handlers {
-    handlers.with(TASK, |p, payload| Box::pin(async move { index_task(&p, &payload).await }))
+    handlers.with(TASK, handle)
+}
+
+/// The handler of [`TASK`], as the outbox calls it.
+fn handle(p: Platform, payload: serde_json::Value) -> Pin<Box<dyn Future<Output = Result<(), Failure>> + Send>> {
+    Box::pin(async move { index_task(&p, &payload).await })
 }
 
 /// The write that enqueues indexing `id` of `org`.
@@ -34,7 +41,7 @@ pub(crate) fn task(p: &Platform, org: &str, id: &str) -> Result<Write, DomainErr
 /// Applies an indexing task just committed, so the person who made the change finds it at once;
 /// on any failure the task stays for the outbox job.
 pub(crate) async fn apply_now(p: &Platform, task: &Write) {
-    outbox::apply_now(p, task, |p, payload| Box::pin(async move { index_task(&p, &payload).await })).await;
+    outbox::apply_now(p, task, handle).await;
 }
 
 fn field<'a>(payload: &'a serde_json::Value, name: &str) -> Result<&'a str, Failure> {
@@ -99,7 +106,7 @@ async fn entry(p: &Platform, resource: &Resource) -> Result<SearchDoc, DomainErr
         body.truncate(end);
     }
     let mut keywords = BTreeMap::from([
-        ("kind".to_owned(), vec![kind_name(resource)]),
+        ("kind".to_owned(), vec![serde_name(&resource.kind)]),
         ("author".to_owned(), vec![resource.author_id.clone()]),
         ("source".to_owned(), vec![serde_name(&resource.source)]),
         ("title".to_owned(), vec![title_key(&resource.title)]),
@@ -125,10 +132,6 @@ async fn entry(p: &Platform, resource: &Resource) -> Result<SearchDoc, DomainErr
         ]),
         readers: audience::audience(&resource.visibility, &resource.author_id),
     })
-}
-
-fn kind_name(resource: &Resource) -> String {
-    serde_name(&resource.kind)
 }
 
 /// A unit enum's name as it is written in JSON (`note`, `one_drive`).

@@ -19,7 +19,7 @@ use emmaus_ports::{Query, Write};
 use crate::access::Reader;
 use crate::keys;
 use crate::model::{NoteState, NoteVersion, Resource};
-use crate::resources::{Change, ResourceView, expect_version, visible};
+use crate::resources::{Change, ResourceView, apply_change, expect_version, visible};
 
 /// Records `text` as the note's next version and updates `resource.note`: the writes to put in
 /// the batch that writes the resource (the new version, and the removal of those no longer kept).
@@ -60,6 +60,14 @@ pub(crate) async fn save(
     oldest_kept += drop;
     resource.note = Some(NoteState { number, oldest_kept, bytes: text.len() as u64 });
     Ok(writes)
+}
+
+/// The current text of a note; `None` for a resource that is not a note.
+pub(crate) async fn body(p: &Platform, resource: &Resource) -> Result<Option<String>, DomainError> {
+    match resource.kind {
+        ResourceKind::Note => Ok(Some(text(p, resource).await?)),
+        _ => Ok(None),
+    }
 }
 
 /// The note's current text (empty for a resource that is not a note).
@@ -119,5 +127,5 @@ pub async fn restore(
     reader.check(Action::HubChange, &doc.value)?;
     expect_version(&doc, expected)?;
     let version = load_version(p, &doc.value, number).await?;
-    crate::resources::update(p, actor, id, expected, Change { body: Some(version.text), ..Change::default() }).await
+    apply_change(p, &reader, doc, Change { body: Some(version.text), ..Change::default() }).await
 }

@@ -148,10 +148,7 @@ pub async fn create(
         writes = notes::save(p, &mut resource, body, reader.id()).await?;
     }
     writes.insert(0, docs::create_write(keys::resource(&resource.org_id, &resource.id), &resource, None));
-    let task = index::task(p, &resource.org_id, &resource.id)?;
-    writes.push(task.clone());
-    p.kv.batch(writes).await.map_err(from_kv)?;
-    index::apply_now(p, &task).await;
+    commit(p, &resource.org_id, &resource.id, writes, from_kv).await?;
     let suggestions = crate::tagging::suggestions(p, &resource, body.as_deref()).await?;
     Ok(ResourceView { resource, version: 1, body, may_change: true, suggestions })
 }
@@ -165,10 +162,7 @@ pub async fn read(p: &Platform, actor: &Actor, id: &str) -> Result<ResourceView,
     let reader = Reader::of(p, actor).await?;
     let doc = visible(p, &reader, id).await?;
     reader.check(Action::HubRead, &doc.value)?;
-    let body = match doc.value.kind {
-        ResourceKind::Note => Some(notes::text(p, &doc.value).await?),
-        _ => None,
-    };
+    let body = notes::body(p, &doc.value).await?;
     let may_change = reader.allowed(Action::HubChange, &doc.value);
     let suggestions =
         if may_change { crate::tagging::suggestions(p, &doc.value, body.as_deref()).await? } else { Vec::new() };
@@ -184,9 +178,19 @@ pub async fn update(
     change: Change,
 ) -> Result<ResourceView, DomainError> {
     let reader = Reader::of(p, actor).await?;
-    let mut doc = visible(p, &reader, id).await?;
+    let doc = visible(p, &reader, id).await?;
     reader.check(Action::HubChange, &doc.value)?;
     expect_version(&doc, expected)?;
+    apply_change(p, &reader, doc, change).await
+}
+
+/// Applies `change` to `doc`, which the reader may change and which is at the version they read.
+pub(crate) async fn apply_change(
+    p: &Platform,
+    reader: &Reader,
+    mut doc: Doc<Resource>,
+    change: Change,
+) -> Result<ResourceView, DomainError> {
     let resource = &mut doc.value;
     if change.body.is_some() && resource.kind != ResourceKind::Note {
         return Err(DomainError::invalid("body", "only a note has a text"));
@@ -222,10 +226,7 @@ pub async fn update(
     }
     resource.updated_at = p.clock.now();
     reader.id().clone_into(&mut resource.updated_by);
-    let mut body = match doc.value.kind {
-        ResourceKind::Note => Some(notes::text(p, &doc.value).await?),
-        _ => None,
-    };
+    let mut body = notes::body(p, &doc.value).await?;
     let mut saves = Vec::new();
     if let Some(text) = &change.body {
         check_note(text)?;
@@ -234,14 +235,11 @@ pub async fn update(
             body = Some(text.clone());
         }
     }
-    let mut writes = vec![docs::replace_write(&doc, None)];
+    let mut writes = vec![put_with_index(&doc)];
     writes.extend(saves);
-    let task = index::task(p, reader.org(), id)?;
-    writes.push(task.clone());
-    p.kv.batch(writes).await.map_err(stale_on_conflict)?;
-    index::apply_now(p, &task).await;
+    commit(p, reader.org(), &doc.value.id, writes, stale_on_conflict).await?;
     let suggestions = crate::tagging::suggestions(p, &doc.value, body.as_deref()).await?;
-    Ok(ResourceView { resource: doc.value, version: expected + 1, body, may_change: true, suggestions })
+    Ok(ResourceView { resource: doc.value, version: doc.version + 1, body, may_change: true, suggestions })
 }
 
 /// Moves a resource read at version `expected` to the trash, restorable for 30 days.
@@ -251,14 +249,27 @@ pub async fn delete(p: &Platform, actor: &Actor, id: &str, expected: u64) -> Res
     reader.check(Action::HubChange, &doc.value)?;
     expect_version(&doc, expected)?;
     doc.value.deleted = Some(Deletion { at: p.clock.now(), by: reader.id().to_owned() });
-    let task = index::task(p, reader.org(), id)?;
-    let writes = vec![put_with_index(&doc), task.clone()];
-    p.kv.batch(writes).await.map_err(stale_on_conflict)?;
+    commit(p, reader.org(), id, vec![put_with_index(&doc)], stale_on_conflict).await
+}
+
+/// Writes a change of the resource `id` with its indexing task in one batch (a failure mapped by
+/// `failed`), then applies the task at once.
+pub(crate) async fn commit(
+    p: &Platform,
+    org: &str,
+    id: &str,
+    mut writes: Vec<Write>,
+    failed: fn(KvError) -> DomainError,
+) -> Result<(), DomainError> {
+    let task = index::task(p, org, id)?;
+    writes.push(task.clone());
+    p.kv.batch(writes).await.map_err(failed)?;
     index::apply_now(p, &task).await;
     Ok(())
 }
 
-/// The write of `doc` at its version, listed where its state puts it in the indexes.
+/// The write of `doc` at its version, listed where its state puts it in the indexes (nowhere while
+/// it is live; the trash and the purge schedule once deleted).
 pub(crate) fn put_with_index(doc: &Doc<Resource>) -> Write {
     Write::PutIfVersion {
         key: doc.key.clone(),
@@ -320,14 +331,9 @@ pub async fn restore(p: &Platform, actor: &Actor, id: &str) -> Result<ResourceVi
     }
     reader.check(Action::HubChange, &doc.value)?;
     doc.value.deleted = None;
-    let task = index::task(p, reader.org(), id)?;
-    p.kv.batch(vec![put_with_index(&doc), task.clone()]).await.map_err(stale_on_conflict)?;
-    index::apply_now(p, &task).await;
+    commit(p, reader.org(), id, vec![put_with_index(&doc)], stale_on_conflict).await?;
     let version = doc.version + 1;
-    let body = match doc.value.kind {
-        ResourceKind::Note => Some(notes::text(p, &doc.value).await?),
-        _ => None,
-    };
+    let body = notes::body(p, &doc.value).await?;
     let suggestions = crate::tagging::suggestions(p, &doc.value, body.as_deref()).await?;
     Ok(ResourceView { resource: doc.value, version, body, may_change: true, suggestions })
 }

@@ -19,7 +19,7 @@ import { formatDate } from '../time';
 import { useDocumentTitle } from '../useDocumentTitle';
 import { Marked } from './Marked';
 import { changed, hubKeys, useLibrary, type Found, type SearchPage } from './queries';
-import { PAGE_SIZE, pathTree, type HubSearch, type Kind, type PathNode, type Sort } from './search';
+import { PAGE_SIZE, pathTree, tagsOf, type HubSearch, type Kind, type PathNode, type Sort } from './search';
 import { VisibilityField, visibilityOf } from './VisibilityField';
 
 const route = getRouteApi('/signed-in/hub/');
@@ -160,7 +160,7 @@ export function LibraryPage({
         />
       </form>
       <div className="hub__body">
-        <Facets facets={(view.page ?? 1) > 1 ? firstPage.data?.facets : page?.facets} view={view} set={set} />
+        <Facets facets={(view.page ?? 1) > 1 ? firstPage.data?.facets : page?.facets} view={view} filtered={filtered} set={set} />
         <section className="hub__results" aria-labelledby="hub-results-heading" aria-busy={library.isFetching}>
           <h2 id="hub-results-heading" className="visually-hidden">
             {t('hub.results.heading')}
@@ -274,17 +274,19 @@ function ResultItem({ found, selected, onToggle }: { found: Found; selected: boo
 function Facets({
   facets = {},
   view,
+  filtered,
   set,
 }: {
   facets: SearchPage['facets'] | undefined;
   view: HubSearch;
+  filtered: boolean;
   set: (change: Partial<HubSearch>) => void;
 }) {
   const { t } = useTranslation();
   const kinds = facets.kind ?? [];
   return (
     <aside className="hub__facets" aria-label={t('hub.facets.label')}>
-      {(view.kind || view.tag || view.collection) && (
+      {filtered && (
         <button type="button" className="link-button" onClick={() => set({ kind: undefined, tag: undefined, collection: undefined })}>
           {t('hub.facets.clear')}
         </button>
@@ -429,14 +431,6 @@ function BulkBar({ orgId, ids, onDone }: { orgId: string; ids: readonly string[]
       </div>
     </section>
   );
-}
-
-/** Tags as typed in one field: separated by commas or spaces, `#` optional. */
-export function tagsOf(text: string): string[] {
-  return text
-    .split(/[,\s]+/)
-    .map((tag) => tag.trim())
-    .filter(Boolean);
 }
 
 function AddLinkForm({ orgId, privateOnly, onDone }: { orgId: string; privateOnly: boolean; onDone: () => void }) {

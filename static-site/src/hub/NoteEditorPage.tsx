@@ -18,8 +18,8 @@ import { PageTabs } from '../kit/Tabs';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { useDocumentTitle } from '../useDocumentTitle';
-import { tagsOf } from './LibraryPage';
 import { MarkdownEditor } from './MarkdownEditor';
+import { tagsOf } from './search';
 import { changed, hubKeys, ifMatch, useDetail, type Detail } from './queries';
 import { VisibilityField, visibilityKey, visibilityOf } from './VisibilityField';
 

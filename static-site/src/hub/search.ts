@@ -76,3 +76,11 @@ export function pathTree(values: readonly { value: string; count: number }[]): P
   }
   return roots;
 }
+
+/** Tags as typed in one field: separated by commas or spaces, `#` optional (the server reads each). */
+export function tagsOf(text: string): string[] {
+  return text
+    .split(/[,\s]+/)
+    .map((tag) => tag.trim())
+    .filter(Boolean);
+}

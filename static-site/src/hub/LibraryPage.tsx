@@ -1,7 +1,7 @@
 // The Knowledge Hub's library: search as you type, narrow by kind, tag and collection (trees with counts), order, page
 // through, and add a note or a link. The view lives in the URL, so it can be shared and reloaded; `/` focuses search.
 import { useQueryClient } from '@tanstack/react-query';
-import { getRouteApi } from '@tanstack/react-router';
+import { getRouteApi, useRouter } from '@tanstack/react-router';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, failureMessage } from '../api/call';
@@ -28,7 +28,14 @@ export function LibraryRoute() {
   const { state, currentOrg, roles } = useSession();
   const view = route.useSearch();
   const navigate = route.useNavigate();
+  const router = useRouter();
   if (state.status !== 'signed-in' || !currentOrg) return null;
+  // A search that waited for a pause in typing is dropped once the person has gone elsewhere (a
+  // result clicked while the next page loads): it would bring them back to the library.
+  const onView = (next: HubSearch, replace: boolean) => {
+    if (router.state.location.pathname !== '/hub') return;
+    void navigate({ search: next, replace });
+  };
   const privateOnly = roles.length > 0 && roles.every((role) => role === 'mentee');
   return (
     <LibraryPage
@@ -36,7 +43,7 @@ export function LibraryRoute() {
       view={view}
       privateOnly={privateOnly}
       isAdmin={roles.includes('admin')}
-      onView={(next, replace) => void navigate({ search: next, replace })}
+      onView={onView}
     />
   );
 }

@@ -199,3 +199,14 @@ async fn tag_rules_are_versioned_like_any_record() {
     let note = api.send("POST", "/notes", &[], Some(serde_json::json!({"title": "On grace"}))).await.json();
     assert_eq!(note["suggested_tags"], serde_json::json!([{"tag": "theology/grace", "keyword": "grace", "count": 1}]));
 }
+
+#[tokio::test]
+async fn control_characters_in_the_search_words_are_separators_not_a_server_error() {
+    let api = Api::new().await;
+    api.send("POST", "/notes", &[], Some(serde_json::json!({"title": "Grace notes"}))).await;
+    let found = api.send("GET", "/resources?q=gra%00&updated_to=1&sort=title", &[], None).await;
+    assert_eq!(found.status, 200, "{}", String::from_utf8_lossy(&found.body));
+    assert_eq!(found.json()["total"], 0, "nothing was updated before 1970");
+    let found = api.send("GET", "/resources?q=%00gra%07", &[], None).await;
+    assert_eq!(found.json()["total"], 1);
+}

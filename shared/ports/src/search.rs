@@ -170,11 +170,19 @@ impl SearchQuery {
     /// [`MAX_QUERY_TERMS`]; a term with no letter or digit is dropped (it could match nothing).
     pub fn terms(&self) -> Vec<String> {
         let mut terms = Vec::new();
+        // Control characters separate words like white space: no document's words hold one, and
+        // an engine may read a NUL as the end of the text it is given.
+        let words = |part: &str| -> Vec<String> {
+            part.split(|c: char| c.is_whitespace() || c.is_control())
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
         for (i, part) in self.text.split('"').enumerate() {
             if i % 2 == 1 {
-                terms.push(part.split_whitespace().collect::<Vec<_>>().join(" "));
+                terms.push(words(part).join(" "));
             } else {
-                terms.extend(part.split_whitespace().map(str::to_owned));
+                terms.extend(words(part));
             }
         }
         terms.retain(|term| term.chars().any(char::is_alphanumeric));
@@ -451,6 +459,8 @@ mod tests {
     fn terms_keep_phrases_and_drop_punctuation() {
         let query = SearchQuery::new(r#"grace "living  water" - ; faith"#, vec!["r".into()]);
         assert_eq!(query.terms(), vec!["grace", "living water", "faith"]);
+        let control = SearchQuery::new("gra\u{0}ce \"living\u{7}water\" \u{0}", vec!["r".into()]);
+        assert_eq!(control.terms(), vec!["gra", "ce", "living water"], "control characters separate words");
     }
 
     #[test]

@@ -6,27 +6,18 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use axum::Router;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::response::Response;
 use emmaus_app::Platform;
+use emmaus_http::HttpSettings;
 use emmaus_http::auth::{ClientAddress, FromThisMachine};
-use emmaus_http::{HttpSettings, Problem};
-use emmaus_ports::{BlobError, BlobKey, SignatureError, SignedRequest, UrlSigner};
+use emmaus_ports::UrlSigner;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
 use crate::config::ServeConfig;
 use crate::proxies::TrustedProxies;
 use crate::site::Site;
-
-/// What the signed-download route needs: the store and the key that signed its links.
-#[derive(Debug, Clone)]
-struct Downloads {
-    platform: Platform,
-    signer: UrlSigner,
-}
 
 /// The whole local application: every function's API, signed downloads and the web app, with
 /// clients seen directly (no trusted proxies).
@@ -42,9 +33,7 @@ pub fn app_behind(
     site: Site,
     proxies: TrustedProxies,
 ) -> Router {
-    let downloads = Router::new()
-        .route("/_blob/{*key}", get(signed_download))
-        .with_state(Arc::new(Downloads { platform: platform.clone(), signer }));
+    let downloads = emmaus_http::downloads::routes(platform.clone(), signer);
     let site = Arc::new(site);
     let routes = crate::api::routes(platform).merge(downloads).fallback(move |request: Request| {
         let site = site.clone();
@@ -75,54 +64,6 @@ async fn client_address(State(proxies): State<Arc<TrustedProxies>>, mut request:
         request.extensions_mut().insert(ClientAddress(client.to_string()));
     }
     request
-}
-
-async fn signed_download(State(downloads): State<Arc<Downloads>>, request: Request) -> Response {
-    let uri = request.uri().to_string();
-    let now = downloads.platform.clock.now().unix_seconds();
-    let verified = SignedRequest::parse(&uri)
-        .and_then(|r| downloads.signer.verify(&r.key, r.expires, &r.signature, now).map(|()| r.key));
-    let key = match verified {
-        Ok(key) => key,
-        Err(SignatureError::Expired) => {
-            return Problem::new(
-                StatusCode::GONE,
-                "link-expired",
-                "Link expired",
-                Some("ask for a new download link".into()),
-            )
-            .into_response();
-        }
-        Err(SignatureError::Invalid) => {
-            return Problem::new(
-                StatusCode::FORBIDDEN,
-                "bad-signature",
-                "Forbidden",
-                Some("the download link is not valid".into()),
-            )
-            .into_response();
-        }
-    };
-    let Ok(key) = BlobKey::parse(key) else {
-        return Problem::new(StatusCode::BAD_REQUEST, "bad-key", "Bad request", None).into_response();
-    };
-    match downloads.platform.blobs.get(&key).await {
-        Ok(blob) => {
-            let content_type = HeaderValue::from_str(&blob.meta.content_type)
-                .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-            let headers = [
-                (header::CONTENT_TYPE, content_type),
-                (header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=300")),
-                (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
-            ];
-            (headers, blob.bytes).into_response()
-        }
-        Err(BlobError::NotFound(_)) => {
-            Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", Some("the file no longer exists".into()))
-                .into_response()
-        }
-        Err(error) => emmaus_http::ApiError(emmaus_app::error::from_blob(error)).into_response(),
-    }
 }
 
 /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.

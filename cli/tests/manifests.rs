@@ -30,22 +30,27 @@ fn spin_route(path: &str) -> String {
 /// the one that serves the web app; neither route is a function route.
 const API_CATCH_ALL: (&str, &str) = ("system", "/api/...");
 const SITE_COMPONENT: &str = "site";
+/// Download links of the files kept in Spin's database, served by the component that signs them.
+const DOWNLOADS: (&str, &str) = ("hub", "/_blob/...");
 
 #[test]
 fn spin_toml_routes_equal_the_routers() {
     let manifest: toml::Table = root("spin.toml").parse().unwrap();
     let mut found: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut catch_all = None;
+    let mut downloads = false;
     for trigger in manifest["trigger"]["http"].as_array().expect("[[trigger.http]] entries") {
         let component = trigger["component"].as_str().unwrap().to_owned();
         let route = trigger["route"].as_str().unwrap().to_owned();
         match (component.as_str(), route.as_str()) {
             (c, "/api/...") => catch_all = Some(c.to_owned()),
             (SITE_COMPONENT, "/...") => {}
+            (c, r) if (c, r) == DOWNLOADS => downloads = true,
             _ => assert!(found.entry(component).or_default().insert(route.clone()), "{route} is listed twice"),
         }
     }
     assert_eq!(catch_all.as_deref(), Some(API_CATCH_ALL.0), "one component owns {}", API_CATCH_ALL.1);
+    assert!(downloads, "{} routes {} (the links it signs)", DOWNLOADS.0, DOWNLOADS.1);
     let expected: BTreeMap<String, BTreeSet<String>> = declared()
         .into_iter()
         .map(|(name, routes)| (name, routes.into_iter().map(|(_, path)| spin_route(&path)).collect()))
@@ -279,8 +284,12 @@ fn the_permissions_document_is_generated_from_the_matrix() {
 fn cloudfront_sends_the_web_apps_security_policy() {
     let template: serde_yaml::Value = serde_yaml::from_str(&root("template.yaml")).unwrap();
     let config = &template["Resources"]["SiteSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"];
-    let policy = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"].as_str();
-    assert_eq!(policy, Some(emmaus_http::security::SITE_POLICY), "template.yaml's SiteSecurityHeaders");
+    let policy = match &config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"] {
+        serde_yaml::Value::Tagged(sub) if sub.tag == "Sub" => sub.value.as_str(),
+        other => panic!("the policy is a !Sub naming the files bucket: {other:?}"),
+    };
+    let expected = emmaus_http::security::site_policy_with_files("https://*.s3.${AWS::Region}.amazonaws.com");
+    assert_eq!(policy, Some(expected.as_str()), "template.yaml's SiteSecurityHeaders");
     let site = &template["Resources"]["Distribution"]["Properties"]["DistributionConfig"]["DefaultCacheBehavior"];
     assert!(!site["ResponseHeadersPolicyId"].is_null(), "the site's cache behaviour uses the policy: {site:?}");
 }

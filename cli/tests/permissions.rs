@@ -70,7 +70,12 @@ struct World {
     invitations: BTreeMap<&'static str, (String, Option<&'static str>)>,
     /// hub resource name -> (org, author, who sees it, title marker)
     hub: BTreeMap<&'static str, (String, &'static str, Seen, String)>,
+    /// announced upload awaiting its bytes -> (org, uploader)
+    uploads: BTreeMap<&'static str, (String, &'static str)>,
 }
+
+/// A JPEG made by Pillow (`scripts/fixtures/make_documents.py`), the bytes of the sweep's files.
+const JPEG: &[u8] = include_bytes!("../../shared/extract/tests/fixtures/photo.jpg");
 
 /// Who sees a hub resource in A (`hub::audience`, restated from `docs/permissions.md`).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -98,6 +103,7 @@ impl World {
             mentorships: BTreeMap::new(),
             invitations: BTreeMap::new(),
             hub: BTreeMap::new(),
+            uploads: BTreeMap::new(),
         };
         for (org, people) in [("A", A_PEOPLE), ("B", B_PEOPLE)] {
             let org_id = w.p.ids.new_id();
@@ -240,6 +246,43 @@ impl World {
             w.id.insert(name, made.resource.id);
             w.hub.insert(name, (org.to_owned(), author, seen, marker));
         }
+        // Files, accepted from their bytes: shared in A, private to m2, and one in B.
+        for (name, org, author, seen) in [
+            ("F_ORG", "A", "mentor", Seen::Organisation),
+            ("F_PRIV", "A", "m2", Seen::Private),
+            ("F_B", "B", "b_admin", Seen::Organisation),
+        ] {
+            let actor = w.actor(author, org).await;
+            let visibility = if seen == Seen::Private { Visibility::Private } else { Visibility::Organisation };
+            let marker = if org == "B" { "MARKER-B hub file".to_owned() } else { format!("HUBMARK-{name}-END") };
+            let id = w.announce(&actor, &marker, visibility).await;
+            emmaus_hub::files::receive(&w.p, &actor, &id, JPEG.to_vec()).await.unwrap();
+            w.id.insert(name, id);
+            w.hub.insert(name, (org.to_owned(), author, seen, marker));
+        }
+        // Uploads announced and awaiting their bytes: the mentor's, m2's (private) and B's.
+        for (name, org, author) in [("U_MENTOR", "A", "mentor"), ("U_M2", "A", "m2"), ("U_B", "B", "b_admin")] {
+            let actor = w.actor(author, org).await;
+            let visibility = if author == "m2" { Visibility::Private } else { Visibility::Organisation };
+            let id = w.announce(&actor, &format!("HUBMARK-{name}-END"), visibility).await;
+            w.id.insert(name, id);
+            w.uploads.insert(name, (org.to_owned(), author));
+        }
+    }
+
+    /// Announces a 100 KiB JPEG titled `title`; answers its id.
+    async fn announce(&self, actor: &Actor, title: &str, visibility: emmaus_domain::hub::Visibility) -> String {
+        let announced = emmaus_hub::files::Announced {
+            described: emmaus_hub::Described {
+                title: title.to_owned(),
+                visibility: Some(visibility),
+                ..Default::default()
+            },
+            name: "photo.jpg".into(),
+            size: 100 * 1024,
+            content_type: "image/jpeg".into(),
+        };
+        emmaus_hub::files::start(&self.p, actor, announced).await.unwrap().0.resource.id
     }
 
     /// Whether `caller` (acting in A) sees the hub resource `name`.
@@ -395,6 +438,12 @@ impl World {
                 out.push(marker.clone());
             }
         }
+        for (name, (org, uploader)) in &self.uploads {
+            if !(org == "A" && caller == *uploader) {
+                out.push(self.id[name].clone());
+                out.push(format!("HUBMARK-{name}-END"));
+            }
+        }
         if caller == "gone" {
             // Removed: nothing of A at all but their own account.
             out.push(self.org["A"].clone());
@@ -432,6 +481,9 @@ enum Guard {
     Matrix(Action),
     /// A hub resource: not found for a caller its visibility does not admit, else as `Matrix`.
     Hub(Action),
+    /// An announced upload: its uploader's alone, who gets `status`; anyone else 404, as if there
+    /// were no such upload.
+    Uploader(u16),
     /// A job trigger: no person's session runs it, whatever their roles; only the jobs token does.
     JobToken,
     /// Held mail: an admin of any organisation (or a request from the server's own machine, which
@@ -551,11 +603,23 @@ fn hub_resource_calls(
     tail: &str,
     body: Option<&serde_json::Value>,
 ) -> Vec<Call> {
+    hub_calls_on(w, caller, &["R_ORG", "R_GRP", "R_PRIV", "R_PRIV_ADMIN", "R_B"], method, tail, body)
+}
+
+/// [`hub_resource_calls`] on the resources `names`, the last of them B's.
+fn hub_calls_on(
+    w: &World,
+    caller: &str,
+    names: &[&'static str],
+    method: &'static str,
+    tail: &str,
+    body: Option<&serde_json::Value>,
+) -> Vec<Call> {
     let if_match = vec![("if-match", "\"1\"".to_owned())];
     let mut out = Vec::new();
-    for name in ["R_ORG", "R_GRP", "R_PRIV", "R_PRIV_ADMIN", "R_B"] {
+    for &name in names {
         let path = format!("/api/hub/{}/resources/{}{tail}", w.org["A"], w.id[name]);
-        if name == "R_B" {
+        if w.hub[name].0 == "B" {
             out.push(Call { headers: if_match.clone(), ..foreign_call(method, path, body.cloned(), &w.id[name]) });
             let b_path = format!("/api/hub/{}/resources/{}{tail}", w.org["B"], w.id[name]);
             out.push(Call {
@@ -574,6 +638,36 @@ fn hub_resource_calls(
             headers: if_match.clone(),
             ..call(method, path, body.cloned(), relations)
         });
+    }
+    out
+}
+
+/// A call on each announced upload: A's (the caller's own or not) and B's, by A's path and B's.
+/// Only the uploader reaches their own (`Guard::Uploader`).
+fn upload_calls(
+    w: &World,
+    caller: &str,
+    method: &'static str,
+    tail: &str,
+    body: Option<&serde_json::Value>,
+) -> Vec<Call> {
+    let mut out = Vec::new();
+    for name in ["U_MENTOR", "U_M2", "U_B"] {
+        let path = format!("/api/hub/{}/uploads/{}{tail}", w.org["A"], w.id[name]);
+        if name == "U_B" {
+            out.push(foreign_call(method, path, body.cloned(), &w.id[name]));
+            let b_path = format!("/api/hub/{}/uploads/{}{tail}", w.org["B"], w.id[name]);
+            out.push(Call {
+                other_org_path: true,
+                ..call(method, b_path, body.cloned(), BTreeSet::from([Relation::OtherOrg]))
+            });
+            continue;
+        }
+        let mut relations = BTreeSet::from([Relation::SameOrg]);
+        if w.uploads[name].1 == caller {
+            relations.insert(Relation::Own);
+        }
+        out.push(call(method, path, body.cloned(), relations));
     }
     out
 }
@@ -880,6 +974,34 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
     s.insert(
         ("DELETE", "/api/hub/{org}/resources/{resource}"),
         (Guard::Hub(Action::HubChange), |w, c| hub_resource_calls(w, c, "DELETE", "", None)),
+    );
+    s.insert(
+        ("GET", "/api/hub/{org}/resources/{resource}/file"),
+        (Guard::Hub(Action::HubRead), |w, c| hub_calls_on(w, c, &["F_ORG", "F_PRIV", "F_B"], "GET", "/file", None)),
+    );
+    s.insert(
+        ("GET", "/api/hub/{org}/storage"),
+        (Guard::List(Action::HubRead), |w, _| hub_org_calls(w, "GET", "/storage", None)),
+    );
+    s.insert(
+        ("POST", "/api/hub/{org}/uploads"),
+        (Guard::Matrix(Action::HubCreate), |w, _| {
+            hub_create_calls(
+                w,
+                "/uploads",
+                &json!({"name": "psalm.pdf", "size": 1000, "content_type": "application/pdf"}),
+            )
+        }),
+    );
+    s.insert(
+        // The bytes sent are JSON, which the uploads announced as JPEGs are not: judged and held back.
+        ("PUT", "/api/hub/{org}/uploads/{resource}"),
+        (Guard::Uploader(200), |w, c| upload_calls(w, c, "PUT", "", Some(&json!({"not": "a photo"})))),
+    );
+    s.insert(
+        // Nothing was sent to these uploads: the uploader hears that the bytes have not arrived.
+        ("POST", "/api/hub/{org}/uploads/{resource}/finish"),
+        (Guard::Uploader(409), |w, c| upload_calls(w, c, "POST", "/finish", None)),
     );
     s.insert(
         ("GET", "/api/hub/{org}/resources/{resource}/versions"),
@@ -1306,6 +1428,10 @@ fn judge(guard: Guard, caller: &str, roles: &RoleSet, c: &Call, status: u16) -> 
             expect(ok == allowed, if allowed { "the matrix allows listing" } else { "the matrix refuses listing" })
         }
         Guard::Hub(_) if c.unseen => expect(status == 404, "what a resource's visibility hides is not found"),
+        Guard::Uploader(expected) if c.relations.contains(&Relation::Own) => {
+            expect(status == expected, "the uploader reaches their own upload")
+        }
+        Guard::Uploader(_) => expect(status == 404, "someone else's upload is not found"),
         Guard::Matrix(action) | Guard::Hub(action) => {
             let allowed = permissions::can(roles, &c.relations, c.action.unwrap_or(action));
             if allowed {

@@ -4,10 +4,11 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use base64::Engine as _;
 use emmaus::config::Layers;
 use emmaus::site::Site;
 use emmaus_http::HttpSettings;
-use emmaus_ports::BlobKey;
+use emmaus_ports::{BlobKey, Presentation};
 use emmaus_testkit::api::{ApiTarget, spawn_server};
 
 const BIN: &str = env!("CARGO_BIN_EXE_emmaus");
@@ -114,15 +115,41 @@ async fn signed_download_links_work_until_they_expire_or_are_altered() {
     let (platform, signer) = emmaus::platform::open(&layers.resolve().unwrap()).unwrap();
     let key = BlobKey::parse("org/test/notes.txt").unwrap();
     platform.blobs.put(&key, b"grace and peace".to_vec(), "text/plain").await.unwrap();
-    let url = platform.blobs.signed_url(&key, Duration::from_mins(1)).await.unwrap();
+    let url = platform.blobs.signed_url(&key, Duration::from_mins(1), &Presentation::AS_STORED).await.unwrap();
     let api =
         ApiTarget::in_process(emmaus::server::app(&platform, signer.clone(), HttpSettings::default(), Site::Embedded));
 
     let ok = api.get(&url).await;
     assert_eq!((ok.status, ok.body.as_slice()), (200, &b"grace and peace"[..]));
     assert_eq!(ok.header("content-type"), Some("text/plain"));
+    assert_eq!(ok.header("x-content-type-options"), Some("nosniff"));
+    assert!(ok.header("content-security-policy").is_some_and(|policy| policy.starts_with("sandbox")));
+    assert_eq!(ok.header("accept-ranges"), Some("bytes"));
     assert_eq!(api.get(&url.replace("notes.txt", "other.txt")).await.status, 403);
-    let expired = signer.sign(&key, platform.clock.now().unix_seconds() - 1);
+
+    // A range, as a player seeking in a recording asks for it.
+    let ranged = api.get_with(&url, &[("range", "bytes=6-8")]).await;
+    assert_eq!((ranged.status, ranged.body.as_slice()), (206, &b"and"[..]));
+    assert_eq!(ranged.header("content-range"), Some("bytes 6-8/15"));
+    let tail = api.get_with(&url, &[("range", "bytes=-5")]).await;
+    assert_eq!((tail.status, tail.body.as_slice()), (206, &b"peace"[..]));
+    let past = api.get_with(&url, &[("range", "bytes=15-")]).await;
+    assert_eq!((past.status, past.header("content-range")), (416, Some("bytes */15")));
+
+    // The presentation travels signed: a download stays a download.
+    let shown = Presentation {
+        content_type: Some("text/html; charset=utf-8".into()),
+        disposition: Some("attachment; filename=\"page.html\"".into()),
+    };
+    let download = platform.blobs.signed_url(&key, Duration::from_mins(1), &shown).await.unwrap();
+    let attached = api.get(&download).await;
+    assert_eq!(attached.header("content-disposition"), Some("attachment; filename=\"page.html\""));
+    assert_eq!(attached.header("content-type"), Some("text/html; charset=utf-8"));
+    let disposition = download.split("disposition=").nth(1).and_then(|rest| rest.split('&').next()).unwrap();
+    let inline = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("inline");
+    assert_eq!(api.get(&download.replace(disposition, &inline)).await.status, 403, "nobody turns it into a page");
+
+    let expired = signer.sign(&key, platform.clock.now().unix_seconds() - 1, &Presentation::AS_STORED);
     assert_eq!(api.get(&expired).await.status, 410);
     platform.blobs.delete(&key).await.unwrap();
     assert_eq!(api.get(&url).await.status, 404);

@@ -2,7 +2,8 @@
 """Seeds a running `emmaus serve` for the signed-in schemathesis runs of scripts/test, through its
 own API as a person would: the admin made by `emmaus admin create` signs in, becomes a pastor too,
 invites a mentor and a mentee who accept, makes a group with the mentee in it, pairs them, and
-leaves one invitation pending. Prints shell assignments (`EMMAUS_FUZZ_*=…`) of the ids the fuzzing
+leaves one invitation pending; the admin adds a note, a text file and an upload awaiting its bytes.
+Prints shell assignments (`EMMAUS_FUZZ_*=…`) of the ids the fuzzing
 pins its path parameters to and of each person's session cookies and CSRF token.
 
 Usage: fuzz_world.py BASE_URL ADMIN_EMAIL ADMIN_PASSWORD
@@ -78,6 +79,12 @@ def main() -> None:
     pending = admin.call("POST", f"/api/people/{org}/invitations", {"email": "pending@fuzz.test", "role": "mentee"})
     # A note everyone in the organisation sees, for the library's routes on one resource.
     note = admin.call("POST", f"/api/hub/{org}/notes", {"title": "Fuzz note", "body": "# Fuzz\n\nwords to find"})
+    # A text file with its bytes (a JSON string is text), for a file's link; and an upload still
+    # awaiting its bytes, for the upload route and finishing.
+    text = {"name": "fuzz.txt", "size": 1000, "content_type": "text/plain"}
+    file = admin.call("POST", f"/api/hub/{org}/uploads", text)["resource"]
+    admin.call("PUT", f"/api/hub/{org}/uploads/{file['id']}", "words inside a file")
+    upload = admin.call("POST", f"/api/hub/{org}/uploads", text)["resource"]
     values = {
         "ORG": org,
         "PERSON": mentee_id,
@@ -85,6 +92,8 @@ def main() -> None:
         "MENTORSHIP": pairing["id"],
         "INVITATION": pending["id"],
         "RESOURCE": note["id"],
+        "FILE": file["id"],
+        "UPLOAD": upload["id"],
     }
     for who, session in [("ADMIN", admin), ("MENTEE", mentee)]:
         values[f"{who}_COOKIE"] = f"{ACCESS}={session.cookies[ACCESS]}; {CSRF}={session.cookies[CSRF]}"

@@ -1,11 +1,13 @@
 //! The `hub` function: the Knowledge Hub's library under `/api/hub/{org}`: notes and links, one
 //! resource read and changed under its version (`ETag` and `If-Match`), a note's versions, the
-//! trash, search with filters and facets, and markdown rendered for an editor's preview.
+//! trash, search with filters and facets, markdown rendered for an editor's preview, and files:
+//! uploads within the organisation's quota, checked from their bytes, and short-lived download links.
 //!
 //! Every handler resolves the caller to an actor in the organisation of the path (404 for anyone
 //! who is not a member) and leaves the decision to the hub's use cases.
 
 mod bulk;
+mod files;
 mod render;
 mod resources;
 mod rules;
@@ -32,6 +34,11 @@ emmaus_http::function_entry_points! {
     [render::render],
     [bulk::change],
     [rules::read, rules::replace],
+    [files::start],
+    [files::receive],
+    [files::finish],
+    [files::link],
+    [files::storage],
 }
 
 /// An answer carrying the version of what it holds as its `ETag`, for the next `If-Match`.
@@ -48,5 +55,15 @@ async fn actor(p: &Platform, who: &Principal, org: &str) -> ApiResult<Actor> {
     Ok(directory::actor_in(p, who, org).await?)
 }
 
+/// On Spin, the component also serves the download links of the store in Spin's database, signed
+/// with the key every instance derives alike.
 #[cfg(target_arch = "wasm32")]
-emmaus_host_spin::spin_component!(crate::router);
+fn spin_router(platform: Platform) -> axum::Router {
+    let ids = platform.ids.clone();
+    let settings = emmaus_http::HttpSettings::for_platform(&platform);
+    let downloads = emmaus_http::downloads::routes(platform.clone(), emmaus_host_spin::link_signer());
+    emmaus_http::finish(routes(platform).merge(downloads), ids, settings)
+}
+
+#[cfg(target_arch = "wasm32")]
+emmaus_host_spin::spin_component!(crate::spin_router);

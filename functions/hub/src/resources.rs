@@ -63,14 +63,14 @@ pub struct ResourceChange {
     pub url: Option<String>,
 }
 
-fn answer(status: StatusCode, detail: ResourceDetail) -> crate::Versioned<ResourceDetail> {
+pub(crate) fn answer(status: StatusCode, detail: ResourceDetail) -> crate::Versioned<ResourceDetail> {
     crate::versioned(status, detail.summary.version, detail)
 }
 
-type Answer = ApiResult<crate::Versioned<ResourceDetail>>;
+pub(crate) type Answer = ApiResult<crate::Versioned<ResourceDetail>>;
 
 /// What describes a new resource, as a request body gives it.
-fn described(
+pub(crate) fn described(
     title: String,
     description: String,
     tags: Vec<String>,

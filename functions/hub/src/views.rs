@@ -1,6 +1,7 @@
 //! What the hub endpoints read and answer, as JSON.
 
-use emmaus_domain::hub::{ResourceKind, Source, Visibility};
+use emmaus_domain::hub::{ResourceKind, Serving, Source, Visibility};
+use emmaus_hub::model::{FileState, FileStatus};
 use emmaus_hub::search::Found;
 use emmaus_hub::{NoteVersion, Resource, ResourceView};
 use emmaus_ports::search::Segment;
@@ -114,14 +115,66 @@ pub struct ResourceSummary {
     pub updated_by: String,
     /// A link's address.
     pub url: Option<String>,
+    /// A file's name, size and state.
+    pub file: Option<FileView>,
     /// The version to send back in `If-Match` (the `ETag` of the resource).
     pub version: u64,
+}
+
+/// Where an uploaded file stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FileStateView {
+    /// Announced; its bytes are awaited.
+    Uploading,
+    /// Accepted: listed, searchable and served.
+    Ready,
+    /// Its bytes contradict the type it was sent as: kept aside, never served.
+    Quarantined,
+}
+
+/// An uploaded file.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct FileView {
+    /// The name it was uploaded under.
+    pub name: String,
+    /// Bytes: announced while uploading, stored after.
+    pub size: u64,
+    /// The type the uploader's browser claimed.
+    pub declared_type: String,
+    pub state: FileStateView,
+    /// The type its bytes are, once judged (quarantined files included).
+    pub content_type: Option<String>,
+    /// Whether a browser may show it (a PDF, an image, a recording, text); others only download.
+    pub viewable: bool,
+    /// Unix milliseconds until which an upload waits for its bytes.
+    pub upload_until: Option<i64>,
+}
+
+impl From<FileState> for FileView {
+    fn from(file: FileState) -> Self {
+        let (state, kind, until) = match file.status {
+            FileStatus::Uploading { until } => (FileStateView::Uploading, None, Some(until.unix_millis())),
+            FileStatus::Ready { kind } => (FileStateView::Ready, Some(kind), None),
+            FileStatus::Quarantined { found } => (FileStateView::Quarantined, Some(found), None),
+        };
+        Self {
+            name: file.name,
+            size: file.size,
+            declared_type: file.declared_type,
+            state,
+            content_type: kind.map(|kind| kind.mime().to_owned()),
+            viewable: state == FileStateView::Ready && kind.is_some_and(|kind| kind.serving() == Serving::Inline),
+            upload_until: until,
+        }
+    }
 }
 
 impl ResourceSummary {
     pub fn new(r: Resource, version: u64) -> Self {
         Self {
             url: r.link.map(|link| link.url),
+            file: r.file.map(FileView::from),
             id: r.id,
             kind: r.kind.into(),
             title: r.title,

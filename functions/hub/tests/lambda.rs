@@ -28,7 +28,8 @@ fn request(method: &str, path: &str, token: &str, body: Option<serde_json::Value
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_note_on_dynamodb_and_s3_is_searchable_once_published() {
+#[expect(clippy::too_many_lines, reason = "one deployment, started once, for the note's story and the file's")]
+async fn a_note_and_a_file_on_dynamodb_and_s3() {
     let Some(endpoint) = aws_endpoint() else { return };
     let table = format!("emmaus-hub-{}", std::process::id());
     let bucket = format!("emmaus-hub-{}", std::process::id());
@@ -117,4 +118,56 @@ async fn a_note_on_dynamodb_and_s3_is_searchable_once_published() {
     let stale = call(stale).await;
     assert_eq!(stale.status(), 412);
     assert_eq!(json(&stale)["type"], "urn:emmaus:problem:stale");
+
+    // A file: announced through the function, its bytes posted with the form straight to S3 (never
+    // through the Lambda), finished there, and served from S3 through a presigned link.
+    let pdf = include_bytes!("../../../shared/extract/tests/fixtures/two-pages.pdf");
+    let announce = |size: usize| {
+        call(request(
+            "POST",
+            &format!("{base}/uploads"),
+            &token,
+            Some(serde_json::json!({"name": "Ruth 1.pdf", "size": size, "content_type": "application/pdf"})),
+        ))
+    };
+    let post = |upload: &serde_json::Value, bytes: Vec<u8>| {
+        let mut form = reqwest::multipart::Form::new();
+        for field in upload["fields"].as_array().unwrap() {
+            form = form.text(field[0].as_str().unwrap().to_owned(), field[1].as_str().unwrap().to_owned());
+        }
+        let file = reqwest::multipart::Part::bytes(bytes).file_name("Ruth 1.pdf");
+        reqwest::Client::new().post(upload["url"].as_str().unwrap()).multipart(form.part("file", file)).send()
+    };
+    let started = announce(pdf.len()).await;
+    assert_eq!(started.status(), 201, "{}\n{}", String::from_utf8_lossy(started.body()), process.logs());
+    let started = json(&started);
+    let upload = &started["upload"];
+    assert_eq!(upload["method"], "POST", "S3 takes the bytes itself");
+    let sent = post(upload, pdf.to_vec()).await.unwrap();
+    assert!(sent.status().is_success(), "{}: {}", sent.status(), sent.text().await.unwrap_or_default());
+    let finish_url = upload["finish_url"].as_str().unwrap();
+    let finished = call(request("POST", finish_url, &token, None)).await;
+    assert_eq!(finished.status(), 200, "{}", String::from_utf8_lossy(finished.body()));
+    assert_eq!(json(&finished)["file"]["state"], "ready");
+    let file_id = json(&finished)["id"].as_str().unwrap().to_owned();
+    let link = call(request("GET", &format!("{base}/resources/{file_id}/file?download=true"), &token, None)).await;
+    let url = json(&link)["url"].as_str().unwrap().to_owned();
+    assert!(url.starts_with(&endpoint), "served by S3, not the function: {url}");
+    let served = reqwest::get(&url).await.unwrap();
+    assert_eq!(served.headers()["content-disposition"], "attachment; filename=\"Ruth 1.pdf\"");
+    assert_eq!(served.bytes().await.unwrap().as_ref(), pdf.as_slice());
+
+    // More bytes than announced never become a file: S3 refuses the form, or the finish does.
+    let short = json(&announce(100).await);
+    let posted = post(&short["upload"], pdf.to_vec()).await.unwrap();
+    if posted.status().is_success() {
+        let finished = call(request("POST", short["upload"]["finish_url"].as_str().unwrap(), &token, None)).await;
+        assert_eq!(finished.status(), 413, "{}", String::from_utf8_lossy(finished.body()));
+    }
+    let storage = json(&call(request("GET", &format!("{base}/storage"), &token, None)).await);
+    assert_eq!(
+        storage["bytes"].as_u64().unwrap(),
+        pdf.len() as u64 + 100,
+        "the short upload still holds its announced room"
+    );
 }

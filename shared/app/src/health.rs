@@ -84,7 +84,7 @@ mod tests {
     use std::sync::Arc;
 
     use emmaus_memory::{ManualClock, MemoryBlobStore};
-    use emmaus_ports::{BlobStore, UrlSigner};
+    use emmaus_ports::{BlobStore, Presentation, UrlSigner};
 
     use super::*;
 
@@ -132,7 +132,7 @@ mod tests {
         async fn list(&self, _: &str, _: Option<&str>, _: u32) -> Result<emmaus_ports::BlobPage, BlobError> {
             Err(BlobError::Unavailable("down".into()))
         }
-        async fn signed_url(&self, _: &BlobKey, _: Duration) -> Result<String, BlobError> {
+        async fn signed_url(&self, _: &BlobKey, _: Duration, _: &Presentation) -> Result<String, BlobError> {
             Err(BlobError::Unavailable("down".into()))
         }
     }

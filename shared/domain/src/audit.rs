@@ -68,6 +68,7 @@ audit_actions! {
     AuditExported => "audit.exported",
     PrivateNoteRead => "note.private_read",
     SettingsChanged => "settings.changed",
+    FileQuarantined => "hub.file_quarantined",
 }
 
 /// Something to record, before it has a place in the chain.

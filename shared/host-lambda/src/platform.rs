@@ -66,7 +66,10 @@ pub async fn platform(config: Arc<dyn ConfigSource>, host: HostInfo) -> Result<P
         let bucket = config.required("EMMAUS_BUCKET")?;
         let path_style = config.parsed::<bool>("EMMAUS_S3_PATH_STYLE")?.unwrap_or(false);
         let client = emmaus_s3::s3_client(aws, endpoint.as_deref(), path_style);
-        Arc::new(emmaus_s3::S3BlobStore::new(client, bucket, max_blob, clock.clone()))
+        Arc::new(
+            emmaus_s3::S3BlobStore::new(client, bucket, max_blob, clock.clone())
+                .with_credentials(aws.credentials_provider()),
+        )
     } else {
         let signer = UrlSigner::new(config.get("EMMAUS_PUBLIC_URL").unwrap_or_default(), ids.random_bytes(32));
         Arc::new(MemoryBlobStore::new(max_blob, clock.clone(), signer))

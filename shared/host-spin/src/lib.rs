@@ -19,8 +19,10 @@ pub use mail::mailer;
 #[cfg(target_arch = "wasm32")]
 pub use component::serve;
 #[cfg(target_arch = "wasm32")]
+pub use platform::link_signer;
+#[cfg(target_arch = "wasm32")]
 pub use platform::platform;
-pub use platform::{MAX_BLOB_BYTES, PlatformError, max_blob_bytes, s3_config};
+pub use platform::{MAX_BLOB_BYTES, PlatformError, link_signing_key, max_blob_bytes, s3_config};
 
 /// The Spin component of a function: its `http_component` export, forwarding every request to
 /// `router` (a path such as `crate::router`). The function crate depends on `spin-sdk` for wasm32.

@@ -2,7 +2,7 @@
 //!
 //! | variable | meaning |
 //! | --- | --- |
-//! | `blob_store` | `s3`, or `memory` (the default) |
+//! | `blob_store` | `sqlite` (the default: files in chunks in the database `default`, beside the records) or `s3` |
 //! | `s3_endpoint`, `s3_bucket`, `s3_region`, `s3_access_key_id`, `s3_secret_access_key` | required when `blob_store` is `s3` |
 //! | `s3_server_side_encryption` | `false` for stores that refuse `x-amz-server-side-encryption` (default `true`) |
 //! | `max_blob_bytes` | the largest blob a put accepts (default 25 MiB) |
@@ -26,6 +26,31 @@ pub fn max_blob_bytes(config: &dyn ConfigSource) -> Result<u64, ConfigError> {
     Ok(config.parsed::<u64>("max_blob_bytes")?.unwrap_or(MAX_BLOB_BYTES))
 }
 
+/// The key that signs download links of the store in Spin's database. Every instance must derive
+/// the same one (a link made by one request is opened by another), so it comes from the session key
+/// ring, which every component that makes or serves links has, under a label of its own; a
+/// component without the ring gets a random key, since it makes no links.
+pub fn link_signing_key(config: &dyn ConfigSource, random: impl FnOnce() -> Vec<u8>) -> Vec<u8> {
+    use hmac::{Hmac, Mac as _};
+    match config.get("session_keys").filter(|ring| !ring.trim().is_empty()) {
+        Some(ring) => {
+            let mut mac = Hmac::<sha2::Sha256>::new_from_slice(ring.trim().as_bytes()).expect("any key length");
+            mac.update(b"emmaus: download links of the files in Spin's database");
+            mac.finalize().into_bytes().to_vec()
+        }
+        None => random(),
+    }
+}
+
+/// The signer of the download links [`platform`]'s store in Spin's database makes, for the route
+/// that serves them.
+#[cfg(target_arch = "wasm32")]
+pub fn link_signer() -> emmaus_ports::UrlSigner {
+    use emmaus_ports::Ids as _;
+    let random = || emmaus_ports::RandomIds::new(std::sync::Arc::new(emmaus_ports::SystemClock)).random_bytes(32);
+    emmaus_ports::UrlSigner::new("", link_signing_key(&emmaus_spin::SpinVariables, random))
+}
+
 /// Why the component cannot build its Platform; every request answers it as a 500.
 #[derive(Debug, thiserror::Error)]
 pub enum PlatformError {
@@ -35,16 +60,16 @@ pub enum PlatformError {
     Kv(#[from] KvError),
 }
 
-/// The S3 store's settings when `blob_store` is `s3`, `None` for the in-memory store. Keys are the
-/// Spin variable names themselves, so an error names the variable to set.
+/// The S3 store's settings when `blob_store` is `s3`, `None` for the store in Spin's database.
+/// Keys are the Spin variable names themselves, so an error names the variable to set.
 pub fn s3_config(config: &dyn ConfigSource) -> Result<Option<S3Config>, ConfigError> {
     match config.get("blob_store").as_deref().map(str::trim) {
-        None | Some("" | "memory") => return Ok(None),
+        None | Some("" | "sqlite") => return Ok(None),
         Some("s3") => {}
         Some(other) => {
             return Err(ConfigError::Invalid {
                 key: "blob_store".into(),
-                reason: format!("{other:?} is not s3 or memory"),
+                reason: format!("{other:?} is not sqlite or s3"),
             });
         }
     }
@@ -66,7 +91,7 @@ pub fn platform(version: &'static str, build: &'static str) -> Result<emmaus_app
     use std::time::Duration;
 
     use emmaus_app::HostInfo;
-    use emmaus_memory::MemoryBlobStore;
+    use emmaus_kv_blobs::KvBlobStore;
     use emmaus_ports::{BlobStore, Clock, HttpClient, Ids, RandomIds, SystemClock, UrlSigner};
     use emmaus_spin::{SpinS3BlobStore, SpinSqliteKv, SpinSqliteSearch, SpinVariables, WasiHttp};
 
@@ -77,21 +102,17 @@ pub fn platform(version: &'static str, build: &'static str) -> Result<emmaus_app
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let ids: Arc<dyn Ids> = Arc::new(RandomIds::new(clock.clone()));
     let http: Arc<dyn HttpClient> = Arc::new(WasiHttp::new(emmaus_assembly::OUTBOUND_TIMEOUT));
-    let blobs: Arc<dyn BlobStore> = match s3_config(&config)? {
-        Some(s3) => Arc::new(SpinS3BlobStore::new(s3, Arc::new(WasiHttp::new(BLOB_TIMEOUT)), clock.clone())),
-        // Each request gets a fresh instance, so memory blobs live for one request: a placeholder
-        // that health reports as `memory`, never durable storage.
-        None => Arc::new(MemoryBlobStore::new(
-            max_blob_bytes(&config)?,
-            clock.clone(),
-            UrlSigner::new("", ids.random_bytes(32)),
-        )),
-    };
     let store = SpinSqliteKv::open("default", clock.clone())?;
     // FTS5 in the same database and over the same connection, its schema checked only by a
     // request that searches.
     let search = Arc::new(SpinSqliteSearch::sharing(store.connection()));
     let kv: Arc<dyn emmaus_ports::KvStore> = Arc::new(store);
+    let blobs: Arc<dyn BlobStore> = if let Some(s3) = s3_config(&config)? {
+        Arc::new(SpinS3BlobStore::new(s3, Arc::new(WasiHttp::new(BLOB_TIMEOUT)), clock.clone()))
+    } else {
+        let signer = UrlSigner::new("", link_signing_key(&config, || ids.random_bytes(32)));
+        Arc::new(KvBlobStore::new(kv.clone(), ids.clone(), clock.clone(), signer, max_blob_bytes(&config)?))
+    };
     let mailer = crate::mailer(&config, &kv, &clock, &ids, &http)?;
     let host = HostInfo { kind: "spin", version, build };
     let config = Arc::new(config);
@@ -117,9 +138,10 @@ mod tests {
     }
 
     #[test]
-    fn memory_is_the_default_and_s3_needs_every_variable() {
+    fn sqlite_is_the_default_and_s3_needs_every_variable() {
         assert!(s3_config(&MapConfig::new()).unwrap().is_none());
-        assert!(s3_config(&MapConfig::new().with("blob_store", "memory")).unwrap().is_none());
+        assert!(s3_config(&MapConfig::new().with("blob_store", "sqlite")).unwrap().is_none());
+        assert!(s3_config(&MapConfig::new().with("blob_store", "memory")).is_err(), "nothing forgets files any more");
         let config = s3_config(&s3()).unwrap().unwrap();
         assert_eq!((config.bucket.as_str(), config.server_side_encryption), ("b", true));
         let mut missing = s3();
@@ -131,5 +153,15 @@ mod tests {
         assert_eq!(s3_config(&s3().with("max_blob_bytes", "1024")).unwrap().unwrap().max_size, 1024);
         assert_eq!(config.max_size, MAX_BLOB_BYTES);
         assert!(max_blob_bytes(&MapConfig::new().with("max_blob_bytes", "lots")).is_err());
+    }
+
+    #[test]
+    fn every_instance_derives_the_same_link_key_from_the_session_ring() {
+        let ring = MapConfig::new().with("session_keys", "k1:seed");
+        let key = link_signing_key(&ring, || panic!("no random key with a ring"));
+        assert_eq!(key, link_signing_key(&ring, Vec::new));
+        assert_ne!(key, link_signing_key(&MapConfig::new().with("session_keys", "k2:other"), Vec::new));
+        assert!(!key.windows(4).any(|w| w == b"seed"), "the ring itself is not the key");
+        assert_eq!(link_signing_key(&MapConfig::new(), || vec![9; 32]), vec![9; 32]);
     }
 }

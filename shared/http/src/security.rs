@@ -16,6 +16,14 @@ pub const SITE_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 
      font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
      frame-ancestors 'none'";
 
+/// [`SITE_POLICY`] for a deployment whose files are served from another origin (S3 presigned links
+/// on AWS): images, recordings and the PDF viewer's fetch may also load from `files_origin`.
+pub fn site_policy_with_files(files_origin: &str) -> String {
+    SITE_POLICY
+        .replace("img-src 'self' data: blob:", &format!("img-src 'self' data: blob: {files_origin}"))
+        .replace("connect-src 'self'", &format!("connect-src 'self' {files_origin}; media-src 'self' {files_origin}"))
+}
+
 /// A year, with subdomains: what HSTS preload lists ask for, short of preloading itself.
 pub const STRICT_TRANSPORT: &str = "max-age=31536000; includeSubDomains";
 
@@ -64,6 +72,14 @@ mod tests {
             "static-site/index.html must carry SITE_POLICY without frame-ancestors"
         );
         assert!(index.contains("<meta name=\"referrer\" content=\"no-referrer\" />"));
+    }
+
+    #[test]
+    fn files_from_another_origin_load_as_images_media_and_data_only() {
+        let policy = site_policy_with_files("https://files.example");
+        assert!(policy.contains("img-src 'self' data: blob: https://files.example;"));
+        assert!(policy.contains("connect-src 'self' https://files.example; media-src 'self' https://files.example;"));
+        assert!(policy.contains("script-src 'self';"), "never script: {policy}");
     }
 
     #[test]

@@ -60,7 +60,7 @@ async fn index_task(p: &Platform, payload: &serde_json::Value) -> Result<(), Fai
 pub async fn reindex(p: &Platform, org: &str, id: &str) -> Result<(), DomainError> {
     let doc: Option<docs::Doc<Resource>> = docs::get(p.kv.as_ref(), keys::resource(org, id)).await?;
     match doc {
-        Some(doc) if doc.value.deleted.is_none() => {
+        Some(doc) if doc.value.searchable() => {
             let entry = entry(p, &doc.value).await?;
             p.search.index(org, vec![entry]).await.map_err(from_search)
         }
@@ -89,10 +89,12 @@ pub(crate) fn title_key(title: &str) -> String {
 
 /// The index entry of a live resource.
 async fn entry(p: &Platform, resource: &Resource) -> Result<SearchDoc, DomainError> {
-    let mut body = match (&resource.note, &resource.link) {
-        (Some(_), _) => markdown::plain_text(&notes::text(p, resource).await?),
-        (None, Some(link)) => link.url.clone(),
-        (None, None) => String::new(),
+    let mut body = match (&resource.note, &resource.link, &resource.file) {
+        (Some(_), _, _) => markdown::plain_text(&notes::text(p, resource).await?),
+        (None, Some(link), _) => link.url.clone(),
+        // A file is found by its name too; what is inside it is added once it has been read.
+        (None, None, Some(file)) => file.name.replace(['.', '_', '-'], " "),
+        (None, None, None) => String::new(),
     };
     // Tags count as words of the summary, so `grace` finds what is tagged `theology/grace`.
     let tag_words: Vec<String> = resource.tags.iter().map(|t| t.as_str().replace(['/', '-', '_'], " ")).collect();
@@ -144,7 +146,7 @@ pub(crate) fn serde_name<T: serde::Serialize>(value: &T) -> String {
 pub struct Rebuilt {
     /// Live resources written to the index.
     pub indexed: u64,
-    /// Resources in the trash, taken out of it.
+    /// Resources in the trash (or files not yet accepted), taken out of it.
     pub removed: u64,
 }
 
@@ -164,7 +166,7 @@ pub async fn rebuild(p: &Platform, org: &str, mut progress: impl FnMut(u64, u64)
         let page = p.kv.query(&query).await.map_err(emmaus_app::error::from_kv)?;
         for item in page.items {
             let doc: docs::Doc<Resource> = docs::from_item(item)?;
-            if doc.value.deleted.is_some() { trashed.push(doc.value.id) } else { live.push(doc.value) }
+            if doc.value.searchable() { live.push(doc.value) } else { trashed.push(doc.value.id) }
         }
         match page.next {
             Some(next) => cursor = Some(next),

@@ -13,6 +13,11 @@ pub fn resource(org: &str, id: &str) -> Key {
     Key::new(library(org), format!("res#{id}"))
 }
 
+/// What the organisation's files take up (`emmaus_domain::hub::Usage`).
+pub fn usage(org: &str) -> Key {
+    Key::new(library(org), "usage")
+}
+
 /// The partition of one note's saved versions.
 pub fn versions(org: &str, id: &str) -> String {
     format!("org#{org}#hub#versions#{id}")

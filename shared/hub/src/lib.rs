@@ -1,11 +1,12 @@
 //! The Knowledge Hub module: the organisation's library of notes, links and files. Its use cases
-//! add, read, change and delete resources under their versions, keep a note's earlier versions,
+//! add, read, change and delete resources under their versions, take uploads within a quota, keep a note's earlier versions,
 //! hold deleted resources in a trash for 30 days, and find them through the search port with
 //! every filter and facet applied for the reader's eyes only. The rules themselves (visibility,
 //! tags, limits) are in `emmaus_domain::hub`; this crate applies them over the ports.
 
 pub mod access;
 pub mod bulk;
+pub mod files;
 pub mod index;
 pub mod keys;
 pub mod markdown;

@@ -1,7 +1,7 @@
-//! The hub's records as stored: a resource, and a saved version of a note.
+//! The hub's records as stored: a resource (with a file's state), and a saved version of a note.
 
 use emmaus_domain::Timestamp;
-use emmaus_domain::hub::{Collection, ResourceKind, Source, Tag, Visibility};
+use emmaus_domain::hub::{Collection, ContentKind, ResourceKind, Source, Tag, Visibility};
 use emmaus_ports::IndexKeys;
 
 use crate::keys;
@@ -32,6 +32,31 @@ pub struct Resource {
     pub note: Option<NoteState>,
     #[serde(default)]
     pub link: Option<LinkState>,
+    #[serde(default)]
+    pub file: Option<FileState>,
+}
+
+/// An uploaded file: what the uploader said of it, and what its bytes turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileState {
+    /// The name it was uploaded under: shown, and offered when it is downloaded; never in a key.
+    pub name: String,
+    /// Announced while uploading; what was stored once the bytes arrived.
+    pub size: u64,
+    /// The content type the uploader's browser claimed.
+    pub declared_type: String,
+    pub status: FileStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum FileStatus {
+    /// Announced, its bytes awaited until `until`; after that the purge job removes it.
+    Uploading { until: Timestamp },
+    /// Its bytes are a kind the library accepts, and what they claimed: listed and served.
+    Ready { kind: ContentKind },
+    /// Its bytes contradict its declared type: kept aside, never served, reported.
+    Quarantined { found: ContentKind },
 }
 
 /// When and by whom a resource was put in the trash.
@@ -71,12 +96,23 @@ pub struct NoteVersion {
 }
 
 impl Resource {
+    /// Whether it belongs in search and listings: live, and for a file, with accepted bytes.
+    pub fn searchable(&self) -> bool {
+        self.deleted.is_none() && self.file.as_ref().is_none_or(|file| matches!(file.status, FileStatus::Ready { .. }))
+    }
+
     /// Where the resource is listed in the secondary indexes: the organisation's trash and the
-    /// purge schedule while deleted, nowhere otherwise.
+    /// purge schedule while deleted; the purge schedule alone while a file's bytes are awaited
+    /// (an upload never finished is removed); nowhere otherwise.
     pub fn index_keys(&self) -> IndexKeys {
-        match &self.deleted {
-            None => IndexKeys::NONE,
-            Some(deletion) => IndexKeys {
+        let awaited = self.file.as_ref().and_then(|file| match file.status {
+            FileStatus::Uploading { until } => Some(until),
+            _ => None,
+        });
+        match (&self.deleted, awaited) {
+            (None, None) => IndexKeys::NONE,
+            (None, Some(until)) => IndexKeys { one: None, two: Some(keys::purge_entry(&self.org_id, &self.id, until)) },
+            (Some(deletion), _) => IndexKeys {
                 one: Some(keys::trash_entry(&self.org_id, &self.id, deletion.at)),
                 two: Some(keys::purge_entry(
                     &self.org_id,

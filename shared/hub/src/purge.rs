@@ -1,5 +1,6 @@
 //! `purge-trash`: resources in the trash past their 30 days are removed for good, with their
-//! versions, their blobs and their index entry.
+//! versions, their blobs and their index entry, and so are uploads whose bytes never came; a
+//! file's room in the organisation's quota is given back in the same batch that removes it.
 //!
 //! The job reads the purge schedule (index two, by due time, across organisations), re-reads each
 //! resource by its key (an index read may lag a restore), and removes in an order that a run cut
@@ -20,7 +21,7 @@ use emmaus_ports::{Index, Query, Write};
 
 use crate::index::from_search;
 use crate::keys;
-use crate::model::Resource;
+use crate::model::{FileState, FileStatus, Resource};
 
 /// Resources one run removes at most, so a run stays well inside a function's time limit.
 pub const PER_RUN: u32 = 100;
@@ -61,13 +62,20 @@ pub async fn purge(p: &Platform, now: Timestamp) -> Result<Purged, DomainError> 
         let listed: Doc<Resource> = docs::from_item(item)?;
         // Read again by key: the index may still list a resource restored a moment ago.
         let Some(doc) = docs::get::<Resource>(p.kv.as_ref(), listed.key.clone()).await? else { continue };
-        let due = doc.value.deleted.as_ref().is_some_and(|deletion| purge_due(deletion.at) <= now);
-        if due {
+        if due(&doc.value, now) {
             remove(p, &doc).await?;
             purged.removed += 1;
         }
     }
     Ok(purged)
+}
+
+/// Whether `resource` is to go at `now`: deleted 30 days ago, or announced and never uploaded.
+fn due(resource: &Resource, now: Timestamp) -> bool {
+    if let Some(deletion) = &resource.deleted {
+        return purge_due(deletion.at) <= now;
+    }
+    matches!(resource.file, Some(FileState { status: FileStatus::Uploading { until }, .. }) if until <= now)
 }
 
 async fn remove(p: &Platform, doc: &Doc<Resource>) -> Result<(), DomainError> {
@@ -95,7 +103,9 @@ async fn remove(p: &Platform, doc: &Doc<Resource>) -> Result<(), DomainError> {
             .collect();
         p.kv.batch(writes).await.map_err(from_kv)?;
     }
-    p.kv.batch(vec![Write::DeleteIfVersion { key: doc.key.clone(), expected: doc.version }]).await.map_err(from_kv)?;
+    let mut last = vec![Write::DeleteIfVersion { key: doc.key.clone(), expected: doc.version }];
+    last.extend(crate::files::release(p, &doc.value).await?);
+    p.kv.batch(last).await.map_err(from_kv)?;
     tracing::info!(org = %org, resource = %id, "a resource left the trash for good");
     Ok(())
 }

@@ -18,7 +18,7 @@ use emmaus_identity::Actor;
 use emmaus_ports::{KvError, Write};
 
 use crate::access::{Reader, not_found};
-use crate::model::{Deletion, LinkState, Resource};
+use crate::model::{Deletion, FileStatus, LinkState, Resource};
 use crate::{index, keys, notes};
 
 /// What describes a new resource, as the person wrote it.
@@ -68,10 +68,20 @@ pub(crate) async fn load(p: &Platform, org: &str, id: &str) -> Result<Doc<Resour
     docs::get(p.kv.as_ref(), keys::resource(org, id)).await?.ok_or_else(not_found)
 }
 
-/// The live (not deleted) resource `id`, visible to `reader`.
+/// The live (not deleted) resource `id`, visible to `reader`. A file whose bytes are awaited is
+/// its uploader's alone, and one quarantined is its uploader's and the admins' (to remove it).
 pub(crate) async fn visible(p: &Platform, reader: &Reader, id: &str) -> Result<Doc<Resource>, DomainError> {
     let doc = load(p, reader.org(), id).await?;
     if doc.value.deleted.is_some() || !reader.may_see(&doc.value) {
+        return Err(not_found());
+    }
+    let own = doc.value.author_id == reader.id();
+    let withheld = match doc.value.file.as_ref().map(|file| &file.status) {
+        Some(FileStatus::Uploading { .. }) => !own,
+        Some(FileStatus::Quarantined { .. }) => !own && !reader.is_admin(),
+        _ => false,
+    };
+    if withheld {
         return Err(not_found());
     }
     Ok(doc)
@@ -142,6 +152,7 @@ pub async fn create(
         deleted: None,
         note: None,
         link,
+        file: None,
     };
     let mut writes = Vec::new();
     if let Some(body) = &body {

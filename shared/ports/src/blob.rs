@@ -6,7 +6,11 @@
 //!   clamped to the size, `RangeNotSatisfiable` when `start` is at or past the end.
 //! - `head` returns metadata; `delete` is idempotent.
 //! - `list` yields keys under a prefix in byte order, resuming strictly after its cursor.
-//! - `signed_url` returns a URL that serves the blob without credentials until it expires.
+//! - `signed_url` returns a URL that serves the blob without credentials until it expires, with
+//!   the content type and `Content-Disposition` its [`Presentation`] names (signed with the URL, so
+//!   nobody can turn a download into a page); ranges are honoured.
+//! - `presigned_post` returns a form that uploads one blob straight to the store (key and content
+//!   type fixed, size capped), or `None` where the store has no such door.
 //! - Keys are `/`-separated segments of `[A-Za-z0-9._-]`, never `.` or `..`, at most
 //!   [`MAX_KEY_BYTES`]; they carry the organisation and a random id, never a user's file name.
 
@@ -17,6 +21,28 @@ pub const MAX_SEGMENT_BYTES: usize = 200;
 pub const MAX_LIST_LIMIT: u32 = 1000;
 /// Longest lifetime of a signed URL; they are for immediate downloads, not for sharing.
 pub const MAX_SIGNED_URL_TTL: Duration = Duration::from_hours(1);
+
+/// How a signed URL's response presents a blob: the content type to send instead of the stored
+/// one, and the `Content-Disposition` header. Both are covered by the URL's signature.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Presentation {
+    pub content_type: Option<String>,
+    pub disposition: Option<String>,
+}
+
+impl Presentation {
+    /// The stored content type, no disposition.
+    pub const AS_STORED: Self = Self { content_type: None, disposition: None };
+}
+
+/// A form that uploads one blob straight to the store from a browser: `POST` `url` as
+/// `multipart/form-data` with `fields` in order, then the file as the field `file`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PresignedPost {
+    pub url: String,
+    pub fields: Vec<(String, String)>,
+    pub expires_at_unix: i64,
+}
 
 /// A validated blob key.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -162,8 +188,23 @@ pub trait BlobStore: Send + Sync + std::fmt::Debug {
 
     async fn list(&self, prefix: &str, cursor: Option<&str>, limit: u32) -> Result<BlobPage, BlobError>;
 
-    /// A URL that downloads the blob without credentials for `ttl` (at most [`MAX_SIGNED_URL_TTL`]).
-    async fn signed_url(&self, key: &BlobKey, ttl: Duration) -> Result<String, BlobError>;
+    /// A URL that downloads the blob without credentials for `ttl` (at most [`MAX_SIGNED_URL_TTL`]),
+    /// presented as `presentation` says.
+    async fn signed_url(&self, key: &BlobKey, ttl: Duration, presentation: &Presentation) -> Result<String, BlobError>;
+
+    /// A form a browser posts one file to, stored at `key` with `content_type`, refused by the
+    /// store when larger than `max_size`, valid for `ttl`. `None` (the default) where the store has
+    /// no such door: there the bytes come through the host's own upload route.
+    async fn presigned_post(
+        &self,
+        key: &BlobKey,
+        content_type: &str,
+        max_size: u64,
+        ttl: Duration,
+    ) -> Result<Option<PresignedPost>, BlobError> {
+        let _ = (key, content_type, max_size, ttl);
+        Ok(None)
+    }
 }
 
 /// The entity tag of content: the first 16 bytes of its SHA-256, in hex. Every adapter that

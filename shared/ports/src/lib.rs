@@ -16,7 +16,7 @@ pub mod openid;
 pub mod search;
 pub mod signed_url;
 
-pub use blob::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore};
+pub use blob::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore, Presentation, PresignedPost};
 pub use clock::{Clock, SystemClock};
 pub use config::{ConfigError, ConfigExt, ConfigSource, EnvConfig, LayeredConfig, MapConfig};
 pub use http_client::{HttpClient, HttpClientError};

@@ -121,7 +121,16 @@ impl ApiTarget {
     }
 
     pub async fn get(&self, path: &str) -> ApiResponse {
-        self.send(http::Request::get(path).body(Vec::new()).expect("valid request")).await
+        self.get_with(path, &[]).await
+    }
+
+    /// A GET with extra request headers (a `Range`, say).
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> ApiResponse {
+        let mut request = http::Request::get(path);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request.body(Vec::new()).expect("valid request")).await
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use emmaus_memory::ManualClock;
 use emmaus_ports::blob::MAX_SIGNED_URL_TTL;
-use emmaus_ports::{BlobError, BlobKey, BlobStore, UrlSigner};
+use emmaus_ports::{BlobError, BlobKey, BlobStore, Presentation, UrlSigner};
 
 /// Fetches a signed URL as an anonymous browser would: status and body.
 pub type Fetch = Arc<dyn Fn(String) -> Pin<Box<dyn Future<Output = (u16, Vec<u8>)> + Send>> + Send + Sync>;
@@ -151,7 +151,7 @@ pub async fn missing_blobs_are_not_found(h: BlobHarness) {
     not_found(&h.store.get(&key).await);
     not_found(&h.store.head(&key).await);
     not_found(&h.store.get_range(&key, 0, 1).await);
-    not_found(&h.store.signed_url(&key, Duration::from_mins(1)).await);
+    not_found(&h.store.signed_url(&key, Duration::from_mins(1), &Presentation::AS_STORED).await);
 }
 
 pub async fn put_replaces_and_the_etag_follows_the_content(h: BlobHarness) {
@@ -259,15 +259,22 @@ pub async fn list_refuses_bad_limits_and_cursors(h: BlobHarness) {
 pub async fn signed_urls_serve_until_they_expire(h: BlobHarness) {
     let key = h.key("signed/report.pdf");
     h.store.put(&key, b"%PDF-1.7 report".to_vec(), "application/pdf").await.unwrap();
-    let url = h.store.signed_url(&key, Duration::from_mins(1)).await.unwrap();
+    let url = h.store.signed_url(&key, Duration::from_mins(1), &Presentation::AS_STORED).await.unwrap();
     assert_eq!((h.fetch)(url.clone()).await, (200, b"%PDF-1.7 report".to_vec()));
+    let shown = Presentation {
+        content_type: Some("application/pdf".into()),
+        disposition: Some("attachment; filename=\"report.pdf\"".into()),
+    };
+    let presented = h.store.signed_url(&key, Duration::from_mins(1), &shown).await.unwrap();
+    assert_eq!((h.fetch)(presented).await, (200, b"%PDF-1.7 report".to_vec()), "a presentation changes no byte");
     let other = h.key("signed/other.pdf");
     h.store.put(&other, b"secret".to_vec(), "application/pdf").await.unwrap();
     let tampered = url.replace("report.pdf", "other.pdf");
     assert_ne!((h.fetch)(tampered).await.0, 200, "a URL signed for one key opens no other");
     h.clock.advance(Duration::from_secs(61));
     assert_ne!((h.fetch)(url).await.0, 200, "an expired URL is refused");
-    let too_long = h.store.signed_url(&key, MAX_SIGNED_URL_TTL + Duration::from_secs(1)).await;
+    let too_long =
+        h.store.signed_url(&key, MAX_SIGNED_URL_TTL + Duration::from_secs(1), &Presentation::AS_STORED).await;
     assert!(matches!(too_long, Err(BlobError::Invalid(_))), "got {too_long:?}");
 }
 
@@ -279,8 +286,8 @@ pub async fn fetch_locally(
     url: &str,
 ) -> (u16, Vec<u8>) {
     use emmaus_ports::{SignatureError, SignedRequest};
-    let verified = SignedRequest::parse(url)
-        .and_then(|r| signer.verify(&r.key, r.expires, &r.signature, clock.now().unix_seconds()).map(|()| r.key));
+    let verified =
+        SignedRequest::parse(url).and_then(|r| signer.verify(&r, clock.now().unix_seconds()).map(|()| r.key));
     match verified {
         Ok(key) => match BlobKey::parse(key) {
             Ok(key) => match store.get(&key).await {

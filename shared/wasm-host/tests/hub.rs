@@ -129,3 +129,84 @@ async fn a_note_is_added_found_changed_and_trashed_on_spin() {
         client.get(api("/trash")).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
     assert_eq!(trash["items"][0]["resource"]["id"], id.as_str(), "{trash}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_is_uploaded_kept_in_the_database_and_served_by_a_signed_link_on_spin() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let new = NewOrg {
+        slug: "spin-files",
+        name: "Spin files",
+        admin_email: "ada@spin.test",
+        admin_name: "Ada",
+        admin_password: PASSWORD,
+    };
+    let (_, org) = seed::organisation(dir.path(), &new).await;
+    let auth = start("auth", dir.path());
+    let hub = start("hub", dir.path());
+    let client = reqwest::Client::new();
+    let signed_in = client
+        .post(format!("{}/api/auth/sign-in", auth.url()))
+        .json(&serde_json::json!({"email": "ada@spin.test", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let jar = set_cookies(signed_in.headers());
+    let cookie = format!(
+        "__Host-emmaus-access={}; __Host-emmaus-csrf={}",
+        jar["__Host-emmaus-access"], jar["__Host-emmaus-csrf"]
+    );
+    let csrf = jar["__Host-emmaus-csrf"].clone();
+    let api = |path: &str| format!("{}/api/hub/{org}{path}", hub.url());
+
+    // Text large enough to span several of the store's chunks, with a line to find at its end.
+    let mut text = "In the beginning was the Word.\n".repeat(25_000);
+    text.push_str("Maranatha\n");
+    let started = client
+        .post(api("/uploads"))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"name": "john-1.txt", "size": text.len(), "content_type": "text/plain"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 201);
+    let started: serde_json::Value = started.json().await.unwrap();
+    assert_eq!(started["upload"]["method"], "PUT", "the store in Spin's database takes the bytes through the route");
+    let sent = client
+        .put(format!("{}{}", hub.url(), started["upload"]["url"].as_str().unwrap()))
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &csrf)
+        .body(text.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 200, "{}", sent.text().await.unwrap_or_default());
+    let file: serde_json::Value = sent.json().await.unwrap();
+    assert_eq!(file["file"]["state"], "ready");
+    let id = file["id"].as_str().unwrap();
+
+    // Another instance signs the link, and a third serves it: every instance derives one key.
+    let link: serde_json::Value = client
+        .get(api(&format!("/resources/{id}/file")))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = format!("{}{}", hub.url(), link["url"].as_str().unwrap());
+    let whole = client.get(&url).send().await.unwrap();
+    assert_eq!(whole.status(), 200);
+    assert_eq!(whole.headers()["content-type"], "text/plain; charset=utf-8");
+    assert_eq!(whole.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(whole.text().await.unwrap(), text);
+    let tail = client.get(&url).header("range", "bytes=-10").send().await.unwrap();
+    assert_eq!(tail.status(), 206);
+    assert_eq!(tail.text().await.unwrap(), "Maranatha\n");
+    let forged = client.get(url.replace("signature=", "signature=00")).send().await.unwrap();
+    assert_eq!(forged.status(), 403);
+    let storage: serde_json::Value =
+        client.get(api("/storage")).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
+    assert_eq!((storage["files"].as_u64(), storage["bytes"].as_u64()), (Some(1), Some(text.len() as u64)));
+}

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use emmaus_ports::blob::{MAX_SIGNED_URL_TTL, clamp_range, validate_list, validate_put};
-use emmaus_ports::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore, Clock, UrlSigner};
+use emmaus_ports::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore, Clock, Presentation, UrlSigner};
 
 use crate::format::{self, Header};
 use crate::{paths, write};
@@ -197,12 +197,12 @@ impl BlobStore for FsBlobStore {
         .await
     }
 
-    async fn signed_url(&self, key: &BlobKey, ttl: Duration) -> Result<String, BlobError> {
+    async fn signed_url(&self, key: &BlobKey, ttl: Duration, presentation: &Presentation) -> Result<String, BlobError> {
         if ttl.is_zero() || ttl > MAX_SIGNED_URL_TTL {
             return Err(BlobError::Invalid(format!("a signed URL lives between 1 s and {MAX_SIGNED_URL_TTL:?}")));
         }
         self.head(key).await?;
         let expires = self.clock.now().plus(ttl).unix_seconds();
-        Ok(self.signer.sign(key, expires))
+        Ok(self.signer.sign(key, expires, presentation))
     }
 }

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use emmaus_ports::blob::{MAX_SIGNED_URL_TTL, clamp_range, content_etag, validate_list, validate_put};
-use emmaus_ports::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore, Clock, UrlSigner};
+use emmaus_ports::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore, Clock, Presentation, UrlSigner};
 
 #[derive(Debug)]
 pub struct MemoryBlobStore {
@@ -83,12 +83,12 @@ impl BlobStore for MemoryBlobStore {
         Ok(BlobPage { items, next })
     }
 
-    async fn signed_url(&self, key: &BlobKey, ttl: Duration) -> Result<String, BlobError> {
+    async fn signed_url(&self, key: &BlobKey, ttl: Duration, presentation: &Presentation) -> Result<String, BlobError> {
         if ttl.is_zero() || ttl > MAX_SIGNED_URL_TTL {
             return Err(BlobError::Invalid(format!("a signed URL lives between 1 s and {MAX_SIGNED_URL_TTL:?}")));
         }
         self.find(key)?;
         let expires = self.clock.now().plus(ttl).unix_seconds();
-        Ok(self.signer.sign(key, expires))
+        Ok(self.signer.sign(key, expires, presentation))
     }
 }

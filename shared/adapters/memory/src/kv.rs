@@ -25,6 +25,14 @@ impl MemoryKv {
     pub fn new(clock: Arc<dyn Clock>) -> Self {
         Self { clock, items: Mutex::new(BTreeMap::new()) }
     }
+
+    /// The partitions holding items now, each once, for tests that check what a store left behind.
+    pub fn partitions(&self) -> Vec<String> {
+        let items = self.items.lock().expect("kv lock");
+        let mut partitions: Vec<String> = items.keys().map(|(partition, _)| partition.clone()).collect();
+        partitions.dedup();
+        partitions
+    }
 }
 
 fn live(stored: &Stored, now: i64) -> bool {

@@ -3,23 +3,25 @@
 //! Objects are stored under their key with their content type, SSE-S3 encryption, and our own
 //! entity tag in the user metadata `etag` (S3's `ETag` is an MD5 for some uploads and something
 //! else for multipart or SSE-KMS ones; ours must equal what every other adapter computes).
-//! Downloads and browser uploads use presigned URLs whose validity starts at the injected
-//! clock's time, so a test clock controls their expiry.
+//! Downloads use presigned URLs and browser uploads presigned POST forms, whose validity starts at
+//! the injected clock's time, so a test clock controls their expiry.
 
 mod error;
+mod post_policy;
 mod store;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use aws_credential_types::provider::{ProvideCredentials as _, SharedCredentialsProvider};
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::retry::RetryConfig;
 use aws_sdk_s3::operation::create_bucket::CreateBucketError;
 use aws_sdk_s3::operation::head_bucket::HeadBucketError;
 use aws_sdk_s3::presigning::PresigningConfig;
 use emmaus_ports::blob::{MAX_SIGNED_URL_TTL, validate_content_type};
-use emmaus_ports::{BlobError, BlobKey, BlobMeta, Clock};
+use emmaus_ports::{BlobError, BlobKey, BlobMeta, Clock, PresignedPost};
 
 /// Attempts per call, the first included, before throttling or a transient failure is reported.
 const MAX_ATTEMPTS: u32 = 5;
@@ -38,13 +40,6 @@ pub fn s3_client(config: &aws_config::SdkConfig, endpoint: Option<&str>, force_p
     Client::from_conf(builder.build())
 }
 
-/// A presigned upload: the browser sends `PUT url` with exactly these headers and the bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PresignedPut {
-    pub url: String,
-    pub headers: Vec<(String, String)>,
-}
-
 /// The blob store on one bucket.
 #[derive(Debug, Clone)]
 pub struct S3BlobStore {
@@ -52,6 +47,8 @@ pub struct S3BlobStore {
     bucket: String,
     max_size: u64,
     clock: Arc<dyn Clock>,
+    /// What signs browser upload forms; the SDK client keeps its own out of reach.
+    credentials: Option<SharedCredentialsProvider>,
 }
 
 impl S3BlobStore {
@@ -61,7 +58,15 @@ impl S3BlobStore {
     pub fn new(client: Client, bucket: String, max_size: u64, clock: Arc<dyn Clock>) -> Self {
         let config =
             client.config().to_builder().retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS)).build();
-        Self { client: Client::from_conf(config), bucket, max_size, clock }
+        Self { client: Client::from_conf(config), bucket, max_size, clock, credentials: None }
+    }
+
+    /// The credentials that sign browser upload forms (`presigned_post`): the client's own, from
+    /// the same `SdkConfig`. Without them the store offers no upload form.
+    #[must_use]
+    pub fn with_credentials(mut self, credentials: Option<SharedCredentialsProvider>) -> Self {
+        self.credentials = credentials;
+        self
     }
 
     pub fn bucket(&self) -> &str {
@@ -83,26 +88,49 @@ impl S3BlobStore {
         }
     }
 
-    /// A URL through which a browser uploads `key` directly, sending `content_type`, for `ttl`.
-    /// S3 cannot bound a presigned PUT's size; callers check the size of what arrived (`head`).
-    pub async fn presigned_put(
+    /// A form through which a browser uploads `key` straight into the bucket (S3's POST Object with
+    /// a signed policy): the policy fixes the key and the content type and bounds the size to
+    /// `1..=max_size`, so S3 itself refuses anything else, and it expires after `ttl`.
+    pub(crate) async fn post_form(
         &self,
         key: &BlobKey,
         content_type: &str,
+        max_size: u64,
         ttl: Duration,
-    ) -> Result<PresignedPut, BlobError> {
+    ) -> Result<PresignedPost, BlobError> {
         validate_content_type(content_type)?;
-        let request = self
+        // A presigned request names the bucket's address as the SDK reaches it (virtual-hosted or
+        // path style, a custom endpoint): the form posts to that address without the key.
+        let presigned = self
             .client
             .put_object()
             .bucket(&self.bucket)
             .key(key.as_str())
-            .content_type(content_type)
             .presigned(self.presigning(ttl)?)
             .await
             .map_err(error::sdk)?;
-        let headers = request.headers().map(|(name, value)| (name.to_owned(), value.to_owned())).collect();
-        Ok(PresignedPut { url: request.uri().to_owned(), headers })
+        let uri = presigned.uri();
+        let path = uri.split('?').next().unwrap_or(uri);
+        let url = path.strip_suffix(key.as_str()).unwrap_or(path).to_owned();
+        let region = self.client.config().region().map_or_else(|| "us-east-1".to_owned(), ToString::to_string);
+        let provider = self.credentials.as_ref().ok_or_else(|| {
+            BlobError::Invalid("the S3 store was given no credentials to sign browser uploads with".into())
+        })?;
+        let credentials = provider.provide_credentials().await.map_err(|e| BlobError::Unavailable(Box::new(e)))?;
+        let now = self.clock.now();
+        let form = post_policy::PostPolicy {
+            bucket: &self.bucket,
+            key: key.as_str(),
+            content_type,
+            max_size,
+            region: &region,
+            access_key_id: credentials.access_key_id(),
+            secret_access_key: credentials.secret_access_key(),
+            session_token: credentials.session_token(),
+            now_unix: now.unix_seconds(),
+            expires_unix: now.plus(ttl).unix_seconds(),
+        };
+        Ok(PresignedPost { url, fields: form.fields(), expires_at_unix: form.expires_unix })
     }
 
     /// Presigning valid from the clock's now for `ttl`, which must be in `(0, MAX_SIGNED_URL_TTL]`.

@@ -7,7 +7,7 @@ use aws_sdk_s3::operation::head_object::HeadObjectError;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::ServerSideEncryption;
 use emmaus_ports::blob::{clamp_range, content_etag, validate_list, validate_put};
-use emmaus_ports::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore};
+use emmaus_ports::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore, Presentation, PresignedPost};
 use futures::StreamExt as _;
 
 use crate::{ETAG_METADATA, S3BlobStore, error, meta};
@@ -118,7 +118,7 @@ impl BlobStore for S3BlobStore {
         Ok(BlobPage { items, next })
     }
 
-    async fn signed_url(&self, key: &BlobKey, ttl: Duration) -> Result<String, BlobError> {
+    async fn signed_url(&self, key: &BlobKey, ttl: Duration, presentation: &Presentation) -> Result<String, BlobError> {
         let presigning = self.presigning(ttl)?;
         // A URL for a missing key would only ever answer 404; say so now.
         self.head(key).await?;
@@ -127,9 +127,22 @@ impl BlobStore for S3BlobStore {
             .get_object()
             .bucket(&self.bucket)
             .key(key.as_str())
+            // S3 answers with these instead of the stored values; both are part of the signature.
+            .set_response_content_type(presentation.content_type.clone())
+            .set_response_content_disposition(presentation.disposition.clone())
             .presigned(presigning)
             .await
             .map_err(error::sdk)?;
         Ok(request.uri().to_owned())
+    }
+
+    async fn presigned_post(
+        &self,
+        key: &BlobKey,
+        content_type: &str,
+        max_size: u64,
+        ttl: Duration,
+    ) -> Result<Option<PresignedPost>, BlobError> {
+        self.post_form(key, content_type, max_size, ttl).await.map(Some)
     }
 }

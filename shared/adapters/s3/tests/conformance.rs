@@ -28,7 +28,8 @@ async fn store(clock: Arc<ManualClock>) -> Option<S3BlobStore> {
         .load()
         .await;
     // Path style: the emulator has no wildcard DNS for bucket host names.
-    let store = S3BlobStore::new(s3_client(&config, Some(&endpoint), true), BUCKET.to_owned(), HARNESS_MAX_BLOB, clock);
+    let store = S3BlobStore::new(s3_client(&config, Some(&endpoint), true), BUCKET.to_owned(), HARNESS_MAX_BLOB, clock)
+        .with_credentials(config.credentials_provider());
     BUCKET_READY.get_or_init(|| async { store.create_bucket_if_missing().await.expect("the bucket is created") }).await;
     Some(store)
 }
@@ -55,21 +56,24 @@ async fn blobs() -> Option<BlobHarness> {
 emmaus_testkit::blob_conformance_tests!(optional blobs);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_browser_uploads_through_a_presigned_put() {
+async fn a_browser_uploads_through_a_presigned_post_form() {
     let Some(store) = store(real_time_clock()).await else { return };
-    let key = BlobKey::parse(format!("{}/upload/photo.png", emmaus_testkit::unique_namespace("s3"))).unwrap();
-    let upload = store.presigned_put(&key, "image/png", Duration::from_mins(5)).await.unwrap();
-    // Exactly the header the bucket's CORS rule allows, so a browser can send it.
-    assert_eq!(upload.headers, [("content-type".to_owned(), "image/png".to_owned())]);
-    let mut request = reqwest::Client::new().put(&upload.url).body(b"\x89PNG bytes".to_vec());
-    for (name, value) in &upload.headers {
-        request = request.header(name, value);
-    }
-    let response = request.send().await.unwrap();
+    let key = BlobKey::parse(format!("{}/upload/original", emmaus_testkit::unique_namespace("s3"))).unwrap();
+    let upload = store.presigned_post(&key, "image/png", 64, Duration::from_mins(5)).await.unwrap().unwrap();
+    let post = |bytes: Vec<u8>| {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in &upload.fields {
+            form = form.text(name.clone(), value.clone());
+        }
+        // A file name the person chose travels with the form but never becomes the key.
+        let file = reqwest::multipart::Part::bytes(bytes).file_name("../../Holiday photo.png");
+        reqwest::Client::new().post(&upload.url).multipart(form.part("file", file)).send()
+    };
+    let response = post(b"\x89PNG bytes".to_vec()).await.unwrap();
     assert!(response.status().is_success(), "{}: {}", response.status(), response.text().await.unwrap_or_default());
     let blob = store.get(&key).await.unwrap();
     assert_eq!((blob.bytes.as_slice(), blob.meta.content_type.as_str()), (&b"\x89PNG bytes"[..], "image/png"));
     assert!(!blob.meta.etag.is_empty(), "S3's own tag stands in for ours");
-    assert!(store.presigned_put(&key, "not a type", Duration::from_mins(5)).await.is_err());
-    assert!(store.presigned_put(&key, "image/png", Duration::ZERO).await.is_err());
+    assert!(store.presigned_post(&key, "not a type", 64, Duration::from_mins(5)).await.is_err());
+    assert!(store.presigned_post(&key, "image/png", 64, Duration::ZERO).await.is_err());
 }

@@ -13,7 +13,7 @@ mod xml;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use emmaus_ports::{BlobError, BlobKey, BlobMeta, Clock, HttpClient, HttpClientError};
+use emmaus_ports::{BlobError, BlobKey, BlobMeta, Clock, HttpClient, HttpClientError, Presentation};
 use secrecy::SecretString;
 
 pub use sign::{SignError, Signer, uri_encode};
@@ -114,8 +114,20 @@ impl SpinS3BlobStore {
         Ok(response)
     }
 
-    fn presign(&self, key: &BlobKey, ttl: Duration) -> Result<String, BlobError> {
-        let request = http::Request::get(self.object_url(key)).body(()).map_err(invalid)?;
+    fn presign(&self, key: &BlobKey, ttl: Duration, presentation: &Presentation) -> Result<String, BlobError> {
+        // S3 answers with these instead of the stored values; as query parameters they are signed.
+        let query: Vec<String> = [
+            ("response-content-disposition", &presentation.disposition),
+            ("response-content-type", &presentation.content_type),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.as_ref().map(|value| format!("{name}={}", uri_encode(value, false))))
+        .collect();
+        let mut url = self.object_url(key);
+        if !query.is_empty() {
+            url = format!("{url}?{}", query.join("&"));
+        }
+        let request = http::Request::get(url).body(()).map_err(invalid)?;
         self.signer.presign(request, self.now(), ttl).map_err(BlobError::backend)
     }
 }

@@ -1,0 +1,345 @@
+//! Files through the hub's HTTP contract, on a store without upload forms (as on the local host and
+//! Spin): an upload announced, its bytes sent to the upload route, judged from the bytes (listed,
+//! quarantined or refused), served through a signed link that presents it safely, counted against
+//! the organisation's quota, hidden from those who may not see it, and removed when never sent.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use emmaus_app::Platform;
+use emmaus_domain::identity::Role;
+use emmaus_identity::setup::{self, NewOrg};
+use emmaus_identity::{RequestMeta, sessions};
+use emmaus_ports::{ConfigSource, LayeredConfig, MapConfig, UrlSigner};
+use emmaus_testkit::api::{ApiResponse, ApiTarget};
+
+/// A PDF made by reportlab (see `scripts/fixtures/make_documents.py`).
+const PDF: &[u8] = include_bytes!("../../../shared/extract/tests/fixtures/two-pages.pdf");
+/// A JPEG made by Pillow.
+const JPEG: &[u8] = include_bytes!("../../../shared/extract/tests/fixtures/photo.jpg");
+
+struct Files {
+    p: Platform,
+    clock: Arc<emmaus_memory::ManualClock>,
+    target: ApiTarget,
+    base: String,
+    admin: String,
+    mentee: String,
+    people: [String; 2],
+}
+
+impl Files {
+    async fn new(settings: &[(&str, &str)]) -> Self {
+        let (mut p, clock): (Platform, _) = emmaus_hub::in_memory_platform();
+        let mut extra = MapConfig::new();
+        for (key, value) in settings {
+            extra.insert(*key, *value);
+        }
+        p.config = Arc::new(LayeredConfig::new(vec![Arc::new(extra) as Arc<dyn ConfigSource>, p.config.clone()]));
+        let new = NewOrg {
+            slug: "grace",
+            name: "Grace",
+            admin_email: "ada@grace.test",
+            admin_name: "Ada",
+            admin_password: "a long admin passphrase",
+        };
+        let (org, admin) = setup::create_org(&p, &new, &RequestMeta::default()).await.unwrap();
+        let mentee = member(&p, &org.id, "mia", Role::Mentee).await;
+        let token = |person: &str| {
+            let p = p.clone();
+            let person = person.to_owned();
+            async move { sessions::open(&p, &person).await.unwrap().access_token }
+        };
+        let people = [admin.id.clone(), mentee.clone()];
+        let (admin, mentee) = (token(&admin.id).await, token(&mentee).await);
+        // The in-memory store signs its links with this key; the route serves them as the local host does.
+        let downloads = emmaus_http::downloads::routes(p.clone(), UrlSigner::new("", vec![0; 32]));
+        let router = emmaus_http::finish(
+            hub::routes(p.clone()).merge(downloads),
+            p.ids.clone(),
+            emmaus_http::HttpSettings::default(),
+        );
+        Self {
+            p,
+            clock,
+            target: ApiTarget::in_process(router),
+            base: format!("/api/hub/{}", org.id),
+            admin,
+            mentee,
+            people,
+        }
+    }
+
+    /// Moves the clock on and signs both people in again, as access tokens live minutes.
+    async fn later(&mut self, by: Duration) {
+        self.clock.advance(by);
+        self.admin = sessions::open(&self.p, &self.people[0]).await.unwrap().access_token;
+        self.mentee = sessions::open(&self.p, &self.people[1]).await.unwrap().access_token;
+    }
+
+    async fn send(&self, token: &str, method: &str, path: &str, body: Body<'_>) -> ApiResponse {
+        let uri = if path.starts_with('/') && !path.starts_with("/_blob") {
+            format!("{}{path}", self.base)
+        } else {
+            path.into()
+        };
+        let mut request =
+            http::Request::builder().method(method).uri(uri).header("authorization", format!("Bearer {token}"));
+        let bytes = match body {
+            Body::Json(json) => {
+                request = request.header("content-type", "application/json");
+                serde_json::to_vec(&json).unwrap()
+            }
+            Body::Bytes(bytes) => {
+                request = request.header("content-type", "application/octet-stream");
+                bytes.to_vec()
+            }
+            Body::None => Vec::new(),
+        };
+        self.target.send(request.body(bytes).unwrap()).await
+    }
+
+    /// Announces a file as the admin, sends its bytes and answers the route's response.
+    async fn upload(&self, name: &str, content_type: &str, bytes: &[u8], extra: serde_json::Value) -> ApiResponse {
+        let mut announce = serde_json::json!({"name": name, "size": bytes.len(), "content_type": content_type});
+        announce.as_object_mut().unwrap().extend(extra.as_object().cloned().unwrap_or_default());
+        let started = self.send(&self.admin, "POST", "/uploads", Body::Json(announce)).await;
+        assert_eq!(started.status, 201, "{}", String::from_utf8_lossy(&started.body));
+        let started = started.json();
+        assert_eq!(started["upload"]["method"], "PUT", "no upload form on this store");
+        let url = started["upload"]["url"].as_str().unwrap().strip_prefix(&self.base).unwrap().to_owned();
+        self.send(&self.admin, "PUT", &url, Body::Bytes(bytes)).await
+    }
+
+    async fn storage(&self) -> (u64, u64) {
+        let storage = self.send(&self.admin, "GET", "/storage", Body::None).await.json();
+        assert!(storage["files"].is_u64(), "{storage}");
+        (storage["files"].as_u64().unwrap(), storage["bytes"].as_u64().unwrap())
+    }
+}
+
+/// A person with one role in the organisation, written as the directory writes members.
+async fn member(p: &Platform, org: &str, name: &str, role: Role) -> String {
+    use emmaus_domain::Timestamp;
+    use emmaus_domain::identity::{Email, Membership, Person, RoleSet};
+    let person = Person {
+        id: format!("P{}", name.to_uppercase()),
+        email: Email::parse(&format!("{name}@grace.test")).unwrap(),
+        display_name: name.to_owned(),
+        password_hash: None,
+        last_org: None,
+        created_at: Timestamp::from_unix_seconds(0),
+        email_verified: true,
+        locale: None,
+        time_zone: None,
+    };
+    let membership = Membership {
+        org_id: org.to_owned(),
+        person_id: person.id.clone(),
+        roles: RoleSet::new([role]),
+        joined_at: Timestamp::from_unix_seconds(0),
+    };
+    let mut writes = emmaus_identity::directory::person_writes(&person);
+    writes.extend(emmaus_identity::directory::membership_writes(&membership));
+    p.kv.batch(writes).await.unwrap();
+    person.id
+}
+
+enum Body<'a> {
+    Json(serde_json::Value),
+    Bytes(&'a [u8]),
+    None,
+}
+
+fn problem(response: &ApiResponse) -> (u16, String) {
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/problem+json"),
+        "{}",
+        String::from_utf8_lossy(&response.body)
+    );
+    (response.status, response.json()["type"].as_str().unwrap_or_default().to_owned())
+}
+
+#[tokio::test]
+async fn a_pdf_is_uploaded_judged_listed_found_and_served_through_a_signed_link() {
+    let files = Files::new(&[]).await;
+    let done = files.upload("../Sermons/Romans 8 – notes.pdf", "application/pdf", PDF, serde_json::json!({})).await;
+    assert_eq!(done.status, 200, "{}", String::from_utf8_lossy(&done.body));
+    let resource = done.json();
+    assert_eq!(resource["kind"], "file");
+    assert_eq!(resource["title"], "Romans 8 – notes.pdf", "the title defaults to the name, without its path");
+    let file = &resource["file"];
+    assert_eq!((file["state"].as_str(), file["content_type"].as_str()), (Some("ready"), Some("application/pdf")));
+    assert_eq!((file["size"].as_u64(), file["viewable"].as_bool()), (Some(PDF.len() as u64), Some(true)));
+    let id = resource["id"].as_str().unwrap();
+    assert_eq!(files.storage().await, (1, PDF.len() as u64));
+
+    // Found by its name at once.
+    let found = files.send(&files.admin, "GET", "/resources?q=romans", Body::None).await.json();
+    assert_eq!(found["items"][0]["resource"]["id"], id);
+    // The mentee sees what the organisation shares.
+    assert_eq!(files.send(&files.mentee, "GET", &format!("/resources/{id}"), Body::None).await.status, 200);
+
+    // The link opens the bytes, shown inline under the name it was uploaded as; ranges work.
+    let link = files.send(&files.mentee, "GET", &format!("/resources/{id}/file"), Body::None).await.json();
+    let url = link["url"].as_str().unwrap();
+    assert!(!url.contains("Romans") && !url.contains("notes"), "no name in the stored key: {url}");
+    let bytes = files.send(&files.mentee, "GET", url, Body::None).await;
+    assert_eq!((bytes.status, bytes.body.as_slice()), (200, PDF));
+    assert_eq!(bytes.header("content-type"), Some("application/pdf"));
+    assert_eq!(
+        bytes.header("content-disposition"),
+        Some("inline; filename=\"Romans 8 _ notes.pdf\"; filename*=UTF-8''Romans%208%20%E2%80%93%20notes.pdf")
+    );
+    assert_eq!(bytes.header("x-content-type-options"), Some("nosniff"));
+    let ranged = files.target.get_with(url, &[("range", "bytes=0-4")]).await;
+    assert_eq!((ranged.status, ranged.body.as_slice()), (206, &b"%PDF-"[..]));
+    let download = files.send(&files.mentee, "GET", &format!("/resources/{id}/file?download=true"), Body::None).await;
+    let attached = files.send(&files.mentee, "GET", download.json()["url"].as_str().unwrap(), Body::None).await;
+    assert!(attached.header("content-disposition").unwrap().starts_with("attachment;"));
+
+    // The link expires within minutes.
+    files.clock.advance(Duration::from_mins(6));
+    assert_eq!(files.send(&files.mentee, "GET", url, Body::None).await.status, 410);
+}
+
+#[tokio::test]
+async fn bytes_that_contradict_their_type_are_quarantined_reported_and_never_served() {
+    let files = Files::new(&[]).await;
+    let page = b"<!DOCTYPE html><html><script>alert(document.cookie)</script></html>";
+    let held = files.upload("invoice.pdf", "application/pdf", page, serde_json::json!({})).await;
+    assert_eq!(held.status, 200);
+    let resource = held.json();
+    assert_eq!(resource["file"]["state"], "quarantined");
+    assert_eq!(resource["file"]["content_type"], "text/html; charset=utf-8");
+    assert_eq!(resource["file"]["viewable"], false);
+    let id = resource["id"].as_str().unwrap();
+    let link = files.send(&files.admin, "GET", &format!("/resources/{id}/file"), Body::None).await;
+    assert_eq!(problem(&link).0, 409);
+    assert!(link.json()["detail"].as_str().unwrap().contains("held back"), "{}", link.json());
+    // Nobody else sees it, or finds it.
+    assert_eq!(problem(&files.send(&files.mentee, "GET", &format!("/resources/{id}"), Body::None).await).0, 404);
+    let found = files.send(&files.admin, "GET", "/resources?q=invoice", Body::None).await.json();
+    assert_eq!(found["total"], 0);
+    // Reported in the audit log.
+    let entries = emmaus_identity::audit::all(&files.p, files.base.rsplit('/').next().unwrap(), 100).await.unwrap();
+    let reported = entries.iter().find(|e| e.event.action.name() == "hub.file_quarantined").expect("an audit entry");
+    assert!(reported.event.detail.as_deref().unwrap().contains("claimed application/pdf"));
+
+    // An SVG (script-capable) that says so is accepted, but only ever downloaded.
+    let svg = br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#;
+    let accepted = files.upload("logo.svg", "image/svg+xml", svg, serde_json::json!({})).await.json();
+    assert_eq!(
+        (accepted["file"]["state"].as_str(), accepted["file"]["viewable"].as_bool()),
+        (Some("ready"), Some(false))
+    );
+    let link = files
+        .send(&files.admin, "GET", &format!("/resources/{}/file", accepted["id"].as_str().unwrap()), Body::None)
+        .await;
+    let served = files.send(&files.admin, "GET", link.json()["url"].as_str().unwrap(), Body::None).await;
+    assert!(served.header("content-disposition").unwrap().starts_with("attachment;"));
+    assert!(served.header("content-security-policy").unwrap().starts_with("sandbox"));
+}
+
+#[tokio::test]
+async fn kinds_the_library_does_not_take_are_refused_and_nothing_of_them_stays() {
+    let files = Files::new(&[]).await;
+    let refused = files
+        .upload("tool.exe", "application/octet-stream", b"MZ\x90\x00\x03\x00\x00\x00", serde_json::json!({}))
+        .await;
+    let (status, kind) = problem(&refused);
+    assert_eq!((status, kind.as_str()), (422, "urn:emmaus:problem:validation"));
+    assert!(refused.json().to_string().contains("does not accept"), "{}", refused.json());
+    assert_eq!(files.storage().await, (0, 0), "its room is given back");
+    let trash = files.send(&files.admin, "GET", "/trash", Body::None).await.json();
+    assert_eq!(trash["items"], serde_json::json!([]));
+}
+
+#[tokio::test]
+async fn sizes_and_the_quota_are_held_to_and_shown() {
+    let mut files = Files::new(&[("EMMAUS_HUB_QUOTA_FILES", "2"), ("EMMAUS_HUB_QUOTA_BYTES", "100000")]).await;
+    let storage = files.send(&files.admin, "GET", "/storage", Body::None).await.json();
+    assert_eq!((storage["max_files"].as_u64(), storage["max_bytes"].as_u64()), (Some(2), Some(100_000)));
+    assert_eq!(storage["max_file_bytes"], 1024 * 1024);
+
+    // More bytes than announced are refused, and nothing is stored.
+    let started = files
+        .send(
+            &files.admin,
+            "POST",
+            "/uploads",
+            Body::Json(serde_json::json!({"name": "a.jpg", "size": 10, "content_type": "image/jpeg"})),
+        )
+        .await
+        .json();
+    let id = started["resource"]["id"].as_str().unwrap().to_owned();
+    let over = files.send(&files.admin, "PUT", &format!("/uploads/{id}"), Body::Bytes(JPEG)).await;
+
+    assert_eq!(problem(&over).0, 413);
+    // Someone else cannot send the bytes of my upload.
+    assert_eq!(
+        problem(&files.send(&files.mentee, "PUT", &format!("/uploads/{id}"), Body::Bytes(&JPEG[..10])).await).0,
+        404
+    );
+    assert_eq!(files.storage().await, (1, 10), "an announced upload holds its room");
+
+    let announce = |size: u64| serde_json::json!({"name": "b.jpg", "size": size, "content_type": "image/jpeg"});
+    let too_big = files.send(&files.admin, "POST", "/uploads", Body::Json(announce(100_001))).await;
+    assert_eq!(problem(&too_big).0, 409, "{}", too_big.json());
+    assert!(too_big.json()["detail"].as_str().unwrap().contains("left"), "{}", too_big.json());
+    let over_file_limit = files.send(&files.admin, "POST", "/uploads", Body::Json(announce(2 * 1024 * 1024))).await;
+    assert_eq!(problem(&over_file_limit).0, 413);
+    let ok = files.upload("photo.jpg", "image/jpeg", JPEG, serde_json::json!({})).await;
+    assert_eq!(ok.json()["file"]["state"], "ready");
+    let third = files.send(&files.admin, "POST", "/uploads", Body::Json(announce(5))).await;
+    assert!(
+        problem(&third) == (409, "urn:emmaus:problem:conflict".into())
+            && third.json()["detail"].as_str().unwrap().contains("limit of 2 files")
+    );
+    for bad in [
+        serde_json::json!({"name": "", "size": 5}),
+        serde_json::json!({"name": "x.jpg", "size": 0}),
+        serde_json::json!({"name": "x.jpg", "size": 5, "content_type": "not a type"}),
+    ] {
+        assert_eq!(
+            problem(&files.send(&files.admin, "POST", "/uploads", Body::Json(bad.clone())).await).0,
+            422,
+            "{bad}"
+        );
+    }
+
+    // An upload never sent is removed by the purge after its window, and gives its room back.
+    files.later(emmaus_hub::files::UPLOAD_WINDOW + Duration::from_secs(1)).await;
+    let purged = emmaus_hub::purge::purge(&files.p, files.p.clock.now()).await.unwrap();
+    assert_eq!(purged.removed, 1);
+    assert_eq!(files.storage().await, (1, JPEG.len() as u64));
+    assert_eq!(problem(&files.send(&files.admin, "GET", &format!("/resources/{id}"), Body::None).await).0, 404);
+}
+
+#[tokio::test]
+async fn a_private_file_is_its_authors_alone_and_the_purge_takes_its_bytes() {
+    let mut files = Files::new(&[]).await;
+    let private = files
+        .upload("diary.jpg", "image/jpeg", JPEG, serde_json::json!({"visibility": {"scope": "private"}}))
+        .await
+        .json();
+    let id = private["id"].as_str().unwrap().to_owned();
+    assert_eq!(problem(&files.send(&files.mentee, "GET", &format!("/resources/{id}/file"), Body::None).await).0, 404);
+    let found = files.send(&files.mentee, "GET", "/resources?q=diary", Body::None).await.json();
+    assert_eq!(found["total"], 0);
+    let deleted = files.send(&files.admin, "DELETE", &format!("/resources/{id}"), Body::None).await;
+    assert_eq!(deleted.status, 428);
+    let request = http::Request::delete(format!("{}/resources/{id}", files.base))
+        .header("authorization", format!("Bearer {}", files.admin))
+        .header("if-match", format!("\"{}\"", private["version"]))
+        .body(Vec::new())
+        .unwrap();
+    assert_eq!(files.target.send(request).await.status, 204);
+    assert_eq!(files.storage().await, (1, JPEG.len() as u64), "the trash still holds it");
+    files.later(emmaus_domain::hub::resources::TRASH_RETENTION + Duration::from_secs(1)).await;
+    emmaus_hub::purge::purge(&files.p, files.p.clock.now()).await.unwrap();
+    assert_eq!(files.storage().await, (0, 0));
+    let key = emmaus_hub::files::original(files.base.rsplit('/').next().unwrap(), &id).unwrap();
+    assert!(files.p.blobs.head_if_present(&key).await.unwrap().is_none(), "its bytes are gone");
+}

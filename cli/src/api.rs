@@ -19,6 +19,7 @@ pub const FUNCTIONS: &[Function] = &[
     Function { name: "people", api: people::api },
     Function { name: "hub", api: hub::api },
     Function { name: "notify", api: notify::api },
+    Function { name: "ingest", api: ingest::api },
 ];
 
 /// A function's routes as `(METHOD, /path/{param})`, from its OpenAPI description.
@@ -52,6 +53,7 @@ pub fn routes(platform: &Platform) -> Router {
         .merge(people::routes(platform.clone()))
         .merge(hub::routes(platform.clone()))
         .merge(notify::routes(platform.clone()))
+        .merge(ingest::routes(platform.clone()))
 }
 
 /// The OpenAPI document of the whole API, generated from the functions' code.

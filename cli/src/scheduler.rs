@@ -7,7 +7,7 @@ use tokio::task::JoinHandle;
 use tokio::time::{MissedTickBehavior, interval};
 
 /// Every function that runs jobs, with its jobs.
-pub const JOBS: &[(&str, &[JobSpec])] = &[(notify::NAME, notify::JOBS)];
+pub const JOBS: &[(&str, &[JobSpec])] = &[(notify::NAME, notify::JOBS), (ingest::NAME, ingest::JOBS)];
 
 /// Starts one task per job; abort the handles to stop them. A run cut short is safe: every job's
 /// work is claimed in the store, and what a run did not finish the next one does.

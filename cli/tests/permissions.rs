@@ -782,6 +782,10 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
         (Guard::JobToken, |_, _| vec![call("POST", "/api/jobs/deliver-mail".into(), None, BTreeSet::new())]),
     );
     s.insert(
+        ("POST", "/api/jobs/ingest"),
+        (Guard::JobToken, |_, _| vec![call("POST", "/api/jobs/ingest".into(), None, BTreeSet::new())]),
+    );
+    s.insert(
         ("POST", "/api/jobs/purge-trash"),
         (Guard::JobToken, |_, _| vec![call("POST", "/api/jobs/purge-trash".into(), None, BTreeSet::new())]),
     );

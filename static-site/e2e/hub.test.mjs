@@ -1,7 +1,9 @@
 // End-to-end: the Knowledge Hub in a real browser against the real server. An admin starts an empty library, writes a
 // note in the markdown editor (previewed as the server renders it), keeps a private one, finds the first by a word
 // inside it with `/` and search as you type, narrows by tag and changes it under its version; a mentee finds the
-// shared note and reads it, never the private one, and may not change it.
+// shared note and reads it, never the private one, and may not change it. A PDF dropped on the library uploads with a
+// progress bar, is found by a word that occurs only inside it once the ingest job has read it, and opens in the PDF
+// viewer; the mentee, who may not see it, never finds it.
 import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -15,6 +17,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(root, 'test-results');
 const ADMIN = { name: 'Hana Hub', email: 'hana@example.org', password: 'cedar lamplight wander 83' };
 const MENTEE = { name: 'Mo Mentee', email: 'mo@example.org', password: 'river basket humble 26' };
+/** A PDF made by reportlab (scripts/fixtures/make_documents.py); only its second page names a Quetzalcoatlus. */
+const PDF = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'extract', 'tests', 'fixtures', 'two-pages.pdf');
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** axe-core on the page as it is now: no serious or critical violation. */
@@ -211,10 +215,53 @@ describe('Knowledge Hub', { timeout: 180_000 }, () => {
     assert.equal(await admin.getByRole('region', { name: 'Suggested tags' }).count(), 0, 'an accepted tag is no longer offered');
   });
 
+  test('a PDF dropped on the library is uploaded, found by a word inside it and opened in the viewer', async () => {
+    await admin.goto(`${server.url}/hub`);
+    await admin.getByRole('heading', { level: 1, name: 'Knowledge Hub' }).waitFor();
+    await admin.getByTestId('hub-storage').waitFor();
+    await admin.getByRole('button', { name: /Who can see it/ }).click();
+    await admin.getByRole('option', { name: 'Only me' }).click();
+    const bytes = [...(await readFile(PDF))];
+    const transfer = await admin.evaluateHandle(({ bytes, name }) => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(bytes)], name, { type: 'application/pdf' }));
+      return data;
+    }, { bytes, name: 'Fossil sermon.pdf' });
+    const drop = admin.getByTestId('hub-drop');
+    await drop.dispatchEvent('dragover', { dataTransfer: transfer });
+    await drop.dispatchEvent('drop', { dataTransfer: transfer });
+    const row = admin.getByTestId('hub-upload').filter({ hasText: 'Fossil sermon.pdf' });
+    await row.getByText('Added to the library').waitFor();
+    assert.equal(await row.locator('progress').getAttribute('value'), '100');
+    await audit(admin, 'the library with an upload');
+
+    // The word is on the PDF's second page only: found once the ingest job (every 2 s here) has read it.
+    const results = admin.getByRole('region', { name: 'Results' });
+    const hit = results.getByRole('link', { name: 'Fossil sermon.pdf' });
+    for (let tries = 0; tries < 20 && (await hit.count()) === 0; tries += 1) {
+      await admin.goto(`${server.url}/hub?q=quetzalcoatlus`);
+      await results.getByRole('status').or(results.getByText('Nothing you can see matches')).first().waitFor();
+      if ((await hit.count()) === 0) await admin.waitForTimeout(1000);
+    }
+    await hit.click();
+    await admin.getByRole('heading', { level: 1, name: 'Fossil sermon.pdf' }).waitFor();
+    await admin.getByTestId('file-reading').filter({ hasText: 'Searchable by the words inside it (2 pages or slides)' }).waitFor();
+    const viewer = admin.getByTestId('pdf-viewer');
+    await viewer.getByText('Page 1 of 2').waitFor();
+    await viewer.getByRole('button', { name: 'Next page' }).click();
+    await viewer.getByText('Page 2 of 2').waitFor();
+    const canvas = viewer.getByRole('img', { name: 'Fossil sermon.pdf, page 2' });
+    await admin.waitForFunction(() => (document.querySelector('[data-testid="pdf-viewer"] canvas')?.width ?? 0) > 100);
+    assert.ok((await canvas.boundingBox()).height > 100, 'the page is drawn');
+    await audit(admin, 'the PDF viewer');
+  });
+
   test('a mentee finds and reads the shared note, never the private one, and may not change it', async () => {
     await signIn(mentee, server.url, MENTEE);
     await mentee.goto(`${server.url}/hub?q=zephyrine`);
     await mentee.getByText('Nothing you can see matches “zephyrine”').waitFor();
+    await mentee.goto(`${server.url}/hub?q=quetzalcoatlus`);
+    await mentee.getByText('Nothing you can see matches “quetzalcoatlus”').waitFor();
     await mentee.goto(`${server.url}/hub?q=hearts`);
     await mentee.getByRole('link', { name: 'Road to Emmaus' }).click();
     await mentee.getByTestId('note-body').filter({ hasText: 'Their hearts burned.' }).waitFor();

@@ -178,6 +178,9 @@ pub struct LinkParams {
     /// `true` asks for a download even of a file a browser could show.
     #[serde(default)]
     pub download: bool,
+    /// `true` asks for the file's thumbnail (a JPEG), where one was made (`file.thumbnail`).
+    #[serde(default)]
+    pub thumbnail: bool,
 }
 
 /// A link to a file's bytes.
@@ -209,7 +212,12 @@ pub async fn link(
     Query(params): Query<LinkParams>,
 ) -> ApiResult<Json<FileLink>> {
     let actor = crate::actor(&p, &who, &org).await?;
-    let link = files::download(&p, &actor, &resource, params.download).await?;
+    let variant = if params.thumbnail {
+        files::Variant::Thumbnail
+    } else {
+        files::Variant::Original { attachment: params.download }
+    };
+    let link = files::download(&p, &actor, &resource, variant).await?;
     Ok(Json(FileLink { url: link.url, expires_at: link.expires_at.unix_millis() }))
 }
 

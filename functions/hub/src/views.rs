@@ -1,7 +1,7 @@
 //! What the hub endpoints read and answer, as JSON.
 
 use emmaus_domain::hub::{ResourceKind, Serving, Source, Visibility};
-use emmaus_hub::model::{FileState, FileStatus};
+use emmaus_hub::model::{FileState, FileStatus, Reading};
 use emmaus_hub::search::Found;
 use emmaus_hub::{NoteVersion, Resource, ResourceView};
 use emmaus_ports::search::Segment;
@@ -149,6 +149,31 @@ pub struct FileView {
     pub viewable: bool,
     /// Unix milliseconds until which an upload waits for its bytes.
     pub upload_until: Option<i64>,
+    /// How far reading its text for search has come.
+    pub reading: ReadingView,
+    /// Why its text could not be read, when `reading` is `failed`.
+    pub reading_error: Option<String>,
+    /// Characters of text read from it, and its pages or slides, once read.
+    pub text_chars: Option<u64>,
+    pub parts: Option<u32>,
+    /// Whether a thumbnail was made (`/file?thumbnail=true`).
+    pub thumbnail: bool,
+}
+
+/// Where reading a file's text for search stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadingView {
+    /// Waiting to be read (a moment after upload).
+    Pending,
+    /// Being read now.
+    Reading,
+    /// Its text is searchable.
+    Done,
+    /// Its text could not be read; `reading_error` says why.
+    Failed,
+    /// A kind with no text to read (a picture, a recording).
+    Skipped,
 }
 
 impl From<FileState> for FileView {
@@ -158,6 +183,13 @@ impl From<FileState> for FileView {
             FileStatus::Ready { kind } => (FileStateView::Ready, Some(kind), None),
             FileStatus::Quarantined { found } => (FileStateView::Quarantined, Some(found), None),
         };
+        let (reading, reading_error, text_chars, parts, thumbnail) = match file.reading {
+            Reading::Pending => (ReadingView::Pending, None, None, None, false),
+            Reading::Started { .. } => (ReadingView::Reading, None, None, None, false),
+            Reading::Done { chars, parts, thumbnail } => (ReadingView::Done, None, Some(chars), Some(parts), thumbnail),
+            Reading::Failed { reason } => (ReadingView::Failed, Some(reason), None, None, false),
+            Reading::Skipped { thumbnail } => (ReadingView::Skipped, None, None, None, thumbnail),
+        };
         Self {
             name: file.name,
             size: file.size,
@@ -166,6 +198,11 @@ impl From<FileState> for FileView {
             content_type: kind.map(|kind| kind.mime().to_owned()),
             viewable: state == FileStateView::Ready && kind.is_some_and(|kind| kind.serving() == Serving::Inline),
             upload_until: until,
+            reading,
+            reading_error,
+            text_chars,
+            parts,
+            thumbnail,
         }
     }
 }

@@ -343,3 +343,101 @@ async fn a_private_file_is_its_authors_alone_and_the_purge_takes_its_bytes() {
     let key = emmaus_hub::files::original(files.base.rsplit('/').next().unwrap(), &id).unwrap();
     assert!(files.p.blobs.head_if_present(&key).await.unwrap().is_none(), "its bytes are gone");
 }
+
+/// Documents made by python-docx and python-pptx, a PNG by Pillow, and a PDF the script damaged.
+const DOCX: &[u8] = include_bytes!("../../../shared/extract/tests/fixtures/document.docx");
+const PPTX: &[u8] = include_bytes!("../../../shared/extract/tests/fixtures/slides.pptx");
+const PNG: &[u8] = include_bytes!("../../../shared/extract/tests/fixtures/transparent.png");
+const BROKEN_PDF: &[u8] = include_bytes!("../../../shared/extract/tests/fixtures/broken.pdf");
+
+impl Files {
+    /// Runs the `ingest` job once, as its scheduler would.
+    async fn ingest(&self) -> emmaus_app::jobs::Outcome {
+        (emmaus_hub::ingest::INGEST.run)(self.p.clone(), self.p.clock.now()).await
+    }
+
+    async fn found(&self, token: &str, words: &str) -> Vec<String> {
+        let found = self.send(token, "GET", &format!("/resources?q={words}"), Body::None).await.json();
+        found["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["resource"]["title"].as_str().unwrap().to_owned())
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn uploaded_documents_are_found_by_words_inside_them_once_read() {
+    let files = Files::new(&[]).await;
+    let pdf_mime = "application/pdf";
+    let docx_mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+    let pptx_mime = "application/vnd.openxmlformats-officedocument.presentationml.presentation";
+    for (name, mime, bytes) in
+        [("fossils.pdf", pdf_mime, PDF), ("road.docx", docx_mime, DOCX), ("deck.pptx", pptx_mime, PPTX)]
+    {
+        let done = files.upload(name, mime, bytes, serde_json::json!({})).await.json();
+        assert_eq!(
+            (done["file"]["state"].as_str(), done["file"]["reading"].as_str()),
+            (Some("ready"), Some("pending")),
+            "{name}"
+        );
+    }
+    assert!(files.found(&files.admin, "quetzalcoatlus").await.is_empty(), "not before the text is read");
+    assert!(matches!(files.ingest().await, emmaus_app::jobs::Outcome::Done(summary) if summary.starts_with("3 read")));
+    assert_eq!(files.found(&files.admin, "quetzalcoatlus").await, ["fossils.pdf"], "a word on the PDF's second page");
+    assert_eq!(files.found(&files.mentee, "brachio").await, ["road.docx"], "a word in a DOCX table, by prefix");
+    assert_eq!(files.found(&files.mentee, "velociraptor").await, ["deck.pptx"], "a word in a slide's speaker notes");
+    let pdf = files.send(&files.admin, "GET", "/resources?q=quetzalcoatlus", Body::None).await.json();
+    let id = pdf["items"][0]["resource"]["id"].as_str().unwrap().to_owned();
+    let detail = files.send(&files.admin, "GET", &format!("/resources/{id}"), Body::None).await.json();
+    assert_eq!((detail["file"]["reading"].as_str(), detail["file"]["parts"].as_u64()), (Some("done"), Some(2)));
+    assert!(detail["file"]["text_chars"].as_u64().unwrap() > 20);
+    assert_eq!(files.ingest().await, emmaus_app::jobs::Outcome::Idle, "each file is read once");
+}
+
+#[tokio::test]
+async fn a_file_that_cannot_be_read_says_why_and_stays_listed_by_its_name() {
+    let files = Files::new(&[]).await;
+    let done = files.upload("damaged.pdf", "application/pdf", BROKEN_PDF, serde_json::json!({})).await.json();
+    let id = done["id"].as_str().unwrap().to_owned();
+    files.ingest().await;
+    let detail = files.send(&files.admin, "GET", &format!("/resources/{id}"), Body::None).await.json();
+    assert_eq!(detail["file"]["reading"], "failed", "{detail}");
+    assert!(!detail["file"]["reading_error"].as_str().unwrap().is_empty());
+    assert_eq!(files.found(&files.admin, "damaged").await, ["damaged.pdf"]);
+
+    // A run that began reading and never finished (its instance stopped in a parser) is recorded
+    // as the file's failure by the next run, which does not read it again.
+    let other = files.upload("second.pdf", "application/pdf", PDF, serde_json::json!({})).await.json();
+    let other_id = other["id"].as_str().unwrap().to_owned();
+    let org = files.base.rsplit('/').next().unwrap().to_owned();
+    let key = emmaus_hub::keys::resource(&org, &other_id);
+    let mut doc = emmaus_app::docs::get::<emmaus_hub::Resource>(files.p.kv.as_ref(), key).await.unwrap().unwrap();
+    doc.value.file.as_mut().unwrap().reading = emmaus_hub::model::Reading::Started { at: files.p.clock.now() };
+    emmaus_app::docs::replace(files.p.kv.as_ref(), &doc, None).await.unwrap();
+    files.ingest().await;
+    let detail = files.send(&files.admin, "GET", &format!("/resources/{other_id}"), Body::None).await.json();
+    assert_eq!(detail["file"]["reading"], "failed");
+    assert!(detail["file"]["reading_error"].as_str().unwrap().contains("stopped"), "{detail}");
+}
+
+#[tokio::test]
+async fn a_picture_gets_a_thumbnail_that_a_link_opens() {
+    let files = Files::new(&[]).await;
+    let done = files.upload("sky.png", "image/png", PNG, serde_json::json!({})).await.json();
+    let id = done["id"].as_str().unwrap().to_owned();
+    let early = files.send(&files.admin, "GET", &format!("/resources/{id}/file?thumbnail=true"), Body::None).await;
+    assert_eq!(problem(&early).0, 404, "none before the job ran");
+    files.ingest().await;
+    let detail = files.send(&files.admin, "GET", &format!("/resources/{id}"), Body::None).await.json();
+    assert_eq!(
+        (detail["file"]["reading"].as_str(), detail["file"]["thumbnail"].as_bool()),
+        (Some("skipped"), Some(true))
+    );
+    let link =
+        files.send(&files.mentee, "GET", &format!("/resources/{id}/file?thumbnail=true"), Body::None).await.json();
+    let thumbnail = files.send(&files.mentee, "GET", link["url"].as_str().unwrap(), Body::None).await;
+    assert_eq!((thumbnail.status, thumbnail.header("content-type")), (200, Some("image/jpeg")));
+    assert!(thumbnail.body.starts_with(b"\xff\xd8\xff"), "a JPEG");
+}

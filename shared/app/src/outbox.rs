@@ -16,6 +16,12 @@
 //! Modules register their handlers by kind ([`Handlers`]), and the function that applies the
 //! outbox hands them over in `Platform::tasks` (`notify::task_handlers`), so this module knows no
 //! module.
+//!
+//! A **lane** is a queue of its own, `("outbox#<lane>", …)`, for work that a job of another
+//! function applies: reading an uploaded file's text (`ingest`) needs extractors that the function
+//! applying the default lane should not carry, and may stop its instance (a trap in a Wasm
+//! component), which must not hold up everyone else's tasks. Parked tasks of every lane share one
+//! partition; each remembers its lane, so it is requeued where it came from.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -41,10 +47,18 @@ pub const PER_RUN: u32 = 50;
 /// The longest kind name, so keys and logs stay small.
 const MAX_KIND_CHARS: usize = 64;
 
+/// The partition of a lane's queue; the default lane (`""`) is `outbox`.
+fn lane_partition(lane: &str) -> String {
+    if lane.is_empty() { PARTITION.to_owned() } else { format!("{PARTITION}#{lane}") }
+}
+
 /// One piece of follow-up work.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Task {
     pub id: String,
+    /// The queue it waits in: empty for the default one, else a lane such as `ingest`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub lane: String,
     /// Which handler applies it, e.g. `hub.index`.
     pub kind: String,
     /// What the handler needs, as the module that enqueued it wrote it.
@@ -132,11 +146,17 @@ fn task_key(partition: &str, id: &str) -> Key {
 /// The write that enqueues a task of `kind`, for the batch of the change that needs it: both are
 /// stored, or neither.
 pub fn enqueue(p: &Platform, kind: &str, payload: serde_json::Value) -> Result<Write, DomainError> {
-    if !valid_kind(kind) {
+    enqueue_in(p, "", kind, payload)
+}
+
+/// [`enqueue`] into the queue of `lane`, which the job of that lane applies ([`run_lane`]).
+pub fn enqueue_in(p: &Platform, lane: &str, kind: &str, payload: serde_json::Value) -> Result<Write, DomainError> {
+    if !valid_kind(kind) || !(lane.is_empty() || valid_kind(lane)) {
         return Err(DomainError::invalid("kind", "must be a short dotted name such as hub.index"));
     }
     let task = Task {
         id: p.ids.new_id(),
+        lane: lane.to_owned(),
         kind: kind.to_owned(),
         payload,
         enqueued_at: p.clock.now().unix_millis(),
@@ -145,7 +165,7 @@ pub fn enqueue(p: &Platform, kind: &str, payload: serde_json::Value) -> Result<W
         not_before: 0,
         last_error: None,
     };
-    Ok(docs::create_write(task_key(PARTITION, &task.id), &task, None))
+    Ok(docs::create_write(task_key(&lane_partition(lane), &task.id), &task, None))
 }
 
 /// Applies a task whose batch has just committed, at once, with `handler` (the one registered for
@@ -189,11 +209,17 @@ pub use crate::jobs::backoff;
 /// `p.tasks`. Only a store failure is an error; a handler's failure defers or parks its task and
 /// the run goes on.
 pub async fn run(p: &Platform, now: Timestamp) -> Result<Applied, DomainError> {
+    run_lane(p, "", now).await
+}
+
+/// [`run`] over the queue of `lane`.
+pub async fn run_lane(p: &Platform, lane: &str, now: Timestamp) -> Result<Applied, DomainError> {
+    let partition = lane_partition(lane);
     let mut applied = Applied::default();
     let mut cursor = None;
     let mut tried = 0;
     loop {
-        let page = p.kv.query(&Query::new(PARTITION, PREFIX, 100).after(cursor)).await.map_err(from_kv)?;
+        let page = p.kv.query(&Query::new(partition.as_str(), PREFIX, 100).after(cursor)).await.map_err(from_kv)?;
         for item in page.items {
             let Ok(task) = serde_json::from_slice::<Task>(&item.value) else {
                 tracing::error!(key = %item.key, "an outbox task does not parse; parking it as it is");
@@ -313,6 +339,7 @@ pub async fn list(
         .map(|item| {
             serde_json::from_slice::<Task>(&item.value).unwrap_or_else(|_| Task {
                 id: item.key.sort.trim_start_matches(PREFIX).to_owned(),
+                lane: String::new(),
                 kind: "unreadable".into(),
                 payload: serde_json::Value::String(String::from_utf8_lossy(&item.value).into_owned()),
                 enqueued_at: 0,
@@ -350,7 +377,7 @@ pub async fn requeue(p: &Platform, id: &str) -> Result<Task, DomainError> {
     task.not_before = 0;
     let writes = vec![
         Write::DeleteIfVersion { key: doc.key, expected: doc.version },
-        docs::create_write(task_key(PARTITION, id), &task, None),
+        docs::create_write(task_key(&lane_partition(&task.lane), id), &task, None),
     ];
     p.kv.batch(writes).await.map_err(from_kv)?;
     Ok(task)

@@ -239,3 +239,26 @@ async fn two_runs_at_once_apply_each_task_once() {
         assert_eq!(runs(&p, &format!("c{i:02}")).await, 1, "c{i:02} ran once");
     }
 }
+
+#[tokio::test]
+async fn a_lane_is_a_queue_of_its_own_and_a_parked_task_goes_back_to_its_lane() {
+    let (p, clock) = world();
+    let write = outbox::enqueue_in(&p, "ingest", "test.broken", json!({"name": "slow"})).unwrap();
+    p.kv.batch(vec![write, outbox::enqueue(&p, "test.mark", json!({"name": "quick"})).unwrap()]).await.unwrap();
+    assert_eq!(outbox::run(&p, clock.now()).await.unwrap().done, 1, "the default lane's job applies its own task");
+    assert!(effect(&p, "quick").await);
+    assert!(
+        outbox::list(&p, Queue::Pending, None, 10).await.unwrap().0.is_empty(),
+        "the lane's task is not the default's"
+    );
+    let lane = outbox::run_lane(&p, "ingest", clock.now()).await.unwrap();
+    assert_eq!(lane.parked, 1, "the lane's job applies it (and parks it: it fails for good)");
+    let (parked, _) = outbox::list(&p, Queue::Parked, None, 10).await.unwrap();
+    assert_eq!(parked[0].lane, "ingest");
+    let mended = Platform { tasks: Arc::new(Handlers::default().with("test.broken", mark)), ..p.clone() };
+    outbox::requeue(&mended, &parked[0].id).await.unwrap();
+    assert_eq!(outbox::run(&mended, clock.now()).await.unwrap().done, 0, "not back in the default lane");
+    assert_eq!(outbox::run_lane(&mended, "ingest", clock.now()).await.unwrap().done, 1, "back in its own");
+    assert!(effect(&mended, "slow").await);
+    assert!(matches!(outbox::enqueue_in(&p, "Bad Lane", "test.mark", json!({})), Err(DomainError::Validation(_))));
+}

@@ -26,7 +26,7 @@ use emmaus_ports::{BlobError, BlobKey, IndexKeys, Presentation, PresignedPost, W
 
 use crate::access::{Reader, not_found};
 use crate::keys;
-use crate::model::{FileState, FileStatus, Resource};
+use crate::model::{FileState, FileStatus, Reading, Resource};
 use crate::resources::{self, Described, ResourceView, stale_on_conflict};
 
 /// How long an announced upload waits for its bytes before the purge job removes it.
@@ -186,6 +186,7 @@ pub async fn start(
             size: announced.size,
             declared_type: declared.clone(),
             status: FileStatus::Uploading { until: now.plus(UPLOAD_WINDOW) },
+            reading: Reading::Pending,
         }),
     };
     let size = i64::try_from(announced.size).unwrap_or(i64::MAX);
@@ -306,19 +307,32 @@ async fn judge(p: &Platform, reader: &Reader, mut doc: Doc<Resource>) -> Result<
             ));
         }
     };
+    let accepted = matches!(status, FileStatus::Ready { .. });
     let resource = &mut doc.value;
     resource.file = Some(FileState { size: stored.size, status, ..file });
     resource.updated_at = p.clock.now();
-    let writes = vec![resources::put_with_index(&doc), usage_write(&org, usage, 0, resize)];
+    let mut writes = vec![resources::put_with_index(&doc), usage_write(&org, usage, 0, resize)];
+    if accepted {
+        // Its text is read by the `ingest` job, in the same batch that lists it: at least once.
+        writes.push(crate::ingest::task(p, &org, &id)?);
+    }
     resources::commit(p, &org, &id, writes, stale_on_conflict).await?;
     let version = doc.version + 1;
     let suggestions = crate::tagging::suggestions(p, &doc.value, None).await?;
     Ok(ResourceView { resource: doc.value, version, body: None, may_change: true, suggestions })
 }
 
-/// A short-lived link to a file's bytes for a reader who may see it: shown in the browser where
-/// its kind is safe to show and `attachment` is not asked for, downloaded otherwise.
-pub async fn download(p: &Platform, actor: &Actor, id: &str, attachment: bool) -> Result<Download, DomainError> {
+/// Which bytes of a file a link opens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// The file itself, shown in the browser where its kind is safe to show, unless `attachment`.
+    Original { attachment: bool },
+    /// Its thumbnail (a JPEG), where the `ingest` job made one.
+    Thumbnail,
+}
+
+/// A short-lived link to a file's bytes for a reader who may see it.
+pub async fn download(p: &Platform, actor: &Actor, id: &str, variant: Variant) -> Result<Download, DomainError> {
     let reader = Reader::of(p, actor).await?;
     let doc = resources::visible(p, &reader, id).await?;
     reader.check(Action::HubRead, &doc.value)?;
@@ -336,12 +350,28 @@ pub async fn download(p: &Platform, actor: &Actor, id: &str, attachment: bool) -
             )));
         }
     };
-    let serving = if attachment { Serving::Attachment } else { kind.serving() };
-    let presentation = Presentation {
-        content_type: Some(kind.mime().to_owned()),
-        disposition: Some(content_disposition(serving, &file.name)),
+    let (key, presentation) = match variant {
+        Variant::Original { attachment } => {
+            let serving = if attachment { Serving::Attachment } else { kind.serving() };
+            let presentation = Presentation {
+                content_type: Some(kind.mime().to_owned()),
+                disposition: Some(content_disposition(serving, &file.name)),
+            };
+            (original(reader.org(), id)?, presentation)
+        }
+        Variant::Thumbnail => {
+            let made =
+                matches!(file.reading, Reading::Done { thumbnail: true, .. } | Reading::Skipped { thumbnail: true });
+            if !made {
+                return Err(DomainError::NotFound("a thumbnail of this file".into()));
+            }
+            let presentation = Presentation {
+                content_type: Some("image/jpeg".into()),
+                disposition: Some(content_disposition(Serving::Inline, &format!("{} (thumbnail).jpg", file.name))),
+            };
+            (crate::ingest::thumbnail_blob(reader.org(), id)?, presentation)
+        }
     };
-    let key = original(reader.org(), id)?;
     let url = p.blobs.signed_url(&key, LINK_LIFETIME, &presentation).await.map_err(from_blob)?;
     Ok(Download { url, expires_at: p.clock.now().plus(LINK_LIFETIME) })
 }

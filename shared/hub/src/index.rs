@@ -17,7 +17,7 @@ use emmaus_domain::hub::audience;
 use emmaus_ports::search::MAX_TEXT_BYTES;
 use emmaus_ports::{SearchDoc, SearchError, Write};
 
-use crate::model::Resource;
+use crate::model::{Reading, Resource};
 use crate::{keys, markdown, notes};
 
 /// Indexes one resource: `{"org": …, "id": …}`.
@@ -92,8 +92,22 @@ async fn entry(p: &Platform, resource: &Resource) -> Result<SearchDoc, DomainErr
     let mut body = match (&resource.note, &resource.link, &resource.file) {
         (Some(_), _, _) => markdown::plain_text(&notes::text(p, resource).await?),
         (None, Some(link), _) => link.url.clone(),
-        // A file is found by its name too; what is inside it is added once it has been read.
-        (None, None, Some(file)) => file.name.replace(['.', '_', '-'], " "),
+        // A file is found by its name, and by what is inside it once that has been read.
+        (None, None, Some(file)) => {
+            let mut words = file.name.replace(['.', '_', '-'], " ");
+            if matches!(file.reading, Reading::Done { .. }) {
+                let key = crate::ingest::text_blob(&resource.org_id, &resource.id)?;
+                match p.blobs.get(&key).await {
+                    Ok(blob) => {
+                        words.push('\n');
+                        words.push_str(&String::from_utf8_lossy(&blob.bytes));
+                    }
+                    Err(emmaus_ports::BlobError::NotFound(_)) => {}
+                    Err(other) => return Err(emmaus_app::error::from_blob(other)),
+                }
+            }
+            words
+        }
         (None, None, None) => String::new(),
     };
     // Tags count as words of the summary, so `grace` finds what is tagged `theology/grace`.

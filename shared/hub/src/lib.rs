@@ -8,6 +8,7 @@ pub mod access;
 pub mod bulk;
 pub mod files;
 pub mod index;
+pub mod ingest;
 pub mod keys;
 pub mod markdown;
 pub mod model;

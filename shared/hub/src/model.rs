@@ -46,6 +46,27 @@ pub struct FileState {
     /// The content type the uploader's browser claimed.
     pub declared_type: String,
     pub status: FileStatus,
+    /// How far reading its text for search (and its thumbnail) has come: the `ingest` job's record.
+    #[serde(default)]
+    pub reading: Reading,
+}
+
+/// Where reading a file's text stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Reading {
+    /// Waiting for the `ingest` job.
+    #[default]
+    Pending,
+    /// A run began reading it at `at`. A later run that finds this knows the reader stopped its
+    /// instance (a trap in Wasm, a crash) and records the failure instead of trying again.
+    Started { at: Timestamp },
+    /// Its text is in the blob `text` (and in search); `thumbnail` says whether one was made.
+    Done { chars: u64, parts: u32, thumbnail: bool },
+    /// Nothing was read, for the reason given (a damaged file, one over a limit); shown to people.
+    Failed { reason: String },
+    /// A kind with no text to read (an image, a recording); `thumbnail` as above.
+    Skipped { thumbnail: bool },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -15,6 +15,9 @@ use emmaus_testkit::api::set_cookies;
 use emmaus_wasm_host::{SpinManifest, WasmHost};
 
 const PASSWORD: &str = "a long spin passphrase";
+const JOBS_TOKEN: &str = "a jobs token of at least thirty-two characters";
+/// A PDF made by reportlab (`scripts/fixtures/make_documents.py`); its second page names a Quetzalcoatlus.
+const PDF: &[u8] = include_bytes!("../../extract/tests/fixtures/two-pages.pdf");
 
 fn start(component: &str, dir: &Path) -> WasmHost {
     let manifest = SpinManifest::read(&support::workspace_root().join("spin.toml")).expect("spin.toml parses");
@@ -23,6 +26,7 @@ fn start(component: &str, dir: &Path) -> WasmHost {
         ("public_url".to_owned(), "http://emmaus.test".to_owned()),
         ("audit_keys".to_owned(), emmaus_identity::audit::new_key_entry("spin", &[8; 32])),
         ("seal_keys".to_owned(), emmaus_app::sealing::new_key_entry("spin", &[10; 32])),
+        ("jobs_token".to_owned(), JOBS_TOKEN.to_owned()),
     ]);
     let grants = manifest.grants(component, &values, Some(dir.to_owned())).unwrap_or_else(|e| panic!("{e:?}"));
     WasmHost::start_granted(&support::component(component), grants).unwrap_or_else(|e| panic!("{e:?}"))
@@ -130,6 +134,39 @@ async fn a_note_is_added_found_changed_and_trashed_on_spin() {
     assert_eq!(trash["items"][0]["resource"]["id"], id.as_str(), "{trash}");
 }
 
+/// Announces a file as the signed-in admin and sends its bytes to the upload route; answers the
+/// file as the hub judged it.
+async fn upload(
+    client: &reqwest::Client,
+    hub: &str,
+    org: &str,
+    (cookie, csrf): (&str, &str),
+    (name, content_type): (&str, &str),
+    bytes: Vec<u8>,
+) -> serde_json::Value {
+    let started = client
+        .post(format!("{hub}/api/hub/{org}/uploads"))
+        .header("cookie", cookie)
+        .header("x-csrf-token", csrf)
+        .json(&serde_json::json!({"name": name, "size": bytes.len(), "content_type": content_type}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 201);
+    let started: serde_json::Value = started.json().await.unwrap();
+    assert_eq!(started["upload"]["method"], "PUT", "the store in Spin's database takes the bytes through the route");
+    let sent = client
+        .put(format!("{hub}{}", started["upload"]["url"].as_str().unwrap()))
+        .header("cookie", cookie)
+        .header("x-csrf-token", csrf)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 200, "{name}");
+    sent.json().await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_file_is_uploaded_kept_in_the_database_and_served_by_a_signed_link_on_spin() {
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -161,27 +198,9 @@ async fn a_file_is_uploaded_kept_in_the_database_and_served_by_a_signed_link_on_
     // Text large enough to span several of the store's chunks, with a line to find at its end.
     let mut text = "In the beginning was the Word.\n".repeat(25_000);
     text.push_str("Maranatha\n");
-    let started = client
-        .post(api("/uploads"))
-        .header("cookie", &cookie)
-        .header("x-csrf-token", &csrf)
-        .json(&serde_json::json!({"name": "john-1.txt", "size": text.len(), "content_type": "text/plain"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(started.status(), 201);
-    let started: serde_json::Value = started.json().await.unwrap();
-    assert_eq!(started["upload"]["method"], "PUT", "the store in Spin's database takes the bytes through the route");
-    let sent = client
-        .put(format!("{}{}", hub.url(), started["upload"]["url"].as_str().unwrap()))
-        .header("cookie", &cookie)
-        .header("x-csrf-token", &csrf)
-        .body(text.clone())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(sent.status(), 200, "{}", sent.text().await.unwrap_or_default());
-    let file: serde_json::Value = sent.json().await.unwrap();
+    let file =
+        upload(&client, hub.url(), &org, (&cookie, &csrf), ("john-1.txt", "text/plain"), text.clone().into_bytes())
+            .await;
     assert_eq!(file["file"]["state"], "ready");
     let id = file["id"].as_str().unwrap();
 
@@ -209,4 +228,22 @@ async fn a_file_is_uploaded_kept_in_the_database_and_served_by_a_signed_link_on_
     let storage: serde_json::Value =
         client.get(api("/storage")).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
     assert_eq!((storage["files"].as_u64(), storage["bytes"].as_u64()), (Some(1), Some(text.len() as u64)));
+
+    // A PDF, read by the ingest component's job (pdf-extract inside Wasm), is found by a word inside it.
+    upload(&client, hub.url(), &org, (&cookie, &csrf), ("fossils.pdf", "application/pdf"), PDF.to_vec()).await;
+    let ingest = start("ingest", dir.path());
+    let run = client.post(format!("{}/api/jobs/ingest", ingest.url())).bearer_auth(JOBS_TOKEN).send().await.unwrap();
+    let run_text = run.text().await.unwrap();
+    assert!(run_text.contains("2 read"), "the text file and the PDF: {run_text}");
+    let found: serde_json::Value = client
+        .get(api("/resources?q=quetzalcoatlus"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["items"][0]["resource"]["title"], "fossils.pdf");
 }

@@ -1,5 +1,5 @@
 // The Knowledge Hub's library: search as you type, narrow by kind, tag and collection (trees with counts), order, page
-// through, and add a note or a link. The view lives in the URL, so it can be shared and reloaded; `/` focuses search.
+// through, and add a note, a link or files (dropped anywhere on the page). The view lives in the URL, so it can be shared and reloaded; `/` focuses search.
 import { useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, useRouter } from '@tanstack/react-router';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
@@ -20,6 +20,8 @@ import { useDocumentTitle } from '../useDocumentTitle';
 import { Marked } from './Marked';
 import { changed, hubKeys, useLibrary, type Found, type SearchPage } from './queries';
 import { PAGE_SIZE, pathTree, tagsOf, type HubSearch, type Kind, type PathNode, type Sort } from './search';
+import { formatBytes } from './upload';
+import { Uploads } from './Uploads';
 import { VisibilityField, visibilityOf } from './VisibilityField';
 
 const route = getRouteApi('/signed-in/hub/');
@@ -120,6 +122,7 @@ export function LibraryPage({
 
   return (
     <article className="page hub">
+      <Uploads org={orgId} privateOnly={privateOnly}>
       <header className="hub__header">
         <h1 tabIndex={-1}>{t('module.hub.name')}</h1>
         <div className="hub__actions">
@@ -180,6 +183,7 @@ export function LibraryPage({
           )}
         </section>
       </div>
+      </Uploads>
     </article>
   );
 }
@@ -247,7 +251,7 @@ function Results({
 }
 
 function ResultItem({ found, selected, onToggle }: { found: Found; selected: boolean; onToggle: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { resource } = found;
   return (
     <li className="hub__item">
@@ -265,6 +269,11 @@ function ResultItem({ found, selected, onToggle }: { found: Found; selected: boo
           resource.description && <p className="hub__snippet">{resource.description}</p>
         )}
         <p className="hub__meta muted">
+          {resource.file && (
+            <span>
+              {resource.file.name} · {formatBytes(resource.file.size, i18n.language)}
+            </span>
+          )}
           {resource.collection && <span>{resource.collection}</span>}
           {resource.tags.map((tag) => (
             <span key={tag} className="chip">

@@ -1,5 +1,5 @@
-// One resource: a note rendered (the server's HTML, where raw HTML is escaped and unsafe links dropped), a link as a
-// card, what describes it, and for those who may change it: edit, delete to the trash, and a note's versions.
+// One resource: a note rendered (the server's HTML, where raw HTML is escaped and unsafe links dropped), a file in its
+// viewer, a link as a card, what describes it, and for those who may change it: edit, delete to the trash, and a note's versions.
 import { useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
@@ -13,6 +13,7 @@ import { Link } from '../router';
 import { useSession } from '../session';
 import { formatDate, formatDateTime } from '../time';
 import { useDocumentTitle } from '../useDocumentTitle';
+import { FileViewer } from './FileViewer';
 import { changed, hubKeys, ifMatch, useDetail, useVersions, type Detail, type Version } from './queries';
 
 const route = getRouteApi('/signed-in/hub/$resource');
@@ -120,6 +121,7 @@ function Viewer({ orgId, resource }: { orgId: string; resource: Detail }) {
         <div className="prose" data-testid="note-body" dangerouslySetInnerHTML={{ __html: resource.note.html }} />
       )}
       {resource.kind === 'note' && resource.note && resource.note.body.trim() === '' && <p className="muted">{t('hub.emptyNote')}</p>}
+      {resource.kind === 'file' && <FileViewer orgId={orgId} resource={resource} />}
       {resource.url && (
         <p className="link-card">
           <a href={resource.url} target="_blank" rel="noopener noreferrer nofollow">

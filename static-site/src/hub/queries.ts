@@ -32,10 +32,16 @@ export function useLibrary(org: string, view: HubSearch, enabled = true) {
   });
 }
 
+/** Whether a file's text is still being read, so its page looks again in a moment. */
+export function readingPending(detail: Detail | undefined): boolean {
+  return detail?.file?.state === 'ready' && (detail.file.reading === 'pending' || detail.file.reading === 'reading');
+}
+
 export function useDetail(org: string, id: string) {
   return useQuery({
     queryKey: hubKeys.resource(org, id),
     queryFn: ({ signal }) => data<Detail>(api.GET('/api/hub/{org}/resources/{resource}', { params: { path: { org, resource: id } }, signal })),
+    refetchInterval: (query) => (readingPending(query.state.data) ? 3000 : false),
   });
 }
 

@@ -61,7 +61,8 @@ struct Package {
 fn layer_of(name: &str, manifest: &str) -> Option<Layer> {
     let folder = manifest.trim_end_matches("/Cargo.toml");
     Some(match name {
-        "emmaus-domain" => Layer::Domain,
+        // The extractors are pure functions over bytes, as free of I/O and of our crates as the domain.
+        "emmaus-domain" | "emmaus-extract" => Layer::Domain,
         "emmaus-ports" => Layer::Ports,
         "emmaus-app" => Layer::App,
         "emmaus-identity" | "emmaus-hub" => Layer::Module,

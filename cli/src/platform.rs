@@ -46,6 +46,7 @@ pub fn open(config: &ServeConfig) -> anyhow::Result<(Platform, UrlSigner)> {
         clock,
         ids,
         http,
+        pages: Some(Arc::new(emmaus_reqwest::PublicPages::new()?)),
         config,
         mailer,
         host,

@@ -178,7 +178,8 @@ pub struct LinkParams {
     /// `true` asks for a download even of a file a browser could show.
     #[serde(default)]
     pub download: bool,
-    /// `true` asks for the file's thumbnail (a JPEG), where one was made (`file.thumbnail`).
+    /// `true` asks for the resource's thumbnail (a JPEG): a picture's (`file.thumbnail`) or a
+    /// link's preview image (`link_preview.image`).
     #[serde(default)]
     pub thumbnail: bool,
 }
@@ -192,7 +193,7 @@ pub struct FileLink {
     pub expires_at: i64,
 }
 
-/// A short-lived link to a file's bytes, for a reader who may see it.
+/// A short-lived link to a file's bytes (or a thumbnail), for a reader who may see it.
 #[utoipa::path(
     get, path = "/api/hub/{org}/resources/{resource}/file", tag = "hub", operation_id = "fileLink",
     params(

@@ -1,7 +1,7 @@
 //! What the hub endpoints read and answer, as JSON.
 
 use emmaus_domain::hub::{ResourceKind, Serving, Source, Visibility};
-use emmaus_hub::model::{FileState, FileStatus, Reading};
+use emmaus_hub::model::{FileState, FileStatus, Preview, Reading};
 use emmaus_hub::search::Found;
 use emmaus_hub::{NoteVersion, Resource, ResourceView};
 use emmaus_ports::search::Segment;
@@ -115,10 +115,51 @@ pub struct ResourceSummary {
     pub updated_by: String,
     /// A link's address.
     pub url: Option<String>,
+    /// What a link's page says of itself, fetched on the server.
+    pub link_preview: Option<LinkPreviewView>,
     /// A file's name, size and state.
     pub file: Option<FileView>,
     /// The version to send back in `If-Match` (the `ETag` of the resource).
     pub version: u64,
+}
+
+/// Where a link's preview stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PreviewStateView {
+    /// Waiting to be fetched (a moment after the link was added).
+    Pending,
+    /// Fetched.
+    Done,
+    /// Not fetched; `error` says why.
+    Failed,
+    /// This server does not fetch links.
+    Off,
+}
+
+/// A link's page, as it describes itself.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct LinkPreviewView {
+    pub state: PreviewStateView,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// Whether a preview image was kept (`/file?thumbnail=true`).
+    pub image: bool,
+    pub error: Option<String>,
+}
+
+impl From<Preview> for LinkPreviewView {
+    fn from(preview: Preview) -> Self {
+        let empty = |state| Self { state, title: None, description: None, image: false, error: None };
+        match preview {
+            Preview::Pending => empty(PreviewStateView::Pending),
+            Preview::Off => empty(PreviewStateView::Off),
+            Preview::Failed { reason } => Self { error: Some(reason), ..empty(PreviewStateView::Failed) },
+            Preview::Done { title, description, image } => {
+                Self { state: PreviewStateView::Done, title, description, image, error: None }
+            }
+        }
+    }
 }
 
 /// Where an uploaded file stands.
@@ -209,8 +250,10 @@ impl From<FileState> for FileView {
 
 impl ResourceSummary {
     pub fn new(r: Resource, version: u64) -> Self {
+        let link_preview = r.link.as_ref().map(|link| LinkPreviewView::from(link.preview.clone()));
         Self {
             url: r.link.map(|link| link.url),
+            link_preview,
             file: r.file.map(FileView::from),
             id: r.id,
             kind: r.kind.into(),

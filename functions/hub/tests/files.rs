@@ -441,3 +441,107 @@ async fn a_picture_gets_a_thumbnail_that_a_link_opens() {
     assert_eq!((thumbnail.status, thumbnail.header("content-type")), (200, Some("image/jpeg")));
     assert!(thumbnail.body.starts_with(b"\xff\xd8\xff"), "a JPEG");
 }
+
+/// A test double of the page port (`emmaus_ports::PageFetcher`): pages by address, and the
+/// refusal the real adapter gives an address that leads somewhere private. The real adapter's
+/// address checks are tested against real servers in `emmaus-reqwest`.
+#[derive(Debug)]
+struct Pages;
+
+#[async_trait::async_trait]
+impl emmaus_ports::PageFetcher for Pages {
+    async fn fetch(&self, url: &str, max_bytes: u64) -> Result<emmaus_ports::Fetched, emmaus_ports::FetchError> {
+        let page = |content_type: &str, bytes: &[u8]| {
+            if bytes.len() as u64 > max_bytes {
+                return Err(emmaus_ports::FetchError::TooLarge(max_bytes));
+            }
+            Ok(emmaus_ports::Fetched {
+                url: url.to_owned(),
+                content_type: content_type.to_owned(),
+                bytes: bytes.to_vec(),
+            })
+        };
+        match url {
+            "https://talks.example.org/emmaus" => page(
+                "text/html; charset=utf-8",
+                b"<html><head><title>Ignored</title><meta property='og:title' content='Walking to Emmaus'>\
+                  <meta property='og:description' content='A talk on Luke 24.'>\
+                  <meta property='og:image' content='/cover.png'></head><body>x</body></html>",
+            ),
+            "https://talks.example.org/cover.png" => page("image/png", PNG),
+            "http://intranet.example/" => Err(emmaus_ports::FetchError::Forbidden("intranet.example".into())),
+            _ => Err(emmaus_ports::FetchError::Status(404)),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_links_page_gives_it_a_title_description_and_image_fetched_on_the_server() {
+    let mut files = Files::new(&[]).await;
+    files.p.pages = Some(Arc::new(Pages));
+    let downloads = emmaus_http::downloads::routes(files.p.clone(), UrlSigner::new("", vec![0; 32]));
+    let router = emmaus_http::finish(
+        hub::routes(files.p.clone()).merge(downloads),
+        files.p.ids.clone(),
+        emmaus_http::HttpSettings::default(),
+    );
+    files.target = ApiTarget::in_process(router);
+    let link = |url: &str, title: &str| serde_json::json!({"url": url, "title": title});
+    let talk = files
+        .send(&files.admin, "POST", "/links", Body::Json(link("https://talks.example.org/emmaus", "")))
+        .await
+        .json();
+    assert_eq!(
+        (talk["title"].as_str(), talk["link_preview"]["state"].as_str()),
+        (Some("talks.example.org"), Some("pending"))
+    );
+    let named = files
+        .send(&files.admin, "POST", "/links", Body::Json(link("https://talks.example.org/emmaus", "My own title")))
+        .await
+        .json();
+    let private =
+        files.send(&files.admin, "POST", "/links", Body::Json(link("http://intranet.example/", ""))).await.json();
+    files.ingest().await;
+
+    let id = talk["id"].as_str().unwrap();
+    let talk = files.send(&files.mentee, "GET", &format!("/resources/{id}"), Body::None).await.json();
+    assert_eq!(talk["title"], "Walking to Emmaus", "the page's title replaces the host that stood in");
+    assert_eq!(talk["description"], "A talk on Luke 24.");
+    assert_eq!(
+        (talk["link_preview"]["state"].as_str(), talk["link_preview"]["image"].as_bool()),
+        (Some("done"), Some(true))
+    );
+    let image =
+        files.send(&files.mentee, "GET", &format!("/resources/{id}/file?thumbnail=true"), Body::None).await.json();
+    let image = files.send(&files.mentee, "GET", image["url"].as_str().unwrap(), Body::None).await;
+    assert_eq!((image.status, image.header("content-type")), (200, Some("image/jpeg")));
+    let mut by_description = files.found(&files.mentee, "luke").await;
+    by_description.sort();
+    assert_eq!(by_description, ["My own title", "Walking to Emmaus"], "found by the description the page gave both");
+    let named = files
+        .send(&files.admin, "GET", &format!("/resources/{}", named["id"].as_str().unwrap()), Body::None)
+        .await
+        .json();
+    assert_eq!(named["title"], "My own title", "a title the person gave stays");
+    let private = files
+        .send(&files.admin, "GET", &format!("/resources/{}", private["id"].as_str().unwrap()), Body::None)
+        .await
+        .json();
+    assert_eq!(private["link_preview"]["state"], "failed");
+    assert!(private["link_preview"]["error"].as_str().unwrap().contains("private"), "{private}");
+
+    // A new address is fetched again; without a page port (Spin) the preview is off.
+    files.p.pages = None;
+    let version = format!("\"{}\"", talk["version"]);
+    let request = http::Request::patch(format!("{}/resources/{id}", files.base))
+        .header("authorization", format!("Bearer {}", files.admin))
+        .header("if-match", version)
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(&serde_json::json!({"url": "https://talks.example.org/other"})).unwrap())
+        .unwrap();
+    let changed = files.target.send(request).await.json();
+    assert_eq!(changed["link_preview"]["state"], "pending");
+    files.ingest().await;
+    let after = files.send(&files.admin, "GET", &format!("/resources/{id}"), Body::None).await.json();
+    assert_eq!(after["link_preview"]["state"], "off");
+}

@@ -24,6 +24,9 @@ pub struct Platform {
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn Ids>,
     pub http: Arc<dyn HttpClient>,
+    /// Fetches people's links to public addresses only (link previews); `None` where the host
+    /// cannot check the address it connects to (Spin).
+    pub pages: Option<Arc<dyn emmaus_ports::PageFetcher>>,
     pub config: Arc<dyn ConfigSource>,
     /// Where invitations and reset links go: SMTP, a mail API, or the dev outbox.
     pub mailer: Arc<dyn Mailer>,
@@ -63,6 +66,7 @@ impl Platform {
             clock: clock.clone(),
             ids: ids.clone(),
             http: Arc::new(ScriptedHttp::new()),
+            pages: None,
             config: Arc::new(
                 emmaus_ports::MapConfig::new()
                     // The identity module's key rings (`emmaus_identity::tokens`, `::audit`): `kid:`

@@ -29,6 +29,8 @@ pub struct HostParts {
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn Ids>,
     pub http: Arc<dyn HttpClient>,
+    /// Link previews' fetcher, where the host can check every address it connects to.
+    pub pages: Option<Arc<dyn emmaus_ports::PageFetcher>>,
     pub config: Arc<dyn ConfigSource>,
     pub mailer: Arc<dyn Mailer>,
     pub host: HostInfo,
@@ -41,7 +43,7 @@ pub fn platform(parts: HostParts) -> Result<Platform, ConfigError> {
     check_ring(parts.config.as_ref(), tokens::KEYS_SETTING, tokens::KeyRing::check)?;
     check_ring(parts.config.as_ref(), audit::KEYS_SETTING, |ring| audit::parse_ring(ring).map(|_| ()))?;
     check_ring(parts.config.as_ref(), sealing::KEYS_SETTING, |ring| sealing::parse_ring(ring).map(|_| ()))?;
-    let HostParts { kv, blobs, search, clock, ids, http, config, mailer, host } = parts;
+    let HostParts { kv, blobs, search, clock, ids, http, pages, config, mailer, host } = parts;
     Ok(Platform {
         kv,
         blobs,
@@ -49,6 +51,7 @@ pub fn platform(parts: HostParts) -> Result<Platform, ConfigError> {
         clock,
         ids,
         http,
+        pages,
         config,
         mailer,
         openid: openid(),
@@ -95,6 +98,7 @@ mod tests {
             clock,
             ids,
             http: Arc::new(ScriptedHttp::new()),
+            pages: None,
             config: Arc::new(config),
             host: HostInfo { kind: "local", version: "0.0.0", build: "test" },
         }

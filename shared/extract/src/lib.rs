@@ -12,6 +12,7 @@ mod archive;
 mod docx;
 mod html;
 mod markdown;
+mod page;
 mod pdf;
 mod plain;
 mod pptx;
@@ -19,6 +20,7 @@ mod text;
 mod thumbnail;
 mod xml;
 
+pub use page::{MAX_DESCRIPTION_CHARS, PageMeta, page_meta};
 pub use thumbnail::{Thumbnail, thumbnail};
 
 /// Extracted text is cut (at a character boundary) beyond this many bytes: enough for any

@@ -81,7 +81,10 @@ pub async fn platform(config: Arc<dyn ConfigSource>, host: HostInfo) -> Result<P
     let cache = std::path::PathBuf::from(cache.as_deref().unwrap_or(DEFAULT_SEARCH_CACHE));
     let search =
         Arc::new(emmaus_sqlite::SnapshotSearch::new(kv.clone(), blobs.clone(), ids.clone(), clock.clone(), &cache)?);
-    Ok(emmaus_assembly::platform(HostParts { kv, blobs, search, clock, ids, http, config, mailer, host })?)
+    // Link previews: the functions run outside a VPC, on the public internet; the fetcher refuses
+    // private and metadata addresses on every connection.
+    let pages: Option<Arc<dyn emmaus_ports::PageFetcher>> = Some(Arc::new(emmaus_reqwest::PublicPages::new()?));
+    Ok(emmaus_assembly::platform(HostParts { kv, blobs, search, clock, ids, http, pages, config, mailer, host })?)
 }
 
 /// The AWS configuration from the execution environment (region, role credentials).

@@ -116,7 +116,9 @@ pub fn platform(version: &'static str, build: &'static str) -> Result<emmaus_app
     let mailer = crate::mailer(&config, &kv, &clock, &ids, &http)?;
     let host = HostInfo { kind: "spin", version, build };
     let config = Arc::new(config);
-    let parts = emmaus_assembly::HostParts { kv, blobs, search, clock, ids, http, config, mailer, host };
+    // No link previews: a component cannot see or check the address its host connects to.
+    let pages = None;
+    let parts = emmaus_assembly::HostParts { kv, blobs, search, clock, ids, http, pages, config, mailer, host };
     // Errors name the Spin variable (`session_keys`), not the setting it stands for.
     emmaus_assembly::platform(parts).map_err(|error| PlatformError::Config(crate::mail::spin_named(error)))
 }

@@ -327,16 +327,26 @@ async fn judge(p: &Platform, reader: &Reader, mut doc: Doc<Resource>) -> Result<
 pub enum Variant {
     /// The file itself, shown in the browser where its kind is safe to show, unless `attachment`.
     Original { attachment: bool },
-    /// Its thumbnail (a JPEG), where the `ingest` job made one.
+    /// Its thumbnail (a JPEG): a picture's, made by the `ingest` job, or a link's preview image.
     Thumbnail,
 }
 
-/// A short-lived link to a file's bytes for a reader who may see it.
+/// A short-lived link to a resource's bytes for a reader who may see it.
 pub async fn download(p: &Platform, actor: &Actor, id: &str, variant: Variant) -> Result<Download, DomainError> {
     let reader = Reader::of(p, actor).await?;
     let doc = resources::visible(p, &reader, id).await?;
     reader.check(Action::HubRead, &doc.value)?;
-    let Some(file) = &doc.value.file else {
+    let (key, presentation) = match variant {
+        Variant::Original { attachment } => original_of(&reader, &doc.value, attachment)?,
+        Variant::Thumbnail => thumbnail_of(&reader, &doc.value)?,
+    };
+    let url = p.blobs.signed_url(&key, LINK_LIFETIME, &presentation).await.map_err(from_blob)?;
+    Ok(Download { url, expires_at: p.clock.now().plus(LINK_LIFETIME) })
+}
+
+/// The blob of a file's bytes and how to present them.
+fn original_of(reader: &Reader, resource: &Resource, attachment: bool) -> Result<(BlobKey, Presentation), DomainError> {
+    let Some(file) = &resource.file else {
         return Err(DomainError::NotFound("a file of this resource".into()));
     };
     let kind: ContentKind = match file.status {
@@ -350,30 +360,32 @@ pub async fn download(p: &Platform, actor: &Actor, id: &str, variant: Variant) -
             )));
         }
     };
-    let (key, presentation) = match variant {
-        Variant::Original { attachment } => {
-            let serving = if attachment { Serving::Attachment } else { kind.serving() };
-            let presentation = Presentation {
-                content_type: Some(kind.mime().to_owned()),
-                disposition: Some(content_disposition(serving, &file.name)),
-            };
-            (original(reader.org(), id)?, presentation)
-        }
-        Variant::Thumbnail => {
-            let made =
-                matches!(file.reading, Reading::Done { thumbnail: true, .. } | Reading::Skipped { thumbnail: true });
-            if !made {
-                return Err(DomainError::NotFound("a thumbnail of this file".into()));
-            }
-            let presentation = Presentation {
-                content_type: Some("image/jpeg".into()),
-                disposition: Some(content_disposition(Serving::Inline, &format!("{} (thumbnail).jpg", file.name))),
-            };
-            (crate::ingest::thumbnail_blob(reader.org(), id)?, presentation)
-        }
+    let serving = if attachment { Serving::Attachment } else { kind.serving() };
+    let presentation = Presentation {
+        content_type: Some(kind.mime().to_owned()),
+        disposition: Some(content_disposition(serving, &file.name)),
     };
-    let url = p.blobs.signed_url(&key, LINK_LIFETIME, &presentation).await.map_err(from_blob)?;
-    Ok(Download { url, expires_at: p.clock.now().plus(LINK_LIFETIME) })
+    Ok((original(reader.org(), &resource.id)?, presentation))
+}
+
+/// The blob of a resource's thumbnail, where one was made.
+fn thumbnail_of(reader: &Reader, resource: &Resource) -> Result<(BlobKey, Presentation), DomainError> {
+    let made = match (&resource.file, &resource.link) {
+        (Some(file), _) => {
+            matches!(file.status, FileStatus::Ready { .. })
+                && matches!(file.reading, Reading::Done { thumbnail: true, .. } | Reading::Skipped { thumbnail: true })
+        }
+        (None, Some(link)) => matches!(link.preview, crate::model::Preview::Done { image: true, .. }),
+        (None, None) => false,
+    };
+    if !made {
+        return Err(DomainError::NotFound("a thumbnail of this resource".into()));
+    }
+    let presentation = Presentation {
+        content_type: Some("image/jpeg".into()),
+        disposition: Some(content_disposition(Serving::Inline, "thumbnail.jpg")),
+    };
+    Ok((crate::ingest::thumbnail_blob(reader.org(), &resource.id)?, presentation))
 }
 
 /// The write that takes a purged resource's room out of the usage, for the purge job.

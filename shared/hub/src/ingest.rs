@@ -1,4 +1,5 @@
-//! `ingest`: reading an accepted file's text for search, and making an image's thumbnail.
+//! `ingest`: reading an accepted file's text for search, and making an image's thumbnail; the same
+//! job fetches links' previews (`crate::preview`).
 //!
 //! Accepting a file writes a `hub.ingest` task in the same batch, in the outbox lane `ingest`,
 //! which the `ingest` function's job applies (the extractors are large, so only that function
@@ -61,7 +62,7 @@ fn run_job(mut p: Platform, now: Timestamp) -> Pin<Box<dyn Future<Output = Outco
 
 /// The ingest task's handler, added to a host's.
 pub fn handlers(handlers: Handlers) -> Handlers {
-    handlers.with(TASK, handle)
+    handlers.with(TASK, handle).with(crate::preview::TASK, crate::preview::handle)
 }
 
 fn handle(p: Platform, payload: serde_json::Value) -> Pin<Box<dyn Future<Output = Result<(), Failure>> + Send>> {

@@ -13,6 +13,7 @@ pub mod keys;
 pub mod markdown;
 pub mod model;
 pub mod notes;
+pub mod preview;
 pub mod purge;
 pub mod resources;
 pub mod search;

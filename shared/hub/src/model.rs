@@ -100,6 +100,24 @@ pub struct NoteState {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LinkState {
     pub url: String,
+    /// What the page said of itself, fetched by the `ingest` job.
+    #[serde(default)]
+    pub preview: Preview,
+}
+
+/// A link's preview: the page's title, description and image, fetched on the server.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum Preview {
+    /// Waiting for the `ingest` job.
+    #[default]
+    Pending,
+    /// Fetched; `image` says whether a preview image is kept as the blob `thumbnail`.
+    Done { title: Option<String>, description: Option<String>, image: bool },
+    /// Not fetched, for the reason given (a private address, no answer, too large); shown to people.
+    Failed { reason: String },
+    /// This server does not fetch links (Spin cannot check the addresses its host connects to).
+    Off,
 }
 
 /// One saved text of a note (the current one included).

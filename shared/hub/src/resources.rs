@@ -18,7 +18,7 @@ use emmaus_identity::Actor;
 use emmaus_ports::{KvError, Write};
 
 use crate::access::{Reader, not_found};
-use crate::model::{Deletion, FileStatus, LinkState, Resource};
+use crate::model::{Deletion, FileStatus, LinkState, Preview, Resource};
 use crate::{index, keys, notes};
 
 /// What describes a new resource, as the person wrote it.
@@ -123,7 +123,7 @@ pub async fn create(
         }
         Content::Link { url } => {
             let url = link_url("url", url)?;
-            (ResourceKind::Link, Some(LinkState { url: url.to_string() }), None)
+            (ResourceKind::Link, Some(LinkState { url: url.to_string(), preview: Preview::Pending }), None)
         }
     };
     let title = match (described.title.trim(), &link) {
@@ -159,12 +159,16 @@ pub async fn create(
         writes = notes::save(p, &mut resource, body, reader.id()).await?;
     }
     writes.insert(0, docs::create_write(keys::resource(&resource.org_id, &resource.id), &resource, None));
+    if let Some(link) = &resource.link {
+        // Its page's title, description and image are fetched by the `ingest` job.
+        writes.push(crate::preview::task(p, &resource.org_id, &resource.id, &link.url)?);
+    }
     commit(p, &resource.org_id, &resource.id, writes, from_kv).await?;
     let suggestions = crate::tagging::suggestions(p, &resource, body.as_deref()).await?;
     Ok(ResourceView { resource, version: 1, body, may_change: true, suggestions })
 }
 
-fn url_host(url: &str) -> String {
+pub(crate) fn url_host(url: &str) -> String {
     url::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or_else(|| url.to_owned())
 }
 
@@ -232,8 +236,13 @@ pub(crate) async fn apply_change(
         }
         resource.visibility = visibility.clone();
     }
+    let mut new_address = None;
     if let Some(url) = &change.url {
-        resource.link = Some(LinkState { url: link_url("url", url)?.to_string() });
+        let url = link_url("url", url)?.to_string();
+        if resource.link.as_ref().is_none_or(|link| link.url != url) {
+            new_address = Some(url.clone());
+            resource.link = Some(LinkState { url, preview: Preview::Pending });
+        }
     }
     resource.updated_at = p.clock.now();
     reader.id().clone_into(&mut resource.updated_by);
@@ -248,6 +257,9 @@ pub(crate) async fn apply_change(
     }
     let mut writes = vec![put_with_index(&doc)];
     writes.extend(saves);
+    if let Some(url) = &new_address {
+        writes.push(crate::preview::task(p, reader.org(), &doc.value.id, url)?);
+    }
     commit(p, reader.org(), &doc.value.id, writes, stale_on_conflict).await?;
     let suggestions = crate::tagging::suggestions(p, &doc.value, body.as_deref()).await?;
     Ok(ResourceView { resource: doc.value, version: doc.version + 1, body, may_change: true, suggestions })

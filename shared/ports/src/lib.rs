@@ -13,6 +13,7 @@ pub mod ids;
 pub mod kv;
 pub mod mailer;
 pub mod openid;
+pub mod page_fetch;
 pub mod search;
 pub mod signed_url;
 
@@ -24,6 +25,7 @@ pub use ids::{Ids, RandomIds};
 pub use kv::{After, Cursor, Index, IndexKeys, Item, Key, KvError, KvStore, Page, Query, Write};
 pub use mailer::{EmailMessage, MailError, Mailer};
 pub use openid::{OpenIdConnect, OpenIdError, OpenIdProvider};
+pub use page_fetch::{FetchError, Fetched, PageFetcher};
 pub use search::{
     FacetCount, Filter, Hit, SearchDoc, SearchError, SearchIndex, SearchQuery, SearchResults, Segment, Sort, Weights,
 };

@@ -29,6 +29,20 @@ function useFileLink(org: string, id: string, enabled: boolean) {
   });
 }
 
+/** A link to a resource's thumbnail (a picture's, or a link's preview image), where there is one. */
+export function useThumbnail(org: string, id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...hubKeys.resource(org, id), 'thumbnail'],
+    queryFn: ({ signal }) =>
+      data<FileLink>(
+        api.GET('/api/hub/{org}/resources/{resource}/file', { params: { path: { org, resource: id }, query: { thumbnail: true } }, signal }),
+      ),
+    enabled,
+    staleTime: LINK_FRESH_MS,
+    gcTime: LINK_FRESH_MS,
+  });
+}
+
 export function FileViewer({ orgId, resource }: { orgId: string; resource: Detail }) {
   const { t, i18n } = useTranslation();
   const file = resource.file;

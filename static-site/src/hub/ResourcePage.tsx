@@ -13,7 +13,7 @@ import { Link } from '../router';
 import { useSession } from '../session';
 import { formatDate, formatDateTime } from '../time';
 import { useDocumentTitle } from '../useDocumentTitle';
-import { FileViewer } from './FileViewer';
+import { FileViewer, useThumbnail } from './FileViewer';
 import { changed, hubKeys, ifMatch, useDetail, useVersions, type Detail, type Version } from './queries';
 
 const route = getRouteApi('/signed-in/hub/$resource');
@@ -122,15 +122,28 @@ function Viewer({ orgId, resource }: { orgId: string; resource: Detail }) {
       )}
       {resource.kind === 'note' && resource.note && resource.note.body.trim() === '' && <p className="muted">{t('hub.emptyNote')}</p>}
       {resource.kind === 'file' && <FileViewer orgId={orgId} resource={resource} />}
-      {resource.url && (
-        <p className="link-card">
-          <a href={resource.url} target="_blank" rel="noopener noreferrer nofollow">
-            {resource.url}
-          </a>
-        </p>
-      )}
+      {resource.url && <LinkCard orgId={orgId} resource={resource} url={resource.url} />}
       {resource.kind === 'note' && <Versions orgId={orgId} resource={resource} />}
     </article>
+  );
+}
+
+/** A link as a card: its address, its page's preview image when one was fetched, and how fetching went. */
+function LinkCard({ orgId, resource, url }: { orgId: string; resource: Detail; url: string }) {
+  const { t } = useTranslation();
+  const preview = resource.link_preview;
+  const image = useThumbnail(orgId, resource.id, Boolean(preview?.image));
+  return (
+    <div className="link-card" data-testid="link-card">
+      {image.data && <img className="link-card__image" src={image.data.url} alt="" />}
+      <p>
+        <a href={url} target="_blank" rel="noopener noreferrer nofollow">
+          {url}
+        </a>
+      </p>
+      {preview?.state === 'pending' && <p className="muted">{t('hub.link.previewPending')}</p>}
+      {preview?.state === 'failed' && <p className="muted">{t('hub.link.previewFailed', { reason: preview.error ?? '' })}</p>}
+    </div>
   );
 }
 

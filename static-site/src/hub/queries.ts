@@ -32,8 +32,9 @@ export function useLibrary(org: string, view: HubSearch, enabled = true) {
   });
 }
 
-/** Whether a file's text is still being read, so its page looks again in a moment. */
+/** Whether a file's text is still being read (or a link's page fetched), so its page looks again in a moment. */
 export function readingPending(detail: Detail | undefined): boolean {
+  if (detail?.link_preview?.state === 'pending') return true;
   return detail?.file?.state === 'ready' && (detail.file.reading === 'pending' || detail.file.reading === 'reading');
 }
 

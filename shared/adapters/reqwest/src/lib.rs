@@ -1,4 +1,9 @@
-//! Outbound HTTP for native hosts: reqwest with rustls, a total timeout and a response size cap.
+//! Outbound HTTP for native hosts: reqwest with rustls, a total timeout and a response size cap;
+//! and fetching people's links to public addresses only ([`public::PublicPages`]).
+
+pub mod public;
+
+pub use public::PublicPages;
 
 use std::time::Duration;
 

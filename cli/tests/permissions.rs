@@ -238,7 +238,12 @@ impl World {
                 visibility: Some(visibility),
                 ..emmaus_hub::Described::default()
             };
-            let content = emmaus_hub::Content::Note { body: format!("body of {marker}") };
+            // The private note links to the shared one: its backlinks must show it to its author alone.
+            let body = match (name, w.id.get("R_ORG")) {
+                ("R_PRIV", Some(target)) => format!("body of {marker}, see [the shared note](/hub/{target})"),
+                _ => format!("body of {marker}"),
+            };
+            let content = emmaus_hub::Content::Note { body };
             let made = emmaus_hub::resources::create(&w.p, &actor, described, content).await.unwrap();
             if name == "R_DEL" {
                 emmaus_hub::resources::delete(&w.p, &actor, &made.resource.id, 1).await.unwrap();
@@ -982,6 +987,10 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
     s.insert(
         ("GET", "/api/hub/{org}/resources/{resource}/file"),
         (Guard::Hub(Action::HubRead), |w, c| hub_calls_on(w, c, &["F_ORG", "F_PRIV", "F_B"], "GET", "/file", None)),
+    );
+    s.insert(
+        ("GET", "/api/hub/{org}/resources/{resource}/backlinks"),
+        (Guard::Hub(Action::HubRead), |w, c| hub_resource_calls(w, c, "GET", "/backlinks", None)),
     );
     s.insert(
         ("GET", "/api/hub/{org}/storage"),

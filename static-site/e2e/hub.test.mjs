@@ -256,6 +256,24 @@ describe('Knowledge Hub', { timeout: 180_000 }, () => {
     await audit(admin, 'the PDF viewer');
   });
 
+  test('the library shows a grid of cards and a detail pane beside the results', async () => {
+    await admin.goto(`${server.url}/hub`);
+    await admin.getByRole('group', { name: 'Show the results as' }).getByRole('button', { name: 'Grid' }).click();
+    await admin.waitForURL(/layout=grid/);
+    const card = admin.locator('.hub__card').filter({ hasText: 'Road to Emmaus' });
+    await card.getByRole('button', { name: 'Details of Road to Emmaus' }).click();
+    const pane = admin.getByTestId('hub-pane');
+    await pane.getByRole('heading', { name: 'Road to Emmaus' }).waitFor();
+    await admin.waitForURL(/open=/);
+    assert.equal(await pane.getByRole('heading', { name: 'Road to Emmaus' }).evaluate((h) => h === document.activeElement), true, 'focus moves to the pane');
+    await audit(admin, 'the grid with the detail pane');
+    await admin.keyboard.press('Escape');
+    await admin.waitForURL((url) => !url.search.includes('open='));
+    assert.equal(await admin.getByTestId('hub-pane').count(), 0, 'Escape closes the pane');
+    await admin.getByRole('group', { name: 'Show the results as' }).getByRole('button', { name: 'List' }).click();
+    await admin.waitForURL((url) => !url.search.includes('layout='));
+  });
+
   test('a mentee finds and reads the shared note, never the private one, and may not change it', async () => {
     await signIn(mentee, server.url, MENTEE);
     await mentee.goto(`${server.url}/hub?q=zephyrine`);

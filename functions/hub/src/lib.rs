@@ -23,6 +23,7 @@ use emmaus_identity::{Actor, Principal, directory};
 
 emmaus_http::function_entry_points! {
     [search::list],
+    [search::backlinks],
     [resources::create_note],
     [resources::create_link],
     [resources::read, resources::update, resources::delete],

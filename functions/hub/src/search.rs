@@ -86,6 +86,7 @@ impl SearchParams {
             collection,
             author,
             source: self.source.map(Into::into),
+            links_to: None,
             updated_from: self.updated_from.map(Timestamp::from_unix_millis),
             updated_to: self.updated_to.map(Timestamp::from_unix_millis),
             order,
@@ -141,4 +142,38 @@ pub async fn list(
         items: results.items.into_iter().map(Into::into).collect(),
         facets,
     }))
+}
+
+/// The notes that link to a resource.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Backlinks {
+    /// Those the caller may see, newest first, at most 50.
+    pub items: Vec<crate::views::ResourceSummary>,
+    /// Every one the caller may see.
+    pub total: u64,
+}
+
+/// The notes that link to a resource (by its address in the app, `/hub/<id>`), those the caller
+/// may see only.
+#[utoipa::path(
+    get, path = "/api/hub/{org}/resources/{resource}/backlinks", tag = "hub", operation_id = "resourceBacklinks",
+    params(("org" = String, Path, description = "Organisation id"), ("resource" = String, Path, description = "Resource id")),
+    responses(
+        (status = 200, description = "The notes linking here", body = Backlinks),
+        (status = "default", description = "A problem", body = emmaus_http::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn backlinks(
+    State(p): State<Platform>,
+    Session(who): Session,
+    Path((org, resource)): Path<(String, String)>,
+) -> ApiResult<Json<Backlinks>> {
+    let actor = crate::actor(&p, &who, &org).await?;
+    let results = search::backlinks(&p, &actor, &resource).await?;
+    let items = results
+        .items
+        .into_iter()
+        .map(|found| crate::views::ResourceSummary::new(found.resource, found.version))
+        .collect();
+    Ok(Json(Backlinks { items, total: results.total }))
 }

@@ -394,6 +394,18 @@ async fn uploaded_documents_are_found_by_words_inside_them_once_read() {
     assert_eq!((detail["file"]["reading"].as_str(), detail["file"]["parts"].as_u64()), (Some("done"), Some(2)));
     assert!(detail["file"]["text_chars"].as_u64().unwrap() > 20);
     assert_eq!(files.ingest().await, emmaus_app::jobs::Outcome::Idle, "each file is read once");
+
+    // The organisation's keyword rules suggest tags from the text read from a file too.
+    let rules = serde_json::json!({"rules": [{"keyword": "quetzalcoatlus", "tag": "creatures/flying"}]});
+    let request = http::Request::put(format!("{}/tag-rules", files.base))
+        .header("authorization", format!("Bearer {}", files.admin))
+        .header("if-match", "\"0\"")
+        .header("content-type", "application/json")
+        .body(serde_json::to_vec(&rules).unwrap())
+        .unwrap();
+    assert_eq!(files.target.send(request).await.status, 200);
+    let detail = files.send(&files.admin, "GET", &format!("/resources/{id}"), Body::None).await.json();
+    assert_eq!(detail["suggested_tags"][0]["tag"], "creatures/flying", "{detail}");
 }
 
 #[tokio::test]
@@ -544,4 +556,45 @@ async fn a_links_page_gives_it_a_title_description_and_image_fetched_on_the_serv
     files.ingest().await;
     let after = files.send(&files.admin, "GET", &format!("/resources/{id}"), Body::None).await.json();
     assert_eq!(after["link_preview"]["state"], "off");
+}
+
+#[tokio::test]
+async fn a_resource_lists_the_notes_that_link_to_it_for_the_eyes_of_each_reader() {
+    let files = Files::new(&[]).await;
+    let target = files.upload("psalm.pdf", "application/pdf", PDF, serde_json::json!({})).await.json();
+    let id = target["id"].as_str().unwrap().to_owned();
+    let note = |title: &str, body: String, private: bool| {
+        let mut note = serde_json::json!({"title": title, "body": body});
+        if private {
+            note["visibility"] = serde_json::json!({"scope": "private"});
+        }
+        Body::Json(note)
+    };
+    files
+        .send(&files.admin, "POST", "/notes", note("Study guide", format!("Read [the psalm](/hub/{id}) first."), false))
+        .await;
+    let mine = files
+        .send(
+            &files.mentee,
+            "POST",
+            "/notes",
+            note("My reflections", format!("[it](https://emmaus.test/hub/{id}#p2)"), true),
+        )
+        .await;
+    assert_eq!(mine.status, 201);
+    files.send(&files.admin, "POST", "/notes", note("Unrelated", "no links here".into(), false)).await;
+    let titles = |response: ApiResponse| -> Vec<String> {
+        response.json()["items"].as_array().unwrap().iter().map(|r| r["title"].as_str().unwrap().to_owned()).collect()
+    };
+    let path = format!("/resources/{id}/backlinks");
+    assert_eq!(
+        titles(files.send(&files.admin, "GET", &path, Body::None).await),
+        ["Study guide"],
+        "a private note is its author's alone"
+    );
+    let mut seen = titles(files.send(&files.mentee, "GET", &path, Body::None).await);
+    seen.sort();
+    assert_eq!(seen, ["My reflections", "Study guide"]);
+    let unknown = files.send(&files.admin, "GET", "/resources/0000000000000000000000NONE/backlinks", Body::None).await;
+    assert_eq!(problem(&unknown).0, 404);
 }

@@ -6,7 +6,7 @@
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 
 use crate::plain::decode;
-use crate::text::title;
+use crate::text::{normalize, title};
 
 /// The most of a page read for its head.
 const PAGE_LIMIT: usize = 2 * 1024 * 1024;
@@ -82,8 +82,10 @@ pub fn page_meta(bytes: &[u8]) -> PageMeta {
 
 /// A description on one line, cut at a word past [`MAX_DESCRIPTION_CHARS`].
 fn short(text: &str) -> Option<String> {
-    let line = title(text)?;
-    let one_line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    let one_line = normalize(text).split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.is_empty() {
+        return None;
+    }
     if one_line.chars().count() <= MAX_DESCRIPTION_CHARS {
         return Some(one_line);
     }

@@ -17,7 +17,7 @@ use emmaus_domain::hub::audience;
 use emmaus_ports::search::MAX_TEXT_BYTES;
 use emmaus_ports::{SearchDoc, SearchError, Write};
 
-use crate::model::{Reading, Resource};
+use crate::model::Resource;
 use crate::{keys, markdown, notes};
 
 /// Indexes one resource: `{"org": …, "id": …}`.
@@ -89,22 +89,20 @@ pub(crate) fn title_key(title: &str) -> String {
 
 /// The index entry of a live resource.
 async fn entry(p: &Platform, resource: &Resource) -> Result<SearchDoc, DomainError> {
+    let mut links = Vec::new();
     let mut body = match (&resource.note, &resource.link, &resource.file) {
-        (Some(_), _, _) => markdown::plain_text(&notes::text(p, resource).await?),
+        (Some(_), _, _) => {
+            let text = notes::text(p, resource).await?;
+            links = markdown::linked_resources(&text, emmaus_ports::search::MAX_VALUES);
+            markdown::plain_text(&text)
+        }
         (None, Some(link), _) => link.url.clone(),
         // A file is found by its name, and by what is inside it once that has been read.
         (None, None, Some(file)) => {
             let mut words = file.name.replace(['.', '_', '-'], " ");
-            if matches!(file.reading, Reading::Done { .. }) {
-                let key = crate::ingest::text_blob(&resource.org_id, &resource.id)?;
-                match p.blobs.get(&key).await {
-                    Ok(blob) => {
-                        words.push('\n');
-                        words.push_str(&String::from_utf8_lossy(&blob.bytes));
-                    }
-                    Err(emmaus_ports::BlobError::NotFound(_)) => {}
-                    Err(other) => return Err(emmaus_app::error::from_blob(other)),
-                }
+            if let Some(text) = crate::ingest::text_of(p, resource).await? {
+                words.push('\n');
+                words.push_str(&text);
             }
             words
         }
@@ -127,6 +125,10 @@ async fn entry(p: &Platform, resource: &Resource) -> Result<SearchDoc, DomainErr
         ("source".to_owned(), vec![serde_name(&resource.source)]),
         ("title".to_owned(), vec![title_key(&resource.title)]),
     ]);
+    if !links.is_empty() {
+        // The resources this note links to, so each can list the notes that link to it.
+        keywords.insert("links".to_owned(), links);
+    }
     keywords.retain(|_, values| values.iter().all(|v| !v.is_empty()));
     let mut paths = BTreeMap::new();
     if !resource.tags.is_empty() {

@@ -91,6 +91,19 @@ pub fn thumbnail_blob(org: &str, id: &str) -> Result<BlobKey, DomainError> {
     BlobKey::parse(format!("{}thumbnail", keys::blobs_of(org, id))).map_err(from_blob)
 }
 
+/// The text read from a file, once it has been read (`None` before, or for a file with none).
+pub async fn text_of(p: &Platform, resource: &Resource) -> Result<Option<String>, DomainError> {
+    let Some(file) = &resource.file else { return Ok(None) };
+    if !matches!(file.reading, Reading::Done { .. }) {
+        return Ok(None);
+    }
+    match p.blobs.get(&text_blob(&resource.org_id, &resource.id)?).await {
+        Ok(blob) => Ok(Some(String::from_utf8_lossy(&blob.bytes).into_owned())),
+        Err(emmaus_ports::BlobError::NotFound(_)) => Ok(None),
+        Err(other) => Err(from_blob(other)),
+    }
+}
+
 /// Reads the file `id` of `org` if it waits to be read; idempotent (a file read already, gone, or
 /// not accepted is left as it is).
 pub async fn ingest(p: &Platform, org: &str, id: &str) -> Result<(), DomainError> {

@@ -21,6 +21,43 @@ pub fn to_html(markdown: &str) -> String {
     markdown_to_html(markdown, &options)
 }
 
+/// The library resources a note links to, by their address in the app (`/hub/<id>`, relative or
+/// absolute), in order and each once, at most `max`: the index keeps them, so a resource can list
+/// the notes that link to it (its backlinks) for the eyes of each reader.
+pub fn linked_resources(markdown: &str, max: usize) -> Vec<String> {
+    let arena = comrak::Arena::new();
+    let root = comrak::parse_document(&arena, markdown, &Options::default());
+    let mut found: Vec<String> = Vec::new();
+    for node in root.descendants() {
+        let url = match &node.data.borrow().value {
+            comrak::nodes::NodeValue::Link(link) => link.url.clone(),
+            _ => continue,
+        };
+        if let Some(id) = resource_of(&url)
+            && !found.contains(&id)
+        {
+            found.push(id);
+            if found.len() == max {
+                break;
+            }
+        }
+    }
+    found
+}
+
+/// The resource id of an address inside the library (`/hub/<id>`, perhaps after a scheme and
+/// host, perhaps followed by a path, query or fragment); the library's own pages are not resources.
+fn resource_of(url: &str) -> Option<String> {
+    let path = match url.split_once("://") {
+        Some(("http" | "https", rest)) => &rest[rest.find('/')?..],
+        Some(_) => return None,
+        None => url,
+    };
+    let id = path.strip_prefix("/hub/")?.split(['/', '?', '#']).next()?;
+    let page = matches!(id, "new" | "trash" | "rules");
+    (!page && emmaus_domain::validation::plausible_id(id)).then(|| id.to_owned())
+}
+
 /// The note's words without markdown's marks, for the search index and snippets: headings, quotes
 /// and list markers, emphasis, code fences and inline HTML tags go; a link keeps its text, an image
 /// its description, a wiki link (`[[Note|label]]`) its label.
@@ -128,6 +165,16 @@ mod tests {
             text,
             "Grace alone\nquoted code\nitem link text and a picture\nfirst bold the label Plain\n\nlet x = 1;\n\nhttps://auto.test\n"
         );
+    }
+
+    #[test]
+    fn links_to_library_resources_are_found_once_each() {
+        let note = "See [the talk](/hub/01ABC) and [again](https://emmaus.example.org/hub/01ABC#part), \
+                    [notes](/hub/02DEF/edit), [the trash](/hub/trash), [elsewhere](https://example.org/x/hub/03GHI), \
+                    [mail](mailto:a@b.c), <https://emmaus.example.org/hub/04JKL?q=1> and `[code](/hub/05MNO)`.";
+        assert_eq!(linked_resources(note, 64), ["01ABC", "02DEF", "04JKL"]);
+        assert_eq!(linked_resources(note, 1), ["01ABC"]);
+        assert!(linked_resources("no links", 64).is_empty());
     }
 
     #[test]

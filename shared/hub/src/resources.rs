@@ -179,8 +179,16 @@ pub async fn read(p: &Platform, actor: &Actor, id: &str) -> Result<ResourceView,
     reader.check(Action::HubRead, &doc.value)?;
     let body = notes::body(p, &doc.value).await?;
     let may_change = reader.allowed(Action::HubChange, &doc.value);
-    let suggestions =
-        if may_change { crate::tagging::suggestions(p, &doc.value, body.as_deref()).await? } else { Vec::new() };
+    let suggestions = if may_change {
+        // A file's rules match the text read from it, as a note's match its markdown.
+        let text = match &body {
+            Some(body) => Some(body.clone()),
+            None => crate::ingest::text_of(p, &doc.value).await?,
+        };
+        crate::tagging::suggestions(p, &doc.value, text.as_deref()).await?
+    } else {
+        Vec::new()
+    };
     Ok(ResourceView { resource: doc.value, version: doc.version, body, may_change, suggestions })
 }
 

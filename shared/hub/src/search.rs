@@ -48,6 +48,8 @@ pub struct Listing {
     pub collection: Option<Collection>,
     pub author: Option<String>,
     pub source: Option<Source>,
+    /// Notes that link to this resource (its backlinks).
+    pub links_to: Option<String>,
     /// Updated at or after.
     pub updated_from: Option<Timestamp>,
     /// Updated before.
@@ -78,6 +80,22 @@ pub struct Results {
     pub items: Vec<Found>,
     /// Per facet, values by count, most first.
     pub facets: BTreeMap<String, Vec<FacetCount>>,
+}
+
+/// The notes that link to resource `id` (which the reader must see), newest first, at most 50:
+/// those the reader may see, as search shows them.
+pub async fn backlinks(p: &Platform, actor: &Actor, id: &str) -> Result<Results, DomainError> {
+    let reader = Reader::of(p, actor).await?;
+    let target = crate::resources::visible(p, &reader, id).await?;
+    reader.check(Action::HubRead, &target.value)?;
+    let listing = Listing {
+        links_to: Some(id.to_owned()),
+        order: Order::Updated,
+        limit: 50,
+        without_facets: true,
+        ..Listing::default()
+    };
+    find(p, actor, &listing).await
 }
 
 /// Finds what `listing` asks among the resources the actor may see.
@@ -134,6 +152,9 @@ fn query(reader: &Reader, listing: &Listing) -> Result<SearchQuery, DomainError>
     }
     if let Some(author) = &listing.author {
         query = query.filter(Filter::Keyword { field: "author".into(), any_of: vec![author.clone()] });
+    }
+    if let Some(target) = &listing.links_to {
+        query = query.filter(Filter::Keyword { field: "links".into(), any_of: vec![target.clone()] });
     }
     if let Some(source) = &listing.source {
         query = query.filter(Filter::Keyword { field: "source".into(), any_of: vec![serde_name(source)] });

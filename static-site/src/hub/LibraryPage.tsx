@@ -20,6 +20,7 @@ import { useDocumentTitle } from '../useDocumentTitle';
 import { Marked } from './Marked';
 import { changed, hubKeys, useLibrary, type Found, type SearchPage } from './queries';
 import { PAGE_SIZE, pathTree, tagsOf, type HubSearch, type Kind, type PathNode, type Sort } from './search';
+import { useThumbnail } from './FileViewer';
 import { formatBytes } from './upload';
 import { Uploads } from './Uploads';
 import { VisibilityField, visibilityOf } from './VisibilityField';
@@ -168,8 +169,21 @@ export function LibraryPage({
           value={view.sort ?? 'relevance'}
           onChange={(sort) => set({ sort: sort === 'relevance' ? undefined : (sort as Sort) })}
         />
+        <div className="hub__layout" role="group" aria-label={t('hub.layout.label')}>
+          {(['list', 'grid'] as const).map((layout) => (
+            <button
+              key={layout}
+              type="button"
+              className="button button--secondary"
+              aria-pressed={(view.layout ?? 'list') === layout}
+              onClick={() => onView({ ...view, layout: layout === 'grid' ? 'grid' : undefined }, true)}
+            >
+              {t(`hub.layout.${layout}`)}
+            </button>
+          ))}
+        </div>
       </form>
-      <div className="hub__body">
+      <div className={`hub__body${view.open ? ' hub__body--open' : ''}`}>
         <Facets facets={(view.page ?? 1) > 1 ? firstPage.data?.facets : page?.facets} view={view} filtered={filtered} set={set} />
         <section className="hub__results" aria-labelledby="hub-results-heading" aria-busy={library.isFetching}>
           <h2 id="hub-results-heading" className="visually-hidden">
@@ -182,6 +196,13 @@ export function LibraryPage({
             <Results page={page} view={view} filtered={filtered} onView={onView} onAdd={() => setAdding(true)} selected={selected} onToggle={toggle} />
           )}
         </section>
+        {view.open && page && (
+          <DetailPane
+            orgId={orgId}
+            found={page.items.find((item) => item.resource.id === view.open)}
+            onClose={() => onView({ ...view, open: undefined }, true)}
+          />
+        )}
       </div>
       </Uploads>
     </article>
@@ -230,11 +251,26 @@ function Results({
       <p role="status" className="muted">
         {t('hub.results.count', { count: page.total })}
       </p>
-      <ol className="hub__list">
-        {page.items.map((found) => (
-          <ResultItem key={found.resource.id} found={found} selected={selected.has(found.resource.id)} onToggle={() => onToggle(found.resource.id)} />
-        ))}
-      </ol>
+      {view.layout === 'grid' ? (
+        <ul className="hub__grid">
+          {page.items.map((found) => (
+            <GridCard key={found.resource.id} found={found} opened={view.open === found.resource.id} onOpen={() => onView({ ...view, open: found.resource.id }, true)} />
+          ))}
+        </ul>
+      ) : (
+        <ol className="hub__list">
+          {page.items.map((found) => (
+            <ResultItem
+              key={found.resource.id}
+              found={found}
+              selected={selected.has(found.resource.id)}
+              onToggle={() => onToggle(found.resource.id)}
+              opened={view.open === found.resource.id}
+              onOpen={() => onView({ ...view, open: found.resource.id }, true)}
+            />
+          ))}
+        </ol>
+      )}
       {pages > 1 && (
         <nav className="pager" aria-label={t('hub.results.pages')}>
           <button type="button" className="button button--secondary" disabled={current <= 1} onClick={() => onView({ ...view, page: current - 1 }, false)}>
@@ -250,11 +286,23 @@ function Results({
   );
 }
 
-function ResultItem({ found, selected, onToggle }: { found: Found; selected: boolean; onToggle: () => void }) {
+function ResultItem({
+  found,
+  selected,
+  onToggle,
+  opened,
+  onOpen,
+}: {
+  found: Found;
+  selected: boolean;
+  onToggle: () => void;
+  opened: boolean;
+  onOpen: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const { resource } = found;
   return (
-    <li className="hub__item">
+    <li className={`hub__item${opened ? ' hub__item--open' : ''}`}>
       <input type="checkbox" className="hub__select" checked={selected} onChange={onToggle} aria-label={t('hub.bulk.select', { title: resource.title })} />
       <span className={`badge hub__kind hub__kind--${resource.kind}`}>{t(`hub.kind.${resource.kind}`)}</span>
       <div className="hub__item-main">
@@ -283,9 +331,104 @@ function ResultItem({ found, selected, onToggle }: { found: Found; selected: boo
           <span>{t('hub.updated', { date: formatDate(resource.updated_at) })}</span>
         </p>
       </div>
+      <button type="button" className="link-button hub__details" aria-expanded={opened} onClick={onOpen}>
+        {t('hub.detail.show', { title: resource.title })}
+      </button>
     </li>
   );
 }
+
+/** A result as a card in the grid: its thumbnail (a picture's, a link's page image) or its kind, title and date. */
+function GridCard({ found, opened, onOpen }: { found: Found; opened: boolean; onOpen: () => void }) {
+  const { t } = useTranslation();
+  const { currentOrg } = useSession();
+  const { resource } = found;
+  const hasImage = Boolean(resource.file?.thumbnail || resource.link_preview?.image);
+  const image = useThumbnail(currentOrg?.id ?? '', resource.id, hasImage && Boolean(currentOrg));
+  return (
+    <li className={`hub__card${opened ? ' hub__card--open' : ''}`}>
+      <div className="hub__card-image" aria-hidden="true">
+        {image.data ? <img src={image.data.url} alt="" /> : <span className={`badge hub__kind hub__kind--${resource.kind}`}>{t(`hub.kind.${resource.kind}`)}</span>}
+      </div>
+      <Link to={`/hub/${encodeURIComponent(resource.id)}`} className="hub__title">
+        <Marked segments={found.title} />
+      </Link>
+      <p className="hub__meta muted">
+        <span>{t(`hub.kind.${resource.kind}`)}</span>
+        <span>{t('hub.updated', { date: formatDate(resource.updated_at) })}</span>
+      </p>
+      <button type="button" className="link-button hub__details" aria-expanded={opened} onClick={onOpen}>
+        {t('hub.detail.show', { title: resource.title })}
+      </button>
+    </li>
+  );
+}
+
+/** The detail pane beside the results: what describes the resource, without leaving the library; Escape closes it. */
+function DetailPane({ orgId, found, onClose }: { orgId: string; found: Found | undefined; onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const shown = found?.resource;
+  const hasImage = Boolean(shown?.file?.thumbnail || shown?.link_preview?.image);
+  const image = useThumbnail(orgId, shown?.id ?? '', hasImage).data?.url;
+  useEffect(() => {
+    heading.current?.focus();
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [found?.resource.id, onClose]);
+  if (!found) {
+    return (
+      <aside className="hub__pane" aria-label={t('hub.detail.label')}>
+        <p className="muted">{t('hub.detail.notOnPage')}</p>
+        <button type="button" className="button button--secondary" onClick={onClose}>
+          {t('hub.detail.close')}
+        </button>
+      </aside>
+    );
+  }
+  const { resource } = found;
+  return (
+    <aside className="hub__pane" aria-labelledby="hub-pane-heading" data-testid="hub-pane">
+      <h2 id="hub-pane-heading" ref={heading} tabIndex={-1}>
+        {resource.title}
+      </h2>
+      {image && <img className="hub__pane-image" src={image} alt="" />}
+      <p className="hub__meta muted">
+        <span className={`badge hub__kind hub__kind--${resource.kind}`}>{t(`hub.kind.${resource.kind}`)}</span>
+        <span>{t('hub.updated', { date: formatDate(resource.updated_at) })}</span>
+      </p>
+      {resource.description && <p>{resource.description}</p>}
+      {resource.file && (
+        <p className="muted">
+          {resource.file.name} · {formatBytes(resource.file.size, i18n.language)}
+        </p>
+      )}
+      {resource.url && <p className="hub__pane-url">{resource.url}</p>}
+      {resource.collection && <p className="muted">{resource.collection}</p>}
+      {resource.tags.length > 0 && (
+        <p className="hub__meta">
+          {resource.tags.map((tag) => (
+            <span key={tag} className="chip">
+              #{tag}
+            </span>
+          ))}
+        </p>
+      )}
+      <p className="hub__actions">
+        <Link to={`/hub/${encodeURIComponent(resource.id)}`} className="button">
+          {t('hub.detail.open')}
+        </Link>
+        <button type="button" className="button button--secondary" onClick={onClose}>
+          {t('hub.detail.close')}
+        </button>
+      </p>
+    </aside>
+  );
+}
+
 
 function Facets({
   facets = {},

@@ -1,12 +1,12 @@
 // One resource: a note rendered (the server's HTML, where raw HTML is escaped and unsafe links dropped), a file in its
 // viewer, a link as a card, what describes it, and for those who may change it: edit, delete to the trash, and a note's versions.
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, failureMessage } from '../api/call';
 import { api } from '../api/client';
-import { ApiError } from '../api/query';
+import { ApiError, data } from '../api/query';
 import { Loading, NotAllowedPage } from '../components/States';
 import { confirm, warn } from '../kit/toasts';
 import { Link } from '../router';
@@ -123,8 +123,33 @@ function Viewer({ orgId, resource }: { orgId: string; resource: Detail }) {
       {resource.kind === 'note' && resource.note && resource.note.body.trim() === '' && <p className="muted">{t('hub.emptyNote')}</p>}
       {resource.kind === 'file' && <FileViewer orgId={orgId} resource={resource} />}
       {resource.url && <LinkCard orgId={orgId} resource={resource} url={resource.url} />}
+      <Backlinks orgId={orgId} id={resource.id} />
       {resource.kind === 'note' && <Versions orgId={orgId} resource={resource} />}
     </article>
+  );
+}
+
+/** The notes that link here (by the resource's address, `/hub/<id>`), those the reader may see; nothing when none do. */
+function Backlinks({ orgId, id }: { orgId: string; id: string }) {
+  const { t } = useTranslation();
+  const backlinks = useQuery({
+    queryKey: [...hubKeys.resource(orgId, id), 'backlinks'],
+    queryFn: ({ signal }) =>
+      data(api.GET('/api/hub/{org}/resources/{resource}/backlinks', { params: { path: { org: orgId, resource: id } }, signal })),
+  });
+  const items = backlinks.data?.items ?? [];
+  if (items.length === 0) return null;
+  return (
+    <section className="hub-backlinks" aria-labelledby="hub-backlinks-heading">
+      <h2 id="hub-backlinks-heading">{t('hub.backlinks.heading')}</h2>
+      <ul>
+        {items.map((item) => (
+          <li key={item.id}>
+            <Link to={`/hub/${encodeURIComponent(item.id)}`}>{item.title}</Link>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

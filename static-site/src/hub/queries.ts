@@ -23,9 +23,11 @@ export const hubKeys = {
 };
 
 export function useLibrary(org: string, view: HubSearch, enabled = true) {
+  // How results are laid out, and which one the detail pane shows, ask nothing new of the API.
+  const { layout: _layout, open: _open, ...searched } = view;
   return useQuery({
     enabled,
-    queryKey: hubKeys.search(org, view),
+    queryKey: hubKeys.search(org, searched),
     queryFn: ({ signal }) => data<SearchPage>(api.GET('/api/hub/{org}/resources', { params: { path: { org }, query: apiQuery(view) }, signal })),
     // While the person types, the last answer stays on screen until the next arrives.
     placeholderData: keepPreviousData,

@@ -13,11 +13,14 @@ describe('the library view in the URL', () => {
     expect(hubSearch({ q: ' ', kind: 'video', sort: 'random', page: '0', collection: 5 })).toEqual({});
     expect(hubSearch({ sort: 'relevance', page: 1 })).toEqual({});
     expect(hubSearch({ page: 501 })).toEqual({});
+    expect(hubSearch({ layout: 'grid', open: '01ABC' })).toEqual({ layout: 'grid', open: '01ABC' });
+    expect(hubSearch({ layout: 'table', open: '../x' })).toEqual({});
   });
 
   it('asks the API for the page it shows', () => {
     expect(apiQuery({ q: 'hope', page: 3 })).toMatchObject({ q: 'hope', offset: 40, limit: 20, facets: false });
     expect(apiQuery({})).toMatchObject({ offset: 0, facets: undefined });
+    expect(apiQuery({ layout: 'grid', open: 'X1' })).not.toHaveProperty('open');
   });
 
   it('builds a tree from paths counted under their ancestors', () => {

@@ -2,6 +2,7 @@
 // bookmarked and reloaded. Anything malformed in a hand-edited URL is dropped rather than sent to the API.
 export type Kind = 'note' | 'link' | 'file';
 export type Sort = 'relevance' | 'updated' | 'created' | 'title';
+export type Layout = 'list' | 'grid';
 
 export interface HubSearch {
   readonly q?: string;
@@ -11,6 +12,10 @@ export interface HubSearch {
   readonly sort?: Sort;
   /** 1-based. */
   readonly page?: number;
+  /** How results are laid out; a list unless `grid`. */
+  readonly layout?: Layout;
+  /** The resource shown in the detail pane beside the results. */
+  readonly open?: string;
 }
 
 const KINDS: readonly Kind[] = ['note', 'link', 'file'];
@@ -39,6 +44,8 @@ export function hubSearch(search: Record<string, unknown>): HubSearch {
   }
   const page = typeof search.page === 'number' ? search.page : typeof search.page === 'string' ? Number(search.page) : NaN;
   if (Number.isInteger(page) && page > 1 && page <= MAX_PAGE) out.page = page;
+  if (search.layout === 'grid') out.layout = 'grid';
+  if (typeof search.open === 'string' && /^[0-9A-Za-z]{1,64}$/.test(search.open)) out.open = search.open;
   return out;
 }
 

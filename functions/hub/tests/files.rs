@@ -44,7 +44,7 @@ impl Files {
             admin_password: "a long admin passphrase",
         };
         let (org, admin) = setup::create_org(&p, &new, &RequestMeta::default()).await.unwrap();
-        let mentee = member(&p, &org.id, "mia", Role::Mentee).await;
+        let mentee = emmaus_identity::testing::member(&p, &org.id, "PMIA", "mia", &[Role::Mentee]).await.person_id;
         let token = |person: &str| {
             let p = p.clone();
             let person = person.to_owned();
@@ -116,33 +116,6 @@ impl Files {
         assert!(storage["files"].is_u64(), "{storage}");
         (storage["files"].as_u64().unwrap(), storage["bytes"].as_u64().unwrap())
     }
-}
-
-/// A person with one role in the organisation, written as the directory writes members.
-async fn member(p: &Platform, org: &str, name: &str, role: Role) -> String {
-    use emmaus_domain::Timestamp;
-    use emmaus_domain::identity::{Email, Membership, Person, RoleSet};
-    let person = Person {
-        id: format!("P{}", name.to_uppercase()),
-        email: Email::parse(&format!("{name}@grace.test")).unwrap(),
-        display_name: name.to_owned(),
-        password_hash: None,
-        last_org: None,
-        created_at: Timestamp::from_unix_seconds(0),
-        email_verified: true,
-        locale: None,
-        time_zone: None,
-    };
-    let membership = Membership {
-        org_id: org.to_owned(),
-        person_id: person.id.clone(),
-        roles: RoleSet::new([role]),
-        joined_at: Timestamp::from_unix_seconds(0),
-    };
-    let mut writes = emmaus_identity::directory::person_writes(&person);
-    writes.extend(emmaus_identity::directory::membership_writes(&membership));
-    p.kv.batch(writes).await.unwrap();
-    person.id
 }
 
 enum Body<'a> {

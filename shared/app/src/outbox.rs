@@ -99,6 +99,12 @@ impl From<DomainError> for Failure {
     }
 }
 
+/// The text field `name` of a task's payload; a payload without it is a permanent failure (no
+/// retry will add it).
+pub fn payload_text(payload: &serde_json::Value, name: &str) -> Result<String, Failure> {
+    payload[name].as_str().map(str::to_owned).ok_or_else(|| Failure::Permanent(format!("the task has no {name}")))
+}
+
 /// Applies one task's payload; must be idempotent (see the module documentation).
 pub type Handler =
     fn(Platform, serde_json::Value) -> Pin<Box<dyn Future<Output = Result<(), Failure>> + Send + 'static>>;

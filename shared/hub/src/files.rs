@@ -14,11 +14,8 @@ use emmaus_app::docs::{self, Doc};
 use emmaus_app::error::{from_blob, from_kv};
 use emmaus_domain::DomainError;
 use emmaus_domain::audit::AuditAction;
-use emmaus_domain::hub::collections::parse_collection;
 use emmaus_domain::hub::content::{self, Verdict};
-use emmaus_domain::hub::resources::check_text;
-use emmaus_domain::hub::tags::parse_tags;
-use emmaus_domain::hub::{ContentKind, Quota, ResourceKind, Serving, Source, Usage, Visibility, content_disposition};
+use emmaus_domain::hub::{ContentKind, Quota, ResourceKind, Serving, Usage, Visibility, content_disposition};
 use emmaus_domain::permissions::Action;
 use emmaus_identity::{Actor, audit};
 use emmaus_ports::blob::validate_content_type;
@@ -157,38 +154,19 @@ pub async fn start(
         "" => name.clone(),
         title => title.to_owned(),
     };
-    check_text(&title, &announced.described.description)?;
-    let tags = parse_tags("tags", &announced.described.tags)?;
-    let collection = parse_collection("collection", announced.described.collection.as_deref())?;
+    let mut resource =
+        resources::new_resource(p, &reader, ResourceKind::File, &title, &announced.described, visibility)?;
     let org = reader.org().to_owned();
     let usage = usage_doc(p, &org).await?;
     quota(p)?.admit(usage.0, announced.size)?;
     let now = p.clock.now();
-    let resource = Resource {
-        id: p.ids.new_id(),
-        org_id: org.clone(),
-        kind: ResourceKind::File,
-        title,
-        description: announced.described.description.trim().to_owned(),
-        tags,
-        collection,
-        author_id: reader.id().to_owned(),
-        source: Source::Direct,
-        visibility,
-        created_at: now,
-        updated_at: now,
-        updated_by: reader.id().to_owned(),
-        deleted: None,
-        note: None,
-        link: None,
-        file: Some(FileState {
-            name,
-            size: announced.size,
-            declared_type: declared.clone(),
-            status: FileStatus::Uploading { until: now.plus(UPLOAD_WINDOW) },
-            reading: Reading::Pending,
-        }),
-    };
+    resource.file = Some(FileState {
+        name,
+        size: announced.size,
+        declared_type: declared.clone(),
+        status: FileStatus::Uploading { until: now.plus(UPLOAD_WINDOW) },
+        reading: Reading::Pending,
+    });
     let size = i64::try_from(announced.size).unwrap_or(i64::MAX);
     let writes = vec![
         Write::PutIfAbsent {

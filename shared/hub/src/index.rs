@@ -44,13 +44,9 @@ pub(crate) async fn apply_now(p: &Platform, task: &Write) {
     outbox::apply_now(p, task, handle).await;
 }
 
-fn field<'a>(payload: &'a serde_json::Value, name: &str) -> Result<&'a str, Failure> {
-    payload[name].as_str().ok_or_else(|| Failure::Permanent(format!("the task has no {name}")))
-}
-
 async fn index_task(p: &Platform, payload: &serde_json::Value) -> Result<(), Failure> {
-    let (org, id) = (field(payload, "org")?, field(payload, "id")?);
-    reindex(p, org, id).await.map_err(|error| match error {
+    let (org, id) = (outbox::payload_text(payload, "org")?, outbox::payload_text(payload, "id")?);
+    reindex(p, &org, &id).await.map_err(|error| match error {
         DomainError::NotFound(_) => Failure::Permanent(error.to_string()),
         other => Failure::from(other),
     })

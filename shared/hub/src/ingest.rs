@@ -67,12 +67,7 @@ pub fn handlers(handlers: Handlers) -> Handlers {
 
 fn handle(p: Platform, payload: serde_json::Value) -> Pin<Box<dyn Future<Output = Result<(), Failure>> + Send>> {
     Box::pin(async move {
-        let field = |name: &str| {
-            payload[name]
-                .as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| Failure::Permanent(format!("the task has no {name}")))
-        };
+        let field = |name: &str| outbox::payload_text(&payload, name);
         let (org, id) = (field("org")?, field("id")?);
         ingest(&p, &org, &id).await.map_err(Failure::from)
     })

@@ -38,12 +38,7 @@ pub(crate) fn handle(
     payload: serde_json::Value,
 ) -> Pin<Box<dyn Future<Output = Result<(), Failure>> + Send>> {
     Box::pin(async move {
-        let field = |name: &str| {
-            payload[name]
-                .as_str()
-                .map(str::to_owned)
-                .ok_or_else(|| Failure::Permanent(format!("the task has no {name}")))
-        };
+        let field = |name: &str| outbox::payload_text(&payload, name);
         let (org, id, url) = (field("org")?, field("id")?, field("url")?);
         preview(&p, &org, &id, &url).await.map_err(Failure::from)
     })

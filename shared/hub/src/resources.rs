@@ -131,29 +131,7 @@ pub async fn create(
         ("", Some(link)) => url_host(&link.url),
         (title, _) => title.to_owned(),
     };
-    check_text(&title, &described.description)?;
-    let tags = parse_tags("tags", &described.tags)?;
-    let collection = parse_collection("collection", described.collection.as_deref())?;
-    let now = p.clock.now();
-    let mut resource = Resource {
-        id: p.ids.new_id(),
-        org_id: reader.org().to_owned(),
-        kind,
-        title: title.trim().to_owned(),
-        description: described.description.trim().to_owned(),
-        tags,
-        collection,
-        author_id: reader.id().to_owned(),
-        source: Source::Direct,
-        visibility,
-        created_at: now,
-        updated_at: now,
-        updated_by: reader.id().to_owned(),
-        deleted: None,
-        note: None,
-        link,
-        file: None,
-    };
+    let mut resource = Resource { link, ..new_resource(p, &reader, kind, &title, &described, visibility)? };
     let mut writes = Vec::new();
     if let Some(body) = &body {
         writes = notes::save(p, &mut resource, body, reader.id()).await?;
@@ -166,6 +144,39 @@ pub async fn create(
     commit(p, &resource.org_id, &resource.id, writes, from_kv).await?;
     let suggestions = crate::tagging::suggestions(p, &resource, body.as_deref()).await?;
     Ok(ResourceView { resource, version: 1, body, may_change: true, suggestions })
+}
+
+/// A new resource of `kind` by the reader, titled `title` and described as the person wrote it,
+/// checked here; what it holds (a note, a link, a file) is the caller's to add.
+pub(crate) fn new_resource(
+    p: &Platform,
+    reader: &Reader,
+    kind: ResourceKind,
+    title: &str,
+    described: &Described,
+    visibility: Visibility,
+) -> Result<Resource, DomainError> {
+    check_text(title, &described.description)?;
+    let now = p.clock.now();
+    Ok(Resource {
+        id: p.ids.new_id(),
+        org_id: reader.org().to_owned(),
+        kind,
+        title: title.trim().to_owned(),
+        description: described.description.trim().to_owned(),
+        tags: parse_tags("tags", &described.tags)?,
+        collection: parse_collection("collection", described.collection.as_deref())?,
+        author_id: reader.id().to_owned(),
+        source: Source::Direct,
+        visibility,
+        created_at: now,
+        updated_at: now,
+        updated_by: reader.id().to_owned(),
+        deleted: None,
+        note: None,
+        link: None,
+        file: None,
+    })
 }
 
 pub(crate) fn url_host(url: &str) -> String {

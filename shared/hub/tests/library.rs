@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use emmaus_app::Platform;
 use emmaus_domain::hub::{ResourceKind, Visibility};
-use emmaus_domain::identity::{Email, Membership, Person, Role, RoleSet};
+use emmaus_domain::identity::Role;
 use emmaus_domain::{DomainError, Timestamp};
 use emmaus_hub::search::{Listing, Order};
 use emmaus_hub::{Change, Content, Described, notes, purge, resources, search};
-use emmaus_identity::{Actor, RequestMeta, directory, groups};
+use emmaus_identity::{Actor, groups};
 use emmaus_ports::Query;
 
 struct World {
@@ -35,33 +35,8 @@ impl World {
             ("m1", Role::Mentee),
             ("m2", Role::Mentee),
         ] {
-            let person = Person {
-                id: format!("P{}", name.to_uppercase()),
-                email: Email::parse(&format!("{name}@grace.test")).unwrap(),
-                display_name: name.to_owned(),
-                password_hash: None,
-                last_org: None,
-                created_at: Timestamp::from_unix_seconds(0),
-                email_verified: true,
-                locale: None,
-                time_zone: None,
-            };
-            let membership = Membership {
-                org_id: org.clone(),
-                person_id: person.id.clone(),
-                roles: RoleSet::new([role]),
-                joined_at: Timestamp::from_unix_seconds(0),
-            };
-            let mut writes = directory::person_writes(&person);
-            writes.extend(directory::membership_writes(&membership));
-            p.kv.batch(writes).await.unwrap();
-            let actor = Actor {
-                person_id: person.id,
-                session_id: "s".into(),
-                org_id: org.clone(),
-                roles: RoleSet::new([role]),
-                meta: RequestMeta::default(),
-            };
+            let actor =
+                emmaus_identity::testing::member(&p, &org, &format!("P{}", name.to_uppercase()), name, &[role]).await;
             people.insert(name, actor);
         }
         let group = groups::create(&p, &people["admin"], "Thursday group", &people["pastor"].person_id).await.unwrap();

@@ -27,6 +27,8 @@ pub mod tokens;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod scenarios;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
 /// Random tokens, their digests and constant-time comparison, shared with the other layers.
 pub use emmaus_app::secrets;

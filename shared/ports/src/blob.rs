@@ -122,6 +122,14 @@ pub fn validate_put(content_type: &str, size: u64, max_size: u64) -> Result<(), 
     Ok(())
 }
 
+/// Checks a signed URL's or upload form's lifetime: more than nothing, at most [`MAX_SIGNED_URL_TTL`].
+pub fn validate_ttl(ttl: Duration) -> Result<(), BlobError> {
+    if ttl.is_zero() || ttl > MAX_SIGNED_URL_TTL {
+        return Err(BlobError::Invalid(format!("a signed URL lives 1 s to {} s", MAX_SIGNED_URL_TTL.as_secs())));
+    }
+    Ok(())
+}
+
 /// Validates a list call's limit and cursor; the cursor is the last key of the previous page.
 pub fn validate_list(prefix: &str, cursor: Option<&str>, limit: u32) -> Result<(), BlobError> {
     if limit == 0 || limit > MAX_LIST_LIMIT {

@@ -32,6 +32,23 @@ fn start(component: &str, dir: &Path) -> WasmHost {
     WasmHost::start_granted(&support::component(component), grants).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
+/// Signs Ada in through the auth component: the session's cookies and its CSRF token.
+async fn sign_in(client: &reqwest::Client, auth: &WasmHost) -> (String, String) {
+    let signed_in = client
+        .post(format!("{}/api/auth/sign-in", auth.url()))
+        .json(&serde_json::json!({"email": "ada@spin.test", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let jar = set_cookies(signed_in.headers());
+    let cookie = format!(
+        "__Host-emmaus-access={}; __Host-emmaus-csrf={}",
+        jar["__Host-emmaus-access"], jar["__Host-emmaus-csrf"]
+    );
+    (cookie, jar["__Host-emmaus-csrf"].clone())
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_note_is_added_found_changed_and_trashed_on_spin() {
     let dir = tempfile::tempdir().expect("a temporary folder");
@@ -46,19 +63,7 @@ async fn a_note_is_added_found_changed_and_trashed_on_spin() {
     let auth = start("auth", dir.path());
     let hub = start("hub", dir.path());
     let client = reqwest::Client::new();
-    let signed_in = client
-        .post(format!("{}/api/auth/sign-in", auth.url()))
-        .json(&serde_json::json!({"email": "ada@spin.test", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed_in.status(), 200);
-    let jar = set_cookies(signed_in.headers());
-    let cookie = format!(
-        "__Host-emmaus-access={}; __Host-emmaus-csrf={}",
-        jar["__Host-emmaus-access"], jar["__Host-emmaus-csrf"]
-    );
-    let csrf = jar["__Host-emmaus-csrf"].clone();
+    let (cookie, csrf) = sign_in(&client, &auth).await;
     let api = |path: &str| format!("{}/api/hub/{org}{path}", hub.url());
 
     let made = client
@@ -181,18 +186,7 @@ async fn a_file_is_uploaded_kept_in_the_database_and_served_by_a_signed_link_on_
     let auth = start("auth", dir.path());
     let hub = start("hub", dir.path());
     let client = reqwest::Client::new();
-    let signed_in = client
-        .post(format!("{}/api/auth/sign-in", auth.url()))
-        .json(&serde_json::json!({"email": "ada@spin.test", "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    let jar = set_cookies(signed_in.headers());
-    let cookie = format!(
-        "__Host-emmaus-access={}; __Host-emmaus-csrf={}",
-        jar["__Host-emmaus-access"], jar["__Host-emmaus-csrf"]
-    );
-    let csrf = jar["__Host-emmaus-csrf"].clone();
+    let (cookie, csrf) = sign_in(&client, &auth).await;
     let api = |path: &str| format!("{}/api/hub/{org}{path}", hub.url());
 
     // Text large enough to span several of the store's chunks, with a line to find at its end.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use emmaus_ports::blob::{MAX_SIGNED_URL_TTL, clamp_range, validate_list, validate_put};
+use emmaus_ports::blob::{clamp_range, validate_list, validate_put, validate_ttl};
 use emmaus_ports::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore, Clock, Presentation, UrlSigner};
 
 use crate::format::{self, Header};
@@ -198,9 +198,7 @@ impl BlobStore for FsBlobStore {
     }
 
     async fn signed_url(&self, key: &BlobKey, ttl: Duration, presentation: &Presentation) -> Result<String, BlobError> {
-        if ttl.is_zero() || ttl > MAX_SIGNED_URL_TTL {
-            return Err(BlobError::Invalid(format!("a signed URL lives between 1 s and {MAX_SIGNED_URL_TTL:?}")));
-        }
+        validate_ttl(ttl)?;
         self.head(key).await?;
         let expires = self.clock.now().plus(ttl).unix_seconds();
         Ok(self.signer.sign(key, expires, presentation))

@@ -11,7 +11,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use emmaus_ports::blob::{MAX_SIGNED_URL_TTL, clamp_range, content_etag, validate_list, validate_put};
+use emmaus_ports::blob::{clamp_range, content_etag, validate_list, validate_put, validate_ttl};
 use emmaus_ports::kv::{MAX_BATCH, MAX_BATCH_GET};
 use emmaus_ports::{
     Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore, Clock, Cursor, Ids, IndexKeys, Item, Key, KvError,
@@ -231,9 +231,7 @@ impl BlobStore for KvBlobStore {
     }
 
     async fn signed_url(&self, key: &BlobKey, ttl: Duration, presentation: &Presentation) -> Result<String, BlobError> {
-        if ttl.is_zero() || ttl > MAX_SIGNED_URL_TTL {
-            return Err(BlobError::Invalid(format!("a signed URL lives between 1 s and {MAX_SIGNED_URL_TTL:?}")));
-        }
+        validate_ttl(ttl)?;
         self.head(key).await?;
         let expires = self.clock.now().plus(ttl).unix_seconds();
         Ok(self.signer.sign(key, expires, presentation))

@@ -20,7 +20,7 @@ use aws_sdk_s3::config::retry::RetryConfig;
 use aws_sdk_s3::operation::create_bucket::CreateBucketError;
 use aws_sdk_s3::operation::head_bucket::HeadBucketError;
 use aws_sdk_s3::presigning::PresigningConfig;
-use emmaus_ports::blob::{MAX_SIGNED_URL_TTL, validate_content_type};
+use emmaus_ports::blob::{validate_content_type, validate_ttl};
 use emmaus_ports::{BlobError, BlobKey, BlobMeta, Clock, PresignedPost};
 
 /// Attempts per call, the first included, before throttling or a transient failure is reported.
@@ -133,11 +133,9 @@ impl S3BlobStore {
         Ok(PresignedPost { url, fields: form.fields(), expires_at_unix: form.expires_unix })
     }
 
-    /// Presigning valid from the clock's now for `ttl`, which must be in `(0, MAX_SIGNED_URL_TTL]`.
+    /// Presigning valid from the clock's now for `ttl`, which must be in `(0]`.
     fn presigning(&self, ttl: Duration) -> Result<PresigningConfig, BlobError> {
-        if ttl.is_zero() || ttl > MAX_SIGNED_URL_TTL {
-            return Err(BlobError::Invalid(format!("a signed URL lives 1 s to {} s", MAX_SIGNED_URL_TTL.as_secs())));
-        }
+        validate_ttl(ttl)?;
         let millis = u64::try_from(self.clock.now().unix_millis()).unwrap_or(0);
         let start = SystemTime::UNIX_EPOCH + Duration::from_millis(millis);
         PresigningConfig::builder()

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use emmaus_ports::blob::{MAX_SIGNED_URL_TTL, clamp_range, content_etag, validate_list, validate_put};
+use emmaus_ports::blob::{clamp_range, content_etag, validate_list, validate_put, validate_ttl};
 use emmaus_ports::{Blob, BlobError, BlobKey, BlobMeta, BlobPage, BlobStore, Presentation};
 
 use super::{SpinS3BlobStore, invalid, list_page, meta, unexpected, uri_encode};
@@ -111,9 +111,7 @@ impl BlobStore for SpinS3BlobStore {
     }
 
     async fn signed_url(&self, key: &BlobKey, ttl: Duration, presentation: &Presentation) -> Result<String, BlobError> {
-        if ttl.is_zero() || ttl > MAX_SIGNED_URL_TTL {
-            return Err(BlobError::Invalid(format!("a signed URL lives 1 s to {} s", MAX_SIGNED_URL_TTL.as_secs())));
-        }
+        validate_ttl(ttl)?;
         // A URL for a missing key would only ever answer 404; say so now.
         self.head(key).await?;
         self.presign(key, ttl, presentation)

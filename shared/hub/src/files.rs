@@ -24,7 +24,7 @@ use emmaus_ports::{BlobError, BlobKey, IndexKeys, Presentation, PresignedPost, W
 use crate::access::{Reader, not_found};
 use crate::keys;
 use crate::model::{FileState, FileStatus, Reading, Resource};
-use crate::resources::{self, Described, ResourceView, stale_on_conflict};
+use crate::resources::{self, Described, ResourceView};
 
 /// How long an announced upload waits for its bytes before the purge job removes it.
 pub const UPLOAD_WINDOW: Duration = Duration::from_hours(1);
@@ -104,6 +104,42 @@ fn usage_write(org: &str, (usage, version): (Usage, u64), files: i64, bytes: i64
     }
 }
 
+/// Times a change that moves the usage is tried when other changes of the usage win the race
+/// (several files announced or judged at once, as a drop of many files does).
+const USAGE_ATTEMPTS: usize = 8;
+
+/// Commits a change that moves the organisation's usage by `files` and `bytes`: `writes` makes the
+/// change's own writes for the usage read (and may refuse it, as the quota does), and the batch
+/// carries them with the usage's (and, for the resource `indexed`, its index task). When the batch loses only because the usage moved meanwhile,
+/// the usage is read again and the change tried again; a conflict of the change's own writes is
+/// `conflict`'s error.
+async fn with_usage(
+    p: &Platform,
+    org: &str,
+    (files, bytes): (i64, i64),
+    mut writes: impl FnMut(Usage) -> Result<Vec<Write>, DomainError>,
+    conflict: fn() -> DomainError,
+    indexed: Option<&str>,
+) -> Result<(), DomainError> {
+    for _ in 0..USAGE_ATTEMPTS {
+        let usage = usage_doc(p, org).await?;
+        let mut batch = writes(usage.0)?;
+        batch.push(usage_write(org, usage, files, bytes));
+        let committed = match indexed {
+            // A change of a listed resource carries its index task, applied once it committed.
+            Some(id) => resources::commit_keeping_conflicts(p, org, id, batch).await,
+            None => p.kv.batch(batch).await,
+        };
+        match committed {
+            Ok(()) => return Ok(()),
+            Err(emmaus_ports::KvError::Conflict(_)) if usage_doc(p, org).await?.1 != usage.1 => {}
+            Err(emmaus_ports::KvError::Conflict(_)) => return Err(conflict()),
+            Err(other) => return Err(from_kv(other)),
+        }
+    }
+    Err(DomainError::Unavailable("the library's usage kept changing; try again in a moment".into()))
+}
+
 /// The organisation's usage next to its allowance, for anyone who may read the library.
 pub async fn usage(p: &Platform, actor: &Actor) -> Result<(Usage, Quota), DomainError> {
     let reader = Reader::of(p, actor).await?;
@@ -157,8 +193,7 @@ pub async fn start(
     let mut resource =
         resources::new_resource(p, &reader, ResourceKind::File, &title, &announced.described, visibility)?;
     let org = reader.org().to_owned();
-    let usage = usage_doc(p, &org).await?;
-    quota(p)?.admit(usage.0, announced.size)?;
+    let quota = quota(p)?;
     let now = p.clock.now();
     resource.file = Some(FileState {
         name,
@@ -168,22 +203,16 @@ pub async fn start(
         reading: Reading::Pending,
     });
     let size = i64::try_from(announced.size).unwrap_or(i64::MAX);
-    let writes = vec![
-        Write::PutIfAbsent {
-            key: keys::resource(&org, &resource.id),
-            value: docs::encode(&resource),
-            expires_at: None,
-            index: resource.index_keys(),
-        },
-        usage_write(&org, usage, 1, size),
-    ];
-    // Two uploads announced at once may both read the same usage: one write loses, and says so.
-    p.kv.batch(writes).await.map_err(|error| match error {
-        emmaus_ports::KvError::Conflict(_) => {
-            DomainError::Conflict("another upload changed the library's usage at the same moment; try again".into())
-        }
-        other => from_kv(other),
-    })?;
+    let put = Write::PutIfAbsent {
+        key: keys::resource(&org, &resource.id),
+        value: docs::encode(&resource),
+        expires_at: None,
+        index: resource.index_keys(),
+    };
+    let writes = |usage: Usage| quota.admit(usage, announced.size).map(|()| vec![put.clone()]);
+    // The resource's id is new: only the usage can have moved.
+    let conflict = || DomainError::Conflict("the upload could not be recorded; try again".into());
+    with_usage(p, &org, (1, size), writes, conflict, None).await?;
     let key = original(&org, &resource.id)?;
     let target =
         match p.blobs.presigned_post(&key, &declared, announced.size, FORM_LIFETIME).await.map_err(from_blob)? {
@@ -259,8 +288,8 @@ async fn judge(p: &Platform, reader: &Reader, mut doc: Doc<Resource>) -> Result<
     let head = p.blobs.get_range(&key, 0, HEAD_BYTES).await.map_err(from_blob)?.bytes;
     let tail =
         p.blobs.get_range(&key, stored.size.saturating_sub(TAIL_BYTES), stored.size).await.map_err(from_blob)?.bytes;
-    let usage = usage_doc(p, &org).await?;
     let resize = i64::try_from(stored.size).unwrap_or(i64::MAX) - i64::try_from(file.size).unwrap_or(i64::MAX);
+    let stale = resources::stale;
     let status = match content::check(&file.declared_type, &head, &tail) {
         Verdict::Accepted(kind) => FileStatus::Ready { kind },
         Verdict::Quarantined { declared, found } => {
@@ -274,11 +303,9 @@ async fn judge(p: &Platform, reader: &Reader, mut doc: Doc<Resource>) -> Result<
             // Nothing of a refused file stays: its bytes, its record, its room in the quota.
             p.blobs.delete(&key).await.map_err(from_blob)?;
             let size = i64::try_from(file.size).unwrap_or(i64::MAX);
-            let writes = vec![
-                Write::DeleteIfVersion { key: doc.key.clone(), expected: doc.version },
-                usage_write(&org, usage, -1, -size),
-            ];
-            p.kv.batch(writes).await.map_err(stale_on_conflict)?;
+            let remove = Write::DeleteIfVersion { key: doc.key.clone(), expected: doc.version };
+            let writes = |_| Ok(vec![remove.clone()]);
+            with_usage(p, &org, (-1, -size), writes, stale, None).await?;
             return Err(DomainError::invalid(
                 "file",
                 format!("{} is {found}, which the library does not accept", file.name),
@@ -289,12 +316,15 @@ async fn judge(p: &Platform, reader: &Reader, mut doc: Doc<Resource>) -> Result<
     let resource = &mut doc.value;
     resource.file = Some(FileState { size: stored.size, status, ..file });
     resource.updated_at = p.clock.now();
-    let mut writes = vec![resources::put_with_index(&doc), usage_write(&org, usage, 0, resize)];
-    if accepted {
-        // Its text is read by the `ingest` job, in the same batch that lists it: at least once.
-        writes.push(crate::ingest::task(p, &org, &id)?);
-    }
-    resources::commit(p, &org, &id, writes, stale_on_conflict).await?;
+    let writes = |_| {
+        let mut writes = vec![resources::put_with_index(&doc)];
+        if accepted {
+            // Its text is read by the `ingest` job, in the same batch that lists it: at least once.
+            writes.push(crate::ingest::task(p, &org, &id)?);
+        }
+        Ok(writes)
+    };
+    with_usage(p, &org, (0, resize), writes, stale, Some(&id)).await?;
     let version = doc.version + 1;
     let suggestions = crate::tagging::suggestions(p, &doc.value, None).await?;
     Ok(ResourceView { resource: doc.value, version, body: None, may_change: true, suggestions })

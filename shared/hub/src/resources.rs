@@ -95,7 +95,7 @@ pub(crate) fn stale_on_conflict(error: KvError) -> DomainError {
     }
 }
 
-fn stale() -> DomainError {
+pub(crate) fn stale() -> DomainError {
     DomainError::Stale(
         "the resource was changed since you read it; reload it to see the change, then apply yours again".into(),
     )
@@ -300,12 +300,24 @@ pub(crate) async fn commit(
     p: &Platform,
     org: &str,
     id: &str,
-    mut writes: Vec<Write>,
+    writes: Vec<Write>,
     failed: fn(KvError) -> DomainError,
 ) -> Result<(), DomainError> {
-    let task = index::task(p, org, id)?;
+    commit_keeping_conflicts(p, org, id, writes).await.map_err(failed)
+}
+
+/// [`commit`] for a caller that tells a conflict's causes apart itself: the store's error is
+/// answered as it is (the task applied at once only after a batch that committed).
+pub(crate) async fn commit_keeping_conflicts(
+    p: &Platform,
+    org: &str,
+    id: &str,
+    mut writes: Vec<Write>,
+) -> Result<(), KvError> {
+    // The task's kind is a constant the outbox accepts; it cannot fail but says so as a store would.
+    let task = index::task(p, org, id).map_err(|error| KvError::Invalid(error.to_string()))?;
     writes.push(task.clone());
-    p.kv.batch(writes).await.map_err(failed)?;
+    p.kv.batch(writes).await?;
     index::apply_now(p, &task).await;
     Ok(())
 }

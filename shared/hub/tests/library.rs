@@ -501,3 +501,31 @@ async fn a_later_page_may_leave_the_facets_out() {
     assert!(second.facets.is_empty());
     assert_eq!((second.total, second.items.len()), (3, 1), "the total and the page are as before");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_announced_at_once_all_count_in_the_usage() {
+    use emmaus_hub::files::{self, Announced};
+    let w = World::build().await;
+    // Every announcement reads the usage before any of them writes it, on every run.
+    let racing =
+        Platform { kv: std::sync::Arc::new(emmaus_memory::RendezvousKv::new(w.p.kv.clone(), 3)), ..w.p.clone() };
+    let tasks: Vec<_> = (0..3)
+        .map(|i| {
+            let (p, actor) = (racing.clone(), w.who("admin").clone());
+            tokio::spawn(async move {
+                let announced = Announced {
+                    name: format!("f{i}.pdf"),
+                    size: 100,
+                    content_type: "application/pdf".into(),
+                    ..Announced::default()
+                };
+                files::start(&p, &actor, announced).await.map(|_| ())
+            })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().expect("each announcement is recorded, however they race");
+    }
+    let (usage, _) = files::usage(&w.p, w.who("admin")).await.unwrap();
+    assert_eq!((usage.files, usage.bytes), (3, 300));
+}

@@ -254,6 +254,16 @@ describe('Knowledge Hub', { timeout: 180_000 }, () => {
     await admin.waitForFunction(() => (document.querySelector('[data-testid="pdf-viewer"] canvas')?.width ?? 0) > 100);
     assert.ok((await canvas.boundingBox()).height > 100, 'the page is drawn');
     await audit(admin, 'the PDF viewer');
+
+    // Its details are changed in place, under its version.
+    await admin.getByRole('button', { name: 'Edit the details' }).click();
+    const details = admin.getByRole('form', { name: 'The details' });
+    await details.getByLabel('Title').fill('Fossils of the Holy Land');
+    await details.getByLabel('Tags').fill('creation, sermons');
+    await audit(admin, 'the details form');
+    await details.getByRole('button', { name: 'Save the details' }).click();
+    await admin.getByRole('heading', { level: 1, name: 'Fossils of the Holy Land' }).waitFor();
+    await admin.getByRole('link', { name: '#creation' }).waitFor();
   });
 
   test('the library shows a grid of cards and a detail pane beside the results', async () => {

@@ -13,6 +13,7 @@ import { Link } from '../router';
 import { useSession } from '../session';
 import { formatDate, formatDateTime } from '../time';
 import { useDocumentTitle } from '../useDocumentTitle';
+import { DetailsForm } from './DetailsForm';
 import { FileViewer, useThumbnail } from './FileViewer';
 import { changed, hubKeys, ifMatch, useDetail, useVersions, type Detail, type Version } from './queries';
 
@@ -51,7 +52,10 @@ function Viewer({ orgId, resource }: { orgId: string; resource: Detail }) {
   const client = useQueryClient();
   const navigate = useNavigate();
   const [confirming, setConfirming] = useState(false);
+  const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
+  const { roles } = useSession();
+  const privateOnly = roles.length > 0 && roles.every((role) => role === 'mentee');
   const remove = async () => {
     setBusy(true);
     const result = await call(
@@ -94,10 +98,14 @@ function Viewer({ orgId, resource }: { orgId: string; resource: Detail }) {
       </header>
       {resource.may_change && (
         <div className="hub__actions">
-          {resource.kind === 'note' && (
+          {resource.kind === 'note' ? (
             <Link to={`/hub/${encodeURIComponent(resource.id)}/edit`} className="button">
               {t('hub.edit')}
             </Link>
+          ) : (
+            <button type="button" className="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
+              {t('hub.details.edit')}
+            </button>
           )}
           {confirming ? (
             <>
@@ -115,6 +123,7 @@ function Viewer({ orgId, resource }: { orgId: string; resource: Detail }) {
           )}
         </div>
       )}
+      {editing && <DetailsForm orgId={orgId} resource={resource} privateOnly={privateOnly} onDone={() => setEditing(false)} />}
       {resource.suggested_tags.length > 0 && <Suggestions orgId={orgId} resource={resource} />}
       {resource.note && (
         // The server renders and escapes the note (comrak without raw HTML); the page's CSP allows no inline script.

@@ -27,7 +27,7 @@ use emmaus_domain::{DomainError, Timestamp};
 use emmaus_ports::{BlobKey, Write};
 
 use crate::model::{FileStatus, Reading, Resource};
-use crate::{files, index, keys};
+use crate::{files, keys};
 
 /// Reads one file: `{"org": …, "id": …}`.
 pub const TASK: &str = "hub.ingest";
@@ -35,8 +35,6 @@ pub const TASK: &str = "hub.ingest";
 pub const LANE: &str = "ingest";
 /// The longest side of a thumbnail, in pixels: sharp in a list and on a card at twice the density.
 pub const THUMBNAIL_SIDE: u32 = 480;
-/// Writes of the reading's outcome retried when a person changed the resource at the same moment.
-const WRITE_ATTEMPTS: usize = 4;
 
 /// `ingest`, every minute when deployed, every two seconds locally (a file becomes searchable by
 /// its contents a moment after it is uploaded).
@@ -148,9 +146,10 @@ fn reading_type(kind: ContentKind, declared: &str) -> String {
     }
 }
 
-/// A thumbnail of a picture, stored beside it; whether one was made. A picture too large or
-/// damaged to shrink is still shown whole, so its failure is only logged.
-async fn make_thumbnail(
+/// A thumbnail of a picture (an uploaded one, or a link's preview image), stored beside resource
+/// `id`; whether one was made. A picture too large or damaged to shrink is only logged: an upload
+/// is still shown whole, a link without its image.
+pub(crate) async fn make_thumbnail(
     p: &Platform,
     org: &str,
     id: &str,
@@ -166,24 +165,20 @@ async fn make_thumbnail(
             Ok(true)
         }
         Err(error) => {
-            tracing::info!(org, resource = id, %error, "no thumbnail for a picture");
+            tracing::info!(org, resource = id, %error, "no thumbnail of a picture");
             Ok(false)
         }
     }
 }
 
-/// Records how reading went on the resource as it is now (a person may have renamed it since),
-/// and brings its search entry up to date.
+/// Records how reading went on the file as it is now, and brings its search entry up to date.
 async fn record(p: &Platform, org: &str, id: &str, reading: Reading) -> Result<(), DomainError> {
-    for _ in 0..WRITE_ATTEMPTS {
-        let Some(mut doc) = docs::get::<Resource>(p.kv.as_ref(), keys::resource(org, id)).await? else { return Ok(()) };
-        let Some(file) = doc.value.file.as_mut() else { return Ok(()) };
-        file.reading = reading.clone();
-        match docs::replace(p.kv.as_ref(), &doc, None).await {
-            Ok(_) => return index::reindex(p, org, id).await,
-            Err(DomainError::Conflict(_)) => {}
-            Err(other) => return Err(other),
+    crate::resources::record_derived(p, org, id, |resource| match resource.file.as_mut() {
+        Some(file) => {
+            file.reading = reading.clone();
+            true
         }
-    }
-    Err(DomainError::Unavailable("the resource kept changing while its reading was recorded".into()))
+        None => false,
+    })
+    .await
 }

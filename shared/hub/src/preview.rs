@@ -12,21 +12,18 @@ use std::pin::Pin;
 
 use emmaus_app::Platform;
 use emmaus_app::docs;
-use emmaus_app::error::from_blob;
 use emmaus_app::outbox::{self, Failure};
 use emmaus_domain::DomainError;
 use emmaus_domain::hub::content::sniff;
 use emmaus_domain::hub::fetch::{MAX_IMAGE_BYTES, MAX_PAGE_BYTES};
-use emmaus_domain::hub::{ContentKind, resources::MAX_DESCRIPTION_CHARS};
+use emmaus_domain::hub::resources::MAX_DESCRIPTION_CHARS;
 use emmaus_ports::Write;
 
 use crate::model::{Preview, Resource};
-use crate::{index, ingest, keys, resources};
+use crate::{ingest, keys, resources};
 
 /// Fetches one link's preview: `{"org": …, "id": …, "url": …}`.
 pub const TASK: &str = "hub.preview";
-/// Writes of the preview retried when a person changed the resource at the same moment.
-const WRITE_ATTEMPTS: usize = 4;
 
 /// The write that enqueues fetching the preview of `url`, the address of link `id` of `org`.
 pub(crate) fn task(p: &Platform, org: &str, id: &str, url: &str) -> Result<Write, DomainError> {
@@ -85,20 +82,9 @@ async fn keep_image(p: &Platform, org: &str, id: &str, page: &str, address: &str
             return Ok(false);
         }
     };
-    let kind = sniff(&fetched.bytes[..fetched.bytes.len().min(8192)], &[]);
-    if !matches!(kind, Some(ContentKind::Png | ContentKind::Jpeg)) {
-        return Ok(false);
-    }
-    let kind = kind.unwrap_or(ContentKind::Jpeg);
-    match emmaus_extract::thumbnail(&fetched.bytes, kind.mime(), ingest::THUMBNAIL_SIDE) {
-        Ok(made) => {
-            p.blobs.put(&ingest::thumbnail_blob(org, id)?, made.bytes, made.content_type).await.map_err(from_blob)?;
-            Ok(true)
-        }
-        Err(error) => {
-            tracing::info!(org, resource = id, %error, "no thumbnail of a link's preview image");
-            Ok(false)
-        }
+    match sniff(&fetched.bytes[..fetched.bytes.len().min(8192)], &[]) {
+        Some(kind) => ingest::make_thumbnail(p, org, id, kind, &fetched.bytes).await,
+        None => Ok(false),
     }
 }
 
@@ -112,13 +98,8 @@ async fn record(
     preview: Preview,
     meta: Option<emmaus_extract::PageMeta>,
 ) -> Result<(), DomainError> {
-    for _ in 0..WRITE_ATTEMPTS {
-        let Some(mut doc) = docs::get::<Resource>(p.kv.as_ref(), keys::resource(org, id)).await? else { return Ok(()) };
-        let resource = &mut doc.value;
-        let Some(link) = resource.link.as_mut() else { return Ok(()) };
-        if link.url != url {
-            return Ok(());
-        }
+    resources::record_derived(p, org, id, |resource| {
+        let Some(link) = resource.link.as_mut().filter(|link| link.url == url) else { return false };
         link.preview = preview.clone();
         if let Some(meta) = &meta {
             if let Some(title) = &meta.title
@@ -132,11 +113,7 @@ async fn record(
                 resource.description = description.chars().take(MAX_DESCRIPTION_CHARS).collect();
             }
         }
-        match docs::replace(p.kv.as_ref(), &doc, None).await {
-            Ok(_) => return index::reindex(p, org, id).await,
-            Err(DomainError::Conflict(_)) => {}
-            Err(other) => return Err(other),
-        }
-    }
-    Err(DomainError::Unavailable("the link kept changing while its preview was recorded".into()))
+        true
+    })
+    .await
 }

@@ -306,6 +306,31 @@ pub(crate) async fn commit(
     commit_keeping_conflicts(p, org, id, writes).await.map_err(failed)
 }
 
+/// Writes what a background job learnt of resource `id` onto the resource as it is now (a person
+/// may change it meanwhile: the write is tried again on the fresh record), then brings its search
+/// entry up to date. `learn` changes the record and says whether it still applies; a resource
+/// gone, or one `learn` declines, is left as it is.
+pub(crate) async fn record_derived(
+    p: &Platform,
+    org: &str,
+    id: &str,
+    mut learn: impl FnMut(&mut Resource) -> bool,
+) -> Result<(), DomainError> {
+    const ATTEMPTS: usize = 4;
+    for _ in 0..ATTEMPTS {
+        let Some(mut doc) = docs::get::<Resource>(p.kv.as_ref(), keys::resource(org, id)).await? else { return Ok(()) };
+        if !learn(&mut doc.value) {
+            return Ok(());
+        }
+        match docs::replace(p.kv.as_ref(), &doc, None).await {
+            Ok(_) => return index::reindex(p, org, id).await,
+            Err(DomainError::Conflict(_)) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Err(DomainError::Unavailable("the resource kept changing while a job recorded what it found".into()))
+}
+
 /// [`commit`] for a caller that tells a conflict's causes apart itself: the store's error is
 /// answered as it is (the task applied at once only after a batch that committed).
 pub(crate) async fn commit_keeping_conflicts(

@@ -18,11 +18,17 @@ type FileLink = { url: string; expires_at: number };
 /** How long a link is used before a new one is asked for: the server's last five minutes, less a margin. */
 const LINK_FRESH_MS = 4 * 60_000;
 
-function useFileLink(org: string, id: string, enabled: boolean) {
+/** A short-lived link to a file's bytes, or to a resource's thumbnail, kept while it is fresh. */
+function useLink(org: string, id: string, enabled: boolean, thumbnail: boolean) {
   return useQuery({
-    queryKey: [...hubKeys.resource(org, id), 'link'],
+    queryKey: [...hubKeys.resource(org, id), thumbnail ? 'thumbnail' : 'link'],
     queryFn: ({ signal }) =>
-      data<FileLink>(api.GET('/api/hub/{org}/resources/{resource}/file', { params: { path: { org, resource: id } }, signal })),
+      data<FileLink>(
+        api.GET('/api/hub/{org}/resources/{resource}/file', {
+          params: { path: { org, resource: id }, query: thumbnail ? { thumbnail: true } : {} },
+          signal,
+        }),
+      ),
     enabled,
     staleTime: LINK_FRESH_MS,
     gcTime: LINK_FRESH_MS,
@@ -31,23 +37,14 @@ function useFileLink(org: string, id: string, enabled: boolean) {
 
 /** A link to a resource's thumbnail (a picture's, or a link's preview image), where there is one. */
 export function useThumbnail(org: string, id: string, enabled: boolean) {
-  return useQuery({
-    queryKey: [...hubKeys.resource(org, id), 'thumbnail'],
-    queryFn: ({ signal }) =>
-      data<FileLink>(
-        api.GET('/api/hub/{org}/resources/{resource}/file', { params: { path: { org, resource: id }, query: { thumbnail: true } }, signal }),
-      ),
-    enabled,
-    staleTime: LINK_FRESH_MS,
-    gcTime: LINK_FRESH_MS,
-  });
+  return useLink(org, id, enabled, true);
 }
 
 export function FileViewer({ orgId, resource }: { orgId: string; resource: Detail }) {
   const { t, i18n } = useTranslation();
   const file = resource.file;
   const ready = file?.state === 'ready';
-  const link = useFileLink(orgId, resource.id, Boolean(ready && file?.viewable));
+  const link = useLink(orgId, resource.id, Boolean(ready && file?.viewable), false);
   if (!file) return null;
   if (file.state === 'uploading') return <p className="notice">{t('hub.file.uploading')}</p>;
   if (file.state === 'quarantined') {

@@ -29,9 +29,11 @@ pub fn open(config: &ServeConfig) -> anyhow::Result<(Platform, UrlSigner)> {
     let blobs = emmaus_fs::FsBlobStore::open(&data.join("files"), config.max_blob_bytes, clock.clone(), signer)
         .with_context(|| format!("cannot open the file store in {}", data.display()))?;
     let kv: Arc<dyn KvStore> = Arc::new(kv);
-    // Its own file: indexing a batch never holds up the key-value store's writer.
-    let search = emmaus_sqlite::SqliteSearch::open(&data.join("search.db"))
+    // Its own folder, one index per organisation (ADR 0020): indexing never holds up the
+    // key-value store's writer.
+    let search = emmaus_search_tantivy::TantivySearch::open(data.join("search"))
         .with_context(|| format!("cannot open the search index in {}", data.display()))?;
+    warn_of_an_earlier_index(data);
     let search = Arc::new(search);
     let config = settings(config, &data.join("keys"), ids.as_ref())?;
     let http: Arc<dyn HttpClient> = Arc::new(emmaus_reqwest::ReqwestHttp::new(emmaus_assembly::OUTBOUND_TIMEOUT)?);
@@ -52,6 +54,19 @@ pub fn open(config: &ServeConfig) -> anyhow::Result<(Platform, UrlSigner)> {
         host,
     })?;
     Ok((platform, host_signer))
+}
+
+/// Data folders from before ADR 0020 kept the index in `search.db` (SQLite FTS5); it is not read
+/// any more, and the new index fills as resources change, or at once with `emmaus reindex`.
+fn warn_of_an_earlier_index(data: &Path) {
+    let earlier = data.join("search.db");
+    if earlier.exists() {
+        tracing::warn!(
+            file = %earlier.display(),
+            "this data folder holds a search index of an earlier version, which is not used any more: \
+             run `emmaus reindex --org SLUG` for each organisation, then remove the file"
+        );
+    }
 }
 
 /// What the use cases read through the configuration port: the resolved settings (flags, the

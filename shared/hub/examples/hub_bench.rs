@@ -1,10 +1,12 @@
-//! `hub_bench SIZE...`: the hub's search on the local host (SQLite store and FTS5 index) at each
-//! library size, next to a naive scan of the same records. For each size it prints the rebuild of
-//! the index from the store (`index::rebuild`, resources per second), the p50 and p95 of a fixed
-//! mix of 200 searches through `search::find` (the reader's groups read, the search port queried,
-//! the page's records read back) and of a filtered listing paged through 50 pages as the web app
-//! pages (a tag and a kind, newest first, no words; facets counted with the first page only), and the same searches answered by reading every record and note text and matching in
-//! memory (on a sample of 20: a scan takes seconds), with the ratio of the two p95s.
+//! `hub_bench SIZE...`: the hub's search on the local store at each library size, with each engine
+//! of the search port (tantivy, the local host's; SQLite FTS5, Spin's and Lambda's; ADR 0020), next
+//! to a naive scan of the same records. For each size and engine it prints the rebuild of the index
+//! from the store (`index::rebuild`, resources per second, merges included) and its size on disk,
+//! the p50 and p95 of a fixed mix of 200 searches through `search::find` (the reader's groups read,
+//! the search port queried, the page's records read back) and of a filtered listing paged through
+//! 50 pages as the web app pages (a tag and a kind, newest first, no words; facets counted with the
+//! first page only), and the same searches answered by reading every record and note text and
+//! matching in memory (on a sample of 20: a scan takes seconds), with the ratio of the two p95s.
 //!
 //! The corpus and queries are `emmaus_testkit::search::corpus`'s, as notes: titles of 3 to 8
 //! words, 25-word descriptions, bodies of 100 to 600 words, a fifth shared with a group, a
@@ -39,8 +41,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("usage: hub_bench SIZE...".into());
     }
     println!(
-        "{:>7} {:>12} {:>9} {:>9} {:>11} {:>11} {:>10} {:>11} {:>8}",
-        "notes", "rebuild/s", "p50 ms", "p95 ms", "list p95", "scan p50", "scan p95", "scan/hub", "results"
+        "{:>7} {:>8} {:>12} {:>10} {:>9} {:>9} {:>11} {:>11} {:>10} {:>11} {:>8}",
+        "notes",
+        "engine",
+        "rebuild/s",
+        "index MiB",
+        "p50 ms",
+        "p95 ms",
+        "list p95",
+        "scan p50",
+        "scan p95",
+        "scan/hub",
+        "results"
     );
     for size in sizes {
         run(size).await?;
@@ -48,74 +60,113 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// The two engines of the search port on the local host's files: tantivy (what `emmaus serve`
+/// uses) and SQLite FTS5 (what Spin and Lambda use; ADR 0020).
+const ENGINES: [&str; 2] = ["tantivy", "fts5"];
+
+fn engine(name: &str, dir: &std::path::Path) -> Result<Arc<dyn emmaus_ports::SearchIndex>, Box<dyn std::error::Error>> {
+    Ok(match name {
+        "tantivy" => Arc::new(emmaus_search_tantivy::TantivySearch::open(dir.join("search"))?),
+        _ => Arc::new(emmaus_sqlite::SqliteSearch::open(&dir.join("search.db"))?),
+    })
+}
+
 async fn run(size: usize) -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let clock = Arc::new(SystemClock);
     let (base, _) = Platform::in_memory("local");
-    let p = Platform {
-        kv: Arc::new(emmaus_sqlite::SqliteKv::open(&dir.path().join("emmaus.db"), clock.clone())?),
-        search: Arc::new(emmaus_sqlite::SqliteSearch::open(&dir.path().join("search.db"))?),
-        ..base
-    };
-    let reader = member(&p).await?;
+    let store_platform =
+        Platform { kv: Arc::new(emmaus_sqlite::SqliteKv::open(&dir.path().join("emmaus.db"), clock.clone())?), ..base };
+    let reader = member(&store_platform).await?;
     // The records, written straight to the store in large batches (the use cases would index each
     // one as it is written, which is what the rebuild below measures in bulk).
     for chunk in corpus(0, size).chunks(WRITE_CHUNK) {
-        store(&p, chunk).await?;
+        store(&store_platform, chunk).await?;
     }
-    let rebuild_started = Instant::now();
-    let rebuilt = emmaus_hub::index::rebuild(&p, ORG, |_, _| {}).await?;
-    let rebuild_time = rebuild_started.elapsed();
-    assert_eq!(rebuilt.indexed as usize, size);
-
     let listings: Vec<Listing> = query_mix(QUERIES).iter().map(listing).collect();
-    // One warm pass, then the measured one.
-    for l in &listings {
-        search::find(&p, &reader, l).await?;
-    }
-    let mut times = Vec::new();
-    let mut results = 0;
-    for l in &listings {
-        let started = Instant::now();
-        results += search::find(&p, &reader, l).await?.items.len();
-        times.push(started.elapsed());
-    }
-    let filtered = Listing {
-        kinds: vec![ResourceKind::Note],
-        tag: Some(Tag::parse("theology")?),
-        order: Order::Updated,
-        limit: 20,
-        ..Listing::default()
-    };
-    let mut list_times = Vec::new();
-    for offset in 0..50 {
-        // As the web app pages: the facets with the first page, none with the others.
-        let page = Listing { offset: offset * 20, without_facets: offset > 0, ..filtered.clone() };
-        let started = Instant::now();
-        search::find(&p, &reader, &page).await?;
-        list_times.push(started.elapsed());
-    }
+    // The scan reads the store only, so it is measured once for both engines.
     let mut scan_times = Vec::new();
     for l in listings.iter().take(SCAN_SAMPLE) {
         let started = Instant::now();
-        scan(&p, &reader, l).await?;
+        scan(&store_platform, &reader, l).await?;
         scan_times.push(started.elapsed());
     }
-    let (p50, p95) = (percentile(&mut times, 50), percentile(&mut times, 95));
-    let list95 = percentile(&mut list_times, 95);
     let (s50, s95) = (percentile(&mut scan_times, 50), percentile(&mut scan_times, 95));
-    println!(
-        "{size:>7} {:>12.0} {:>9.2} {:>9.2} {:>11.2} {:>11.1} {:>10.1} {:>10.0}x {:>8}",
-        f64::from(u32::try_from(size).unwrap_or(u32::MAX)) / rebuild_time.as_secs_f64(),
-        ms(p50),
-        ms(p95),
-        ms(list95),
-        ms(s50),
-        ms(s95),
-        s95.as_secs_f64() / p95.as_secs_f64(),
-        results / QUERIES,
-    );
+    // `HUB_BENCH_ENGINES=tantivy` measures one engine only.
+    let only = std::env::var("HUB_BENCH_ENGINES").ok();
+    for name in
+        ENGINES.into_iter().filter(|name| only.as_deref().is_none_or(|only| only.split(',').any(|o| o == *name)))
+    {
+        let p = Platform { search: engine(name, dir.path())?, ..store_platform.clone() };
+        let rebuild_started = Instant::now();
+        let rebuilt = emmaus_hub::index::rebuild(&p, ORG, |_, _| {}).await?;
+        let rebuild_time = rebuild_started.elapsed();
+        assert_eq!(rebuilt.indexed as usize, size);
+
+        // One warm pass, then the measured one.
+        for l in &listings {
+            search::find(&p, &reader, l).await?;
+        }
+        let mut times = Vec::new();
+        let mut results = 0;
+        for l in &listings {
+            let started = Instant::now();
+            results += search::find(&p, &reader, l).await?.items.len();
+            times.push(started.elapsed());
+        }
+        let filtered = Listing {
+            kinds: vec![ResourceKind::Note],
+            tag: Some(Tag::parse("theology")?),
+            order: Order::Updated,
+            limit: 20,
+            ..Listing::default()
+        };
+        let mut list_times = Vec::new();
+        for offset in 0..50 {
+            // As the web app pages: the facets with the first page, none with the others.
+            let page = Listing { offset: offset * 20, without_facets: offset > 0, ..filtered.clone() };
+            let started = Instant::now();
+            search::find(&p, &reader, &page).await?;
+            list_times.push(started.elapsed());
+        }
+        let (p50, p95) = (percentile(&mut times, 50), percentile(&mut times, 95));
+        let list95 = percentile(&mut list_times, 95);
+        println!(
+            "{size:>7} {name:>8} {:>12.0} {:>10.1} {:>9.2} {:>9.2} {:>11.2} {:>11.1} {:>10.1} {:>10.0}x {:>8}",
+            f64::from(u32::try_from(size).unwrap_or(u32::MAX)) / rebuild_time.as_secs_f64(),
+            mib(index_bytes(dir.path(), name)),
+            ms(p50),
+            ms(p95),
+            ms(list95),
+            ms(s50),
+            ms(s95),
+            s95.as_secs_f64() / p95.as_secs_f64(),
+            results / QUERIES,
+        );
+    }
     Ok(())
+}
+
+/// What the engine's index takes on disk: tantivy's folder, or FTS5's file with its write-ahead log.
+fn index_bytes(dir: &std::path::Path, engine: &str) -> u64 {
+    fn walk(path: &std::path::Path) -> u64 {
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => {
+                std::fs::read_dir(path).map_or(0, |entries| entries.flatten().map(|entry| walk(&entry.path())).sum())
+            }
+            Ok(meta) => meta.len(),
+            Err(_) => 0,
+        }
+    }
+    match engine {
+        "tantivy" => walk(&dir.join("search")),
+        _ => walk(&dir.join("search.db")) + walk(&dir.join("search.db-wal")),
+    }
+}
+
+#[expect(clippy::cast_precision_loss, reason = "sizes of a few hundred MiB")]
+fn mib(bytes: u64) -> f64 {
+    bytes as f64 / (1024.0 * 1024.0)
 }
 
 fn ms(d: Duration) -> f64 {

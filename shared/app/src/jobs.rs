@@ -109,7 +109,8 @@ pub fn apply_outbox(p: Platform, now: Timestamp) -> Pin<Box<dyn Future<Output = 
             Ok(applied) => applied,
             Err(error) => return Outcome::Retryable(format!("outbox: {error}")),
         };
-        // What the tasks indexed becomes searchable (a publish on Lambda; nothing to do elsewhere).
+        // What the tasks indexed becomes searchable (a publish on Lambda; locally the merges are
+        // finished and the index writers let go, so a command beside the server can write).
         if let Err(error) = p.search.refresh().await {
             return Outcome::Retryable(format!("search refresh: {error}"));
         }

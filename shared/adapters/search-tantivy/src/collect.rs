@@ -19,24 +19,9 @@ use tantivy::{
     BitSet, DocAddress, DocId, DocSet as _, InvertedIndexReader, Score, SegmentOrdinal, SegmentReader, TERMINATED,
 };
 
-use crate::schema::{self, FIELD_DATES, FIELD_ID, FIELD_KEYWORDS};
+use emmaus_ports::Sort;
 
-/// How the page is ordered.
-#[derive(Debug, Clone)]
-pub enum Order {
-    /// Best score first (without text every score is 0, so by id).
-    Relevance,
-    /// By the value of a date (`dates` column) or keyword (`keywords` column, smallest value) field;
-    /// documents without it last; ties by id.
-    Date {
-        field: String,
-        descending: bool,
-    },
-    Keyword {
-        field: String,
-        descending: bool,
-    },
-}
+use crate::schema::{self, FIELD_DATES, FIELD_ID, FIELD_KEYWORDS};
 
 /// A date filter: the field's value in `[from, to)`.
 #[derive(Debug, Clone)]
@@ -48,7 +33,7 @@ pub struct DateRange {
 
 #[derive(Debug, Clone)]
 pub struct Pass {
-    pub order: Order,
+    pub order: Sort,
     pub dates: Vec<DateRange>,
     pub facets: Vec<String>,
     pub offset: usize,
@@ -118,12 +103,12 @@ impl Collector for Pass {
             })
             .collect::<tantivy::Result<Vec<_>>>()?;
         let sort = match &self.order {
-            Order::Relevance => None,
-            Order::Date { field, .. } => {
+            Sort::Relevance => None,
+            Sort::Date { field, .. } => {
                 let (from, to) = schema::field_bounds(field);
                 Some(range_of(&dates, &from, &to)?)
             }
-            Order::Keyword { field, .. } => {
+            Sort::Keyword { field, .. } => {
                 let (from, to) = schema::field_bounds(field);
                 Some(range_of(&keywords, &from, &to)?)
             }
@@ -152,7 +137,7 @@ impl Collector for Pass {
     }
 
     fn requires_scoring(&self) -> bool {
-        matches!(self.order, Order::Relevance)
+        matches!(self.order, Sort::Relevance)
     }
 
     fn merge_fruits(&self, segments: Vec<SegmentAnswer>) -> tantivy::Result<Answer> {
@@ -217,7 +202,7 @@ struct Match {
 
 pub struct PassSegment {
     segment: SegmentOrdinal,
-    order: Order,
+    order: Sort,
     keep: usize,
     /// The asked facet fields, and the ranges of their values' ordinals in `keywords`.
     facet_fields: Vec<String>,
@@ -332,9 +317,9 @@ impl PassSegment {
     fn sort_ord(&self, doc: DocId) -> Option<u64> {
         let range = self.sort.as_ref()?;
         let column = match self.order {
-            Order::Relevance => return None,
-            Order::Date { .. } => self.dates.as_ref()?,
-            Order::Keyword { .. } => self.keywords.as_ref()?,
+            Sort::Relevance => return None,
+            Sort::Date { .. } => self.dates.as_ref()?,
+            Sort::Keyword { .. } => self.keywords.as_ref()?,
         };
         column.term_ords(doc).filter(|ord| range.contains(ord)).min()
     }
@@ -357,9 +342,9 @@ impl SegmentCollector for PassSegment {
         let facets = self.facet_counts();
         let order = self.order.clone();
         let key = |m: &Match| match order {
-            Order::Relevance => Key::Score,
+            Sort::Relevance => Key::Score,
             // Ordinals order like the values they stand for within a segment.
-            Order::Date { .. } | Order::Keyword { .. } => Key::Ordinal(m.key),
+            Sort::Date { .. } | Sort::Keyword { .. } => Key::Ordinal(m.key),
         };
         let by_key = |a: &Match, b: &Match| compare_keys(&order, (&key(a), a.score), (&key(b), b.score));
         // The `keep` best by their keys, and whatever ties with the last of them: only those can
@@ -381,9 +366,9 @@ impl SegmentCollector for PassSegment {
         // dictionary read once in order (looking ordinals up one by one decoded a block each).
         let ids = texts(Some(&self.ids), ranked.iter().map(|(_, id)| *id));
         let sort_column = match self.order {
-            Order::Relevance => None,
-            Order::Date { .. } => self.dates.as_ref(),
-            Order::Keyword { .. } => self.keywords.as_ref(),
+            Sort::Relevance => None,
+            Sort::Date { .. } => self.dates.as_ref(),
+            Sort::Keyword { .. } => self.keywords.as_ref(),
         };
         let sort_values = texts(sort_column, ranked.iter().filter_map(|(m, _)| m.key));
         let top = ranked
@@ -391,9 +376,9 @@ impl SegmentCollector for PassSegment {
             .filter_map(|(m, id)| {
                 let value = m.key.and_then(|ord| sort_values.get(&ord));
                 let key = match &self.order {
-                    Order::Relevance => Key::Score,
-                    Order::Date { .. } => Key::Date(value.and_then(|text| schema::decode_date(text))),
-                    Order::Keyword { .. } => {
+                    Sort::Relevance => Key::Score,
+                    Sort::Date { .. } => Key::Date(value.and_then(|text| schema::decode_date(text))),
+                    Sort::Keyword { .. } => {
                         Key::Keyword(value.and_then(|text| schema::value_of(text)).map(str::to_owned))
                     }
                 };
@@ -424,15 +409,15 @@ fn texts(column: Option<&StrColumn>, ords: impl Iterator<Item = u64>) -> HashMap
 
 /// The page order: by score (best first) or by a sort key (present before missing, in the asked
 /// direction), then by id.
-fn compare<I: Ord + ?Sized>(order: &Order, a: (&Key, Score, &I), b: (&Key, Score, &I)) -> Ordering {
+fn compare<I: Ord + ?Sized>(order: &Sort, a: (&Key, Score, &I), b: (&Key, Score, &I)) -> Ordering {
     compare_keys(order, (a.0, a.1), (b.0, b.1)).then_with(|| a.2.cmp(b.2))
 }
 
 /// [`compare`] without the ids.
-fn compare_keys(order: &Order, a: (&Key, Score), b: (&Key, Score)) -> Ordering {
+fn compare_keys(order: &Sort, a: (&Key, Score), b: (&Key, Score)) -> Ordering {
     match order {
-        Order::Relevance => b.1.total_cmp(&a.1),
-        Order::Date { descending, .. } | Order::Keyword { descending, .. } => match (a.0, b.0) {
+        Sort::Relevance => b.1.total_cmp(&a.1),
+        Sort::Date { descending, .. } | Sort::Keyword { descending, .. } => match (a.0, b.0) {
             (Key::Ordinal(Some(x)), Key::Ordinal(Some(y))) => directed(x.cmp(y), *descending),
             (Key::Date(Some(x)), Key::Date(Some(y))) => directed(x.cmp(y), *descending),
             (Key::Keyword(Some(x)), Key::Keyword(Some(y))) => directed(x.cmp(y), *descending),

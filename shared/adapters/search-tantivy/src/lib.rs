@@ -22,14 +22,14 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use emmaus_ports::search::{FacetCount, Hit, MAX_FACET_VALUES, validate_batch, validate_ids, validate_org};
-use emmaus_ports::{SearchDoc, SearchError, SearchIndex, SearchQuery, SearchResults, Sort};
+use emmaus_ports::{SearchDoc, SearchError, SearchIndex, SearchQuery, SearchResults};
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::LogMergePolicy;
 use tantivy::schema::Value as _;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
-use crate::collect::{Order, Pass};
+use crate::collect::Pass;
 use crate::schema::Fields;
 use crate::text::Marker;
 
@@ -200,11 +200,16 @@ impl OrgIndex {
             *slot = Some(self.acquire_writer()?);
         }
         let writer = slot.as_mut().expect("the writer was just opened");
-        if let Err(error) = change(writer) {
-            writer.rollback().map_err(|e| backend(&e))?;
-            return Err(error);
+        let committed = match change(writer) {
+            Ok(()) => writer.commit().map(|_| ()).map_err(|e| backend(&e)),
+            Err(error) => writer.rollback().map_err(|e| backend(&e)).and(Err(error)),
+        };
+        if committed.is_err() {
+            // A writer that failed (a full disk, say) is not trusted with the next change: the
+            // next one opens a new writer, which starts from the last commit.
+            *slot = None;
         }
-        writer.commit().map_err(|e| backend(&e))?;
+        committed?;
         self.reader.reload().map_err(|e| backend(&e))
     }
 
@@ -253,13 +258,8 @@ impl OrgIndex {
         let searcher = self.reader.searcher();
         let mut analyzer = self.analyzer.clone();
         let compiled = query::compile(&searcher, &self.fields, &mut analyzer, query).map_err(|e| backend(&e))?;
-        let order = match &query.sort {
-            Sort::Relevance => Order::Relevance,
-            Sort::Date { field, descending } => Order::Date { field: field.clone(), descending: *descending },
-            Sort::Keyword { field, descending } => Order::Keyword { field: field.clone(), descending: *descending },
-        };
         let pass = Pass {
-            order,
+            order: query.sort.clone(),
             dates: compiled.dates,
             facets: query.facets.clone(),
             offset: query.offset as usize,

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod api;
 pub mod config;
+pub mod import;
 pub mod platform;
 pub mod proxies;
 pub mod scheduler;

@@ -35,6 +35,9 @@ enum Command {
     /// See and put back the outbox's parked tasks in the local data folder.
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// Bring notes from elsewhere into an organisation's library in the local data folder.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Rebuild an organisation's search index in the local data folder from its records.
     Reindex {
         /// The organisation's short name, e.g. grace-church.
@@ -50,6 +53,35 @@ enum Command {
         /// Compare with functions/system/openapi.json instead of printing; exit 1 when they differ.
         #[arg(long)]
         check: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Import an Obsidian vault (a folder or a .zip of one); run it again to bring the changes.
+    Obsidian {
+        /// The vault's folder, or a .zip of it.
+        path: PathBuf,
+        /// The organisation's short name, e.g. grace-church.
+        #[arg(long, value_name = "SLUG")]
+        org: String,
+        /// The collection the vault's root becomes; its folders nest under it.
+        #[arg(long, value_name = "NAME")]
+        collection: Option<String>,
+        /// The vault's name in the library [default: the folder's or the archive's name].
+        #[arg(long, value_name = "NAME")]
+        vault: Option<String>,
+        /// Import as this member [default: the organisation's longest-standing admin].
+        #[arg(long = "as", value_name = "EMAIL")]
+        as_email: Option<String>,
+        /// Move what the vault no longer has to the trash (else it is only reported).
+        #[arg(long)]
+        trash_removed: bool,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        place: DataArgs,
     },
 }
 
@@ -175,6 +207,19 @@ fn main() -> ExitCode {
         }
         Command::Outbox(OutboxCommand::Requeue { id, place }) => {
             offline(&place).and_then(|config| print_when_done(emmaus::admin::outbox_requeue(&config, &id)))
+        }
+        Command::Import(ImportCommand::Obsidian {
+            path,
+            org,
+            collection,
+            vault,
+            as_email,
+            trash_removed,
+            json,
+            place,
+        }) => {
+            let args = emmaus::import::ObsidianImport { path, org, collection, vault, as_email, trash_removed, json };
+            offline(&place).and_then(|config| print_when_done(emmaus::import::obsidian(&config, &args)))
         }
         Command::Reindex { org, place } => {
             offline(&place).and_then(|config| print_when_done(emmaus::admin::reindex(&config, &org)))

@@ -72,6 +72,8 @@ struct World {
     hub: BTreeMap<&'static str, (String, &'static str, Seen, String)>,
     /// announced upload awaiting its bytes -> (org, uploader)
     uploads: BTreeMap<&'static str, (String, &'static str)>,
+    /// an Obsidian vault (with one file, `seed.md`) or an announced vault import -> (org, owner)
+    vaults: BTreeMap<&'static str, (String, &'static str)>,
 }
 
 /// A JPEG made by Pillow (`scripts/fixtures/make_documents.py`), the bytes of the sweep's files.
@@ -104,6 +106,7 @@ impl World {
             invitations: BTreeMap::new(),
             hub: BTreeMap::new(),
             uploads: BTreeMap::new(),
+            vaults: BTreeMap::new(),
         };
         for (org, people) in [("A", A_PEOPLE), ("B", B_PEOPLE)] {
             let org_id = w.p.ids.new_id();
@@ -272,6 +275,30 @@ impl World {
             let id = w.announce(&actor, &format!("HUBMARK-{name}-END"), visibility).await;
             w.id.insert(name, id);
             w.uploads.insert(name, (org.to_owned(), author));
+        }
+        // Vaults with one file each, and vault imports awaiting their archive: the mentor's, m2's
+        // and B's. Their names carry markers only their owners and the admins may see.
+        for (name, org, owner) in [("V_MENTOR", "A", "mentor"), ("V_M2", "A", "m2"), ("V_B", "B", "b_admin")] {
+            let actor = w.actor(owner, org).await;
+            let reader = emmaus_hub::Reader::of(&w.p, &actor).await.unwrap();
+            let spec = emmaus_hub::vault::VaultSpec { name: format!("HUBMARK-{name}-END"), ..Default::default() };
+            let vault = emmaus_hub::vault::find_or_create(&w.p, &reader, &spec).await.unwrap().value;
+            let seed = b"A seed note.".to_vec();
+            let hash = emmaus_obsidian::content_hash(&seed);
+            emmaus_hub::vault::sync::put(&w.p, &actor, &vault.id, "seed.md", &hash, seed).await.unwrap();
+            w.id.insert(name, vault.id);
+            w.vaults.insert(name, (org.to_owned(), owner));
+        }
+        for (name, org, owner) in [("I_MENTOR", "A", "mentor"), ("I_M2", "A", "m2"), ("I_B", "B", "b_admin")] {
+            let actor = w.actor(owner, org).await;
+            let announced = emmaus_hub::vault::jobs::Announced {
+                vault: format!("HUBMARK-{name}-END"),
+                size: 100 * 1024,
+                ..Default::default()
+            };
+            let (job, _) = emmaus_hub::vault::jobs::announce(&w.p, &actor, announced).await.unwrap();
+            w.id.insert(name, job.id);
+            w.vaults.insert(name, (org.to_owned(), owner));
         }
     }
 
@@ -449,6 +476,13 @@ impl World {
                 out.push(format!("HUBMARK-{name}-END"));
             }
         }
+        for (name, (org, owner)) in &self.vaults {
+            let admin_here = org == "A" && Self::roles(caller).contains(Role::Admin) && caller != "gone";
+            if !(org == "A" && (caller == *owner || admin_here)) {
+                out.push(self.id[name].clone());
+                out.push(format!("HUBMARK-{name}-END"));
+            }
+        }
         if caller == "gone" {
             // Removed: nothing of A at all but their own account.
             out.push(self.org["A"].clone());
@@ -489,6 +523,9 @@ enum Guard {
     /// An announced upload: its uploader's alone, who gets `status`; anyone else 404, as if there
     /// were no such upload.
     Uploader(u16),
+    /// A vault or a vault import: its owner's and the admins', who get `status`; anyone else 404,
+    /// as if there were no such vault.
+    VaultOwner(u16),
     /// A job trigger: no person's session runs it, whatever their roles; only the jobs token does.
     JobToken,
     /// Held mail: an admin of any organisation (or a request from the server's own machine, which
@@ -675,6 +712,56 @@ fn upload_calls(
         out.push(call(method, path, body.cloned(), relations));
     }
     out
+}
+
+/// A call on each vault (or vault import, `kind` "I"): A's (the caller's own or not) and B's, by
+/// A's path and B's. `path` makes the path from the organisation and the vault's id.
+fn vault_calls(
+    w: &World,
+    caller: &str,
+    kind: &str,
+    method: &'static str,
+    path: fn(&str, &str) -> String,
+    body: Option<&serde_json::Value>,
+) -> Vec<Call> {
+    let mut out = Vec::new();
+    for name in ["MENTOR", "M2", "B"] {
+        let name: &'static str = w.vaults.keys().find(|n| **n == format!("{kind}_{name}")).expect("a swept vault");
+        let id = &w.id[name];
+        if name.ends_with("_B") {
+            out.push(foreign_call(method, path(&w.org["A"], id), body.cloned(), id));
+            out.push(Call {
+                other_org_path: true,
+                ..call(method, path(&w.org["B"], id), body.cloned(), BTreeSet::from([Relation::OtherOrg]))
+            });
+            continue;
+        }
+        let mut relations = BTreeSet::from([Relation::SameOrg]);
+        if w.vaults[name].1 == caller {
+            relations.insert(Relation::Own);
+        }
+        out.push(call(method, path(&w.org["A"], id), body.cloned(), relations));
+    }
+    out
+}
+
+/// Creating something of one's own in the hub (a vault, an import): in A, and in B.
+fn own_hub_calls(w: &World, tail: &str, body: &serde_json::Value) -> Vec<Call> {
+    let path = |org: &str| format!("/api/hub/{}{tail}", w.org[org]);
+    vec![
+        call("POST", path("A"), Some(body.clone()), BTreeSet::from([Relation::SameOrg, Relation::Own])),
+        Call {
+            other_org_path: true,
+            ..call("POST", path("B"), Some(body.clone()), BTreeSet::from([Relation::OtherOrg]))
+        },
+    ]
+}
+
+/// The note the sweep puts into a vault: its bytes as the sweep sends them, and their hash.
+fn swept_file() -> (serde_json::Value, String) {
+    let body = serde_json::json!({"a": "note"});
+    let hash = emmaus_obsidian::content_hash(&serde_json::to_vec(&body).unwrap());
+    (body, hash)
 }
 
 fn person_targets() -> Vec<&'static str> {
@@ -1015,6 +1102,78 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
         // Nothing was sent to these uploads: the uploader hears that the bytes have not arrived.
         ("POST", "/api/hub/{org}/uploads/{resource}/finish"),
         (Guard::Uploader(409), |w, c| upload_calls(w, c, "POST", "/finish", None)),
+    );
+    // Obsidian vaults and their imports.
+    s.insert(
+        ("GET", "/api/hub/{org}/vaults"),
+        (Guard::List(Action::HubRead), |w, _| hub_org_calls(w, "GET", "/vaults", None)),
+    );
+    s.insert(
+        ("POST", "/api/hub/{org}/vaults"),
+        (Guard::Matrix(Action::HubImport), |w, _| own_hub_calls(w, "/vaults", &json!({"name": "Sweep vault"}))),
+    );
+    s.insert(
+        ("GET", "/api/hub/{org}/vaults/{vault}/manifest"),
+        (Guard::VaultOwner(200), |w, c| {
+            vault_calls(w, c, "V", "GET", |org, id| format!("/api/hub/{org}/vaults/{id}/manifest"), None)
+        }),
+    );
+    s.insert(
+        ("PUT", "/api/hub/{org}/vaults/{vault}/files"),
+        (Guard::VaultOwner(200), |w, c| {
+            let (body, _) = swept_file();
+            vault_calls(
+                w,
+                c,
+                "V",
+                "PUT",
+                |org, id| format!("/api/hub/{org}/vaults/{id}/files?path=Swept.md&hash={}", swept_file().1),
+                Some(&body),
+            )
+        }),
+    );
+    s.insert(
+        ("DELETE", "/api/hub/{org}/vaults/{vault}/files"),
+        (Guard::VaultOwner(204), |w, c| {
+            vault_calls(w, c, "V", "DELETE", |org, id| format!("/api/hub/{org}/vaults/{id}/files?path=seed.md"), None)
+        }),
+    );
+    s.insert(
+        ("POST", "/api/hub/{org}/imports"),
+        (Guard::Matrix(Action::HubImport), |w, _| {
+            own_hub_calls(w, "/imports", &json!({"vault": "Sweep vault", "size": 1000}))
+        }),
+    );
+    s.insert(
+        ("GET", "/api/hub/{org}/imports"),
+        (Guard::List(Action::HubRead), |w, _| hub_org_calls(w, "GET", "/imports", None)),
+    );
+    s.insert(
+        ("GET", "/api/hub/{org}/imports/{import}"),
+        (Guard::VaultOwner(200), |w, c| {
+            vault_calls(w, c, "I", "GET", |org, id| format!("/api/hub/{org}/imports/{id}"), None)
+        }),
+    );
+    s.insert(
+        // The bytes are not a zip: accepted and queued, and the job reports the archive refused.
+        ("PUT", "/api/hub/{org}/imports/{import}/archive"),
+        (Guard::VaultOwner(202), |w, c| {
+            vault_calls(
+                w,
+                c,
+                "I",
+                "PUT",
+                |org, id| format!("/api/hub/{org}/imports/{id}/archive"),
+                Some(&json!({"a": 1})),
+            )
+        }),
+    );
+    s.insert(
+        // Nothing was sent: the owner hears that the archive has not arrived.
+        ("POST", "/api/hub/{org}/imports/{import}/start"),
+        (Guard::VaultOwner(409), |w, c| {
+            vault_calls(w, c, "I", "POST", |org, id| format!("/api/hub/{org}/imports/{id}/start"), None)
+        }),
     );
     s.insert(
         ("GET", "/api/hub/{org}/resources/{resource}/versions"),
@@ -1445,6 +1604,10 @@ fn judge(guard: Guard, caller: &str, roles: &RoleSet, c: &Call, status: u16) -> 
             expect(status == expected, "the uploader reaches their own upload")
         }
         Guard::Uploader(_) => expect(status == 404, "someone else's upload is not found"),
+        Guard::VaultOwner(expected) if c.relations.contains(&Relation::Own) || roles.contains(Role::Admin) => {
+            expect(status == expected, "the owner and the admins reach a vault")
+        }
+        Guard::VaultOwner(_) => expect(status == 404, "someone else's vault is not found"),
         Guard::Matrix(action) | Guard::Hub(action) => {
             let allowed = permissions::can(roles, &c.relations, c.action.unwrap_or(action));
             if allowed {

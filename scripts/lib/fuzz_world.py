@@ -2,13 +2,15 @@
 """Seeds a running `emmaus serve` for the signed-in schemathesis runs of scripts/test, through its
 own API as a person would: the admin made by `emmaus admin create` signs in, becomes a pastor too,
 invites a mentor and a mentee who accept, makes a group with the mentee in it, pairs them, and
-leaves one invitation pending; the admin adds a note, a text file and an upload awaiting its bytes.
+leaves one invitation pending; the admin adds a note, a text file, an upload awaiting its bytes, an
+Obsidian vault with one note and a vault import awaiting its archive.
 Prints shell assignments (`EMMAUS_FUZZ_*=…`) of the ids the fuzzing
 pins its path parameters to and of each person's session cookies and CSRF token.
 
 Usage: fuzz_world.py BASE_URL ADMIN_EMAIL ADMIN_PASSWORD
 """
 
+import hashlib
 import json
 import shlex
 import sys
@@ -85,6 +87,19 @@ def main() -> None:
     file = admin.call("POST", f"/api/hub/{org}/uploads", text)["resource"]
     admin.call("PUT", f"/api/hub/{org}/uploads/{file['id']}", "words inside a file")
     upload = admin.call("POST", f"/api/hub/{org}/uploads", text)["resource"]
+    # The admin's Obsidian vault with one note, for the sync API; and a vault import awaiting its
+    # archive, for the archive route, starting and reading it.
+    vault = admin.call("POST", f"/api/hub/{org}/vaults", {"name": "Fuzz vault"})
+    seed = b"A seeded note linking to [[Elsewhere]]."
+    digest = hashlib.sha256(seed).hexdigest()
+    request = urllib.request.Request(
+        f"{base}/api/hub/{org}/vaults/{vault['id']}/files?path=Seed.md&hash={digest}", data=seed, method="PUT"
+    )
+    request.add_header("content-type", "application/octet-stream")
+    request.add_header("cookie", "; ".join(f"{k}={v}" for k, v in admin.cookies.items()))
+    request.add_header("x-csrf-token", admin.cookies[CSRF])
+    urllib.request.urlopen(request)
+    pending_import = admin.call("POST", f"/api/hub/{org}/imports", {"vault": "Fuzz import", "size": 1000})["import"]
     values = {
         "ORG": org,
         "PERSON": mentee_id,
@@ -94,6 +109,8 @@ def main() -> None:
         "RESOURCE": note["id"],
         "FILE": file["id"],
         "UPLOAD": upload["id"],
+        "VAULT": vault["id"],
+        "IMPORT": pending_import["id"],
     }
     for who, session in [("ADMIN", admin), ("MENTEE", mentee)]:
         values[f"{who}_COOKIE"] = f"{ACCESS}={session.cookies[ACCESS]}; {CSRF}={session.cookies[CSRF]}"

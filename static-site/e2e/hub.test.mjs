@@ -3,8 +3,10 @@
 // inside it with `/` and search as you type, narrows by tag and changes it under its version; a mentee finds the
 // shared note and reads it, never the private one, and may not change it. A PDF dropped on the library uploads with a
 // progress bar, is found by a word that occurs only inside it once the ingest job has read it, and opens in the PDF
-// viewer; the mentee, who may not see it, never finds it.
+// viewer; the mentee, who may not see it, never finds it. A zipped Obsidian vault is imported and its wikilink, backlink
+// and embed are followed in the viewer.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -19,6 +21,8 @@ const ADMIN = { name: 'Hana Hub', email: 'hana@example.org', password: 'cedar la
 const MENTEE = { name: 'Mo Mentee', email: 'mo@example.org', password: 'river basket humble 26' };
 /** A PDF made by reportlab (scripts/fixtures/make_documents.py); only its second page names a Quetzalcoatlus. */
 const PDF = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'extract', 'tests', 'fixtures', 'two-pages.pdf');
+/** A PNG made by Pillow, the vault's attachment. */
+const PNG = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'extract', 'tests', 'fixtures', 'transparent.png');
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** axe-core on the page as it is now: no serious or critical violation. */
@@ -297,6 +301,56 @@ describe('Knowledge Hub', { timeout: 180_000 }, () => {
     assert.equal(await mentee.getByRole('button', { name: 'Delete' }).count(), 0);
     await mentee.goto(`${server.url}/hub?q=`);
     await mentee.getByRole('status').filter({ hasText: '1 resource' }).waitFor();
+  });
+
+  test('a zipped Obsidian vault is imported, and its wikilink and embed open in the viewer', async () => {
+    const zip = join(resultsDir, 'vault.zip');
+    await mkdir(resultsDir, { recursive: true });
+    // The archive as a person's zip tool makes it: the vault's folder with its settings folder inside.
+    execFileSync('python3', [
+      '-c',
+      `import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED) as z:
+    z.writestr('Psalms vault/Psalms/Shepherd.md', '---\\ntags: [psalms]\\n---\\n# The Shepherd\\n\\nSee [[Still Waters#Rest|the rest]] and [[Not written yet]].\\n\\n![[lamb.png|120]]\\n')
+    z.writestr('Psalms vault/Psalms/Still Waters.md', '# Still Waters\\n\\n## Rest\\n\\nHe leads me beside still waters.\\n')
+    z.write(sys.argv[2], 'Psalms vault/Attachments/lamb.png')
+    z.writestr('Psalms vault/.obsidian/app.json', '{}')`,
+      zip,
+      PNG,
+    ]);
+    await admin.goto(`${server.url}/hub`);
+    await admin.getByRole('link', { name: 'Import a vault' }).click();
+    await admin.getByRole('heading', { level: 1, name: 'Import an Obsidian vault' }).waitFor();
+    await admin.getByText('No vault imported yet.').waitFor();
+    await audit(admin, 'the import page');
+    await admin.getByLabel('The vault as a .zip').setInputFiles(zip);
+    assert.equal(await admin.getByLabel('Vault name').inputValue(), 'vault', 'the name comes from the file');
+    await admin.getByLabel('Vault name').fill('Psalms');
+    await admin.getByRole('button', { name: 'Upload and import' }).click();
+    // The ingest job (every 2 s here) imports it; the page follows until it is done.
+    const summary = admin.getByTestId('import-summary');
+    await summary.getByText('“Psalms” is imported.').waitFor({ timeout: 30_000 });
+    await summary.getByText('2 notes and 1 attachments (1 left out as Obsidian leaves them out)').waitFor();
+    await summary.getByText('2 links resolved (0 by the nearest of several), 1 not yet').waitFor();
+    await summary.getByText('1 link leads nowhere yet').click();
+    await summary.getByText('[[Not written yet]] in Psalms/Shepherd.md').waitFor();
+    await audit(admin, 'the import summary');
+
+    await admin.goto(`${server.url}/hub?q=shepherd`);
+    await admin.getByRole('region', { name: 'Results' }).getByRole('link', { name: 'Shepherd', exact: true }).click();
+    const body = admin.getByTestId('note-body');
+    await body.locator('.wikilink--unresolved').filter({ hasText: 'Not written yet' }).waitFor();
+    const picture = body.locator('.embed--image img');
+    await admin.waitForFunction(() => (document.querySelector('.embed--image img')?.naturalWidth ?? 0) > 0);
+    assert.equal(await picture.getAttribute('width'), '120');
+    await audit(admin, 'an imported note');
+    await body.getByRole('link', { name: 'the rest' }).click();
+    await admin.getByRole('heading', { level: 1, name: 'Still Waters', exact: true }).waitFor();
+    await admin.getByTestId('note-body').locator('#h-rest').waitFor();
+    await admin.getByRole('region', { name: 'Linked from' }).getByRole('link', { name: 'Shepherd', exact: true }).click();
+    await admin.getByRole('heading', { level: 1, name: 'Shepherd', exact: true }).waitFor();
+    await admin.getByTestId('note-body').locator('.embed--image').click();
+    await admin.getByRole('heading', { level: 1, name: 'lamb.png' }).waitFor();
   });
 
   test('no page threw', async () => {

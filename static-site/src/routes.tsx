@@ -140,6 +140,13 @@ const hubTrash = createRoute({
   staticData: { title: 'hub.trash.title' },
 });
 
+const hubImport = createRoute({
+  getParentRoute: () => hub,
+  path: 'import',
+  component: lazyRouteComponent(() => import('./hub/ImportPage'), 'ImportRoute'),
+  staticData: { title: 'hub.import.title' },
+});
+
 const hubRules = createRoute({
   getParentRoute: () => hub,
   path: 'rules',
@@ -188,7 +195,7 @@ export const routeTree = root.addChildren([
   signedIn.addChildren([
     profile,
     planner,
-    hub.addChildren([hubLibrary, hubNewNote, hubTrash, hubRules, hubResource, hubEditNote]),
+    hub.addChildren([hubLibrary, hubNewNote, hubTrash, hubImport, hubRules, hubResource, hubEditNote]),
     sessions,
     people,
     audit,

@@ -13,6 +13,7 @@ mod resources;
 mod rules;
 mod search;
 mod trash;
+mod vaults;
 mod versions;
 pub mod views;
 
@@ -40,6 +41,13 @@ emmaus_http::function_entry_points! {
     [files::finish],
     [files::link],
     [files::storage],
+    [vaults::list, vaults::open],
+    [vaults::manifest],
+    [vaults::put_file, vaults::remove_file],
+    [vaults::announce, vaults::recent],
+    [vaults::receive],
+    [vaults::start],
+    [vaults::read],
 }
 
 /// An answer carrying the version of what it holds as its `ETag`, for the next `If-Match`.

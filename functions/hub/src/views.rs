@@ -294,12 +294,27 @@ pub struct SuggestedTag {
     pub count: u64,
 }
 
+/// Where an imported resource lives in its Obsidian vault.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct VaultSourceView {
+    pub vault_id: String,
+    /// Its path in the vault.
+    pub path: String,
+    /// A note's aliases, which links may use.
+    pub aliases: Vec<String>,
+    /// A note's other frontmatter fields, as they were.
+    #[schema(value_type = Object)]
+    pub properties: serde_json::Map<String, serde_json::Value>,
+}
+
 /// One resource in full.
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ResourceDetail {
     #[serde(flatten)]
     pub summary: ResourceSummary,
     pub note: Option<NoteView>,
+    /// Where it came from, for what was imported from an Obsidian vault.
+    pub obsidian: Option<VaultSourceView>,
     /// Whether the caller may edit, delete and restore it.
     pub may_change: bool,
     /// Tags the organisation's keyword rules suggest, for those who may change it (most frequent first).
@@ -309,16 +324,23 @@ pub struct ResourceDetail {
 impl From<ResourceView> for ResourceDetail {
     fn from(view: ResourceView) -> Self {
         let number = view.resource.note.as_ref().map_or(0, |note| note.number);
-        let note =
-            view.body.map(|body| NoteView { html: emmaus_hub::markdown::to_html(&body), body, version_number: number });
+        let html = view.html.unwrap_or_default();
+        let note = view.body.map(|body| NoteView { html, body, version_number: number });
         let suggested_tags = view
             .suggestions
             .into_iter()
             .map(|s| SuggestedTag { tag: s.tag.into(), keyword: s.keyword, count: s.count as u64 })
             .collect();
+        let obsidian = view.resource.vault.clone().map(|link| VaultSourceView {
+            vault_id: link.vault_id,
+            path: link.path,
+            aliases: link.aliases,
+            properties: link.properties,
+        });
         Self {
             summary: ResourceSummary::new(view.resource, view.version),
             note,
+            obsidian,
             may_change: view.may_change,
             suggested_tags,
         }

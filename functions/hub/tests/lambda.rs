@@ -1,7 +1,8 @@
 //! The hub binary on Lambda: under the emulated Runtime API, on DynamoDB and S3 (moto, which
 //! `scripts/test` starts), it adds a note and reads it back at once; search finds it once the
 //! index is published, as the `apply-outbox` job does every minute (ADR 0014), and not before;
-//! a change under a stale version is 412.
+//! a change under a stale version is 412; a file goes to S3 through a form; and a zipped
+//! Obsidian vault, sent the same way, is imported by the job and kept in sync through the API.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -170,4 +171,54 @@ async fn a_note_and_a_file_on_dynamodb_and_s3() {
         pdf.len() as u64 + 100,
         "the short upload still holds its announced room"
     );
+
+    // An Obsidian vault: the zip posted with the form straight to S3, its import started through
+    // the function and run by the ingest job (natively here, on the same table and bucket), then a
+    // file put through the sync API whose wikilink resolves to an imported note.
+    let archive = {
+        use std::io::Write as _;
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        for (name, bytes) in
+            [("Vault/Ruth.md", &b"---\naliases: [Moabite]\n---\nWhere you go."[..]), ("Vault/Boaz.md", b"Kinsman.")]
+        {
+            zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        zip.finish().unwrap();
+        out.into_inner()
+    };
+    let announced = call(request(
+        "POST",
+        &format!("{base}/imports"),
+        &token,
+        Some(serde_json::json!({"vault": "Ruth", "size": archive.len()})),
+    ))
+    .await;
+    assert_eq!(announced.status(), 201, "{}", String::from_utf8_lossy(announced.body()));
+    let announced = json(&announced);
+    assert_eq!(announced["upload"]["method"], "POST", "S3 takes the archive itself");
+    let import = announced["import"]["id"].as_str().unwrap().to_owned();
+    let sent = post(&announced["upload"], archive).await.unwrap();
+    assert!(sent.status().is_success(), "{}", sent.status());
+    let started = call(request("POST", announced["upload"]["finish_url"].as_str().unwrap(), &token, None)).await;
+    assert_eq!(started.status(), 202, "{}", String::from_utf8_lossy(started.body()));
+    emmaus_hub::vault::jobs::run(&p, &org.id, &import).await.unwrap();
+    let done = json(&call(request("GET", &format!("{base}/imports/{import}"), &token, None)).await);
+    assert_eq!(done["state"], "done", "{done}");
+    assert_eq!(done["summary"]["changes"]["created"], 2);
+    let vault = done["summary"]["vault_id"].as_str().unwrap().to_owned();
+    let text = b"Naomi speaks of [[Moabite]] and [[Boaz]].".to_vec();
+    let hash = emmaus_obsidian::content_hash(&text);
+    let mut put = request("PUT", &format!("{base}/vaults/{vault}/files?path=Naomi.md&hash={hash}"), &token, None);
+    *put.body_mut() = text;
+    let put = call(put).await;
+    assert_eq!(put.status(), 200, "{}", String::from_utf8_lossy(put.body()));
+    let naomi = json(&put)["entry"]["resource_id"].as_str().unwrap().to_owned();
+    let manifest = json(&call(request("GET", &format!("{base}/vaults/{vault}/manifest"), &token, None)).await);
+    let ruth =
+        manifest["items"].as_array().unwrap().iter().find(|e| e["path"] == "Ruth.md").unwrap()["resource_id"].clone();
+    let read = json(&call(request("GET", &format!("{base}/resources/{naomi}"), &token, None)).await);
+    let html = read["note"]["html"].as_str().unwrap();
+    assert!(html.contains(&format!("href=\"/hub/{}\">Moabite</a>", ruth.as_str().unwrap())), "{html}");
 }

@@ -61,8 +61,9 @@ struct Package {
 fn layer_of(name: &str, manifest: &str) -> Option<Layer> {
     let folder = manifest.trim_end_matches("/Cargo.toml");
     Some(match name {
-        // The extractors are pure functions over bytes, as free of I/O and of our crates as the domain.
-        "emmaus-domain" | "emmaus-extract" => Layer::Domain,
+        // The extractors and the Obsidian format are pure functions over bytes and text, as free of
+        // I/O and of our crates as the domain.
+        "emmaus-domain" | "emmaus-extract" | "emmaus-obsidian" => Layer::Domain,
         "emmaus-ports" => Layer::Ports,
         "emmaus-app" => Layer::App,
         "emmaus-identity" | "emmaus-hub" => Layer::Module,

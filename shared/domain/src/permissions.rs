@@ -94,6 +94,7 @@ actions! {
     HubCreate => "hub.create", "Add notes, links and files to the library (own: kept private to oneself)";
     HubChange => "hub.change", "Edit, move, delete and restore a resource, and restore a note's earlier version";
     HubRulesManage => "hub.rules.manage", "Set the organisation's keyword rules that suggest tags";
+    HubImport => "hub.import", "Import an Obsidian vault of one's own and keep it in sync (admins: any member's vault)";
 }
 
 const NONE: &[Relation] = &[];
@@ -159,6 +160,8 @@ pub const MATRIX: &[Rule] = {
         rule(Action::HubCreate, ANY, ANY, ANY, &[Own]),
         rule(Action::HubChange, ANY, &[Own], &[Own], &[Own]),
         rule(Action::HubRulesManage, ANY, NONE, NONE, NONE),
+        // A vault is its importer's: its notes are theirs to change (a mentee's stay private).
+        rule(Action::HubImport, ANY, &[Own], &[Own], &[Own]),
     ]
 };
 

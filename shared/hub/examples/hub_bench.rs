@@ -222,6 +222,7 @@ async fn store(p: &Platform, docs_: &[SearchDoc]) -> Result<(), Box<dyn std::err
             note: Some(NoteState { bytes: doc.body.len() as u64, number: 1, oldest_kept: 1 }),
             link: None,
             file: None,
+            vault: None,
         };
         let version = NoteVersion {
             number: 1,

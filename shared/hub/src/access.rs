@@ -83,6 +83,17 @@ impl Reader {
         permissions::can(&self.actor.roles, &BTreeSet::from([Relation::SameOrg]), action)
     }
 
+    /// Whether the reader may import a vault of their own and keep it in sync.
+    pub fn may_import(&self) -> bool {
+        permissions::can(&self.actor.roles, &BTreeSet::from([Relation::SameOrg, Relation::Own]), Action::HubImport)
+    }
+
+    /// What a resource's visibility is when the reader names none: the organisation, or their own
+    /// eyes alone where they may share no wider.
+    pub fn default_visibility(&self) -> Visibility {
+        if self.may_share(&Visibility::Organisation) { Visibility::Organisation } else { Visibility::Private }
+    }
+
     /// `NotFound` unless the reader sees `resource`, then `Forbidden` unless they may do `action`.
     pub fn check(&self, action: Action, resource: &Resource) -> Result<(), DomainError> {
         if !self.may_see(resource) {

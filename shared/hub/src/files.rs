@@ -149,6 +149,10 @@ pub async fn usage(p: &Platform, actor: &Actor) -> Result<(Usage, Quota), Domain
 /// A file name as metadata: the last part of any path a browser sent, without control characters,
 /// trimmed and at most [`MAX_NAME_CHARS`].
 pub fn clean_name(name: &str) -> Result<String, DomainError> {
+    // The name as sent is held to the limit too, so what the API documents is what it enforces.
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(DomainError::invalid("name", format!("has at most {MAX_NAME_CHARS} characters")));
+    }
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = last.chars().filter(|c| !c.is_control()).collect();
     let cleaned = cleaned.trim();
@@ -219,7 +223,7 @@ pub async fn start(
             Some(form) => UploadTarget::Form(form),
             None => UploadTarget::Route,
         };
-    let view = ResourceView { resource, version: 1, body: None, may_change: true, suggestions: Vec::new() };
+    let view = ResourceView { resource, version: 1, body: None, html: None, may_change: true, suggestions: Vec::new() };
     Ok((view, target))
 }
 
@@ -327,7 +331,110 @@ async fn judge(p: &Platform, reader: &Reader, mut doc: Doc<Resource>) -> Result<
     with_usage(p, &org, (0, resize), writes, stale, Some(&id)).await?;
     let version = doc.version + 1;
     let suggestions = crate::tagging::suggestions(p, &doc.value, None).await?;
-    Ok(ResourceView { resource: doc.value, version, body: None, may_change: true, suggestions })
+    Ok(ResourceView { resource: doc.value, version, body: None, html: None, may_change: true, suggestions })
+}
+
+/// What became of a file's bytes brought in by an import.
+#[derive(Debug)]
+pub(crate) enum Imported {
+    /// Stored and listed (or updated in place), its text queued for the `ingest` job.
+    Stored,
+    /// Not taken, for the reason given (a kind the library does not accept, bytes that contradict
+    /// their name, over a limit); nothing of it was kept.
+    Refused(String),
+}
+
+/// Stores the bytes of a file an import brings as the resource `doc` (version 0: a new one, whose
+/// `file` is set here; otherwise the resource as read, whose bytes are replaced in place), with
+/// `extra` writes in the same batch as the record and the usage. Its kind is judged from its bytes
+/// against the type its name claims, as an upload's is; unlike an upload, bytes that contradict
+/// their name are refused rather than quarantined, since no one is there to be told.
+pub(crate) async fn store_imported(
+    p: &Platform,
+    mut doc: Doc<Resource>,
+    name: &str,
+    bytes: Vec<u8>,
+    extra: Vec<Write>,
+) -> Result<Imported, DomainError> {
+    let org = doc.value.org_id.clone();
+    let id = doc.value.id.clone();
+    let size = bytes.len() as u64;
+    if size == 0 {
+        return Ok(Imported::Refused("the file is empty".into()));
+    }
+    let limit = p.blobs.max_size();
+    if size > limit {
+        return Ok(Imported::Refused(format!("the file is larger than this server's limit of {limit} bytes")));
+    }
+    let claimed = mime_guess::from_path(name).first_or_octet_stream().essence_str().to_owned();
+    let head = &bytes[..bytes.len().min(HEAD_BYTES as usize)];
+    let tail = &bytes[bytes.len().saturating_sub(TAIL_BYTES as usize)..];
+    let kind = match content::check(&claimed, head, tail) {
+        Verdict::Accepted(kind) => kind,
+        Verdict::Quarantined { declared, found } => {
+            return Ok(Imported::Refused(format!("its name says {declared} but its bytes are {}", found.mime())));
+        }
+        Verdict::Refused { found } => {
+            return Ok(Imported::Refused(format!("it is {found}, which the library does not accept")));
+        }
+    };
+    let new = doc.version == 0;
+    let old_size = doc.value.file.as_ref().map_or(0, |file| file.size);
+    doc.value.file = Some(FileState {
+        name: clean_name(name)?,
+        size,
+        declared_type: claimed.clone(),
+        status: FileStatus::Ready { kind },
+        reading: Reading::Pending,
+    });
+    let quota = quota(p)?;
+    let key = original(&org, &id)?;
+    p.blobs.put(&key, bytes, &claimed).await.map_err(from_blob)?;
+    let record = if new {
+        Write::PutIfAbsent {
+            key: keys::resource(&org, &id),
+            value: docs::encode(&doc.value),
+            expires_at: None,
+            index: doc.value.index_keys(),
+        }
+    } else {
+        resources::put_with_index(&doc)
+    };
+    let ingest = crate::ingest::task(p, &org, &id)?;
+    let grows = size.saturating_sub(old_size);
+    // A refusal of the quota is this file's outcome, not the import's failure.
+    let mut over_quota = None;
+    let writes = |usage: Usage| {
+        let admitted = if new {
+            quota.admit(usage, size)
+        } else if grows > 0 {
+            // The file is counted already: only the bytes it gains must fit.
+            quota.admit(Usage { files: usage.files.saturating_sub(1), ..usage }, grows)
+        } else {
+            Ok(())
+        };
+        if let Err(refusal) = admitted {
+            over_quota = Some(refusal.to_string());
+            return Err(refusal);
+        }
+        let mut writes = vec![record.clone(), ingest.clone()];
+        writes.extend(extra.iter().cloned());
+        Ok(writes)
+    };
+    let conflict = || DomainError::Conflict("the file changed while it was imported".into());
+    let delta = i64::try_from(size).unwrap_or(i64::MAX) - i64::try_from(old_size).unwrap_or(i64::MAX);
+    let result = with_usage(p, &org, (i64::from(new), delta), writes, conflict, None).await;
+    if let Err(error) = result {
+        if new {
+            // Nothing of a file that was not recorded stays behind.
+            let _ = p.blobs.delete(&key).await;
+        }
+        return match over_quota {
+            Some(reason) => Ok(Imported::Refused(reason)),
+            None => Err(error),
+        };
+    }
+    Ok(Imported::Stored)
 }
 
 /// Which bytes of a file a link opens.
@@ -350,6 +457,21 @@ pub async fn download(p: &Platform, actor: &Actor, id: &str, variant: Variant) -
     };
     let url = p.blobs.signed_url(&key, LINK_LIFETIME, &presentation).await.map_err(from_blob)?;
     Ok(Download { url, expires_at: p.clock.now().plus(LINK_LIFETIME) })
+}
+
+/// A short-lived link that shows a file in the page (a picture embedded in a note), for a
+/// resource whose reader was checked by the caller.
+pub(crate) async fn inline_url(p: &Platform, resource: &Resource) -> Result<String, DomainError> {
+    let Some(file) = &resource.file else { return Err(DomainError::NotFound("a file of this resource".into())) };
+    let FileStatus::Ready { kind } = file.status else {
+        return Err(DomainError::NotFound("a file of this resource".into()));
+    };
+    let presentation = Presentation {
+        content_type: Some(kind.mime().to_owned()),
+        disposition: Some(content_disposition(kind.serving(), &file.name)),
+    };
+    let key = original(&resource.org_id, &resource.id)?;
+    p.blobs.signed_url(&key, LINK_LIFETIME, &presentation).await.map_err(from_blob)
 }
 
 /// The blob of a file's bytes and how to present them.

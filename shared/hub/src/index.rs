@@ -64,6 +64,47 @@ pub async fn reindex(p: &Platform, org: &str, id: &str) -> Result<(), DomainErro
     }
 }
 
+/// Applies the indexing tasks an import committed (and reindexes `also`, resources whose links
+/// may lead elsewhere now), a hundred entries per call of the search port rather than one commit
+/// each, then takes the applied tasks off the queue. What fails stays for the outbox job, which
+/// applies the tasks again; nothing here is lost.
+pub(crate) async fn apply_imported(p: &Platform, org: &str, tasks: &[(String, Write)], also: &[String]) {
+    let ids: Vec<&str> = tasks.iter().map(|(id, _)| id.as_str()).chain(also.iter().map(String::as_str)).collect();
+    for chunk in ids.chunks(REBUILD_CHUNK) {
+        if let Err(error) = reindex_many(p, org, chunk).await {
+            tracing::warn!(%error, "indexing an import failed; the outbox job indexes it");
+            return;
+        }
+    }
+    for (_, task) in tasks {
+        // Version 1 is the task as enqueued; one the job claimed meanwhile is the job's.
+        let _ = p.kv.delete_if_version(task.key().clone(), 1).await;
+    }
+}
+
+/// Brings the entries of `ids` in line with the store, in one call of the search port each for
+/// what is indexed and what is removed.
+async fn reindex_many(p: &Platform, org: &str, ids: &[&str]) -> Result<(), DomainError> {
+    let keys: Vec<emmaus_ports::Key> = ids.iter().map(|id| keys::resource(org, id)).collect();
+    let found = p.kv.get_many(&keys).await.map_err(emmaus_app::error::from_kv)?;
+    let mut entries = Vec::new();
+    let mut gone = Vec::new();
+    for (id, item) in ids.iter().zip(found) {
+        let doc: Option<docs::Doc<Resource>> = item.map(docs::from_item).transpose()?;
+        match doc {
+            Some(doc) if doc.value.searchable() => entries.push(entry(p, &doc.value).await?),
+            _ => gone.push((*id).to_owned()),
+        }
+    }
+    if !entries.is_empty() {
+        p.search.index(org, entries).await.map_err(from_search)?;
+    }
+    if !gone.is_empty() {
+        p.search.delete(org, &gone).await.map_err(from_search)?;
+    }
+    Ok(())
+}
+
 pub(crate) fn from_search(error: SearchError) -> DomainError {
     match error {
         SearchError::Invalid(message) => DomainError::invalid("search", message),
@@ -90,7 +131,19 @@ async fn entry(p: &Platform, resource: &Resource) -> Result<SearchDoc, DomainErr
         (Some(_), _, _) => {
             let text = notes::text(p, resource).await?;
             links = markdown::linked_resources(&text, emmaus_ports::search::MAX_VALUES);
-            markdown::plain_text(&text)
+            if resource.vault.is_some() {
+                // A vault note's wikilinks and embeds, resolved in its vault, are links too; its
+                // frontmatter is not words of its text.
+                let room = emmaus_ports::search::MAX_VALUES.saturating_sub(links.len());
+                for id in crate::vault::render::linked_ids(p, resource, &text, room).await? {
+                    if !links.contains(&id) {
+                        links.push(id);
+                    }
+                }
+                markdown::plain_text(emmaus_obsidian::frontmatter::split(&text).body)
+            } else {
+                markdown::plain_text(&text)
+            }
         }
         (None, Some(link), _) => link.url.clone(),
         // A file is found by its name, and by what is inside it once that has been read.

@@ -60,7 +60,7 @@ fn run_job(mut p: Platform, now: Timestamp) -> Pin<Box<dyn Future<Output = Outco
 
 /// The ingest task's handler, added to a host's.
 pub fn handlers(handlers: Handlers) -> Handlers {
-    handlers.with(TASK, handle).with(crate::preview::TASK, crate::preview::handle)
+    crate::vault::jobs::handlers(handlers.with(TASK, handle).with(crate::preview::TASK, crate::preview::handle))
 }
 
 fn handle(p: Platform, payload: serde_json::Value) -> Pin<Box<dyn Future<Output = Result<(), Failure>> + Send>> {

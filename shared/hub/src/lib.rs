@@ -18,6 +18,7 @@ pub mod purge;
 pub mod resources;
 pub mod search;
 pub mod tagging;
+pub mod vault;
 
 pub use access::Reader;
 pub use model::{NoteVersion, Resource};

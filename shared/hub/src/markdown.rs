@@ -10,6 +10,19 @@ use comrak::{Options, markdown_to_html};
 
 /// The note as HTML for the viewer.
 pub fn to_html(markdown: &str) -> String {
+    markdown_to_html(markdown, &options())
+}
+
+/// [`to_html`] with an id on every heading (`prefix` and the heading's words, as GitHub makes
+/// them), which links to a heading of the note open.
+pub fn to_html_with_heading_ids(markdown: &str, prefix: &str) -> String {
+    let mut options = options();
+    options.extension.header_id_prefix = Some(prefix.to_owned());
+    options.extension.header_id_prefix_in_href = true;
+    markdown_to_html(markdown, &options)
+}
+
+fn options() -> Options<'static> {
     let mut options = Options::default();
     options.extension.table = true;
     options.extension.strikethrough = true;
@@ -18,7 +31,7 @@ pub fn to_html(markdown: &str) -> String {
     options.render.r#unsafe = false;
     // Raw HTML is shown as the text it is, rather than dropped with the words around it.
     options.render.escape = true;
-    markdown_to_html(markdown, &options)
+    options
 }
 
 /// The library resources a note links to, by their address in the app (`/hub/<id>`, relative or
@@ -54,7 +67,7 @@ fn resource_of(url: &str) -> Option<String> {
         None => url,
     };
     let id = path.strip_prefix("/hub/")?.split(['/', '?', '#']).next()?;
-    let page = matches!(id, "new" | "trash" | "rules");
+    let page = matches!(id, "new" | "trash" | "rules" | "import");
     (!page && emmaus_domain::validation::plausible_id(id)).then(|| id.to_owned())
 }
 

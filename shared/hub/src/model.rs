@@ -34,6 +34,22 @@ pub struct Resource {
     pub link: Option<LinkState>,
     #[serde(default)]
     pub file: Option<FileState>,
+    /// Where it came from in an Obsidian vault, for what was imported from one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vault: Option<VaultLink>,
+}
+
+/// A resource's place in an Obsidian vault (`crate::vault`): its links resolve within that vault.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct VaultLink {
+    pub vault_id: String,
+    pub path: String,
+    /// A note's aliases, as written.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// A note's other frontmatter fields, kept as they were.
+    #[serde(default)]
+    pub properties: serde_json::Map<String, serde_json::Value>,
 }
 
 /// An uploaded file: what the uploader said of it, and what its bytes turned out to be.

@@ -45,6 +45,8 @@ pub struct ResourceView {
     pub resource: Resource,
     pub version: u64,
     pub body: Option<String>,
+    /// A note's text as HTML for this reader (a vault note's links resolved for their eyes).
+    pub html: Option<String>,
     pub may_change: bool,
     pub suggestions: Vec<emmaus_domain::hub::tagging::Suggestion>,
 }
@@ -143,7 +145,8 @@ pub async fn create(
     }
     commit(p, &resource.org_id, &resource.id, writes, from_kv).await?;
     let suggestions = crate::tagging::suggestions(p, &resource, body.as_deref()).await?;
-    Ok(ResourceView { resource, version: 1, body, may_change: true, suggestions })
+    let html = crate::vault::render::note_html(p, &reader, &resource, body.as_deref()).await?;
+    Ok(ResourceView { resource, version: 1, body, html, may_change: true, suggestions })
 }
 
 /// A new resource of `kind` by the reader, titled `title` and described as the person wrote it,
@@ -176,6 +179,7 @@ pub(crate) fn new_resource(
         note: None,
         link: None,
         file: None,
+        vault: None,
     })
 }
 
@@ -200,7 +204,8 @@ pub async fn read(p: &Platform, actor: &Actor, id: &str) -> Result<ResourceView,
     } else {
         Vec::new()
     };
-    Ok(ResourceView { resource: doc.value, version: doc.version, body, may_change, suggestions })
+    let html = crate::vault::render::note_html(p, &reader, &doc.value, body.as_deref()).await?;
+    Ok(ResourceView { resource: doc.value, version: doc.version, body, html, may_change, suggestions })
 }
 
 /// Changes a resource read at version `expected`; `Stale` when it has changed since.
@@ -281,7 +286,8 @@ pub(crate) async fn apply_change(
     }
     commit(p, reader.org(), &doc.value.id, writes, stale_on_conflict).await?;
     let suggestions = crate::tagging::suggestions(p, &doc.value, body.as_deref()).await?;
-    Ok(ResourceView { resource: doc.value, version: doc.version + 1, body, may_change: true, suggestions })
+    let html = crate::vault::render::note_html(p, reader, &doc.value, body.as_deref()).await?;
+    Ok(ResourceView { resource: doc.value, version: doc.version + 1, body, html, may_change: true, suggestions })
 }
 
 /// Moves a resource read at version `expected` to the trash, restorable for 30 days.
@@ -414,5 +420,6 @@ pub async fn restore(p: &Platform, actor: &Actor, id: &str) -> Result<ResourceVi
     let version = doc.version + 1;
     let body = notes::body(p, &doc.value).await?;
     let suggestions = crate::tagging::suggestions(p, &doc.value, body.as_deref()).await?;
-    Ok(ResourceView { resource: doc.value, version, body, may_change: true, suggestions })
+    let html = crate::vault::render::note_html(p, &reader, &doc.value, body.as_deref()).await?;
+    Ok(ResourceView { resource: doc.value, version, body, html, may_change: true, suggestions })
 }

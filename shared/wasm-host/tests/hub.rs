@@ -1,7 +1,9 @@
 //! The hub on Spin: the hub component in the Wasm test host, with what `spin.toml` grants it and
 //! Spin's `default` database shared with auth, adds a note, finds it by a word inside it through
 //! the search index in that database, changes it under its version (a stale version is 412),
-//! and moves it to the trash, each request in a fresh instance.
+//! and moves it to the trash, each request in a fresh instance; and a zipped Obsidian vault is
+//! imported by the ingest component's job, then kept in sync one file at a time, its wikilinks
+//! resolved as the note is read.
 
 mod seed;
 mod support;
@@ -240,4 +242,124 @@ async fn a_file_is_uploaded_kept_in_the_database_and_served_by_a_signed_link_on_
         .unwrap();
     assert_eq!(found["total"], 1, "{found}");
     assert_eq!(found["items"][0]["resource"]["title"], "fossils.pdf");
+}
+
+fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    for (name, bytes) in files {
+        zip.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_zipped_vault_is_imported_by_the_job_and_synced_file_by_file_on_spin() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let new = NewOrg {
+        slug: "spin-vault",
+        name: "Spin",
+        admin_email: "ada@spin.test",
+        admin_name: "Ada",
+        admin_password: PASSWORD,
+    };
+    let (_, org) = seed::organisation(dir.path(), &new).await;
+    let auth = start("auth", dir.path());
+    let hub = start("hub", dir.path());
+    let client = reqwest::Client::new();
+    let (cookie, csrf) = sign_in(&client, &auth).await;
+    let api = |path: &str| format!("{}/api/hub/{org}{path}", hub.url());
+    let send =
+        |request: reqwest::RequestBuilder| request.header("cookie", &cookie).header("x-csrf-token", &csrf).send();
+
+    let archive = zip_of(&[
+        ("Vault/Grace.md", b"---\ntags: [grace]\naliases: [Sola Gratia]\n---\nSee [[Faith#Hearing]] and [[Later]].\n"),
+        ("Vault/Faith.md", b"## Hearing\n\nFaith comes by hearing.\n"),
+        ("Vault/.obsidian/app.json", b"{}"),
+    ]);
+    let announced =
+        send(client.post(api("/imports")).json(&serde_json::json!({"vault": "Teaching", "size": archive.len()})))
+            .await
+            .unwrap();
+    assert_eq!(announced.status(), 201);
+    let announced: serde_json::Value = announced.json().await.unwrap();
+    assert_eq!(announced["upload"]["method"], "PUT", "Spin's store takes no form: {announced}");
+    let id = announced["import"]["id"].as_str().unwrap().to_owned();
+    let arrived =
+        send(client.put(format!("{}{}", hub.url(), announced["upload"]["url"].as_str().unwrap())).body(archive))
+            .await
+            .unwrap();
+    assert_eq!(arrived.status(), 202);
+    let ingest = start("ingest", dir.path());
+    let run = client.post(format!("{}/api/jobs/ingest", ingest.url())).bearer_auth(JOBS_TOKEN).send().await.unwrap();
+    assert_eq!(run.status(), 200, "{}", run.text().await.unwrap());
+    let job: serde_json::Value = client
+        .get(api(&format!("/imports/{id}")))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(job["state"], "done", "{job}");
+    assert_eq!(job["summary"]["notes"], 2);
+    assert_eq!(job["summary"]["skipped"], 1);
+    assert_eq!(job["summary"]["links"]["unresolved"], 1);
+    assert_eq!(job["summary"]["unresolved"][0]["target"], "Later");
+    let vault = job["summary"]["vault_id"].as_str().unwrap().to_owned();
+
+    // The sync API: a put of the missing note makes the link live; the same bytes again change nothing.
+    let later = b"Written later, linking back to [[Sola Gratia]].".to_vec();
+    let hash = emmaus_obsidian::content_hash(&later);
+    let put =
+        |bytes: Vec<u8>| send(client.put(api(&format!("/vaults/{vault}/files?path=Later.md&hash={hash}"))).body(bytes));
+    let first: serde_json::Value = put(later.clone()).await.unwrap().json().await.unwrap();
+    assert_eq!(first["outcome"], "created", "{first}");
+    let again: serde_json::Value = put(later).await.unwrap().json().await.unwrap();
+    assert_eq!(again["outcome"], "unchanged");
+    let manifest: serde_json::Value = client
+        .get(api(&format!("/vaults/{vault}/manifest")))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paths: Vec<&str> = manifest["items"].as_array().unwrap().iter().map(|e| e["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["Faith.md", "Grace.md", "Later.md"]);
+
+    let found: serde_json::Value =
+        client.get(api("/resources?q=hearing")).header("cookie", &cookie).send().await.unwrap().json().await.unwrap();
+    let grace_id = manifest["items"][1]["resource_id"].as_str().unwrap();
+    let faith_id = manifest["items"][0]["resource_id"].as_str().unwrap();
+    let later_id = manifest["items"][2]["resource_id"].as_str().unwrap();
+    assert_eq!(found["items"][0]["resource"]["id"], faith_id, "{found}");
+    let grace: serde_json::Value = client
+        .get(api(&format!("/resources/{grace_id}")))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let html = grace["note"]["html"].as_str().unwrap();
+    assert!(html.contains(&format!("href=\"/hub/{faith_id}#h-hearing\"")), "{html}");
+    assert!(html.contains(&format!("href=\"/hub/{later_id}\">Later</a>")), "the link is live now: {html}");
+    assert_eq!(grace["obsidian"]["aliases"], serde_json::json!(["Sola Gratia"]));
+    let later: serde_json::Value = client
+        .get(api(&format!("/resources/{later_id}")))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(later["note"]["html"].as_str().unwrap().contains(&format!("href=\"/hub/{grace_id}\">Sola Gratia</a>")));
 }

@@ -133,6 +133,9 @@ export function LibraryPage({
           <button type="button" className="button button--secondary" aria-expanded={adding} onClick={() => setAdding(!adding)}>
             {t('hub.addLink')}
           </button>
+          <Link to="/hub/import" className="button button--secondary">
+            {t('hub.import.link')}
+          </Link>
           <Link to="/hub/trash" className="button button--secondary">
             {t('hub.trash.link')}
           </Link>

@@ -2,7 +2,7 @@
 // viewer, a link as a card, what describes it, and for those who may change it: edit, delete to the trash, and a note's versions.
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { getRouteApi, useNavigate } from '@tanstack/react-router';
-import { useState } from 'react';
+import { useState, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, failureMessage } from '../api/call';
 import { api } from '../api/client';
@@ -125,9 +125,16 @@ function Viewer({ orgId, resource }: { orgId: string; resource: Detail }) {
       )}
       {editing && <DetailsForm orgId={orgId} resource={resource} privateOnly={privateOnly} onDone={() => setEditing(false)} />}
       {resource.suggested_tags.length > 0 && <Suggestions orgId={orgId} resource={resource} />}
+      {resource.obsidian && <VaultSource source={resource.obsidian} />}
       {resource.note && (
         // The server renders and escapes the note (comrak without raw HTML); the page's CSP allows no inline script.
-        <div className="prose" data-testid="note-body" dangerouslySetInnerHTML={{ __html: resource.note.html }} />
+        // Links within the library (a vault note's wikilinks and embeds) open in the app without reloading it.
+        <div
+          className="prose"
+          data-testid="note-body"
+          onClick={(event) => followInApp(event, (to) => void navigate({ to }))}
+          dangerouslySetInnerHTML={{ __html: resource.note.html }}
+        />
       )}
       {resource.kind === 'note' && resource.note && resource.note.body.trim() === '' && <p className="muted">{t('hub.emptyNote')}</p>}
       {resource.kind === 'file' && <FileViewer orgId={orgId} resource={resource} />}
@@ -135,6 +142,40 @@ function Viewer({ orgId, resource }: { orgId: string; resource: Detail }) {
       <Backlinks orgId={orgId} id={resource.id} />
       {resource.kind === 'note' && <Versions orgId={orgId} resource={resource} />}
     </article>
+  );
+}
+
+/** Follows a click on a link to a page of the library inside the app; other links and modified clicks go their way. */
+function followInApp(event: MouseEvent<HTMLElement>, go: (to: string) => void) {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  const anchor = (event.target as Element).closest('a');
+  const href = anchor?.getAttribute('href');
+  if (!href || !href.startsWith('/hub')) return;
+  event.preventDefault();
+  const [path = '', hash] = href.split('#');
+  go(path);
+  if (hash) window.setTimeout(() => document.getElementById(decodeURIComponent(hash))?.scrollIntoView(), 300);
+}
+
+/** Where an imported resource lives in its vault, and a note's frontmatter properties. */
+function VaultSource({ source }: { source: NonNullable<Detail['obsidian']> }) {
+  const { t } = useTranslation();
+  const properties = Object.entries(source.properties ?? {});
+  return (
+    <details className="hub-vault">
+      <summary>{t('hub.vaultSource.summary', { path: source.path })}</summary>
+      {source.aliases.length > 0 && <p>{t('hub.vaultSource.aliases', { aliases: source.aliases.join(', ') })}</p>}
+      {properties.length > 0 && (
+        <dl className="hub-vault__properties">
+          {properties.map(([key, value]) => (
+            <div key={key}>
+              <dt>{key}</dt>
+              <dd>{typeof value === 'string' ? value : JSON.stringify(value)}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </details>
   );
 }
 

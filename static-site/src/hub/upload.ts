@@ -53,12 +53,12 @@ function problemMessage(xhr: XMLHttpRequest): string {
  * Sends the bytes of an announced file, reporting `(sent, total)` as they go. Answers the file as judged when the hub's
  * route took them (it judges at once), or `null` when they went to the store, which must then be finished.
  */
-export function send(
-  upload: UploadTarget,
+export function send<Answer = Detail>(
+  upload: Pick<UploadTarget, 'method' | 'url' | 'fields'>,
   file: File,
   onProgress: (sent: number, total: number) => void,
   signal?: AbortSignal,
-): Promise<Detail | null> {
+): Promise<Answer | null> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open(upload.method, upload.url);
@@ -78,7 +78,7 @@ export function send(
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {
         onProgress(file.size, file.size);
-        resolve(upload.method === 'PUT' ? (JSON.parse(xhr.responseText) as Detail) : null);
+        resolve(upload.method === 'PUT' ? (JSON.parse(xhr.responseText) as Answer) : null);
       } else {
         // 401: the session ran out while sending; 5xx and 408/429: the server or store may take it later.
         const retryable = xhr.status === 401 || xhr.status === 408 || xhr.status === 429 || xhr.status >= 500;

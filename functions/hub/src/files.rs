@@ -6,11 +6,9 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::StatusCode;
 use emmaus_app::Platform;
-use emmaus_domain::DomainError;
 use emmaus_http::auth::Session;
 use emmaus_http::{ApiResult, Json, Path, Query};
 use emmaus_hub::files::{self, Announced, UploadTarget};
-use http_body_util::BodyExt as _;
 
 use crate::resources::{Answer, answer, described};
 use crate::views::{ResourceDetail, VisibilityView};
@@ -138,17 +136,9 @@ pub async fn receive(
     body: Body,
 ) -> Answer {
     let actor = crate::actor(&p, &who, &org).await?;
-    // Read as it streams in, stopping one byte past the largest file the store takes; the use
-    // case then holds it to the size that was announced.
-    let limit = usize::try_from(p.blobs.max_size()).unwrap_or(usize::MAX);
-    let bytes = http_body_util::Limited::new(body, limit).collect().await.map_err(|error| {
-        if error.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
-            DomainError::TooLarge { what: "the file".into(), limit: p.blobs.max_size() }
-        } else {
-            DomainError::invalid("file", "the upload was cut short; send the file again")
-        }
-    })?;
-    let view = files::receive(&p, &actor, &resource, bytes.to_bytes().to_vec()).await?;
+    // The use case holds the bytes to the size that was announced.
+    let bytes = crate::read_body(&p, body, "the file").await?;
+    let view = files::receive(&p, &actor, &resource, bytes).await?;
     Ok(answer(StatusCode::OK, view.into()))
 }
 

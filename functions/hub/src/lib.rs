@@ -19,6 +19,7 @@ pub mod views;
 
 use axum::http::{HeaderMap, StatusCode, header};
 use emmaus_app::Platform;
+use emmaus_domain::DomainError;
 use emmaus_http::{ApiResult, Json};
 use emmaus_identity::{Actor, Principal, directory};
 
@@ -57,6 +58,21 @@ fn versioned<T>(status: StatusCode, version: u64, body: T) -> Versioned<T> {
     let mut headers = HeaderMap::new();
     headers.insert(header::ETAG, emmaus_http::etag(version));
     (status, headers, Json(body))
+}
+
+/// A request body read as it streams in (an upload's bytes, a vault's file or archive), stopping
+/// one byte past the largest file the store takes; `what` names it in the problem.
+async fn read_body(p: &Platform, body: axum::body::Body, what: &str) -> Result<Vec<u8>, DomainError> {
+    use http_body_util::BodyExt as _;
+    let limit = usize::try_from(p.blobs.max_size()).unwrap_or(usize::MAX);
+    let bytes = http_body_util::Limited::new(body, limit).collect().await.map_err(|error| {
+        if error.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+            DomainError::TooLarge { what: what.into(), limit: p.blobs.max_size() }
+        } else {
+            DomainError::invalid("file", "the upload was cut short; send it again")
+        }
+    })?;
+    Ok(bytes.to_bytes().to_vec())
 }
 
 /// The caller as a member of `org`.

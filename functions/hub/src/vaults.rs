@@ -15,7 +15,6 @@ use emmaus_hub::vault::import::{Outcome, Summary};
 use emmaus_hub::vault::jobs::{self, ImportJob, ImportState, Target};
 use emmaus_hub::vault::{self, Entry, Vault, VaultSpec, sync};
 use emmaus_ports::Cursor;
-use http_body_util::BodyExt as _;
 
 use crate::files::{FileBytes, UploadTargetView};
 use crate::views::VisibilityView;
@@ -225,7 +224,7 @@ pub async fn put_file(
     body: Body,
 ) -> ApiResult<Json<PutView>> {
     let actor = crate::actor(&p, &who, &org).await?;
-    let bytes = read_body(&p, body, "the file").await?;
+    let bytes = crate::read_body(&p, body, "the file").await?;
     let put = sync::put(&p, &actor, &vault, &query.path, &query.hash, bytes).await?;
     Ok(Json(PutView { outcome: outcome_name(put.outcome).into(), entry: put.entry.into(), warnings: put.warnings }))
 }
@@ -249,19 +248,6 @@ pub async fn remove_file(
     let actor = crate::actor(&p, &who, &org).await?;
     sync::remove(&p, &actor, &vault, &query.path).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Reads a body as it streams in, stopping one byte past the largest file the store takes.
-async fn read_body(p: &Platform, body: Body, what: &str) -> Result<Vec<u8>, DomainError> {
-    let limit = usize::try_from(p.blobs.max_size()).unwrap_or(usize::MAX);
-    let bytes = http_body_util::Limited::new(body, limit).collect().await.map_err(|error| {
-        if error.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
-            DomainError::TooLarge { what: what.into(), limit: p.blobs.max_size() }
-        } else {
-            DomainError::invalid("file", "the upload was cut short; send it again")
-        }
-    })?;
-    Ok(bytes.to_bytes().to_vec())
 }
 
 /// A zipped vault about to be uploaded.
@@ -486,7 +472,7 @@ pub async fn receive(
     body: Body,
 ) -> ApiResult<(StatusCode, Json<ImportView>)> {
     let actor = crate::actor(&p, &who, &org).await?;
-    let bytes = read_body(&p, body, "the archive").await?;
+    let bytes = crate::read_body(&p, body, "the archive").await?;
     let job = jobs::receive(&p, &actor, &import, bytes).await?;
     Ok((StatusCode::ACCEPTED, Json(job.into())))
 }

@@ -175,19 +175,10 @@ async fn a_note_and_a_file_on_dynamodb_and_s3() {
     // An Obsidian vault: the zip posted with the form straight to S3, its import started through
     // the function and run by the ingest job (natively here, on the same table and bucket), then a
     // file put through the sync API whose wikilink resolves to an imported note.
-    let archive = {
-        use std::io::Write as _;
-        let mut out = std::io::Cursor::new(Vec::new());
-        let mut zip = zip::ZipWriter::new(&mut out);
-        for (name, bytes) in
-            [("Vault/Ruth.md", &b"---\naliases: [Moabite]\n---\nWhere you go."[..]), ("Vault/Boaz.md", b"Kinsman.")]
-        {
-            zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
-            zip.write_all(bytes).unwrap();
-        }
-        zip.finish().unwrap();
-        out.into_inner()
-    };
+    let archive = emmaus_testkit::archives::zip_of(&[
+        ("Vault/Ruth.md", b"---\naliases: [Moabite]\n---\nWhere you go."),
+        ("Vault/Boaz.md", b"Kinsman."),
+    ]);
     let announced = call(request(
         "POST",
         &format!("{base}/imports"),

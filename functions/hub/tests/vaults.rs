@@ -3,12 +3,11 @@
 //! manifest paged), a zipped vault's import from announcement to the job's summary, and the
 //! problems bad input gets, each naming its field.
 
-use std::io::Write as _;
-
 use emmaus_app::Platform;
 use emmaus_identity::setup::{self, NewOrg};
 use emmaus_identity::{RequestMeta, sessions};
 use emmaus_testkit::api::{ApiResponse, ApiTarget};
+use emmaus_testkit::archives::zip_of;
 
 struct Api {
     p: Platform,
@@ -80,17 +79,6 @@ fn problem(response: &ApiResponse) -> (u16, Vec<String>) {
         .map(|errors| errors.iter().map(|e| e["field"].as_str().unwrap_or_default().to_owned()).collect())
         .unwrap_or_default();
     (response.status, fields)
-}
-
-fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut out);
-    for (name, bytes) in files {
-        zip.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
-        zip.write_all(bytes).unwrap();
-    }
-    zip.finish().unwrap();
-    out.into_inner()
 }
 
 #[tokio::test]

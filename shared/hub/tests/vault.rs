@@ -2,8 +2,8 @@
 //! read back as people see it (links, embeds, tags, collections, backlinks), imported again as it
 //! changes, and kept in sync one file at a time.
 
+use emmaus_testkit::archives::zip_of;
 use std::collections::BTreeMap;
-use std::io::Write as _;
 
 use emmaus_app::Platform;
 use emmaus_domain::hub::{ResourceKind, Source, Visibility};
@@ -336,17 +336,6 @@ async fn the_sync_api_puts_removes_and_answers_the_manifest() {
     // Someone else's vault is not there for them.
     let other = sync::manifest(&w.p, w.who("mentee"), &vault.id, None, 100).await.unwrap_err();
     assert!(matches!(other, DomainError::NotFound(_)));
-}
-
-fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut out = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut out);
-    for (name, bytes) in files {
-        zip.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
-        zip.write_all(bytes).unwrap();
-    }
-    zip.finish().unwrap();
-    out.into_inner()
 }
 
 #[tokio::test]

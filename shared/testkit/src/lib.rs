@@ -1,5 +1,6 @@
 //! Test support shared by every crate: the storage and mailer conformance suites, the API
-//! contract client, and the test OpenID Provider's driver (`oidc`).
+//! contract client, the test OpenID Provider's driver (`oidc`), and zip archives built in tests
+//! (`archives`).
 //!
 //! An adapter proves itself by invoking `kv_conformance_tests!` / `blob_conformance_tests!` with a
 //! function that builds a fresh harness (mailers: `mailer_conformance_tests!`); each case becomes
@@ -8,6 +9,8 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod api;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod archives;
 pub mod aws;
 pub mod blob;
 #[cfg(not(target_arch = "wasm32"))]

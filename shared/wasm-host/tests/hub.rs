@@ -8,6 +8,7 @@
 mod seed;
 mod support;
 
+use emmaus_testkit::archives::zip_of;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -242,18 +243,6 @@ async fn a_file_is_uploaded_kept_in_the_database_and_served_by_a_signed_link_on_
         .unwrap();
     assert_eq!(found["total"], 1, "{found}");
     assert_eq!(found["items"][0]["resource"]["title"], "fossils.pdf");
-}
-
-fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
-    use std::io::Write as _;
-    let mut out = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut out);
-    for (name, bytes) in files {
-        zip.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
-        zip.write_all(bytes).unwrap();
-    }
-    zip.finish().unwrap();
-    out.into_inner()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -7,8 +7,8 @@
 use std::io::{Cursor, Read as _, Write as _};
 
 use emmaus_extract::{ExtractError, MAX_TEXT_BYTES, extract_contained, thumbnail};
+use emmaus_testkit::fuzz::{Damage, config, damage, damaged};
 use proptest::prelude::*;
-use proptest::sample::Index;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
@@ -21,63 +21,6 @@ const JPEG: &[u8] = include_bytes!("fixtures/photo.jpg");
 const DOCX_TYPE: &str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
 const PPTX_TYPE: &str = "application/vnd.openxmlformats-officedocument.presentationml.presentation";
 const TEXT_TYPES: &[&str] = &["text/plain", "text/csv", "application/json", "text/markdown", "text/html"];
-
-fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(64);
-    // No regression files written into the source tree; a failure prints its smallest input.
-    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
-}
-
-/// One way a file gets damaged.
-#[derive(Debug, Clone)]
-enum Damage {
-    Flip(Index, u8),
-    Overwrite(Index, Vec<u8>),
-    Insert(Index, Vec<u8>),
-    Delete(Index, usize),
-    Truncate(Index),
-}
-
-fn damage() -> impl Strategy<Value = Vec<Damage>> {
-    let one = prop_oneof![
-        4 => (any::<Index>(), 1..=255_u8).prop_map(|(at, mask)| Damage::Flip(at, mask)),
-        2 => (any::<Index>(), prop::collection::vec(any::<u8>(), 1..16)).prop_map(|(at, b)| Damage::Overwrite(at, b)),
-        2 => (any::<Index>(), prop::collection::vec(any::<u8>(), 1..64)).prop_map(|(at, b)| Damage::Insert(at, b)),
-        1 => (any::<Index>(), 1..256_usize).prop_map(|(at, len)| Damage::Delete(at, len)),
-        1 => any::<Index>().prop_map(Damage::Truncate),
-    ];
-    prop::collection::vec(one, 1..6)
-}
-
-fn damaged(original: &[u8], damage: &[Damage]) -> Vec<u8> {
-    let mut bytes = original.to_vec();
-    for step in damage {
-        if bytes.is_empty() {
-            break;
-        }
-        match step {
-            Damage::Flip(at, mask) => {
-                let at = at.index(bytes.len());
-                bytes[at] ^= mask;
-            }
-            Damage::Overwrite(at, with) => {
-                let start = at.index(bytes.len());
-                let end = (start + with.len()).min(bytes.len());
-                bytes[start..end].copy_from_slice(&with[..end - start]);
-            }
-            Damage::Insert(at, with) => {
-                let at = at.index(bytes.len() + 1);
-                bytes.splice(at..at, with.iter().copied());
-            }
-            Damage::Delete(at, len) => {
-                let start = at.index(bytes.len());
-                bytes.drain(start..(start + len).min(bytes.len()));
-            }
-            Damage::Truncate(at) => bytes.truncate(at.index(bytes.len())),
-        }
-    }
-    bytes
-}
 
 /// The archive with one entry damaged and everything stored again, so the damage reaches the XML
 /// parsers instead of stopping at a checksum.

@@ -6,12 +6,8 @@
 //! 64 cases per property by default, so the gate stays quick; `PROPTEST_CASES=5000` runs longer.
 
 use emmaus_hub::markdown::{plain_text, to_html};
+use emmaus_testkit::fuzz::config;
 use proptest::prelude::*;
-
-fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(64);
-    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
-}
 
 /// Pieces markdown and HTML are made of, so generated notes reach the renderer's corners (links,
 /// images, raw HTML, autolinks, tables, fences, entities) far more often than random text would.

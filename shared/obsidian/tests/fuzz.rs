@@ -9,16 +9,10 @@ use std::io::{Cursor, Write as _};
 use emmaus_obsidian::archive::{Limits, VaultArchive};
 use emmaus_obsidian::frontmatter::{self, Frontmatter};
 use emmaus_obsidian::syntax::{self, LinkForm, LinkTarget, Scan};
+use emmaus_testkit::fuzz::{config, damage, damaged};
 use proptest::prelude::*;
-use proptest::sample::Index;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipWriter};
-
-fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|cases| cases.parse().ok()).unwrap_or(64);
-    // No regression files written into the source tree; a failure prints its smallest input.
-    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
-}
 
 const NOTE: &str = "---
 title: Weekly meeting
@@ -41,57 +35,6 @@ See [[People/Ann|Ann]] and ![[chart.png|300x200]], #follow-up.
 
 /// Markdown's and YAML's punctuation, so random text hits the parsers' special cases often.
 const SYNTAX_ALPHABET: &str = "[-\\[\\](){}<>!#|^`~%$&*:;,.'\"\\\\/=+?@_ a-zA-Z0-9éü日\n\t\r]{0,300}";
-
-/// One way text or bytes get damaged.
-#[derive(Debug, Clone)]
-enum Damage {
-    Flip(Index, u8),
-    Overwrite(Index, Vec<u8>),
-    Insert(Index, Vec<u8>),
-    Delete(Index, usize),
-    Truncate(Index),
-}
-
-fn damage() -> impl Strategy<Value = Vec<Damage>> {
-    let one = prop_oneof![
-        4 => (any::<Index>(), 1..=255_u8).prop_map(|(at, mask)| Damage::Flip(at, mask)),
-        2 => (any::<Index>(), prop::collection::vec(any::<u8>(), 1..16)).prop_map(|(at, b)| Damage::Overwrite(at, b)),
-        2 => (any::<Index>(), prop::collection::vec(any::<u8>(), 1..64)).prop_map(|(at, b)| Damage::Insert(at, b)),
-        1 => (any::<Index>(), 1..256_usize).prop_map(|(at, len)| Damage::Delete(at, len)),
-        1 => any::<Index>().prop_map(Damage::Truncate),
-    ];
-    prop::collection::vec(one, 1..6)
-}
-
-fn damaged(original: &[u8], damage: &[Damage]) -> Vec<u8> {
-    let mut bytes = original.to_vec();
-    for step in damage {
-        if bytes.is_empty() {
-            break;
-        }
-        match step {
-            Damage::Flip(at, mask) => {
-                let at = at.index(bytes.len());
-                bytes[at] ^= mask;
-            }
-            Damage::Overwrite(at, with) => {
-                let start = at.index(bytes.len());
-                let end = (start + with.len()).min(bytes.len());
-                bytes[start..end].copy_from_slice(&with[..end - start]);
-            }
-            Damage::Insert(at, with) => {
-                let at = at.index(bytes.len() + 1);
-                bytes.splice(at..at, with.iter().copied());
-            }
-            Damage::Delete(at, len) => {
-                let start = at.index(bytes.len());
-                bytes.drain(start..(start + len).min(bytes.len()));
-            }
-            Damage::Truncate(at) => bytes.truncate(at.index(bytes.len())),
-        }
-    }
-    bytes
-}
 
 /// Every span is a slice of the body; each list is sorted and its spans do not overlap.
 fn check_spans(body: &str, scan: &Scan) -> Result<(), TestCaseError> {

@@ -1,6 +1,6 @@
 //! Test support shared by every crate: the storage and mailer conformance suites, the API
-//! contract client, the test OpenID Provider's driver (`oidc`), and zip archives built in tests
-//! (`archives`).
+//! contract client, the test OpenID Provider's driver (`oidc`), zip archives built in tests
+//! (`archives`), and the fuzzing settings and damage shared by the property tests (`fuzz`).
 //!
 //! An adapter proves itself by invoking `kv_conformance_tests!` / `blob_conformance_tests!` with a
 //! function that builds a fresh harness (mailers: `mailer_conformance_tests!`); each case becomes
@@ -15,6 +15,8 @@ pub mod aws;
 pub mod blob;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod contract;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fuzz;
 pub mod kv;
 pub mod mailer;
 #[cfg(not(target_arch = "wasm32"))]

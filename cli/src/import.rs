@@ -98,14 +98,20 @@ async fn importer(p: &emmaus_app::Platform, org: &str, email: Option<&str>) -> a
         }
         None => None,
     };
-    let members: Vec<Doc<Membership>> =
-        docs::all(p.kv.as_ref(), &format!("org#{org}"), "member#", 10_000).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    let chosen = match &person {
-        Some(id) => members.into_iter().find(|m| &m.value.person_id == id && !m.value.roles.is_empty()),
-        None => members
+    let chosen = if let Some(id) = &person {
+        // The member named: their one membership.
+        emmaus_identity::directory::membership(p, org, id)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?
+            .filter(|m| !m.value.roles.is_empty())
+    } else {
+        let members: Vec<Doc<Membership>> = docs::all(p.kv.as_ref(), &format!("org#{org}"), "member#", 10_000)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        members
             .into_iter()
             .filter(|m| m.value.roles.contains(Role::Admin))
-            .min_by_key(|m| (m.value.joined_at, m.value.person_id.clone())),
+            .min_by_key(|m| (m.value.joined_at, m.value.person_id.clone()))
     };
     let Some(member) = chosen else {
         bail!(match person {

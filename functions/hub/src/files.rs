@@ -57,6 +57,25 @@ pub struct UploadTargetView {
     pub finish_url: String,
 }
 
+impl UploadTargetView {
+    /// Where bytes go: the store's form, else `PUT` to `route` (open until `until`, Unix
+    /// milliseconds); then `POST` to `finish_url`.
+    pub fn new(target: UploadTarget, route: String, finish_url: String, until: i64) -> Self {
+        match target {
+            UploadTarget::Form(form) => Self {
+                method: "POST".into(),
+                url: form.url,
+                fields: form.fields,
+                expires_at: form.expires_at_unix.saturating_mul(1000),
+                finish_url,
+            },
+            UploadTarget::Route => {
+                Self { method: "PUT".into(), url: route, fields: Vec::new(), expires_at: until, finish_url }
+            }
+        }
+    }
+}
+
 /// An upload announced, and where its bytes go.
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct UploadStarted {
@@ -91,30 +110,11 @@ pub async fn start(
     let (view, target) = files::start(&p, &actor, announced).await?;
     let id = view.resource.id.clone();
     let route = format!("/api/hub/{org}/uploads/{id}");
-    let upload = match target {
-        UploadTarget::Form(form) => UploadTargetView {
-            method: "POST".into(),
-            url: form.url,
-            fields: form.fields,
-            expires_at: form.expires_at_unix.saturating_mul(1000),
-            finish_url: format!("{route}/finish"),
-        },
-        UploadTarget::Route => UploadTargetView {
-            method: "PUT".into(),
-            url: route.clone(),
-            fields: Vec::new(),
-            expires_at: view
-                .resource
-                .file
-                .as_ref()
-                .and_then(|f| match f.status {
-                    emmaus_hub::model::FileStatus::Uploading { until } => Some(until.unix_millis()),
-                    _ => None,
-                })
-                .unwrap_or_default(),
-            finish_url: format!("{route}/finish"),
-        },
-    };
+    let until = view.resource.file.as_ref().and_then(|f| match f.status {
+        emmaus_hub::model::FileStatus::Uploading { until } => Some(until.unix_millis()),
+        _ => None,
+    });
+    let upload = UploadTargetView::new(target, route.clone(), format!("{route}/finish"), until.unwrap_or_default());
     Ok((StatusCode::CREATED, Json(UploadStarted { resource: view.into(), upload })))
 }
 

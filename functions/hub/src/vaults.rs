@@ -12,7 +12,7 @@ use emmaus_domain::DomainError;
 use emmaus_http::auth::Session;
 use emmaus_http::{ApiResult, Json, Path, Query};
 use emmaus_hub::vault::import::{Outcome, Summary};
-use emmaus_hub::vault::jobs::{self, ImportJob, ImportState, Target};
+use emmaus_hub::vault::jobs::{self, ImportJob, ImportState};
 use emmaus_hub::vault::{self, Entry, Vault, VaultSpec, sync};
 use emmaus_ports::Cursor;
 
@@ -436,22 +436,7 @@ pub async fn announce(
         ImportState::Uploading { until } => until.unix_millis(),
         _ => 0,
     };
-    let upload = match target {
-        Target::Form(form) => UploadTargetView {
-            method: "POST".into(),
-            url: form.url,
-            fields: form.fields,
-            expires_at: form.expires_at_unix.saturating_mul(1000),
-            finish_url: format!("{route}/start"),
-        },
-        Target::Route => UploadTargetView {
-            method: "PUT".into(),
-            url: format!("{route}/archive"),
-            fields: Vec::new(),
-            expires_at: until,
-            finish_url: format!("{route}/start"),
-        },
-    };
+    let upload = UploadTargetView::new(target, format!("{route}/archive"), format!("{route}/start"), until);
     Ok((StatusCode::CREATED, Json(ImportStarted { import: job.into(), upload })))
 }
 

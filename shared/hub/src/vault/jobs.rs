@@ -16,12 +16,13 @@ use emmaus_app::outbox::{self, Failure, Handlers};
 use emmaus_domain::{DomainError, Timestamp};
 use emmaus_identity::{Actor, RequestMeta};
 use emmaus_obsidian::archive::Limits;
-use emmaus_ports::{BlobKey, IndexKeys, Key, PresignedPost, Query, Write};
+use emmaus_ports::{BlobKey, IndexKeys, Key, Query, Write};
 
 use super::VaultSpec;
 use super::import::{self, Options, Summary};
 use super::zip::ZipSource;
 use crate::access::Reader;
+use crate::files::UploadTarget;
 use crate::keys;
 
 /// Imports one uploaded vault: `{"org": …, "import": …}`.
@@ -93,20 +94,16 @@ pub struct Announced {
     pub size: u64,
 }
 
-/// Where the archive's bytes go.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    Form(PresignedPost),
-    /// `PUT` the bytes to the import's archive route.
-    Route,
-}
-
 fn expires(p: &Platform) -> i64 {
     p.clock.now().plus(KEPT_FOR).unix_seconds()
 }
 
 /// Announces an archive: checks what it will be and answers where to send it.
-pub async fn announce(p: &Platform, actor: &Actor, announced: Announced) -> Result<(ImportJob, Target), DomainError> {
+pub async fn announce(
+    p: &Platform,
+    actor: &Actor,
+    announced: Announced,
+) -> Result<(ImportJob, UploadTarget), DomainError> {
     let reader = Reader::of(p, actor).await?;
     if !reader.may_import() {
         return Err(DomainError::Forbidden);
@@ -141,8 +138,9 @@ pub async fn announce(p: &Platform, actor: &Actor, announced: Announced) -> Resu
         .await
         .map_err(from_blob)?
     {
-        Some(form) => Target::Form(form),
-        None => Target::Route,
+        Some(form) => UploadTarget::Form(form),
+        // `PUT` to the import's archive route.
+        None => UploadTarget::Route,
     };
     Ok((job, target))
 }

@@ -211,38 +211,31 @@ pub async fn find_or_create(p: &Platform, reader: &Reader, spec: &VaultSpec) -> 
     Ok(Doc { key, value: vault, version: 1 })
 }
 
-/// Every entry of a vault (its manifest), in path order.
+/// Every entry of a vault (its manifest), in path order, with the versions a change names.
 pub async fn entries(p: &Platform, org: &str, vault: &str) -> Result<Vec<Doc<Entry>>, DomainError> {
     let mut out = Vec::new();
     let mut cursor = None;
     loop {
-        let query = Query::new(partition(org, vault), "f#", emmaus_ports::kv::MAX_QUERY_LIMIT).after(cursor);
-        let page = p.kv.query(&query).await.map_err(from_kv)?;
-        for item in page.items {
-            out.push(docs::from_item(item)?);
-        }
-        match page.next {
+        let (page, next) = entries_page(p, org, vault, cursor, emmaus_ports::kv::MAX_QUERY_LIMIT).await?;
+        out.extend(page);
+        match next {
             Some(next) => cursor = Some(next),
             None => return Ok(out),
         }
     }
 }
 
-/// One page of a vault's entries after `cursor`, for the manifest call.
+/// One page of a vault's entries after `cursor`, in path order.
 pub async fn entries_page(
     p: &Platform,
     org: &str,
     vault: &str,
     cursor: Option<emmaus_ports::Cursor>,
     limit: u32,
-) -> Result<(Vec<Entry>, Option<emmaus_ports::Cursor>), DomainError> {
+) -> Result<(Vec<Doc<Entry>>, Option<emmaus_ports::Cursor>), DomainError> {
     let query = Query::new(partition(org, vault), "f#", limit).after(cursor);
     let page = p.kv.query(&query).await.map_err(from_kv)?;
-    let entries = page
-        .items
-        .into_iter()
-        .map(|item| docs::from_item(item).map(|d: Doc<Entry>| d.value))
-        .collect::<Result<_, _>>()?;
+    let entries = page.items.into_iter().map(docs::from_item).collect::<Result<_, _>>()?;
     Ok((entries, page.next))
 }
 

@@ -181,13 +181,17 @@ fn render<'a>(p: &'a Platform, reader: &'a Reader, resource: &'a Resource, text:
             VaultPath::parse(&link.path).unwrap_or_else(|_| VaultPath::parse("note.md").expect("a plain path"));
         let targets = scan.links.iter().map(|l| l.target.path.as_str()).filter(|t| !t.is_empty());
         let resolver = Resolver::load(p, reader.org(), &link.vault_id, source, targets).await?;
-        let targets = load_targets(p, reader, &resolver, &scan.links).await?;
+        // Each link resolved once: the resources are read for these ids, and each link shows its own.
+        let link_ids: Vec<Option<String>> = scan.links.iter().map(|l| resolver.resolve(&l.target.path)).collect();
+        let targets = load_targets(p, reader, &link_ids).await?;
 
         // The markdown with every construct replaced by a marker, and the HTML each marker becomes.
         let mut marked = String::with_capacity(body.len() + 64);
         let mut pieces: Vec<String> = Vec::new();
         let mut spans: Vec<(std::ops::Range<usize>, Piece)> = Vec::new();
-        spans.extend(scan.links.iter().map(|token| (token.span.clone(), Piece::Link(token))));
+        spans.extend(
+            scan.links.iter().zip(&link_ids).map(|(token, id)| (token.span.clone(), Piece::Link(token, id.as_deref()))),
+        );
         spans.extend(scan.tags.iter().map(|tag| (tag.span.clone(), Piece::Tag(&tag.name))));
         spans.extend(scan.blocks.iter().map(|block| (block.span.clone(), Piece::Block(&block.id))));
         spans.sort_by_key(|(span, _)| span.start);
@@ -198,7 +202,13 @@ fn render<'a>(p: &'a Platform, reader: &'a Reader, resource: &'a Resource, text:
             }
             push_clean(&mut marked, &body[at..span.start]);
             let html = match piece {
-                Piece::Link(token) => link_html(p, reader, token, &targets, &resolver, depth).await?,
+                Piece::Link(token, id) => {
+                    let target = id.and_then(|id| match targets.get(id) {
+                        Some(Target::Seen(found)) => Some(found.as_ref()),
+                        _ => None,
+                    });
+                    link_html(p, reader, token, target, depth).await?
+                }
                 Piece::Tag(name) => tag_html(name),
                 Piece::Block(id) => format!("<span id=\"block-{}\" class=\"block-anchor\"></span>", escape(id)),
             };
@@ -213,7 +223,8 @@ fn render<'a>(p: &'a Platform, reader: &'a Reader, resource: &'a Resource, text:
 }
 
 enum Piece<'a> {
-    Link(&'a LinkToken),
+    /// A link, with the resource it resolved to.
+    Link(&'a LinkToken, Option<&'a str>),
     Tag(&'a str),
     Block(&'a str),
 }
@@ -225,14 +236,13 @@ fn push_clean(out: &mut String, text: &str) {
     }
 }
 
-/// The resources the links resolve to, each read once, and what each is for this reader.
+/// The resources the links resolved to, each read once, and what each is for this reader.
 async fn load_targets(
     p: &Platform,
     reader: &Reader,
-    resolver: &Resolver,
-    links: &[LinkToken],
+    resolved: &[Option<String>],
 ) -> Result<BTreeMap<String, Target>, DomainError> {
-    let ids: BTreeSet<String> = links.iter().filter_map(|l| resolver.resolve(&l.target.path)).collect();
+    let ids: BTreeSet<String> = resolved.iter().flatten().cloned().collect();
     let ids: Vec<String> = ids.into_iter().collect();
     let mut out = BTreeMap::new();
     for chunk in ids.chunks(emmaus_ports::kv::MAX_BATCH_GET) {
@@ -291,8 +301,7 @@ async fn link_html(
     p: &Platform,
     reader: &Reader,
     token: &LinkToken,
-    targets: &BTreeMap<String, Target>,
-    resolver: &Resolver,
+    target: Option<&Resource>,
     depth: usize,
 ) -> Result<String, DomainError> {
     let text = escape(&label(token));
@@ -303,10 +312,6 @@ async fn link_html(
         }
         return Ok(format!("<a class=\"wikilink\" href=\"{}\">{text}</a>", fragment(token)));
     }
-    let target = resolver.resolve(&token.target.path).and_then(|id| match targets.get(&id) {
-        Some(Target::Seen(found)) => Some(found.as_ref()),
-        _ => None,
-    });
     let Some(target) = target else {
         let class = if token.embed { "embed embed--missing" } else { "wikilink wikilink--unresolved" };
         return Ok(format!("<span class=\"{class}\" title=\"Not in the library\">{text}</span>"));
@@ -346,14 +351,6 @@ async fn link_html(
             Ok(format!(
                 "<div class=\"embed embed--note\"><p class=\"embed__source\"><a href=\"{href}\">{}</a></p>{inner}</div>",
                 escape(&target.title)
-            ))
-        }
-        (ResourceKind::Note, _) if depth < MAX_DEPTH => {
-            let text = notes::text(p, target).await?;
-            Ok(format!(
-                "<div class=\"embed embed--note\"><p class=\"embed__source\"><a href=\"{href}\">{}</a></p>{}</div>",
-                escape(&target.title),
-                crate::markdown::to_html(&text)
             ))
         }
         _ => Ok(format!("<a class=\"embed embed--file\" href=\"{href}\">{}</a>", escape(&target.title))),

@@ -40,7 +40,7 @@ pub async fn manifest(
     let reader = Reader::of(p, actor).await?;
     let vault = super::load(p, &reader, vault).await?.value;
     let (entries, next) = super::entries_page(p, reader.org(), &vault.id, cursor, limit.clamp(1, MAX_PAGE)).await?;
-    Ok((vault, entries, next))
+    Ok((vault, entries.into_iter().map(|doc| doc.value).collect(), next))
 }
 
 /// What a put did.

@@ -18,6 +18,7 @@ pub const FUNCTIONS: &[Function] = &[
     Function { name: "auth", api: auth::api },
     Function { name: "people", api: people::api },
     Function { name: "hub", api: hub::api },
+    Function { name: "planner", api: planner::api },
     Function { name: "notify", api: notify::api },
     Function { name: "ingest", api: ingest::api },
 ];
@@ -52,6 +53,7 @@ pub fn routes(platform: &Platform) -> Router {
         .merge(auth::routes(platform.clone()))
         .merge(people::routes(platform.clone()))
         .merge(hub::routes(platform.clone()))
+        .merge(planner::routes(platform.clone()))
         .merge(notify::routes(platform.clone()))
         .merge(ingest::routes(platform.clone()))
 }

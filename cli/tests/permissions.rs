@@ -76,6 +76,16 @@ struct World {
     vaults: BTreeMap<&'static str, (String, &'static str)>,
 }
 
+/// The plans the sweep seeds: the person, and the names of their goal (proposed by their mentor),
+/// study item (assigned by their mentor), task (their own, weekly on Mondays at 19:00 from
+/// 2 March 2026) and who mentors them. Every title carries `PLANMARK-<person>-END`.
+const PLANS: &[(&str, &str, &str, &str, &str)] = &[
+    ("m2", "GL_M2", "Q_M2", "T_M2", "mentor"),
+    ("m1", "GL_M1", "Q_M1", "T_M1", "mentor2"),
+    ("x", "GL_X", "Q_X", "T_X", "pm"),
+    ("b_mentee", "GL_B", "Q_B", "T_B", "b_mentor"),
+];
+
 /// A JPEG made by Pillow (`scripts/fixtures/make_documents.py`), the bytes of the sweep's files.
 const JPEG: &[u8] = include_bytes!("../../shared/extract/tests/fixtures/photo.jpg");
 
@@ -161,6 +171,7 @@ impl World {
         }
         w.seed_relations().await;
         w.seed_library().await;
+        w.seed_plans().await;
         // `gone` signed in, then was removed: the session lives on, the membership does not.
         let admin_a = w.actor("admin", "A").await;
         emmaus_identity::members::remove(&w.p, &admin_a, &w.id["gone"]).await.unwrap();
@@ -299,6 +310,37 @@ impl World {
             let (job, _) = emmaus_hub::vault::jobs::announce(&w.p, &actor, announced).await.unwrap();
             w.id.insert(name, job.id);
             w.vaults.insert(name, (org.to_owned(), owner));
+        }
+    }
+
+    /// A goal, a study item and a task in each plan of [`PLANS`], through the use cases.
+    async fn seed_plans(&mut self) {
+        use emmaus_planner::{goals, queue, tasks};
+        let w = self;
+        for (person, goal, item, task, mentor) in PLANS.iter().copied() {
+            let org = Self::org_of(person);
+            let marker = format!("PLANMARK-{person}-END");
+            let guide = w.actor(mentor, org).await;
+            let own = w.actor(person, org).await;
+            let new_goal = goals::NewGoal { title: marker.clone(), ..Default::default() };
+            let made = goals::create(&w.p, &guide, &w.id[person], new_goal).await.unwrap();
+            w.id.insert(goal, made.value.id);
+            let link = queue::NewItem {
+                target: queue::NewTarget::Link { url: "https://example.org/study".into(), title: marker.clone() },
+                note: marker.clone(),
+                due_date: None,
+                goal_id: None,
+            };
+            let made = queue::assign(&w.p, &guide, &w.id[person], link).await.unwrap();
+            w.id.insert(item, made.item.value.id);
+            let weekly = tasks::TaskInput {
+                title: Some(marker.clone()),
+                start: Some("2026-03-02T19:00".into()),
+                rrule: Some(Some("FREQ=WEEKLY;BYDAY=MO".into())),
+                ..Default::default()
+            };
+            let made = tasks::create(&w.p, &own, &w.id[person], weekly).await.unwrap();
+            w.id.insert(task, made.id);
         }
     }
 
@@ -481,6 +523,15 @@ impl World {
             if !(org == "A" && (caller == *owner || admin_here)) {
                 out.push(self.id[name].clone());
                 out.push(format!("HUBMARK-{name}-END"));
+            }
+        }
+        for (person, ..) in PLANS.iter().copied() {
+            let reads = mine == "A"
+                && Self::org_of(person) == "A"
+                && caller != "gone"
+                && permissions::can(&Self::roles(caller), &self.to_person(caller, person), Action::PlannerRead);
+            if !reads {
+                out.push(format!("PLANMARK-{person}-END"));
             }
         }
         if caller == "gone" {
@@ -762,6 +813,72 @@ fn swept_file() -> (serde_json::Value, String) {
     let body = serde_json::json!({"a": "note"});
     let hash = emmaus_obsidian::content_hash(&serde_json::to_vec(&body).unwrap());
     (body, hash)
+}
+
+/// A call on each person's plan (`/api/planner/{org}/people/{person}{tail}`): everyone in
+/// `person_targets`, B's mentee answered as a person who does not exist.
+fn plan_calls(
+    w: &World,
+    caller: &str,
+    method: &'static str,
+    tail: &str,
+    body: Option<&serde_json::Value>,
+) -> Vec<Call> {
+    person_targets()
+        .into_iter()
+        .map(|t| {
+            let path = format!("/api/planner/{}/people/{}{tail}", w.org["A"], w.id[t]);
+            if World::org_of(t) == "B" {
+                foreign_call(method, path, body.cloned(), &w.id[t])
+            } else {
+                call(method, path, body.cloned(), w.to_person(caller, t))
+            }
+        })
+        .collect()
+}
+
+/// Which seeded record of a plan a call is on.
+#[derive(Clone, Copy)]
+enum PlanRecord {
+    Goal,
+    Item,
+    Task,
+}
+
+/// A call on a seeded record of each plan of [`PLANS`] (`tail` follows its id), at version
+/// `If-Match: "1"`. Where `assigner` is set, the item's assigner acts under `planner.add` instead
+/// (they may change what they assigned).
+fn plan_record_calls(
+    w: &World,
+    caller: &str,
+    method: &'static str,
+    record: PlanRecord,
+    tail: &str,
+    body: Option<&serde_json::Value>,
+    assigner: bool,
+) -> Vec<Call> {
+    let if_match = vec![("if-match", "\"1\"".to_owned())];
+    PLANS
+        .iter()
+        .map(|plan| {
+            let (person, goal, item, task, mentor) = *plan;
+            let (kind, name) = match record {
+                PlanRecord::Goal => ("goals", goal),
+                PlanRecord::Item => ("queue", item),
+                PlanRecord::Task => ("tasks", task),
+            };
+            let id = &w.id[name];
+            let path = format!("/api/planner/{}/people/{}/{kind}/{id}{tail}", w.org["A"], w.id[person]);
+            if World::org_of(person) == "B" {
+                return Call {
+                    headers: if_match.clone(),
+                    ..foreign_calls(method, path, body.cloned(), &[&w.id[person], id])
+                };
+            }
+            let action = (assigner && caller == mentor).then_some(Action::PlannerAdd);
+            Call { headers: if_match.clone(), action, ..call(method, path, body.cloned(), w.to_person(caller, person)) }
+        })
+        .collect()
 }
 
 fn person_targets() -> Vec<&'static str> {
@@ -1203,6 +1320,113 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
                     ..call("POST", path("B", "R_B"), None, BTreeSet::from([Relation::OtherOrg]))
                 },
             ]
+        }),
+    );
+    // planner: a person's plan
+    s.insert(
+        ("GET", "/api/planner/{org}/people/{person}/goals"),
+        (Guard::Matrix(Action::PlannerRead), |w, c| plan_calls(w, c, "GET", "/goals", None)),
+    );
+    s.insert(
+        ("POST", "/api/planner/{org}/people/{person}/goals"),
+        (Guard::Matrix(Action::PlannerAdd), |w, c| {
+            plan_calls(w, c, "POST", "/goals", Some(&json!({"title": "Sweep goal"})))
+        }),
+    );
+    s.insert(
+        ("GET", "/api/planner/{org}/people/{person}/goals/{goal}"),
+        (Guard::Matrix(Action::PlannerRead), |w, c| plan_record_calls(w, c, "GET", PlanRecord::Goal, "", None, false)),
+    );
+    s.insert(
+        ("PATCH", "/api/planner/{org}/people/{person}/goals/{goal}"),
+        (Guard::Matrix(Action::PlannerChange), |w, c| {
+            plan_record_calls(w, c, "PATCH", PlanRecord::Goal, "", Some(&json!({"why": "swept"})), false)
+        }),
+    );
+    s.insert(
+        ("POST", "/api/planner/{org}/people/{person}/goals/{goal}/accept"),
+        (Guard::Matrix(Action::PlannerChange), |w, c| {
+            plan_record_calls(w, c, "POST", PlanRecord::Goal, "/accept", None, false)
+        }),
+    );
+    s.insert(
+        ("POST", "/api/planner/{org}/people/{person}/goals/{goal}/decline"),
+        (Guard::Matrix(Action::PlannerChange), |w, c| {
+            plan_record_calls(w, c, "POST", PlanRecord::Goal, "/decline", None, false)
+        }),
+    );
+    s.insert(
+        ("GET", "/api/planner/{org}/people/{person}/queue"),
+        (Guard::Matrix(Action::PlannerRead), |w, c| plan_calls(w, c, "GET", "/queue", None)),
+    );
+    s.insert(
+        ("POST", "/api/planner/{org}/people/{person}/queue"),
+        (Guard::Matrix(Action::PlannerAdd), |w, c| {
+            plan_calls(w, c, "POST", "/queue", Some(&json!({"url": "https://example.org/swept"})))
+        }),
+    );
+    s.insert(
+        ("GET", "/api/planner/{org}/people/{person}/queue/{item}"),
+        (Guard::Matrix(Action::PlannerRead), |w, c| plan_record_calls(w, c, "GET", PlanRecord::Item, "", None, false)),
+    );
+    s.insert(
+        ("PATCH", "/api/planner/{org}/people/{person}/queue/{item}"),
+        (Guard::Matrix(Action::PlannerChange), |w, c| {
+            plan_record_calls(w, c, "PATCH", PlanRecord::Item, "", Some(&json!({"note": "swept"})), true)
+        }),
+    );
+    s.insert(
+        ("DELETE", "/api/planner/{org}/people/{person}/queue/{item}"),
+        (Guard::Matrix(Action::PlannerChange), |w, c| {
+            plan_record_calls(w, c, "DELETE", PlanRecord::Item, "", None, true)
+        }),
+    );
+    s.insert(
+        ("POST", "/api/planner/{org}/people/{person}/queue/{item}/move"),
+        (Guard::Matrix(Action::PlannerChange), |w, c| {
+            plan_record_calls(w, c, "POST", PlanRecord::Item, "/move", Some(&json!({"before": null})), false)
+        }),
+    );
+    s.insert(
+        ("POST", "/api/planner/{org}/people/{person}/tasks"),
+        (Guard::Matrix(Action::PlannerAdd), |w, c| {
+            plan_calls(w, c, "POST", "/tasks", Some(&json!({"title": "Sweep task", "start": "2026-03-03T10:00"})))
+        }),
+    );
+    s.insert(
+        ("GET", "/api/planner/{org}/people/{person}/tasks/{task}"),
+        (Guard::Matrix(Action::PlannerRead), |w, c| plan_record_calls(w, c, "GET", PlanRecord::Task, "", None, false)),
+    );
+    s.insert(
+        ("PATCH", "/api/planner/{org}/people/{person}/tasks/{task}"),
+        (Guard::Matrix(Action::PlannerChange), |w, c| {
+            plan_record_calls(w, c, "PATCH", PlanRecord::Task, "", Some(&json!({"notes": "swept"})), false)
+        }),
+    );
+    s.insert(
+        ("DELETE", "/api/planner/{org}/people/{person}/tasks/{task}"),
+        (Guard::Matrix(Action::PlannerChange), |w, c| {
+            plan_record_calls(w, c, "DELETE", PlanRecord::Task, "", None, false)
+        }),
+    );
+    s.insert(
+        ("POST", "/api/planner/{org}/people/{person}/tasks/{task}/split"),
+        (Guard::Matrix(Action::PlannerChange), |w, c| {
+            let body = json!({"occurrence": "20260309T190000", "start": "2026-03-09T20:00"});
+            plan_record_calls(w, c, "POST", PlanRecord::Task, "/split", Some(&body), false)
+        }),
+    );
+    s.insert(
+        ("PUT", "/api/planner/{org}/people/{person}/tasks/{task}/occurrences/{occurrence}"),
+        (Guard::Matrix(Action::PlannerChange), |w, c| {
+            let body = json!({"status": "done"});
+            plan_record_calls(w, c, "PUT", PlanRecord::Task, "/occurrences/20260309T190000", Some(&body), false)
+        }),
+    );
+    s.insert(
+        ("GET", "/api/planner/{org}/people/{person}/calendar"),
+        (Guard::Matrix(Action::PlannerRead), |w, c| {
+            plan_calls(w, c, "GET", "/calendar?from=2026-03-01&to=2026-04-01", None)
         }),
     );
     // people: one member

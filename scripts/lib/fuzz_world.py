@@ -3,7 +3,9 @@
 own API as a person would: the admin made by `emmaus admin create` signs in, becomes a pastor too,
 invites a mentor and a mentee who accept, makes a group with the mentee in it, pairs them, and
 leaves one invitation pending; the admin adds a note, a text file, an upload awaiting its bytes, an
-Obsidian vault with one note and a vault import awaiting its archive.
+Obsidian vault with one note and a vault import awaiting its archive; in the mentee's plan, the
+admin (their pastor) proposes a goal, the mentor assigns a link to study, and the mentee schedules
+a weekly task.
 Prints shell assignments (`EMMAUS_FUZZ_*=…`) of the ids the fuzzing
 pins its path parameters to and of each person's session cookies and CSRF token.
 
@@ -100,6 +102,11 @@ def main() -> None:
     request.add_header("x-csrf-token", admin.cookies[CSRF])
     urllib.request.urlopen(request)
     pending_import = admin.call("POST", f"/api/hub/{org}/imports", {"vault": "Fuzz import", "size": 1000})["import"]
+    # The mentee's plan: a proposed goal, a study item and a weekly task on Mondays at 19:00.
+    plan = f"/api/planner/{org}/people/{mentee_id}"
+    goal = admin.call("POST", f"{plan}/goals", {"title": "Fuzz goal", "milestones": ["First step"]})
+    item = mentor.call("POST", f"{plan}/queue", {"url": "https://example.org/fuzz", "note": "Fuzz study"})
+    task = mentee.call("POST", f"{plan}/tasks", {"title": "Fuzz task", "start": "2026-03-02T19:00", "rrule": "FREQ=WEEKLY;BYDAY=MO"})
     values = {
         "ORG": org,
         "PERSON": mentee_id,
@@ -111,6 +118,9 @@ def main() -> None:
         "UPLOAD": upload["id"],
         "VAULT": vault["id"],
         "IMPORT": pending_import["id"],
+        "GOAL": goal["id"],
+        "ITEM": item["id"],
+        "TASK": task["id"],
     }
     for who, session in [("ADMIN", admin), ("MENTEE", mentee)]:
         values[f"{who}_COOKIE"] = f"{ACCESS}={session.cookies[ACCESS]}; {CSRF}={session.cookies[CSRF]}"

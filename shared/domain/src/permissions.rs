@@ -95,6 +95,9 @@ actions! {
     HubChange => "hub.change", "Edit, move, delete and restore a resource, and restore a note's earlier version";
     HubRulesManage => "hub.rules.manage", "Set the organisation's keyword rules that suggest tags";
     HubImport => "hub.import", "Import an Obsidian vault of one's own and keep it in sync (admins: any member's vault)";
+    PlannerRead => "planner.read", "See a person's goals, study queue, tasks and calendar";
+    PlannerAdd => "planner.add", "Add goals, study and tasks to a person's plan (for someone else: a goal as a proposal they accept or decline)";
+    PlannerChange => "planner.change", "Change, reorder, complete and remove what is in a plan, and accept or decline a proposed goal (who assigned a study item may also change or remove it)";
 }
 
 const NONE: &[Relation] = &[];
@@ -162,6 +165,12 @@ pub const MATRIX: &[Rule] = {
         rule(Action::HubRulesManage, ANY, NONE, NONE, NONE),
         // A vault is its importer's: its notes are theirs to change (a mentee's stay private).
         rule(Action::HubImport, ANY, &[Own], &[Own], &[Own]),
+        // A plan is its person's, seen by those who walk with them: their mentors and the pastor
+        // of their group. An admin runs the organisation, not its people's growth, and sees the
+        // organisation's totals only.
+        rule(Action::PlannerRead, &[Own], &[Own, MyGroup], &[Own, MyMentee], &[Own]),
+        rule(Action::PlannerAdd, &[Own], &[Own, MyGroup], &[Own, MyMentee], &[Own]),
+        rule(Action::PlannerChange, &[Own], &[Own], &[Own], &[Own]),
     ]
 };
 

@@ -70,23 +70,46 @@ pub(crate) async fn load(p: &Platform, org: &str, id: &str) -> Result<Doc<Resour
     docs::get(p.kv.as_ref(), keys::resource(org, id)).await?.ok_or_else(not_found)
 }
 
-/// The live (not deleted) resource `id`, visible to `reader`. A file whose bytes are awaited is
-/// its uploader's alone, and one quarantined is its uploader's and the admins' (to remove it).
+/// The live (not deleted) resource `id`, visible to `reader`.
 pub(crate) async fn visible(p: &Platform, reader: &Reader, id: &str) -> Result<Doc<Resource>, DomainError> {
     let doc = load(p, reader.org(), id).await?;
-    if doc.value.deleted.is_some() || !reader.may_see(&doc.value) {
-        return Err(not_found());
+    if shown_to(reader, &doc.value) { Ok(doc) } else { Err(not_found()) }
+}
+
+/// Whether `reader` sees `resource`: it is not in the trash and its visibility admits them. A
+/// file whose bytes are awaited is its uploader's alone, and one quarantined is its uploader's
+/// and the admins' (to remove it).
+pub fn shown_to(reader: &Reader, resource: &Resource) -> bool {
+    if resource.deleted.is_some() || !reader.may_see(resource) {
+        return false;
     }
-    let own = doc.value.author_id == reader.id();
-    let withheld = match doc.value.file.as_ref().map(|file| &file.status) {
-        Some(FileStatus::Uploading { .. }) => !own,
-        Some(FileStatus::Quarantined { .. }) => !own && !reader.is_admin(),
-        _ => false,
-    };
-    if withheld {
-        return Err(not_found());
+    let own = resource.author_id == reader.id();
+    match resource.file.as_ref().map(|file| &file.status) {
+        Some(FileStatus::Uploading { .. }) => own,
+        Some(FileStatus::Quarantined { .. }) => own || reader.is_admin(),
+        _ => true,
     }
-    Ok(doc)
+}
+
+/// The resources among `ids` that `reader` sees, by id: one batch read per hundred, for a list
+/// that points into the library (a study queue) and must show only what its reader may see.
+pub async fn shown_among(
+    p: &Platform,
+    reader: &Reader,
+    ids: &[String],
+) -> Result<std::collections::BTreeMap<String, Resource>, DomainError> {
+    let mut out = std::collections::BTreeMap::new();
+    let ids: Vec<&String> = ids.iter().filter(|id| emmaus_domain::validation::plausible_id(id)).collect();
+    for chunk in ids.chunks(emmaus_ports::kv::MAX_BATCH_GET) {
+        let keys: Vec<emmaus_ports::Key> = chunk.iter().map(|id| keys::resource(reader.org(), id)).collect();
+        for item in p.kv.get_many(&keys).await.map_err(from_kv)?.into_iter().flatten() {
+            let doc: Doc<Resource> = docs::from_item(item)?;
+            if shown_to(reader, &doc.value) {
+                out.insert(doc.value.id.clone(), doc.value);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A batch's failed condition means the resource moved on after it was read.

@@ -269,6 +269,13 @@ impl Series {
 
 /// The instant of a local time in the zone, by RFC 5545 3.3.5: forward by the gap's length in a
 /// spring-forward, the earlier offset in a fall-back (jiff's "compatible" disambiguation).
+/// The instant (Unix ms) of the local time `local` in the zone named `zone`, read as a series
+/// reads its starts (a skipped time moves forward by the gap, a repeated one is the earlier).
+pub fn instant_of(zone: &str, local: DateTime) -> Result<i64, RecurrenceError> {
+    let zone = jiff::tz::db().get(zone).map_err(|_| RecurrenceError::UnknownZone(zone.to_owned()))?;
+    resolve(&zone, local)
+}
+
 fn resolve(zone: &TimeZone, local: DateTime) -> Result<i64, RecurrenceError> {
     zone.to_ambiguous_timestamp(local)
         .compatible()

@@ -1,0 +1,195 @@
+//! The planner's HTTP contract through its router (as every host serves it): versions as `ETag`
+//! and `If-Match` (428 without, 412 when stale, and nothing lost), problems that name the field,
+//! 404 for a person of another organisation, and a calendar whose times carry their offsets.
+
+use emmaus_app::Platform;
+use emmaus_domain::identity::Role;
+use emmaus_identity::{sessions, testing};
+use emmaus_testkit::api::{ApiResponse, ApiTarget};
+use serde_json::json;
+
+struct Api {
+    target: ApiTarget,
+    tokens: std::collections::BTreeMap<&'static str, String>,
+}
+
+impl Api {
+    async fn new() -> Self {
+        let (p, _): (Platform, _) = emmaus_hub::in_memory_platform();
+        let admin = testing::member(&p, "org", "ada", "Ada", &[Role::Admin]).await;
+        testing::member(&p, "org", "mara", "Mara", &[Role::Mentor]).await;
+        testing::member(&p, "org", "paul", "Paul", &[Role::Pastor]).await;
+        testing::member(&p, "org", "tim", "Tim", &[Role::Mentee]).await;
+        testing::member(&p, "other", "bea", "Bea", &[Role::Mentee]).await;
+        emmaus_identity::mentorships::create(&p, &admin, "mara", "tim").await.unwrap();
+        let mut tokens = std::collections::BTreeMap::new();
+        for who in ["mara", "paul", "tim", "bea"] {
+            tokens.insert(who, sessions::open(&p, who).await.unwrap().access_token);
+        }
+        let router =
+            emmaus_http::finish(planner::routes(p.clone()), p.ids.clone(), emmaus_http::HttpSettings::default());
+        Self { target: ApiTarget::in_process(router), tokens }
+    }
+
+    async fn send(
+        &self,
+        who: &str,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<serde_json::Value>,
+    ) -> ApiResponse {
+        let mut request = http::Request::builder()
+            .method(method)
+            .uri(format!("/api/planner/org/people{path}"))
+            .header("authorization", format!("Bearer {}", self.tokens[who]));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let body = match body {
+            Some(json) => {
+                request = request.header("content-type", "application/json");
+                serde_json::to_vec(&json).unwrap()
+            }
+            None => Vec::new(),
+        };
+        self.target.send(request.body(body).unwrap()).await
+    }
+}
+
+fn problem(response: &ApiResponse) -> (u16, String) {
+    assert_eq!(
+        response.header("content-type"),
+        Some("application/problem+json"),
+        "{}",
+        String::from_utf8_lossy(&response.body)
+    );
+    (response.status, response.json()["type"].as_str().unwrap_or_default().to_owned())
+}
+
+#[tokio::test]
+async fn a_goal_is_proposed_accepted_and_changed_under_its_version() {
+    let api = Api::new().await;
+    let made = api
+        .send(
+            "mara",
+            "POST",
+            "/tim/goals",
+            &[],
+            Some(json!({"title": "Memorise Psalm 23", "milestones": ["Verses 1-3"]})),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", String::from_utf8_lossy(&made.body));
+    assert_eq!(made.header("etag"), Some("\"1\""));
+    let goal = made.json();
+    assert_eq!((goal["status"].as_str(), goal["proposed_by"].as_str()), (Some("proposed"), Some("mara")));
+    let id = goal["id"].as_str().unwrap();
+
+    let accepted = api.send("tim", "POST", &format!("/tim/goals/{id}/accept"), &[], None).await;
+    assert_eq!((accepted.status, accepted.header("etag")), (200, Some("\"2\"")));
+    assert_eq!(accepted.json()["status"], "active");
+
+    let path = format!("/tim/goals/{id}");
+    let change = json!({"title": "Memorise Psalm 23 and 121", "target_date": "2026-09-01"});
+    assert_eq!(problem(&api.send("tim", "PATCH", &path, &[], Some(change.clone())).await).0, 428);
+    let stale = api.send("tim", "PATCH", &path, &[("if-match", "\"1\"")], Some(change.clone())).await;
+    assert_eq!(problem(&stale), (412, "urn:emmaus:problem:stale".to_owned()));
+    let changed = api.send("tim", "PATCH", &path, &[("if-match", "\"2\"")], Some(change)).await;
+    assert_eq!((changed.status, changed.header("etag")), (200, Some("\"3\"")));
+    assert_eq!(changed.json()["target_date"], "2026-09-01");
+    let cleared = api.send("tim", "PATCH", &path, &[("if-match", "\"3\"")], Some(json!({"target_date": ""}))).await;
+    assert_eq!(cleared.json()["target_date"], serde_json::Value::Null);
+
+    let bad =
+        api.send("tim", "PATCH", &path, &[("if-match", "\"4\"")], Some(json!({"target_date": "next week"}))).await;
+    let (status, kind) = problem(&bad);
+    assert_eq!((status, kind.as_str()), (422, "urn:emmaus:problem:validation"));
+    assert_eq!(bad.json()["errors"][0]["field"], "target_date");
+    let read = api.send("mara", "GET", &path, &[], None).await;
+    assert_eq!((read.status, read.header("etag")), (200, Some("\"4\"")), "the bad change wrote nothing");
+}
+
+#[tokio::test]
+async fn people_outside_the_organisation_are_not_found_and_outsiders_are_forbidden() {
+    let api = Api::new().await;
+    for path in ["/bea/goals", "/nobody/queue", "/bea/calendar?from=2026-03-01&to=2026-03-08"] {
+        let answer = api.send("mara", "GET", path, &[], None).await;
+        assert_eq!(problem(&answer).0, 404, "{path}");
+    }
+    // Bea is not a member of the organisation in the path at all.
+    assert_eq!(problem(&api.send("bea", "GET", "/tim/goals", &[], None).await).0, 404);
+    // Paul is a pastor, but not of a group Tim is in.
+    let refused = api.send("paul", "GET", "/tim/goals", &[], None).await;
+    assert_eq!(problem(&refused).0, 403);
+    assert!(!String::from_utf8_lossy(&refused.body).contains("Psalm"));
+}
+
+#[tokio::test]
+async fn the_queue_keeps_its_order_and_a_task_shows_on_the_calendar_with_its_offset() {
+    let api = Api::new().await;
+    let mut ids = Vec::new();
+    for page in ["one", "two", "three"] {
+        let made = api
+            .send(
+                "mara",
+                "POST",
+                "/tim/queue",
+                &[],
+                Some(json!({"url": format!("https://example.org/{page}"), "note": page})),
+            )
+            .await;
+        assert_eq!(made.status, 201, "{}", String::from_utf8_lossy(&made.body));
+        ids.push(made.json()["id"].as_str().unwrap().to_owned());
+    }
+    let neither = api.send("mara", "POST", "/tim/queue", &[], Some(json!({"note": "?"}))).await;
+    assert_eq!(problem(&neither).0, 422);
+    let moved =
+        api.send("tim", "POST", &format!("/tim/queue/{}/move", ids[2]), &[], Some(json!({"before": ids[0]}))).await;
+    assert_eq!(moved.status, 200, "{}", String::from_utf8_lossy(&moved.body));
+    let notes: Vec<String> =
+        moved.json()["items"].as_array().unwrap().iter().map(|i| i["note"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(notes, ["three", "one", "two"]);
+    assert_eq!(
+        problem(&api.send("mara", "POST", &format!("/tim/queue/{}/move", ids[2]), &[], Some(json!({}))).await).0,
+        403
+    );
+
+    let task = api
+        .send(
+            "tim",
+            "POST",
+            "/tim/tasks",
+            &[],
+            Some(json!({"title": "Read", "start": "2026-03-02T19:00", "duration_minutes": 45, "rrule": "FREQ=DAILY;COUNT=3", "queue_item_id": ids[0]})),
+        )
+        .await;
+    assert_eq!(task.status, 201, "{}", String::from_utf8_lossy(&task.body));
+    assert_eq!(task.json()["time_zone"], "UTC");
+    let id = task.json()["id"].as_str().unwrap().to_owned();
+    let done = api
+        .send(
+            "tim",
+            "PUT",
+            &format!("/tim/tasks/{id}/occurrences/20260303T190000"),
+            &[],
+            Some(json!({"status": "done"})),
+        )
+        .await;
+    assert_eq!((done.status, done.json()["status"].as_str()), (200, Some("done")));
+    let calendar = api.send("mara", "GET", "/tim/calendar?from=2026-03-01&to=2026-03-08", &[], None).await;
+    assert_eq!(calendar.status, 200, "{}", String::from_utf8_lossy(&calendar.body));
+    let entries = calendar.json()["entries"].as_array().unwrap().clone();
+    assert_eq!(entries.len(), 3);
+    assert_eq!(entries[0]["start"], "2026-03-02T19:00:00+00:00");
+    assert_eq!(entries[0]["end"], "2026-03-02T19:45:00+00:00");
+    assert_eq!((entries[1]["status"].as_str(), entries[2]["status"].as_str()), (Some("done"), Some("pending")));
+    assert_eq!(entries[0]["queue_item_id"].as_str(), Some(ids[0].as_str()));
+    let bad = api.send("tim", "GET", "/tim/calendar?from=2026-03-08&to=2026-03-01", &[], None).await;
+    assert_eq!(problem(&bad).0, 422);
+    let missing = api.send("tim", "GET", "/tim/calendar?from=2026-03-01", &[], None).await;
+    assert_eq!(problem(&missing).0, 400);
+    let no_task = api.send("tim", "DELETE", "/tim/tasks/nothing", &[("if-match", "\"1\"")], None).await;
+    assert_eq!(problem(&no_task).0, 404);
+    let gone = api.send("tim", "DELETE", &format!("/tim/tasks/{id}"), &[("if-match", "\"1\"")], None).await;
+    assert_eq!(gone.status, 204);
+}

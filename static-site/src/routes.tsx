@@ -16,6 +16,7 @@ import { NotFoundPage } from './pages/NotFoundPage';
 import { peopleSearch } from './pages/people-search';
 import { auditSearch } from './pages/audit-search';
 import { hubSearch } from './hub/search';
+import { plannerSearch } from './planner/search';
 import { signInSearch } from './pages/sign-in-search';
 import { setNavigationRouter } from './router';
 
@@ -108,7 +109,8 @@ const people = createRoute({
 const planner = createRoute({
   getParentRoute: () => signedIn,
   path: '/planner',
-  component: lazyRouteComponent(() => import('./shell/ModulePage'), 'PlannerRoute'),
+  validateSearch: plannerSearch,
+  component: lazyRouteComponent(() => import('./planner/PlannerPage'), 'PlannerRoute'),
   staticData: { title: 'nav.planner' },
 });
 

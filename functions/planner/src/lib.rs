@@ -1,4 +1,5 @@
-//! The `planner` function: a person's Learning Planner under `/api/planner/{org}/people/{person}`:
+//! The `planner` function: whose plans the caller may open (`/api/planner/{org}/people`), and a
+//! person's Learning Planner under `/api/planner/{org}/people/{person}`:
 //! their goals (set by them, or proposed by a mentor or their group's pastor and then accepted
 //! or declined), their ordered study queue, their study tasks with recurrence, one occurrence
 //! completed, skipped or moved, and the calendar of a range of days.
@@ -9,6 +10,7 @@
 
 mod calendar;
 mod goals;
+mod people;
 mod queue;
 mod tasks;
 
@@ -18,6 +20,7 @@ use emmaus_http::{ApiResult, Json};
 use emmaus_identity::{Actor, Principal, directory};
 
 emmaus_http::function_entry_points! {
+    [people::list],
     [goals::list, goals::create],
     [goals::read, goals::update],
     [goals::accept],

@@ -193,3 +193,29 @@ async fn the_queue_keeps_its_order_and_a_task_shows_on_the_calendar_with_its_off
     let gone = api.send("tim", "DELETE", &format!("/tim/tasks/{id}"), &[("if-match", "\"1\"")], None).await;
     assert_eq!(gone.status, 204);
 }
+
+#[tokio::test]
+async fn each_caller_is_offered_the_plans_they_may_open_and_no_other() {
+    let api = Api::new().await;
+    let names = |who: &'static str| {
+        let api = &api;
+        async move {
+            let mut request = http::Request::builder()
+                .uri("/api/planner/org/people")
+                .header("authorization", format!("Bearer {}", api.tokens[who]));
+            request = request.method("GET");
+            let answer = api.target.send(request.body(Vec::new()).unwrap()).await;
+            assert_eq!(answer.status, 200, "{}", String::from_utf8_lossy(&answer.body));
+            answer.json()["people"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| format!("{} {}", p["display_name"].as_str().unwrap(), p["relation"].as_str().unwrap()))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(names("mara").await, ["Mara own", "Tim mentee"]);
+    assert_eq!(names("tim").await, ["Tim own"]);
+    // A pastor who leads no group sees their own plan alone.
+    assert_eq!(names("paul").await, ["Paul own"]);
+}

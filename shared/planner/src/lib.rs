@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod goals;
 pub mod keys;
 pub mod model;
+pub mod people;
 pub mod queue;
 pub mod rank;
 pub mod recurrence;

@@ -13,6 +13,7 @@ use emmaus_identity::{Actor, groups, keys as identity_keys, mentorships, testing
 use emmaus_planner::calendar;
 use emmaus_planner::goals::{self, GoalChange, MilestoneInput, NewGoal};
 use emmaus_planner::model::{GoalStatus, OccurrenceStatus, Progress};
+use emmaus_planner::people::{self, Relation};
 use emmaus_planner::queue::{self, ItemChange, NewItem, NewTarget};
 use emmaus_planner::tasks::{self, OccurrenceChange, TaskInput};
 
@@ -464,4 +465,23 @@ async fn two_items_left_at_one_rank_are_spread_apart_when_an_item_moves_between_
     assert_eq!(order, [first.as_str(), ids[2].as_str(), second.as_str()]);
     let ranks: Vec<&str> = moved.iter().map(|i| i.item.value.rank.as_str()).collect();
     assert!(ranks.windows(2).all(|w| w[0] < w[1]), "distinct again: {ranks:?}");
+}
+
+#[tokio::test]
+async fn the_people_offered_are_those_whose_plans_the_matrix_lets_one_read() {
+    let w = world().await;
+    let offered =
+        |list: Vec<people::PlanPerson>| list.into_iter().map(|p| (p.person_id, p.relation)).collect::<Vec<_>>();
+    let own = |id: &str| (id.to_owned(), Relation::Own);
+    assert_eq!(offered(people::list(&w.p, &w.paul).await.unwrap()), [own("paul"), ("tim".to_owned(), Relation::Group)]);
+    assert_eq!(
+        offered(people::list(&w.p, &w.mara).await.unwrap()),
+        [own("mara"), ("tim".to_owned(), Relation::Mentee)]
+    );
+    assert_eq!(offered(people::list(&w.p, &w.ada).await.unwrap()), [own("ada")]);
+    assert_eq!(offered(people::list(&w.p, &w.tim).await.unwrap()), [own("tim")]);
+    // Every plan offered opens.
+    for (actor, person) in [(&w.paul, "tim"), (&w.mara, "tim"), (&w.mo, "sam")] {
+        goals::list(&w.p, actor, person).await.unwrap();
+    }
 }

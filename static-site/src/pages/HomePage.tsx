@@ -7,10 +7,11 @@ import { Link } from '../router';
 import { useSession } from '../session';
 import { useDocumentTitle } from '../useDocumentTitle';
 
+/** The modules, and whether each is open yet. */
 const MODULES = [
-  { id: 'planner', path: '/planner' },
-  { id: 'hub', path: '/hub' },
-  { id: 'sessions', path: '/sessions' },
+  { id: 'planner', path: '/planner', ready: true },
+  { id: 'hub', path: '/hub', ready: true },
+  { id: 'sessions', path: '/sessions', ready: false },
 ] as const;
 
 function ModuleCards({ linked }: { linked: boolean }) {
@@ -21,7 +22,7 @@ function ModuleCards({ linked }: { linked: boolean }) {
         <li key={module.id} className="card">
           <h3>{linked ? <Link to={module.path}>{t(`module.${module.id}.name`)}</Link> : t(`module.${module.id}.name`)}</h3>
           <p>{t(`module.${module.id}.summary`)}</p>
-          <p className="card__tag">{t('module.notYet')}</p>
+          {!module.ready && <p className="card__tag">{t('module.notYet')}</p>}
         </li>
       ))}
     </ul>

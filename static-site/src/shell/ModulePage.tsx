@@ -1,8 +1,8 @@
-// The route each module will fill (Planner, Sessions): until it is built, it says so plainly, in the shell.
+// The route a module will fill (Sessions): until it is built, it says so plainly, in the shell.
 import { useTranslation } from 'react-i18next';
 import { useDocumentTitle } from '../useDocumentTitle';
 
-export type ModuleId = 'planner' | 'sessions';
+export type ModuleId = 'sessions';
 
 function ModulePage({ module }: { module: ModuleId }) {
   const { t } = useTranslation();
@@ -17,10 +17,6 @@ function ModulePage({ module }: { module: ModuleId }) {
       </p>
     </article>
   );
-}
-
-export function PlannerRoute() {
-  return <ModulePage module="planner" />;
 }
 
 export function SessionsRoute() {

@@ -1,0 +1,78 @@
+//! Whose plans a person may open: their own, their mentees' now, and those of the people in the
+//! groups they lead, with the names and time zones a page shows them by. The same standing the
+//! permission matrix reads (`emmaus_identity::access::standing`) decides who is listed, so the
+//! list never offers a plan its reader would be refused.
+
+use std::collections::BTreeSet;
+
+use emmaus_app::Platform;
+use emmaus_app::docs::{self, Doc};
+use emmaus_domain::DomainError;
+use emmaus_domain::identity::{Membership, Person};
+use emmaus_domain::permissions::{self, Action, Relation as MatrixRelation};
+use emmaus_identity::{Actor, access, keys as identity_keys};
+use emmaus_ports::Key;
+
+/// How the reader stands to a person whose plan they may open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Relation {
+    Own,
+    Mentee,
+    Group,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanPerson {
+    pub person_id: String,
+    pub display_name: String,
+    pub relation: Relation,
+    pub time_zone: Option<String>,
+}
+
+/// The people whose plans `actor` may read: themselves first, then their mentees, then the people
+/// in the groups they lead, each by name. One batch read per fifty people.
+pub async fn list(p: &Platform, actor: &Actor) -> Result<Vec<PlanPerson>, DomainError> {
+    let standing = access::standing(p, actor).await?;
+    let mut wanted: Vec<(String, Relation)> = vec![(actor.person_id.clone(), Relation::Own)];
+    let mut seen = BTreeSet::from([actor.person_id.clone()]);
+    for (people, relation, standing_as) in [
+        (&standing.mentees, Relation::Mentee, MatrixRelation::MyMentee),
+        (&standing.led_people, Relation::Group, MatrixRelation::MyGroup),
+    ] {
+        // Only where the matrix lets the caller's roles read a plan in that standing.
+        if !permissions::can(&actor.roles, &BTreeSet::from([standing_as, MatrixRelation::SameOrg]), Action::PlannerRead)
+        {
+            continue;
+        }
+        for person in people {
+            if seen.insert(person.clone()) {
+                wanted.push((person.clone(), relation));
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(wanted.len());
+    for chunk in wanted.chunks(emmaus_ports::kv::MAX_BATCH_GET / 2) {
+        let keys: Vec<Key> = chunk
+            .iter()
+            .flat_map(|(person, _)| [identity_keys::person(person), identity_keys::member(&actor.org_id, person)])
+            .collect();
+        let found = p.kv.get_many(&keys).await.map_err(emmaus_app::error::from_kv)?;
+        for ((_, relation), pair) in chunk.iter().zip(found.chunks(2)) {
+            // Someone no longer a member (or without roles) has no plan here to open.
+            let [Some(person), Some(member)] = pair else { continue };
+            let person: Doc<Person> = docs::from_item(person.clone())?;
+            let member: Doc<Membership> = docs::from_item(member.clone())?;
+            if member.value.roles.is_empty() {
+                continue;
+            }
+            out.push(PlanPerson {
+                person_id: person.value.id,
+                display_name: person.value.display_name,
+                relation: *relation,
+                time_zone: person.value.time_zone.map(|zone| zone.as_str().to_owned()),
+            });
+        }
+    }
+    out.sort_by_key(|person| (person.relation, person.display_name.to_lowercase()));
+    Ok(out)
+}

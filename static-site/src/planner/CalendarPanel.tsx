@@ -1,0 +1,276 @@
+// A person's calendar: their study tasks' occurrences in a month, a week or as an agenda (FullCalendar), each with what
+// became of it. The person drags an occurrence to another time (that one alone moves; the series keeps its rule),
+// or picks one to mark it done or skipped; a new task may repeat daily, weekly or monthly in their time zone.
+import FullCalendar from '@fullcalendar/react';
+import type { DatesSetInfo, EventClickInfo, EventDropInfo, EventInput } from '@fullcalendar/react';
+import dayGridPlugin from '@fullcalendar/react/daygrid';
+import interactionPlugin from '@fullcalendar/react/interaction';
+import listPlugin from '@fullcalendar/react/list';
+import classicTheme from '@fullcalendar/react/themes/classic';
+import timeGridPlugin from '@fullcalendar/react/timegrid';
+import germanLocale from '@fullcalendar/react/locales/de';
+import '@fullcalendar/react/skeleton.css';
+import '@fullcalendar/react/themes/classic/theme.css';
+import '@fullcalendar/react/themes/classic/palette.css';
+import { useQueryClient } from '@tanstack/react-query';
+import { useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { call } from '../api/call';
+import { api } from '../api/client';
+import { ApiError } from '../api/query';
+import { Field } from '../components/Field';
+import { submitError, type SubmitError } from '../forms';
+import { languageOf, preferences } from '../i18n';
+import { SelectField } from '../kit/SelectField';
+import { confirm } from '../kit/toasts';
+import { formatDateTime } from '../time';
+import type { Standing } from './PlannerPage';
+import { isoDay, localTimeIn, planChanged, ruleFor, useCalendar, type CalendarEntry } from './queries';
+
+type Status = CalendarEntry['status'];
+
+export function CalendarPanel({ standing }: { standing: Standing }) {
+  const { t } = useTranslation();
+  const { orgId, person, own } = standing;
+  const client = useQueryClient();
+  const [range, setRange] = useState<{ from: string; to: string } | null>(null);
+  const calendar = useCalendar(orgId, person.person_id, range);
+  const [chosen, setChosen] = useState<CalendarEntry | null>(null);
+  /** The chosen occurrence's new local start, for moving it without a pointer. */
+  const [moveTo, setMoveTo] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const zone = calendar.data?.time_zone ?? person.time_zone ?? 'UTC';
+  const entries = calendar.data?.entries ?? [];
+  const events: EventInput[] = useMemo(
+    () =>
+      entries.map((entry) => ({
+        id: `${entry.task_id}/${entry.occurrence}`,
+        title: entry.title,
+        start: entry.start,
+        end: entry.all_day ? undefined : entry.end,
+        allDay: entry.all_day,
+        extendedProps: { entry },
+        classNames: [`planner-event--${entry.status}`],
+      })),
+    [entries],
+  );
+
+  const choose = (entry: CalendarEntry) => {
+    setChosen(entry);
+    setMoveTo(localTimeIn(new Date(entry.start), zone));
+  };
+
+  /** Sends what becomes of one occurrence; the calendar is read again either way. */
+  const setOccurrence = async (entry: CalendarEntry, status: Status, start?: string): Promise<boolean> => {
+    setProblem(null);
+    const result = await call(
+      api.PUT('/api/planner/{org}/people/{person}/tasks/{task}/occurrences/{occurrence}', {
+        params: { path: { org: orgId, person: person.person_id, task: entry.task_id, occurrence: entry.occurrence } },
+        body: { status, start: start ?? null },
+      }),
+    );
+    if (!result.ok) setProblem(submitError(result, []).message);
+    setChosen(null);
+    await planChanged(client, orgId, person.person_id);
+    return result.ok;
+  };
+
+  const onDrop = (info: EventDropInfo) => {
+    const entry = info.event.extendedProps.entry as CalendarEntry;
+    const start = info.event.start;
+    if (!start) {
+      info.revert();
+      return;
+    }
+    void setOccurrence(entry, entry.status, localTimeIn(start, zone)).then((ok) => {
+      if (ok) confirm({ text: t('planner.calendar.moved', { title: entry.title, when: formatDateTime(start.getTime()) }) });
+      else info.revert();
+    });
+  };
+
+  return (
+    <section className="planner__panel" aria-labelledby="calendar-heading">
+      <h2 id="calendar-heading">{t('planner.calendar.title')}</h2>
+      <p className="muted">{t('planner.calendar.zone', { zone })}</p>
+      {own && <p className="muted">{t('planner.calendar.dragHint')}</p>}
+      {problem && (
+        <p className="field__error" role="alert">
+          {problem}
+        </p>
+      )}
+      {calendar.error instanceof ApiError && <p className="field__error">{calendar.error.message}</p>}
+      {calendar.data?.truncated && <p className="notice">{t('planner.calendar.truncated')}</p>}
+      <div className="planner__calendar">
+        <FullCalendar
+          plugins={[classicTheme, dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin]}
+          initialView="dayGridMonth"
+          headerToolbar={{ start: 'prev,next today', center: 'title', end: 'dayGridMonth,timeGridWeek,listWeek' }}
+          // A button is named by what it shows, so speech input and screen readers agree with the eye.
+          buttons={{
+            today: { text: t('planner.calendar.today'), hint: t('planner.calendar.today') },
+            dayGridMonth: { text: t('planner.calendar.month'), hint: t('planner.calendar.month') },
+            timeGridWeek: { text: t('planner.calendar.week'), hint: t('planner.calendar.week') },
+            listWeek: { text: t('planner.calendar.agenda'), hint: t('planner.calendar.agenda') },
+          }}
+          locale={languageOf(preferences().locale) === 'de' ? germanLocale : 'en'}
+          firstDay={1}
+          height="auto"
+          events={events}
+          editable={own}
+          eventStartEditable={own}
+          eventDurationEditable={false}
+          datesSet={(info: DatesSetInfo) => setRange({ from: isoDay(info.start), to: isoDay(info.end) })}
+          eventDrop={onDrop}
+          eventClick={(info: EventClickInfo) => {
+            info.jsEvent.preventDefault();
+            choose(info.event.extendedProps.entry as CalendarEntry);
+          }}
+        />
+      </div>
+      {chosen && (
+        <div className="planner__occurrence" role="group" aria-label={t('planner.calendar.chosen', { title: chosen.title })}>
+          <h3>{chosen.title}</h3>
+          <p>
+            {formatDateTime(Date.parse(chosen.start))} · {t(`planner.calendar.status.${chosen.status}`)}
+            {chosen.moved && ` · ${t('planner.calendar.wasMoved')}`}
+          </p>
+          {own && (
+            <div className="button-row">
+              {chosen.status !== 'done' && (
+                <button type="button" className="button" onClick={() => void setOccurrence(chosen, 'done')}>
+                  {t('planner.calendar.markDone')}
+                </button>
+              )}
+              {chosen.status !== 'skipped' && (
+                <button type="button" className="button button--secondary" onClick={() => void setOccurrence(chosen, 'skipped')}>
+                  {t('planner.calendar.skip')}
+                </button>
+              )}
+              {(chosen.status !== 'pending' || chosen.moved) && (
+                <button type="button" className="button button--secondary" onClick={() => void setOccurrence(chosen, 'pending')}>
+                  {t('planner.calendar.reset')}
+                </button>
+              )}
+              <button type="button" className="button button--secondary" onClick={() => setChosen(null)}>
+                {t('planner.calendar.close')}
+              </button>
+            </div>
+          )}
+          {own && (
+            <form
+              className="button-row"
+              onSubmit={(event) => {
+                event.preventDefault();
+                void setOccurrence(chosen, chosen.status, moveTo);
+              }}
+            >
+              <Field label={t('planner.calendar.moveTo')} type="datetime-local" value={moveTo} onChange={(e) => setMoveTo(e.target.value)} />
+              <button type="submit" className="button button--secondary" disabled={!moveTo}>
+                {t('planner.calendar.move')}
+              </button>
+            </form>
+          )}
+        </div>
+      )}
+      {/* The same occurrences as a list of buttons: the way to choose one from the keyboard or a screen reader. */}
+      <details className="planner__listing">
+        <summary>{t('planner.calendar.listSummary', { count: entries.length })}</summary>
+        <ul aria-label={t('planner.calendar.listLabel')}>
+          {entries.map((entry) => (
+            <li key={`${entry.task_id}/${entry.occurrence}`}>
+              <button type="button" className="button button--small button--secondary" onClick={() => choose(entry)}>
+                {entry.title}, {formatDateTime(Date.parse(entry.start))}, {t(`planner.calendar.status.${entry.status}`)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </details>
+      <NewTaskForm standing={standing} />
+    </section>
+  );
+}
+
+type Repeat = 'none' | 'daily' | 'weekly' | 'monthly';
+
+function NewTaskForm({ standing }: { standing: Standing }) {
+  const { t } = useTranslation();
+  const { orgId, person, own } = standing;
+  const client = useQueryClient();
+  const [title, setTitle] = useState('');
+  const [timed, setTimed] = useState(true);
+  const [start, setStart] = useState('');
+  const [due, setDue] = useState('');
+  const [minutes, setMinutes] = useState('30');
+  const [repeat, setRepeat] = useState<Repeat>('none');
+  const [count, setCount] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<SubmitError | null>(null);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    const rrule = ruleFor(repeat, count ? Number(count) : null);
+    const timing = timed ? { start, duration_minutes: Number(minutes) || null } : { due };
+    const result = await call(
+      api.POST('/api/planner/{org}/people/{person}/tasks', {
+        params: { path: { org: orgId, person: person.person_id } },
+        body: { title, rrule, ...timing },
+      }),
+    );
+    setBusy(false);
+    if (!result.ok) {
+      setError(submitError(result, ['title', 'start', 'due', 'duration_minutes', 'rrule']));
+      return;
+    }
+    confirm({ text: t('planner.calendar.scheduled', { title: result.data.title }) });
+    setTitle('');
+    setStart('');
+    setDue('');
+    setRepeat('none');
+    setCount('');
+    await planChanged(client, orgId, person.person_id);
+  };
+
+  return (
+    <form className="form planner__form" onSubmit={(event) => void submit(event)} noValidate>
+      <h3>{t(own ? 'planner.calendar.newTask' : 'planner.calendar.newTaskFor', { name: person.display_name })}</h3>
+      <Field label={t('planner.calendar.taskTitle')} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} error={error?.fields.byField.title} />
+      <fieldset className="field">
+        <legend>{t('planner.calendar.when')}</legend>
+        <label>
+          <input type="radio" name="task-timing" checked={timed} onChange={() => setTimed(true)} /> {t('planner.calendar.atTime')}
+        </label>{' '}
+        <label>
+          <input type="radio" name="task-timing" checked={!timed} onChange={() => setTimed(false)} /> {t('planner.calendar.byDate')}
+        </label>
+      </fieldset>
+      {timed ? (
+        <>
+          <Field label={t('planner.calendar.start')} type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} error={error?.fields.byField.start} />
+          <Field label={t('planner.calendar.minutes')} type="number" min={1} max={1440} value={minutes} onChange={(e) => setMinutes(e.target.value)} error={error?.fields.byField.duration_minutes} />
+        </>
+      ) : (
+        <Field label={t('planner.calendar.due')} type="date" value={due} onChange={(e) => setDue(e.target.value)} error={error?.fields.byField.due} />
+      )}
+      <SelectField
+        label={t('planner.calendar.repeat')}
+        options={(['none', 'daily', 'weekly', 'monthly'] as const).map((id) => ({ id, label: t(`planner.calendar.repeats.${id}`) }))}
+        value={repeat}
+        onChange={(value) => setRepeat(value as Repeat)}
+        error={error?.fields.byField.rrule}
+      />
+      {repeat !== 'none' && (
+        <Field label={t('planner.calendar.count')} hint={t('planner.calendar.countHint')} type="number" min={1} max={1000} value={count} onChange={(e) => setCount(e.target.value)} />
+      )}
+      {error && (Object.keys(error.fields.byField).length === 0 || error.fields.other.length > 0) && (
+        <p className="field__error" role="alert">
+          {error.fields.other.length > 0 ? error.fields.other.join('; ') : error.message}
+        </p>
+      )}
+      <button type="submit" className="button" disabled={busy || !title.trim() || (timed ? !start : !due)}>
+        {t('planner.calendar.schedule')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,102 @@
+// The planner's server state in the query cache: whose plans the person may open, and one plan's goals, study queue
+// and calendar ranges, each under a key a write invalidates exactly.
+import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
+import { api } from '../api/client';
+import { data } from '../api/query';
+import type { components } from '../api/schema';
+
+export type Goal = components['schemas']['GoalView'];
+export type QueueItem = components['schemas']['QueueItemView'];
+export type CalendarEntry = components['schemas']['CalendarEntry'];
+export type Calendar = components['schemas']['CalendarView'];
+export type PlanPerson = components['schemas']['PlanPersonView'];
+
+export const plannerKeys = {
+  people: (org: string) => ['planner', org, 'people'] as const,
+  plan: (org: string, person: string) => ['planner', org, 'plan', person] as const,
+  goals: (org: string, person: string) => ['planner', org, 'plan', person, 'goals'] as const,
+  queue: (org: string, person: string) => ['planner', org, 'plan', person, 'queue'] as const,
+  calendars: (org: string, person: string) => ['planner', org, 'plan', person, 'calendar'] as const,
+  calendar: (org: string, person: string, from: string, to: string) => ['planner', org, 'plan', person, 'calendar', from, to] as const,
+};
+
+export function usePlanPeople(org: string) {
+  return useQuery({
+    queryKey: plannerKeys.people(org),
+    queryFn: ({ signal }) => data(api.GET('/api/planner/{org}/people', { params: { path: { org } }, signal })),
+  });
+}
+
+export function useGoals(org: string, person: string) {
+  return useQuery({
+    queryKey: plannerKeys.goals(org, person),
+    queryFn: ({ signal }) =>
+      data(api.GET('/api/planner/{org}/people/{person}/goals', { params: { path: { org, person } }, signal })),
+  });
+}
+
+export function useQueue(org: string, person: string) {
+  return useQuery({
+    queryKey: plannerKeys.queue(org, person),
+    queryFn: ({ signal }) =>
+      data(api.GET('/api/planner/{org}/people/{person}/queue', { params: { path: { org, person }, query: {} }, signal })),
+  });
+}
+
+export function useCalendar(org: string, person: string, range: { from: string; to: string } | null) {
+  return useQuery({
+    enabled: range !== null,
+    queryKey: plannerKeys.calendar(org, person, range?.from ?? '', range?.to ?? ''),
+    queryFn: ({ signal }) =>
+      data<Calendar>(
+        api.GET('/api/planner/{org}/people/{person}/calendar', {
+          params: { path: { org, person }, query: { from: range!.from, to: range!.to } },
+          signal,
+        }),
+      ),
+    // Moving between months keeps the last month on screen until the next arrives.
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** After a write to a plan: everything of it read again (goals, queue and calendar refer to one another). */
+export async function planChanged(client: QueryClient, org: string, person: string): Promise<void> {
+  await client.invalidateQueries({ queryKey: plannerKeys.plan(org, person) });
+}
+
+/** A date as the API takes it, `YYYY-MM-DD`, from a date's local calendar day. */
+export function isoDay(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** The wall-clock time of `instant` in `timeZone`, `YYYY-MM-DDTHH:MM`: what the API takes as a task's local start. */
+export function localTimeIn(instant: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(instant);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '00';
+  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}`;
+}
+
+/** The RFC 5545 rule a person's choice of repetition makes (the start gives the weekday or the day of the month). */
+export function ruleFor(repeat: 'none' | 'daily' | 'weekly' | 'monthly', count: number | null): string | null {
+  if (repeat === 'none') return null;
+  const frequency = { daily: 'DAILY', weekly: 'WEEKLY', monthly: 'MONTHLY' }[repeat];
+  return count && count > 0 ? `FREQ=${frequency};COUNT=${count}` : `FREQ=${frequency}`;
+}
+
+/** Where an item dropped `position` the item `target` goes: just before which item (null: the end of the queue). */
+export function beforeFor(order: readonly string[], moving: string, target: string, position: 'before' | 'after' | 'on'): string | null {
+  const rest = order.filter((id) => id !== moving);
+  const at = rest.indexOf(target);
+  if (at < 0) return null;
+  if (position === 'before') return target;
+  return rest[at + 1] ?? null;
+}

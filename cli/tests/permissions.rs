@@ -1439,6 +1439,30 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
             plan_calls(w, c, "GET", "/calendar?from=2026-03-01&to=2026-04-01", None)
         }),
     );
+    s.insert(
+        ("GET", "/api/planner/{org}/people/{person}/feed"),
+        (Guard::Matrix(Action::PlannerChange), |w, c| plan_calls(w, c, "GET", "/feed", None)),
+    );
+    s.insert(
+        ("POST", "/api/planner/{org}/people/{person}/feed"),
+        (Guard::Matrix(Action::PlannerChange), |w, c| plan_calls(w, c, "POST", "/feed", None)),
+    );
+    s.insert(
+        ("DELETE", "/api/planner/{org}/people/{person}/feed"),
+        (Guard::Matrix(Action::PlannerChange), |w, c| plan_calls(w, c, "DELETE", "/feed", None)),
+    );
+    // A feed's address carries its secret: one that opens none answers the same to anyone.
+    s.insert(
+        ("GET", "/api/planner-feeds/{token}"),
+        (Guard::Public, |_, _| {
+            vec![call(
+                "GET",
+                "/api/planner-feeds/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into(),
+                None,
+                BTreeSet::new(),
+            )]
+        }),
+    );
     // people: one member
     s.insert(
         ("GET", "/api/people/{org}/members/{person}"),

@@ -9,6 +9,9 @@ CACHE="${EMMAUS_CACHE:-$HOME/.cache/emmaus}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$CACHE/target}"
 VENV="$CACHE/venv"
 SCHEMATHESIS_VERSION="4.32.5"
+# A real iCalendar parser for the planner's feed tests (scripts/lib/ics_expand.py).
+ICALENDAR_VERSION="7.3.2"
+RECURRING_ICAL_EVENTS_VERSION="3.8.2"
 
 say() { printf '\n==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -52,6 +55,16 @@ ensure_schemathesis() {
     say "installing schemathesis $SCHEMATHESIS_VERSION"
     python3 -m venv "$VENV" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$VENV"; }
     "$VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+  fi
+}
+
+# icalendar and recurring_ical_events in the test venv, which the planner's feed tests read their
+# feeds back with (EMMAUS_TEST_PYTHON).
+ensure_ics_parser() {
+  ensure_schemathesis
+  if ! "$VENV/bin/python" -c "import icalendar, recurring_ical_events, sys; sys.exit(icalendar.__version__ != '$ICALENDAR_VERSION')" 2>/dev/null; then
+    say "installing icalendar $ICALENDAR_VERSION and recurring-ical-events $RECURRING_ICAL_EVENTS_VERSION"
+    "$VENV/bin/pip" install -q --disable-pip-version-check "icalendar==$ICALENDAR_VERSION" "recurring-ical-events==$RECURRING_ICAL_EVENTS_VERSION"
   fi
 }
 

@@ -1,17 +1,23 @@
 // End-to-end: the Learning Planner in a real browser against the real server. A mentor proposes a goal to their mentee
 // and assigns a hub resource from the hub's search; the mentee accepts the goal, finds the resource in their study
-// queue, schedules a weekly task, completes one occurrence and drags another to a different day; the mentor, opening
-// the mentee's calendar, sees both. Every page passes axe.
+// queue, schedules a weekly task, completes one occurrence and drags another to a different day, and subscribes to a
+// private feed that a real iCalendar parser reads both changes from; the mentor, opening the mentee's calendar, sees
+// both. Every page passes axe.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { launchIsolatedBrowser } from './browser.mjs';
 import { startServer } from './server.mjs';
 
 const ADMIN = { name: 'Pia Pastor', email: 'pia@example.org', password: 'meadow lantern quiet 41' };
 const MENTOR = { name: 'Mara Mentor', email: 'mara@example.org', password: 'harbour willow steady 58' };
 const MENTEE = { name: 'Tim Mentee', email: 'tim@example.org', password: 'orchard pebble gentle 17' };
+/** Reads an iCalendar feed with Python's icalendar (scripts/lib/ics_expand.py), where scripts/test names its Python. */
+const ICS_EXPAND = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'lib', 'ics_expand.py');
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 async function audit(page, what) {
@@ -217,6 +223,33 @@ describe('Learning Planner', { timeout: 180_000 }, () => {
     assert.equal((await moved).status(), 200);
     await mentee.locator(`[data-date="${moveTo.date}"]`).getByText('Weekly reading').waitFor();
     assert.equal(await mentee.locator(`[data-date="${first.date}"]`).getByText('Weekly reading').count() <= 1, true);
+  });
+
+  test('the mentee subscribes to a private feed that shows both changes', async () => {
+    await mentee.getByRole('button', { name: 'Make a feed address' }).click();
+    const address = await mentee.getByLabel("Your feed's address").inputValue();
+    assert.match(address, /\/api\/planner-feeds\/[A-Za-z0-9_-]{43}$/);
+    await audit(mentee, 'the calendar with its feed address');
+    // A calendar app reads it with no session at all.
+    const feed = await fetch(address);
+    assert.equal(feed.status, 200);
+    assert.match(feed.headers.get('content-type'), /^text\/calendar/);
+    const ics = await feed.text();
+    assert.match(ics, /RRULE:FREQ=WEEKLY;COUNT=3/);
+    assert.match(ics, /RECURRENCE-ID;TZID=UTC:\d{8}T190000/);
+    if (process.env.EMMAUS_TEST_PYTHON) {
+      const seen = JSON.parse(
+        execFileSync(process.env.EMMAUS_TEST_PYTHON, [ICS_EXPAND, dayFromNow(0).date, dayFromNow(20).date], { input: ics }).toString(),
+      );
+      assert.deepEqual(
+        seen.map((o) => [o.start.slice(0, 10), o.summary]),
+        [
+          [dayFromNow(1).date, '✓ Weekly reading'],
+          [dayFromNow(9).date, 'Weekly reading'],
+          [dayFromNow(15).date, 'Weekly reading'],
+        ],
+      );
+    }
   });
 
   test("the mentor sees both changes on the mentee's calendar", async () => {

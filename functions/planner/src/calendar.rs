@@ -41,7 +41,7 @@ pub struct CalendarView {
     pub entries: Vec<CalendarEntry>,
     /// The person's time zone, in which the range's days were read.
     pub time_zone: String,
-    /// More occurrences fell in the range than one answer holds (5,000): ask for a shorter one.
+    /// More occurrences fell in the range than one answer holds (10,000): ask for a shorter one.
     pub truncated: bool,
 }
 

@@ -2,13 +2,15 @@
 //! person's Learning Planner under `/api/planner/{org}/people/{person}`:
 //! their goals (set by them, or proposed by a mentor or their group's pastor and then accepted
 //! or declined), their ordered study queue, their study tasks with recurrence, one occurrence
-//! completed, skipped or moved, and the calendar of a range of days.
+//! completed, skipped or moved, the calendar of a range of days, and a private calendar feed
+//! (`/api/planner-feeds/{token}`, read by calendar apps without a session).
 //!
 //! Every handler resolves the caller to an actor in the organisation of the path (404 for anyone
 //! who is not a member) and leaves the decision to the planner's use cases: a person outside the
 //! organisation is not found, one the caller does not walk with is forbidden.
 
 mod calendar;
+mod feed;
 mod goals;
 mod people;
 mod queue;
@@ -33,6 +35,8 @@ emmaus_http::function_entry_points! {
     [tasks::split],
     [tasks::occurrence],
     [calendar::range],
+    [feed::status, feed::renew, feed::revoke],
+    [feed::read],
 }
 
 /// An answer carrying the version of what it holds as its `ETag`, for the next `If-Match`.

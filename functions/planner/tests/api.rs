@@ -219,3 +219,31 @@ async fn each_caller_is_offered_the_plans_they_may_open_and_no_other() {
     // A pastor who leads no group sees their own plan alone.
     assert_eq!(names("paul").await, ["Paul own"]);
 }
+
+#[tokio::test]
+async fn a_feed_address_opens_the_calendar_without_a_session_until_it_is_revoked() {
+    let api = Api::new().await;
+    let task = json!({"title": "Read", "start": "2026-03-02T19:00", "rrule": "FREQ=WEEKLY;COUNT=2"});
+    assert_eq!(api.send("tim", "POST", "/tim/tasks", &[], Some(task)).await.status, 201);
+    assert_eq!(api.send("tim", "GET", "/tim/feed", &[], None).await.json()["active"], false);
+    let made = api.send("tim", "POST", "/tim/feed", &[], None).await;
+    assert_eq!(made.status, 201, "{}", String::from_utf8_lossy(&made.body));
+    let url = made.json()["url"].as_str().unwrap().to_owned();
+    let path = url.split_once("/api/").map(|(_, rest)| format!("/api/{rest}")).unwrap();
+    assert!(path.starts_with("/api/planner-feeds/"), "{url}");
+    // Mara walks with Tim but does not hold his feed's address.
+    assert_eq!(problem(&api.send("mara", "POST", "/tim/feed", &[], None).await).0, 403);
+    let read = |path: String| {
+        let target = &api.target;
+        async move { target.send(http::Request::get(path).body(Vec::new()).unwrap()).await }
+    };
+    let calendar = read(path.clone()).await;
+    assert_eq!(calendar.status, 200);
+    assert_eq!(calendar.header("content-type"), Some("text/calendar; charset=utf-8"));
+    assert_eq!(calendar.header("cache-control"), Some("private, max-age=300"));
+    let text = String::from_utf8(calendar.body.clone()).unwrap();
+    assert!(text.contains("SUMMARY:Read\r\n") && text.contains("RRULE:FREQ=WEEKLY;COUNT=2\r\n"), "{text}");
+    assert_eq!(api.send("tim", "DELETE", "/tim/feed", &[], None).await.status, 204);
+    assert_eq!(problem(&read(path).await).0, 404);
+    assert_eq!(problem(&read("/api/planner-feeds/not-a-token".into()).await).0, 404);
+}

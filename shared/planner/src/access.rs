@@ -3,9 +3,11 @@
 //! exist, so nothing is learnt across organisations), then the permission matrix decides from
 //! how the caller stands to that person (`Forbidden` when it refuses).
 
+use std::collections::BTreeSet;
+
 use emmaus_app::Platform;
 use emmaus_domain::DomainError;
-use emmaus_domain::permissions::Action;
+use emmaus_domain::permissions::{self, Action, Relation};
 use emmaus_identity::access::{self, Target};
 use emmaus_identity::{Actor, RequestMeta, directory};
 
@@ -25,7 +27,11 @@ fn no_person() -> DomainError {
 /// The plan of `person` in the caller's organisation, once the matrix allows `action` there.
 pub async fn open(p: &Platform, actor: &Actor, person: &str, action: Action) -> Result<Plan, DomainError> {
     let plan = find(p, actor, person).await?;
-    access::authorize(p, actor, action, Target::Person(person)).await?;
+    // One's own plan needs no reading of whom one mentors or leads when "own" alone allows it.
+    let own = BTreeSet::from([Relation::Own, Relation::SameOrg]);
+    if !(plan.own && permissions::can(&actor.roles, &own, action)) {
+        access::authorize(p, actor, action, Target::Person(person)).await?;
+    }
     Ok(plan)
 }
 

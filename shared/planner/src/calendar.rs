@@ -22,8 +22,9 @@ use crate::{keys, tasks};
 
 /// The longest range one request covers.
 pub const MAX_RANGE_DAYS: i32 = 366;
-/// The most occurrences one answer holds; past it the answer says it was cut.
-pub const MAX_OCCURRENCES: usize = 5000;
+/// The most occurrences one answer holds (a year of fifty series, half of them daily); past it the
+/// answer says it was cut.
+pub const MAX_OCCURRENCES: usize = 10_000;
 
 /// One occurrence on the calendar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,7 +172,8 @@ pub async fn occurrences(p: &Platform, plan: &Plan, from_ms: i64, to_ms: i64) ->
     Ok(calendar)
 }
 
-async fn read_all<T: serde::de::DeserializeOwned>(
+/// Every document a range query finds, following cursors; more than `max` is an error, never a cut.
+pub(crate) async fn read_all<T: serde::de::DeserializeOwned>(
     p: &Platform,
     query: Query,
     max: usize,
@@ -182,7 +184,9 @@ async fn read_all<T: serde::de::DeserializeOwned>(
         let page = p.kv.query(&query.clone().after(cursor)).await.map_err(emmaus_app::error::from_kv)?;
         for item in page.items {
             if out.len() == max {
-                return Err(DomainError::Unavailable(format!("a calendar of more than {max} records")));
+                return Err(DomainError::Unavailable(format!(
+                    "a plan of more than {max} records, more than one answer holds"
+                )));
             }
             out.push(docs::from_item(item)?);
         }

@@ -41,6 +41,16 @@ pub fn occurrences_from(ms: i64) -> String {
     format!("occ#{:013}", ms.clamp(0, MAX_MS))
 }
 
+/// A person's calendar feed: the digest of its token, to revoke or renew it.
+pub fn feed(org: &str, person: &str) -> Key {
+    Key::new(plan(org, person), "feed")
+}
+
+/// Where a feed's token leads, found by its digest before any organisation is known.
+pub fn feed_token(digest: &str) -> Key {
+    Key::new("plan#feed", format!("t#{digest}"))
+}
+
 /// The highest instant a key holds: 9999999999999 ms is in the year 2286.
 pub const MAX_MS: i64 = 9_999_999_999_999;
 

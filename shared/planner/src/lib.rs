@@ -7,7 +7,9 @@
 
 pub mod access;
 pub mod calendar;
+pub mod feed;
 pub mod goals;
+pub mod ics;
 pub mod keys;
 pub mod model;
 pub mod people;

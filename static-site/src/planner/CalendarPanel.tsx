@@ -24,6 +24,7 @@ import { languageOf, preferences } from '../i18n';
 import { SelectField } from '../kit/SelectField';
 import { confirm } from '../kit/toasts';
 import { formatDateTime } from '../time';
+import { FeedBox } from './FeedBox';
 import type { Standing } from './PlannerPage';
 import { isoDay, localTimeIn, planChanged, ruleFor, useCalendar, type CalendarEntry } from './queries';
 
@@ -186,6 +187,7 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
         </ul>
       </details>
       <NewTaskForm standing={standing} />
+      {own && <FeedBox orgId={orgId} personId={person.person_id} />}
     </section>
   );
 }

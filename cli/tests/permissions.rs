@@ -1322,7 +1322,17 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
             ]
         }),
     );
-    // planner: whose plans one may open, and a person's plan
+    // planner: whose plans one may open, the calendar across them, and a person's plan
+    s.insert(
+        ("GET", "/api/planner/{org}/calendar"),
+        (Guard::List(Action::PlannerRead), |w, _| {
+            let path = |org: &str| format!("/api/planner/{}/calendar?from=2026-03-01&to=2026-04-01", w.org[org]);
+            vec![
+                call("GET", path("A"), None, BTreeSet::from([Relation::SameOrg])),
+                Call { other_org_path: true, ..call("GET", path("B"), None, BTreeSet::from([Relation::OtherOrg])) },
+            ]
+        }),
+    );
     s.insert(
         ("GET", "/api/planner/{org}/people"),
         (Guard::List(Action::PlannerRead), |w, _| {

@@ -1,8 +1,8 @@
 // End-to-end: the Learning Planner in a real browser against the real server. A mentor proposes a goal to their mentee
 // and assigns a hub resource from the hub's search; the mentee accepts the goal, finds the resource in their study
 // queue, schedules a weekly task, completes one occurrence and drags another to a different day, and subscribes to a
-// private feed that a real iCalendar parser reads both changes from; the mentor, opening the mentee's calendar, sees
-// both. Every page passes axe.
+// private feed that a real iCalendar parser reads both changes from; the mentor, opening the mentee's calendar and
+// their own calendar across plans, sees both. Every page passes axe.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -272,6 +272,16 @@ describe('Learning Planner', { timeout: 180_000 }, () => {
       [dayFromNow(15).date, 'pending', false],
     ]);
     assert.notEqual(second.date, moveTo.date);
+    // From their own calendar, the mentor shows their mentee's plan beside it, read only.
+    await mentor.goto(`${server.url}/planner?tab=calendar`);
+    await mentor.getByLabel(/Show the plans of those I walk with/).check();
+    await mentor.getByRole('tab', { name: 'Agenda' }).click();
+    await mentor.getByText(/tasks? in this view, as a list/).click();
+    await mentor
+      .getByRole('list', { name: 'Tasks in this range' })
+      .getByText(new RegExp(`${MENTEE.name}: Weekly reading, .*, Done`))
+      .waitFor();
+    await audit(mentor, 'the calendar across plans');
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -1,4 +1,5 @@
-//! The `planner` function: whose plans the caller may open (`/api/planner/{org}/people`), and a
+//! The `planner` function: whose plans the caller may open (`/api/planner/{org}/people`), the
+//! calendar across them (`/api/planner/{org}/calendar`), and a
 //! person's Learning Planner under `/api/planner/{org}/people/{person}`:
 //! their goals (set by them, or proposed by a mentor or their group's pastor and then accepted
 //! or declined), their ordered study queue, their study tasks with recurrence, one occurrence
@@ -9,6 +10,7 @@
 //! who is not a member) and leaves the decision to the planner's use cases: a person outside the
 //! organisation is not found, one the caller does not walk with is forbidden.
 
+mod across;
 mod calendar;
 mod feed;
 mod goals;
@@ -23,6 +25,7 @@ use emmaus_identity::{Actor, Principal, directory};
 
 emmaus_http::function_entry_points! {
     [people::list],
+    [across::across],
     [goals::list, goals::create],
     [goals::read, goals::update],
     [goals::accept],

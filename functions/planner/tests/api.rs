@@ -247,3 +247,26 @@ async fn a_feed_address_opens_the_calendar_without_a_session_until_it_is_revoked
     assert_eq!(problem(&read(path).await).0, 404);
     assert_eq!(problem(&read("/api/planner-feeds/not-a-token".into()).await).0, 404);
 }
+
+#[tokio::test]
+async fn the_calendar_across_plans_names_whose_each_occurrence_is() {
+    let api = Api::new().await;
+    let task = json!({"title": "Read", "start": "2026-03-02T19:00"});
+    assert_eq!(api.send("tim", "POST", "/tim/tasks", &[], Some(task)).await.status, 201);
+    let across = |who: &'static str, query: &'static str| {
+        let api = &api;
+        async move {
+            let request = http::Request::get(format!("/api/planner/org/calendar{query}"))
+                .header("authorization", format!("Bearer {}", api.tokens[who]));
+            api.target.send(request.body(Vec::new()).unwrap()).await
+        }
+    };
+    let mara = across("mara", "?from=2026-03-01&to=2026-03-08").await;
+    assert_eq!(mara.status, 200, "{}", String::from_utf8_lossy(&mara.body));
+    let entries = mara.json()["entries"].as_array().unwrap().clone();
+    assert_eq!(entries.len(), 1);
+    assert_eq!((entries[0]["person_id"].as_str(), entries[0]["person_name"].as_str()), (Some("tim"), Some("Tim")));
+    assert_eq!(entries[0]["start"], "2026-03-02T19:00:00+00:00");
+    assert_eq!(across("paul", "?from=2026-03-01&to=2026-03-08").await.json()["entries"], json!([]));
+    assert_eq!(problem(&across("mara", "?from=2026-03-01&to=2026-06-01").await).0, 422);
+}

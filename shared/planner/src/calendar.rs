@@ -196,3 +196,62 @@ pub(crate) async fn read_all<T: serde::de::DeserializeOwned>(
         }
     }
 }
+
+/// One person's occurrences in a calendar across the plans one may read.
+#[derive(Debug, Clone)]
+pub struct PersonEntries {
+    pub person: crate::people::PlanPerson,
+    pub entries: Vec<Entry>,
+}
+
+/// The most plans one calendar across plans reads.
+pub const MAX_PLANS: usize = 100;
+/// The longest range a calendar across plans covers.
+pub const MAX_ACROSS_DAYS: i32 = 62;
+
+/// The occurrences of every plan `actor` may read (their own, their mentees', their groups'),
+/// between the start of day `from` and the start of day `to` in the actor's own time zone; two
+/// store queries per plan. Answers the plans in the order `people::list` gives, and whether the
+/// answer was cut.
+pub async fn across(
+    p: &Platform,
+    actor: &Actor,
+    from: &str,
+    to: &str,
+) -> Result<(Vec<PersonEntries>, String, bool), DomainError> {
+    let zone = access::zone_of(p, &actor.person_id).await?;
+    let (from_ms, to_ms) = bounds(&zone, from, to)?;
+    let days = (to_ms - from_ms) / (24 * 3600 * 1000);
+    if days > i64::from(MAX_ACROSS_DAYS) {
+        return Err(DomainError::invalid(
+            "to",
+            format!("a calendar across plans covers at most {MAX_ACROSS_DAYS} days"),
+        ));
+    }
+    let people = crate::people::list(p, actor).await?;
+    if people.len() > MAX_PLANS {
+        return Err(DomainError::Unavailable(format!(
+            "a calendar across more than {MAX_PLANS} plans; open them one at a time"
+        )));
+    }
+    let mut out = Vec::with_capacity(people.len());
+    let mut total = 0;
+    let mut truncated = false;
+    for person in people {
+        let plan = Plan {
+            org: actor.org_id.clone(),
+            own: person.person_id == actor.person_id,
+            person: person.person_id.clone(),
+        };
+        let mut found = occurrences(p, &plan, from_ms, to_ms).await?;
+        truncated |= found.truncated;
+        let room = MAX_OCCURRENCES.saturating_sub(total);
+        if found.entries.len() > room {
+            found.entries.truncate(room);
+            truncated = true;
+        }
+        total += found.entries.len();
+        out.push(PersonEntries { person, entries: found.entries });
+    }
+    Ok((out, zone, truncated))
+}

@@ -449,3 +449,34 @@ async fn the_people_offered_are_those_whose_plans_the_matrix_lets_one_read() {
         goals::list(&w.p, actor, person).await.unwrap();
     }
 }
+
+#[tokio::test]
+async fn a_calendar_across_plans_holds_exactly_the_plans_one_may_read() {
+    let w = world().await;
+    let daily = |title: &str| TaskInput {
+        title: Some(title.into()),
+        start: Some("2026-03-02T07:00".into()),
+        rrule: Some(Some("FREQ=DAILY;COUNT=2".into())),
+        ..TaskInput::default()
+    };
+    for (actor, person, title) in
+        [(&w.tim, "tim", "Tim reads"), (&w.sam, "sam", "Sam reads"), (&w.mara, "mara", "Mara prepares")]
+    {
+        tasks::create(&w.p, actor, person, daily(title)).await.unwrap();
+    }
+    let seen = |plans: Vec<calendar::PersonEntries>| {
+        plans
+            .into_iter()
+            .flat_map(|plan| plan.entries.into_iter().map(move |e| format!("{} {}", plan.person.person_id, e.title)))
+            .collect::<Vec<_>>()
+    };
+    let (mara, zone, truncated) = calendar::across(&w.p, &w.mara, "2026-03-01", "2026-03-08").await.unwrap();
+    assert_eq!((zone.as_str(), truncated), ("UTC", false));
+    assert_eq!(seen(mara), ["mara Mara prepares", "mara Mara prepares", "tim Tim reads", "tim Tim reads"]);
+    let (paul, ..) = calendar::across(&w.p, &w.paul, "2026-03-01", "2026-03-08").await.unwrap();
+    assert_eq!(seen(paul), ["tim Tim reads", "tim Tim reads"]);
+    let (ada, ..) = calendar::across(&w.p, &w.ada, "2026-03-01", "2026-03-08").await.unwrap();
+    assert!(seen(ada).is_empty(), "an admin's own plan alone, and it is empty");
+    let too_long = calendar::across(&w.p, &w.mara, "2026-03-01", "2026-06-01").await.unwrap_err();
+    assert!(matches!(too_long, DomainError::Validation(_)), "{too_long:?}");
+}

@@ -26,43 +26,55 @@ import { confirm } from '../kit/toasts';
 import { formatDateTime } from '../time';
 import { FeedBox } from './FeedBox';
 import type { Standing } from './PlannerPage';
-import { isoDay, localTimeIn, planChanged, ruleFor, useCalendar, type CalendarEntry } from './queries';
+import { isoDay, localTimeIn, planChanged, ruleFor, useCalendar, useCalendarAcross, type CalendarEntry } from './queries';
 
 type Status = CalendarEntry['status'];
+
+/** An occurrence as the calendar shows it: of the plan open, or (across plans) of whose plan it is. */
+type Shown = CalendarEntry & { readonly person_id?: string; readonly person_name?: string };
 
 export function CalendarPanel({ standing }: { standing: Standing }) {
   const { t } = useTranslation();
   const { orgId, person, own } = standing;
   const client = useQueryClient();
   const [range, setRange] = useState<{ from: string; to: string } | null>(null);
-  const calendar = useCalendar(orgId, person.person_id, range);
-  const [chosen, setChosen] = useState<CalendarEntry | null>(null);
+  // Across plans: one's own with those of everyone one walks with, a month at most.
+  const [across, setAcross] = useState(false);
+  const showAcross = across && own && Boolean(standing.others);
+  const single = useCalendar(orgId, person.person_id, showAcross ? null : range);
+  const spread = useCalendarAcross(orgId, range, showAcross);
+  const calendar = showAcross ? spread : single;
+  const [chosen, setChosen] = useState<Shown | null>(null);
   /** The chosen occurrence's new local start, for moving it without a pointer. */
   const [moveTo, setMoveTo] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const zone = calendar.data?.time_zone ?? person.time_zone ?? 'UTC';
-  const entries = calendar.data?.entries ?? [];
+  const entries: readonly Shown[] = calendar.data?.entries ?? [];
+  /** Whether an occurrence is in the viewer's own plan, where they change it. */
+  const mine = (entry: Shown) => own && (entry.person_id === undefined || entry.person_id === standing.me);
+  const label = (entry: Shown) => (entry.person_name && !mine(entry) ? `${entry.person_name}: ${entry.title}` : entry.title);
   const events: EventInput[] = useMemo(
     () =>
       entries.map((entry) => ({
-        id: `${entry.task_id}/${entry.occurrence}`,
-        title: entry.title,
+        id: `${entry.person_id ?? ''}/${entry.task_id}/${entry.occurrence}`,
+        title: label(entry),
         start: entry.start,
         end: entry.all_day ? undefined : entry.end,
         allDay: entry.all_day,
+        editable: mine(entry),
         extendedProps: { entry },
-        classNames: [`planner-event--${entry.status}`],
+        classNames: [`planner-event--${entry.status}`, ...(mine(entry) ? [] : ['planner-event--other'])],
       })),
-    [entries],
+    [entries, own],
   );
 
-  const choose = (entry: CalendarEntry) => {
+  const choose = (entry: Shown) => {
     setChosen(entry);
     setMoveTo(localTimeIn(new Date(entry.start), zone));
   };
 
   /** Sends what becomes of one occurrence; the calendar is read again either way. */
-  const setOccurrence = async (entry: CalendarEntry, status: Status, start?: string): Promise<boolean> => {
+  const setOccurrence = async (entry: Shown, status: Status, start?: string): Promise<boolean> => {
     setProblem(null);
     const result = await call(
       api.PUT('/api/planner/{org}/people/{person}/tasks/{task}/occurrences/{occurrence}', {
@@ -77,7 +89,7 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
   };
 
   const onDrop = (info: EventDropInfo) => {
-    const entry = info.event.extendedProps.entry as CalendarEntry;
+    const entry = info.event.extendedProps.entry as Shown;
     const start = info.event.start;
     if (!start) {
       info.revert();
@@ -94,6 +106,11 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
       <h2 id="calendar-heading">{t('planner.calendar.title')}</h2>
       <p className="muted">{t('planner.calendar.zone', { zone })}</p>
       {own && <p className="muted">{t('planner.calendar.dragHint')}</p>}
+      {own && standing.others && (
+        <label className="planner__across">
+          <input type="checkbox" checked={across} onChange={(event) => setAcross(event.target.checked)} /> {t('planner.calendar.across')}
+        </label>
+      )}
       {problem && (
         <p className="field__error" role="alert">
           {problem}
@@ -124,18 +141,18 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
           eventDrop={onDrop}
           eventClick={(info: EventClickInfo) => {
             info.jsEvent.preventDefault();
-            choose(info.event.extendedProps.entry as CalendarEntry);
+            choose(info.event.extendedProps.entry as Shown);
           }}
         />
       </div>
       {chosen && (
-        <div className="planner__occurrence" role="group" aria-label={t('planner.calendar.chosen', { title: chosen.title })}>
-          <h3>{chosen.title}</h3>
+        <div className="planner__occurrence" role="group" aria-label={t('planner.calendar.chosen', { title: label(chosen) })}>
+          <h3>{label(chosen)}</h3>
           <p>
             {formatDateTime(Date.parse(chosen.start))} · {t(`planner.calendar.status.${chosen.status}`)}
             {chosen.moved && ` · ${t('planner.calendar.wasMoved')}`}
           </p>
-          {own && (
+          {mine(chosen) && (
             <div className="button-row">
               {chosen.status !== 'done' && (
                 <button type="button" className="button" onClick={() => void setOccurrence(chosen, 'done')}>
@@ -157,7 +174,7 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
               </button>
             </div>
           )}
-          {own && (
+          {mine(chosen) && (
             <form
               className="button-row"
               onSubmit={(event) => {
@@ -178,9 +195,9 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
         <summary>{t('planner.calendar.listSummary', { count: entries.length })}</summary>
         <ul aria-label={t('planner.calendar.listLabel')}>
           {entries.map((entry) => (
-            <li key={`${entry.task_id}/${entry.occurrence}`}>
+            <li key={`${entry.person_id ?? ''}/${entry.task_id}/${entry.occurrence}`}>
               <button type="button" className="button button--small button--secondary" onClick={() => choose(entry)}>
-                {entry.title}, {formatDateTime(Date.parse(entry.start))}, {t(`planner.calendar.status.${entry.status}`)}
+                {label(entry)}, {formatDateTime(Date.parse(entry.start))}, {t(`planner.calendar.status.${entry.status}`)}
               </button>
             </li>
           ))}

@@ -42,6 +42,8 @@ export interface Standing {
   /** The plan is the viewer's own: they change, reorder and complete. */
   readonly own: boolean;
   readonly me: string;
+  /** The viewer walks with others too, whose plans a calendar across plans shows beside their own. */
+  readonly others?: boolean;
 }
 
 export function PlannerPage({
@@ -92,7 +94,7 @@ export function PlannerPage({
               { id: 'study', label: t('planner.queue.title'), content: () => <QueuePanel standing={{ orgId, person, own: person.person_id === me, me }} /> },
               { id: 'calendar', label: t('planner.calendar.title'), content: () => (
                   <Suspense fallback={<Loading />}>
-                    <CalendarPanel standing={{ orgId, person, own: person.person_id === me, me }} />
+                    <CalendarPanel standing={{ orgId, person, own: person.person_id === me, me, others: list.length > 1 }} />
                   </Suspense>
                 ),
               },

@@ -10,6 +10,8 @@ export type QueueItem = components['schemas']['QueueItemView'];
 export type CalendarEntry = components['schemas']['CalendarEntry'];
 export type Calendar = components['schemas']['CalendarView'];
 export type PlanPerson = components['schemas']['PlanPersonView'];
+export type AcrossEntry = components['schemas']['AcrossEntry'];
+export type Across = components['schemas']['AcrossView'];
 
 export const plannerKeys = {
   people: (org: string) => ['planner', org, 'people'] as const,
@@ -18,6 +20,7 @@ export const plannerKeys = {
   queue: (org: string, person: string) => ['planner', org, 'plan', person, 'queue'] as const,
   calendars: (org: string, person: string) => ['planner', org, 'plan', person, 'calendar'] as const,
   calendar: (org: string, person: string, from: string, to: string) => ['planner', org, 'plan', person, 'calendar', from, to] as const,
+  across: (org: string, from: string, to: string) => ['planner', org, 'across', from, to] as const,
 };
 
 export function usePlanPeople(org: string) {
@@ -59,9 +62,21 @@ export function useCalendar(org: string, person: string, range: { from: string; 
   });
 }
 
+/** The calendar across every plan the person may read, for a range of at most 62 days. */
+export function useCalendarAcross(org: string, range: { from: string; to: string } | null, enabled: boolean) {
+  return useQuery({
+    enabled: enabled && range !== null,
+    queryKey: plannerKeys.across(org, range?.from ?? '', range?.to ?? ''),
+    queryFn: ({ signal }) =>
+      data<Across>(api.GET('/api/planner/{org}/calendar', { params: { path: { org }, query: { from: range!.from, to: range!.to } }, signal })),
+    placeholderData: keepPreviousData,
+  });
+}
+
 /** After a write to a plan: everything of it read again (goals, queue and calendar refer to one another). */
 export async function planChanged(client: QueryClient, org: string, person: string): Promise<void> {
   await client.invalidateQueries({ queryKey: plannerKeys.plan(org, person) });
+  await client.invalidateQueries({ queryKey: ['planner', org, 'across'] });
 }
 
 /** A date as the API takes it, `YYYY-MM-DD`, from a date's local calendar day. */

@@ -3,35 +3,17 @@
 // 360 px phone without sideways scrolling.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { launchIsolatedBrowser } from './browser.mjs';
 import { startServer } from './server.mjs';
+import { audit } from './support.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(root, 'test-results');
-const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ADMIN = { name: 'Ada Admin', email: 'ada@example.org', password: 'lantern orchard pebble 57' };
-
-/** Runs axe-core on the page as it is now and fails on any serious or critical violation, naming each. */
-async function audit(page, what) {
-  // The site's CSP admits only its own scripts; this context bypasses it to load axe (see the browser context below).
-  await page.evaluate(AXE);
-  const { violations, checked } = await page.evaluate(async () => {
-    const result = await globalThis.axe.run(document);
-    return {
-      checked: result.passes.length,
-      violations: result.violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
-    };
-  });
-  assert.ok(checked > 10, `${what}: axe checked only ${checked} rules`);
-  assert.deepEqual(violations, [], `${what}: ${violations.join('\n')}`);
-}
 
 async function open(page, url, heading) {
   await page.goto(url);

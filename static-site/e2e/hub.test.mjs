@@ -8,12 +8,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { launchIsolatedBrowser } from './browser.mjs';
 import { startServer } from './server.mjs';
+import { audit, session, json, signIn } from './support.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(root, 'test-results');
@@ -23,31 +23,6 @@ const MENTEE = { name: 'Mo Mentee', email: 'mo@example.org', password: 'river ba
 const PDF = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'extract', 'tests', 'fixtures', 'two-pages.pdf');
 /** A PNG made by Pillow, the vault's attachment. */
 const PNG = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'extract', 'tests', 'fixtures', 'transparent.png');
-const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core on the page as it is now: no serious or critical violation. */
-async function audit(page, what) {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () =>
-    (await globalThis.axe.run(document)).violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
-  );
-  assert.deepEqual(violations, [], `${what}: ${violations.join('\n')}`);
-}
-
-/** The cookies a response sets, as one Cookie header, and the CSRF token among them. */
-function session(response) {
-  const pairs = response.headers.getSetCookie().map((line) => line.split(';')[0]);
-  const csrf = pairs.find((pair) => pair.startsWith('__Host-emmaus-csrf='))?.split('=')[1];
-  return { cookie: pairs.join('; '), csrf };
-}
-
-async function json(response, what) {
-  const text = await response.text();
-  assert.ok(response.ok, `${what}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 /** The organisation and its admin through the first-run API, and a mentee through an invitation accepted by API. */
 async function seed(url, setupCode) {
@@ -77,14 +52,6 @@ async function seed(url, setupCode) {
     }),
     'accept',
   );
-}
-
-async function signIn(page, url, who) {
-  await page.goto(`${url}/sign-in`);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByTestId('greeting').filter({ hasText: who.name }).waitFor();
 }
 
 describe('Knowledge Hub', { timeout: 180_000 }, () => {

@@ -5,42 +5,18 @@
 // their own calendar across plans, sees both. Every page passes axe.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { launchIsolatedBrowser } from './browser.mjs';
 import { startServer } from './server.mjs';
+import { audit, session, json, signIn } from './support.mjs';
 
 const ADMIN = { name: 'Pia Pastor', email: 'pia@example.org', password: 'meadow lantern quiet 41' };
 const MENTOR = { name: 'Mara Mentor', email: 'mara@example.org', password: 'harbour willow steady 58' };
 const MENTEE = { name: 'Tim Mentee', email: 'tim@example.org', password: 'orchard pebble gentle 17' };
 /** Reads an iCalendar feed with Python's icalendar (scripts/lib/ics_expand.py), where scripts/test names its Python. */
 const ICS_EXPAND = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scripts', 'lib', 'ics_expand.py');
-const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function audit(page, what) {
-  await page.evaluate(AXE);
-  const violations = await page.evaluate(async () =>
-    (await globalThis.axe.run(document)).violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
-  );
-  assert.deepEqual(violations, [], `${what}: ${violations.join('\n')}`);
-}
-
-function session(response) {
-  const pairs = response.headers.getSetCookie().map((line) => line.split(';')[0]);
-  const csrf = pairs.find((pair) => pair.startsWith('__Host-emmaus-csrf='))?.split('=')[1];
-  return { cookie: pairs.join('; '), csrf };
-}
-
-async function json(response, what) {
-  const text = await response.text();
-  assert.ok(response.ok, `${what}: ${response.status} ${text}`);
-  return text ? JSON.parse(text) : null;
-}
 
 /** The organisation, its admin, a mentor and a mentee (invited and accepted), their pairing and a shared hub note. */
 async function seed(url, setupCode) {
@@ -78,14 +54,6 @@ async function seed(url, setupCode) {
   await json(await write('POST', `/api/people/${org}/mentorships`, { mentor_id: ids.mentor, mentee_id: ids.mentee }), 'mentorship');
   await json(await write('POST', `/api/hub/${org}/notes`, { title: 'Sermon on the Mount', body: 'Blessed are the poor in spirit.' }), 'note');
   return { org, ...ids };
-}
-
-async function signIn(page, url, who) {
-  await page.goto(`${url}/sign-in`);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByTestId('greeting').filter({ hasText: who.name }).waitFor();
 }
 
 const pad = (n) => String(n).padStart(2, '0');

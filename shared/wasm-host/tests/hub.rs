@@ -9,13 +9,11 @@ mod seed;
 mod support;
 
 use emmaus_testkit::archives::zip_of;
-use std::collections::HashMap;
 use std::path::Path;
 
 use emmaus_identity::setup::NewOrg;
-use emmaus_identity::tokens::{KEYS_SETTING, KeyRing};
 use emmaus_testkit::api::set_cookies;
-use emmaus_wasm_host::{SpinManifest, WasmHost};
+use emmaus_wasm_host::WasmHost;
 
 const PASSWORD: &str = "a long spin passphrase";
 const JOBS_TOKEN: &str = "a jobs token of at least thirty-two characters";
@@ -23,16 +21,7 @@ const JOBS_TOKEN: &str = "a jobs token of at least thirty-two characters";
 const PDF: &[u8] = include_bytes!("../../extract/tests/fixtures/two-pages.pdf");
 
 fn start(component: &str, dir: &Path) -> WasmHost {
-    let manifest = SpinManifest::read(&support::workspace_root().join("spin.toml")).expect("spin.toml parses");
-    let values = HashMap::from([
-        (KEYS_SETTING.trim_start_matches("EMMAUS_").to_ascii_lowercase(), KeyRing::new_entry("spin", &[9; 32])),
-        ("public_url".to_owned(), "http://emmaus.test".to_owned()),
-        ("audit_keys".to_owned(), emmaus_identity::audit::new_key_entry("spin", &[8; 32])),
-        ("seal_keys".to_owned(), emmaus_app::sealing::new_key_entry("spin", &[10; 32])),
-        ("jobs_token".to_owned(), JOBS_TOKEN.to_owned()),
-    ]);
-    let grants = manifest.grants(component, &values, Some(dir.to_owned())).unwrap_or_else(|e| panic!("{e:?}"));
-    WasmHost::start_granted(&support::component(component), grants).unwrap_or_else(|e| panic!("{e:?}"))
+    support::start_granted(component, dir, JOBS_TOKEN)
 }
 
 /// Signs Ada in through the auth component: the session's cookies and its CSRF token.

@@ -6,28 +6,16 @@
 mod seed;
 mod support;
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use emmaus_app::mail::Outbox;
 use emmaus_identity::setup::NewOrg;
-use emmaus_identity::tokens::{KEYS_SETTING, KeyRing};
-use emmaus_wasm_host::{SpinManifest, WasmHost};
+use emmaus_wasm_host::WasmHost;
 
 const JOBS_TOKEN: &str = "spin-jobs-token-0123456789abcdefghijkl";
 
-/// `component` with exactly what `spin.toml` grants it, the jobs token set, on the database in `dir`.
 fn start(component: &str, dir: &Path) -> WasmHost {
-    let manifest = SpinManifest::read(&support::workspace_root().join("spin.toml")).expect("spin.toml parses");
-    let values = HashMap::from([
-        (KEYS_SETTING.trim_start_matches("EMMAUS_").to_ascii_lowercase(), KeyRing::new_entry("spin", &[9; 32])),
-        ("public_url".to_owned(), "http://emmaus.test".to_owned()),
-        ("audit_keys".to_owned(), emmaus_identity::audit::new_key_entry("spin", &[8; 32])),
-        ("seal_keys".to_owned(), emmaus_app::sealing::new_key_entry("spin", &[10; 32])),
-        ("jobs_token".to_owned(), JOBS_TOKEN.to_owned()),
-    ]);
-    let grants = manifest.grants(component, &values, Some(dir.to_owned())).unwrap_or_else(|e| panic!("{e:?}"));
-    WasmHost::start_granted(&support::component(component), grants).unwrap_or_else(|e| panic!("{e:?}"))
+    support::start_granted(component, dir, JOBS_TOKEN)
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -250,6 +250,17 @@ describe('Learning Planner', { timeout: 180_000 }, () => {
       .getByText(new RegExp(`${MENTEE.name}: Weekly reading, .*, Done`))
       .waitFor();
     await audit(mentor, 'the calendar across plans');
+  });
+
+  test('the mentee deletes the weekly task, every occurrence at once', async () => {
+    await mentee.goto(`${server.url}/planner?tab=calendar`);
+    await mentee.getByRole('tab', { name: 'Agenda' }).click();
+    await mentee.getByText(/tasks? in this view, as a list/).click();
+    await mentee.getByRole('list', { name: 'Tasks in this range' }).getByRole('button', { name: /Weekly reading, .*, Done/ }).click();
+    const deleted = mentee.waitForResponse((r) => r.url().includes('/tasks/') && r.request().method() === 'DELETE');
+    await mentee.getByRole('group', { name: '“Weekly reading”' }).getByRole('button', { name: 'Delete every occurrence' }).click();
+    assert.equal((await deleted).status(), 204);
+    await mentee.getByText(/0 tasks in this view, as a list/).waitFor();
     assert.deepEqual(pageErrors, []);
   });
 });

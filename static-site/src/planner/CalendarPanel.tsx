@@ -88,6 +88,24 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
     return result.ok;
   };
 
+  /** Deletes the task the occurrence belongs to (every occurrence of a series), at its version as read now. */
+  const removeTask = async (entry: Shown) => {
+    setProblem(null);
+    const path = { org: orgId, person: person.person_id, task: entry.task_id };
+    const current = await call(api.GET('/api/planner/{org}/people/{person}/tasks/{task}', { params: { path } }));
+    const result = current.ok
+      ? await call(
+          api.DELETE('/api/planner/{org}/people/{person}/tasks/{task}', {
+            params: { path, header: { 'If-Match': `"${current.data.version}"` } },
+          }),
+        )
+      : current;
+    if (result.ok) confirm({ text: t('planner.calendar.deleted', { title: entry.title }) });
+    else setProblem(submitError(result, []).message);
+    setChosen(null);
+    await planChanged(client, orgId, person.person_id);
+  };
+
   const onDrop = (info: EventDropInfo) => {
     const entry = info.event.extendedProps.entry as Shown;
     const start = info.event.start;
@@ -169,6 +187,9 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
                   {t('planner.calendar.reset')}
                 </button>
               )}
+              <button type="button" className="button button--secondary" onClick={() => void removeTask(chosen)}>
+                {t(chosen.recurring ? 'planner.calendar.deleteSeries' : 'planner.calendar.deleteTask')}
+              </button>
               <button type="button" className="button button--secondary" onClick={() => setChosen(null)}>
                 {t('planner.calendar.close')}
               </button>

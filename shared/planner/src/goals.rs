@@ -53,9 +53,19 @@ pub(crate) fn stale(what: &str) -> DomainError {
 }
 
 fn target_date(raw: Option<&str>) -> Result<Option<String>, DomainError> {
-    match raw.map(str::trim).filter(|raw| !raw.is_empty()) {
+    model::optional_date("target_date", raw)
+}
+
+/// The goal a study item or a task links to, named in a request: none for absent or blank, else
+/// one of this plan's goals (a validation problem on `goal_id` otherwise).
+pub(crate) async fn linked(p: &Platform, plan: &Plan, goal: Option<&str>) -> Result<Option<String>, DomainError> {
+    match goal.filter(|g| !g.is_empty()) {
         None => Ok(None),
-        Some(raw) => Ok(Some(model::date("target_date", raw)?.to_string())),
+        Some(goal) => match load(p, plan, goal).await {
+            Ok(doc) => Ok(Some(doc.value.id)),
+            Err(DomainError::NotFound(_)) => Err(DomainError::invalid("goal_id", "is not one of this person's goals")),
+            Err(other) => Err(other),
+        },
     }
 }
 

@@ -194,6 +194,15 @@ pub fn date(field: &str, raw: &str) -> Result<Date, DomainError> {
     Ok(parsed)
 }
 
+/// An optional date as a request gives it: absent or blank is none, anything else a date as
+/// [`date`] reads it, kept as `YYYY-MM-DD`.
+pub fn optional_date(field: &str, raw: Option<&str>) -> Result<Option<String>, DomainError> {
+    match raw.map(str::trim).filter(|raw| !raw.is_empty()) {
+        None => Ok(None),
+        Some(raw) => Ok(Some(date(field, raw)?.to_string())),
+    }
+}
+
 /// A local date and time, `YYYY-MM-DDTHH:MM` or with seconds, between the years 1970 and 2200;
 /// whole seconds only.
 pub fn local_time(field: &str, raw: &str) -> Result<DateTime, DomainError> {

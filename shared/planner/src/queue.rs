@@ -127,22 +127,8 @@ pub async fn get(p: &Platform, actor: &Actor, person: &str, id: &str) -> Result<
     Ok(views(p, actor, vec![item]).await?.remove(0))
 }
 
-async fn check_goal(p: &Platform, plan: &Plan, goal: Option<&str>) -> Result<Option<String>, DomainError> {
-    match goal.filter(|g| !g.is_empty()) {
-        None => Ok(None),
-        Some(goal) => match goals::load(p, plan, goal).await {
-            Ok(doc) => Ok(Some(doc.value.id)),
-            Err(DomainError::NotFound(_)) => Err(DomainError::invalid("goal_id", "is not one of this person's goals")),
-            Err(other) => Err(other),
-        },
-    }
-}
-
 fn due_date(raw: Option<&str>) -> Result<Option<String>, DomainError> {
-    match raw.map(str::trim).filter(|raw| !raw.is_empty()) {
-        None => Ok(None),
-        Some(raw) => Ok(Some(model::date("due_date", raw)?.to_string())),
-    }
+    model::optional_date("due_date", raw)
 }
 
 /// Puts an item at the end of the person's queue. A hub resource must be one both the caller and
@@ -175,7 +161,7 @@ pub async fn assign(p: &Platform, actor: &Actor, person: &str, input: NewItem) -
             StudyTarget::Link { url: url.to_string(), title }
         }
     };
-    let goal_id = check_goal(p, &plan, input.goal_id.as_deref()).await?;
+    let goal_id = goals::linked(p, &plan, input.goal_id.as_deref()).await?;
     let existing = ordered(p, &plan).await?;
     if existing.len() >= MAX_QUEUE {
         return Err(DomainError::Conflict(format!(
@@ -246,7 +232,7 @@ pub async fn update(
         item.due_date = due_date(due.as_deref())?;
     }
     if let Some(goal) = &change.goal_id {
-        item.goal_id = check_goal(p, &plan, goal.as_deref()).await?;
+        item.goal_id = goals::linked(p, &plan, goal.as_deref()).await?;
     }
     if let Some(progress) = change.progress
         && progress != item.progress

@@ -181,7 +181,7 @@ async fn build(
     let series = Series { start, zone: zone.clone(), duration_minutes, rule: rule.clone(), exdates: exdates.clone() };
     series.validate().map_err(|e| field_error(&e))?;
     let goal_id = match (&input.goal_id, existing) {
-        (Some(goal), _) => link_goal(p, plan, goal.as_deref()).await?,
+        (Some(goal), _) => goals::linked(p, plan, goal.as_deref()).await?,
         (None, Some(task)) => task.goal_id.clone(),
         (None, None) => None,
     };
@@ -210,17 +210,6 @@ async fn build(
         revision: existing.map_or(1, |t| t.revision + 1),
         ends_ms,
     })
-}
-
-async fn link_goal(p: &Platform, plan: &Plan, goal: Option<&str>) -> Result<Option<String>, DomainError> {
-    match goal.filter(|g| !g.is_empty()) {
-        None => Ok(None),
-        Some(goal) => match goals::load(p, plan, goal).await {
-            Ok(doc) => Ok(Some(doc.value.id)),
-            Err(DomainError::NotFound(_)) => Err(DomainError::invalid("goal_id", "is not one of this person's goals")),
-            Err(other) => Err(other),
-        },
-    }
 }
 
 async fn link_item(p: &Platform, plan: &Plan, item: Option<&str>) -> Result<Option<String>, DomainError> {
@@ -459,45 +448,29 @@ pub async fn set_occurrence(
             (to != local).then_some((to, to_ms))
         }
     };
-    let write = if change.status == OccurrenceStatus::Pending && moved.is_none() {
-        // Back to what the series says: nothing to keep.
-        match existing {
-            Some(item) => Write::DeleteIfVersion { key, expected: item.version },
-            None => return Ok(None),
+    // Back to what the series says, there is nothing to keep; else the state is put.
+    let state = (change.status != OccurrenceStatus::Pending || moved.is_some()).then(|| OccurrenceState {
+        task_id: task.value.id.clone(),
+        occurrence: model::occurrence_id(local),
+        original_ms,
+        status: change.status,
+        moved_to: moved.map(|(to, _)| model::local_text(to)),
+        moved_start_ms: moved.map(|(_, ms)| ms),
+        changed_at: p.clock.now(),
+        changed_by: actor.person_id.clone(),
+    });
+    let index = emmaus_ports::IndexKeys::NONE;
+    let write = match (&state, existing) {
+        (None, None) => return Ok(None),
+        (None, Some(item)) => Write::DeleteIfVersion { key, expected: item.version },
+        (Some(state), Some(item)) => {
+            Write::PutIfVersion { key, value: docs::encode(state), expected: item.version, expires_at: None, index }
         }
-    } else {
-        let state = OccurrenceState {
-            task_id: task.value.id.clone(),
-            occurrence: model::occurrence_id(local),
-            original_ms,
-            status: change.status,
-            moved_to: moved.map(|(to, _)| model::local_text(to)),
-            moved_start_ms: moved.map(|(_, ms)| ms),
-            changed_at: p.clock.now(),
-            changed_by: actor.person_id.clone(),
-        };
-        let value = docs::encode(&state);
-        let write = match existing {
-            Some(item) => Write::PutIfVersion {
-                key,
-                value,
-                expected: item.version,
-                expires_at: None,
-                index: emmaus_ports::IndexKeys::NONE,
-            },
-            None => Write::PutIfAbsent { key, value, expires_at: None, index: emmaus_ports::IndexKeys::NONE },
-        };
-        p.kv.batch(vec![write]).await.map_err(|error| match error {
-            KvError::Conflict(_) => {
-                DomainError::Conflict("the occurrence was changed at the same time; try again".into())
-            }
-            other => emmaus_app::error::from_kv(other),
-        })?;
-        return Ok(Some(state));
+        (Some(state), None) => Write::PutIfAbsent { key, value: docs::encode(state), expires_at: None, index },
     };
     p.kv.batch(vec![write]).await.map_err(|error| match error {
         KvError::Conflict(_) => DomainError::Conflict("the occurrence was changed at the same time; try again".into()),
         other => emmaus_app::error::from_kv(other),
     })?;
-    Ok(None)
+    Ok(state)
 }

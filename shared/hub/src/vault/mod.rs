@@ -113,8 +113,12 @@ pub(crate) fn keyable(name: &str) -> bool {
     !name.is_empty() && name.len() <= MAX_NAME_KEY_BYTES
 }
 
-/// A vault's name as people give it: trimmed, one line, at most [`MAX_NAME_CHARS`].
+/// A vault's name as people give it: at most [`MAX_NAME_CHARS`] as sent (the API's `maxLength`),
+/// one line, kept trimmed.
 pub fn parse_name(field: &str, name: &str) -> Result<String, DomainError> {
+    if name.chars().count() > MAX_NAME_CHARS {
+        return Err(DomainError::invalid(field, format!("has at most {MAX_NAME_CHARS} characters")));
+    }
     let name = name.trim();
     if name.is_empty() {
         return Err(DomainError::invalid(field, "is required: the vault's name"));

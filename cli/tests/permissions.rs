@@ -86,6 +86,11 @@ const PLANS: &[(&str, &str, &str, &str, &str)] = &[
     ("b_mentee", "GL_B", "Q_B", "T_B", "b_mentor"),
 ];
 
+/// The meeting each plan's mentor records with its person (shared notes marked as the plan is,
+/// private notes marked `PRIVMARK-<person>-END`), and the name of its one next step.
+const MEETINGS: &[(&str, &str, &str)] =
+    &[("m2", "MT_M2", "MS_M2"), ("m1", "MT_M1", "MS_M1"), ("x", "MT_X", "MS_X"), ("b_mentee", "MT_B", "MS_B")];
+
 /// A JPEG made by Pillow (`scripts/fixtures/make_documents.py`), the bytes of the sweep's files.
 const JPEG: &[u8] = include_bytes!("../../shared/extract/tests/fixtures/photo.jpg");
 
@@ -315,7 +320,7 @@ impl World {
 
     /// A goal, a study item and a task in each plan of [`PLANS`], through the use cases.
     async fn seed_plans(&mut self) {
-        use emmaus_planner::{goals, queue, tasks};
+        use emmaus_planner::{goals, meetings, queue, tasks};
         let w = self;
         for (person, goal, item, task, mentor) in PLANS.iter().copied() {
             let org = Self::org_of(person);
@@ -341,6 +346,17 @@ impl World {
             };
             let made = tasks::create(&w.p, &own, &w.id[person], weekly).await.unwrap();
             w.id.insert(task, made.id);
+            let (_, meeting, step) = MEETINGS.iter().copied().find(|m| m.0 == person).unwrap();
+            let notes = meetings::NewMeeting {
+                start: "2026-02-27T18:00".into(),
+                duration_minutes: 45,
+                shared_notes: marker.clone(),
+                private_notes: format!("PRIVMARK-{person}-END"),
+                next_steps: vec![marker.clone()],
+            };
+            let made = meetings::create(&w.p, &guide, &w.id[person], notes).await.unwrap();
+            w.id.insert(step, made.meeting.next_steps[0].id.clone());
+            w.id.insert(meeting, made.meeting.id);
         }
     }
 
@@ -532,6 +548,11 @@ impl World {
                 && permissions::can(&Self::roles(caller), &self.to_person(caller, person), Action::PlannerRead);
             if !reads {
                 out.push(format!("PLANMARK-{person}-END"));
+            }
+            // A meeting's private notes: its recorder's alone, whoever else reads the plan.
+            let recorder = PLANS.iter().find(|plan| plan.0 == person).map(|plan| plan.4);
+            if !(mine == Self::org_of(person) && recorder == Some(caller)) {
+                out.push(format!("PRIVMARK-{person}-END"));
             }
         }
         if caller == "gone" {
@@ -843,11 +864,25 @@ enum PlanRecord {
     Goal,
     Item,
     Task,
+    Meeting,
+}
+
+/// Who a call on a plan's record is for, besides what the matrix says of the route's action.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Who {
+    /// As the matrix says.
+    Matrix,
+    /// The item's assigner may also act, under `planner.add`.
+    Assigner,
+    /// The meeting's recorder alone (under the route's action); anyone else is refused.
+    Recorder,
+    /// The person of the plan or the meeting's recorder (under the route's action).
+    PersonOrRecorder,
 }
 
 /// A call on a seeded record of each plan of [`PLANS`] (`tail` follows its id), at version
-/// `If-Match: "1"`. Where `assigner` is set, the item's assigner acts under `planner.add` instead
-/// (they may change what they assigned).
+/// `If-Match: "1"`; `{step}` in `tail` is the seeded meeting's next step. `who` says who besides
+/// the matrix decides (an item's assigner, a meeting's recorder).
 fn plan_record_calls(
     w: &World,
     caller: &str,
@@ -855,7 +890,7 @@ fn plan_record_calls(
     record: PlanRecord,
     tail: &str,
     body: Option<&serde_json::Value>,
-    assigner: bool,
+    who: Who,
 ) -> Vec<Call> {
     let if_match = vec![("if-match", "\"1\"".to_owned())];
     PLANS
@@ -866,8 +901,11 @@ fn plan_record_calls(
                 PlanRecord::Goal => ("goals", goal),
                 PlanRecord::Item => ("queue", item),
                 PlanRecord::Task => ("tasks", task),
+                PlanRecord::Meeting => ("meetings", MEETINGS.iter().find(|m| m.0 == person).unwrap().1),
             };
             let id = &w.id[name];
+            let step = &w.id[MEETINGS.iter().find(|m| m.0 == person).unwrap().2];
+            let tail = tail.replace("{step}", step);
             let path = format!("/api/planner/{}/people/{}/{kind}/{id}{tail}", w.org["A"], w.id[person]);
             if World::org_of(person) == "B" {
                 return Call {
@@ -875,8 +913,15 @@ fn plan_record_calls(
                     ..foreign_calls(method, path, body.cloned(), &[&w.id[person], id])
                 };
             }
-            let action = (assigner && caller == mentor).then_some(Action::PlannerAdd);
-            Call { headers: if_match.clone(), action, ..call(method, path, body.cloned(), w.to_person(caller, person)) }
+            let action = (who == Who::Assigner && caller == mentor).then_some(Action::PlannerAdd);
+            let stands = match who {
+                Who::Recorder if caller != mentor => false,
+                Who::PersonOrRecorder if caller != mentor && caller != person => false,
+                _ => true,
+            };
+            // Someone the rule leaves out stands to the record as to nothing of theirs.
+            let relations = if stands { w.to_person(caller, person) } else { BTreeSet::from([Relation::SameOrg]) };
+            Call { headers: if_match.clone(), action, ..call(method, path, body.cloned(), relations) }
         })
         .collect()
 }
@@ -1334,6 +1379,16 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
         }),
     );
     s.insert(
+        ("GET", "/api/planner/{org}/dashboard"),
+        (Guard::List(Action::PlannerRead), |w, _| {
+            let path = |org: &str| format!("/api/planner/{}/dashboard", w.org[org]);
+            vec![
+                call("GET", path("A"), None, BTreeSet::from([Relation::SameOrg])),
+                Call { other_org_path: true, ..call("GET", path("B"), None, BTreeSet::from([Relation::OtherOrg])) },
+            ]
+        }),
+    );
+    s.insert(
         ("GET", "/api/planner/{org}/people"),
         (Guard::List(Action::PlannerRead), |w, _| {
             let path = |org: &str| format!("/api/planner/{}/people", w.org[org]);
@@ -1355,24 +1410,26 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
     );
     s.insert(
         ("GET", "/api/planner/{org}/people/{person}/goals/{goal}"),
-        (Guard::Matrix(Action::PlannerRead), |w, c| plan_record_calls(w, c, "GET", PlanRecord::Goal, "", None, false)),
+        (Guard::Matrix(Action::PlannerRead), |w, c| {
+            plan_record_calls(w, c, "GET", PlanRecord::Goal, "", None, Who::Matrix)
+        }),
     );
     s.insert(
         ("PATCH", "/api/planner/{org}/people/{person}/goals/{goal}"),
         (Guard::Matrix(Action::PlannerChange), |w, c| {
-            plan_record_calls(w, c, "PATCH", PlanRecord::Goal, "", Some(&json!({"why": "swept"})), false)
+            plan_record_calls(w, c, "PATCH", PlanRecord::Goal, "", Some(&json!({"why": "swept"})), Who::Matrix)
         }),
     );
     s.insert(
         ("POST", "/api/planner/{org}/people/{person}/goals/{goal}/accept"),
         (Guard::Matrix(Action::PlannerChange), |w, c| {
-            plan_record_calls(w, c, "POST", PlanRecord::Goal, "/accept", None, false)
+            plan_record_calls(w, c, "POST", PlanRecord::Goal, "/accept", None, Who::Matrix)
         }),
     );
     s.insert(
         ("POST", "/api/planner/{org}/people/{person}/goals/{goal}/decline"),
         (Guard::Matrix(Action::PlannerChange), |w, c| {
-            plan_record_calls(w, c, "POST", PlanRecord::Goal, "/decline", None, false)
+            plan_record_calls(w, c, "POST", PlanRecord::Goal, "/decline", None, Who::Matrix)
         }),
     );
     s.insert(
@@ -1387,24 +1444,26 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
     );
     s.insert(
         ("GET", "/api/planner/{org}/people/{person}/queue/{item}"),
-        (Guard::Matrix(Action::PlannerRead), |w, c| plan_record_calls(w, c, "GET", PlanRecord::Item, "", None, false)),
+        (Guard::Matrix(Action::PlannerRead), |w, c| {
+            plan_record_calls(w, c, "GET", PlanRecord::Item, "", None, Who::Matrix)
+        }),
     );
     s.insert(
         ("PATCH", "/api/planner/{org}/people/{person}/queue/{item}"),
         (Guard::Matrix(Action::PlannerChange), |w, c| {
-            plan_record_calls(w, c, "PATCH", PlanRecord::Item, "", Some(&json!({"note": "swept"})), true)
+            plan_record_calls(w, c, "PATCH", PlanRecord::Item, "", Some(&json!({"note": "swept"})), Who::Assigner)
         }),
     );
     s.insert(
         ("DELETE", "/api/planner/{org}/people/{person}/queue/{item}"),
         (Guard::Matrix(Action::PlannerChange), |w, c| {
-            plan_record_calls(w, c, "DELETE", PlanRecord::Item, "", None, true)
+            plan_record_calls(w, c, "DELETE", PlanRecord::Item, "", None, Who::Assigner)
         }),
     );
     s.insert(
         ("POST", "/api/planner/{org}/people/{person}/queue/{item}/move"),
         (Guard::Matrix(Action::PlannerChange), |w, c| {
-            plan_record_calls(w, c, "POST", PlanRecord::Item, "/move", Some(&json!({"before": null})), false)
+            plan_record_calls(w, c, "POST", PlanRecord::Item, "/move", Some(&json!({"before": null})), Who::Matrix)
         }),
     );
     s.insert(
@@ -1415,38 +1474,85 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
     );
     s.insert(
         ("GET", "/api/planner/{org}/people/{person}/tasks/{task}"),
-        (Guard::Matrix(Action::PlannerRead), |w, c| plan_record_calls(w, c, "GET", PlanRecord::Task, "", None, false)),
+        (Guard::Matrix(Action::PlannerRead), |w, c| {
+            plan_record_calls(w, c, "GET", PlanRecord::Task, "", None, Who::Matrix)
+        }),
     );
     s.insert(
         ("PATCH", "/api/planner/{org}/people/{person}/tasks/{task}"),
         (Guard::Matrix(Action::PlannerChange), |w, c| {
-            plan_record_calls(w, c, "PATCH", PlanRecord::Task, "", Some(&json!({"notes": "swept"})), false)
+            plan_record_calls(w, c, "PATCH", PlanRecord::Task, "", Some(&json!({"notes": "swept"})), Who::Matrix)
         }),
     );
     s.insert(
         ("DELETE", "/api/planner/{org}/people/{person}/tasks/{task}"),
         (Guard::Matrix(Action::PlannerChange), |w, c| {
-            plan_record_calls(w, c, "DELETE", PlanRecord::Task, "", None, false)
+            plan_record_calls(w, c, "DELETE", PlanRecord::Task, "", None, Who::Matrix)
         }),
     );
     s.insert(
         ("POST", "/api/planner/{org}/people/{person}/tasks/{task}/split"),
         (Guard::Matrix(Action::PlannerChange), |w, c| {
             let body = json!({"occurrence": "20260309T190000", "start": "2026-03-09T20:00"});
-            plan_record_calls(w, c, "POST", PlanRecord::Task, "/split", Some(&body), false)
+            plan_record_calls(w, c, "POST", PlanRecord::Task, "/split", Some(&body), Who::Matrix)
         }),
     );
     s.insert(
         ("PUT", "/api/planner/{org}/people/{person}/tasks/{task}/occurrences/{occurrence}"),
         (Guard::Matrix(Action::PlannerChange), |w, c| {
             let body = json!({"status": "done"});
-            plan_record_calls(w, c, "PUT", PlanRecord::Task, "/occurrences/20260309T190000", Some(&body), false)
+            plan_record_calls(w, c, "PUT", PlanRecord::Task, "/occurrences/20260309T190000", Some(&body), Who::Matrix)
         }),
     );
     s.insert(
         ("GET", "/api/planner/{org}/people/{person}/calendar"),
         (Guard::Matrix(Action::PlannerRead), |w, c| {
             plan_calls(w, c, "GET", "/calendar?from=2026-03-01&to=2026-04-01", None)
+        }),
+    );
+    s.insert(
+        ("GET", "/api/planner/{org}/people/{person}/meetings"),
+        (Guard::Matrix(Action::PlannerRead), |w, c| plan_calls(w, c, "GET", "/meetings", None)),
+    );
+    s.insert(
+        ("POST", "/api/planner/{org}/people/{person}/meetings"),
+        (Guard::Matrix(Action::PlannerMeet), |w, c| {
+            let body = json!({"start": "2026-03-03T10:00", "duration_minutes": 30, "private_notes": "swept"});
+            plan_calls(w, c, "POST", "/meetings", Some(&body))
+        }),
+    );
+    s.insert(
+        ("GET", "/api/planner/{org}/people/{person}/meetings/{meeting}"),
+        (Guard::Matrix(Action::PlannerRead), |w, c| {
+            plan_record_calls(w, c, "GET", PlanRecord::Meeting, "", None, Who::Matrix)
+        }),
+    );
+    s.insert(
+        ("PATCH", "/api/planner/{org}/people/{person}/meetings/{meeting}"),
+        (Guard::Matrix(Action::PlannerMeet), |w, c| {
+            let body = json!({"shared_notes": "swept"});
+            plan_record_calls(w, c, "PATCH", PlanRecord::Meeting, "", Some(&body), Who::Recorder)
+        }),
+    );
+    s.insert(
+        ("DELETE", "/api/planner/{org}/people/{person}/meetings/{meeting}"),
+        (Guard::Matrix(Action::PlannerMeet), |w, c| {
+            plan_record_calls(w, c, "DELETE", PlanRecord::Meeting, "", None, Who::Recorder)
+        }),
+    );
+    s.insert(
+        ("POST", "/api/planner/{org}/people/{person}/meetings/{meeting}/steps/{step}/task"),
+        (Guard::Matrix(Action::PlannerAdd), |w, c| {
+            let body = json!({"due": "2026-03-06"});
+            plan_record_calls(
+                w,
+                c,
+                "POST",
+                PlanRecord::Meeting,
+                "/steps/{step}/task",
+                Some(&body),
+                Who::PersonOrRecorder,
+            )
         }),
     );
     s.insert(

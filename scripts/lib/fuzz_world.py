@@ -5,7 +5,7 @@ invites a mentor and a mentee who accept, makes a group with the mentee in it, p
 leaves one invitation pending; the admin adds a note, a text file, an upload awaiting its bytes, an
 Obsidian vault with one note and a vault import awaiting its archive; in the mentee's plan, the
 admin (their pastor) proposes a goal, the mentor assigns a link to study, and the mentee schedules
-a weekly task.
+a weekly task, and the admin records a meeting with them.
 Prints shell assignments (`EMMAUS_FUZZ_*=…`) of the ids the fuzzing
 pins its path parameters to and of each person's session cookies and CSRF token.
 
@@ -107,6 +107,8 @@ def main() -> None:
     goal = admin.call("POST", f"{plan}/goals", {"title": "Fuzz goal", "milestones": ["First step"]})
     item = mentor.call("POST", f"{plan}/queue", {"url": "https://example.org/fuzz", "note": "Fuzz study"})
     task = mentee.call("POST", f"{plan}/tasks", {"title": "Fuzz task", "start": "2026-03-02T19:00", "rrule": "FREQ=WEEKLY;BYDAY=MO"})
+    # A meeting the admin (the mentee's pastor) records, with one next step.
+    meeting = admin.call("POST", f"{plan}/meetings", {"start": "2026-02-27T18:00", "duration_minutes": 45, "shared_notes": "Fuzz notes", "private_notes": "Fuzz private", "next_steps": ["Fuzz step"]})
     values = {
         "ORG": org,
         "PERSON": mentee_id,
@@ -121,6 +123,8 @@ def main() -> None:
         "GOAL": goal["id"],
         "ITEM": item["id"],
         "TASK": task["id"],
+        "MEETING": meeting["id"],
+        "STEP": meeting["next_steps"][0]["id"],
     }
     for who, session in [("ADMIN", admin), ("MENTEE", mentee)]:
         values[f"{who}_COOKIE"] = f"{ACCESS}={session.cookies[ACCESS]}; {CSRF}={session.cookies[CSRF]}"

@@ -1,8 +1,9 @@
 // End-to-end: the Learning Planner in a real browser against the real server. A mentor proposes a goal to their mentee
 // and assigns a hub resource from the hub's search; the mentee accepts the goal, finds the resource in their study
 // queue, schedules a weekly task, completes one occurrence and drags another to a different day, and subscribes to a
-// private feed that a real iCalendar parser reads both changes from; the mentor, opening the mentee's calendar and
-// their own calendar across plans, sees both. Every page passes axe.
+// private feed that a real iCalendar parser reads both changes from; the mentor, opening the mentee's calendar, their
+// own calendar across plans and their dashboard, sees both. The mentor then records a meeting whose private notes the
+// mentee never receives, and the mentee makes its next step a task. Every page passes axe.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -109,7 +110,7 @@ describe('Learning Planner', { timeout: 180_000 }, () => {
     await mentor.getByRole('tab', { name: 'Study queue' }).click();
     await mentor.getByLabel('Search the hub').fill('sermon');
     await mentor.getByRole('button', { name: 'Choose “Sermon on the Mount”' }).click();
-    await mentor.getByLabel('Note').fill('Read it slowly, twice.');
+    await mentor.getByLabel('Note', { exact: true }).fill('Read it slowly, twice.');
     await mentor.getByRole('button', { name: 'Assign', exact: true }).click();
     await mentor.getByRole('grid', { name: `Study queue of ${MENTEE.name}` }).getByRole('link', { name: 'Sermon on the Mount' }).waitFor();
     await mentor.getByLabel('A web page').check();
@@ -252,6 +253,27 @@ describe('Learning Planner', { timeout: 180_000 }, () => {
     await audit(mentor, 'the calendar across plans');
   });
 
+  test("the mentor's dashboard shows the accepted goal and both changes", async () => {
+    await mentor.goto(`${server.url}/`);
+    const table = mentor.getByRole('table', { name: 'How each of your mentees is doing' });
+    const row = table.getByRole('row', { name: new RegExp(MENTEE.name) });
+    await row.getByText('Learn the Beatitudes').waitFor();
+    await row.getByText('1/2 milestones').waitFor();
+    await row.getByText(/^Done: Weekly reading/).waitFor();
+    await row.getByText(/^Moved: Weekly reading to/).waitFor();
+    await audit(mentor, "a mentor's dashboard");
+    // The dashboard says where each occurrence changed lately is now.
+    const board = await mentor.evaluate(async (org) => (await fetch(`/api/planner/${org}/dashboard`)).json(), world.org);
+    assert.deepEqual(
+      new Set(board.mentees[0].recent.map((c) => `${c.start.slice(0, 10)} ${c.status} ${c.moved}`)),
+      new Set([`${dayFromNow(1).date} done false`, `${dayFromNow(9).date} pending true`]),
+    );
+    // The mentee's own home: their next study item and their goal.
+    await mentee.goto(`${server.url}/`);
+    await mentee.getByRole('list', { name: 'Next to study' }).getByText('Beatitudes commentary').waitFor();
+    await audit(mentee, "a mentee's dashboard");
+  });
+
   test('the mentee deletes the weekly task, every occurrence at once', async () => {
     await mentee.goto(`${server.url}/planner?tab=calendar`);
     await mentee.getByRole('tab', { name: 'Agenda' }).click();
@@ -261,6 +283,43 @@ describe('Learning Planner', { timeout: 180_000 }, () => {
     await mentee.getByRole('group', { name: '“Weekly reading”' }).getByRole('button', { name: 'Delete every occurrence' }).click();
     assert.equal((await deleted).status(), 204);
     await mentee.getByText(/0 tasks in this view, as a list/).waitFor();
+  });
+
+  test('the mentor records a meeting whose private notes the mentee never sees, and the mentee makes a next step a task', async () => {
+    await mentor.goto(`${server.url}/planner?person=${world.mentee}&tab=meetings`);
+    const form = mentor.getByRole('form', { name: `Record a meeting with ${MENTEE.name}` });
+    await form.getByLabel('Start', { exact: true }).fill(`${dayFromNow(0).date}T08:00`);
+    await form.getByLabel('Duration in minutes').fill('50');
+    await form.getByLabel('Shared notes').fill('We read **Matthew 5** together.');
+    await form.getByLabel('Private notes').fill('Seems tired; ask about work next time.');
+    await form.getByRole('button', { name: 'Add a next step' }).click();
+    await form.getByLabel('Next step 1', { exact: true }).fill('Pray the Beatitudes daily');
+    const recorded = mentor.waitForResponse((r) => r.url().endsWith('/meetings') && r.request().method() === 'POST');
+    await form.getByRole('button', { name: 'Record meeting' }).click();
+    assert.equal((await recorded).status(), 201);
+    const card = mentor.getByRole('article', { name: /Meeting on/ });
+    await card.getByText('Seems tired; ask about work next time.').waitFor();
+    await audit(mentor, 'a meeting as its recorder sees it');
+
+    await mentee.goto(`${server.url}/planner?tab=meetings`);
+    const seen = mentee.getByRole('article', { name: /Meeting on/ });
+    await seen.getByText('Matthew 5').waitFor();
+    assert.equal((await mentee.content()).includes('Seems tired'), false);
+    const listed = await mentee.evaluate(
+      async ({ org, person }) => (await fetch(`/api/planner/${org}/people/${person}/meetings`)).text(),
+      { org: world.org, person: world.mentee },
+    );
+    assert.equal(listed.includes('Seems tired'), false);
+    assert.equal(listed.includes('private_notes'), false);
+    await seen.getByRole('button', { name: 'Make a task of “Pray the Beatitudes daily”' }).click();
+    const task = seen.getByRole('form', { name: 'Make a task of “Pray the Beatitudes daily”' });
+    await task.getByLabel('By a date').check();
+    await task.getByLabel('Due date').fill(dayFromNow(2).date);
+    const made = mentee.waitForResponse((r) => r.url().endsWith('/task') && r.request().method() === 'POST');
+    await task.getByRole('button', { name: 'Make task' }).click();
+    assert.equal((await made).status(), 201);
+    await seen.getByText('a task now').waitFor();
+    await audit(mentee, 'a meeting as the person met sees it');
     assert.deepEqual(pageErrors, []);
   });
 });

@@ -45,7 +45,7 @@ pub struct CalendarView {
     pub truncated: bool,
 }
 
-fn zoned(ms: i64, zone: &str) -> String {
+pub(crate) fn zoned(ms: i64, zone: &str) -> String {
     let zone = jiff::tz::db().get(zone).unwrap_or(jiff::tz::TimeZone::UTC);
     jiff::Timestamp::from_millisecond(ms)
         .map(|t| t.to_zoned(zone).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string())

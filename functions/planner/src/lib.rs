@@ -4,7 +4,8 @@
 //! their goals (set by them, or proposed by a mentor or their group's pastor and then accepted
 //! or declined), their ordered study queue, their study tasks with recurrence, one occurrence
 //! completed, skipped or moved, the calendar of a range of days, and a private calendar feed
-//! (`/api/planner-feeds/{token}`, read by calendar apps without a session).
+//! (`/api/planner-feeds/{token}`, read by calendar apps without a session); meetings recorded with
+//! the person; and the caller's dashboard (`/api/planner/{org}/dashboard`).
 //!
 //! Every handler resolves the caller to an actor in the organisation of the path (404 for anyone
 //! who is not a member) and leaves the decision to the planner's use cases: a person outside the
@@ -12,8 +13,10 @@
 
 mod across;
 mod calendar;
+mod dashboard;
 mod feed;
 mod goals;
+mod meetings;
 mod people;
 mod queue;
 mod tasks;
@@ -26,6 +29,7 @@ use emmaus_identity::{Actor, Principal, directory};
 emmaus_http::function_entry_points! {
     [people::list],
     [across::across],
+    [dashboard::dashboard],
     [goals::list, goals::create],
     [goals::read, goals::update],
     [goals::accept],
@@ -38,6 +42,9 @@ emmaus_http::function_entry_points! {
     [tasks::split],
     [tasks::occurrence],
     [calendar::range],
+    [meetings::list, meetings::create],
+    [meetings::read, meetings::update, meetings::delete],
+    [meetings::step_task],
     [feed::status, feed::renew, feed::revoke],
     [feed::read],
 }

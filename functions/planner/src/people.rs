@@ -4,7 +4,7 @@ use axum::extract::State;
 use emmaus_app::Platform;
 use emmaus_http::auth::Session;
 use emmaus_http::{ApiResult, Json, Path};
-use emmaus_planner::people::{self, Relation};
+use emmaus_planner::people::{self, PlanPerson, Relation};
 
 #[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -15,6 +15,8 @@ pub enum PlanRelation {
     Mentee,
     /// Someone in a group the caller leads.
     Group,
+    /// Any member (as an organisation's totals count them).
+    Member,
 }
 
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -48,19 +50,21 @@ pub async fn list(
 ) -> ApiResult<Json<PlanPeople>> {
     let actor = crate::actor(&p, &who, &org).await?;
     let people = people::list(&p, &actor).await?;
-    Ok(Json(PlanPeople {
-        people: people
-            .into_iter()
-            .map(|person| PlanPersonView {
-                person_id: person.person_id,
-                display_name: person.display_name,
-                relation: match person.relation {
-                    Relation::Own => PlanRelation::Own,
-                    Relation::Mentee => PlanRelation::Mentee,
-                    Relation::Group => PlanRelation::Group,
-                },
-                time_zone: person.time_zone,
-            })
-            .collect(),
-    }))
+    Ok(Json(PlanPeople { people: people.into_iter().map(Into::into).collect() }))
+}
+
+impl From<PlanPerson> for PlanPersonView {
+    fn from(person: PlanPerson) -> Self {
+        Self {
+            person_id: person.person_id,
+            display_name: person.display_name,
+            relation: match person.relation {
+                Relation::Own => PlanRelation::Own,
+                Relation::Mentee => PlanRelation::Mentee,
+                Relation::Group => PlanRelation::Group,
+                Relation::Member => PlanRelation::Member,
+            },
+            time_zone: person.time_zone,
+        }
+    }
 }

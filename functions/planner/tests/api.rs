@@ -15,7 +15,9 @@ struct Api {
 
 impl Api {
     async fn new() -> Self {
-        let (p, _): (Platform, _) = emmaus_hub::in_memory_platform();
+        let (p, clock): (Platform, _) = emmaus_hub::in_memory_platform();
+        // Tuesday 3 March 2026, 12:00 UTC.
+        clock.set(emmaus_domain::Timestamp::from_unix_millis(1_772_539_200_000));
         let admin = testing::member(&p, "org", "ada", "Ada", &[Role::Admin]).await;
         testing::member(&p, "org", "mara", "Mara", &[Role::Mentor]).await;
         testing::member(&p, "org", "paul", "Paul", &[Role::Pastor]).await;
@@ -39,9 +41,11 @@ impl Api {
         headers: &[(&str, &str)],
         body: Option<serde_json::Value>,
     ) -> ApiResponse {
+        // A path under a person's plan, or (from `/api/`) any path of the function.
+        let uri = if path.starts_with("/api/") { path.to_owned() } else { format!("/api/planner/org/people{path}") };
         let mut request = http::Request::builder()
             .method(method)
-            .uri(format!("/api/planner/org/people{path}"))
+            .uri(uri)
             .header("authorization", format!("Bearer {}", self.tokens[who]));
         for (name, value) in headers {
             request = request.header(*name, *value);
@@ -269,4 +273,77 @@ async fn the_calendar_across_plans_names_whose_each_occurrence_is() {
     assert_eq!(entries[0]["start"], "2026-03-02T19:00:00+00:00");
     assert_eq!(across("paul", "?from=2026-03-01&to=2026-03-08").await.json()["entries"], json!([]));
     assert_eq!(problem(&across("mara", "?from=2026-03-01&to=2026-06-01").await).0, 422);
+}
+
+#[tokio::test]
+async fn a_meetings_private_notes_reach_its_recorder_alone_and_its_steps_become_tasks() {
+    let api = Api::new().await;
+    let body = json!({
+        "start": "2026-03-02T09:00",
+        "duration_minutes": 50,
+        "shared_notes": "We read <script>alert(1)</script> **Romans 8**.",
+        "private_notes": "PRIVATEMARK: ask about his job",
+        "next_steps": ["Read Romans 9"],
+    });
+    assert_eq!(problem(&api.send("tim", "POST", "/tim/meetings", &[], Some(body.clone())).await).0, 403);
+    assert_eq!(problem(&api.send("mara", "POST", "/bea/meetings", &[], Some(body.clone())).await).0, 404);
+    let made = api.send("mara", "POST", "/tim/meetings", &[], Some(body)).await;
+    assert_eq!((made.status, made.header("etag")), (201, Some("\"1\"")), "{}", String::from_utf8_lossy(&made.body));
+    let meeting = made.json();
+    assert_eq!(meeting["private_notes"], "PRIVATEMARK: ask about his job");
+    assert_eq!(meeting["mine"], true);
+    let html = meeting["shared_notes_html"].as_str().unwrap();
+    assert!(html.contains("<strong>Romans 8</strong>") && !html.contains("<script>"), "{html}");
+    let id = meeting["id"].as_str().unwrap().to_owned();
+    let step = meeting["next_steps"][0]["id"].as_str().unwrap().to_owned();
+
+    // The person reads the meeting, in a list and alone, and nothing of the private notes.
+    for path in ["/tim/meetings".to_owned(), format!("/tim/meetings/{id}")] {
+        let read = api.send("tim", "GET", &path, &[], None).await;
+        assert_eq!(read.status, 200);
+        let text = String::from_utf8_lossy(&read.body);
+        assert!(
+            text.contains("Romans 8") && !text.contains("PRIVATEMARK") && !text.contains("private_notes"),
+            "{text}"
+        );
+    }
+    let foreign = api.send("bea", "GET", &format!("/tim/meetings/{id}"), &[], None).await;
+    assert_eq!(problem(&foreign).0, 404);
+    assert!(!String::from_utf8_lossy(&foreign.body).contains("PRIVATEMARK"));
+
+    // Changes: only the recorder, under the version read.
+    let path = format!("/tim/meetings/{id}");
+    let change = json!({"private_notes": "PRIVATEMARK: changed"});
+    assert_eq!(problem(&api.send("tim", "PATCH", &path, &[("if-match", "\"1\"")], Some(change.clone())).await).0, 403);
+    assert_eq!(problem(&api.send("mara", "PATCH", &path, &[], Some(change.clone())).await).0, 428);
+    assert_eq!(problem(&api.send("mara", "PATCH", &path, &[("if-match", "\"7\"")], Some(change.clone())).await).0, 412);
+    let bad = api.send("mara", "PATCH", &path, &[("if-match", "\"1\"")], Some(json!({"duration_minutes": 0}))).await;
+    assert_eq!(problem(&bad).0, 422);
+    assert_eq!(bad.json()["errors"][0]["field"], "duration_minutes");
+
+    // The person makes the step a task; once.
+    let step_path = format!("/tim/meetings/{id}/steps/{step}/task");
+    let task = api.send("tim", "POST", &step_path, &[], Some(json!({"due": "2026-03-06"}))).await;
+    assert_eq!(task.status, 201, "{}", String::from_utf8_lossy(&task.body));
+    let made = task.json();
+    assert_eq!(made["task"]["title"], "Read Romans 9");
+    assert_eq!(made["meeting"]["next_steps"][0]["task_id"], made["task"]["id"]);
+    assert!(made["meeting"].get("private_notes").is_none());
+    assert_eq!(problem(&api.send("tim", "POST", &step_path, &[], Some(json!({"due": "2026-03-06"}))).await).0, 409);
+
+    // The mentor's dashboard names the meeting as Tim's last; Tim's own lists the task this week.
+    let board = api.send("mara", "GET", "/api/planner/org/dashboard", &[], None).await;
+    assert_eq!(board.status, 200);
+    let board = board.json();
+    assert_eq!(board["mentees"][0]["person"]["person_id"], "tim");
+    assert_eq!(board["mentees"][0]["last_meeting"]["id"], id.as_str());
+    assert!(!board.to_string().contains("PRIVATEMARK"));
+    let own = api.send("tim", "GET", "/api/planner/org/dashboard", &[], None).await.json();
+    assert_eq!(own["mentees"], json!([]));
+    assert_eq!(own["organisation"], serde_json::Value::Null);
+    assert_eq!(problem(&api.send("bea", "GET", "/api/planner/org/dashboard", &[], None).await).0, 404);
+
+    let deleted = api.send("mara", "DELETE", &path, &[("if-match", "\"2\"")], None).await;
+    assert_eq!(deleted.status, 204, "{}", String::from_utf8_lossy(&deleted.body));
+    assert_eq!(problem(&api.send("tim", "GET", &path, &[], None).await).0, 404);
 }

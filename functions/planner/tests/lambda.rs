@@ -2,7 +2,8 @@
 //! `scripts/test` starts), a mentor proposes a goal that the mentee accepts, assigns a link to
 //! study, and the mentee schedules a weekly task whose occurrence they complete; the calendar
 //! shows it read back at once, a stale change is 412, and a person of no plan the caller shares is
-//! 403.
+//! 403; the mentor records a meeting whose private notes only they read, and their dashboard has
+//! the mentee's row.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -43,6 +44,7 @@ async fn a_plan_on_dynamodb() {
             ("EMMAUS_BLOBS", "memory"),
             ("EMMAUS_PUBLIC_URL", "https://emmaus.test"),
             ("EMMAUS_SESSION_KEYS", &KeyRing::new_entry("lambda", &[5; 32])),
+            ("EMMAUS_SEAL_KEYS", &emmaus_app::sealing::new_key_entry("lambda", &[6; 32])),
         ]
         .map(|(k, v)| (k.to_owned(), v.to_owned())),
     );
@@ -138,4 +140,21 @@ async fn a_plan_on_dynamodb() {
 
     let mara_plan = call(request("GET", &format!("/api/planner/{}/people/mara/goals", org.id), &tim, None)).await;
     assert_eq!(mara_plan.status(), 403);
+
+    // A meeting: its private notes sealed with the deployment's ring and opened for Mara alone.
+    let notes = json!({"start": "2026-03-02T18:00", "duration_minutes": 40, "shared_notes": "Psalm 1", "private_notes": "MARA ONLY"});
+    let met = call(request("POST", &format!("{plan}/meetings"), &mara, Some(notes))).await;
+    assert_eq!(met.status(), 201, "{}\n{}", String::from_utf8_lossy(met.body()), process.logs());
+    let meeting = body(&met)["id"].as_str().unwrap().to_owned();
+    let hers = call(request("GET", &format!("{plan}/meetings/{meeting}"), &mara, None)).await;
+    assert_eq!(body(&hers)["private_notes"], "MARA ONLY");
+    let his = call(request("GET", &format!("{plan}/meetings/{meeting}"), &tim, None)).await;
+    assert_eq!(his.status(), 200);
+    assert!(!String::from_utf8_lossy(his.body()).contains("MARA ONLY"));
+    // Mara's dashboard: Tim's row with his accepted goal and, once it is past, the meeting.
+    let board = call(request("GET", &format!("/api/planner/{}/dashboard", org.id), &mara, None)).await;
+    assert_eq!(board.status(), 200, "{}", String::from_utf8_lossy(board.body()));
+    let row = &body(&board)["mentees"][0];
+    assert_eq!(row["person"]["person_id"], "tim");
+    assert_eq!(row["goals"][0]["title"], "Pray the Psalms");
 }

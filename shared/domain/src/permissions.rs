@@ -98,6 +98,8 @@ actions! {
     PlannerRead => "planner.read", "See a person's goals, study queue, tasks and calendar";
     PlannerAdd => "planner.add", "Add goals, study and tasks to a person's plan (for someone else: a goal as a proposal they accept or decline)";
     PlannerChange => "planner.change", "Change, reorder, complete and remove what is in a plan, and accept or decline a proposed goal (who assigned a study item may also change or remove it)";
+    PlannerMeet => "planner.meet", "Record a meeting with a person one walks with: notes they see, private notes only the recorder ever reads, next steps that become tasks";
+    PlannerTotals => "planner.totals", "See the organisation's planner totals on the dashboard: counts, never what a plan holds";
 }
 
 const NONE: &[Relation] = &[];
@@ -171,6 +173,10 @@ pub const MATRIX: &[Rule] = {
         rule(Action::PlannerRead, &[Own], &[Own, MyGroup], &[Own, MyMentee], &[Own]),
         rule(Action::PlannerAdd, &[Own], &[Own, MyGroup], &[Own, MyMentee], &[Own]),
         rule(Action::PlannerChange, &[Own], &[Own], &[Own], &[Own]),
+        // Meetings are recorded by those who walk with a person; only the recorder changes one,
+        // and a meeting's private notes open for the recorder alone, whatever their role.
+        rule(Action::PlannerMeet, NONE, &[MyGroup], &[MyMentee], NONE),
+        rule(Action::PlannerTotals, ANY, NONE, NONE, NONE),
     ]
 };
 

@@ -84,6 +84,25 @@ pub fn bounds(zone: &str, from: &str, to: &str) -> Result<(i64, i64), DomainErro
 
 /// The calendar of `plan` over `[from_ms, to_ms)`.
 pub async fn occurrences(p: &Platform, plan: &Plan, from_ms: i64, to_ms: i64) -> Result<Calendar, DomainError> {
+    Ok(occurrences_and_changes(p, plan, from_ms, to_ms).await?.0)
+}
+
+/// A change to one occurrence with the task it belongs to, for a dashboard's recent activity.
+#[derive(Debug, Clone)]
+pub struct Change {
+    pub state: OccurrenceState,
+    pub title: String,
+    pub zone: String,
+}
+
+/// [`occurrences`], and every occurrence state its second query read (those the series put within
+/// `MAX_MOVE_DAYS` of the range) with its task's title: no more store reads.
+pub(crate) async fn occurrences_and_changes(
+    p: &Platform,
+    plan: &Plan,
+    from_ms: i64,
+    to_ms: i64,
+) -> Result<(Calendar, Vec<Change>), DomainError> {
     let partition = keys::plan(&plan.org, &plan.person);
     let tasks: Vec<Doc<Task>> = read_all(
         p,
@@ -169,7 +188,20 @@ pub async fn occurrences(p: &Platform, plan: &Plan, from_ms: i64, to_ms: i64) ->
         calendar.entries.truncate(MAX_OCCURRENCES);
         calendar.truncated = true;
     }
-    Ok(calendar)
+    let titles: BTreeMap<&str, (&str, &str)> =
+        tasks.iter().map(|t| (t.value.id.as_str(), (t.value.title.as_str(), t.value.zone.as_str()))).collect();
+    // A state whose task ended before the range began, or is gone, has nothing to show.
+    let changes = states
+        .iter()
+        .filter_map(|state| {
+            titles.get(state.value.task_id.as_str()).map(|(title, zone)| Change {
+                state: state.value.clone(),
+                title: (*title).to_owned(),
+                zone: (*zone).to_owned(),
+            })
+        })
+        .collect();
+    Ok((calendar, changes))
 }
 
 /// Every document a range query finds, following cursors; more than `max` is an error, never a cut.

@@ -41,6 +41,21 @@ pub fn occurrences_from(ms: i64) -> String {
     format!("occ#{:013}", ms.clamp(0, MAX_MS))
 }
 
+/// A meeting lives under the instant it starts, so a plan's meetings list newest first and its
+/// last one is one query; [`meeting_pointer`] finds it by id.
+pub fn meeting(org: &str, person: &str, start_ms: i64, id: &str) -> Key {
+    Key::new(plan(org, person), format!("meet#{:013}#{id}", start_ms.clamp(0, MAX_MS)))
+}
+
+/// The sort key just past the meetings that start before `ms`.
+pub fn meetings_before(ms: i64) -> String {
+    format!("meet#{:013}", ms.clamp(0, MAX_MS))
+}
+
+pub fn meeting_pointer(org: &str, person: &str, id: &str) -> Key {
+    Key::new(plan(org, person), format!("mid#{id}"))
+}
+
 /// A person's calendar feed: the digest of its token, to revoke or renew it.
 pub fn feed(org: &str, person: &str) -> Key {
     Key::new(plan(org, person), "feed")

@@ -7,10 +7,12 @@
 
 pub mod access;
 pub mod calendar;
+pub mod dashboard;
 pub mod feed;
 pub mod goals;
 pub mod ics;
 pub mod keys;
+pub mod meetings;
 pub mod model;
 pub mod people;
 pub mod queue;

@@ -10,6 +10,12 @@ pub const MAX_MILESTONES: usize = 50;
 pub const MAX_GOALS: usize = 200;
 pub const MAX_QUEUE: usize = 500;
 pub const MAX_TASKS: usize = 1000;
+/// Meeting notes (each of the shared and the private ones): longer than a note on a goal.
+pub const MAX_NOTES: usize = 20_000;
+pub const MAX_NEXT_STEPS: usize = 20;
+pub const MAX_MEETINGS: usize = 1000;
+/// The longest a meeting lasts.
+pub const MAX_MEETING_MINUTES: u32 = 12 * 60;
 /// The longest a task lasts: a whole day.
 pub const MAX_DURATION_MINUTES: u32 = 24 * 60;
 /// How far one occurrence may be moved from where its series put it; further is a change to the
@@ -164,6 +170,50 @@ pub struct OccurrenceState {
     pub changed_by: String,
 }
 
+/// A meeting of a person with someone who walks with them (their mentor, their group's pastor).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Meeting {
+    pub id: String,
+    /// The person met, whose plan holds it.
+    pub person_id: String,
+    /// Who recorded it: the only one who changes it or reads its private notes.
+    pub recorded_by: String,
+    /// Its local start, `YYYY-MM-DDTHH:MM:SS`, in `zone`.
+    pub start: String,
+    pub zone: String,
+    /// Its start as an instant (Unix ms): part of its key, so meetings list newest first.
+    pub start_ms: i64,
+    pub duration_minutes: u32,
+    /// Markdown the person met reads too.
+    #[serde(default)]
+    pub shared_notes: String,
+    /// The recorder's private notes, sealed at rest (`emmaus_app::sealing`) for this meeting.
+    #[serde(default)]
+    pub private_notes: Option<String>,
+    #[serde(default)]
+    pub next_steps: Vec<NextStep>,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// Counts its changes: its `ETag`, which stays with it when its record moves to a new key.
+    pub revision: u64,
+}
+
+/// Something agreed in a meeting, which may become a task of the person's plan.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NextStep {
+    pub id: String,
+    pub title: String,
+    /// The task it became, once it did.
+    #[serde(default)]
+    pub task_id: Option<String>,
+}
+
+/// Where a meeting's record is, by its id.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MeetingPointer {
+    pub start_ms: i64,
+}
+
 /// A title: 1 to 200 characters, not only spaces; kept trimmed.
 pub fn title(field: &str, raw: &str) -> Result<String, DomainError> {
     let text = raw.trim();
@@ -180,6 +230,14 @@ pub fn title(field: &str, raw: &str) -> Result<String, DomainError> {
 pub fn text(field: &str, raw: &str) -> Result<String, DomainError> {
     if raw.chars().count() > MAX_TEXT {
         return Err(DomainError::invalid(field, format!("must be at most {MAX_TEXT} characters")));
+    }
+    Ok(raw.trim().to_owned())
+}
+
+/// Notes: at most 20,000 characters, kept trimmed.
+pub fn notes(field: &str, raw: &str) -> Result<String, DomainError> {
+    if raw.chars().count() > MAX_NOTES {
+        return Err(DomainError::invalid(field, format!("must be at most {MAX_NOTES} characters")));
     }
     Ok(raw.trim().to_owned())
 }

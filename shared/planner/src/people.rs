@@ -19,6 +19,8 @@ pub enum Relation {
     Own,
     Mentee,
     Group,
+    /// Any member, as the organisation's totals count them.
+    Member,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,7 +34,15 @@ pub struct PlanPerson {
 /// The people whose plans `actor` may read: themselves first, then their mentees, then the people
 /// in the groups they lead, each by name. One batch read per fifty people.
 pub async fn list(p: &Platform, actor: &Actor) -> Result<Vec<PlanPerson>, DomainError> {
-    let standing = access::standing(p, actor).await?;
+    list_in(p, actor, &access::standing(p, actor).await?).await
+}
+
+/// [`list`] for a caller whose standing is read already.
+pub(crate) async fn list_in(
+    p: &Platform,
+    actor: &Actor,
+    standing: &access::Standing,
+) -> Result<Vec<PlanPerson>, DomainError> {
     let mut wanted: Vec<(String, Relation)> = vec![(actor.person_id.clone(), Relation::Own)];
     let mut seen = BTreeSet::from([actor.person_id.clone()]);
     for (people, relation, standing_as) in [
@@ -50,11 +60,23 @@ pub async fn list(p: &Platform, actor: &Actor) -> Result<Vec<PlanPerson>, Domain
             }
         }
     }
+    let mut out = named(p, &actor.org_id, &wanted).await?;
+    out.sort_by_key(|person| (person.relation, person.display_name.to_lowercase()));
+    Ok(out)
+}
+
+/// The people of `wanted` who are members of `org` with a role, by name and with their time zone;
+/// one batch read per fifty people.
+pub(crate) async fn named(
+    p: &Platform,
+    org: &str,
+    wanted: &[(String, Relation)],
+) -> Result<Vec<PlanPerson>, DomainError> {
     let mut out = Vec::with_capacity(wanted.len());
     for chunk in wanted.chunks(emmaus_ports::kv::MAX_BATCH_GET / 2) {
         let keys: Vec<Key> = chunk
             .iter()
-            .flat_map(|(person, _)| [identity_keys::person(person), identity_keys::member(&actor.org_id, person)])
+            .flat_map(|(person, _)| [identity_keys::person(person), identity_keys::member(org, person)])
             .collect();
         let found = p.kv.get_many(&keys).await.map_err(emmaus_app::error::from_kv)?;
         for ((_, relation), pair) in chunk.iter().zip(found.chunks(2)) {
@@ -73,6 +95,5 @@ pub async fn list(p: &Platform, actor: &Actor) -> Result<Vec<PlanPerson>, Domain
             });
         }
     }
-    out.sort_by_key(|person| (person.relation, person.display_name.to_lowercase()));
     Ok(out)
 }

@@ -228,8 +228,21 @@ async fn link_item(p: &Platform, plan: &Plan, item: Option<&str>) -> Result<Opti
 /// Schedules a task in the person's plan, in their time zone.
 pub async fn create(p: &Platform, actor: &Actor, person: &str, input: TaskInput) -> Result<Task, DomainError> {
     let plan = access::open(p, actor, person, Action::PlannerAdd).await?;
+    let (task, writes) = prepare(p, actor, &plan, input).await?;
+    p.kv.batch(writes).await.map_err(emmaus_app::error::from_kv)?;
+    Ok(task)
+}
+
+/// A new task of `plan` and the writes that store it, for a caller allowed to add to the plan
+/// (a meeting's next step adds its own write to the same batch).
+pub(crate) async fn prepare(
+    p: &Platform,
+    actor: &Actor,
+    plan: &Plan,
+    input: TaskInput,
+) -> Result<(Task, Vec<Write>), DomainError> {
     let zone = access::zone_of(p, &plan.person).await?;
-    let task = build(p, actor, &plan, &zone, input, None).await?;
+    let task = build(p, actor, plan, &zone, input, None).await?;
     let pointers =
         p.kv.query(&Query::new(keys::plan(&plan.org, &plan.person), "tid#", MAX_TASKS as u32))
             .await
@@ -237,17 +250,15 @@ pub async fn create(p: &Platform, actor: &Actor, person: &str, input: TaskInput)
     if pointers.next.is_some() {
         return Err(DomainError::Conflict(format!("a person holds at most {MAX_TASKS} tasks; delete old ones first")));
     }
-    p.kv.batch(vec![
+    let writes = vec![
         docs::create_write(keys::task(&plan.org, &plan.person, task.ends_ms, &task.id), &task, None),
         docs::create_write(
             keys::task_pointer(&plan.org, &plan.person, &task.id),
             &TaskPointer { ends_ms: task.ends_ms },
             None,
         ),
-    ])
-    .await
-    .map_err(emmaus_app::error::from_kv)?;
-    Ok(task)
+    ];
+    Ok((task, writes))
 }
 
 /// The task and its pointer, as stored.

@@ -3,7 +3,8 @@
 //! sets a goal, puts a link in her study queue and schedules a weekly task in her time zone
 //! (Berlin), completes one occurrence and moves another, and reads her calendar across the change
 //! to summer time; a stale change is 412, another person's plan 403, each request in a fresh
-//! instance.
+//! instance. As Tim's pastor she records a meeting whose private notes open for her alone, and
+//! her dashboard shows it.
 
 mod seed;
 mod support;
@@ -11,7 +12,7 @@ mod support;
 use std::path::Path;
 
 use emmaus_app::docs;
-use emmaus_domain::identity::{Person, Role};
+use emmaus_domain::identity::{Membership, Person, Role, RoleSet};
 use emmaus_domain::preferences::TimeZoneName;
 use emmaus_identity::setup::NewOrg;
 use emmaus_testkit::api::set_cookies;
@@ -37,6 +38,7 @@ async fn a_plan_is_kept_and_its_calendar_read_on_spin() {
     };
     let (p, org) = seed::organisation(dir.path(), &new).await;
     emmaus_identity::testing::member(&p, &org, "tim", "Tim", &[Role::Mentee]).await;
+    emmaus_identity::testing::member(&p, &org, "sam", "Sam", &[Role::Mentee]).await;
     let ada_id = emmaus_identity::directory::person_by_email(
         &p,
         &emmaus_domain::identity::Email::parse("ada@spin.test").unwrap(),
@@ -50,6 +52,19 @@ async fn a_plan_is_kept_and_its_calendar_read_on_spin() {
         docs::get(p.kv.as_ref(), emmaus_identity::keys::person(&ada_id)).await.unwrap().unwrap();
     ada.value.time_zone = Some(TimeZoneName::parse("Europe/Berlin").unwrap());
     docs::replace(p.kv.as_ref(), &ada, None).await.unwrap();
+    // Ada is also a pastor, leading a group Tim is in: she may record meetings with him.
+    let mut member: docs::Doc<Membership> =
+        docs::get(p.kv.as_ref(), emmaus_identity::keys::member(&org, &ada_id)).await.unwrap().unwrap();
+    member.value.roles = RoleSet::from_iter([Role::Admin, Role::Pastor]);
+    docs::replace(p.kv.as_ref(), &member, None).await.unwrap();
+    let principal = emmaus_identity::Principal {
+        person_id: ada_id.clone(),
+        session_id: "s".into(),
+        meta: emmaus_identity::RequestMeta::default(),
+    };
+    let ada_actor = emmaus_identity::directory::actor_in(&p, &principal, &org).await.unwrap();
+    let group = emmaus_identity::groups::create(&p, &ada_actor, "Spin group", &ada_id).await.unwrap();
+    emmaus_identity::groups::add_member(&p, &ada_actor, &group.id, "tim").await.unwrap();
 
     let auth = start("auth", dir.path());
     let planner = start("planner", dir.path());
@@ -166,12 +181,37 @@ async fn a_plan_is_kept_and_its_calendar_read_on_spin() {
     );
     assert_eq!(calendar["time_zone"], "Europe/Berlin");
 
-    // Tim's plan is not Ada's to read: she runs the organisation but does not walk with him.
-    let tims = client
-        .get(format!("{}/api/planner/{org}/people/tim/goals", planner.url()))
+    // Sam's plan is not Ada's to read: she runs the organisation but does not walk with him.
+    let sams = client
+        .get(format!("{}/api/planner/{org}/people/sam/goals", planner.url()))
         .header("cookie", &cookie)
         .send()
         .await
         .unwrap();
-    assert_eq!(tims.status(), 403);
+    assert_eq!(sams.status(), 403);
+
+    // As Tim's pastor she records a meeting; its private notes are sealed with Spin's seal_keys
+    // and open for her in another instance; her dashboard names it as Tim's last meeting.
+    let tim_api = |path: &str| format!("{}/api/planner/{org}/people/tim{path}", planner.url());
+    let notes = json!({"start": "2026-03-02T18:00", "duration_minutes": 40, "private_notes": "ADA ONLY"});
+    let met = send(reqwest::Method::POST, tim_api("/meetings"), Some(notes), None).await.unwrap();
+    assert_eq!(met.status(), 201);
+    let met: serde_json::Value = met.json().await.unwrap();
+    let meeting = met["id"].as_str().unwrap().to_owned();
+    let read: serde_json::Value = send(reqwest::Method::GET, tim_api(&format!("/meetings/{meeting}")), None, None)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(read["private_notes"], "ADA ONLY", "{read}");
+    let board: serde_json::Value =
+        send(reqwest::Method::GET, format!("{}/api/planner/{org}/dashboard", planner.url()), None, None)
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(board["groups"][0]["people"][0]["last_meeting"]["id"], meeting.as_str(), "{board}");
+    assert!(board["organisation"]["members"].as_u64().is_some_and(|n| n >= 2), "{board}");
 }

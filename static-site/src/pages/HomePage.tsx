@@ -2,7 +2,8 @@
 // sections to HOME_SECTIONS (each names the roles it is for), so every role's home grows with the app.
 import type { ReactNode } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
-import type { Role } from '../nav';
+import { SIGNED_IN, type Role } from '../nav';
+import { DashboardSection } from '../planner/Dashboard';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { useDocumentTitle } from '../useDocumentTitle';
@@ -67,6 +68,8 @@ export interface HomeSection {
 }
 
 export const HOME_SECTIONS: readonly HomeSection[] = [
+  // The planner's dashboard first: one's day, and the people one walks with.
+  { id: 'dashboard', roles: SIGNED_IN, render: () => <DashboardSection /> },
   { id: 'modules', roles: ['admin', 'pastor', 'mentor', 'mentee'], render: () => <ModulesSection /> },
   { id: 'organisation', roles: ['admin', 'pastor'], render: (roles) => <OrganisationSection roles={roles} /> },
 ];

@@ -1,6 +1,6 @@
 // The Learning Planner: one person's plan at a time (one's own, or that of someone one mentors or whose group one
-// leads), in three tabs kept in the URL: goals, the study queue and the calendar. Who may change what is the server's
-// to decide; the page offers what the person's standing to the plan allows (ADR 0023).
+// leads), in four tabs kept in the URL: goals, the study queue, the calendar and the meetings recorded with them. Who
+// may change what is the server's to decide; the page offers what the person's standing to the plan allows (ADR 0023).
 import { getRouteApi } from '@tanstack/react-router';
 import { lazy, Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,7 @@ import { SelectField } from '../kit/SelectField';
 import { useSession } from '../session';
 import { useDocumentTitle } from '../useDocumentTitle';
 import { GoalsPanel } from './GoalsPanel';
+import { MeetingsPanel } from './MeetingsPanel';
 import { QueuePanel } from './QueuePanel';
 import { usePlanPeople, type PlanPerson } from './queries';
 import type { PlannerSearch, PlannerTab } from './search';
@@ -98,6 +99,7 @@ export function PlannerPage({
                   </Suspense>
                 ),
               },
+              { id: 'meetings', label: t('planner.meetings.title'), content: () => <MeetingsPanel standing={{ orgId, person, own: person.person_id === me, me }} /> },
             ]}
           />
         </>

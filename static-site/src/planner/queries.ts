@@ -1,6 +1,7 @@
-// The planner's server state in the query cache: whose plans the person may open, and one plan's goals, study queue
-// and calendar ranges, each under a key a write invalidates exactly.
-import { keepPreviousData, useQuery, type QueryClient } from '@tanstack/react-query';
+// The planner's server state in the query cache: whose plans the person may open, and one plan's goals, study queue,
+// calendar ranges and meetings, each under a key a write invalidates exactly; and the dashboard, read in one request.
+import { keepPreviousData, useInfiniteQuery, useQuery, type InfiniteData, type QueryClient } from '@tanstack/react-query';
+import { call, type CallResult } from '../api/call';
 import { api } from '../api/client';
 import { data } from '../api/query';
 import type { components } from '../api/schema';
@@ -12,6 +13,21 @@ export type Calendar = components['schemas']['CalendarView'];
 export type PlanPerson = components['schemas']['PlanPersonView'];
 export type AcrossEntry = components['schemas']['AcrossEntry'];
 export type Across = components['schemas']['AcrossView'];
+export type Dashboard = components['schemas']['DashboardView'];
+export type PersonRow = components['schemas']['PersonRowView'];
+export type RecentChange = components['schemas']['RecentChangeView'];
+export type GroupRow = components['schemas']['GroupRowView'];
+export type Totals = components['schemas']['TotalsView'];
+export type OrgTotals = components['schemas']['OrgTotalsView'];
+export type GoalProgress = components['schemas']['GoalProgressView'];
+export type QueueCounts = components['schemas']['QueueCountsView'];
+export type Week = components['schemas']['WeekView'];
+export type Meeting = components['schemas']['MeetingView'];
+export type MeetingPage = components['schemas']['MeetingPage'];
+export type NewMeeting = components['schemas']['NewMeetingBody'];
+export type MeetingChange = components['schemas']['MeetingChangeBody'];
+export type TaskBody = components['schemas']['TaskBody'];
+export type StepTask = components['schemas']['StepTaskView'];
 
 export const plannerKeys = {
   people: (org: string) => ['planner', org, 'people'] as const,
@@ -21,6 +37,8 @@ export const plannerKeys = {
   calendars: (org: string, person: string) => ['planner', org, 'plan', person, 'calendar'] as const,
   calendar: (org: string, person: string, from: string, to: string) => ['planner', org, 'plan', person, 'calendar', from, to] as const,
   across: (org: string, from: string, to: string) => ['planner', org, 'across', from, to] as const,
+  meetings: (org: string, person: string) => ['planner', org, 'plan', person, 'meetings'] as const,
+  dashboard: (org: string) => ['planner', org, 'dashboard'] as const,
 };
 
 export function usePlanPeople(org: string) {
@@ -73,10 +91,81 @@ export function useCalendarAcross(org: string, range: { from: string; to: string
   });
 }
 
-/** After a write to a plan: everything of it read again (goals, queue and calendar refer to one another). */
+/** The caller's dashboard: their day, the people they walk with and their groups, in one request. */
+export function useDashboard(org: string) {
+  return useQuery({
+    queryKey: plannerKeys.dashboard(org),
+    queryFn: ({ signal }) => data(api.GET('/api/planner/{org}/dashboard', { params: { path: { org } }, signal })),
+  });
+}
+
+/** The meetings recorded with a person, newest first, a page at a time (`next` names the following page). */
+export function useMeetings(org: string, person: string, limit = 20) {
+  return useInfiniteQuery({
+    queryKey: plannerKeys.meetings(org, person),
+    initialPageParam: null as string | null,
+    queryFn: ({ signal, pageParam }) =>
+      data<MeetingPage>(
+        api.GET('/api/planner/{org}/people/{person}/meetings', {
+          params: { path: { org, person }, query: pageParam ? { limit, cursor: pageParam } : { limit } },
+          signal,
+        }),
+      ),
+    getNextPageParam: (last) => last.next ?? null,
+  });
+}
+
+/** Puts a meeting as the server now has it in place of the one read, on whichever page it is. */
+export function meetingReplaced(client: QueryClient, org: string, meeting: Meeting): void {
+  client.setQueryData<InfiniteData<MeetingPage, string | null>>(plannerKeys.meetings(org, meeting.person_id), (old) =>
+    old
+      ? { ...old, pages: old.pages.map((page) => ({ ...page, meetings: page.meetings.map((m) => (m.id === meeting.id ? meeting : m)) })) }
+      : old,
+  );
+}
+
+/** Records a meeting with `person`. */
+export function recordMeeting(org: string, person: string, body: NewMeeting): Promise<CallResult<Meeting>> {
+  return call(api.POST('/api/planner/{org}/people/{person}/meetings', { params: { path: { org, person } }, body }));
+}
+
+/** Changes a meeting one recorded, at the version it was read (412 when it moved on since). */
+export function changeMeeting(org: string, meeting: Meeting, body: MeetingChange): Promise<CallResult<Meeting>> {
+  return call(
+    api.PATCH('/api/planner/{org}/people/{person}/meetings/{meeting}', {
+      params: { path: { org, person: meeting.person_id, meeting: meeting.id }, header: { 'If-Match': `"${meeting.version}"` } },
+      body,
+    }),
+  );
+}
+
+/** Deletes a meeting one recorded, at the version it was read; the tasks its next steps became stay. */
+export function deleteMeeting(org: string, meeting: Meeting): Promise<CallResult<unknown>> {
+  return call(
+    api.DELETE('/api/planner/{org}/people/{person}/meetings/{meeting}', {
+      params: { path: { org, person: meeting.person_id, meeting: meeting.id }, header: { 'If-Match': `"${meeting.version}"` } },
+    }),
+  );
+}
+
+/** Makes a meeting's next step a task of the person's plan (its title is the step's). */
+export function makeStepTask(org: string, meeting: Meeting, step: string, body: TaskBody): Promise<CallResult<StepTask>> {
+  return call(
+    api.POST('/api/planner/{org}/people/{person}/meetings/{meeting}/steps/{step}/task', {
+      params: { path: { org, person: meeting.person_id, meeting: meeting.id, step } },
+      body,
+    }),
+  );
+}
+
+/**
+ * After a write to a plan: everything of it read again (goals, queue, calendar and meetings refer to one another), with
+ * the calendar across plans and the dashboard that sum it up.
+ */
 export async function planChanged(client: QueryClient, org: string, person: string): Promise<void> {
   await client.invalidateQueries({ queryKey: plannerKeys.plan(org, person) });
   await client.invalidateQueries({ queryKey: ['planner', org, 'across'] });
+  await client.invalidateQueries({ queryKey: plannerKeys.dashboard(org) });
 }
 
 /** A date as the API takes it, `YYYY-MM-DD`, from a date's local calendar day. */

@@ -40,6 +40,7 @@ pub async fn world() -> World {
     World { p, ada, paul, mara, mo, tim, sam, bea }
 }
 
+#[allow(dead_code, reason = "not every test file sets a time zone")]
 pub async fn set_zone(p: &Platform, person: &str, zone: &str) {
     let mut doc: docs::Doc<Person> = docs::get(p.kv.as_ref(), identity_keys::person(person)).await.unwrap().unwrap();
     doc.value.time_zone = Some(TimeZoneName::parse(zone).unwrap());

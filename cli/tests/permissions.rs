@@ -91,6 +91,9 @@ const PLANS: &[(&str, &str, &str, &str, &str)] = &[
 const MEETINGS: &[(&str, &str, &str)] =
     &[("m2", "MT_M2", "MS_M2"), ("m1", "MT_M1", "MS_M1"), ("x", "MT_X", "MS_X"), ("b_mentee", "MT_B", "MS_B")];
 
+/// The comment each plan's mentor writes on the plan's goal (marked as the plan is).
+const COMMENTS: &[(&str, &str)] = &[("m2", "CM_M2"), ("m1", "CM_M1"), ("x", "CM_X"), ("b_mentee", "CM_B")];
+
 /// A JPEG made by Pillow (`scripts/fixtures/make_documents.py`), the bytes of the sweep's files.
 const JPEG: &[u8] = include_bytes!("../../shared/extract/tests/fixtures/photo.jpg");
 
@@ -320,7 +323,7 @@ impl World {
 
     /// A goal, a study item and a task in each plan of [`PLANS`], through the use cases.
     async fn seed_plans(&mut self) {
-        use emmaus_planner::{goals, meetings, queue, tasks};
+        use emmaus_planner::{comments, goals, meetings, queue, tasks};
         let w = self;
         for (person, goal, item, task, mentor) in PLANS.iter().copied() {
             let org = Self::org_of(person);
@@ -357,6 +360,10 @@ impl World {
             let made = meetings::create(&w.p, &guide, &w.id[person], notes).await.unwrap();
             w.id.insert(step, made.meeting.next_steps[0].id.clone());
             w.id.insert(meeting, made.meeting.id);
+            let (_, comment) = COMMENTS.iter().copied().find(|c| c.0 == person).unwrap();
+            let thread = comments::ThreadId::parse(&format!("goal-{}", w.id[goal])).unwrap();
+            let made = comments::add(&w.p, &guide, &w.id[person], &thread, &marker).await.unwrap();
+            w.id.insert(comment, made.value.id);
         }
     }
 
@@ -865,6 +872,8 @@ enum PlanRecord {
     Item,
     Task,
     Meeting,
+    /// The conversation on the plan's goal.
+    Thread,
 }
 
 /// Who a call on a plan's record is for, besides what the matrix says of the route's action.
@@ -874,15 +883,16 @@ enum Who {
     Matrix,
     /// The item's assigner may also act, under `planner.add`.
     Assigner,
-    /// The meeting's recorder alone (under the route's action); anyone else is refused.
+    /// The meeting's recorder or the comment's author, the plan's mentor, alone (under the
+    /// route's action); anyone else is refused.
     Recorder,
     /// The person of the plan or the meeting's recorder (under the route's action).
     PersonOrRecorder,
 }
 
 /// A call on a seeded record of each plan of [`PLANS`] (`tail` follows its id), at version
-/// `If-Match: "1"`; `{step}` in `tail` is the seeded meeting's next step. `who` says who besides
-/// the matrix decides (an item's assigner, a meeting's recorder).
+/// `If-Match: "1"`; `{step}` in `tail` is the seeded meeting's next step and `{comment}` the seeded
+/// comment. `who` says who besides the matrix decides (an item's assigner, a meeting's recorder).
 fn plan_record_calls(
     w: &World,
     caller: &str,
@@ -902,15 +912,22 @@ fn plan_record_calls(
                 PlanRecord::Item => ("queue", item),
                 PlanRecord::Task => ("tasks", task),
                 PlanRecord::Meeting => ("meetings", MEETINGS.iter().find(|m| m.0 == person).unwrap().1),
+                PlanRecord::Thread => ("threads", goal),
             };
-            let id = &w.id[name];
+            let id = match record {
+                PlanRecord::Thread => format!("goal-{}", w.id[name]),
+                _ => w.id[name].clone(),
+            };
+            let id = &id;
             let step = &w.id[MEETINGS.iter().find(|m| m.0 == person).unwrap().2];
-            let tail = tail.replace("{step}", step);
+            let comment = &w.id[COMMENTS.iter().find(|c| c.0 == person).unwrap().1];
+            let tail = tail.replace("{step}", step).replace("{comment}", comment);
             let path = format!("/api/planner/{}/people/{}/{kind}/{id}{tail}", w.org["A"], w.id[person]);
             if World::org_of(person) == "B" {
                 return Call {
                     headers: if_match.clone(),
-                    ..foreign_calls(method, path, body.cloned(), &[&w.id[person], id])
+                    // The record's own id (a thread's is `goal-<id>`), so the twin names a thread too.
+                    ..foreign_calls(method, path, body.cloned(), &[&w.id[person], &w.id[name]])
                 };
             }
             let action = (who == Who::Assigner && caller == mentor).then_some(Action::PlannerAdd);
@@ -1553,6 +1570,42 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
                 Some(&body),
                 Who::PersonOrRecorder,
             )
+        }),
+    );
+    s.insert(
+        ("GET", "/api/planner/{org}/people/{person}/threads"),
+        (Guard::Matrix(Action::PlannerRead), |w, c| plan_calls(w, c, "GET", "/threads", None)),
+    );
+    s.insert(
+        ("GET", "/api/planner/{org}/people/{person}/threads/{thread}/comments"),
+        (Guard::Matrix(Action::PlannerRead), |w, c| {
+            plan_record_calls(w, c, "GET", PlanRecord::Thread, "/comments", None, Who::Matrix)
+        }),
+    );
+    s.insert(
+        ("POST", "/api/planner/{org}/people/{person}/threads/{thread}/comments"),
+        (Guard::Matrix(Action::PlannerComment), |w, c| {
+            let body = json!({"body": "swept"});
+            plan_record_calls(w, c, "POST", PlanRecord::Thread, "/comments", Some(&body), Who::Matrix)
+        }),
+    );
+    s.insert(
+        ("PATCH", "/api/planner/{org}/people/{person}/threads/{thread}/comments/{comment}"),
+        (Guard::Matrix(Action::PlannerComment), |w, c| {
+            let body = json!({"body": "swept"});
+            plan_record_calls(w, c, "PATCH", PlanRecord::Thread, "/comments/{comment}", Some(&body), Who::Recorder)
+        }),
+    );
+    s.insert(
+        ("DELETE", "/api/planner/{org}/people/{person}/threads/{thread}/comments/{comment}"),
+        (Guard::Matrix(Action::PlannerComment), |w, c| {
+            plan_record_calls(w, c, "DELETE", PlanRecord::Thread, "/comments/{comment}", None, Who::Recorder)
+        }),
+    );
+    s.insert(
+        ("POST", "/api/planner/{org}/people/{person}/threads/{thread}/read"),
+        (Guard::Matrix(Action::PlannerRead), |w, c| {
+            plan_record_calls(w, c, "POST", PlanRecord::Thread, "/read", None, Who::Matrix)
         }),
     );
     s.insert(

@@ -5,7 +5,7 @@ invites a mentor and a mentee who accept, makes a group with the mentee in it, p
 leaves one invitation pending; the admin adds a note, a text file, an upload awaiting its bytes, an
 Obsidian vault with one note and a vault import awaiting its archive; in the mentee's plan, the
 admin (their pastor) proposes a goal, the mentor assigns a link to study, and the mentee schedules
-a weekly task, and the admin records a meeting with them.
+a weekly task, the admin records a meeting with them, and the mentee comments on the goal.
 Prints shell assignments (`EMMAUS_FUZZ_*=…`) of the ids the fuzzing
 pins its path parameters to and of each person's session cookies and CSRF token.
 
@@ -109,6 +109,9 @@ def main() -> None:
     task = mentee.call("POST", f"{plan}/tasks", {"title": "Fuzz task", "start": "2026-03-02T19:00", "rrule": "FREQ=WEEKLY;BYDAY=MO"})
     # A meeting the admin (the mentee's pastor) records, with one next step.
     meeting = admin.call("POST", f"{plan}/meetings", {"start": "2026-02-27T18:00", "duration_minutes": 45, "shared_notes": "Fuzz notes", "private_notes": "Fuzz private", "next_steps": ["Fuzz step"]})
+    # A comment by the mentee on their goal, for the conversation's routes.
+    thread = f"goal-{goal['id']}"
+    comment = mentee.call("POST", f"{plan}/threads/{thread}/comments", {"body": "Fuzz comment"})
     values = {
         "ORG": org,
         "PERSON": mentee_id,
@@ -125,6 +128,8 @@ def main() -> None:
         "TASK": task["id"],
         "MEETING": meeting["id"],
         "STEP": meeting["next_steps"][0]["id"],
+        "THREAD": thread,
+        "COMMENT": comment["id"],
     }
     for who, session in [("ADMIN", admin), ("MENTEE", mentee)]:
         values[f"{who}_COOKIE"] = f"{ACCESS}={session.cookies[ACCESS]}; {CSRF}={session.cookies[CSRF]}"

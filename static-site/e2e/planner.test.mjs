@@ -2,8 +2,9 @@
 // and assigns a hub resource from the hub's search; the mentee accepts the goal, finds the resource in their study
 // queue, schedules a weekly task, completes one occurrence and drags another to a different day, and subscribes to a
 // private feed that a real iCalendar parser reads both changes from; the mentor, opening the mentee's calendar, their
-// own calendar across plans and their dashboard, sees both. The mentor then records a meeting whose private notes the
-// mentee never receives, and the mentee makes its next step a task. Every page passes axe.
+// own calendar across plans and their dashboard, sees both. They talk about the goal in its comments, the answer
+// unread on the mentor's dashboard. The mentor then records a meeting whose private notes the mentee never receives,
+// and the mentee makes its next step a task. Every page passes axe.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -253,6 +254,31 @@ describe('Learning Planner', { timeout: 180_000 }, () => {
     await audit(mentor, 'the calendar across plans');
   });
 
+  test('the mentor comments on the goal, and the mentee sees it as new and answers', async () => {
+    await mentor.goto(`${server.url}/planner?person=${world.mentee}`);
+    const goal = mentor.locator('.planner__goal').filter({ hasText: 'Learn the Beatitudes' });
+    await goal.getByRole('button', { name: /^Comments/ }).click();
+    await goal.getByLabel('Add a comment').fill('Which verse speaks to you **most**? <b>raw</b>');
+    const sent = mentor.waitForResponse((r) => r.url().endsWith('/comments') && r.request().method() === 'POST');
+    await goal.getByRole('button', { name: 'Send' }).click();
+    assert.equal((await sent).status(), 201);
+    // Markdown is rendered; raw HTML is shown as the text it is.
+    await goal.locator('strong', { hasText: 'most' }).waitFor();
+    await goal.getByText('<b>raw</b>').waitFor();
+    await audit(mentor, 'a conversation on a goal');
+
+    await mentee.goto(`${server.url}/planner`);
+    const mine = mentee.locator('.planner__goal').filter({ hasText: 'Learn the Beatitudes' });
+    await mine.getByRole('button', { name: /^Comments \(1, 1 new\)/ }).click();
+    await mine.getByText(/Which verse speaks to you/).waitFor();
+    // Shown, it is read: the count of new ones goes.
+    await mine.getByRole('button', { name: /^Comments \(1\)/ }).waitFor();
+    await mine.getByLabel('Add a comment').fill('Blessed are the peacemakers.');
+    await mine.getByRole('button', { name: 'Send' }).click();
+    await mine.getByText('Blessed are the peacemakers.').waitFor();
+    await audit(mentee, 'a conversation on ones own goal');
+  });
+
   test("the mentor's dashboard shows the accepted goal and both changes", async () => {
     await mentor.goto(`${server.url}/`);
     const table = mentor.getByRole('table', { name: 'How each of your mentees is doing' });
@@ -268,6 +294,8 @@ describe('Learning Planner', { timeout: 180_000 }, () => {
       new Set(board.mentees[0].recent.map((c) => `${c.start.slice(0, 10)} ${c.status} ${c.moved}`)),
       new Set([`${dayFromNow(1).date} done false`, `${dayFromNow(9).date} pending true`]),
     );
+    // The mentee's answer is the one comment the mentor has not read.
+    assert.equal(board.mentees[0].unread_comments, 1);
     // The mentee's own home: their next study item and their goal.
     await mentee.goto(`${server.url}/`);
     await mentee.getByRole('list', { name: 'Next to study' }).getByText('Beatitudes commentary').waitFor();

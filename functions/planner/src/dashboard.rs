@@ -114,6 +114,8 @@ pub struct PersonRowView {
     pub last_meeting: Option<MeetingBriefView>,
     /// Occurrences changed in the last 7 days, newest change first (at most 5).
     pub recent: Vec<RecentChangeView>,
+    /// Comments by others on their goals, study items and tasks the caller has not read.
+    pub unread_comments: usize,
 }
 
 impl From<PersonRow> for PersonRowView {
@@ -146,6 +148,7 @@ impl From<PersonRow> for PersonRowView {
                     changed_at: crate::rfc3339(c.changed_at),
                 })
                 .collect(),
+            unread_comments: row.unread_comments,
         }
     }
 }
@@ -162,6 +165,8 @@ pub struct TotalsView {
     pub queue: QueueCountsView,
     /// People met within the last 30 days.
     pub met_recently: usize,
+    /// Comments the caller has not read, summed (none in an organisation's totals).
+    pub unread_comments: usize,
 }
 
 impl From<Totals> for TotalsView {
@@ -175,6 +180,7 @@ impl From<Totals> for TotalsView {
             week: t.week.into(),
             queue: t.queue.into(),
             met_recently: t.met_recently,
+            unread_comments: t.unread_comments,
         }
     }
 }
@@ -248,6 +254,8 @@ pub struct MyDayView {
     pub queue: QueueCountsView,
     /// Proposed and active goals.
     pub goals: Vec<GoalProgressView>,
+    /// Comments by others on one's plan that one has not read.
+    pub unread_comments: usize,
 }
 
 impl From<MyDay> for MyDayView {
@@ -263,6 +271,7 @@ impl From<MyDay> for MyDayView {
             queue_head: d.queue_head.into_iter().map(Into::into).collect(),
             queue: d.queue.into(),
             goals: d.goals.into_iter().map(Into::into).collect(),
+            unread_comments: d.unread_comments,
         }
     }
 }

@@ -5,7 +5,8 @@
 //! or declined), their ordered study queue, their study tasks with recurrence, one occurrence
 //! completed, skipped or moved, the calendar of a range of days, and a private calendar feed
 //! (`/api/planner-feeds/{token}`, read by calendar apps without a session); meetings recorded with
-//! the person; and the caller's dashboard (`/api/planner/{org}/dashboard`).
+//! the person; the conversation on their goals, study items and tasks (`…/threads`); and the
+//! caller's dashboard (`/api/planner/{org}/dashboard`).
 //!
 //! Every handler resolves the caller to an actor in the organisation of the path (404 for anyone
 //! who is not a member) and leaves the decision to the planner's use cases: a person outside the
@@ -13,6 +14,7 @@
 
 mod across;
 mod calendar;
+mod comments;
 mod dashboard;
 mod feed;
 mod goals;
@@ -45,6 +47,10 @@ emmaus_http::function_entry_points! {
     [meetings::list, meetings::create],
     [meetings::read, meetings::update, meetings::delete],
     [meetings::step_task],
+    [comments::threads],
+    [comments::list, comments::add],
+    [comments::edit, comments::delete],
+    [comments::read],
     [feed::status, feed::renew, feed::revoke],
     [feed::read],
 }

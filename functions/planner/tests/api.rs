@@ -347,3 +347,55 @@ async fn a_meetings_private_notes_reach_its_recorder_alone_and_its_steps_become_
     assert_eq!(deleted.status, 204, "{}", String::from_utf8_lossy(&deleted.body));
     assert_eq!(problem(&api.send("tim", "GET", &path, &[], None).await).0, 404);
 }
+
+#[tokio::test]
+async fn a_conversation_renders_safely_counts_unread_for_each_side_and_is_changed_by_its_author() {
+    let api = Api::new().await;
+    let goal = api.send("tim", "POST", "/tim/goals", &[], Some(json!({"title": "Pray daily"}))).await.json();
+    let thread = format!("goal-{}", goal["id"].as_str().unwrap());
+    let path = format!("/tim/threads/{thread}/comments");
+    let made = api
+        .send("mara", "POST", &path, &[], Some(json!({"body": "Try **mornings** <img src=x onerror=alert(1)>"})))
+        .await;
+    assert_eq!((made.status, made.header("etag")), (201, Some("\"1\"")), "{}", String::from_utf8_lossy(&made.body));
+    let comment = made.json();
+    let html = comment["body_html"].as_str().unwrap();
+    assert!(html.contains("<strong>mornings</strong>") && !html.contains("<img"), "{html}");
+    assert_eq!((comment["mine"].as_bool(), comment["author_name"].as_str()), (Some(true), Some("Mara")));
+    let id = comment["id"].as_str().unwrap().to_owned();
+
+    let threads = api.send("tim", "GET", "/tim/threads", &[], None).await.json();
+    assert_eq!(threads["threads"][0]["thread"], thread.as_str());
+    assert_eq!((threads["threads"][0]["count"].as_u64(), threads["threads"][0]["unread"].as_u64()), (Some(1), Some(1)));
+    assert_eq!(api.send("tim", "POST", &format!("/tim/threads/{thread}/read"), &[], None).await.status, 204);
+    let threads = api.send("tim", "GET", "/tim/threads", &[], None).await.json();
+    assert_eq!(threads["threads"][0]["unread"], 0);
+    let listed = api.send("tim", "GET", &path, &[], None).await.json();
+    assert_eq!(listed["comments"][0]["mine"], false);
+
+    // Only its author changes it, under its version; a blank body names its field.
+    let one = format!("{path}/{id}");
+    let change = json!({"body": "Try mornings first"});
+    assert_eq!(problem(&api.send("tim", "PATCH", &one, &[("if-match", "\"1\"")], Some(change.clone())).await).0, 403);
+    assert_eq!(problem(&api.send("mara", "PATCH", &one, &[], Some(change.clone())).await).0, 428);
+    let blank = api.send("mara", "PATCH", &one, &[("if-match", "\"1\"")], Some(json!({"body": "  "}))).await;
+    assert_eq!(problem(&blank).0, 422);
+    assert_eq!(blank.json()["errors"][0]["field"], "body");
+    let changed = api.send("mara", "PATCH", &one, &[("if-match", "\"1\"")], Some(change)).await;
+    assert_eq!((changed.status, changed.header("etag")), (200, Some("\"2\"")));
+    assert!(changed.json()["edited_at"].is_string());
+    // Threads that name nothing, or nothing of this plan, are not found; Bea finds no one.
+    for bad in ["/tim/threads/note-x/comments", "/tim/threads/goal-nothing/comments"] {
+        assert_eq!(problem(&api.send("tim", "GET", bad, &[], None).await).0, 404, "{bad}");
+    }
+    assert_eq!(problem(&api.send("bea", "GET", &path, &[], None).await).0, 404);
+    assert_eq!(problem(&api.send("paul", "POST", &path, &[], Some(json!({"body": "hi"}))).await).0, 403);
+
+    // The mentor's dashboard counts Tim's reply as unread, until she reads it.
+    api.send("tim", "POST", &path, &[], Some(json!({"body": "Mornings work."}))).await;
+    let board = api.send("mara", "GET", "/api/planner/org/dashboard", &[], None).await.json();
+    assert_eq!(board["mentees"][0]["unread_comments"], 1);
+    assert_eq!(api.send("mara", "DELETE", &one, &[], None).await.status, 204);
+    let left = api.send("tim", "GET", &path, &[], None).await.json();
+    assert_eq!(left["comments"].as_array().map(Vec::len), Some(1));
+}

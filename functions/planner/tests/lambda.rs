@@ -2,8 +2,8 @@
 //! `scripts/test` starts), a mentor proposes a goal that the mentee accepts, assigns a link to
 //! study, and the mentee schedules a weekly task whose occurrence they complete; the calendar
 //! shows it read back at once, a stale change is 412, and a person of no plan the caller shares is
-//! 403; the mentor records a meeting whose private notes only they read, and their dashboard has
-//! the mentee's row.
+//! 403; the mentor records a meeting whose private notes only they read, their dashboard has
+//! the mentee's row, and their comment on the goal is unread for the mentee until read.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -157,4 +157,15 @@ async fn a_plan_on_dynamodb() {
     let row = &body(&board)["mentees"][0];
     assert_eq!(row["person"]["person_id"], "tim");
     assert_eq!(row["goals"][0]["title"], "Pray the Psalms");
+
+    // A comment on the goal: unread for Tim until he reads it.
+    let thread = format!("{plan}/threads/goal-{goal}");
+    let said =
+        call(request("POST", &format!("{thread}/comments"), &mara, Some(json!({"body": "Psalm 1 first?"})))).await;
+    assert_eq!(said.status(), 201, "{}", String::from_utf8_lossy(said.body()));
+    let threads = call(request("GET", &format!("{plan}/threads"), &tim, None)).await;
+    assert_eq!(body(&threads)["threads"][0]["unread"], 1);
+    assert_eq!(call(request("POST", &format!("{thread}/read"), &tim, None)).await.status(), 204);
+    let threads = call(request("GET", &format!("{plan}/threads"), &tim, None)).await;
+    assert_eq!(body(&threads)["threads"][0]["unread"], 0);
 }

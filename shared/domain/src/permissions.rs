@@ -99,6 +99,7 @@ actions! {
     PlannerAdd => "planner.add", "Add goals, study and tasks to a person's plan (for someone else: a goal as a proposal they accept or decline)";
     PlannerChange => "planner.change", "Change, reorder, complete and remove what is in a plan, and accept or decline a proposed goal (who assigned a study item may also change or remove it)";
     PlannerMeet => "planner.meet", "Record a meeting with a person one walks with: notes they see, private notes only the recorder ever reads, next steps that become tasks";
+    PlannerComment => "planner.comment", "Comment on a person's goals, study items and tasks (one's own comments are changed for a short while and deleted by oneself alone)";
     PlannerTotals => "planner.totals", "See the organisation's planner totals on the dashboard: counts, never what a plan holds";
 }
 
@@ -176,6 +177,7 @@ pub const MATRIX: &[Rule] = {
         // Meetings are recorded by those who walk with a person; only the recorder changes one,
         // and a meeting's private notes open for the recorder alone, whatever their role.
         rule(Action::PlannerMeet, NONE, &[MyGroup], &[MyMentee], NONE),
+        rule(Action::PlannerComment, &[Own], &[Own, MyGroup], &[Own, MyMentee], &[Own]),
         rule(Action::PlannerTotals, ANY, NONE, NONE, NONE),
     ]
 };

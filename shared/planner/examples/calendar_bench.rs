@@ -6,7 +6,9 @@
 //! It prints, for the year 2026 and for one week, the latency of one request (median and 95th
 //! percentile over ROUNDS, 50 unless given), the allocations one request makes (allocation-counter,
 //! on this thread), and the store operations one request makes (a recording wrapper around the store):
-//! the finished tasks of 2024 are never read. Release build, for `scripts/bench/planner`.
+//! the finished tasks of 2024 are never read. Then the same figures for the person's calendar feed
+//! (`feed::read`, the iCalendar text a calendar app fetches). Release build, for
+//! `scripts/bench/planner`.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -18,9 +20,9 @@ use emmaus_domain::identity::{Person, Role};
 use emmaus_domain::preferences::TimeZoneName;
 use emmaus_identity::{Actor, keys as identity_keys, testing};
 use emmaus_memory::{ManualClock, RecordingKv};
-use emmaus_planner::calendar;
 use emmaus_planner::model::OccurrenceStatus;
 use emmaus_planner::tasks::{self, OccurrenceChange, TaskInput};
+use emmaus_planner::{calendar, feed};
 
 const SERIES: usize = 50;
 const ZONE: &str = "Europe/Berlin";
@@ -107,6 +109,29 @@ fn main() {
             "calendar of {what} ({found} occurrences): p50 {p50:.2} ms, p95 {p95:.2} ms, {allocations} allocations and {operations} store operations per request ({rounds} rounds)"
         );
     }
+    // The same plan as a calendar feed: every series with its rule, its changed occurrences as
+    // RECURRENCE-IDs, and a VTIMEZONE with ten years of transitions, as a calendar app reads it.
+    let (url, _) = runtime.block_on(feed::renew(&p, &tim, "tim")).expect("a feed address");
+    let token = url.rsplit('/').next().expect("a token").to_owned();
+    let size = runtime.block_on(feed::read(&p, &token)).expect("the feed").len();
+    kv.take();
+    let mut times = Vec::with_capacity(rounds);
+    let counted = allocation_counter::measure(|| {
+        for _ in 0..rounds {
+            let started = Instant::now();
+            std::hint::black_box(runtime.block_on(feed::read(&p, &token)).expect("the feed"));
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+    });
+    let operations = kv.take().len() / rounds;
+    times.sort_by(f64::total_cmp);
+    let at = |percent: usize| times[(times.len() - 1) * percent / 100];
+    println!(
+        "calendar feed ({size} bytes of iCalendar): p50 {:.2} ms, p95 {:.2} ms, {} allocations and {operations} store operations per request ({rounds} rounds)",
+        at(50),
+        at(95),
+        counted.count_total / rounds as u64
+    );
 }
 
 /// The person and their plan, in a store in a temporary folder (kept while the answer lives).

@@ -2,7 +2,8 @@
 //! local host's store (SQLite in a temporary folder). Each mentee has three goals (two active,
 //! with milestones), twenty study items (some done, some overdue), five recurring study tasks
 //! with occurrences done and moved over the last weeks, and ten meetings with the mentor; "now" is
-//! Wednesday 4 March 2026, 12:00 UTC.
+//! Wednesday 4 March 2026, 12:00 UTC. Each goal has a comment of the mentee's, unread by the
+//! mentor, and the mentor's answer.
 //!
 //! It prints the latency of one dashboard request (median and 95th percentile over ROUNDS, 30
 //! unless given), the allocations one request makes (allocation-counter, on this thread; the plans
@@ -18,12 +19,12 @@ use emmaus_domain::Timestamp;
 use emmaus_domain::identity::Role;
 use emmaus_identity::{Actor, mentorships, testing};
 use emmaus_memory::{ManualClock, RecordingKv};
-use emmaus_planner::dashboard;
 use emmaus_planner::goals::{self, NewGoal};
 use emmaus_planner::meetings::{self, NewMeeting};
 use emmaus_planner::model::{OccurrenceStatus, Progress};
 use emmaus_planner::queue::{self, ItemChange, NewItem, NewTarget};
 use emmaus_planner::tasks::{self, OccurrenceChange, TaskInput};
+use emmaus_planner::{comments, dashboard};
 
 const MENTEES: usize = 30;
 
@@ -47,6 +48,9 @@ async fn setup() -> (Platform, Arc<RecordingKv>, Actor, tempfile::TempDir) {
                 ..NewGoal::default()
             };
             let made = goals::create(&p, &mentee, &id, goal).await.expect("a goal");
+            let thread = comments::ThreadId::parse(&format!("goal-{}", made.value.id)).expect("a thread");
+            comments::add(&p, &mentee, &id, &thread, "How do I start?").await.expect("a comment");
+            comments::add(&p, &mentor, &id, &thread, "With the first milestone.").await.expect("a comment");
             if g == 2 {
                 let change = goals::GoalChange {
                     status: Some(emmaus_planner::model::GoalStatus::Achieved),
@@ -125,7 +129,7 @@ fn main() {
     times.sort_by(f64::total_cmp);
     let at = |percent: usize| times[(times.len() - 1) * percent / 100];
     println!(
-        "mentor dashboard, {MENTEES} mentees (3 goals, 20 study items, 5 recurring tasks, 10 meetings each): p50 {:.2} ms, p95 {:.2} ms, {} allocations, {queries} store queries and gets plus {batch_keys} keys in batch reads per request ({rounds} rounds)",
+        "mentor dashboard, {MENTEES} mentees (3 goals with 2 comments each, 20 study items, 5 recurring tasks, 10 meetings each): p50 {:.2} ms, p95 {:.2} ms, {} allocations, {queries} store queries and gets plus {batch_keys} keys in batch reads per request ({rounds} rounds)",
         at(50),
         at(95),
         counted.count_total / rounds as u64,

@@ -1,11 +1,12 @@
 //! Dashboards, each one request however many people it covers: the caller's own day and week
 //! (tasks, the head of their queue, their goals), a row for each mentee (active goals, overdue
-//! tasks, this week's progress, what they did lately, the queue, the last meeting), each group the caller leads with its
+//! tasks, this week's progress, what they did lately, the queue, the last meeting, unread comments), each group the caller leads with its
 //! people's rows and their sum, and for an admin the organisation's totals (counts only: an admin
 //! does not read plans).
 //!
-//! A person's row costs five store queries (goals, queue, the tasks and occurrence states of the
-//! weeks it looks at, the last meeting), run a few plans at a time.
+//! A person's row costs seven store reads (goals, queue, the tasks and occurrence states of the
+//! weeks it looks at, the last meeting, the conversation's threads and what the reader read of
+//! them), run a few plans at a time.
 
 use emmaus_app::Platform;
 use emmaus_app::docs::{self, Doc};
@@ -24,7 +25,7 @@ use crate::calendar::{self, Entry};
 use crate::model::{Goal, GoalStatus, OccurrenceStatus, Progress, QueueItem};
 use crate::people::{self, PlanPerson, Relation};
 use crate::queue::{self, ItemView};
-use crate::{goals, meetings, recurrence};
+use crate::{comments, goals, meetings, recurrence};
 
 /// How far back a pending occurrence still counts as overdue; older ones are history.
 pub const OVERDUE_DAYS: i64 = 28;
@@ -116,6 +117,8 @@ pub struct PersonRow {
     /// Occurrences changed in the last `RECENT_DAYS` days, newest change first (at most
     /// `RECENT_LISTED`), wherever they fall.
     pub recent: Vec<RecentChange>,
+    /// Comments by others on their goals, study items and tasks that the reader has not read.
+    pub unread_comments: usize,
 }
 
 /// Sums over many people's rows.
@@ -130,6 +133,8 @@ pub struct Totals {
     pub queue: QueueCounts,
     /// People met within the last 30 days.
     pub met_recently: usize,
+    /// Comments the reader has not read, summed.
+    pub unread_comments: usize,
 }
 
 /// A group the caller leads.
@@ -174,6 +179,8 @@ pub struct MyDay {
     pub queue: QueueCounts,
     /// Proposed and active goals.
     pub goals: Vec<GoalProgress>,
+    /// Comments by others on one's plan that one has not read.
+    pub unread_comments: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -191,7 +198,7 @@ pub async fn build(p: &Platform, actor: &Actor) -> Result<Dashboard, DomainError
     let standing = identity_access::standing(p, actor).await?;
     let people = people::list_in(p, actor, &standing).await?;
     let mentee_people: Vec<PlanPerson> = people.iter().filter(|x| x.relation == Relation::Mentee).cloned().collect();
-    let mentees = rows(p, &actor.org_id, mentee_people, now_ms).await?;
+    let mentees = rows(p, &actor.org_id, mentee_people, Some(&actor.person_id), now_ms).await?;
     let groups = led_groups(p, actor, &standing, &people, now_ms).await?;
     // An organisation-wide action: the caller's roles decide, whatever their standing.
     let organisation =
@@ -306,13 +313,33 @@ async fn my_day(p: &Platform, actor: &Actor, now_ms: i64) -> Result<MyDay, Domai
         queue_head: queue::views(p, actor, head).await?,
         queue: counts,
         goals: goals.iter().map(|g| progress(&g.value)).collect(),
+        unread_comments: unread(p, &plan, &actor.person_id).await?,
         today: today_text,
         zone,
     })
 }
 
-/// One person's row.
-async fn row(p: &Platform, org: &str, person: PlanPerson, now_ms: i64) -> Result<PersonRow, DomainError> {
+/// The comments by others in `plan` that `reader` has not read: two reads.
+async fn unread(p: &Platform, plan: &Plan, reader: &str) -> Result<usize, DomainError> {
+    let summaries = comments::summaries(p, plan).await?;
+    if summaries.is_empty() {
+        return Ok(0);
+    }
+    let seen: comments::Seen = docs::get(p.kv.as_ref(), comments::seen_key(&plan.org, &plan.person, reader))
+        .await?
+        .map(|doc: Doc<comments::Seen>| doc.value)
+        .unwrap_or_default();
+    Ok(summaries.iter().map(|summary| seen.unread(reader, summary)).sum())
+}
+
+/// One person's row; with their unread comments when it is for a `reader` of their plan.
+async fn row(
+    p: &Platform,
+    org: &str,
+    person: PlanPerson,
+    reader: Option<&str>,
+    now_ms: i64,
+) -> Result<PersonRow, DomainError> {
     let plan = Plan { org: org.to_owned(), person: person.person_id.clone(), own: false };
     let zone = person.time_zone.clone().unwrap_or_else(|| "UTC".to_owned());
     let (window, today) = window(&zone, now_ms)?;
@@ -357,13 +384,23 @@ async fn row(p: &Platform, org: &str, person: PlanPerson, now_ms: i64) -> Result
         queue: queue_counts(&items, &today.to_string()),
         last_meeting: last.map(|m| MeetingBrief { id: m.id, start: m.start, zone: m.zone, start_ms: m.start_ms }),
         recent,
+        unread_comments: match reader {
+            Some(reader) => unread(p, &plan, reader).await?,
+            None => 0,
+        },
         person,
     })
 }
 
 /// The rows of `people`, in their order, a few plans at a time.
-async fn rows(p: &Platform, org: &str, people: Vec<PlanPerson>, now_ms: i64) -> Result<Vec<PersonRow>, DomainError> {
-    futures::stream::iter(people.into_iter().map(|person| row(p, org, person, now_ms)))
+async fn rows(
+    p: &Platform,
+    org: &str,
+    people: Vec<PlanPerson>,
+    reader: Option<&str>,
+    now_ms: i64,
+) -> Result<Vec<PersonRow>, DomainError> {
+    futures::stream::iter(people.into_iter().map(|person| row(p, org, person, reader, now_ms)))
         .buffered(AT_ONCE)
         .collect::<Vec<_>>()
         .await
@@ -386,6 +423,7 @@ fn add(totals: &mut Totals, row: &PersonRow, now_ms: i64) {
     totals.queue.done += row.queue.done;
     totals.queue.overdue += row.queue.overdue;
     totals.met_recently += usize::from(row.last_meeting.as_ref().is_some_and(|m| m.start_ms > now_ms - 30 * DAY_MS));
+    totals.unread_comments += row.unread_comments;
 }
 
 /// The groups `actor` leads, each with its people's rows (those the matrix lets them read).
@@ -404,7 +442,7 @@ async fn led_groups(
             .filter(|x| x.person_id != actor.person_id && group.members.contains(&x.person_id))
             .cloned()
             .collect();
-        let rows = rows(p, &actor.org_id, people, now_ms).await?;
+        let rows = rows(p, &actor.org_id, people, Some(&actor.person_id), now_ms).await?;
         let mut totals = Totals::default();
         for row in &rows {
             add(&mut totals, row, now_ms);
@@ -440,7 +478,8 @@ async fn org_totals(p: &Platform, actor: &Actor, now_ms: i64) -> Result<OrgTotal
     totals.groups = groups::list(p, actor).await?.len();
     totals.active_mentorships = mentorships::list(p, actor).await?.iter().filter(|m| m.ended_at.is_none()).count();
     let people = people::named(p, &actor.org_id, &wanted).await?;
-    for row in rows(p, &actor.org_id, people, now_ms).await? {
+    // Counts only: an admin reads no one's conversation.
+    for row in rows(p, &actor.org_id, people, None, now_ms).await? {
         add(&mut totals.plans, &row, now_ms);
     }
     Ok(totals)

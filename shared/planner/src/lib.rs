@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod comments;
 pub mod dashboard;
 pub mod feed;
 pub mod goals;
@@ -15,6 +16,7 @@ pub mod keys;
 pub mod meetings;
 pub mod model;
 pub mod people;
+mod placed;
 pub mod queue;
 pub mod rank;
 pub mod recurrence;

@@ -18,7 +18,7 @@ use crate::access::{self, Plan};
 use crate::model::{self, MAX_MEETING_MINUTES, MAX_MEETINGS, MAX_NEXT_STEPS, Meeting, MeetingPointer, NextStep};
 use crate::recurrence;
 use crate::tasks::{self, TaskInput};
-use crate::{goals, keys};
+use crate::{goals, keys, placed};
 
 /// A meeting to record.
 #[derive(Debug, Clone, Default)]
@@ -185,12 +185,13 @@ async fn load(p: &Platform, plan: &Plan, id: &str) -> Result<(Doc<Meeting>, Doc<
     if !emmaus_domain::validation::plausible_id(id) {
         return Err(not_found());
     }
-    let pointer: Doc<MeetingPointer> =
-        docs::get(p.kv.as_ref(), keys::meeting_pointer(&plan.org, &plan.person, id)).await?.ok_or_else(not_found)?;
-    let meeting = docs::get(p.kv.as_ref(), keys::meeting(&plan.org, &plan.person, pointer.value.start_ms, id))
-        .await?
-        .ok_or_else(not_found)?;
-    Ok((meeting, pointer))
+    placed::load(
+        p,
+        keys::meeting_pointer(&plan.org, &plan.person, id),
+        |pointer: &MeetingPointer| keys::meeting(&plan.org, &plan.person, pointer.start_ms, id),
+        not_found,
+    )
+    .await
 }
 
 pub async fn get(p: &Platform, actor: &Actor, person: &str, id: &str) -> Result<MeetingView, DomainError> {
@@ -248,24 +249,8 @@ async fn open_own(
 
 /// The writes that replace `old` (with its pointer) by `new`, moving the record when its start moved.
 fn replacement(plan: &Plan, old: &Doc<Meeting>, pointer: &Doc<MeetingPointer>, new: &Meeting) -> Vec<Write> {
-    if new.start_ms == old.value.start_ms {
-        return vec![
-            docs::replace_write(&Doc { key: old.key.clone(), value: new.clone(), version: old.version }, None),
-            Write::Check { key: pointer.key.clone(), expected: pointer.version },
-        ];
-    }
-    vec![
-        Write::DeleteIfVersion { key: old.key.clone(), expected: old.version },
-        docs::create_write(keys::meeting(&plan.org, &plan.person, new.start_ms, &new.id), new, None),
-        docs::replace_write(
-            &Doc {
-                key: pointer.key.clone(),
-                value: MeetingPointer { start_ms: new.start_ms },
-                version: pointer.version,
-            },
-            None,
-        ),
-    ]
+    let key = keys::meeting(&plan.org, &plan.person, new.start_ms, &new.id);
+    placed::replacement(old, pointer, key, new, &MeetingPointer { start_ms: new.start_ms })
 }
 
 fn conflict_is_stale(error: KvError) -> DomainError {

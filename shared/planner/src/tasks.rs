@@ -20,7 +20,7 @@ use crate::model::{
     self, MAX_DURATION_MINUTES, MAX_MOVE_MS, MAX_TASKS, OccurrenceState, OccurrenceStatus, Task, TaskPointer,
 };
 use crate::recurrence::{self, RecurrenceError, Rule, Series};
-use crate::{goals, keys, queue};
+use crate::{goals, keys, placed, queue};
 
 /// What a request says about a task: for a new one, `title` and one of `start` or `due`; for a
 /// change, each field present replaces what is there.
@@ -266,12 +266,13 @@ pub(crate) async fn load(p: &Platform, plan: &Plan, id: &str) -> Result<(Doc<Tas
     if !emmaus_domain::validation::plausible_id(id) {
         return Err(not_found());
     }
-    let pointer: Doc<TaskPointer> =
-        docs::get(p.kv.as_ref(), keys::task_pointer(&plan.org, &plan.person, id)).await?.ok_or_else(not_found)?;
-    let task = docs::get(p.kv.as_ref(), keys::task(&plan.org, &plan.person, pointer.value.ends_ms, id))
-        .await?
-        .ok_or_else(not_found)?;
-    Ok((task, pointer))
+    placed::load(
+        p,
+        keys::task_pointer(&plan.org, &plan.person, id),
+        |pointer: &TaskPointer| keys::task(&plan.org, &plan.person, pointer.ends_ms, id),
+        not_found,
+    )
+    .await
 }
 
 pub async fn get(p: &Platform, actor: &Actor, person: &str, id: &str) -> Result<Task, DomainError> {
@@ -281,20 +282,8 @@ pub async fn get(p: &Platform, actor: &Actor, person: &str, id: &str) -> Result<
 
 /// The writes that replace `old` (with its pointer) by `new`, moving the record when its end moved.
 fn replacement(plan: &Plan, old: &Doc<Task>, pointer: &Doc<TaskPointer>, new: &Task) -> Vec<Write> {
-    if new.ends_ms == old.value.ends_ms {
-        return vec![
-            docs::replace_write(&Doc { key: old.key.clone(), value: new.clone(), version: old.version }, None),
-            Write::Check { key: pointer.key.clone(), expected: pointer.version },
-        ];
-    }
-    vec![
-        Write::DeleteIfVersion { key: old.key.clone(), expected: old.version },
-        docs::create_write(keys::task(&plan.org, &plan.person, new.ends_ms, &new.id), new, None),
-        docs::replace_write(
-            &Doc { key: pointer.key.clone(), value: TaskPointer { ends_ms: new.ends_ms }, version: pointer.version },
-            None,
-        ),
-    ]
+    let key = keys::task(&plan.org, &plan.person, new.ends_ms, &new.id);
+    placed::replacement(old, pointer, key, new, &TaskPointer { ends_ms: new.ends_ms })
 }
 
 /// Changes the whole series, read at `revision`.

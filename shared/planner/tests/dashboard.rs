@@ -8,12 +8,12 @@ use emmaus_domain::Timestamp;
 use emmaus_domain::identity::Role;
 use emmaus_identity::{mentorships, testing};
 use emmaus_memory::RecordingKv;
-use emmaus_planner::dashboard;
 use emmaus_planner::goals::{self, GoalChange, MilestoneInput, NewGoal};
 use emmaus_planner::meetings::{self, NewMeeting};
 use emmaus_planner::model::{GoalStatus, OccurrenceStatus, Progress};
 use emmaus_planner::queue::{self, ItemChange, NewItem, NewTarget};
 use emmaus_planner::tasks::{self, OccurrenceChange, TaskInput};
+use emmaus_planner::{comments, dashboard};
 
 mod support;
 
@@ -188,11 +188,26 @@ async fn a_mentor_of_thirty_costs_a_fixed_number_of_store_reads_per_mentee() {
             let id = format!("m{n:02}");
             testing::member(&p, "org", &id, &format!("Mentee{n}"), &[Role::Mentee]).await;
             mentorships::create(&p, &admin, "mara", &id).await.unwrap();
-            goals::create(&p, &mentor, &id, NewGoal { title: "Grow".into(), ..NewGoal::default() }).await.unwrap();
+            let goal =
+                goals::create(&p, &mentor, &id, NewGoal { title: "Grow".into(), ..NewGoal::default() }).await.unwrap();
+            let mentee = emmaus_identity::directory::actor_in(
+                &p,
+                &emmaus_identity::Principal {
+                    person_id: id.clone(),
+                    session_id: "s".into(),
+                    meta: emmaus_identity::RequestMeta::default(),
+                },
+                "org",
+            )
+            .await
+            .unwrap();
+            let thread = comments::ThreadId::parse(&format!("goal-{}", goal.value.id)).unwrap();
+            comments::add(&p, &mentee, &id, &thread, "Shall we?").await.unwrap();
         }
         recording.take();
         let board = dashboard::build(&p, &mentor).await.unwrap();
         assert_eq!(board.mentees.len(), count);
+        assert!(board.mentees.iter().all(|row| row.unread_comments == 1), "each mentee's one comment is unread");
         // A batch read records each of its keys: those are counted apart from the queries.
         let ops = recording.take();
         let queries = ops.iter().filter(|op| !op.starts_with("get_many")).count();
@@ -202,8 +217,9 @@ async fn a_mentor_of_thirty_costs_a_fixed_number_of_store_reads_per_mentee() {
     let batch_keys_per_mentee = (reads[1].1 - reads[0].1) / 29;
     eprintln!("store queries and gets, batch-read keys: {reads:?}");
     // Their groups (read by the permission standing), and the row: the tasks and occurrence
-    // states of the weeks it covers, the goals, the queue, the last meeting.
-    assert_eq!(queries_per_mentee, 6, "{reads:?}");
+    // states of the weeks it covers, the goals, the queue, the last meeting, the conversation's
+    // threads and what the mentor read of them.
+    assert_eq!(queries_per_mentee, 8, "{reads:?}");
     // Their name and membership, read fifty people to a batch.
     assert_eq!(batch_keys_per_mentee, 2, "{reads:?}");
 }

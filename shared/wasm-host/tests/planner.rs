@@ -3,8 +3,8 @@
 //! sets a goal, puts a link in her study queue and schedules a weekly task in her time zone
 //! (Berlin), completes one occurrence and moves another, and reads her calendar across the change
 //! to summer time; a stale change is 412, another person's plan 403, each request in a fresh
-//! instance. As Tim's pastor she records a meeting whose private notes open for her alone, and
-//! her dashboard shows it.
+//! instance. As Tim's pastor she records a meeting whose private notes open for her alone, her
+//! dashboard shows it, and she comments on a goal she proposes to him.
 
 mod seed;
 mod support;
@@ -214,4 +214,26 @@ async fn a_plan_is_kept_and_its_calendar_read_on_spin() {
             .unwrap();
     assert_eq!(board["groups"][0]["people"][0]["last_meeting"]["id"], meeting.as_str(), "{board}");
     assert!(board["organisation"]["members"].as_u64().is_some_and(|n| n >= 2), "{board}");
+
+    // She proposes a goal to Tim and comments on it; the conversation lists it.
+    let proposed: serde_json::Value =
+        send(reqwest::Method::POST, tim_api("/goals"), Some(json!({"title": "Serve"})), None)
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let thread = format!("/threads/goal-{}", proposed["id"].as_str().unwrap());
+    let said =
+        send(reqwest::Method::POST, tim_api(&format!("{thread}/comments")), Some(json!({"body": "Sundays?"})), None)
+            .await
+            .unwrap();
+    assert_eq!(said.status(), 201);
+    let listed: serde_json::Value = send(reqwest::Method::GET, tim_api(&format!("{thread}/comments")), None, None)
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed["comments"][0]["body"], "Sundays?", "{listed}");
 }

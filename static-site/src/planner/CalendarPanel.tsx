@@ -1,6 +1,8 @@
 // A person's calendar: their study tasks' occurrences in a month, a week or as an agenda (FullCalendar), each with what
 // became of it. The person drags an occurrence to another time (that one alone moves; the series keeps its rule),
-// or picks one to mark it done or skipped; a new task may repeat daily, weekly or monthly in their time zone.
+// or picks one to mark it done or skipped, to change the task (every occurrence, or this one and those that follow)
+// and to read its conversation; a new task may repeat daily, weekly or monthly in their time zone. A task may serve one
+// of the person's goals and one study item of their queue, which its occurrence and the list below name.
 import FullCalendar from '@fullcalendar/react';
 import type { DatesSetInfo, EventClickInfo, EventDropInfo, EventInput } from '@fullcalendar/react';
 import dayGridPlugin from '@fullcalendar/react/daygrid';
@@ -13,7 +15,7 @@ import '@fullcalendar/react/skeleton.css';
 import '@fullcalendar/react/themes/classic/theme.css';
 import '@fullcalendar/react/themes/classic/palette.css';
 import { useQueryClient } from '@tanstack/react-query';
-import { useMemo, useState, type FormEvent } from 'react';
+import { useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../api/call';
 import { api } from '../api/client';
@@ -24,9 +26,11 @@ import { languageOf, preferences } from '../i18n';
 import { SelectField } from '../kit/SelectField';
 import { confirm } from '../kit/toasts';
 import { formatDateTime } from '../time';
+import { Conversation, threadOf } from './Conversation';
 import { FeedBox } from './FeedBox';
 import type { Standing } from './PlannerPage';
 import { isoDay, localTimeIn, planChanged, ruleFor, useCalendar, useCalendarAcross, type CalendarEntry } from './queries';
+import { LinkFields, TaskEditForm, linkText, useLinkTitles } from './TaskEdit';
 
 type Status = CalendarEntry['status'];
 
@@ -48,6 +52,13 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
   /** The chosen occurrence's new local start, for moving it without a pointer. */
   const [moveTo, setMoveTo] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
+  /** The chosen occurrence's task is being changed. */
+  const [editing, setEditing] = useState(false);
+  const editId = useId();
+  const titles = useLinkTitles(orgId, person.person_id);
+  /** What an occurrence's task is linked to, for those of the plan open (others' goals and queues are not read). */
+  const linksOf = (entry: Shown) =>
+    entry.person_id === undefined || entry.person_id === person.person_id ? linkText(t, titles.goal(entry.goal_id), titles.item(entry.queue_item_id)) : '';
   const zone = calendar.data?.time_zone ?? person.time_zone ?? 'UTC';
   const entries: readonly Shown[] = calendar.data?.entries ?? [];
   /** Whether an occurrence is in the viewer's own plan, where they change it. */
@@ -70,6 +81,7 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
 
   const choose = (entry: Shown) => {
     setChosen(entry);
+    setEditing(false);
     setMoveTo(localTimeIn(new Date(entry.start), zone));
   };
 
@@ -170,6 +182,7 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
             {formatDateTime(Date.parse(chosen.start))} · {t(`planner.calendar.status.${chosen.status}`)}
             {chosen.moved && ` · ${t('planner.calendar.wasMoved')}`}
           </p>
+          {linksOf(chosen) && <p className="muted">{linksOf(chosen)}</p>}
           {mine(chosen) && (
             <div className="button-row">
               {chosen.status !== 'done' && (
@@ -187,12 +200,36 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
                   {t('planner.calendar.reset')}
                 </button>
               )}
+              <button
+                type="button"
+                className="button button--secondary"
+                aria-expanded={editing}
+                aria-controls={editing ? editId : undefined}
+                onClick={() => setEditing((was) => !was)}
+              >
+                {t('planner.calendar.editTask')}
+              </button>
               <button type="button" className="button button--secondary" onClick={() => void removeTask(chosen)}>
                 {t(chosen.recurring ? 'planner.calendar.deleteSeries' : 'planner.calendar.deleteTask')}
               </button>
               <button type="button" className="button button--secondary" onClick={() => setChosen(null)}>
                 {t('planner.calendar.close')}
               </button>
+            </div>
+          )}
+          {mine(chosen) && editing && (
+            <div id={editId}>
+              <TaskEditForm
+                key={`${chosen.task_id}/${chosen.occurrence}`}
+                orgId={orgId}
+                personId={person.person_id}
+                entry={chosen}
+                onSaved={() => {
+                  setEditing(false);
+                  setChosen(null);
+                }}
+                onCancel={() => setEditing(false)}
+              />
             </div>
           )}
           {mine(chosen) && (
@@ -209,6 +246,13 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
               </button>
             </form>
           )}
+          <Conversation
+            key={`${chosen.person_id ?? person.person_id}/${chosen.task_id}`}
+            orgId={orgId}
+            personId={chosen.person_id ?? person.person_id}
+            thread={threadOf('task', chosen.task_id)}
+            subject={chosen.title}
+          />
         </div>
       )}
       {/* The same occurrences as a list of buttons: the way to choose one from the keyboard or a screen reader. */}
@@ -219,6 +263,7 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
             <li key={`${entry.person_id ?? ''}/${entry.task_id}/${entry.occurrence}`}>
               <button type="button" className="button button--small button--secondary" onClick={() => choose(entry)}>
                 {label(entry)}, {formatDateTime(Date.parse(entry.start))}, {t(`planner.calendar.status.${entry.status}`)}
+                {linksOf(entry) && `, ${linksOf(entry)}`}
               </button>
             </li>
           ))}
@@ -243,6 +288,9 @@ function NewTaskForm({ standing }: { standing: Standing }) {
   const [minutes, setMinutes] = useState('30');
   const [repeat, setRepeat] = useState<Repeat>('none');
   const [count, setCount] = useState('');
+  const [goal, setGoal] = useState('');
+  const [item, setItem] = useState('');
+  const formId = useId();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<SubmitError | null>(null);
 
@@ -255,12 +303,12 @@ function NewTaskForm({ standing }: { standing: Standing }) {
     const result = await call(
       api.POST('/api/planner/{org}/people/{person}/tasks', {
         params: { path: { org: orgId, person: person.person_id } },
-        body: { title, rrule, ...timing },
+        body: { title, rrule, ...timing, ...(goal ? { goal_id: goal } : {}), ...(item ? { queue_item_id: item } : {}) },
       }),
     );
     setBusy(false);
     if (!result.ok) {
-      setError(submitError(result, ['title', 'start', 'due', 'duration_minutes', 'rrule']));
+      setError(submitError(result, ['title', 'start', 'due', 'duration_minutes', 'rrule', 'goal_id', 'queue_item_id']));
       return;
     }
     confirm({ text: t('planner.calendar.scheduled', { title: result.data.title }) });
@@ -269,12 +317,14 @@ function NewTaskForm({ standing }: { standing: Standing }) {
     setDue('');
     setRepeat('none');
     setCount('');
+    setGoal('');
+    setItem('');
     await planChanged(client, orgId, person.person_id);
   };
 
   return (
-    <form className="form planner__form" onSubmit={(event) => void submit(event)} noValidate>
-      <h3>{t(own ? 'planner.calendar.newTask' : 'planner.calendar.newTaskFor', { name: person.display_name })}</h3>
+    <form className="form planner__form" onSubmit={(event) => void submit(event)} noValidate aria-labelledby={`${formId}-title`}>
+      <h3 id={`${formId}-title`}>{t(own ? 'planner.calendar.newTask' : 'planner.calendar.newTaskFor', { name: person.display_name })}</h3>
       <Field label={t('planner.calendar.taskTitle')} value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} error={error?.fields.byField.title} />
       <fieldset className="field">
         <legend>{t('planner.calendar.when')}</legend>
@@ -303,6 +353,7 @@ function NewTaskForm({ standing }: { standing: Standing }) {
       {repeat !== 'none' && (
         <Field label={t('planner.calendar.count')} hint={t('planner.calendar.countHint')} type="number" min={1} max={1000} value={count} onChange={(e) => setCount(e.target.value)} />
       )}
+      <LinkFields orgId={orgId} personId={person.person_id} goal={goal} item={item} onGoal={setGoal} onItem={setItem} errors={error?.fields.byField} />
       {error && (Object.keys(error.fields.byField).length === 0 || error.fields.other.length > 0) && (
         <p className="field__error" role="alert">
           {error.fields.other.length > 0 ? error.fields.other.join('; ') : error.message}

@@ -1,6 +1,6 @@
-// Tests for the planner's dashboard on the home page: one's own day with a mentee's row (goal progress, the week's
-// counts and the last meeting) from a single request, a group's totals and the organisation's for an administrator,
-// and the empty and failed states.
+// Tests for the planner's dashboard on the home page: one's own day and unread comments with a mentee's row (goal
+// progress, the week's counts, the last meeting and the comments not read) from a single request, a group's totals and
+// the organisation's for an administrator, and the empty and failed states.
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { jsonResponse, problemResponse, routeFetch, sessionView } from '../test/http';
@@ -9,7 +9,7 @@ import { renderApp, signedInState } from '../test/render';
 const queue = (done = 0, overdue = 0) => ({ not_started: 1, in_progress: 0, done, overdue });
 const week = { done: 1, skipped: 0, pending: 2, moved: 1 };
 const totals = {
-  people: 2, active_goals: 3, proposed_goals: 1, achieved_goals: 4, overdue: 2, week, queue: queue(3, 1), met_recently: 1,
+  people: 2, active_goals: 3, proposed_goals: 1, achieved_goals: 4, overdue: 2, week, queue: queue(3, 1), met_recently: 1, unread_comments: 2,
 };
 
 const entry = (title: string, start: string, status: 'pending' | 'done' | 'skipped' = 'pending', extra: Record<string, unknown> = {}) => ({
@@ -21,6 +21,7 @@ const tim = {
   goals: [{ id: 'g-2', title: 'Read Luke', status: 'active', target_date: null, milestones_done: 2, milestones_total: 5 }],
   proposed_goals: 1,
   achieved_goals: 0,
+  unread_comments: 1,
   overdue: 3,
   week,
   queue: queue(2, 1),
@@ -47,6 +48,7 @@ const dashboard = (extra: Record<string, unknown> = {}) => ({
     ],
     queue: queue(),
     goals: [{ id: 'g-1', title: 'Memorise Psalm 23', status: 'active', target_date: '2027-06-01', milestones_done: 1, milestones_total: 3 }],
+    unread_comments: 2,
   },
   mentees: [tim],
   groups: [],
@@ -78,10 +80,11 @@ describe('Planner dashboard', () => {
     expect(mine).toHaveAttribute('max', '3');
     expect(screen.getAllByRole('link', { name: 'Open the calendar' })[0]).toHaveAttribute('href', '/planner?tab=calendar');
     expect(screen.getByRole('link', { name: 'Open the study queue' })).toHaveAttribute('href', '/planner?tab=study');
+    expect(screen.getByRole('link', { name: '2 new comments on your plan' })).toHaveAttribute('href', '/planner');
 
     const table = screen.getByRole('table', { name: 'How each of your mentees is doing' });
     const columns = within(table).getAllByRole('columnheader').map((h) => h.textContent);
-    expect(columns).toEqual(['Name', 'Active goals', 'Overdue', 'This week', 'Lately', 'Study queue', 'Last meeting', 'Proposed goals waiting']);
+    expect(columns).toEqual(['Name', 'Active goals', 'Overdue', 'This week', 'Lately', 'Study queue', 'Last meeting', 'Proposed goals waiting', 'Unread comments']);
     const row = within(table).getByRole('row', { name: /Tim/ });
     expect(within(row).getByRole('rowheader')).toHaveTextContent('Tim');
     expect(within(row).getByRole('link', { name: 'Tim' })).toHaveAttribute('href', '/planner?person=p-2');
@@ -95,6 +98,8 @@ describe('Planner dashboard', () => {
     const last = within(row).getByRole('link', { name: /2027/ });
     expect(last).toHaveAttribute('href', '/planner?person=p-2&tab=meetings');
     expect(last.textContent).toMatch(/10/);
+    // The comments on Tim's plan the mentor has not read, in the last column.
+    expect(within(row).getAllByRole('cell').at(-1)).toHaveTextContent(/^1$/);
 
     // The page's headings go down one level at a time.
     const levels = headingLevels();
@@ -123,7 +128,9 @@ describe('Planner dashboard', () => {
 
     expect(await screen.findByRole('heading', { level: 3, name: 'Group Youth' })).toBeInTheDocument();
     expect(screen.queryByRole('heading', { name: 'My mentees' })).toBeNull();
-    expect(screen.getByText(/2 people · 3 active goals · 1 proposed · 4 achieved · 2 overdue · study 3\/4 done · 1 met in the last 30 days/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/2 people · 3 active goals · 1 proposed · 4 achieved · 2 overdue · study 3\/4 done · 1 met in the last 30 days · 2 unread comments/),
+    ).toBeInTheDocument();
     const row = within(screen.getByRole('table', { name: 'How each person in Youth is doing' })).getByRole('row', { name: /Tim/ });
     expect(row).toHaveTextContent('No meeting yet');
 
@@ -135,7 +142,7 @@ describe('Planner dashboard', () => {
 
   it('says when there is nothing today, nothing to study and no goals, and when the dashboard fails', async () => {
     const empty = dashboard({ mentees: [] });
-    empty.me = { ...empty.me, today_entries: [], week_entries: [], overdue: [], overdue_count: 0, queue_head: [], goals: [] };
+    empty.me = { ...empty.me, today_entries: [], week_entries: [], overdue: [], overdue_count: 0, queue_head: [], goals: [], unread_comments: 0 };
     routeFetch({ 'GET /api/planner/org-1/dashboard': () => jsonResponse(empty) });
     window.history.replaceState(null, '', '/');
     const { unmount } = await renderApp(signedInState(sessionView(['mentee'])));
@@ -144,6 +151,7 @@ describe('Planner dashboard', () => {
     expect(screen.getByText('No goals yet.')).toBeInTheDocument();
     expect(screen.getByText('Nothing overdue. Well done!')).toBeInTheDocument();
     expect(screen.queryByRole('table')).toBeNull();
+    expect(screen.queryByRole('link', { name: /new comments? on your plan/ })).toBeNull();
     unmount();
 
     routeFetch({ 'GET /api/planner/org-1/dashboard': () => problemResponse(500, { title: 'Server error', detail: 'storage unavailable' }) });

@@ -1,6 +1,7 @@
 // The planner on the home page: one's own day and week (what is planned, what is overdue, what to study next, how one's
-// goals stand), a row for each person one mentors, each group one leads with its people, and for an administrator the
-// organisation's totals. All of it comes in one request (the server sums it up), never one per person.
+// goals stand, what is new in the conversations on one's plan), a row for each person one mentors, each group one leads
+// with its people, and for an administrator the organisation's totals. All of it comes in one request (the server sums
+// it up), never one per person.
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/query';
 import { Empty, Loading } from '../components/States';
@@ -52,6 +53,11 @@ function DashboardBody({ data }: { data: DashboardData }) {
   return (
     <>
       <p className="muted">{t('dashboard.todayIs', { date: formatDate(Date.parse(`${me.today}T12:00:00Z`), 'UTC'), zone: me.time_zone })}</p>
+      {me.unread_comments > 0 && (
+        <p className="dashboard__unread">
+          <Link to="/planner">{t('dashboard.unreadComments', { count: me.unread_comments })}</Link>
+        </p>
+      )}
       <div className="dashboard__grid">
         <div className="dashboard__card">
           <h3 id="dashboard-today">{t('dashboard.today')}</h3>
@@ -271,6 +277,7 @@ function PeopleTable({ rows, caption }: { rows: readonly PersonRow[]; caption: s
             <th scope="col">{t('dashboard.columns.queue')}</th>
             <th scope="col">{t('dashboard.columns.lastMeeting')}</th>
             <th scope="col">{t('dashboard.columns.proposed')}</th>
+            <th scope="col">{t('dashboard.columns.unread')}</th>
           </tr>
         </thead>
         <tbody>
@@ -317,6 +324,7 @@ function PeopleTable({ rows, caption }: { rows: readonly PersonRow[]; caption: s
                   )}
                 </td>
                 <td className="num">{row.proposed_goals}</td>
+                <td className="num">{row.unread_comments}</td>
               </tr>
             );
           })}
@@ -326,7 +334,10 @@ function PeopleTable({ rows, caption }: { rows: readonly PersonRow[]; caption: s
   );
 }
 
-/** "4 people · 6 active goals · 1 proposed · 2 achieved · 3 overdue · study 5/9 done · 2 met in the last 30 days". */
+/**
+ * "4 people · 6 active goals · 1 proposed · 2 achieved · 3 overdue · study 5/9 done · 2 met in the last 30 days · 1 unread
+ * comment" (the last only when there are any).
+ */
 function totalsLine(totals: Totals, t: T): string {
   return [
     t('dashboard.totals.people', { count: totals.people }),
@@ -336,7 +347,10 @@ function totalsLine(totals: Totals, t: T): string {
     t('dashboard.totals.overdue', { count: totals.overdue }),
     t('dashboard.totals.study', { done: totals.queue.done, total: queueTotal(totals.queue) }),
     t('dashboard.totals.met', { count: totals.met_recently }),
-  ].join(' · ');
+    totals.unread_comments > 0 && t('dashboard.totals.unread', { count: totals.unread_comments }),
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 function GroupSection({ group }: { group: GroupRow }) {

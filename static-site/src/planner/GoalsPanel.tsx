@@ -1,6 +1,7 @@
 // A person's goals: each with why it matters, its target date, its milestones to tick off and its state. The person
 // sets their own and answers proposals; a mentor or their pastor proposes. A change names the version it was read at,
 // so one made elsewhere meanwhile is never overwritten: the page says so and shows what is there now.
+// Under each goal, its conversation.
 import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +13,7 @@ import { Empty, Loading } from '../components/States';
 import { submitError, type SubmitError } from '../forms';
 import { confirm } from '../kit/toasts';
 import { formatDate } from '../time';
+import { Conversation, threadOf } from './Conversation';
 import type { Standing } from './PlannerPage';
 import { planChanged, plannerKeys, useGoals, type Goal } from './queries';
 
@@ -136,6 +138,7 @@ export function GoalsPanel({ standing }: { standing: Standing }) {
                   </button>
                 </div>
               )}
+              <Conversation orgId={orgId} personId={person.person_id} thread={threadOf('goal', goal.id)} subject={goal.title} />
             </li>
           ))}
         </ul>

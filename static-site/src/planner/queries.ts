@@ -8,6 +8,7 @@ import type { components } from '../api/schema';
 
 export type Goal = components['schemas']['GoalView'];
 export type QueueItem = components['schemas']['QueueItemView'];
+export type QueueView = components['schemas']['QueueView'];
 export type CalendarEntry = components['schemas']['CalendarEntry'];
 export type Calendar = components['schemas']['CalendarView'];
 export type PlanPerson = components['schemas']['PlanPersonView'];
@@ -27,18 +28,31 @@ export type MeetingPage = components['schemas']['MeetingPage'];
 export type NewMeeting = components['schemas']['NewMeetingBody'];
 export type MeetingChange = components['schemas']['MeetingChangeBody'];
 export type TaskBody = components['schemas']['TaskBody'];
+export type Task = components['schemas']['TaskView'];
+export type Split = components['schemas']['SplitView'];
+export type ItemChange = components['schemas']['ItemChangeBody'];
 export type StepTask = components['schemas']['StepTaskView'];
+export type ThreadSummary = components['schemas']['ThreadSummaryView'];
+export type Comment = components['schemas']['CommentView'];
+export type CommentList = components['schemas']['CommentList'];
 
 export const plannerKeys = {
   people: (org: string) => ['planner', org, 'people'] as const,
   plan: (org: string, person: string) => ['planner', org, 'plan', person] as const,
   goals: (org: string, person: string) => ['planner', org, 'plan', person, 'goals'] as const,
   queue: (org: string, person: string) => ['planner', org, 'plan', person, 'queue'] as const,
+  /** The queue, or only one goal's items of it (under the queue's key, so a write that invalidates it reaches both). */
+  queueOf: (org: string, person: string, goal: string | null) =>
+    goal ? (['planner', org, 'plan', person, 'queue', { goal }] as const) : plannerKeys.queue(org, person),
+  task: (org: string, person: string, task: string) => ['planner', org, 'plan', person, 'task', task] as const,
   calendars: (org: string, person: string) => ['planner', org, 'plan', person, 'calendar'] as const,
   calendar: (org: string, person: string, from: string, to: string) => ['planner', org, 'plan', person, 'calendar', from, to] as const,
   across: (org: string, from: string, to: string) => ['planner', org, 'across', from, to] as const,
   meetings: (org: string, person: string) => ['planner', org, 'plan', person, 'meetings'] as const,
   dashboard: (org: string) => ['planner', org, 'dashboard'] as const,
+  /** The plan's threads with comments: the counts every conversation's toggle shows, read once per plan. */
+  threads: (org: string, person: string) => ['planner', org, 'plan', person, 'threads'] as const,
+  comments: (org: string, person: string, thread: string) => ['planner', org, 'plan', person, 'comments', thread] as const,
 };
 
 export function usePlanPeople(org: string) {
@@ -56,12 +70,62 @@ export function useGoals(org: string, person: string) {
   });
 }
 
-export function useQueue(org: string, person: string) {
+/** The study queue in its order; with `goal`, only that goal's items (the server filters). */
+export function useQueue(org: string, person: string, goal: string | null = null) {
   return useQuery({
-    queryKey: plannerKeys.queue(org, person),
+    queryKey: plannerKeys.queueOf(org, person, goal),
     queryFn: ({ signal }) =>
-      data(api.GET('/api/planner/{org}/people/{person}/queue', { params: { path: { org, person }, query: {} }, signal })),
+      data(api.GET('/api/planner/{org}/people/{person}/queue', { params: { path: { org, person }, query: goal ? { goal } : {} }, signal })),
   });
+}
+
+/** A study item's title: its hub resource's, its link's, or (a resource the reader may not see) `hidden`. */
+export function itemTitle(item: QueueItem, hidden: string): string {
+  return item.resource?.title ?? item.link_title ?? (item.hidden ? hidden : (item.url ?? ''));
+}
+
+/** Changes a study item at the version read (412 when it moved on since). */
+export function changeItem(org: string, item: QueueItem, body: ItemChange): Promise<CallResult<QueueItem>> {
+  return call(
+    api.PATCH('/api/planner/{org}/people/{person}/queue/{item}', {
+      params: { path: { org, person: item.person_id, item: item.id }, header: { 'If-Match': `"${item.version}"` } },
+      body,
+    }),
+  );
+}
+
+/** The goals a task or a study item may be linked to: all but those dropped or declined (unless linked already). */
+export function goalChoices(goals: readonly Goal[], current = ''): Goal[] {
+  return goals.filter((goal) => goal.id === current || (goal.status !== 'dropped' && goal.status !== 'declined'));
+}
+
+/** One task as stored (its whole series), read while it is being edited. */
+export function useTask(org: string, person: string, task: string) {
+  return useQuery({
+    queryKey: plannerKeys.task(org, person, task),
+    queryFn: ({ signal }) =>
+      data<Task>(api.GET('/api/planner/{org}/people/{person}/tasks/{task}', { params: { path: { org, person, task } }, signal })),
+  });
+}
+
+/** Changes a whole task (every occurrence of a series) at the version read. */
+export function changeTask(org: string, task: Task, body: TaskBody): Promise<CallResult<Task>> {
+  return call(
+    api.PATCH('/api/planner/{org}/people/{person}/tasks/{task}', {
+      params: { path: { org, person: task.person_id, task: task.id }, header: { 'If-Match': `"${task.version}"` } },
+      body,
+    }),
+  );
+}
+
+/** "This and following": the series ends before `occurrence` and a new task carries the rest, with `body`'s changes. */
+export function splitTask(org: string, task: Task, occurrence: string, body: TaskBody): Promise<CallResult<Split>> {
+  return call(
+    api.POST('/api/planner/{org}/people/{person}/tasks/{task}/split', {
+      params: { path: { org, person: task.person_id, task: task.id }, header: { 'If-Match': `"${task.version}"` } },
+      body: { ...body, occurrence },
+    }),
+  );
 }
 
 export function useCalendar(org: string, person: string, range: { from: string; to: string } | null) {
@@ -158,6 +222,65 @@ export function makeStepTask(org: string, meeting: Meeting, step: string, body: 
   );
 }
 
+/** The threads of a plan that have comments, with how many each has and how many the caller has not read. */
+export function useThreads(org: string, person: string) {
+  return useQuery({
+    queryKey: plannerKeys.threads(org, person),
+    queryFn: ({ signal }) => data(api.GET('/api/planner/{org}/people/{person}/threads', { params: { path: { org, person } }, signal })),
+  });
+}
+
+/** One thread's comments, oldest first, read while its conversation is open. */
+export function useComments(org: string, person: string, thread: string, enabled: boolean) {
+  return useQuery({
+    enabled,
+    queryKey: plannerKeys.comments(org, person, thread),
+    queryFn: ({ signal }) =>
+      data<CommentList>(api.GET('/api/planner/{org}/people/{person}/threads/{thread}/comments', { params: { path: { org, person, thread } }, signal })),
+  });
+}
+
+/** Adds a comment (Markdown, 1 to 4,000 characters) to a thread of `person`'s plan. */
+export function addComment(org: string, person: string, thread: string, body: string): Promise<CallResult<Comment>> {
+  return call(api.POST('/api/planner/{org}/people/{person}/threads/{thread}/comments', { params: { path: { org, person, thread } }, body: { body } }));
+}
+
+/** Changes one's own comment at the version read (412 when it moved on; 409 once its time to change it is over). */
+export function editComment(org: string, person: string, comment: Comment, body: string): Promise<CallResult<Comment>> {
+  return call(
+    api.PATCH('/api/planner/{org}/people/{person}/threads/{thread}/comments/{comment}', {
+      params: { path: { org, person, thread: comment.thread, comment: comment.id }, header: { 'If-Match': `"${comment.version}"` } },
+      body: { body },
+    }),
+  );
+}
+
+/** Deletes one's own comment. */
+export function deleteComment(org: string, person: string, comment: Comment): Promise<CallResult<unknown>> {
+  return call(
+    api.DELETE('/api/planner/{org}/people/{person}/threads/{thread}/comments/{comment}', {
+      params: { path: { org, person, thread: comment.thread, comment: comment.id } },
+    }),
+  );
+}
+
+/** Marks a thread read by the caller up to its newest comment. */
+export function markThreadRead(org: string, person: string, thread: string): Promise<CallResult<unknown>> {
+  return call(api.POST('/api/planner/{org}/people/{person}/threads/{thread}/read', { params: { path: { org, person, thread } } }));
+}
+
+/** After a comment was added, changed or deleted: the thread and the counts read again. */
+export async function threadChanged(client: QueryClient, org: string, person: string, thread: string): Promise<void> {
+  await client.invalidateQueries({ queryKey: plannerKeys.comments(org, person, thread) });
+  await client.invalidateQueries({ queryKey: plannerKeys.threads(org, person) });
+}
+
+/** After a thread was read: the unread counts (each toggle's and the dashboard's) read again. */
+export async function threadRead(client: QueryClient, org: string, person: string): Promise<void> {
+  await client.invalidateQueries({ queryKey: plannerKeys.threads(org, person) });
+  await client.invalidateQueries({ queryKey: plannerKeys.dashboard(org) });
+}
+
 /**
  * After a write to a plan: everything of it read again (goals, queue, calendar and meetings refer to one another), with
  * the calendar across plans and the dashboard that sum it up.
@@ -194,6 +317,50 @@ export function ruleFor(repeat: 'none' | 'daily' | 'weekly' | 'monthly', count: 
   if (repeat === 'none') return null;
   const frequency = { daily: 'DAILY', weekly: 'WEEKLY', monthly: 'MONTHLY' }[repeat];
   return count && count > 0 ? `FREQ=${frequency};COUNT=${count}` : `FREQ=${frequency}`;
+}
+
+/** An occurrence's name (`YYYYMMDDTHHMMSS`) as a local start the API and a datetime field take, `YYYY-MM-DDTHH:MM`. */
+export function occurrenceStart(occurrence: string): string {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})/.exec(occurrence);
+  return m ? `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}` : '';
+}
+
+/** The name of the occurrence at a task's local start (`YYYY-MM-DDTHH:MM:SS`): its first, for a series. */
+export function occurrenceOf(start: string): string {
+  const [day = '', time = ''] = start.split('T');
+  return `${day.replace(/-/g, '')}T${time.replace(/:/g, '').padEnd(6, '0')}`;
+}
+
+/**
+ * A rule as the repetition choices show it: how often and how many times; `custom` for a rule they cannot show (an
+ * interval, an end date, several weekdays…), which is then kept unless another choice is made.
+ */
+export function repetitionOf(rrule: string | null | undefined): { repeat: 'none' | 'daily' | 'weekly' | 'monthly' | 'custom'; count: string } {
+  if (!rrule?.trim()) return { repeat: 'none', count: '' };
+  const parts = new Map(
+    rrule
+      .replace(/^RRULE:/i, '')
+      .split(';')
+      .filter(Boolean)
+      .map((part) => {
+        const [key = '', value = ''] = part.split('=');
+        return [key.toUpperCase(), value.toUpperCase()] as const;
+      }),
+  );
+  const repeat = ({ DAILY: 'daily', WEEKLY: 'weekly', MONTHLY: 'monthly' } as const)[parts.get('FREQ') ?? ''];
+  const single = (key: string) => !parts.has(key) || !parts.get(key)!.includes(',');
+  const known = [...parts.keys()].every((key) => ['FREQ', 'COUNT', 'INTERVAL', 'BYDAY', 'BYMONTHDAY', 'WKST'].includes(key));
+  const plain =
+    repeat !== undefined &&
+    known &&
+    (parts.get('INTERVAL') ?? '1') === '1' &&
+    single('BYDAY') &&
+    single('BYMONTHDAY') &&
+    !(repeat === 'daily' && (parts.has('BYDAY') || parts.has('BYMONTHDAY'))) &&
+    !(repeat === 'weekly' && parts.has('BYMONTHDAY')) &&
+    !(repeat === 'monthly' && parts.has('BYDAY'));
+  if (!plain) return { repeat: 'custom', count: '' };
+  return { repeat, count: parts.get('COUNT') ?? '' };
 }
 
 /** Where an item dropped `position` the item `target` goes: just before which item (null: the end of the queue). */

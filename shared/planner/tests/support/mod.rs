@@ -23,6 +23,12 @@ pub struct World {
 }
 
 pub async fn world() -> World {
+    world_with_clock().await.0
+}
+
+/// [`world`] and its clock, for a test that lets time pass.
+#[allow(dead_code, reason = "not every test file lets time pass")]
+pub async fn world_with_clock() -> (World, std::sync::Arc<emmaus_memory::ManualClock>) {
     let (p, clock) = emmaus_hub::in_memory_platform();
     // Monday 2 March 2026, 12:00 UTC.
     clock.set(Timestamp::from_unix_millis(1_772_452_800_000));
@@ -37,7 +43,7 @@ pub async fn world() -> World {
     groups::add_member(&p, &ada, &group.id, "tim").await.unwrap();
     mentorships::create(&p, &ada, "mara", "tim").await.unwrap();
     mentorships::create(&p, &ada, "mo", "sam").await.unwrap();
-    World { p, ada, paul, mara, mo, tim, sam, bea }
+    (World { p, ada, paul, mara, mo, tim, sam, bea }, clock)
 }
 
 #[allow(dead_code, reason = "not every test file sets a time zone")]

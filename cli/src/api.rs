@@ -19,6 +19,7 @@ pub const FUNCTIONS: &[Function] = &[
     Function { name: "people", api: people::api },
     Function { name: "hub", api: hub::api },
     Function { name: "planner", api: planner::api },
+    Function { name: "sessions", api: sessions::api },
     Function { name: "notify", api: notify::api },
     Function { name: "ingest", api: ingest::api },
 ];
@@ -54,6 +55,7 @@ pub fn routes(platform: &Platform) -> Router {
         .merge(people::routes(platform.clone()))
         .merge(hub::routes(platform.clone()))
         .merge(planner::routes(platform.clone()))
+        .merge(sessions::routes(platform.clone()))
         .merge(notify::routes(platform.clone()))
         .merge(ingest::routes(platform.clone()))
 }

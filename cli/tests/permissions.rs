@@ -74,6 +74,8 @@ struct World {
     uploads: BTreeMap<&'static str, (String, &'static str)>,
     /// an Obsidian vault (with one file, `seed.md`) or an announced vault import -> (org, owner)
     vaults: BTreeMap<&'static str, (String, &'static str)>,
+    /// session name -> (org, creator, audience, shared), see [`SESSIONS`]
+    sessions: BTreeMap<&'static str, (String, &'static str, Aud, bool)>,
 }
 
 /// The plans the sweep seeds: the person, and the names of their goal (proposed by their mentor),
@@ -93,6 +95,30 @@ const MEETINGS: &[(&str, &str, &str)] =
 
 /// The comment each plan's mentor writes on the plan's goal (marked as the plan is).
 const COMMENTS: &[(&str, &str)] = &[("m2", "CM_M2"), ("m1", "CM_M1"), ("x", "CM_X"), ("b_mentee", "CM_B")];
+
+/// Whom a swept session is for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Aud {
+    Open,
+    Person(&'static str),
+    Group(&'static str),
+}
+
+/// The sessions the sweep seeds: name, organisation, creator, audience and whether it is shared.
+/// The admin's, for group G2 and shared with it, embeds group G's note (pinned) and the admin's
+/// private one: neither may reach G2's pastor or its member. Every title carries
+/// `SESSMARK-<name>-END`; each was saved once, so it is at version 2 with revision 1 kept.
+const SESSIONS: &[(&str, &str, &str, Aud, bool)] = &[
+    ("S_ADMIN", "A", "admin", Aud::Group("G2"), true),
+    ("S_M2", "A", "mentor", Aud::Person("m2"), false),
+    ("S_OPEN", "A", "pm", Aud::Open, false),
+    ("S_B", "B", "b_pastor", Aud::Group("GB"), true),
+];
+
+/// The templates the sweep seeds: the organisation's in A (by a pastor), the mentor's own, and
+/// B's; each name carries `TPLMARK-<name>-END` (B's `MARKER-B`).
+const TEMPLATES: &[(&str, &str, &str, bool)] =
+    &[("T_ORG", "A", "pastor", false), ("T_MENTOR", "A", "mentor", true), ("T_B", "B", "b_admin", false)];
 
 /// A JPEG made by Pillow (`scripts/fixtures/make_documents.py`), the bytes of the sweep's files.
 const JPEG: &[u8] = include_bytes!("../../shared/extract/tests/fixtures/photo.jpg");
@@ -125,6 +151,7 @@ impl World {
             hub: BTreeMap::new(),
             uploads: BTreeMap::new(),
             vaults: BTreeMap::new(),
+            sessions: BTreeMap::new(),
         };
         for (org, people) in [("A", A_PEOPLE), ("B", B_PEOPLE)] {
             let org_id = w.p.ids.new_id();
@@ -180,6 +207,7 @@ impl World {
         w.seed_relations().await;
         w.seed_library().await;
         w.seed_plans().await;
+        w.seed_sessions().await;
         // `gone` signed in, then was removed: the session lives on, the membership does not.
         let admin_a = w.actor("admin", "A").await;
         emmaus_identity::members::remove(&w.p, &admin_a, &w.id["gone"]).await.unwrap();
@@ -365,6 +393,112 @@ impl World {
             let made = comments::add(&w.p, &guide, &w.id[person], &thread, &marker).await.unwrap();
             w.id.insert(comment, made.value.id);
         }
+    }
+
+    /// The templates of [`TEMPLATES`] and the sessions of [`SESSIONS`], through the use cases.
+    async fn seed_sessions(&mut self) {
+        use emmaus_sessions::model::{Audience, BlockInput, BlockKind, Show};
+        use emmaus_sessions::{sessions, templates};
+        let w = self;
+        for (name, org, author, personal) in TEMPLATES.iter().copied() {
+            let actor = w.actor(author, org).await;
+            let marker = if org == "B" { "MARKER-B template".to_owned() } else { format!("TPLMARK-{name}-END") };
+            let new = templates::NewTemplate { name: marker, personal, ..Default::default() };
+            let made = templates::create(&w.p, &actor, new).await.unwrap();
+            w.id.insert(name, made.value.id);
+        }
+        for (name, org, creator, audience, shared) in SESSIONS.iter().copied() {
+            let actor = w.actor(creator, org).await;
+            let marker = if org == "B" { "MARKER-B session".to_owned() } else { format!("SESSMARK-{name}-END") };
+            let to = match audience {
+                Aud::Open => Audience::Open,
+                Aud::Person(who) => Audience::Person { person_id: w.id[who].clone() },
+                Aud::Group(group) => Audience::Group { group_id: w.id[group].clone() },
+            };
+            let new = sessions::NewSession {
+                title: marker.clone(),
+                date: "2026-03-10".into(),
+                time: Some("19:00".into()),
+                audience: to,
+                facilitators: Vec::new(),
+                template_id: None,
+                planned_minutes: None,
+            };
+            let made = sessions::create(&w.p, &actor, new).await.unwrap();
+            let block = |id: &str, kind: BlockKind, resource: Option<&str>, pin: bool| BlockInput {
+                id: id.to_owned(),
+                kind,
+                title: if kind == BlockKind::Heading { marker.clone() } else { String::new() },
+                body: if kind == BlockKind::Question { marker.clone() } else { String::new() },
+                reference: None,
+                minutes: 5,
+                nested: false,
+                resource_id: resource.map(|r| w.id[r].clone()),
+                show: Show::Excerpt,
+                pin,
+            };
+            let mut blocks =
+                vec![block("h", BlockKind::Heading, None, false), block("q", BlockKind::Question, None, false)];
+            match name {
+                "S_ADMIN" => {
+                    blocks.push(block("grp", BlockKind::Resource, Some("R_GRP"), true));
+                    blocks.push(block("priv", BlockKind::Resource, Some("R_PRIV_ADMIN"), false));
+                }
+                "S_M2" => blocks.push(block("org", BlockKind::Resource, Some("R_ORG"), false)),
+                _ => {}
+            }
+            let change = sessions::SessionChange { blocks: Some(blocks), shared: Some(shared), ..Default::default() };
+            let id = made.doc.value.id;
+            sessions::update(&w.p, &actor, &id, 1, change).await.unwrap();
+            w.id.insert(name, id);
+            w.sessions.insert(name, (org.to_owned(), creator, audience, shared));
+        }
+    }
+
+    /// Relations of `caller` (acting in A) to a swept session, from `docs/permissions.md`: its
+    /// facilitator's own, its audience's own once shared; a mentor's mentee's when it is for their
+    /// mentee; a pastor's group's when it is for their group or someone in it.
+    fn to_session(&self, caller: &str, name: &str) -> BTreeSet<Relation> {
+        let (org, creator, audience, shared) = &self.sessions[name];
+        if org != "A" {
+            return BTreeSet::from([Relation::OtherOrg]);
+        }
+        let mut out = BTreeSet::from([Relation::SameOrg]);
+        if caller == *creator {
+            out.insert(Relation::Own);
+        }
+        match *audience {
+            Aud::Open => {}
+            Aud::Person(person) => {
+                if *shared && caller == person {
+                    out.insert(Relation::Own);
+                }
+                if self.mentees_of(caller).contains(person) {
+                    out.insert(Relation::MyMentee);
+                }
+                if self.led_people(caller).contains(person) {
+                    out.insert(Relation::MyGroup);
+                }
+            }
+            Aud::Group(group) => {
+                let (_, leader, members) = &self.groups[group];
+                if *shared && members.contains(&caller) {
+                    out.insert(Relation::Own);
+                }
+                if *leader == caller {
+                    out.insert(Relation::MyGroup);
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether `caller` reads the swept session `name`.
+    fn reads_session(&self, caller: &str, name: &str) -> bool {
+        Self::org_of(caller) == self.sessions[name].0
+            && caller != "gone"
+            && caller != "anonymous"
+            && permissions::can(&Self::roles(caller), &self.to_session(caller, name), Action::SessionRead)
     }
 
     /// Announces a 100 KiB JPEG titled `title`; answers its id.
@@ -562,6 +696,21 @@ impl World {
                 out.push(format!("PRIVMARK-{person}-END"));
             }
         }
+        for (name, ..) in SESSIONS {
+            if self.sessions[name].0 == "A" && !self.reads_session(caller, name) {
+                out.push(format!("SESSMARK-{name}-END"));
+            }
+        }
+        for (name, org, owner, personal) in TEMPLATES.iter().copied() {
+            let uses = org == "A"
+                && mine == "A"
+                && caller != "gone"
+                && (!personal || caller == owner)
+                && !permissions::scope(&Self::roles(caller), Action::SessionTemplateRead).is_empty();
+            if org == "A" && !uses {
+                out.push(format!("TPLMARK-{name}-END"));
+            }
+        }
         if caller == "gone" {
             // Removed: nothing of A at all but their own account.
             out.push(self.org["A"].clone());
@@ -597,6 +746,9 @@ enum Guard {
     List(Action),
     /// One resource: allowed when the matrix gives the action in the relations the caller has to it.
     Matrix(Action),
+    /// A record answered as not found to a caller who may not read it (a session, someone else's
+    /// personal template: `Call::unseen`), else as `Matrix`.
+    Readable(Action),
     /// A hub resource: not found for a caller its visibility does not admit, else as `Matrix`.
     Hub(Action),
     /// An announced upload: its uploader's alone, who gets `status`; anyone else 404, as if there
@@ -941,6 +1093,110 @@ fn plan_record_calls(
             Call { headers: if_match.clone(), action, ..call(method, path, body.cloned(), relations) }
         })
         .collect()
+}
+
+/// A call on each swept session (`tail` follows its id), at its version `If-Match: "2"`: A's by
+/// A's path, B's by A's path (answered as a session that does not exist) and by B's.
+fn session_calls(
+    w: &World,
+    caller: &str,
+    method: &'static str,
+    tail: &str,
+    body: Option<&serde_json::Value>,
+) -> Vec<Call> {
+    let if_match = vec![("if-match", "\"2\"".to_owned())];
+    let mut out = Vec::new();
+    for (name, ..) in SESSIONS.iter().copied() {
+        let path = |org: &str| format!("/api/sessions/{}/sessions/{}{tail}", w.org[org], w.id[name]);
+        if w.sessions[name].0 == "B" {
+            out.push(Call { headers: if_match.clone(), ..foreign_call(method, path("A"), body.cloned(), &w.id[name]) });
+            out.push(Call {
+                other_org_path: true,
+                headers: if_match.clone(),
+                ..call(method, path("B"), body.cloned(), BTreeSet::from([Relation::OtherOrg]))
+            });
+            continue;
+        }
+        out.push(Call {
+            unseen: !w.reads_session(caller, name),
+            headers: if_match.clone(),
+            ..call(method, path("A"), body.cloned(), w.to_session(caller, name))
+        });
+    }
+    out
+}
+
+/// A call on each swept template, at version `If-Match: "1"`: someone else's personal template is
+/// not there at all; B's is answered as a template that does not exist.
+fn template_calls(w: &World, caller: &str, method: &'static str, body: Option<&serde_json::Value>) -> Vec<Call> {
+    let if_match = vec![("if-match", "\"1\"".to_owned())];
+    let mut out = Vec::new();
+    for (name, org, owner, personal) in TEMPLATES.iter().copied() {
+        let path = |o: &str| format!("/api/sessions/{}/templates/{}", w.org[o], w.id[name]);
+        if org == "B" {
+            out.push(Call { headers: if_match.clone(), ..foreign_call(method, path("A"), body.cloned(), &w.id[name]) });
+            out.push(Call {
+                other_org_path: true,
+                headers: if_match.clone(),
+                ..call(method, path("B"), body.cloned(), BTreeSet::from([Relation::OtherOrg]))
+            });
+            continue;
+        }
+        let mut relations = BTreeSet::from([Relation::SameOrg]);
+        if personal && caller == owner {
+            relations.insert(Relation::Own);
+        }
+        out.push(Call {
+            unseen: personal && caller != owner,
+            headers: if_match.clone(),
+            ..call(method, path("A"), body.cloned(), relations)
+        });
+    }
+    out
+}
+
+/// Making a session for each kind of audience: open (one's own), a person (as the caller stands to
+/// them), group G (theirs when they lead it), and B's mentee (a person who does not exist here).
+fn session_create_calls(w: &World, caller: &str) -> Vec<Call> {
+    let path = |org: &str| format!("/api/sessions/{}/sessions", w.org[org]);
+    let body = |audience: serde_json::Value| {
+        Some(serde_json::json!({"title": "swept", "date": "2026-03-10", "audience": audience}))
+    };
+    let mut group = BTreeSet::from([Relation::SameOrg]);
+    if w.groups["G"].1 == caller {
+        group.insert(Relation::MyGroup);
+    }
+    vec![
+        call(
+            "POST",
+            path("A"),
+            body(serde_json::json!({"kind": "open"})),
+            BTreeSet::from([Relation::SameOrg, Relation::Own]),
+        ),
+        call(
+            "POST",
+            path("A"),
+            body(serde_json::json!({"kind": "person", "person_id": w.id["m2"]})),
+            w.to_person(caller, "m2"),
+        ),
+        call(
+            "POST",
+            path("A"),
+            body(serde_json::json!({"kind": "person", "person_id": w.id["x"]})),
+            w.to_person(caller, "x"),
+        ),
+        call("POST", path("A"), body(serde_json::json!({"kind": "group", "group_id": w.id["G"]})), group),
+        foreign_call(
+            "POST",
+            path("A"),
+            body(serde_json::json!({"kind": "person", "person_id": w.id["b_mentee"]})),
+            &w.id["b_mentee"],
+        ),
+        Call {
+            other_org_path: true,
+            ..call("POST", path("B"), body(serde_json::json!({"kind": "open"})), BTreeSet::from([Relation::OtherOrg]))
+        },
+    ]
 }
 
 fn person_targets() -> Vec<&'static str> {
@@ -1632,6 +1888,90 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
             )]
         }),
     );
+    // sessions: templates (the organisation's and one's own) and sessions
+    s.insert(
+        ("GET", "/api/sessions/{org}/templates"),
+        (Guard::List(Action::SessionTemplateRead), |w, _| {
+            let path = |org: &str| format!("/api/sessions/{}/templates", w.org[org]);
+            vec![
+                call("GET", path("A"), None, BTreeSet::from([Relation::SameOrg])),
+                Call { other_org_path: true, ..call("GET", path("B"), None, BTreeSet::from([Relation::OtherOrg])) },
+            ]
+        }),
+    );
+    s.insert(
+        ("POST", "/api/sessions/{org}/templates"),
+        (Guard::Matrix(Action::SessionTemplateManage), |w, _| {
+            let path = |org: &str| format!("/api/sessions/{}/templates", w.org[org]);
+            vec![
+                call("POST", path("A"), Some(json!({"name": "swept"})), BTreeSet::from([Relation::SameOrg])),
+                call(
+                    "POST",
+                    path("A"),
+                    Some(json!({"name": "swept", "personal": true})),
+                    BTreeSet::from([Relation::SameOrg, Relation::Own]),
+                ),
+                Call {
+                    other_org_path: true,
+                    ..call("POST", path("B"), Some(json!({"name": "swept"})), BTreeSet::from([Relation::OtherOrg]))
+                },
+            ]
+        }),
+    );
+    s.insert(
+        ("GET", "/api/sessions/{org}/templates/{template}"),
+        (Guard::Readable(Action::SessionTemplateRead), |w, c| template_calls(w, c, "GET", None)),
+    );
+    s.insert(
+        ("PATCH", "/api/sessions/{org}/templates/{template}"),
+        (Guard::Readable(Action::SessionTemplateManage), |w, c| {
+            template_calls(w, c, "PATCH", Some(&json!({"name": "swept"})))
+        }),
+    );
+    s.insert(
+        ("DELETE", "/api/sessions/{org}/templates/{template}"),
+        (Guard::Readable(Action::SessionTemplateManage), |w, c| template_calls(w, c, "DELETE", None)),
+    );
+    s.insert(
+        ("GET", "/api/sessions/{org}/sessions"),
+        (Guard::List(Action::SessionRead), |w, _| {
+            let path = |org: &str| format!("/api/sessions/{}/sessions", w.org[org]);
+            vec![
+                call("GET", path("A"), None, BTreeSet::from([Relation::SameOrg])),
+                Call { other_org_path: true, ..call("GET", path("B"), None, BTreeSet::from([Relation::OtherOrg])) },
+            ]
+        }),
+    );
+    s.insert(
+        ("POST", "/api/sessions/{org}/sessions"),
+        (Guard::Matrix(Action::SessionCreate), |w, c| session_create_calls(w, c)),
+    );
+    s.insert(
+        ("GET", "/api/sessions/{org}/sessions/{session}"),
+        (Guard::Readable(Action::SessionRead), |w, c| session_calls(w, c, "GET", "", None)),
+    );
+    s.insert(
+        ("PATCH", "/api/sessions/{org}/sessions/{session}"),
+        (Guard::Readable(Action::SessionChange), |w, c| {
+            session_calls(w, c, "PATCH", "", Some(&json!({"title": "swept"})))
+        }),
+    );
+    s.insert(
+        ("DELETE", "/api/sessions/{org}/sessions/{session}"),
+        (Guard::Readable(Action::SessionChange), |w, c| session_calls(w, c, "DELETE", "", None)),
+    );
+    s.insert(
+        ("GET", "/api/sessions/{org}/sessions/{session}/revisions"),
+        (Guard::Readable(Action::SessionChange), |w, c| session_calls(w, c, "GET", "/revisions", None)),
+    );
+    s.insert(
+        ("POST", "/api/sessions/{org}/sessions/{session}/revisions/{version}/restore"),
+        (Guard::Readable(Action::SessionChange), |w, c| session_calls(w, c, "POST", "/revisions/1/restore", None)),
+    );
+    s.insert(
+        ("GET", "/api/sessions/{org}/sessions/{session}/export"),
+        (Guard::Readable(Action::SessionRead), |w, c| session_calls(w, c, "GET", "/export?format=markdown", None)),
+    );
     // people: one member
     s.insert(
         ("GET", "/api/people/{org}/members/{person}"),
@@ -2027,6 +2367,7 @@ fn judge(guard: Guard, caller: &str, roles: &RoleSet, c: &Call, status: u16) -> 
             expect(ok == allowed, if allowed { "the matrix allows listing" } else { "the matrix refuses listing" })
         }
         Guard::Hub(_) if c.unseen => expect(status == 404, "what a resource's visibility hides is not found"),
+        Guard::Readable(_) if c.unseen => expect(status == 404, "what the caller may not read is not found"),
         Guard::Uploader(expected) if c.relations.contains(&Relation::Own) => {
             expect(status == expected, "the uploader reaches their own upload")
         }
@@ -2035,7 +2376,7 @@ fn judge(guard: Guard, caller: &str, roles: &RoleSet, c: &Call, status: u16) -> 
             expect(status == expected, "the owner and the admins reach a vault")
         }
         Guard::VaultOwner(_) => expect(status == 404, "someone else's vault is not found"),
-        Guard::Matrix(action) | Guard::Hub(action) => {
+        Guard::Matrix(action) | Guard::Hub(action) | Guard::Readable(action) => {
             let allowed = permissions::can(roles, &c.relations, c.action.unwrap_or(action));
             if allowed {
                 expect(ok, "the matrix allows it")

@@ -30,9 +30,11 @@ class Session:
         self.base = base
         self.cookies: dict[str, str] = {}
 
-    def call(self, method: str, path: str, body=None, expect=(200, 201, 204)):
+    def call(self, method: str, path: str, body=None, expect=(200, 201, 204), headers=None):
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.base + path, data=data, method=method)
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
         if data is not None:
             request.add_header("content-type", "application/json")
         if self.cookies:
@@ -112,6 +114,18 @@ def main() -> None:
     # A comment by the mentee on their goal, for the conversation's routes.
     thread = f"goal-{goal['id']}"
     comment = mentee.call("POST", f"{plan}/threads/{thread}/comments", {"body": "Fuzz comment"})
+    # The Session Builder: a template, and a session for the group made from it whose outline was
+    # saved once (so version 1 is kept as a revision), shared with the group (the mentee reads it).
+    slots = [{"kind": "heading", "title": "Welcome", "minutes": 5}, {"kind": "question", "minutes": 15}]
+    template = admin.call("POST", f"/api/sessions/{org}/templates", {"name": "Fuzz template", "slots": slots})
+    new = {"title": "Fuzz session", "date": "2026-03-10", "time": "19:00", "template_id": template["id"],
+           "audience": {"kind": "group", "group_id": group["id"]}}
+    session = admin.call("POST", f"/api/sessions/{org}/sessions", new)
+    blocks = [{"id": "welcome", "kind": "heading", "title": "Welcome", "minutes": 5},
+              {"id": "ask", "kind": "question", "body": "What stayed with you?", "minutes": 15, "nested": True},
+              {"id": "note", "kind": "resource", "resource_id": note["id"], "show": "excerpt"}]
+    admin.call("PATCH", f"/api/sessions/{org}/sessions/{session['id']}", {"blocks": blocks, "shared": True},
+               headers={"if-match": '"1"'})
     values = {
         "ORG": org,
         "PERSON": mentee_id,
@@ -130,6 +144,8 @@ def main() -> None:
         "STEP": meeting["next_steps"][0]["id"],
         "THREAD": thread,
         "COMMENT": comment["id"],
+        "TEMPLATE": template["id"],
+        "SESSION": session["id"],
     }
     for who, session in [("ADMIN", admin), ("MENTEE", mentee)]:
         values[f"{who}_COOKIE"] = f"{ACCESS}={session.cookies[ACCESS]}; {CSRF}={session.cookies[CSRF]}"

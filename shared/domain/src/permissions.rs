@@ -101,6 +101,11 @@ actions! {
     PlannerMeet => "planner.meet", "Record a meeting with a person one walks with: notes they see, private notes only the recorder ever reads, next steps that become tasks";
     PlannerComment => "planner.comment", "Comment on a person's goals, study items and tasks (one's own comments are changed for a short while and deleted by oneself alone)";
     PlannerTotals => "planner.totals", "See the organisation's planner totals on the dashboard: counts, never what a plan holds";
+    SessionTemplateRead => "sessions.templates.read", "Use the organisation's session templates (and one's own personal ones)";
+    SessionTemplateManage => "sessions.templates.manage", "Add, change and remove the organisation's session templates (own: one's personal templates)";
+    SessionCreate => "sessions.create", "Prepare a session for an audience: open, a person or a group (by how one stands to that person or group)";
+    SessionRead => "sessions.read", "See a session and export it (own: one facilitates it, or it was shared with one)";
+    SessionChange => "sessions.change", "Change a session's details and blocks, share it, restore an earlier outline, remove it";
 }
 
 const NONE: &[Relation] = &[];
@@ -179,6 +184,14 @@ pub const MATRIX: &[Rule] = {
         rule(Action::PlannerMeet, NONE, &[MyGroup], &[MyMentee], NONE),
         rule(Action::PlannerComment, &[Own], &[Own, MyGroup], &[Own, MyMentee], &[Own]),
         rule(Action::PlannerTotals, ANY, NONE, NONE, NONE),
+        // Sessions are prepared by those who lead, for the people they walk with; a session is its
+        // facilitators' own, and its audience's once shared with them. A personal template is
+        // its owner's alone, whatever anyone's role.
+        rule(Action::SessionTemplateRead, ANY, ANY, ANY, NONE),
+        rule(Action::SessionTemplateManage, ANY, ANY, &[Own], NONE),
+        rule(Action::SessionCreate, ANY, &[Own, MyGroup], &[Own, MyMentee], NONE),
+        rule(Action::SessionRead, &[Own], &[Own, MyGroup], &[Own, MyMentee], &[Own]),
+        rule(Action::SessionChange, &[Own], &[Own], &[Own], NONE),
     ]
 };
 
@@ -236,6 +249,13 @@ pub fn markdown() -> String {
          stays private to its author. Before the table is asked, a resource is reached only by those its\n\
          visibility admits: every member for the organisation, a group's members and leader (with the admins\n\
          and its author) for a group, its author alone for private, admins included. Anyone else hears 404.\n\n\
+         In sessions (`sessions.*`) a session is one's own when one facilitates it, or when it was shared\n\
+         with one (the person it is for, or a member of its group); it is one's mentee's when it is for a\n\
+         mentee, and one's group's when it is for a group one leads or someone in it. Making one asks how\n\
+         one stands to its audience: an open session is one's own, a group one's group's when one leads it.\n\
+         A session one may not read is answered 404. A personal template is its owner's alone: anyone\n\
+         else, whatever their role, hears 404. A hub resource inside a session shows only to those the\n\
+         hub's rules above admit.\n\n\
          | Action | What | Admin | Pastor | Mentor | Mentee |\n|---|---|---|---|---|---|\n",
     );
     for rule in MATRIX {

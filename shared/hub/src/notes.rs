@@ -70,6 +70,12 @@ pub(crate) async fn body(p: &Platform, resource: &Resource) -> Result<Option<Str
     }
 }
 
+/// The current text of a note someone has already been shown (`resources::shown_among`), for a
+/// module that quotes it (a session's excerpt); empty for a resource that is not a note.
+pub async fn current_text(p: &Platform, resource: &Resource) -> Result<String, DomainError> {
+    text(p, resource).await
+}
+
 /// The note's current text (empty for a resource that is not a note).
 pub(crate) async fn text(p: &Platform, resource: &Resource) -> Result<String, DomainError> {
     let Some(note) = &resource.note else { return Ok(String::new()) };

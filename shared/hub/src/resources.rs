@@ -99,7 +99,13 @@ pub async fn shown_among(
     ids: &[String],
 ) -> Result<std::collections::BTreeMap<String, Resource>, DomainError> {
     let mut out = std::collections::BTreeMap::new();
-    let ids: Vec<&String> = ids.iter().filter(|id| emmaus_domain::validation::plausible_id(id)).collect();
+    // Each id once: a list may name one resource twice, and a batch read names each key once.
+    let ids: Vec<&String> = ids
+        .iter()
+        .filter(|id| emmaus_domain::validation::plausible_id(id))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     for chunk in ids.chunks(emmaus_ports::kv::MAX_BATCH_GET) {
         let keys: Vec<emmaus_ports::Key> = chunk.iter().map(|id| keys::resource(reader.org(), id)).collect();
         for item in p.kv.get_many(&keys).await.map_err(from_kv)?.into_iter().flatten() {

@@ -164,3 +164,71 @@ pub fn rotate_keys(config: &ServeConfig) -> anyhow::Result<String> {
          Restart `emmaus serve` to use it."
     ))
 }
+
+/// Where `emmaus fonts` installs: the data folder's files, or a Spin app's `default` database,
+/// which keeps files in the key-value table (`blob_store = "sqlite"`).
+fn font_store(
+    config: &ServeConfig,
+    spin_database: Option<&std::path::Path>,
+) -> anyhow::Result<std::sync::Arc<dyn emmaus_ports::BlobStore>> {
+    use std::sync::Arc;
+    let Some(database) = spin_database else { return Ok(crate::platform::open(config)?.0.blobs) };
+    anyhow::ensure!(database.is_file(), "{} is not a Spin database file (.spin/sqlite_db.db)", database.display());
+    let clock: Arc<dyn emmaus_ports::Clock> = Arc::new(emmaus_ports::SystemClock);
+    let kv = emmaus_sqlite::SqliteKv::open(database, clock.clone())
+        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", database.display()))?;
+    let ids: Arc<dyn emmaus_ports::Ids> = Arc::new(emmaus_ports::RandomIds::new(clock.clone()));
+    // Nothing is signed: the signer only makes download links, which installing never does.
+    let signer = emmaus_ports::UrlSigner::new(config.public_url.clone(), vec![0; 32]);
+    Ok(Arc::new(emmaus_kv_blobs::KvBlobStore::new(
+        Arc::new(kv),
+        ids,
+        clock,
+        signer,
+        emmaus_sessions::print::MAX_FONT_BYTES,
+    )))
+}
+
+/// Installs font files for printing (`emmaus fonts add`), each under its file name.
+pub async fn fonts_add(
+    config: &ServeConfig,
+    files: &[std::path::PathBuf],
+    spin_database: Option<&std::path::Path>,
+) -> anyhow::Result<String> {
+    let blobs = font_store(config, spin_database)?;
+    let mut out = String::new();
+    for file in files {
+        let name = file
+            .file_name()
+            .and_then(|name| name.to_str())
+            .ok_or_else(|| anyhow::anyhow!("{} has no file name", file.display()))?;
+        let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+        let key = emmaus_sessions::print::install_font(blobs.as_ref(), name, bytes)
+            .await
+            .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), problem_text(&e)))?;
+        out.push_str("installed ");
+        out.push_str(&key);
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Lists the fonts installed for printing (`emmaus fonts list`).
+pub async fn fonts_list(config: &ServeConfig, spin_database: Option<&std::path::Path>) -> anyhow::Result<String> {
+    let blobs = font_store(config, spin_database)?;
+    let fonts = emmaus_sessions::print::installed_fonts(blobs.as_ref()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    if fonts.is_empty() {
+        return Ok("no fonts are installed; PDF and DOCX exports need at least one (emmaus fonts add)\n".into());
+    }
+    Ok(fonts.iter().map(|(key, size)| format!("{key}\t{size} bytes")).collect::<Vec<_>>().join("\n") + "\n")
+}
+
+/// A domain error as one line, with the field's message for a validation problem.
+fn problem_text(error: &emmaus_domain::DomainError) -> String {
+    match error {
+        emmaus_domain::DomainError::Validation(errors) => {
+            errors.iter().map(|e| format!("{} {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+        }
+        other => other.to_string(),
+    }
+}

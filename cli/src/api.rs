@@ -20,6 +20,7 @@ pub const FUNCTIONS: &[Function] = &[
     Function { name: "hub", api: hub::api },
     Function { name: "planner", api: planner::api },
     Function { name: "sessions", api: sessions::api },
+    Function { name: "exports", api: exports::api },
     Function { name: "notify", api: notify::api },
     Function { name: "ingest", api: ingest::api },
 ];
@@ -56,6 +57,7 @@ pub fn routes(platform: &Platform) -> Router {
         .merge(hub::routes(platform.clone()))
         .merge(planner::routes(platform.clone()))
         .merge(sessions::routes(platform.clone()))
+        .merge(exports::routes(platform.clone()))
         .merge(notify::routes(platform.clone()))
         .merge(ingest::routes(platform.clone()))
 }

@@ -46,6 +46,9 @@ enum Command {
         #[command(flatten)]
         place: DataArgs,
     },
+    /// Install the fonts printed sessions (PDF, DOCX) are set in, into the local data folder's files.
+    #[command(subcommand)]
+    Fonts(FontsCommand),
     /// Print docs/permissions.md, generated from the permission matrix (a test keeps the file current).
     Permissions,
     /// Print the OpenAPI document of the whole API (or check the committed copy with --check).
@@ -104,6 +107,31 @@ enum AdminCommand {
         /// Read the password from the first line of standard input instead of asking.
         #[arg(long)]
         password_stdin: bool,
+        #[command(flatten)]
+        place: DataArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum FontsCommand {
+    /// Add font files (.ttf, .otf, .ttc); the first by name is the text's font, the others its
+    /// fallbacks for the letters it lacks (e.g. Hebrew, Korean). Adding one again replaces it.
+    Add {
+        /// The font files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Install into a Spin app's `default` database (e.g. `.spin/sqlite_db.db`) instead of the
+        /// data folder, for a Spin deployment that keeps files there.
+        #[arg(long, value_name = "FILE")]
+        spin_database: Option<PathBuf>,
+        #[command(flatten)]
+        place: DataArgs,
+    },
+    /// List the installed fonts.
+    List {
+        /// List a Spin app's `default` database instead of the data folder.
+        #[arg(long, value_name = "FILE")]
+        spin_database: Option<PathBuf>,
         #[command(flatten)]
         place: DataArgs,
     },
@@ -224,6 +252,10 @@ fn main() -> ExitCode {
         Command::Reindex { org, place } => {
             offline(&place).and_then(|config| print_when_done(emmaus::admin::reindex(&config, &org)))
         }
+        Command::Fonts(FontsCommand::Add { files, spin_database, place }) => offline(&place)
+            .and_then(|config| print_when_done(emmaus::admin::fonts_add(&config, &files, spin_database.as_deref()))),
+        Command::Fonts(FontsCommand::List { spin_database, place }) => offline(&place)
+            .and_then(|config| print_when_done(emmaus::admin::fonts_list(&config, spin_database.as_deref()))),
         Command::Permissions => {
             print!("{}", emmaus_domain::permissions::markdown());
             Ok(())

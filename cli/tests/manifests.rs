@@ -293,3 +293,29 @@ fn cloudfront_sends_the_web_apps_security_policy() {
     let site = &template["Resources"]["Distribution"]["Properties"]["DistributionConfig"]["DefaultCacheBehavior"];
     assert!(!site["ResponseHeadersPolicyId"].is_null(), "the site's cache behaviour uses the policy: {site:?}");
 }
+
+/// The API document merges every function's schemas by name: two functions naming different
+/// schemas alike would leave one of them described by the other's (a session of the Session
+/// Builder was once documented as a sign-in session). Each name means one schema.
+#[test]
+fn a_schema_name_means_one_schema_across_functions() {
+    let mut seen: BTreeMap<String, (&str, serde_json::Value)> = BTreeMap::new();
+    let mut clashes = Vec::new();
+    for function in FUNCTIONS {
+        let document = (function.api)().split_for_parts().1;
+        let Some(components) = document.components else { continue };
+        for (name, schema) in components.schemas {
+            let schema = serde_json::to_value(&schema).unwrap();
+            match seen.get(&name) {
+                Some((other, earlier)) if *earlier != schema => {
+                    clashes.push(format!("{name}: {other} and {}", function.name));
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(name, (function.name, schema));
+                }
+            }
+        }
+    }
+    assert!(clashes.is_empty(), "schemas of one name that differ: {clashes:?}");
+}

@@ -400,6 +400,9 @@ impl World {
         use emmaus_sessions::model::{Audience, BlockInput, BlockKind, Show};
         use emmaus_sessions::{sessions, templates};
         let w = self;
+        // The fonts printed sessions are set in (Debian's fonts-dejavu-core, which scripts/test installs).
+        let font = std::fs::read("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").expect("DejaVu Sans is installed");
+        emmaus_sessions::print::install_font(w.p.blobs.as_ref(), "DejaVuSans.ttf", font).await.unwrap();
         for (name, org, author, personal) in TEMPLATES.iter().copied() {
             let actor = w.actor(author, org).await;
             let marker = if org == "B" { "MARKER-B template".to_owned() } else { format!("TPLMARK-{name}-END") };
@@ -1104,10 +1107,22 @@ fn session_calls(
     tail: &str,
     body: Option<&serde_json::Value>,
 ) -> Vec<Call> {
+    session_calls_under(w, caller, "sessions", method, tail, body)
+}
+
+/// [`session_calls`] under the function `function`'s paths (`/api/<function>/{org}/sessions/…`).
+fn session_calls_under(
+    w: &World,
+    caller: &str,
+    function: &str,
+    method: &'static str,
+    tail: &str,
+    body: Option<&serde_json::Value>,
+) -> Vec<Call> {
     let if_match = vec![("if-match", "\"2\"".to_owned())];
     let mut out = Vec::new();
     for (name, ..) in SESSIONS.iter().copied() {
-        let path = |org: &str| format!("/api/sessions/{}/sessions/{}{tail}", w.org[org], w.id[name]);
+        let path = |org: &str| format!("/api/{function}/{}/sessions/{}{tail}", w.org[org], w.id[name]);
         if w.sessions[name].0 == "B" {
             out.push(Call { headers: if_match.clone(), ..foreign_call(method, path("A"), body.cloned(), &w.id[name]) });
             out.push(Call {
@@ -1971,6 +1986,11 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
     s.insert(
         ("GET", "/api/sessions/{org}/sessions/{session}/export"),
         (Guard::Readable(Action::SessionRead), |w, c| session_calls(w, c, "GET", "/export?format=markdown", None)),
+    );
+    // exports: a session printed, read as the caller reads it (fonts installed by the world)
+    s.insert(
+        ("GET", "/api/exports/{org}/sessions/{session}/{format}"),
+        (Guard::Readable(Action::SessionRead), |w, c| session_calls_under(w, c, "exports", "GET", "/pdf", None)),
     );
     // people: one member
     s.insert(

@@ -12,6 +12,11 @@ SCHEMATHESIS_VERSION="4.32.5"
 # A real iCalendar parser for the planner's feed tests (scripts/lib/ics_expand.py).
 ICALENDAR_VERSION="7.3.2"
 RECURRING_ICAL_EVENTS_VERSION="3.8.2"
+# Independent readers of the session exports (pdftotext from poppler-utils, python-docx), and the
+# fonts the exports are set in: DejaVu Sans (Latin, Greek, Hebrew) and Nanum Gothic (Korean).
+PYTHON_DOCX_VERSION="1.1.2"
+PRINT_FONTS=(/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
+  /usr/share/fonts/truetype/nanum/NanumGothic.ttf /usr/share/fonts/truetype/nanum/NanumGothicBold.ttf)
 
 say() { printf '\n==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -65,6 +70,25 @@ ensure_ics_parser() {
   if ! "$VENV/bin/python" -c "import icalendar, recurring_ical_events, sys; sys.exit(icalendar.__version__ != '$ICALENDAR_VERSION')" 2>/dev/null; then
     say "installing icalendar $ICALENDAR_VERSION and recurring-ical-events $RECURRING_ICAL_EVENTS_VERSION"
     "$VENV/bin/pip" install -q --disable-pip-version-check "icalendar==$ICALENDAR_VERSION" "recurring-ical-events==$RECURRING_ICAL_EVENTS_VERSION"
+  fi
+}
+
+# The fonts printed sessions are set in (installed from Debian's packages; the data folder or the
+# object store gets copies: see docs/operations.md).
+ensure_print_fonts() {
+  local font missing=()
+  for font in "${PRINT_FONTS[@]}"; do [ -f "$font" ] || missing+=("$font"); done
+  [ ${#missing[@]} = 0 ] || apt_install fonts-dejavu-core fonts-nanum
+}
+
+# What the export tests read PDFs and DOCX files back with.
+ensure_print_readers() {
+  ensure_schemathesis
+  ensure_print_fonts
+  command -v pdftotext >/dev/null || apt_install poppler-utils
+  if ! "$VENV/bin/python" -c "import docx" 2>/dev/null; then
+    say "installing python-docx $PYTHON_DOCX_VERSION"
+    "$VENV/bin/pip" install -q --disable-pip-version-check "python-docx==$PYTHON_DOCX_VERSION"
   fi
 }
 

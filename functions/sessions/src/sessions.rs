@@ -95,7 +95,7 @@ impl From<StatusView> for Status {
 }
 
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-pub struct SessionView {
+pub struct SessionDetail {
     pub id: String,
     pub title: String,
     /// `YYYY-MM-DD`, in `zone`.
@@ -132,7 +132,7 @@ pub struct SessionView {
     pub version: u64,
 }
 
-impl From<Found> for SessionView {
+impl From<Found> for SessionDetail {
     fn from(found: Found) -> Self {
         let version = found.doc.version;
         let s = found.doc.value;
@@ -263,9 +263,9 @@ pub struct SessionChangeBody {
     pub blocks: Option<Vec<BlockBody>>,
 }
 
-type Answer = ApiResult<crate::Versioned<SessionView>>;
+type Answer = ApiResult<crate::Versioned<SessionDetail>>;
 
-fn answer(status: StatusCode, found: Found) -> crate::Versioned<SessionView> {
+fn answer(status: StatusCode, found: Found) -> crate::Versioned<SessionDetail> {
     let version = found.doc.version;
     crate::versioned(status, version, found.into())
 }
@@ -319,7 +319,7 @@ pub async fn list(
     params(("org" = String, Path, description = "Organisation id")),
     request_body = NewSessionBody,
     responses(
-        (status = 201, description = "Made", body = SessionView, headers(("ETag" = String, description = "The version, for If-Match"))),
+        (status = 201, description = "Made", body = SessionDetail, headers(("ETag" = String, description = "The version, for If-Match"))),
         (status = "default", description = "A problem", body = emmaus_http::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -347,7 +347,7 @@ pub async fn create(
     get, path = "/api/sessions/{org}/sessions/{session}", tag = "sessions", operation_id = "getSession",
     params(("org" = String, Path, description = "Organisation id"), ("session" = String, Path, description = "Session id")),
     responses(
-        (status = 200, description = "The session", body = SessionView, headers(("ETag" = String, description = "The version, for If-Match"))),
+        (status = 200, description = "The session", body = SessionDetail, headers(("ETag" = String, description = "The version, for If-Match"))),
         (status = "default", description = "A problem", body = emmaus_http::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -370,7 +370,7 @@ pub async fn read(
     ),
     request_body = SessionChangeBody,
     responses(
-        (status = 200, description = "Changed", body = SessionView, headers(("ETag" = String, description = "The new version"))),
+        (status = 200, description = "Changed", body = SessionDetail, headers(("ETag" = String, description = "The new version"))),
         (status = "default", description = "A problem", body = emmaus_http::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -481,7 +481,7 @@ pub async fn revisions(
         ("If-Match" = String, Header, description = "The ETag of the session as read"),
     ),
     responses(
-        (status = 200, description = "Restored", body = SessionView, headers(("ETag" = String, description = "The new version"))),
+        (status = 200, description = "Restored", body = SessionDetail, headers(("ETag" = String, description = "The new version"))),
         (status = "default", description = "A problem", body = emmaus_http::Problem, content_type = "application/problem+json"),
     )
 )]

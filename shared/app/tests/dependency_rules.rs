@@ -66,7 +66,7 @@ fn layer_of(name: &str, manifest: &str) -> Option<Layer> {
         "emmaus-domain" | "emmaus-extract" | "emmaus-obsidian" => Layer::Domain,
         "emmaus-ports" => Layer::Ports,
         "emmaus-app" => Layer::App,
-        "emmaus-identity" | "emmaus-hub" | "emmaus-planner" | "emmaus-sessions" => Layer::Module,
+        "emmaus-identity" | "emmaus-hub" | "emmaus-planner" | "emmaus-sessions" | "emmaus-print" => Layer::Module,
         "emmaus-oidc" => Layer::Adapter,
         "emmaus-http" => Layer::Http,
         "emmaus-assembly" => Layer::Assembly,

@@ -154,7 +154,10 @@ async fn build(
             return Err(DomainError::invalid("start", "give a start (with a duration) or a due date"));
         }
     };
-    if !all_day && !(1..=MAX_DURATION_MINUTES).contains(&duration_minutes) {
+    // A length given is checked even where it is not used (a task due on a day lasts the day), so
+    // a wrong one is never taken silently.
+    let given_wrong = input.duration_minutes.is_some_and(|m| !(1..=MAX_DURATION_MINUTES).contains(&m));
+    if given_wrong || (!all_day && !(1..=MAX_DURATION_MINUTES).contains(&duration_minutes)) {
         return Err(DomainError::invalid("duration_minutes", format!("must be 1 to {MAX_DURATION_MINUTES} minutes")));
     }
     let rule_text = match (&input.rrule, existing) {

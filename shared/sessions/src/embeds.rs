@@ -13,9 +13,10 @@ use std::collections::BTreeMap;
 use emmaus_app::Platform;
 use emmaus_domain::DomainError;
 use emmaus_domain::hub::ResourceKind;
+use emmaus_domain::hub::content::ContentKind;
 use emmaus_domain::identity::{Role, RoleSet};
 use emmaus_hub::Reader;
-use emmaus_hub::model::Resource;
+use emmaus_hub::model::{FileStatus, Resource};
 use emmaus_identity::{Actor, RequestMeta};
 
 use crate::model::{Audience, Block, BlockKind, MAX_EXCERPT, Pinned, Show};
@@ -42,6 +43,15 @@ pub struct ResourceCard {
     pub excerpt: Option<String>,
     /// Whether this is the pinned copy rather than the resource as it is now.
     pub pinned: bool,
+    /// For a file that is a picture a printed document can hold: its kind.
+    pub picture: Option<PictureKind>,
+}
+
+/// The pictures a printed session holds: the kinds every document writer reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PictureKind {
+    Png,
+    Jpeg,
 }
 
 /// The first characters of a resource's text: a note's words, else its description.
@@ -66,6 +76,11 @@ fn card(resource: &Resource) -> ResourceCard {
         file_name: resource.file.as_ref().map(|file| file.name.clone()),
         excerpt: None,
         pinned: false,
+        picture: match resource.file.as_ref().map(|file| &file.status) {
+            Some(FileStatus::Ready { kind: ContentKind::Png }) => Some(PictureKind::Png),
+            Some(FileStatus::Ready { kind: ContentKind::Jpeg }) => Some(PictureKind::Jpeg),
+            _ => None,
+        },
     }
 }
 

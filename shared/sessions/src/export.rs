@@ -24,7 +24,7 @@ fn minutes(n: u32) -> String {
 }
 
 /// The line under the title: when, how long, who runs it and for whom.
-fn summary(doc: &Printable<'_>) -> Vec<String> {
+pub fn summary(doc: &Printable<'_>) -> Vec<String> {
     let s = doc.session;
     let when = match &s.time {
         Some(time) => format!("{} {} ({})", s.date, time, s.zone),
@@ -47,7 +47,7 @@ fn summary(doc: &Printable<'_>) -> Vec<String> {
 }
 
 /// A block's heading line: a heading's text, else its title or its kind, and a passage's reference.
-fn label(block: &Block) -> String {
+pub fn label(block: &Block) -> String {
     let mut label = if block.title.is_empty() { block.kind.label().to_owned() } else { block.title.clone() };
     if let Some(reference) = &block.reference {
         if block.title.is_empty() {
@@ -312,6 +312,7 @@ mod tests {
             file_name: None,
             excerpt: None,
             pinned: false,
+            picture: None,
         };
         BTreeMap::from([("r".to_owned(), Shown::Resource(card)), ("h2".to_owned(), Shown::Unavailable)])
     }

@@ -10,5 +10,6 @@ pub mod embeds;
 pub mod export;
 pub mod keys;
 pub mod model;
+pub mod print;
 pub mod sessions;
 pub mod templates;

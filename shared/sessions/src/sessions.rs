@@ -110,7 +110,8 @@ pub async fn list(
     let mut caller = Caller::new(actor);
     let zone = emmaus_planner::access::zone_of(p, &actor.person_id).await?;
     let bound = |field: &str, day: Option<&str>| -> Result<Option<String>, DomainError> {
-        let Some(day) = day.map(str::trim).filter(|d| !d.is_empty()) else { return Ok(None) };
+        // Absent is no bound; an empty text is a date that is not one.
+        let Some(day) = day else { return Ok(None) };
         let day = emmaus_planner::model::date(field, day)?;
         Ok(Some(keys::start_bound(model::starts_at(day, None, &zone)?.unix_millis())))
     };
@@ -496,38 +497,19 @@ pub struct Exported {
 
 /// A session as its reader sees it, written out in `format`.
 pub async fn export(p: &Platform, actor: &Actor, id: &str, format: Format) -> Result<Exported, DomainError> {
-    let view = get(p, actor, id).await?;
-    let session = &view.doc.value;
-    let mut facilitators = Vec::new();
-    for person in &session.facilitators {
-        facilitators.push(name_of(p, person).await?);
-    }
-    let audience = match &session.audience {
-        Audience::Open => "Open".to_owned(),
-        Audience::Person { person_id } => name_of(p, person_id).await?,
-        Audience::Group { group_id } => {
-            let group: Option<Doc<emmaus_domain::identity::Group>> =
-                docs::get(p.kv.as_ref(), emmaus_identity::keys::group(&actor.org_id, group_id)).await?;
-            group.map_or_else(|| "A group that was removed".to_owned(), |g| format!("The group {}", g.value.name))
-        }
-    };
-    let printable = crate::export::Printable { session, embeds: &view.embeds, facilitators, audience };
+    let gathered = crate::print::gather(p, actor, id).await?;
+    let printable = gathered.printable();
+    let title = &gathered.view.doc.value.title;
     Ok(match format {
         Format::Markdown => Exported {
             text: crate::export::markdown(&printable),
             content_type: "text/markdown; charset=utf-8",
-            file_name: crate::export::file_name(&session.title, "md"),
+            file_name: crate::export::file_name(title, "md"),
         },
         Format::Html => Exported {
             text: crate::export::html(&printable),
             content_type: "text/html; charset=utf-8",
-            file_name: crate::export::file_name(&session.title, "html"),
+            file_name: crate::export::file_name(title, "html"),
         },
     })
-}
-
-async fn name_of(p: &Platform, person: &str) -> Result<String, DomainError> {
-    Ok(emmaus_identity::directory::person(p, person)
-        .await?
-        .map_or_else(|| "Someone who has left".to_owned(), |doc| doc.value.display_name))
 }

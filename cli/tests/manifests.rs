@@ -319,3 +319,22 @@ fn a_schema_name_means_one_schema_across_functions() {
     }
     assert!(clashes.is_empty(), "schemas of one name that differ: {clashes:?}");
 }
+
+/// An operation id names one operation in the whole API: clients generated from the document
+/// (and schemathesis's filters) find operations by it.
+#[test]
+fn an_operation_id_names_one_operation() {
+    let document = emmaus::api::document();
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut clashes = Vec::new();
+    for (path, item) in &document.paths.paths {
+        for operation in [&item.get, &item.put, &item.post, &item.delete, &item.patch].into_iter().flatten() {
+            if let Some(id) = &operation.operation_id
+                && let Some(other) = seen.insert(id.clone(), path.clone())
+            {
+                clashes.push(format!("{id}: {other} and {path}"));
+            }
+        }
+    }
+    assert!(clashes.is_empty(), "operation ids used twice: {clashes:?}");
+}

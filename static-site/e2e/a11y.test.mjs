@@ -141,6 +141,8 @@ describe('Accessibility', { timeout: 180_000 }, () => {
       ['/planner', 'Learning Planner'],
       ['/hub', 'Knowledge Hub'],
       ['/sessions', 'Session Builder'],
+      ['/sessions?when=past', 'Session Builder'],
+      ['/sessions/templates', 'Session templates'],
       ['/people', 'People'],
       ['/people?tab=invitations', 'People'],
       ['/people?tab=groups', 'People'],
@@ -165,6 +167,7 @@ describe('Accessibility', { timeout: 180_000 }, () => {
     await mkdir(resultsDir, { recursive: true });
     for (const [path, heading, shot] of [
       ['/', 'Welcome to Emmaus', 'home-360.png'],
+      ['/sessions', 'Session Builder', 'sessions-360.png'],
       ['/people', 'People', 'people-360.png'],
       ['/people?tab=invitations', 'People', 'people-invitations-360.png'],
       ['/profile', 'Profile', 'profile-360.png'],

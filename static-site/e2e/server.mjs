@@ -1,5 +1,5 @@
 // Starts the real `emmaus serve` binary on a free port with a throwaway data directory, and stops it again.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -53,6 +53,9 @@ export function freePort() {
 export async function startServer(siteDir = process.env.EMMAUS_E2E_SITE_DIR, { port = 0 } = {}) {
   const bin = await requireBinary();
   const dataDir = await mkdtemp(join(tmpdir(), 'emmaus-e2e-data-'));
+  // Printed sessions are set in these (Debian's fonts-dejavu-core, which scripts/test installs), as
+  // scripts/serve installs them.
+  execFileSync(bin, ['fonts', 'add', '--data-dir', dataDir, '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf']);
   const args = ['serve', '--listen', `127.0.0.1:${port}`, '--data-dir', dataDir];
   if (siteDir) {
     await requireSite(siteDir);

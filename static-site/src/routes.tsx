@@ -17,6 +17,7 @@ import { peopleSearch } from './pages/people-search';
 import { auditSearch } from './pages/audit-search';
 import { hubSearch } from './hub/search';
 import { plannerSearch } from './planner/search';
+import { sessionsSearch } from './sessions/search';
 import { signInSearch } from './pages/sign-in-search';
 import { setNavigationRouter } from './router';
 
@@ -173,8 +174,36 @@ const hubEditNote = createRoute({
 const sessions = createRoute({
   getParentRoute: () => signedIn,
   path: '/sessions',
-  component: lazyRouteComponent(() => import('./shell/ModulePage'), 'SessionsRoute'),
   staticData: { title: 'nav.sessions' },
+});
+
+const sessionsList = createRoute({
+  getParentRoute: () => sessions,
+  path: '/',
+  validateSearch: sessionsSearch,
+  component: lazyRouteComponent(() => import('./sessions/SessionsPage'), 'SessionsRoute'),
+  staticData: { title: 'nav.sessions' },
+});
+
+const sessionTemplates = createRoute({
+  getParentRoute: () => sessions,
+  path: 'templates',
+  component: lazyRouteComponent(() => import('./sessions/TemplatesPage'), 'TemplatesRoute'),
+  staticData: { title: 'sessions.templates.title', access: ['admin', 'pastor', 'mentor'] },
+});
+
+const sessionComposer = createRoute({
+  getParentRoute: () => sessions,
+  path: '$session',
+  component: lazyRouteComponent(() => import('./sessions/ComposerPage'), 'ComposerRoute'),
+  staticData: { title: 'sessions.composer.title' },
+});
+
+const sessionPresent = createRoute({
+  getParentRoute: () => sessions,
+  path: '$session/present',
+  component: lazyRouteComponent(() => import('./sessions/PresentPage'), 'PresentRoute'),
+  staticData: { title: 'sessions.present.title' },
 });
 
 const audit = createRoute({
@@ -198,7 +227,7 @@ export const routeTree = root.addChildren([
     profile,
     planner,
     hub.addChildren([hubLibrary, hubNewNote, hubTrash, hubImport, hubRules, hubResource, hubEditNote]),
-    sessions,
+    sessions.addChildren([sessionsList, sessionTemplates, sessionComposer, sessionPresent]),
     people,
     audit,
   ]),

@@ -344,7 +344,7 @@ pub async fn create(
 
 /// One session, its hub resources as the caller sees them.
 #[utoipa::path(
-    get, path = "/api/sessions/{org}/sessions/{session}", tag = "sessions", operation_id = "getSession",
+    get, path = "/api/sessions/{org}/sessions/{session}", tag = "sessions", operation_id = "getPlannedSession",
     params(("org" = String, Path, description = "Organisation id"), ("session" = String, Path, description = "Session id")),
     responses(
         (status = 200, description = "The session", body = SessionDetail, headers(("ETag" = String, description = "The version, for If-Match"))),

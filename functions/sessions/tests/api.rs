@@ -407,4 +407,6 @@ async fn the_list_runs_by_date_in_pages_and_shows_only_what_the_caller_may_read(
         problem(&api.send("mara", "GET", "/sessions?from=2026-04-09&to=2026-04-02", None, None).await);
     assert_eq!((status, fields(&body)), (422, vec!["to".to_owned()]));
     assert_eq!(problem(&api.send("mara", "GET", "/sessions?cursor=%21%21", None, None).await).0, 422);
+    let (status, _, body) = problem(&api.send("mara", "GET", "/sessions?limit=0", None, None).await);
+    assert_eq!((status, fields(&body)), (422, vec!["limit".to_owned()]));
 }

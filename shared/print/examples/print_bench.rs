@@ -79,10 +79,17 @@ fn main() {
     let embeds = BTreeMap::new();
     let printable =
         Printable { session: &session, embeds: &embeds, facilitators: vec!["Paul".into()], audience: "Open".into() };
-    let sheet = Sheet::of(&printable, BTreeMap::new());
+    let base = Sheet::of(&printable, BTreeMap::new());
     let (mut pdf_times, mut docx_times) = (Vec::new(), Vec::new());
     let (mut pdf_size, mut docx_size) = (0, 0);
-    for _ in 0..rounds {
+    for round in 0..rounds {
+        // A different document each round: typst memoizes layout within a process, and a warm
+        // instance prints many sessions, not one again and again.
+        let mut sheet = base.clone();
+        sheet.title = format!("{} {round}", base.title);
+        for (i, part) in sheet.parts.iter_mut().enumerate() {
+            part.label = format!("{} {round}.{i}", part.label);
+        }
         let started = Instant::now();
         pdf_size = emmaus_print::pdf::pdf(&sheet, &fonts).expect("the PDF is made").len();
         pdf_times.push(started.elapsed());
@@ -90,6 +97,7 @@ fn main() {
         docx_size = emmaus_print::docx::docx(&sheet, fonts.families()).expect("the DOCX is made").len();
         docx_times.push(started.elapsed());
     }
+    let first = pdf_times[0].as_secs_f64() * 1000.0;
     let (pdf50, pdf95) = quantiles(pdf_times);
     let (docx50, docx95) = quantiles(docx_times);
     println!(
@@ -98,5 +106,6 @@ fn main() {
         parse.as_secs_f64() * 1000.0
     );
     println!("  PDF:  p50 {pdf50:.1} ms, p95 {pdf95:.1} ms, {pdf_size} bytes; goal 200 ms: {:.2} of it", pdf50 / 200.0);
+    println!("  PDF, the first in the process (a cold instance): {first:.1} ms, {:.2} of the goal", first / 200.0);
     println!("  DOCX: p50 {docx50:.1} ms, p95 {docx95:.1} ms, {docx_size} bytes");
 }

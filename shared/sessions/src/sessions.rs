@@ -106,7 +106,10 @@ pub async fn list(
     if permissions::scope(&actor.roles, Action::SessionRead).is_empty() {
         return Err(DomainError::Forbidden);
     }
-    let limit = window.limit.clamp(1, 100);
+    if !(1..=100).contains(&window.limit) {
+        return Err(DomainError::invalid("limit", "must be 1 to 100"));
+    }
+    let limit = window.limit;
     let mut caller = Caller::new(actor);
     let zone = emmaus_planner::access::zone_of(p, &actor.person_id).await?;
     let bound = |field: &str, day: Option<&str>| -> Result<Option<String>, DomainError> {

@@ -10,6 +10,7 @@ import {
   DatePicker,
   DateSegment,
   Dialog,
+  FieldError,
   Group,
   Heading,
   I18nProvider,
@@ -33,16 +34,29 @@ export function DatePickerField({
   name,
   value,
   onChange,
+  error,
+  isRequired,
 }: {
   label: string;
   name: string;
   value: string;
   onChange: (value: string) => void;
+  /** The server's (or the form's) problem with the date, shown under it and tied to it for screen readers. */
+  error?: string | undefined;
+  isRequired?: boolean;
 }) {
   const { t } = useTranslation();
   return (
     <I18nProvider locale={preferences().locale}>
-      <DatePicker className="field date-picker" name={name} value={toDate(value)} onChange={(day) => onChange(day ? day.toString() : '')}>
+      <DatePicker
+        className={`field date-picker${error ? ' field--invalid' : ''}`}
+        name={name}
+        value={toDate(value)}
+        onChange={(day) => onChange(day ? day.toString() : '')}
+        isInvalid={Boolean(error)}
+        isRequired={isRequired}
+        validationBehavior="aria"
+      >
         <Label>{label}</Label>
         <Group className="date-picker__group">
           <DateInput className="date-picker__input">{(segment) => <DateSegment segment={segment} className="date-picker__segment" />}</DateInput>
@@ -50,6 +64,7 @@ export function DatePickerField({
             ▾
           </Button>
         </Group>
+        {error && <FieldError className="field__error">{error}</FieldError>}
         <Popover className="popover">
           <Dialog className="calendar-dialog">
             <Calendar className="calendar">

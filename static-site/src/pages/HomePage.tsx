@@ -12,7 +12,7 @@ import { useDocumentTitle } from '../useDocumentTitle';
 const MODULES = [
   { id: 'planner', path: '/planner', ready: true },
   { id: 'hub', path: '/hub', ready: true },
-  { id: 'sessions', path: '/sessions', ready: false },
+  { id: 'sessions', path: '/sessions', ready: true },
 ] as const;
 
 function ModuleCards({ linked }: { linked: boolean }) {

@@ -153,6 +153,22 @@ fn link(rest: &str) -> Option<(&str, &str)> {
     Some((&rest[open..close], &rest[end + 1..]))
 }
 
+/// Text for HTML, in content or in an attribute: `&`, `<`, `>` and both quotes escaped.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use emmaus_hub::markdown::escape;
+
 use crate::embeds::{ResourceCard, Shown};
 use crate::model::{Block, BlockKind, Session};
 
@@ -122,22 +124,6 @@ fn markdown_card(out: &mut String, card: &ResourceCard) {
 /// Text that must stay on one line of Markdown.
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Text for HTML: `&`, `<`, `>` and quotes escaped.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 const STYLE: &str = "body{font-family:'Noto Sans','Noto Sans Hebrew','Noto Sans KR','Noto Sans CJK KR',system-ui,sans-serif;\

@@ -20,6 +20,8 @@ use emmaus_app::error::from_kv;
 use emmaus_domain::DomainError;
 use emmaus_domain::hub::{ContentKind, ResourceKind};
 use emmaus_obsidian::frontmatter;
+
+use crate::markdown::escape;
 use emmaus_obsidian::path::VaultPath;
 use emmaus_obsidian::resolve::{Resolution, lookup_name, resolve};
 use emmaus_obsidian::syntax::{self, LinkToken};
@@ -392,22 +394,6 @@ fn replace_markers(html: &str, pieces: &[String]) -> String {
         }
     }
     out.push_str(rest);
-    out
-}
-
-/// Text for HTML, in content or in an attribute.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
     out
 }
 

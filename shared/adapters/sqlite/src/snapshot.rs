@@ -5,12 +5,15 @@
 //!
 //! - **Writes** (`index`, `delete`) are cheap: each records the document's latest state in the
 //!   organisation's journal (`org#<org>#search-journal`, one item per document, so the last write
-//!   wins in the store's own order) and then writes a new version of the organisation's mark in
-//!   `search-pending`.
-//! - **`refresh`** publishes: for each marked organisation it reads the journal, applies it to a
-//!   copy of the current snapshot, uploads the new file in parts, and moves the pointer
+//!   wins in the store's own order) and then sets the organisation's mark in `search-pending` to
+//!   pending, as a new version of it.
+//! - **`refresh`** publishes: for each organisation marked pending it reads the journal, applies it
+//!   to a copy of the current snapshot, uploads the new file in parts, and moves the pointer
 //!   (`org#<org>#search`, `snapshot`) with a conditional write; then it removes the journal
-//!   entries it applied and the mark, each only if unchanged since it read them. Two refreshes at
+//!   entries it applied and sets the mark to published, each only if unchanged since it read
+//!   them. A mark is never deleted, so its versions only grow: a publisher holding an old version
+//!   cannot mistake a mark written since for the one it read, as it could if the mark were
+//!   deleted and created again at version 1. Two refreshes at
 //!   once cannot both move a pointer from one version: the one that loses builds again on top of
 //!   the winner's snapshot, so when `refresh` returns, every change journaled before it began is
 //!   published.
@@ -38,8 +41,13 @@ use rusqlite::Connection;
 use crate::error::search_error;
 use crate::search::{apply_delete, apply_index, migrated, open_read_only, run_search};
 
-/// The global partition of organisations with unpublished changes (sort key: the organisation).
+/// The global partition of organisations' marks (sort key: the organisation), one per organisation
+/// that ever indexed, each [`MARK_PENDING`] or [`MARK_PUBLISHED`].
 const PENDING: &str = "search-pending";
+/// A mark's value while changes wait to be published (an empty value, as earlier versions wrote, too).
+const MARK_PENDING: &[u8] = b"pending";
+/// A mark's value once what it marked was published.
+const MARK_PUBLISHED: &[u8] = b"published";
 /// The largest part a snapshot is uploaded in (or the blob store's limit, if smaller).
 const MAX_PART_BYTES: u64 = 64 * 1024 * 1024;
 /// Organisations whose snapshots a reader keeps open at once.
@@ -178,10 +186,10 @@ impl SnapshotSearch {
             }
         }
         // A new version of the mark, so a publisher that read the journal before these changes
-        // cannot take the mark away with them.
+        // cannot set it to published with them.
         let mark = Key::new(PENDING, org);
         let found = self.kv.get(&mark).await.map_err(kv_error)?;
-        self.put_latest(mark, Vec::new(), found).await
+        self.put_latest(mark, MARK_PENDING.to_vec(), found).await
     }
 
     /// Writes an item (a journal entry, a mark) over whatever version is there, retrying when
@@ -551,13 +559,15 @@ impl SearchIndex for SnapshotSearch {
         let mut cursor: Option<Cursor> = None;
         loop {
             let page = self.kv.query(&Query::new(PENDING, "", 100).after(cursor)).await.map_err(kv_error)?;
-            for mark in page.items {
+            for mark in page.items.into_iter().filter(|mark| mark.value != MARK_PUBLISHED) {
                 match self.publish(&mark.key.sort).await {
-                    // The mark goes only as it was read: a writer that marked since keeps it.
-                    Ok(()) => match self.kv.delete_if_version(mark.key, mark.version).await {
-                        Ok(()) | Err(KvError::Conflict(_)) => {}
-                        Err(other) => return Err(kv_error(other)),
-                    },
+                    // Published only at the version read: a writer that marked since keeps it pending.
+                    Ok(()) => {
+                        match self.kv.put_if_version(mark.key, MARK_PUBLISHED.to_vec(), mark.version, None).await {
+                            Ok(_) | Err(KvError::Conflict(_)) => {}
+                            Err(other) => return Err(kv_error(other)),
+                        }
+                    }
                     Err(error) => {
                         first_error.get_or_insert(error);
                     }

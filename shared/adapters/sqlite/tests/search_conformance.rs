@@ -100,6 +100,103 @@ mod snapshots {
         background.await.unwrap();
     }
 
+    /// A store that holds a query of one partition, once, after it has read: the test learns that
+    /// the query was made and says when its answer may go back, so two publishers can be
+    /// interleaved exactly.
+    #[derive(Debug)]
+    struct Holding {
+        inner: Arc<dyn emmaus_ports::KvStore>,
+        holds: std::sync::Mutex<Vec<Hold>>,
+    }
+
+    #[derive(Debug)]
+    struct Hold {
+        partition: String,
+        reached: tokio::sync::oneshot::Sender<()>,
+        resume: tokio::sync::oneshot::Receiver<()>,
+    }
+
+    impl Holding {
+        /// Holds the next query of `partition`; returns (query made, let it go).
+        fn hold(&self, partition: &str) -> (tokio::sync::oneshot::Receiver<()>, tokio::sync::oneshot::Sender<()>) {
+            let (reached, made) = tokio::sync::oneshot::channel();
+            let (go, resume) = tokio::sync::oneshot::channel();
+            self.holds.lock().unwrap().push(Hold { partition: partition.to_owned(), reached, resume });
+            (made, go)
+        }
+    }
+
+    #[async_trait::async_trait]
+    impl emmaus_ports::KvStore for Holding {
+        fn adapter(&self) -> &'static str {
+            "holding"
+        }
+        async fn get(&self, key: &emmaus_ports::Key) -> Result<Option<emmaus_ports::Item>, emmaus_ports::KvError> {
+            self.inner.get(key).await
+        }
+        async fn query(&self, query: &emmaus_ports::Query) -> Result<emmaus_ports::Page, emmaus_ports::KvError> {
+            let page = self.inner.query(query).await;
+            let hold = {
+                let mut holds = self.holds.lock().unwrap();
+                holds.iter().position(|h| h.partition == query.partition).map(|at| holds.remove(at))
+            };
+            if let Some(hold) = hold {
+                let _ = hold.reached.send(());
+                let _ = hold.resume.await;
+            }
+            page
+        }
+        async fn batch(&self, writes: Vec<emmaus_ports::Write>) -> Result<(), emmaus_ports::KvError> {
+            self.inner.batch(writes).await
+        }
+    }
+
+    /// A publisher that read an organisation's mark, then found nothing left to publish, must not
+    /// clear the mark a writer set after it read the journal: the writer's change would never be
+    /// published. (The mark once went by deletion at the version read, and a mark deleted and
+    /// written again was back at that same version.)
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_slow_publisher_cannot_clear_a_mark_set_after_it_read_the_journal() {
+        let (dir, other_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let clock = Arc::new(ManualClock::default());
+        let kv: Arc<dyn emmaus_ports::KvStore> = Arc::new(MemoryKv::new(clock.clone()));
+        let blobs = Arc::new(MemoryBlobStore::new(16 * 1024, clock.clone(), UrlSigner::new("", vec![0; 32])));
+        let ids = Arc::new(SequentialIds::default());
+        let mine = SnapshotSearch::new(kv.clone(), blobs.clone(), ids.clone(), clock.clone(), dir.path()).unwrap();
+        let holding = Arc::new(Holding { inner: kv, holds: std::sync::Mutex::default() });
+        let other = Arc::new(SnapshotSearch::new(holding.clone(), blobs, ids, clock, other_dir.path()).unwrap());
+        let found = |query: &str| {
+            let query = SearchQuery::new(query, vec!["all".to_owned()]);
+            let mine = &mine;
+            async move {
+                let results = mine.search("org1", &query).await.expect("searching succeeds");
+                results.hits.into_iter().map(|hit| hit.id).collect::<Vec<_>>()
+            }
+        };
+
+        mine.index("org1", vec![doc("first", "first")]).await.unwrap();
+        // The other publisher reads the mark set for "first", and waits there.
+        let (marks_read, go_on) = holding.hold("search-pending");
+        let (journal_read, go_on_after_journal) = holding.hold("org#org1#search-journal");
+        let slow = tokio::spawn({
+            let other = other.clone();
+            async move { other.refresh().await }
+        });
+        marks_read.await.unwrap();
+        // Meanwhile "first" is published here, and the other finds the journal empty.
+        mine.refresh().await.unwrap();
+        assert_eq!(found("first").await, ["first"]);
+        go_on.send(()).unwrap();
+        journal_read.await.unwrap();
+        // Before it settles the mark, a second change is journaled and marks the organisation.
+        mine.index("org1", vec![doc("second", "second")]).await.unwrap();
+        go_on_after_journal.send(()).unwrap();
+        slow.await.unwrap().expect("the slow refresh succeeds");
+
+        mine.refresh().await.unwrap();
+        assert_eq!(found("second").await, ["second"], "the change marked after the slow publisher read is published");
+    }
+
     async fn harness() -> SearchHarness {
         let dir = tempfile::tempdir().expect("a temporary folder");
         SearchHarness::new(Arc::new(snapshots(dir.path())), "snapshot-search").guarding(dir)

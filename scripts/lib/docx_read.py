@@ -1,5 +1,7 @@
 """Reads a DOCX with python-docx (an independent reader, for the session export tests) and prints
-one JSON object per paragraph: its style's name and its text. The file's path is the argument."""
+one JSON object per paragraph (its style's name and its text), one per footer, and one per inline
+picture (the kind python-docx reads its bytes as, and its size in pixels). The file's path is the
+argument."""
 import json
 import sys
 
@@ -14,3 +16,8 @@ for section in document.sections:
     footer = " ".join(p.text for p in section.footer.paragraphs)
     xml = section.footer._element.xml
     print(json.dumps({"style": "footer", "text": footer, "page_field": "PAGE" in xml}, ensure_ascii=False))
+for shape in document.inline_shapes:
+    blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+    image = document.part.related_parts[blip.embed].image
+    print(json.dumps({"style": "picture", "text": "", "content_type": image.content_type,
+                      "width": image.px_width, "height": image.px_height}))

@@ -1,7 +1,8 @@
 //! A session as a DOCX: the title in the `Title` style, the session's headings in `Heading 1`,
 //! each block's heading line in `Heading 2` (styles declared here, since the writer declares only
 //! `Normal`, so Word's navigation pane and outline show them), passages as indented quotations,
-//! right-to-left paragraphs marked as such, PNG pictures of hub files, and the title with the page
+//! right-to-left paragraphs marked as such, pictures of hub files (a JPEG turned into a PNG, the one
+//! kind the writer stores, at most 1,600 pixels on its longer side), and the title with the page
 //! number in the footer. Fonts are named (the first given, with the others for the scripts Word
 //! sets apart: East Asian and complex scripts), not embedded: Word substitutes what it lacks.
 
@@ -11,7 +12,7 @@ use docx_rs::{
 };
 
 use crate::PrintError;
-use crate::sheet::{Para, PictureKind, Sheet, UNAVAILABLE};
+use crate::sheet::{Para, Picture, PictureKind, Sheet, UNAVAILABLE};
 
 /// Half-points, Word's unit of type size.
 const BODY: usize = 21;
@@ -52,6 +53,28 @@ fn paragraph(p: &Para) -> Paragraph {
         out = out.align(AlignmentType::Right);
     }
     out
+}
+
+/// The longest side a picture turned into a PNG keeps: 1,600 pixels fill a 12 cm picture at over
+/// 300 dots per inch, and keep the document small.
+const MAX_SIDE: u32 = 1600;
+
+/// A picture as the writer stores it: a PNG and its size in pixels. A PNG goes in as it is; a
+/// JPEG is decoded and written as a PNG (scaled down past [`MAX_SIDE`]). `None` for one that does
+/// not decode.
+fn as_png(picture: &Picture) -> Option<(Vec<u8>, u32, u32)> {
+    match picture.kind {
+        PictureKind::Png => png_size(&picture.bytes).map(|(w, h)| (picture.bytes.clone(), w, h)),
+        PictureKind::Jpeg => {
+            let mut decoded = image::load_from_memory_with_format(&picture.bytes, image::ImageFormat::Jpeg).ok()?;
+            if decoded.width().max(decoded.height()) > MAX_SIDE {
+                decoded = decoded.thumbnail(MAX_SIDE, MAX_SIDE);
+            }
+            let mut png = std::io::Cursor::new(Vec::new());
+            decoded.write_to(&mut png, image::ImageFormat::Png).ok()?;
+            Some((png.into_inner(), decoded.width(), decoded.height()))
+        }
+    }
 }
 
 /// A PNG's width and height in pixels, from its header.
@@ -123,18 +146,13 @@ pub fn docx(sheet: &Sheet, families: &[String]) -> Result<Vec<u8>, PrintError> {
         if part.unavailable {
             docx = docx.add_paragraph(indent(Paragraph::new().add_run(run(UNAVAILABLE).italic())));
         }
-        if let Some(picture) = part.picture.and_then(|i| sheet.pictures.get(i)) {
-            // Only PNG goes in as it is; a JPEG is named instead (see the module comment).
-            if let (PictureKind::Png, Some((w, h))) = (picture.kind, png_size(&picture.bytes)) {
-                {
-                    // At most 12 cm wide: 12 cm = 4,320,000 EMU.
-                    let width = (u64::from(w) * 9525).min(4_320_000);
-                    let height = width * u64::from(h) / u64::from(w);
-                    let pic = Pic::new_with_dimensions(picture.bytes.clone(), w, h)
-                        .size(u32::try_from(width).unwrap_or(u32::MAX), u32::try_from(height).unwrap_or(u32::MAX));
-                    docx = docx.add_paragraph(indent(Paragraph::new().add_run(Run::new().add_image(pic))));
-                }
-            }
+        if let Some((png, w, h)) = part.picture.and_then(|i| sheet.pictures.get(i)).and_then(as_png) {
+            // At most 12 cm wide: 12 cm = 4,320,000 EMU.
+            let width = (u64::from(w) * 9525).min(4_320_000);
+            let height = width * u64::from(h) / u64::from(w);
+            let pic = Pic::new_with_dimensions(png, w, h)
+                .size(u32::try_from(width).unwrap_or(u32::MAX), u32::try_from(height).unwrap_or(u32::MAX));
+            docx = docx.add_paragraph(indent(Paragraph::new().add_run(Run::new().add_image(pic))));
         }
         if let Some(minutes) = part.timer {
             docx = docx.add_paragraph(indent(Paragraph::new().add_run(run(&format!("Timer: {minutes} minutes")))));

@@ -24,6 +24,8 @@ const FONTS: &[&str] = &[
 ];
 /// A PNG made by Pillow (`scripts/fixtures/make_documents.py`).
 const PNG: &[u8] = include_bytes!("../../extract/tests/fixtures/transparent.png");
+/// A 640 × 480 photograph, written by Pillow (`scripts/fixtures/make_documents.py`).
+const JPEG: &[u8] = include_bytes!("../../extract/tests/fixtures/photo.jpg");
 
 fn fonts() -> Fonts {
     let files = FONTS
@@ -183,14 +185,7 @@ fn a_docx_holds_every_block_under_heading_styles_with_a_page_number() {
     let embeds = embeds();
     let fonts = fonts();
     let docx = emmaus_print::docx::docx(&sheet(&session, &embeds), fonts.families()).unwrap();
-    let python = std::env::var("EMMAUS_TEST_PYTHON")
-        .expect("EMMAUS_TEST_PYTHON names a Python with python-docx (scripts/test sets it)");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("session.docx");
-    std::fs::write(&path, &docx).unwrap();
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/lib/docx_read.py");
-    let out = run(&python, &[script, path.to_str().unwrap()]);
-    let paragraphs: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let paragraphs = read_docx(&docx);
     let all: String = paragraphs.iter().map(|p| p["text"].as_str().unwrap()).collect::<Vec<_>>().join("\n");
     for expected in &texts {
         assert!(all.contains(expected.as_str()), "{expected:?} is not in the DOCX:\n{all}");
@@ -204,6 +199,60 @@ fn a_docx_holds_every_block_under_heading_styles_with_a_page_number() {
     assert!(styled("Heading 2").iter().any(|t| t.starts_with("John 1:1")));
     let footer = paragraphs.iter().find(|p| p["style"] == "footer").unwrap();
     assert_eq!(footer["page_field"], true, "{footer}");
+}
+
+/// python-docx's reading of a DOCX: one JSON object per paragraph, footer and picture.
+fn read_docx(docx: &[u8]) -> Vec<serde_json::Value> {
+    let python = std::env::var("EMMAUS_TEST_PYTHON")
+        .expect("EMMAUS_TEST_PYTHON names a Python with python-docx (scripts/test sets it)");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("session.docx");
+    std::fs::write(&path, docx).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/lib/docx_read.py");
+    run(&python, &[script, path.to_str().unwrap()]).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+#[test]
+fn pictures_go_into_the_docx_as_pngs_a_jpeg_turned_into_one_of_its_size() {
+    let (mut session, _) = session();
+    let mut photo = block("photo", BlockKind::Resource, "", "", true);
+    photo.embed = Some(Embed { resource_id: "R4".into(), show: Show::Live, pinned: None });
+    session.blocks.push(photo);
+    let mut embeds = embeds();
+    let file = |title: &str| ResourceCard {
+        kind: ResourceKind::File,
+        title: title.into(),
+        description: String::new(),
+        url: None,
+        file_name: None,
+        excerpt: None,
+        pinned: false,
+        picture: None,
+    };
+    embeds.insert("photo".to_owned(), Shown::Resource(file("A photograph")));
+    let printable = Printable { session: &session, embeds: &embeds, facilitators: vec![], audience: "Open".into() };
+    let pictures = BTreeMap::from([
+        ("pic".to_owned(), Picture { kind: PictureKind::Png, bytes: PNG.to_vec() }),
+        ("photo".to_owned(), Picture { kind: PictureKind::Jpeg, bytes: JPEG.to_vec() }),
+        // Bytes that are no JPEG leave no picture, and the rest of the document stands.
+        ("card".to_owned(), Picture { kind: PictureKind::Jpeg, bytes: b"not a picture".to_vec() }),
+    ]);
+    let docx = emmaus_print::docx::docx(&Sheet::of(&printable, pictures), fonts().families()).unwrap();
+    let read = read_docx(&docx);
+    let found: Vec<(String, u64, u64)> = read
+        .iter()
+        .filter(|p| p["style"] == "picture")
+        .map(|p| {
+            (
+                p["content_type"].as_str().unwrap().to_owned(),
+                p["width"].as_u64().unwrap(),
+                p["height"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("image/png".to_owned(), 1200, 800), ("image/png".to_owned(), 640, 480)]);
+    let texts: Vec<&str> = read.iter().filter_map(|p| p["text"].as_str()).collect();
+    assert!(texts.iter().any(|t| t.contains("Study guide")), "the card whose picture was broken is still there");
 }
 
 #[test]

@@ -76,6 +76,8 @@ struct World {
     vaults: BTreeMap<&'static str, (String, &'static str)>,
     /// session name -> (org, creator, audience, shared), see [`SESSIONS`]
     sessions: BTreeMap<&'static str, (String, &'static str, Aud, bool)>,
+    /// session name -> the id of a private link its creator made to it
+    links: BTreeMap<&'static str, String>,
 }
 
 /// The plans the sweep seeds: the person, and the names of their goal (proposed by their mentor),
@@ -152,6 +154,7 @@ impl World {
             uploads: BTreeMap::new(),
             vaults: BTreeMap::new(),
             sessions: BTreeMap::new(),
+            links: BTreeMap::new(),
         };
         for (org, people) in [("A", A_PEOPLE), ("B", B_PEOPLE)] {
             let org_id = w.p.ids.new_id();
@@ -453,6 +456,9 @@ impl World {
             let change = sessions::SessionChange { blocks: Some(blocks), shared: Some(shared), ..Default::default() };
             let id = made.doc.value.id;
             sessions::update(&w.p, &actor, &id, 1, change).await.unwrap();
+            let link = emmaus_sessions::links::NewLink { label: marker.clone(), days: 7, sign_in: true };
+            let made = emmaus_sessions::links::create(&w.p, &actor, &id, link).await.unwrap();
+            w.links.insert(name, made.link.id);
             w.id.insert(name, id);
             w.sessions.insert(name, (org.to_owned(), creator, audience, shared));
         }
@@ -1098,7 +1104,8 @@ fn plan_record_calls(
         .collect()
 }
 
-/// A call on each swept session (`tail` follows its id), at its version `If-Match: "2"`: A's by
+/// A call on each swept session (`tail` follows its id; `{link}` in it is the session's private
+/// link), at its version `If-Match: "2"`: A's by
 /// A's path, B's by A's path (answered as a session that does not exist) and by B's.
 fn session_calls(
     w: &World,
@@ -1122,6 +1129,7 @@ fn session_calls_under(
     let if_match = vec![("if-match", "\"2\"".to_owned())];
     let mut out = Vec::new();
     for (name, ..) in SESSIONS.iter().copied() {
+        let tail = tail.replace("{link}", &w.links[name]);
         let path = |org: &str| format!("/api/{function}/{}/sessions/{}{tail}", w.org[org], w.id[name]);
         if w.sessions[name].0 == "B" {
             out.push(Call { headers: if_match.clone(), ..foreign_call(method, path("A"), body.cloned(), &w.id[name]) });
@@ -1986,6 +1994,48 @@ fn specs() -> BTreeMap<(&'static str, &'static str), (Guard, Build)> {
     s.insert(
         ("GET", "/api/sessions/{org}/sessions/{session}/export"),
         (Guard::Readable(Action::SessionRead), |w, c| session_calls(w, c, "GET", "/export?format=markdown", None)),
+    );
+    s.insert(
+        ("GET", "/api/sessions/{org}/sessions/{session}/links"),
+        (Guard::Readable(Action::SessionChange), |w, c| session_calls(w, c, "GET", "/links", None)),
+    );
+    s.insert(
+        ("POST", "/api/sessions/{org}/sessions/{session}/links"),
+        (Guard::Readable(Action::SessionChange), |w, c| {
+            session_calls(w, c, "POST", "/links", Some(&json!({"label": "swept", "days": 1})))
+        }),
+    );
+    s.insert(
+        ("DELETE", "/api/sessions/{org}/sessions/{session}/links/{link}"),
+        (Guard::Readable(Action::SessionChange), |w, c| session_calls(w, c, "DELETE", "/links/{link}", None)),
+    );
+    s.insert(
+        ("PUT", "/api/sessions/{org}/sessions/{session}/presenting"),
+        (Guard::Readable(Action::SessionChange), |w, c| {
+            session_calls(w, c, "PUT", "/presenting", Some(&json!({"block_id": "h"})))
+        }),
+    );
+    s.insert(
+        ("GET", "/api/sessions/{org}/leaders"),
+        (Guard::List(Action::SessionCreate), |w, _| {
+            let path = |org: &str| format!("/api/sessions/{}/leaders", w.org[org]);
+            vec![
+                call("GET", path("A"), None, BTreeSet::from([Relation::SameOrg])),
+                Call { other_org_path: true, ..call("GET", path("B"), None, BTreeSet::from([Relation::OtherOrg])) },
+            ]
+        }),
+    );
+    // A private link's address carries its secret: one that opens none answers the same to anyone.
+    s.insert(
+        ("GET", "/api/session-links/{token}"),
+        (Guard::Public, |_, _| {
+            vec![call(
+                "GET",
+                "/api/session-links/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA".into(),
+                None,
+                BTreeSet::new(),
+            )]
+        }),
     );
     // exports: a session printed, read as the caller reads it (fonts installed by the world)
     s.insert(

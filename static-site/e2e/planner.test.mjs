@@ -172,7 +172,7 @@ describe('Learning Planner', { timeout: 180_000 }, () => {
     await mentee.getByRole('tab', { name: 'Agenda' }).click();
     await mentee.locator('.planner__calendar').getByText('Weekly reading').first().click();
     await mentee.getByRole('group', { name: '“Weekly reading”' }).getByRole('button', { name: 'Done' }).click();
-    await mentee.getByText(/tasks? in this view, as a list/).click();
+    await mentee.getByText(/entr(y|ies) in this view, as a list/).click();
     await mentee.getByRole('list', { name: 'Tasks in this range' }).getByText(/Weekly reading, .*, Done/).waitFor();
 
     await mentee.getByRole('tab', { name: 'Month' }).click();
@@ -227,7 +227,7 @@ describe('Learning Planner', { timeout: 180_000 }, () => {
     const moveTo = dayFromNow(9);
     await mentor.goto(`${server.url}/planner?person=${world.mentee}&tab=calendar`);
     await mentor.getByRole('tab', { name: 'Agenda' }).click();
-    await mentor.getByText(/tasks? in this view, as a list/).click();
+    await mentor.getByText(/entr(y|ies) in this view, as a list/).click();
     const listed = mentor.getByRole('list', { name: 'Tasks in this range' });
     await listed.getByText(/Weekly reading, .*, Done/).waitFor();
     // The API says where each occurrence is now.
@@ -246,7 +246,7 @@ describe('Learning Planner', { timeout: 180_000 }, () => {
     await mentor.goto(`${server.url}/planner?tab=calendar`);
     await mentor.getByLabel(/Show the plans of those I walk with/).check();
     await mentor.getByRole('tab', { name: 'Agenda' }).click();
-    await mentor.getByText(/tasks? in this view, as a list/).click();
+    await mentor.getByText(/entr(y|ies) in this view, as a list/).click();
     await mentor
       .getByRole('list', { name: 'Tasks in this range' })
       .getByText(new RegExp(`${MENTEE.name}: Weekly reading, .*, Done`))
@@ -305,12 +305,12 @@ describe('Learning Planner', { timeout: 180_000 }, () => {
   test('the mentee deletes the weekly task, every occurrence at once', async () => {
     await mentee.goto(`${server.url}/planner?tab=calendar`);
     await mentee.getByRole('tab', { name: 'Agenda' }).click();
-    await mentee.getByText(/tasks? in this view, as a list/).click();
+    await mentee.getByText(/entr(y|ies) in this view, as a list/).click();
     await mentee.getByRole('list', { name: 'Tasks in this range' }).getByRole('button', { name: /Weekly reading, .*, Done/ }).click();
     const deleted = mentee.waitForResponse((r) => r.url().includes('/tasks/') && r.request().method() === 'DELETE');
     await mentee.getByRole('group', { name: '“Weekly reading”' }).getByRole('button', { name: 'Delete every occurrence' }).click();
     assert.equal((await deleted).status(), 204);
-    await mentee.getByText(/0 tasks in this view, as a list/).waitFor();
+    await mentee.getByText(/0 entries in this view, as a list/).waitFor();
   });
 
   test('the mentor records a meeting whose private notes the mentee never sees, and the mentee makes a next step a task', async () => {

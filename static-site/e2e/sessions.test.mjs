@@ -3,7 +3,10 @@
 // makes a session for the group from the template, fills its blocks, adds the hub note by searching the hub in place,
 // moves a block with the keyboard alone (the drag handle, arrows and Enter), sees it autosaved (a reload shows the new
 // order), undoes and redoes a change, presents it block by block with an activity's timer, downloads the HTML and
-// Markdown exports and finds every block in each, and shares it; the mentee reads it. Every page passes axe.
+// Markdown exports and finds every block in each, and shares it; the mentee reads it, and finds it on their planner's
+// calendar. A visitor without an account follows it by a private link while the pastor presents, as a participants'
+// screen beside present mode does, until the link is revoked. A block is saved to the hub and a copy of it put back
+// into the outline. Every page passes axe.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -149,7 +152,7 @@ describe('Session Builder', { timeout: 240_000 }, () => {
     sessionUrl = pastor.url();
     await pastor.getByRole('heading', { level: 1, name: 'Youth evening' }).waitFor();
     assert.deepEqual(await rowNames(), ['1. Heading: Welcome', '2. Scripture: Scripture', '3. Discussion question: Talk together', '4. Activity: Walk and pray']);
-    await pastor.getByText(`For the group ${GROUP}`).waitFor();
+    await pastor.locator(".lede").getByText(`For the group ${GROUP}`).waitFor();
     await audit(pastor, 'the composer');
   });
 
@@ -301,6 +304,65 @@ describe('Session Builder', { timeout: 240_000 }, () => {
     await mentee.getByText('What does it mean to be poor in spirit?').waitFor();
     assert.equal(await mentee.getByRole('grid').count(), 0);
     await audit(mentee, 'a shared session as its audience reads it');
+    // It is on the mentee's planner calendar too (a week from now: in the agenda's two weeks), and opens from there.
+    await mentee.goto(`${server.url}/planner?tab=calendar`);
+    await mentee.getByRole('tab', { name: 'Agenda' }).click();
+    await mentee.locator('.planner__calendar').getByText('Session: Youth evening').waitFor();
+    await mentee.getByText(/in this view, as a list/).click();
+    await mentee.getByRole('list', { name: 'Tasks in this range' }).getByRole('link', { name: /^Session: Youth evening/ }).click();
+    await mentee.getByRole('heading', { level: 1, name: 'Youth evening' }).waitFor();
+  });
+
+  test('a visitor follows by a private link while the pastor presents, beside a participants\' screen; revoked, it stops', async () => {
+    await pastor.goto(sessionUrl);
+    await outline().waitFor();
+    const links = pastor.locator('section').filter({ has: pastor.getByRole('heading', { level: 2, name: 'Private links' }) });
+    await links.getByLabel('Label').fill('Visitors');
+    await links.getByLabel('Works for').selectOption({ label: '7 days' });
+    await links.getByLabel('Anyone with the link may follow, without signing in').check();
+    await links.getByRole('button', { name: 'Make a link' }).click();
+    const address = await links.getByLabel("The link's address").inputValue();
+    assert.match(address, /\/follow#token=[A-Za-z0-9_-]{43}$/);
+    await links.getByRole('list', { name: 'Links that work' }).getByText('Visitors').waitFor();
+    await audit(pastor, 'the composer with a private link made');
+
+    // Someone with no account, in a browser that never signed in.
+    const visitor = await watch('visitor');
+    await visitor.goto(address);
+    await visitor.getByRole('heading', { level: 1, name: 'Youth evening' }).waitFor();
+    await visitor.getByText('Nothing is being presented right now', { exact: false }).waitFor();
+    await visitor.getByRole('list', { name: 'Outline' }).getByText('Matthew 5:1-12').waitFor();
+    await audit(visitor, 'a session followed by a private link');
+
+    await pastor.getByRole('link', { name: 'Present', exact: true }).click();
+    await pastor.getByText('Block 1 of 5: Heading, Welcome').waitFor();
+    const opening = pastor.context().waitForEvent('page');
+    await pastor.getByRole('button', { name: "Participants' screen" }).click();
+    const screen = await opening;
+    screen.on('pageerror', (error) => pageErrors.push(`screen: ${error.message}`));
+    const currentOn = (page) => page.getByRole('list', { name: 'Outline' }).locator('li[aria-current="step"]');
+    await currentOn(screen).filter({ hasText: 'Welcome' }).waitFor();
+    await pastor.bringToFront();
+    await pastor.keyboard.press('ArrowRight');
+    await pastor.keyboard.press('ArrowRight');
+    await pastor.getByText('Block 3 of 5: Discussion question, Talk together').waitFor();
+    // The screen beside present mode follows at once; the visitor's page within a few seconds.
+    await currentOn(screen).filter({ hasText: 'Talk together' }).waitFor();
+    await screen.getByText('What does it mean to be poor in spirit?').waitFor();
+    await audit(screen, "the participants' screen");
+    await currentOn(visitor).filter({ hasText: 'Talk together' }).waitFor({ timeout: 10_000 });
+    await visitor.getByText('What does it mean to be poor in spirit?').waitFor();
+    await screen.close();
+    await pastor.keyboard.press('Escape');
+    await pastor.waitForURL(sessionUrl);
+    await visitor.getByText('Nothing is being presented right now', { exact: false }).waitFor({ timeout: 10_000 });
+
+    const revoked = pastor.waitForResponse((r) => r.url().includes('/links/') && r.request().method() === 'DELETE');
+    await pastor.getByRole('button', { name: 'Revoke the link “Visitors”' }).click();
+    assert.equal((await revoked).status(), 204);
+    await visitor.reload();
+    await visitor.getByRole('heading', { level: 1, name: 'This link does not work' }).waitFor();
+    await visitor.context().close();
   });
 
   test('the composer and present mode fit a 360 px phone without sideways scrolling', async () => {
@@ -315,6 +377,30 @@ describe('Session Builder', { timeout: 240_000 }, () => {
       assert.ok(scrollWidth <= innerWidth, `${path} is ${scrollWidth} px wide on a ${innerWidth} px screen`);
     }
     await pastor.setViewportSize({ width: 1100, height: 800 });
+  });
+
+  test('the pastor saves a block to the hub and puts a copy of it into the outline', async () => {
+    await pastor.goto(sessionUrl);
+    await outline().waitFor();
+    // The question block: saved for the whole organisation, as a note in the hub.
+    const row = outline().getByRole('row', { name: /Discussion question: Talk together/ });
+    await row.getByRole('button', { name: 'Save to hub: “Talk together”' }).click();
+    const savedNote = pastor.waitForResponse((r) => r.url().endsWith('/notes') && r.request().method() === 'POST');
+    await pastor.getByRole('menuitem', { name: 'For the whole organisation' }).click();
+    assert.equal((await savedNote).status(), 201);
+    await pastor.getByText('in the collection “Session blocks”', { exact: false }).first().waitFor();
+
+    await pastor.getByRole('button', { name: 'Reuse a saved block' }).click();
+    const found = pastor.getByRole('list', { name: 'Saved blocks' });
+    await found.getByRole('button', { name: 'Insert “Talk together”' }).click();
+    await saved();
+    const names = await rowNames();
+    assert.equal(names.filter((name) => name?.includes('Talk together')).length, 2, names.join(' | '));
+    await audit(pastor, 'the composer with a saved block reused');
+    // The copy goes again, so the story after this one sees the outline it knew.
+    const copy = outline().getByRole('row', { name: /Talk together/ }).last();
+    await copy.getByRole('button', { name: 'Remove “Talk together”' }).click();
+    await saved();
   });
 
   test('the templates page lists the template and passes axe', async () => {

@@ -82,6 +82,12 @@ const outbox = createRoute({
   component: lazyRouteComponent(() => import('./pages/OutboxPage'), 'OutboxPage'),
 });
 
+const follow = createRoute({
+  getParentRoute: () => root,
+  path: '/follow',
+  component: lazyRouteComponent(() => import('./sessions/FollowPage'), 'FollowRoute'),
+});
+
 const signIn = createRoute({
   getParentRoute: () => root,
   path: '/sign-in',
@@ -206,6 +212,13 @@ const sessionPresent = createRoute({
   staticData: { title: 'sessions.present.title' },
 });
 
+const sessionScreen = createRoute({
+  getParentRoute: () => sessions,
+  path: '$session/screen',
+  component: lazyRouteComponent(() => import('./sessions/FollowPage'), 'ScreenRoute'),
+  staticData: { title: 'sessions.screen.title' },
+});
+
 const audit = createRoute({
   getParentRoute: () => signedIn,
   path: '/audit',
@@ -223,11 +236,12 @@ export const routeTree = root.addChildren([
   forgotPassword,
   resetPassword,
   outbox,
+  follow,
   signedIn.addChildren([
     profile,
     planner,
     hub.addChildren([hubLibrary, hubNewNote, hubTrash, hubImport, hubRules, hubResource, hubEditNote]),
-    sessions.addChildren([sessionsList, sessionTemplates, sessionComposer, sessionPresent]),
+    sessions.addChildren([sessionsList, sessionTemplates, sessionComposer, sessionPresent, sessionScreen]),
     people,
     audit,
   ]),

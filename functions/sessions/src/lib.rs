@@ -1,12 +1,16 @@
 //! The `sessions` function: the Session Builder under `/api/sessions/{org}`: the organisation's
 //! session templates and one's personal ones (`/templates`), and sessions (`/sessions`) made from
 //! a template or blank, their outline of blocks saved whole under its version, the earlier
-//! outlines those saves kept (`/revisions`), and exports as Markdown and HTML (`/export`).
+//! outlines those saves kept (`/revisions`), exports as Markdown and HTML (`/export`), private
+//! links to follow a session read-only (`/links`, read at `/api/session-links/{token}`) and the
+//! block a facilitator presents (`/presenting`); and the organisation's leaders, to choose
+//! facilitators from (`/leaders`).
 //!
 //! Every handler resolves the caller to an actor in the organisation of the path (404 for anyone
 //! who is not a member) and leaves the decision to the module's use cases (`emmaus-sessions`).
 
 mod blocks;
+mod links;
 mod sessions;
 mod templates;
 
@@ -23,6 +27,11 @@ emmaus_http::function_entry_points! {
     [sessions::revisions],
     [sessions::restore],
     [sessions::export],
+    [links::list, links::create],
+    [links::revoke],
+    [links::present],
+    [links::follow],
+    [sessions::leaders],
 }
 
 /// An answer carrying the version of what it holds as its `ETag`, for the next `If-Match`.

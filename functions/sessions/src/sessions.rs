@@ -545,3 +545,37 @@ pub async fn export(
     )
         .into_response())
 }
+
+/// A leader of the organisation, who may facilitate a session.
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct LeaderView {
+    pub person_id: String,
+    pub display_name: String,
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct LeaderList {
+    /// The organisation's admins, pastors and mentors, by name.
+    pub leaders: Vec<LeaderView>,
+}
+
+/// The organisation's leaders, to choose a session's facilitators from (for those who prepare sessions).
+#[utoipa::path(
+    get, path = "/api/sessions/{org}/leaders", tag = "sessions", operation_id = "listSessionLeaders",
+    params(("org" = String, Path, description = "Organisation id")),
+    responses(
+        (status = 200, description = "Leaders", body = LeaderList),
+        (status = "default", description = "A problem", body = emmaus_http::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn leaders(
+    State(p): State<Platform>,
+    Session(who): Session,
+    Path(org): Path<String>,
+) -> ApiResult<Json<LeaderList>> {
+    let actor = crate::actor(&p, &who, &org).await?;
+    let found = emmaus_sessions::access::leaders(&p, &actor).await?;
+    let leaders =
+        found.into_iter().map(|l| LeaderView { person_id: l.person_id, display_name: l.display_name }).collect();
+    Ok(Json(LeaderList { leaders }))
+}

@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 struct Api {
     p: Platform,
+    clock: std::sync::Arc<emmaus_memory::ManualClock>,
     target: ApiTarget,
     tokens: std::collections::BTreeMap<&'static str, String>,
     paul: Actor,
@@ -51,7 +52,7 @@ impl Api {
         }
         let router =
             emmaus_http::finish(::sessions::routes(p.clone()), p.ids.clone(), emmaus_http::HttpSettings::default());
-        Self { p, target: ApiTarget::in_process(router), tokens, paul, group: group.id }
+        Self { p, clock, target: ApiTarget::in_process(router), tokens, paul, group: group.id }
     }
 
     async fn send(
@@ -78,6 +79,11 @@ impl Api {
             None => Vec::new(),
         };
         self.target.send(request.body(body).unwrap()).await
+    }
+
+    /// A request with no session at all, as a browser that never signed in sends it.
+    async fn anonymous(&self, path: &str) -> ApiResponse {
+        self.target.send(http::Request::builder().uri(path).body(Vec::new()).unwrap()).await
     }
 
     async fn note(&self, author: &Actor, title: &str, body: &str, visibility: Visibility) -> String {
@@ -409,4 +415,182 @@ async fn the_list_runs_by_date_in_pages_and_shows_only_what_the_caller_may_read(
     assert_eq!(problem(&api.send("mara", "GET", "/sessions?cursor=%21%21", None, None).await).0, 422);
     let (status, _, body) = problem(&api.send("mara", "GET", "/sessions?limit=0", None, None).await);
     assert_eq!((status, fields(&body)), (422, vec!["limit".to_owned()]));
+}
+
+/// The token of a link's address (`…/follow#token=<token>`).
+fn token_of(made: &Value) -> String {
+    let url = made["url"].as_str().unwrap();
+    url.split_once("/follow#token=").unwrap_or_else(|| panic!("{url}")).1.to_owned()
+}
+
+#[tokio::test]
+#[expect(clippy::too_many_lines, reason = "one link's story, from made to revoked and expired, read top to bottom")]
+async fn private_links_show_a_session_read_only_until_revoked_or_expired() {
+    let mut api = Api::new().await;
+    let made = api
+        .send(
+            "paul",
+            "POST",
+            "/sessions",
+            None,
+            Some(json!({"title": "Prodigal evening", "date": "2026-03-10", "time": "19:30",
+                "audience": {"kind": "group", "group_id": api.group}})),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", text(&made));
+    let id = made.json()["id"].as_str().unwrap().to_owned();
+    let open_note = api.note(&api.paul, "The lost son", "A father ran to his son.", Visibility::Organisation).await;
+    let private_note = api.note(&api.paul, "PAUL-PRIVATE title", "PAUL-PRIVATE text", Visibility::Private).await;
+    let blocks = json!([
+        {"id": "open", "kind": "heading", "title": "Opening", "minutes": 5},
+        {"id": "ask", "kind": "question", "body": "Which son are **you**?", "minutes": 20},
+        {"id": "guide", "kind": "resource", "resource_id": open_note, "show": "excerpt", "minutes": 5},
+        {"id": "mine", "kind": "resource", "resource_id": private_note}
+    ]);
+    let saved = api
+        .send("paul", "PATCH", &format!("/sessions/{id}"), Some(1), Some(json!({"blocks": blocks, "notes": ""})))
+        .await;
+    assert_eq!(saved.status, 200, "{}", text(&saved));
+    let links = format!("/sessions/{id}/links");
+
+    // Only those who may change the session make links: Tim reads nothing yet, Mara stands nowhere.
+    for who in ["tim", "mara"] {
+        assert_eq!(problem(&api.send(who, "POST", &links, None, Some(json!({}))).await).0, 404, "{who}");
+    }
+    for (body, field) in
+        [(json!({"days": 0}), "days"), (json!({"days": 91}), "days"), (json!({"label": "x".repeat(101)}), "label")]
+    {
+        let refused = api.send("paul", "POST", &links, None, Some(body)).await;
+        let (status, _, problem) = problem(&refused);
+        assert_eq!((status, fields(&problem)), (422, vec![field.to_owned()]));
+    }
+
+    // A link anyone may follow for a week: the private note is named as what its readers miss.
+    let anyone =
+        api.send("paul", "POST", &links, None, Some(json!({"label": "Visitors", "days": 7, "sign_in": false}))).await;
+    assert_eq!(anyone.status, 201, "{}", text(&anyone));
+    let anyone = anyone.json();
+    assert_eq!(anyone["hidden_from_readers"], json!(["mine"]));
+    assert_eq!(
+        (anyone["link"]["label"].as_str(), anyone["link"]["sign_in"].as_bool()),
+        (Some("Visitors"), Some(false))
+    );
+    assert_eq!(anyone["link"]["expires_at"], "2026-03-10T12:00:00Z");
+    let anyone_token = token_of(&anyone);
+    let followed = api.anonymous(&format!("/api/session-links/{anyone_token}")).await;
+    assert_eq!(followed.status, 200, "{}", text(&followed));
+    assert_eq!(followed.header("cache-control"), Some("private, no-store"));
+    let page = text(&followed);
+    let seen = followed.json();
+    assert_eq!((seen["title"].as_str(), seen["time"].as_str()), (Some("Prodigal evening"), Some("19:30")));
+    assert_eq!(seen["blocks"].as_array().unwrap().len(), 4);
+    assert_eq!(seen["blocks"][2]["embed"]["card"]["excerpt"], "A father ran to his son.");
+    assert!(seen["blocks"][2]["embed"]["resource_id"].is_null(), "no hub ids leave through a link");
+    assert!(seen["blocks"][3]["embed"]["card"].is_null());
+    assert_eq!(seen["rendered"]["ask"], "<p>Which son are <strong>you</strong>?</p>\n");
+    assert!(seen["presenting"].is_null());
+    for secret in ["PAUL-PRIVATE", private_note.as_str(), open_note.as_str(), "facilitators", "\"notes\"", "paul"] {
+        assert!(!page.contains(secret), "{secret} in {page}");
+    }
+
+    // Presenting: the facilitator's place is what followers see, for blocks of this session only.
+    let present = format!("/sessions/{id}/presenting");
+    let moved = api.send("paul", "PUT", &present, None, Some(json!({"block_id": "ask"}))).await;
+    assert_eq!(moved.status, 200, "{}", text(&moved));
+    assert_eq!(moved.json()["since"], "2026-03-03T12:00:00Z");
+    let followed = api.anonymous(&format!("/api/session-links/{anyone_token}")).await.json();
+    assert_eq!(followed["presenting"]["block_id"], "ask");
+    let wrong = api.send("paul", "PUT", &present, None, Some(json!({"block_id": "nope"}))).await;
+    let (status, _, body) = problem(&wrong);
+    assert_eq!(
+        (status, body["detail"].as_str()),
+        (409, Some("that block is not in the session's outline now; reload it"))
+    );
+    assert_eq!(problem(&api.send("tim", "PUT", &present, None, Some(json!({"block_id": "ask"}))).await).0, 404);
+    // The same block again keeps when it came up; stopping clears it for followers.
+    api.clock.advance(std::time::Duration::from_mins(1));
+    let again = api.send("paul", "PUT", &present, None, Some(json!({"block_id": "ask"}))).await.json();
+    assert_eq!(again["since"], "2026-03-03T12:00:00Z");
+    api.send("paul", "PUT", &present, None, Some(json!({"block_id": null}))).await;
+    let followed = api.anonymous(&format!("/api/session-links/{anyone_token}")).await.json();
+    assert!(followed["presenting"].is_null());
+
+    // A link that asks for sign-in: nobody signed in is told to sign in; members of the
+    // organisation follow it with the hub as they see it; another organisation's pastor hears 404.
+    let members = api.send("paul", "POST", &links, None, Some(json!({"label": "Members"}))).await.json();
+    assert_eq!((members["link"]["sign_in"].as_bool(), members["hidden_from_readers"].clone()), (Some(true), json!([])));
+    assert_eq!(members["link"]["expires_at"], "2026-03-17T12:01:00Z", "14 days by default");
+    let members_token = token_of(&members);
+    let path = format!("/api/session-links/{members_token}");
+    assert_eq!(problem(&api.anonymous(&path).await).0, 401);
+    let as_sam = api.send("sam", "GET", &path, None, None).await;
+    assert_eq!(as_sam.status, 200, "{}", text(&as_sam));
+    assert!(as_sam.json()["blocks"][3]["embed"]["card"].is_null(), "Sam does not see Paul's private note");
+    let as_paul = api.send("paul", "GET", &path, None, None).await.json();
+    assert_eq!(as_paul["blocks"][3]["embed"]["card"]["title"], "PAUL-PRIVATE title");
+    assert_eq!(problem(&api.send("bea", "GET", &path, None, None).await).0, 404);
+
+    // The list: newest first, with no token or digest in it.
+    let listed = api.send("paul", "GET", &links, None, None).await;
+    let listed_text = text(&listed);
+    let listed = listed.json();
+    let labels: Vec<&str> = listed["links"].as_array().unwrap().iter().map(|l| l["label"].as_str().unwrap()).collect();
+    assert_eq!(labels, ["Members", "Visitors"]);
+    for secret in [&anyone_token, &members_token, &emmaus_app::secrets::digest(&anyone_token)] {
+        assert!(!listed_text.contains(secret.as_str()));
+    }
+    assert_eq!(problem(&api.send("tim", "GET", &links, None, None).await).0, 404);
+
+    // Revoked: the address stops at once, and revoking again finds nothing.
+    let link_id = listed["links"][0]["id"].as_str().unwrap().to_owned();
+    let revoked = api.send("paul", "DELETE", &format!("{links}/{link_id}"), None, None).await;
+    assert_eq!(revoked.status, 204, "{}", text(&revoked));
+    assert_eq!(problem(&api.send("sam", "GET", &path, None, None).await).0, 404);
+    assert_eq!(problem(&api.send("paul", "DELETE", &format!("{links}/{link_id}"), None, None).await).0, 404);
+    // Expired after its week, whether or not the store has removed it yet.
+    api.clock.advance(std::time::Duration::from_hours(7 * 24));
+    assert_eq!(problem(&api.anonymous(&format!("/api/session-links/{anyone_token}")).await).0, 404);
+    // (Paul signs in again: a week outlives his access token.)
+    api.tokens.insert("paul", sessions::open(&api.p, "paul").await.unwrap().access_token);
+    assert_eq!(api.send("paul", "GET", &links, None, None).await.json()["links"], json!([]));
+    // Tokens that were never made, of any shape, are all the same 404.
+    for token in ["short", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"] {
+        assert_eq!(problem(&api.anonymous(&format!("/api/session-links/{token}")).await).0, 404);
+    }
+
+    // At most ten at once; a deleted session takes its links with it.
+    for n in 0..10 {
+        let made = api.send("paul", "POST", &links, None, Some(json!({"label": format!("n{n}")}))).await;
+        assert_eq!(made.status, 201, "{}", text(&made));
+    }
+    // (A whole number written with a fraction's point is still whole: JSON Schema reads it so.)
+    let eleventh = api.send("paul", "POST", &links, None, Some(json!({"days": 3.0}))).await;
+    let (status, _, body) = problem(&eleventh);
+    assert_eq!(
+        (status, body["detail"].as_str()),
+        (409, Some("a session has at most 10 links at once; revoke one first"))
+    );
+    let version = api.send("paul", "GET", &format!("/sessions/{id}"), None, None).await.json()["version"].as_u64();
+    let deleted = api.send("paul", "DELETE", &format!("/sessions/{id}"), version, None).await;
+    assert_eq!(deleted.status, 204, "{}", text(&deleted));
+    let remaining =
+        api.p.kv.query(&emmaus_ports::Query::new(format!("org#org#sess#{id}#link"), "", 100)).await.unwrap();
+    assert!(remaining.items.is_empty(), "the links went with the session");
+}
+
+#[tokio::test]
+async fn leaders_are_listed_by_name_for_those_who_prepare_sessions() {
+    let api = Api::new().await;
+    let listed = api.send("mara", "GET", "/leaders", None, None).await;
+    assert_eq!(listed.status, 200, "{}", text(&listed));
+    let names: Vec<String> = listed.json()["leaders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| format!("{} {}", l["display_name"].as_str().unwrap(), l["person_id"].as_str().unwrap()))
+        .collect();
+    // Admins, pastors and mentors, by name; mentees are not leaders, another organisation's are not here.
+    assert_eq!(names, ["Ada ada", "Mara mara", "Paul paul"]);
+    assert_eq!(problem(&api.send("tim", "GET", "/leaders", None, None).await).0, 403);
+    assert_eq!(problem(&api.send("bea", "GET", "/leaders", None, None).await).0, 404);
 }

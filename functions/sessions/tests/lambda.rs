@@ -142,4 +142,27 @@ async fn a_session_on_dynamodb() {
     assert_eq!(exported.status(), 200);
     let text = String::from_utf8_lossy(exported.body()).into_owned();
     assert!(text.contains("# Thursday evening") && text.contains("**Prodigal notes**"), "{text}");
+
+    // A private link for members: the token's pointer and the link (with their expiry) in DynamoDB,
+    // the block presented beside them; nobody signed in is asked to sign in, Tim follows it.
+    let made =
+        call(request("POST", &format!("{base}/sessions/{id}/links"), &paul_token, Some(json!({"days": 1})))).await;
+    assert_eq!(made.status(), 201, "{}", String::from_utf8_lossy(made.body()));
+    let url = body(&made)["url"].as_str().unwrap().to_owned();
+    let token = url.split_once("#token=").unwrap().1.to_owned();
+    let presented =
+        call(request("PUT", &format!("{base}/sessions/{id}/presenting"), &paul_token, Some(json!({"block_id": "n"}))))
+            .await;
+    assert_eq!(presented.status(), 200, "{}", String::from_utf8_lossy(presented.body()));
+    let follow = format!("/api/session-links/{token}");
+    let anonymous = http::Request::builder().uri(&follow).body(Vec::new()).unwrap();
+    assert_eq!(call(anonymous).await.status(), 401);
+    let followed = call(request("GET", &follow, &tim, None)).await;
+    assert_eq!(followed.status(), 200, "{}", String::from_utf8_lossy(followed.body()));
+    let followed = body(&followed);
+    assert_eq!(
+        (followed["title"].as_str(), followed["presenting"]["block_id"].as_str()),
+        (Some("Thursday evening"), Some("n"))
+    );
+    assert_eq!(followed["blocks"][1]["embed"]["card"]["excerpt"], "The father He ran to meet him.");
 }

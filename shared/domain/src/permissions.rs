@@ -103,9 +103,9 @@ actions! {
     PlannerTotals => "planner.totals", "See the organisation's planner totals on the dashboard: counts, never what a plan holds";
     SessionTemplateRead => "sessions.templates.read", "Use the organisation's session templates (and one's own personal ones)";
     SessionTemplateManage => "sessions.templates.manage", "Add, change and remove the organisation's session templates (own: one's personal templates)";
-    SessionCreate => "sessions.create", "Prepare a session for an audience: open, a person or a group (by how one stands to that person or group)";
+    SessionCreate => "sessions.create", "Prepare a session for an audience: open, a person or a group (by how one stands to that person or group), and see the organisation's leaders by name to choose its facilitators";
     SessionRead => "sessions.read", "See a session and export it (own: one facilitates it, or it was shared with one)";
-    SessionChange => "sessions.change", "Change a session's details and blocks, share it, restore an earlier outline, remove it";
+    SessionChange => "sessions.change", "Change a session's details and blocks, share it, restore an earlier outline, make and revoke its private links, present it, remove it";
 }
 
 const NONE: &[Relation] = &[];
@@ -255,7 +255,9 @@ pub fn markdown() -> String {
          one stands to its audience: an open session is one's own, a group one's group's when one leads it.\n\
          A session one may not read is answered 404. A personal template is its owner's alone: anyone\n\
          else, whatever their role, hears 404. A hub resource inside a session shows only to those the\n\
-         hub's rules above admit.\n\n\
+         hub's rules above admit. A session's private link shows it read-only, with no role at all: with\n\
+         sign-in, to members of the organisation, hub resources as the hub shows them to each; without,\n\
+         to anyone holding it, hub resources only as far as the whole organisation sees them.\n\n\
          | Action | What | Admin | Pastor | Mentor | Mentee |\n|---|---|---|---|---|---|\n",
     );
     for rule in MATRIX {

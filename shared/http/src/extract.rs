@@ -35,9 +35,34 @@ where
                 Some("the body must be a JSON object".into()),
             ));
         }
+        let mut value = value;
+        whole_numbers_as_integers(&mut value);
         serde_json::from_value(value).map(Self).map_err(|error| {
             Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "validation", "Invalid request", Some(error.to_string()))
         })
+    }
+}
+
+/// JSON Schema counts `57.0` as an integer, as JSON does not tell the two apart; serde's integers
+/// do. So a number with no fraction is read as the integer it is, wherever it stands, and a field
+/// of a whole number type takes `57.0` as it takes `57`.
+fn whole_numbers_as_integers(value: &mut serde_json::Value) {
+    /// Past 2^53 a double no longer holds every integer, so nothing there is taken as one.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match value {
+        serde_json::Value::Number(number) if number.is_f64() => {
+            if let Some(float) = number.as_f64()
+                && float.fract() == 0.0
+                && float.abs() <= EXACT
+            {
+                #[expect(clippy::cast_possible_truncation, reason = "whole and within 2^53, so exact")]
+                let whole = float as i64;
+                *number = serde_json::Number::from(whole);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        serde_json::Value::Object(fields) => fields.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
     }
 }
 
@@ -171,6 +196,22 @@ fn version_of_etag(tag: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::plausible_id;
+
+    #[test]
+    fn whole_numbers_read_as_integers_and_fractions_stay() {
+        #[derive(serde::Deserialize)]
+        struct Days {
+            days: u32,
+        }
+        let mut value = serde_json::json!({"days": 57.0, "list": [1.0, 2.5, -3.0], "deep": {"n": 1e3}, "big": 1e300});
+        super::whole_numbers_as_integers(&mut value);
+        assert!(value["days"].is_u64() && value["days"] == 57);
+        assert_eq!(value["list"], serde_json::json!([1, 2.5, -3]));
+        assert!(value["deep"]["n"].is_u64());
+        assert!(value["big"].is_f64(), "past 2^53 a double is left as it is");
+        let days: Days = serde_json::from_value(value).unwrap();
+        assert_eq!(days.days, 57);
+    }
 
     #[test]
     fn entity_tags_name_versions() {

@@ -11,8 +11,9 @@
 use std::collections::BTreeSet;
 
 use emmaus_app::Platform;
+use emmaus_app::docs::{self, Doc};
 use emmaus_domain::DomainError;
-use emmaus_domain::identity::Role;
+use emmaus_domain::identity::{Membership, Person, Role};
 use emmaus_domain::permissions::{self, Action, Relation};
 use emmaus_identity::access::{self, Standing};
 use emmaus_identity::{Actor, directory};
@@ -134,13 +135,48 @@ pub fn to_template(actor: &Actor, template: &Template) -> Option<BTreeSet<Relati
     }
 }
 
+/// The roles that lead, and so may facilitate a session.
+const LEADING: [Role; 3] = [Role::Admin, Role::Pastor, Role::Mentor];
+
+fn leads(roles: &emmaus_domain::identity::RoleSet) -> bool {
+    LEADING.into_iter().any(|role| roles.contains(role))
+}
+
+/// A leader of the organisation, whom a session may name as a facilitator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leader {
+    pub person_id: String,
+    pub display_name: String,
+}
+
+/// The organisation's admins, pastors and mentors by name, for those who prepare sessions to
+/// choose facilitators from; anyone else is refused.
+pub async fn leaders(p: &Platform, actor: &Actor) -> Result<Vec<Leader>, DomainError> {
+    if permissions::scope(&actor.roles, Action::SessionCreate).is_empty() {
+        return Err(DomainError::Forbidden);
+    }
+    let members: Vec<Doc<Membership>> =
+        docs::all(p.kv.as_ref(), &format!("org#{}", actor.org_id), "member#", 10_000).await?;
+    let leading: Vec<Membership> = members.into_iter().map(|m| m.value).filter(|m| leads(&m.roles)).collect();
+    let mut out = Vec::with_capacity(leading.len());
+    for chunk in leading.chunks(emmaus_ports::kv::MAX_BATCH_GET) {
+        let keys: Vec<emmaus_ports::Key> = chunk.iter().map(|m| emmaus_identity::keys::person(&m.person_id)).collect();
+        let found = p.kv.get_many(&keys).await.map_err(emmaus_app::error::from_kv)?;
+        for (member, item) in chunk.iter().zip(found) {
+            let Some(item) = item else { continue };
+            let person: Doc<Person> = docs::from_item(item)?;
+            out.push(Leader { person_id: member.person_id.clone(), display_name: person.value.display_name });
+        }
+    }
+    out.sort_by_key(|leader| leader.display_name.to_lowercase());
+    Ok(out)
+}
+
 /// Whether a person may facilitate: a member of the organisation who leads (any role but mentee).
 pub async fn check_facilitators(p: &Platform, org: &str, people: &[String]) -> Result<(), DomainError> {
     for (i, person) in people.iter().enumerate() {
         let leads = if emmaus_domain::validation::plausible_id(person) {
-            directory::membership(p, org, person).await?.is_some_and(|member| {
-                [Role::Admin, Role::Pastor, Role::Mentor].into_iter().any(|role| member.value.roles.contains(role))
-            })
+            directory::membership(p, org, person).await?.is_some_and(|member| leads(&member.value.roles))
         } else {
             false
         };

@@ -208,9 +208,23 @@ pub async fn hidden_from_audience(
         Audience::Group { group_id } => {
             Reader { actor: anyone(org, "", RoleSet::new([Role::Mentee])), groups: vec![group_id.clone()] }
         }
-        Audience::Open => Reader { actor: anyone(org, "", RoleSet::new([Role::Mentee])), groups: Vec::new() },
+        Audience::Open => everyone_in(org),
     };
-    let seen = emmaus_hub::resources::shown_among(p, &reader, &ids).await?;
+    hidden_from(p, &reader, blocks).await
+}
+
+/// Anyone of the organisation, in no group: who sees only what is shared with the whole of it.
+pub fn everyone_in(org: &str) -> Reader {
+    Reader { actor: anyone(org, "", RoleSet::new([Role::Mentee])), groups: Vec::new() }
+}
+
+/// The blocks whose resource `reader` does not see.
+pub async fn hidden_from(p: &Platform, reader: &Reader, blocks: &[Block]) -> Result<Vec<String>, DomainError> {
+    let ids: Vec<String> = blocks.iter().filter_map(|b| b.embed.as_ref().map(|e| e.resource_id.clone())).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let seen = emmaus_hub::resources::shown_among(p, reader, &ids).await?;
     Ok(blocks
         .iter()
         .filter(|b| b.embed.as_ref().is_some_and(|e| !seen.contains_key(&e.resource_id)))

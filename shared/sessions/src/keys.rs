@@ -44,6 +44,25 @@ pub fn revision(org: &str, session: &str, version: u64) -> Key {
     Key::new(revisions(org, session), format!("r#{version:010}"))
 }
 
+/// A session's private links, by id.
+pub fn links(org: &str, session: &str) -> String {
+    format!("org#{org}#sess#{session}#link")
+}
+
+pub fn link(org: &str, session: &str, id: &str) -> Key {
+    Key::new(links(org, session), format!("l#{id}"))
+}
+
+/// Where a link's token leads, found by its digest before any organisation is known.
+pub fn link_token(digest: &str) -> Key {
+    Key::new("sess#link", format!("t#{digest}"))
+}
+
+/// The block a facilitator is presenting.
+pub fn presenting(org: &str, session: &str) -> Key {
+    Key::new(sessions(org), format!("p#{session}"))
+}
+
 /// The highest instant a key holds: 9999999999999 ms is in the year 2286.
 pub const MAX_MS: i64 = 9_999_999_999_999;
 

@@ -1,7 +1,8 @@
 //! Sessions: made from a template or blank, with a date and time in their creator's zone, an
 //! audience, facilitators and a status; their outline of blocks saved whole under its version
 //! (autosave sends every change with `If-Match`, and a stale one writes nothing), each save keeping
-//! the outline it replaced as a revision; shared with their audience; removed with their revisions.
+//! the outline it replaced as a revision; shared with their audience; removed with their revisions
+//! and private links.
 
 use std::collections::BTreeMap;
 
@@ -480,7 +481,9 @@ pub async fn delete(p: &Platform, actor: &Actor, id: &str, expected: u64) -> Res
     let mut writes = vec![Write::DeleteIfVersion { key: doc.key, expected }];
     writes.extend(kept.items.into_iter().map(|item| Write::DeleteIfVersion { key: item.key, expected: item.version }));
     writes.truncate(emmaus_ports::kv::MAX_BATCH);
-    p.kv.batch(writes).await.map_err(stale_on_conflict)
+    p.kv.batch(writes).await.map_err(stale_on_conflict)?;
+    crate::links::remove_all(p, &actor.org_id, id).await;
+    Ok(())
 }
 
 /// The formats a session is written out in here.

@@ -2,7 +2,8 @@
 //! `spin.toml` grants it and Spin's `default` database shared with auth. Ada, signed in through
 //! the auth component, keeps a template, makes a session from it, saves an outline embedding a hub
 //! note (pinned) and a passage in Hebrew, finds it in her list, and exports it as Markdown and HTML,
-//! each request in a fresh instance; a stale save is 412 and another organisation's session 404.
+//! each request in a fresh instance; a private link is followed with no session and revoked; a
+//! stale save is 412 and another organisation's session 404.
 
 mod seed;
 mod support;
@@ -140,6 +141,37 @@ async fn a_session_is_composed_and_exported_on_spin() {
         .await
         .unwrap();
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<h2 dir=\"auto\">Psalm 23"), "{html}");
+
+    // A private link anyone may follow: read with no cookie in a fresh instance, following the
+    // block Ada presents; revoked, it is gone.
+    let link = send(
+        reqwest::Method::POST,
+        api(&format!("/sessions/{id}/links")),
+        Some(json!({"label": "Visitors", "days": 2, "sign_in": false})),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(link.status(), 201);
+    let link: serde_json::Value = link.json().await.unwrap();
+    let token = link["url"].as_str().unwrap().split_once("#token=").unwrap().1.to_owned();
+    let presented =
+        send(reqwest::Method::PUT, api(&format!("/sessions/{id}/presenting")), Some(json!({"block_id": "s"})), None)
+            .await
+            .unwrap();
+    assert_eq!(presented.status(), 200);
+    let follow = format!("{}/api/session-links/{token}", sessions.url());
+    let followed: serde_json::Value = client.get(&follow).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        (followed["title"].as_str(), followed["presenting"]["block_id"].as_str()),
+        (Some("Shepherd"), Some("s"))
+    );
+    assert!(followed["rendered"]["s"].as_str().unwrap().contains("יְהוָה"), "{followed}");
+    let link_id = link["link"]["id"].as_str().unwrap();
+    let revoked =
+        send(reqwest::Method::DELETE, api(&format!("/sessions/{id}/links/{link_id}")), None, None).await.unwrap();
+    assert_eq!(revoked.status(), 204);
+    assert_eq!(client.get(&follow).send().await.unwrap().status(), 404);
 
     let elsewhere =
         send(reqwest::Method::GET, format!("{}/api/sessions/other/sessions/{id}", sessions.url()), None, None)

@@ -21,6 +21,12 @@ const CREDENTIAL_PATHS: ReadonlySet<string> = new Set([
   '/api/auth/password/reset',
 ]);
 
+/**
+ * Public pages whose 401 is theirs to answer: a private link that asks for sign-in offers it on its own page, keeping
+ * the link's token. An expired session is still refreshed there, but a failed refresh does not leave the page.
+ */
+const ANSWERS_ITS_OWN_401: readonly string[] = ['/api/session-links/'];
+
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Reads one cookie from `document.cookie`; the CSRF cookie is the only one scripts can see. */
@@ -113,7 +119,10 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Midd
       if (outcome === 'failed') {
         options.onSignedOut?.();
         // The session probe only asks whether anyone is signed in; its "no" is not a reason to leave the page.
-        if (pathOf(request) !== SESSION_PATH) options.navigate(signInUrl(currentLocation()));
+        const path = pathOf(request);
+        if (path !== SESSION_PATH && !ANSWERS_ITS_OWN_401.some((prefix) => path.startsWith(prefix))) {
+          options.navigate(signInUrl(currentLocation()));
+        }
         return response;
       }
       // Once only: whatever the retry answers is the answer.

@@ -31,6 +31,11 @@ import { FeedBox } from './FeedBox';
 import type { Standing } from './PlannerPage';
 import { isoDay, localTimeIn, planChanged, ruleFor, useCalendar, useCalendarAcross, type CalendarEntry } from './queries';
 import { LinkFields, TaskEditForm, linkText, useLinkTitles } from './TaskEdit';
+import { Link, navigate } from '../router';
+import { useSessionsBetween, type Summary } from '../sessions/queries';
+
+/** Days the agenda shows, from today. */
+const AGENDA_DAYS = 14;
 
 type Status = CalendarEntry['status'];
 
@@ -64,9 +69,29 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
   /** Whether an occurrence is in the viewer's own plan, where they change it. */
   const mine = (entry: Shown) => own && (entry.person_id === undefined || entry.person_id === standing.me);
   const label = (entry: Shown) => (entry.person_name && !mine(entry) ? `${entry.person_name}: ${entry.title}` : entry.title);
-  const events: EventInput[] = useMemo(
+  // Sessions on the calendar: on one's own, every session one may see (those one leads, those shared with one or
+  // one's group); on someone else's plan, those for that person.
+  const sessionList = useSessionsBetween(orgId, range);
+  const sessions: readonly Summary[] = useMemo(
     () =>
-      entries.map((entry) => ({
+      (sessionList.data?.sessions ?? []).filter(
+        (session) => own || (session.audience.kind === 'person' && session.audience.person_id === person.person_id),
+      ),
+    [sessionList.data, own, person.person_id],
+  );
+  const sessionLabel = (session: Summary) => t('planner.calendar.session', { title: session.title });
+  const events: EventInput[] = useMemo(
+    () => [
+      ...sessions.map((session) => ({
+        id: `session/${session.id}`,
+        title: sessionLabel(session),
+        start: session.starts_at,
+        allDay: !session.time,
+        editable: false,
+        extendedProps: { session },
+        classNames: ['planner-event--session'],
+      })),
+      ...entries.map((entry) => ({
         id: `${entry.person_id ?? ''}/${entry.task_id}/${entry.occurrence}`,
         title: label(entry),
         start: entry.start,
@@ -76,7 +101,8 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
         extendedProps: { entry },
         classNames: [`planner-event--${entry.status}`, ...(mine(entry) ? [] : ['planner-event--other'])],
       })),
-    [entries, own],
+    ],
+    [entries, own, sessions],
   );
 
   const choose = (entry: Shown) => {
@@ -152,13 +178,15 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
         <FullCalendar
           plugins={[classicTheme, dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin]}
           initialView="dayGridMonth"
-          headerToolbar={{ start: 'prev,next today', center: 'title', end: 'dayGridMonth,timeGridWeek,listWeek' }}
+          headerToolbar={{ start: 'prev,next today', center: 'title', end: 'dayGridMonth,timeGridWeek,agenda' }}
+          // The agenda is the next two weeks from today, not the calendar week: on a Sunday, tomorrow is on it.
+          views={{ agenda: { type: 'list', duration: { days: AGENDA_DAYS } } }}
           // A button is named by what it shows, so speech input and screen readers agree with the eye.
           buttons={{
             today: { text: t('planner.calendar.today'), hint: t('planner.calendar.today') },
             dayGridMonth: { text: t('planner.calendar.month'), hint: t('planner.calendar.month') },
             timeGridWeek: { text: t('planner.calendar.week'), hint: t('planner.calendar.week') },
-            listWeek: { text: t('planner.calendar.agenda'), hint: t('planner.calendar.agenda') },
+            agenda: { text: t('planner.calendar.agenda'), hint: t('planner.calendar.agenda') },
           }}
           locale={languageOf(preferences().locale) === 'de' ? germanLocale : 'en'}
           firstDay={1}
@@ -171,7 +199,9 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
           eventDrop={onDrop}
           eventClick={(info: EventClickInfo) => {
             info.jsEvent.preventDefault();
-            choose(info.event.extendedProps.entry as Shown);
+            const session = info.event.extendedProps.session as Summary | undefined;
+            if (session) navigate(`/sessions/${session.id}`);
+            else choose(info.event.extendedProps.entry as Shown);
           }}
         />
       </div>
@@ -257,8 +287,15 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
       )}
       {/* The same occurrences as a list of buttons: the way to choose one from the keyboard or a screen reader. */}
       <details className="planner__listing">
-        <summary>{t('planner.calendar.listSummary', { count: entries.length })}</summary>
+        <summary>{t('planner.calendar.listSummary', { count: entries.length + sessions.length })}</summary>
         <ul aria-label={t('planner.calendar.listLabel')}>
+          {sessions.map((session) => (
+            <li key={`session/${session.id}`}>
+              <Link className="button button--small button--secondary" to={`/sessions/${session.id}`}>
+                {sessionLabel(session)}, {formatDateTime(Date.parse(session.starts_at))}
+              </Link>
+            </li>
+          ))}
           {entries.map((entry) => (
             <li key={`${entry.person_id ?? ''}/${entry.task_id}/${entry.occurrence}`}>
               <button type="button" className="button button--small button--secondary" onClick={() => choose(entry)}>

@@ -344,6 +344,51 @@ describe('The session composer', { timeout: 30_000 }, () => {
     expect(screen.getByRole('link', { name: 'Download as Markdown' })).toHaveAttribute('href', '/api/sessions/org-1/sessions/s-1/export?format=markdown');
   });
 
+  it('changes the facilitators and whom it is for, each under the version read', async () => {
+    let current = session();
+    const { requests } = routeFetch({
+      ...around,
+      [`GET ${base}`]: () => jsonResponse(current),
+      'GET /api/sessions/org-1/leaders': () =>
+        jsonResponse({ leaders: [{ person_id: 'p-1', display_name: 'Ada' }, { person_id: 'p-2', display_name: 'Mara' }] }),
+      [`PATCH ${base}`]: async (request) => {
+        const body = await request.clone().json();
+        current = session({
+          version: current.version + 1,
+          ...(body.facilitators ? { facilitators: body.facilitators } : { facilitators: current.facilitators }),
+          ...(body.audience ? { audience: { person_id: null, group_id: null, ...body.audience } } : {}),
+        });
+        return jsonResponse(current);
+      },
+    });
+    const user = await openComposer();
+    const people = await screen.findByRole('region', { name: 'Audience and facilitators' });
+    await user.click(within(people).getByRole('button', { name: 'Change the facilitators' }));
+    await user.click(await within(people).findByLabelText('Mara'));
+    await user.click(within(people).getByRole('button', { name: 'Save the facilitators' }));
+    await waitFor(() => expect(within(people).getByRole('list', { name: 'Facilitators' })).toHaveTextContent('Mara'));
+    const first = patches(requests)[0]!;
+    expect(first.headers.get('If-Match')).toBe('"3"');
+    expect((await first.clone().json()).facilitators).toEqual(['p-1', 'p-2']);
+
+    // None at all is refused here, before anything is sent.
+    await user.click(within(people).getByRole('button', { name: 'Change the facilitators' }));
+    await user.click(await within(people).findByLabelText('Ada (you)'));
+    await user.click(within(people).getByLabelText('Mara'));
+    await user.click(within(people).getByRole('button', { name: 'Save the facilitators' }));
+    expect(within(people).getByText('A session needs at least one facilitator.')).toBeInTheDocument();
+    expect(patches(requests)).toHaveLength(1);
+    await user.click(within(people).getByRole('button', { name: 'Cancel' }));
+
+    await user.click(within(people).getByRole('button', { name: 'Change whom it is for' }));
+    await user.click(within(people).getByLabelText('Nobody in particular', { exact: false }));
+    await user.click(within(people).getByRole('button', { name: 'Save the audience' }));
+    await waitFor(() => expect(patches(requests)).toHaveLength(2));
+    const second = patches(requests)[1]!;
+    expect((await second.clone().json()).audience).toEqual({ kind: 'open' });
+    expect(second.headers.get('If-Match')).toBe('"4"');
+  });
+
   it('says so when the session is not there', async () => {
     routeFetch({ ...around, [`GET ${base}`]: () => problemResponse(404, { title: 'Not found', detail: 'the session' }) });
     await openComposer();

@@ -24,6 +24,9 @@ import { BlockContent, useKindLabel } from './BlockContent';
 import { audienceLabel, useNames, whenOf, type Names } from './describe';
 import { HubPicker, TextAreaField } from './fields';
 import { Outline, type OutlineChange } from './OutlineEditor';
+import { LinksPanel } from './LinksPanel';
+import { SavedBlockPicker } from './SavedBlocks';
+import { SessionPeople } from './SessionPeople';
 import { appendBlock, emptyBlock, plannedOf, totalMinutes, type DraftBlock } from './outline';
 import { deleteSession, exportUrl, listsChanged, LIMITS, STATUSES, useRevisions, useSessionDoc, type BlockKind, type Session, type Status } from './queries';
 import { useComposer, type SaveState } from './useComposer';
@@ -77,7 +80,7 @@ export function SessionPage({ orgId, sessionId, me, roles }: { orgId: string; se
     );
   }
   if (!first.may_change) return <SessionReader orgId={orgId} session={query.data ?? first} names={names} me={me} />;
-  return <Composer orgId={orgId} loaded={first} fetched={query.data} names={names} me={me} />;
+  return <Composer orgId={orgId} loaded={first} fetched={query.data} names={names} me={me} roles={roles} />;
 }
 
 /** Links that download the session written out; unsaved changes are saved first, so the file holds what is shown. */
@@ -187,7 +190,21 @@ function SaveStatus({ state, onRetry, onChoose }: { state: SaveState; onRetry: (
   );
 }
 
-function Composer({ orgId, loaded, fetched, names, me }: { orgId: string; loaded: Session; fetched: Session | undefined; names: Names; me: string }) {
+function Composer({
+  orgId,
+  loaded,
+  fetched,
+  names,
+  me,
+  roles,
+}: {
+  orgId: string;
+  loaded: Session;
+  fetched: Session | undefined;
+  names: Names;
+  me: string;
+  roles: readonly Role[];
+}) {
   const { t } = useTranslation();
   const id = useId();
   const doc = useComposer(orgId, loaded, fetched);
@@ -312,11 +329,18 @@ function Composer({ orgId, loaded, fetched, names, me }: { orgId: string; loaded
             change(appendBlock(blocks, block));
             announce(t('sessions.outline.resourceAdded', { title: chosen.card.title }));
           }}
+          onInsert={(block, title) => {
+            change(appendBlock(blocks, block));
+            setAdded(block.id);
+            announce(t('sessions.saved.inserted', { title }));
+          }}
         />
       </section>
 
+      <SessionPeople orgId={orgId} doc={doc} names={names} me={me} roles={roles} />
       <Revisions orgId={orgId} session={server} names={names} me={me} onRestore={doc.restore} />
       <Exports orgId={orgId} session={server} flush={doc.flush} />
+      <LinksPanel orgId={orgId} sessionId={server.id} />
       <DeleteSession orgId={orgId} session={server} />
 
       {doc.conflict?.open && (
@@ -411,8 +435,21 @@ function DetailsSection({ doc, hiddenCount, headingId }: { doc: Doc; hiddenCount
   );
 }
 
-/** Adds a block of any kind at the end, or a hub resource found by searching the hub in place. */
-function AddBlock({ orgId, onAdd, onChoose, full }: { orgId: string; onAdd: (kind: BlockKind) => void; onChoose: Parameters<typeof HubPicker>[0]['onChoose']; full: boolean }) {
+/** Adds a block of any kind at the end, a hub resource found by searching the hub in place, or a copy of a block saved
+ * to the hub. */
+function AddBlock({
+  orgId,
+  onAdd,
+  onChoose,
+  onInsert,
+  full,
+}: {
+  orgId: string;
+  onAdd: (kind: BlockKind) => void;
+  onChoose: Parameters<typeof HubPicker>[0]['onChoose'];
+  onInsert: Parameters<typeof SavedBlockPicker>[0]['onInsert'];
+  full: boolean;
+}) {
   const { t } = useTranslation();
   const kindLabel = useKindLabel();
   const kinds: BlockKind[] = ['heading', 'text', 'scripture', 'question', 'activity', 'prayer', 'resource'];
@@ -431,6 +468,7 @@ function AddBlock({ orgId, onAdd, onChoose, full }: { orgId: string; onAdd: (kin
         </div>
       </div>
       {!full && <HubPicker orgId={orgId} label={t('sessions.outline.addResource')} onChoose={onChoose} />}
+      {!full && <SavedBlockPicker orgId={orgId} onInsert={onInsert} />}
       {full && <p className="muted">{t('sessions.errors.tooManyBlocks', { max: LIMITS.blocks })}</p>}
     </div>
   );

@@ -12,6 +12,8 @@ import { SelectField } from '../kit/SelectField';
 import { ResourceCard, Unavailable, useKindLabel } from './BlockContent';
 import { HubPicker, MinutesField, TextAreaField, type Chosen } from './fields';
 import { blockName, dropIndex, mayNest, moveBlock, removeBlock, replaceBlock, type DraftBlock, type Problems } from './outline';
+import { SAVEABLE } from './saved';
+import { SaveToHubMenu } from './SavedBlocks';
 import { LIMITS, type Session } from './queries';
 import type { Known } from './useComposer';
 
@@ -200,6 +202,7 @@ export function Outline({
                   {t(block.nested ? 'sessions.outline.unnest' : 'sessions.outline.nest')}
                 </Button>
               )}
+              {SAVEABLE.includes(block.kind) && (block.body.trim() || block.reference.trim()) && <SaveToHubMenu orgId={orgId} block={block} name={name} />}
               <Button
                 className="button button--small button--secondary"
                 onPress={() => {

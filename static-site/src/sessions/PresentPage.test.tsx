@@ -27,7 +27,10 @@ const session = {
 } as unknown as Session;
 
 function present() {
-  routeFetch({
+  const fetched = routeFetch({
+    'PUT /api/sessions/org-1/sessions/s-1/presenting': new Response(JSON.stringify({ block_id: null, since: '2027-03-04T19:00:00Z' }), {
+      headers: { 'content-type': 'application/json' },
+    }),
     'POST /api/hub/org-1/render': async (request) => {
       const { body } = await request.json();
       return jsonResponse({ html: body.includes('**walk**') ? '<p>Pair up and <strong>walk</strong>.</p>' : `<p>${body}</p>` });
@@ -35,12 +38,18 @@ function present() {
   });
   const { clock, advance } = manualClock();
   const onLeave = vi.fn();
-  render(
+  const view = render(
     <QueryProvider>
       <PresentView orgId="org-1" session={session} clock={clock} onLeave={onLeave} />
     </QueryProvider>,
   );
-  return { user: userEvent.setup(), advance, onLeave };
+  return { user: userEvent.setup(), advance, onLeave, requests: fetched.requests, unmount: view.unmount };
+}
+
+/** The blocks followers were told of, in order. */
+async function presented(requests: Request[]): Promise<Array<string | null>> {
+  const puts = requests.filter((r) => r.method === 'PUT' && r.url.endsWith('/presenting'));
+  return Promise.all(puts.map(async (r) => ((await r.clone().json()) as { block_id: string | null }).block_id));
 }
 
 /** The activity timer's face. */
@@ -126,5 +135,14 @@ describe('Present mode', () => {
     const { user, onLeave } = present();
     await user.keyboard('{Escape}');
     await waitFor(() => expect(onLeave).toHaveBeenCalledTimes(1));
+  });
+  it('tells those following by a link where it is, once it settles, and that it ended', async () => {
+    const { user, requests, unmount } = present();
+    await waitFor(async () => expect(await presented(requests)).toEqual(['h1']));
+    // Two quick steps: followers hear of the block it settles on, not of each one passed.
+    await user.keyboard('{ArrowRight}{ArrowRight}');
+    await waitFor(async () => expect(await presented(requests)).toEqual(['h1', 'q1']));
+    unmount();
+    await waitFor(async () => expect(await presented(requests)).toEqual(['h1', 'q1', null]));
   });
 });

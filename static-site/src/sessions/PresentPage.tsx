@@ -14,6 +14,7 @@ import { useSession } from '../session';
 import { useDocumentTitle } from '../useDocumentTitle';
 import { BlockContent, useKindLabel } from './BlockContent';
 import { formatSpan, useClock, useNow, type Clock } from './clock';
+import { presentBlock, screenChannel, type ScreenMessage } from './links';
 import { blockName, draftOf } from './outline';
 import { useSessionDoc, type Block, type Session } from './queries';
 
@@ -95,6 +96,7 @@ export function PresentView({ orgId, session, clock, onLeave }: { orgId: string;
   const nameOf = (b: Block) => blockName(draftOf(b), kindLabel(b.kind), b.embed?.card?.title);
 
   const go = (to: number) => setIndex(Math.max(0, Math.min(blocks.length - 1, to)));
+  useFollowers(orgId, session, block?.id ?? null);
   const toggleTimer = () => {
     if (!block || block.kind !== 'activity') return;
     const current = clock.now();
@@ -193,6 +195,12 @@ export function PresentView({ orgId, session, clock, onLeave }: { orgId: string;
               {t(fullscreen ? 'sessions.present.exitFullscreen' : 'sessions.present.fullscreen')}
             </Button>
           )}
+          <Button
+            className="button button--small button--secondary"
+            onPress={() => window.open(`/sessions/${encodeURIComponent(session.id)}/screen`, `emmaus-screen-${session.id}`, 'popup')}
+          >
+            {t('sessions.present.screen')}
+          </Button>
           <Button className="button button--small button--secondary" onPress={leave} aria-keyshortcuts="Escape">
             {t('sessions.present.leave')}
           </Button>
@@ -247,6 +255,41 @@ export function PresentView({ orgId, session, clock, onLeave }: { orgId: string;
       )}
     </div>
   );
+}
+
+/**
+ * Tells those following where the session is: a participants' screen beside present mode (through the browser), and,
+ * for a facilitator, those following by a private link (through the server, a moment after each move, and that
+ * presenting ended when present mode closes).
+ */
+function useFollowers(orgId: string, session: Session, current: string | null) {
+  const latest = useRef<ScreenMessage>({ title: session.title, blocks: session.blocks, current });
+  latest.current = { title: session.title, blocks: session.blocks, current };
+  const channel = useRef<BroadcastChannel | null>(null);
+  useEffect(() => {
+    const opened = screenChannel(session.id);
+    channel.current = opened;
+    if (!opened) return;
+    opened.onmessage = (event: MessageEvent) => {
+      if (event.data === 'hello') opened.postMessage(latest.current);
+    };
+    return () => {
+      opened.close();
+      channel.current = null;
+    };
+  }, [session.id]);
+  useEffect(() => {
+    channel.current?.postMessage(latest.current);
+  }, [current, session]);
+  useEffect(() => {
+    if (!session.may_change) return;
+    const timer = window.setTimeout(() => void presentBlock(orgId, session.id, current), 250);
+    return () => window.clearTimeout(timer);
+  }, [orgId, session.id, session.may_change, current]);
+  useEffect(() => {
+    if (!session.may_change) return;
+    return () => void presentBlock(orgId, session.id, null);
+  }, [orgId, session.id, session.may_change]);
 }
 
 /** Under a heading: how many blocks its section holds and how long they are planned to take. */

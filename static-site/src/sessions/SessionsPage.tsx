@@ -4,7 +4,7 @@
 // Who may prepare a session for whom is the server's to decide; the form offers the people and groups the viewer leads.
 import { getRouteApi } from '@tanstack/react-router';
 import { useQueryClient } from '@tanstack/react-query';
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/query';
 import { Field } from '../components/Field';
@@ -13,7 +13,6 @@ import { Empty, Loading } from '../components/States';
 import { submitError, type SubmitError } from '../forms';
 import { preferences } from '../i18n';
 import { DatePickerField } from '../kit/DatePickerField';
-import { PersonPicker } from '../kit/PersonPicker';
 import { SelectField } from '../kit/SelectField';
 import { TimeField } from '../kit/TimeField';
 import { PageTabs } from '../kit/Tabs';
@@ -22,6 +21,7 @@ import type { Role } from '../nav';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
 import { useDocumentTitle } from '../useDocumentTitle';
+import { AudienceFields, OPEN, audienceOf, audienceProblems, type AudienceChoice } from './AudienceFields';
 import { audienceLabel, useNames, whenOf, type Names } from './describe';
 import {
   addDays,
@@ -30,11 +30,8 @@ import {
   listsChanged,
   sessionKeys,
   todayIn,
-  useAudiencePeople,
-  useGroups,
   useSessionList,
   useTemplates,
-  type AudienceKind,
   type ListWindow,
   type NewSession,
   type Summary,
@@ -190,20 +187,11 @@ const FIELDS = ['title', 'date', 'time', 'audience', 'audience.person_id', 'audi
 export function NewSessionForm({ orgId, me, roles }: { orgId: string; me: string; roles: readonly Role[] }) {
   const { t } = useTranslation();
   const client = useQueryClient();
-  const id = useId();
-  const admin = roles.includes('admin');
-  const people = useAudiencePeople(orgId, admin, true);
-  const groups = useGroups(orgId);
   const templates = useTemplates(orgId);
-  // The groups the viewer may prepare a session for: any for an admin, those they lead for a pastor.
-  const ownGroups = (groups.data?.groups ?? []).filter((group) => admin || (roles.includes('pastor') && group.leader_id === me));
-  const personList = (people.data ?? []).filter((person) => person.person_id !== me);
   const [title, setTitle] = useState('');
   const [date, setDate] = useState('');
   const [time, setTime] = useState('');
-  const [audience, setAudience] = useState<AudienceKind>('open');
-  const [person, setPerson] = useState('');
-  const [group, setGroup] = useState('');
+  const [audience, setAudience] = useState<AudienceChoice>(OPEN);
   const [template, setTemplate] = useState('');
   const [planned, setPlanned] = useState('');
   const [busy, setBusy] = useState(false);
@@ -215,8 +203,7 @@ export function NewSessionForm({ orgId, me, roles }: { orgId: string; me: string
     const out: Record<string, string> = {};
     if (!title.trim()) out.title = t('sessions.errors.title');
     if (!date) out.date = t('sessions.errors.date');
-    if (audience === 'person' && !person) out['audience.person_id'] = t('sessions.errors.person');
-    if (audience === 'group' && !group) out['audience.group_id'] = t('sessions.errors.group');
+    Object.assign(out, audienceProblems(audience, t));
     const minutes = Number(planned || '0');
     if (!Number.isInteger(minutes) || minutes < 0 || minutes > 1440) out.planned_minutes = t('sessions.errors.planned', { max: 1440 });
     return out;
@@ -233,7 +220,7 @@ export function NewSessionForm({ orgId, me, roles }: { orgId: string; me: string
       title,
       date,
       ...(time ? { time } : {}),
-      audience: audience === 'person' ? { kind: 'person', person_id: person } : audience === 'group' ? { kind: 'group', group_id: group } : { kind: 'open' },
+      audience: audienceOf(audience),
       ...(template ? { template_id: template } : {}),
       ...(planned && Number(planned) > 0 ? { planned_minutes: Number(planned) } : {}),
     };
@@ -250,7 +237,6 @@ export function NewSessionForm({ orgId, me, roles }: { orgId: string; me: string
   };
 
   const fieldError = (field: (typeof FIELDS)[number]) => local[field] ?? error?.fields.byField[field];
-  const audienceError = fieldError('audience');
 
   return (
     <section className="sessions__new" aria-labelledby="new-session-heading">
@@ -264,49 +250,14 @@ export function NewSessionForm({ orgId, me, roles }: { orgId: string; me: string
           <DatePickerField label={t('sessions.fields.date')} name="date" value={date} onChange={setDate} isRequired error={fieldError('date')} />
           <TimeField label={t('sessions.fields.time')} name="time" value={time} onChange={setTime} hint={t('sessions.fields.timeHint')} error={fieldError('time')} />
         </div>
-        <fieldset className={`field${audienceError ? ' field--invalid' : ''}`} aria-describedby={audienceError ? `${id}-audience-error` : undefined}>
-          <legend>{t('sessions.fields.audience')}</legend>
-          <label>
-            <input type="radio" name={`${id}-audience`} checked={audience === 'open'} onChange={() => setAudience('open')} /> {t('sessions.audience.openChoice')}
-          </label>
-          {personList.length > 0 && (
-            <label>
-              <input type="radio" name={`${id}-audience`} checked={audience === 'person'} onChange={() => setAudience('person')} /> {t('sessions.audience.personChoice')}
-            </label>
-          )}
-          {ownGroups.length > 0 && (
-            <label>
-              <input type="radio" name={`${id}-audience`} checked={audience === 'group'} onChange={() => setAudience('group')} /> {t('sessions.audience.groupChoice')}
-            </label>
-          )}
-          {personList.length === 0 && ownGroups.length === 0 && people.data && groups.data && <p className="field__hint">{t('sessions.audience.onlyOpen')}</p>}
-          {audienceError && (
-            <p className="field__error" id={`${id}-audience-error`}>
-              {audienceError}
-            </p>
-          )}
-        </fieldset>
-        {audience === 'person' && (
-          <PersonPicker
-            label={t('sessions.fields.person')}
-            name="person"
-            people={personList}
-            value={person}
-            onChange={setPerson}
-            placeholder={t('sessions.fields.personPlaceholder')}
-            error={fieldError('audience.person_id')}
-          />
-        )}
-        {audience === 'group' && (
-          <SelectField
-            label={t('sessions.fields.group')}
-            name="group"
-            options={[{ id: '', label: t('sessions.fields.chooseGroup') }, ...ownGroups.map((g) => ({ id: g.id, label: g.name }))]}
-            value={group}
-            onChange={setGroup}
-            error={fieldError('audience.group_id')}
-          />
-        )}
+        <AudienceFields
+          orgId={orgId}
+          me={me}
+          roles={roles}
+          value={audience}
+          onChange={setAudience}
+          errors={{ audience: fieldError('audience'), 'audience.person_id': fieldError('audience.person_id'), 'audience.group_id': fieldError('audience.group_id') }}
+        />
         <SelectField
           label={t('sessions.fields.template')}
           name="template"

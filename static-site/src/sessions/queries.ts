@@ -43,6 +43,7 @@ export const LIMITS = {
   blockMinutes: 600,
   plannedMinutes: 1440,
   notes: 20_000,
+  facilitators: 10,
 } as const;
 
 /**
@@ -134,6 +135,19 @@ export function useSessionList(org: string, window: ListWindow) {
         }),
       ),
     getNextPageParam: (last) => last.next ?? null,
+  });
+}
+
+/**
+ * The sessions the caller may see between two days (the first hundred), for a calendar: those one facilitates, and
+ * those shared with one or one's group. Listed under the sessions' lists, so a change to any session reads it again.
+ */
+export function useSessionsBetween(org: string, range: { from: string; to: string } | null) {
+  return useQuery({
+    enabled: range !== null,
+    queryKey: [...sessionKeys.lists(org), 'between', range] as const,
+    queryFn: ({ signal }) =>
+      data<SessionList>(api.GET('/api/sessions/{org}/sessions', { params: { path: { org }, query: { from: range!.from, to: range!.to, limit: 100 } }, signal })),
   });
 }
 

@@ -21,7 +21,7 @@ import {
   type DraftBlock,
   type Problems,
 } from './outline';
-import { changeSession, listsChanged, readSession, restoreRevision, sessionKeys, type Card, type Session, type Status } from './queries';
+import { changeSession, listsChanged, readSession, restoreRevision, sessionKeys, type Audience, type Card, type Session, type Status } from './queries';
 
 /** How long after the last change a save is sent. */
 export const AUTOSAVE_DELAY_MS = 800;
@@ -30,6 +30,18 @@ export const AUTOSAVE_DELAY_MS = 800;
 export interface Action {
   readonly status?: Status;
   readonly shared?: boolean;
+  readonly audience?: Audience;
+  readonly facilitators?: readonly string[];
+}
+
+/** Which of the details an action changes, for where its problem is shown. */
+export type ActionName = 'status' | 'shared' | 'audience' | 'facilitators';
+
+function nameOf(action: Action): ActionName {
+  if (action.status !== undefined) return 'status';
+  if (action.shared !== undefined) return 'shared';
+  if (action.audience !== undefined) return 'audience';
+  return 'facilitators';
 }
 
 export type SaveState =
@@ -49,7 +61,7 @@ interface Refusal {
 
 /** A status or sharing change the server refused (a session not filled enough to be ready, say). */
 export interface ActionError {
-  readonly action: 'status' | 'shared';
+  readonly action: ActionName;
   readonly message: string;
   readonly byField: Problems;
   readonly other: readonly string[];
@@ -120,12 +132,12 @@ export function useComposer(orgId: string, loaded: Session, fetched: Session | u
     if (!action && !force && now.json === saved.current) return true;
     if (Object.keys(problemsOf(now.details, now.blocks, t)).length > 0) {
       // Nothing is sent while a field is wrong; a status or sharing change says so where it was asked for.
-      if (action) setActionError({ action: action.status !== undefined ? 'status' : 'shared', message: t('sessions.save.invalid'), byField: {}, other: [] });
+      if (action) setActionError({ action: nameOf(action), message: t('sessions.save.invalid'), byField: {}, other: [] });
       return false;
     }
     const payload = payloadOf(now.details, now.blocks);
     setSaving(true);
-    const result = await changeSession(orgId, id, version.current, { ...payload, ...action });
+    const result = await changeSession(orgId, id, version.current, { ...payload, ...action, facilitators: action?.facilitators ? [...action.facilitators] : undefined });
     setSaving(false);
     if (result.ok) {
       setRefusal(null);
@@ -142,11 +154,11 @@ export function useComposer(orgId: string, loaded: Session, fetched: Session | u
     const message = failureMessage(result.failure);
     if (result.status === 422 && result.fieldErrors.length > 0) {
       const split = serverProblems(result.fieldErrors, payload.blocks);
-      if (action) setActionError({ action: action.status !== undefined ? 'status' : 'shared', message, ...split });
+      if (action) setActionError({ action: nameOf(action), message, ...split });
       else setRefusal({ json: now.json, message, ...split });
       return false;
     }
-    if (action) setActionError({ action: action.status !== undefined ? 'status' : 'shared', message, byField: {}, other: [] });
+    if (action) setActionError({ action: nameOf(action), message, byField: {}, other: [] });
     else setFailure({ json: now.json, message });
     return false;
   };

@@ -70,8 +70,11 @@ export function useKindLabel() {
   return (kind: Block['kind']) => t(`sessions.kinds.${kind}`);
 }
 
-/** A block's content for reading; `level` is the heading level its title takes. */
-export function BlockContent({ orgId, block, level = 3 }: { orgId: string; block: Block; level?: 2 | 3 | 4 }) {
+/**
+ * A block's content for reading; `level` is the heading level its title takes. `html` is its text already rendered by
+ * the server (a private link's page, where nobody may be signed in to ask the hub's renderer).
+ */
+export function BlockContent({ orgId, block, level = 3, html }: { orgId: string; block: Block; level?: 2 | 3 | 4; html?: string | undefined }) {
   const { t } = useTranslation();
   const kindLabel = useKindLabel();
   const Heading = `h${level}` as const;
@@ -99,7 +102,11 @@ export function BlockContent({ orgId, block, level = 3 }: { orgId: string; block
           {block.reference}
         </p>
       )}
-      <Markdown orgId={orgId} text={block.body} />
+      {html === undefined ? (
+        <Markdown orgId={orgId} text={block.body} />
+      ) : (
+        html && <div className="prose" dir="auto" dangerouslySetInnerHTML={{ __html: html }} />
+      )}
       {block.kind === 'resource' &&
         (embed?.card ? (
           <ResourceCard card={embed.card} resourceId={embed.resource_id} pinnedAt={embed.pinned ? embed.pinned_at : null} />

@@ -12,7 +12,7 @@ import { Link, currentLocation, useHashParams } from '../router';
 import { useSession } from '../session';
 import { formatDateTime } from '../time';
 import { useDocumentTitle } from '../useDocumentTitle';
-import { BlockContent, ResourceCard, Unavailable, useKindLabel } from './BlockContent';
+import { BlockContent, useKindLabel } from './BlockContent';
 import { useFollowed, screenChannel, type Followed, type ScreenMessage } from './links';
 import { blockName, draftOf } from './outline';
 import type { Block } from './queries';
@@ -54,39 +54,6 @@ function Participants({ title, when, blocks, current, body }: { title: string; w
         )}
       </section>
     </article>
-  );
-}
-
-/** A block as a link shows it: its text as the server rendered it (nobody may be signed in to ask the hub). */
-function FollowedBlock({ block, html }: { block: Block; html: string | undefined }) {
-  const { t } = useTranslation();
-  const kindLabel = useKindLabel();
-  if (block.kind === 'heading') {
-    return (
-      <h2 className="sessions__block-heading" dir="auto">
-        {block.title}
-      </h2>
-    );
-  }
-  return (
-    <>
-      <p className="sessions__kind">
-        {kindLabel(block.kind)}
-        {block.minutes > 0 && ` · ${t('sessions.minutes', { count: block.minutes })}`}
-      </p>
-      {block.title && (
-        <h2 className="sessions__block-title" dir="auto">
-          {block.title}
-        </h2>
-      )}
-      {block.kind === 'scripture' && block.reference && (
-        <p className="sessions__reference" dir="auto">
-          {block.reference}
-        </p>
-      )}
-      {html && <div className="prose" dir="auto" dangerouslySetInnerHTML={{ __html: html }} />}
-      {block.kind === 'resource' && (block.embed?.card ? <ResourceCard card={block.embed.card} /> : block.embed ? <Unavailable /> : null)}
-    </>
   );
 }
 
@@ -133,7 +100,7 @@ export function FollowRoute() {
         when={whenOf(session)}
         blocks={session.blocks}
         current={session.presenting?.block_id ?? null}
-        body={(block) => <FollowedBlock block={block} html={session.rendered[block.id]} />}
+        body={(block) => <BlockContent orgId="" block={block} level={2} html={session.rendered[block.id] ?? ''} />}
       />
       <p className="muted follow__expires">{t('sessions.follow.expires', { when: formatDateTime(Date.parse(session.expires_at)) })}</p>
     </>

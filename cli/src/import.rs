@@ -85,8 +85,7 @@ fn default_name(path: &Path) -> anyhow::Result<String> {
 
 /// Who the import acts as: the member with `--as`, else the organisation's longest-standing admin.
 async fn importer(p: &emmaus_app::Platform, org: &str, email: Option<&str>) -> anyhow::Result<Actor> {
-    use emmaus_app::docs::{self, Doc};
-    use emmaus_domain::identity::{Membership, Role};
+    use emmaus_domain::identity::Role;
     let person = match email {
         Some(email) => {
             let email = emmaus_domain::identity::Email::parse(email).map_err(|e| anyhow::anyhow!("--as {e}"))?;
@@ -105,9 +104,8 @@ async fn importer(p: &emmaus_app::Platform, org: &str, email: Option<&str>) -> a
             .map_err(|e| anyhow::anyhow!("{e}"))?
             .filter(|m| !m.value.roles.is_empty())
     } else {
-        let members: Vec<Doc<Membership>> = docs::all(p.kv.as_ref(), &format!("org#{org}"), "member#", 10_000)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let members =
+            emmaus_identity::directory::memberships(p, org, 10_000).await.map_err(|e| anyhow::anyhow!("{e}"))?;
         members
             .into_iter()
             .filter(|m| m.value.roles.contains(Role::Admin))

@@ -40,6 +40,24 @@ pub async fn membership(p: &Platform, org: &str, person: &str) -> Result<Option<
     docs::get(p.kv.as_ref(), keys::member(org, person)).await
 }
 
+/// The organisation's memberships (those without roles too), at most `max`.
+pub async fn memberships(p: &Platform, org: &str, max: usize) -> Result<Vec<Doc<Membership>>, DomainError> {
+    docs::all(p.kv.as_ref(), &format!("org#{org}"), "member#", max).await
+}
+
+/// People by id (distinct), in the order asked, `None` for one not on record: one batch read per
+/// hundred.
+pub async fn people(p: &Platform, ids: &[String]) -> Result<Vec<Option<Doc<Person>>>, DomainError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(emmaus_ports::kv::MAX_BATCH_GET) {
+        let keys: Vec<emmaus_ports::Key> = chunk.iter().map(|id| keys::person(id)).collect();
+        for item in p.kv.get_many(&keys).await.map_err(emmaus_app::error::from_kv)? {
+            out.push(item.map(docs::from_item).transpose()?);
+        }
+    }
+    Ok(out)
+}
+
 /// The organisations a person belongs to, with their membership in each, by name. Each
 /// organisation and membership is read in one batch read per fifty organisations, since every
 /// signed-in page asks for this.

@@ -91,11 +91,12 @@ pub async fn update_org(p: &Platform, actor: &Actor, change: OrgChange<'_>) -> R
 
 pub async fn list(p: &Platform, actor: &Actor) -> Result<Vec<Member>, DomainError> {
     access::authorize(p, actor, Action::MemberList, Target::Org).await?;
-    let memberships: Vec<Doc<Membership>> =
-        docs::all(p.kv.as_ref(), &format!("org#{}", actor.org_id), "member#", 10_000).await?;
+    let memberships = directory::memberships(p, &actor.org_id, 10_000).await?;
+    let ids: Vec<String> = memberships.iter().map(|m| m.value.person_id.clone()).collect();
+    let people = directory::people(p, &ids).await?;
     let mut out = Vec::new();
-    for membership in memberships {
-        if let Some(person) = directory::person(p, &membership.value.person_id).await? {
+    for (membership, person) in memberships.into_iter().zip(people) {
+        if let Some(person) = person {
             out.push(Member { person: person.value, membership: membership.value });
         }
     }
@@ -158,7 +159,7 @@ pub async fn set_roles(p: &Platform, actor: &Actor, person: &str, roles: RoleSet
 /// there at that moment: the organisation never ends up with none. A change that loses the race
 /// retries, reads again, and sees who is left.
 pub async fn admin_fence(p: &Platform, org: &str, person: &str) -> Result<emmaus_ports::Write, DomainError> {
-    let memberships: Vec<Doc<Membership>> = docs::all(p.kv.as_ref(), &format!("org#{org}"), "member#", 100_000).await?;
+    let memberships = directory::memberships(p, org, 100_000).await?;
     match memberships.into_iter().find(|m| m.value.person_id != person && m.value.roles.contains(Role::Admin)) {
         Some(other) => Ok(emmaus_ports::Write::Check { key: other.key, expected: other.version }),
         None => Err(DomainError::Conflict(

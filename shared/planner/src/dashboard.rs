@@ -11,12 +11,12 @@
 use emmaus_app::Platform;
 use emmaus_app::docs::{self, Doc};
 use emmaus_domain::DomainError;
-use emmaus_domain::identity::{Membership, Role};
+use emmaus_domain::identity::Role;
 use std::collections::BTreeSet;
 
 use emmaus_domain::permissions::{self, Action, Relation as MatrixRelation};
 use emmaus_identity::access as identity_access;
-use emmaus_identity::{Actor, groups, mentorships};
+use emmaus_identity::{Actor, directory, groups, mentorships};
 use futures::StreamExt as _;
 use jiff::civil::{Date, Weekday};
 
@@ -455,8 +455,7 @@ async fn led_groups(
 
 /// The organisation's totals: its members by role, groups and mentorships, and its plans summed.
 async fn org_totals(p: &Platform, actor: &Actor, now_ms: i64) -> Result<OrgTotals, DomainError> {
-    let members: Vec<Doc<Membership>> =
-        docs::all(p.kv.as_ref(), &format!("org#{}", actor.org_id), "member#", 50_000).await?;
+    let members = directory::memberships(p, &actor.org_id, 50_000).await?;
     let mut totals = OrgTotals::default();
     let mut wanted = Vec::new();
     for member in &members {

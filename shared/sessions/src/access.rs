@@ -11,9 +11,8 @@
 use std::collections::BTreeSet;
 
 use emmaus_app::Platform;
-use emmaus_app::docs::{self, Doc};
 use emmaus_domain::DomainError;
-use emmaus_domain::identity::{Membership, Person, Role};
+use emmaus_domain::identity::Role;
 use emmaus_domain::permissions::{self, Action, Relation};
 use emmaus_identity::access::{self, Standing};
 use emmaus_identity::{Actor, directory};
@@ -155,19 +154,20 @@ pub async fn leaders(p: &Platform, actor: &Actor) -> Result<Vec<Leader>, DomainE
     if permissions::scope(&actor.roles, Action::SessionCreate).is_empty() {
         return Err(DomainError::Forbidden);
     }
-    let members: Vec<Doc<Membership>> =
-        docs::all(p.kv.as_ref(), &format!("org#{}", actor.org_id), "member#", 10_000).await?;
-    let leading: Vec<Membership> = members.into_iter().map(|m| m.value).filter(|m| leads(&m.roles)).collect();
-    let mut out = Vec::with_capacity(leading.len());
-    for chunk in leading.chunks(emmaus_ports::kv::MAX_BATCH_GET) {
-        let keys: Vec<emmaus_ports::Key> = chunk.iter().map(|m| emmaus_identity::keys::person(&m.person_id)).collect();
-        let found = p.kv.get_many(&keys).await.map_err(emmaus_app::error::from_kv)?;
-        for (member, item) in chunk.iter().zip(found) {
-            let Some(item) = item else { continue };
-            let person: Doc<Person> = docs::from_item(item)?;
-            out.push(Leader { person_id: member.person_id.clone(), display_name: person.value.display_name });
-        }
-    }
+    let ids: Vec<String> = directory::memberships(p, &actor.org_id, 10_000)
+        .await?
+        .into_iter()
+        .filter(|m| leads(&m.value.roles))
+        .map(|m| m.value.person_id)
+        .collect();
+    let people = directory::people(p, &ids).await?;
+    let mut out: Vec<Leader> = ids
+        .into_iter()
+        .zip(people)
+        .filter_map(|(person_id, person)| {
+            person.map(|person| Leader { person_id, display_name: person.value.display_name })
+        })
+        .collect();
     out.sort_by_key(|leader| leader.display_name.to_lowercase());
     Ok(out)
 }

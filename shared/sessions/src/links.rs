@@ -111,16 +111,9 @@ fn no_link() -> DomainError {
     DomainError::NotFound("the link".into())
 }
 
-async fn load(p: &Platform, org: &str, id: &str) -> Result<Doc<Session>, DomainError> {
-    if !emmaus_domain::validation::plausible_id(id) {
-        return Err(crate::sessions::not_found());
-    }
-    docs::get(p.kv.as_ref(), keys::session(org, id)).await?.ok_or_else(crate::sessions::not_found)
-}
-
 /// The session at `id` for a caller who may change it.
 async fn changeable(p: &Platform, actor: &Actor, id: &str) -> Result<Doc<Session>, DomainError> {
-    let doc = load(p, &actor.org_id, id).await?;
+    let doc = crate::sessions::load(p, &actor.org_id, id).await?;
     Caller::new(actor).change(p, &doc.value).await?;
     Ok(doc)
 }
@@ -195,6 +188,14 @@ pub async fn list(p: &Platform, actor: &Actor, session_id: &str) -> Result<Vec<L
     Ok(links)
 }
 
+/// The writes that take a link away: its token's pointer and its record.
+fn removal(doc: Doc<Link>) -> Vec<Write> {
+    vec![
+        Write::DeleteIfVersion { key: keys::link_token(&doc.value.digest), expected: 1 },
+        Write::DeleteIfVersion { key: doc.key, expected: doc.version },
+    ]
+}
+
 /// Revokes a link: its address stops working at once.
 pub async fn revoke(p: &Platform, actor: &Actor, session_id: &str, link_id: &str) -> Result<(), DomainError> {
     changeable(p, actor, session_id).await?;
@@ -203,12 +204,7 @@ pub async fn revoke(p: &Platform, actor: &Actor, session_id: &str, link_id: &str
     }
     let doc: Doc<Link> =
         docs::get(p.kv.as_ref(), keys::link(&actor.org_id, session_id, link_id)).await?.ok_or_else(no_link)?;
-    p.kv.batch(vec![
-        Write::DeleteIfVersion { key: keys::link_token(&doc.value.digest), expected: 1 },
-        Write::DeleteIfVersion { key: doc.key, expected: doc.version },
-    ])
-    .await
-    .map_err(|error| match error {
+    p.kv.batch(removal(doc)).await.map_err(|error| match error {
         // Gone meanwhile: revoked by someone else, or expired and removed by the store.
         KvError::Conflict(_) => no_link(),
         other => from_kv(other),
@@ -220,12 +216,7 @@ pub(crate) async fn remove_all(p: &Platform, org: &str, session_id: &str) {
     let Ok(page) = p.kv.query(&Query::new(keys::links(org, session_id), "l#", 100)).await else { return };
     for item in page.items {
         let Ok(doc) = docs::from_item::<Link>(item) else { continue };
-        let _ =
-            p.kv.batch(vec![
-                Write::DeleteIfVersion { key: keys::link_token(&doc.value.digest), expected: 1 },
-                Write::DeleteIfVersion { key: doc.key, expected: doc.version },
-            ])
-            .await;
+        let _ = p.kv.batch(removal(doc)).await;
     }
     if let Ok(Some(presenting)) = p.kv.get(&keys::presenting(org, session_id)).await {
         let _ = p.kv.delete_if_version(presenting.key, presenting.version).await;

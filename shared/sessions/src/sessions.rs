@@ -151,7 +151,7 @@ pub async fn list(
     }
 }
 
-async fn load(p: &Platform, org: &str, id: &str) -> Result<Doc<Session>, DomainError> {
+pub(crate) async fn load(p: &Platform, org: &str, id: &str) -> Result<Doc<Session>, DomainError> {
     if !emmaus_domain::validation::plausible_id(id) {
         return Err(not_found());
     }

@@ -5,12 +5,11 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use axum::Router;
-use axum::extract::{ConnectInfo, Request, State};
-use axum::middleware::Next;
+use axum::extract::{ConnectInfo, Request};
 use axum::response::Response;
 use emmaus_app::Platform;
-use emmaus_http::HttpSettings;
 use emmaus_http::auth::{ClientAddress, FromThisMachine};
+use emmaus_http::{HttpSettings, RequestScope};
 use emmaus_ports::UrlSigner;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
@@ -39,31 +38,38 @@ pub fn app_behind(
         let site = site.clone();
         async move { site.respond(request).await }
     });
-    emmaus_http::middleware::layers(routes, platform.ids.clone(), limits)
-        .layer(axum::middleware::map_request_with_state(Arc::new(proxies), client_address))
-        .layer(axum::middleware::from_fn(one_snapshot))
+    emmaus_http::layers_in(routes, platform.ids.clone(), limits, LocalScope { proxies: Arc::new(proxies) })
 }
 
-/// Each request's key-value reads share one SQLite read transaction (see
-/// [`emmaus_sqlite::one_snapshot`]): a signed-in page reads several times, and a transaction per
-/// read was a fifth of its cost.
-async fn one_snapshot(request: Request, next: Next) -> Response {
-    emmaus_sqlite::one_snapshot(next.run(request)).await
+/// What the local host adds around each request: the client's address, and one SQLite read
+/// transaction for the request's key-value reads (see [`emmaus_sqlite::one_snapshot`]): a
+/// signed-in page reads several times, and a transaction per read was a fifth of its cost.
+#[derive(Clone)]
+struct LocalScope {
+    proxies: Arc<TrustedProxies>,
 }
 
-/// Records the client's address for throttling and the audit log: the socket's peer, or behind
-/// a trusted proxy the client it names (see [`crate::proxies`]); and marks a request straight from
-/// this machine, which may read the dev outbox.
-async fn client_address(State(proxies): State<Arc<TrustedProxies>>, mut request: Request) -> Request {
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
-    if let Some(peer) = peer {
-        let client = proxies.client(peer, request.headers());
-        if crate::proxies::direct_from_this_machine(client, request.headers()) {
-            request.extensions_mut().insert(FromThisMachine);
+impl RequestScope for LocalScope {
+    /// Records the client's address for throttling and the audit log: the socket's peer, or behind
+    /// a trusted proxy the client it names (see [`crate::proxies`]); and marks a request straight
+    /// from this machine, which may read the dev outbox.
+    fn prepare(&self, request: &mut Request) {
+        let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+        if let Some(peer) = peer {
+            let client = self.proxies.client(peer, request.headers());
+            if crate::proxies::direct_from_this_machine(client, request.headers()) {
+                request.extensions_mut().insert(FromThisMachine);
+            }
+            request.extensions_mut().insert(ClientAddress(client.to_string()));
         }
-        request.extensions_mut().insert(ClientAddress(client.to_string()));
     }
-    request
+
+    fn run<F>(&self, work: F) -> impl Future<Output = Response> + Send + 'static
+    where
+        F: Future<Output = Response> + Send + 'static,
+    {
+        emmaus_sqlite::one_snapshot(work)
+    }
 }
 
 /// Serves until Ctrl-C or SIGTERM, then lets requests in flight finish.

@@ -55,9 +55,9 @@ pub struct SecondFactorView {
 }
 
 pub async fn session_view(p: &Platform, person_id: &str) -> Result<SessionView, DomainError> {
-    let person = directory::person(p, person_id).await?.ok_or(DomainError::Unauthenticated)?.value;
     let memberships = directory::orgs_of(p, person_id).await?;
-    let status = second_factor::status_among(p, person_id, &memberships).await?;
+    let (person, status) = second_factor::person_and_status(p, person_id, &memberships).await?;
+    let person = person.ok_or(DomainError::Unauthenticated)?.value;
     let organisations: Vec<OrgMembershipView> = memberships
         .into_iter()
         .map(|(org, member)| OrgMembershipView {

@@ -23,5 +23,5 @@ pub mod security;
 pub mod telemetry;
 
 pub use extract::{IfMatch, Json, Path, Query, etag};
-pub use middleware::{HttpSettings, RequestId, finish, layers};
+pub use middleware::{HttpSettings, RequestId, RequestScope, finish, layers, layers_in};
 pub use problem::{ApiError, ApiResult, Problem};

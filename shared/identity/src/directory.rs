@@ -84,14 +84,23 @@ pub async fn orgs_of(p: &Platform, person: &str) -> Result<Vec<(Organisation, Me
 
 /// The signed-in person acting in `org`. Someone who is not a member gets `NotFound`, the same
 /// answer as for an organisation that does not exist, so nothing is learnt across organisations.
+///
+/// The membership and the organisation are read in one batch read, since every request inside an
+/// organisation starts here; the organisation is decoded only for an admin.
 pub async fn actor_in(p: &Platform, principal: &Principal, org: &str) -> Result<Actor, DomainError> {
-    let member = membership(p, org, &principal.person_id)
-        .await?
-        .filter(|m| !m.value.roles.is_empty())
-        .ok_or_else(|| DomainError::NotFound("the organisation".into()))?;
+    let missing = || DomainError::NotFound("the organisation".into());
+    let found =
+        p.kv.get_many(&[keys::member(org, &principal.person_id), keys::org(org)])
+            .await
+            .map_err(emmaus_app::error::from_kv)?;
+    let [member, org_item] = <[Option<emmaus_ports::Item>; 2]>::try_from(found).map_err(|_| missing())?;
+    let member: Doc<Membership> = docs::from_item(member.ok_or_else(missing)?)?;
+    if member.value.roles.is_empty() {
+        return Err(missing());
+    }
     if member.value.roles.contains(emmaus_domain::identity::Role::Admin) {
         // An admin of an organisation that requires a second factor acts there only with one.
-        let org = self::org(p, org).await?.ok_or_else(|| DomainError::NotFound("the organisation".into()))?;
+        let org: Doc<Organisation> = docs::from_item(org_item.ok_or_else(missing)?)?;
         crate::second_factor::check_admin(p, &org.value, &principal.person_id).await?;
     }
     Ok(Actor {

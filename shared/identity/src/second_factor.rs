@@ -128,12 +128,31 @@ pub async fn status_among(
     person: &str,
     orgs: &[(Organisation, Membership)],
 ) -> Result<Status, DomainError> {
-    let factor = confirmed(p, person).await?;
-    Ok(Status {
-        enabled: factor.is_some(),
-        recovery_codes_left: factor.as_ref().map_or(0, |f| f.value.codes_left()),
+    Ok(status_with(confirmed(p, person).await?.as_ref(), orgs))
+}
+
+/// The person's profile and [`status_among`] `orgs`, both in one batch read: what every
+/// signed-in page shows, where they were two reads.
+pub async fn person_and_status(
+    p: &Platform,
+    person: &str,
+    orgs: &[(Organisation, Membership)],
+) -> Result<(Option<Doc<Person>>, Status), DomainError> {
+    let found =
+        p.kv.get_many(&[crate::keys::person(person), factor_key(person)]).await.map_err(emmaus_app::error::from_kv)?;
+    let mut found = found.into_iter();
+    let profile: Option<Doc<Person>> = found.next().flatten().map(docs::from_item).transpose()?;
+    let factor: Option<Doc<SecondFactor>> = found.next().flatten().map(docs::from_item).transpose()?;
+    let factor = factor.filter(|d| d.value.confirmed_at.is_some());
+    Ok((profile, status_with(factor.as_ref(), orgs)))
+}
+
+fn status_with(confirmed: Option<&Doc<SecondFactor>>, orgs: &[(Organisation, Membership)]) -> Status {
+    Status {
+        enabled: confirmed.is_some(),
+        recovery_codes_left: confirmed.map_or(0, |f| f.value.codes_left()),
         required_by: requiring(orgs),
-    })
+    }
 }
 
 /// Whether the person has a second factor set up (not merely begun).

@@ -26,15 +26,16 @@ pub struct Settings {
 
 /// The settings, parsed again only when the key-ring setting changes.
 pub fn load(config: &dyn ConfigSource) -> Result<Arc<Settings>, DomainError> {
+    // The key ring the settings were parsed from; the issuer is compared on the settings.
     static CACHE: Mutex<Option<(String, Arc<Settings>)>> = Mutex::new(None);
     let keys = config
         .required(KEYS_SETTING)
         .map_err(|e| DomainError::Misconfigured { what: "sign-in".into(), reason: e.to_string() })?;
     let issuer = config.get("EMMAUS_PUBLIC_URL").filter(|u| !u.is_empty()).unwrap_or_else(|| "emmaus".to_owned());
-    let fingerprint = format!("{issuer}\n{keys}");
     let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some((seen, settings)) = cache.as_ref()
-        && *seen == fingerprint
+        && *seen == keys
+        && settings.issuer == issuer
     {
         return Ok(settings.clone());
     }
@@ -43,6 +44,6 @@ pub fn load(config: &dyn ConfigSource) -> Result<Arc<Settings>, DomainError> {
         reason: format!("the session key ring ({KEYS_SETTING}) is not valid: {e}"),
     })?;
     let settings = Arc::new(Settings { ring, issuer });
-    *cache = Some((fingerprint, settings.clone()));
+    *cache = Some((keys, settings.clone()));
     Ok(settings)
 }

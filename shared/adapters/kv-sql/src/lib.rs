@@ -122,9 +122,18 @@ pub fn to_sql_version(version: u64) -> i64 {
 
 /// Reads the live items at `keys` (validated, at least one) in one statement; rows come back in
 /// any order, so the store puts them in the order asked with `emmaus_ports::kv::in_key_order`.
+///
+/// The keys are a list of values joined to `kv` by its primary key, one lookup each. The shorter
+/// `(pk, sk) IN (VALUES …)` made SQLite build a temporary index and a Bloom filter of the keys on
+/// every read (a signed-in page's batch read of two keys cost three times a single get), and older
+/// SQLite releases plan it as a scan of the whole table; `CROSS JOIN` keeps the list as the outer
+/// loop. `tests/statements.rs` in `emmaus-sqlite` checks the plans.
 pub fn get_many(keys: &[Key], now: i64) -> (String, Vec<Arg>) {
     let pairs = vec!["(?, ?)"; keys.len()].join(", ");
-    let sql = format!("SELECT {ITEM_COLUMNS} FROM kv WHERE (pk, sk) IN (VALUES {pairs}) AND {LIVE}");
+    let sql = format!(
+        "SELECT {ITEM_COLUMNS} FROM (VALUES {pairs}) AS wanted CROSS JOIN kv \
+         ON kv.pk = wanted.column1 AND kv.sk = wanted.column2 WHERE {LIVE}"
+    );
     let mut args: Vec<Arg> =
         keys.iter().flat_map(|key| [Arg::Text(key.partition.clone()), Arg::Text(key.sort.clone())]).collect();
     args.push(Arg::Integer(now));
@@ -294,7 +303,7 @@ mod tests {
     fn get_many_reads_every_key_in_one_statement() {
         let keys = [Key::new("p", "b"), Key::new("p", "x"), Key::new("p", "a")];
         let (sql, args) = get_many(&keys, 9);
-        assert!(sql.contains("IN (VALUES (?, ?), (?, ?), (?, ?))"), "{sql}");
+        assert!(sql.contains("(VALUES (?, ?), (?, ?), (?, ?)) AS wanted CROSS JOIN kv"), "{sql}");
         assert_eq!(args.len(), 7);
     }
 }

@@ -50,9 +50,16 @@ pub(crate) fn read_only(path: &Path) -> rusqlite::Result<Connection> {
     Ok(conn)
 }
 
+/// Compiled statements each connection keeps.
+const STATEMENTS_KEPT: usize = 128;
+
 /// Settings that live on the connection, not in the file, so every connection sets them.
 pub(crate) fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Compiled statements kept per connection (rusqlite keeps 16): the modules' reads are more
+    // shapes than that (each page size is its own statement), and a statement pushed out is
+    // compiled again on its next use.
+    conn.set_prepared_statement_cache_capacity(STATEMENTS_KEPT);
     // In WAL mode NORMAL is durable across application crashes and may lose only the last commits
     // on power loss, at a fraction of FULL's fsyncs.
     conn.pragma_update(None, "synchronous", "NORMAL")?;

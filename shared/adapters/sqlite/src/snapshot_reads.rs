@@ -47,7 +47,7 @@ impl Drop for Held {
         if let Some(conn) = self.conn.take() {
             // A connection that cannot end its transaction is not given back: it would keep an
             // old snapshot for its next user.
-            if !self.in_transaction || conn.execute_batch("COMMIT").is_ok() {
+            if !self.in_transaction || run(&conn, "COMMIT").is_ok() {
                 self.readers.give_back(conn);
             }
         }
@@ -80,7 +80,7 @@ pub(crate) fn read<T, E>(
         let conn = entry.conn.as_ref().expect("a held connection is present until dropped");
         if !entry.in_transaction {
             // Deferred: the read transaction (the snapshot) starts with the first statement.
-            conn.execute_batch("BEGIN").map_err(&error)?;
+            run(conn, "BEGIN").map_err(&error)?;
             entry.in_transaction = true;
         }
         job(conn)
@@ -94,8 +94,7 @@ pub(crate) fn after_write(readers: &Arc<Readers>) {
         let mut held = scope.held.borrow_mut();
         if let Some(index) = held.iter().position(|h| Arc::ptr_eq(&h.readers, readers)) {
             let entry = &mut held[index];
-            let ended =
-                !entry.in_transaction || entry.conn.as_ref().is_some_and(|conn| conn.execute_batch("COMMIT").is_ok());
+            let ended = !entry.in_transaction || entry.conn.as_ref().is_some_and(|conn| run(conn, "COMMIT").is_ok());
             if ended {
                 entry.in_transaction = false;
             } else {
@@ -105,4 +104,10 @@ pub(crate) fn after_write(readers: &Arc<Readers>) {
             }
         }
     });
+}
+
+/// Runs `BEGIN` or `COMMIT` from the connection's statement cache: every request runs both, and
+/// `execute_batch` compiled them again each time.
+fn run(conn: &Connection, statement: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(statement)?.execute([]).map(drop)
 }

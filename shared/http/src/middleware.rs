@@ -66,8 +66,8 @@ pub fn layers_in(routes: Router, ids: Arc<dyn Ids>, limits: HttpSettings, scope:
 
 /// What a host adds around each of its requests, inside the shared layer: marks on the request
 /// (the local host's client address) and a scope the handler runs in (its one read snapshot).
-/// One layer does all of it, with one allocation for its future: the four axum middlewares it
-/// replaced each boxed a future and cloned a service, a third of what an unknown path cost.
+/// One layer does all of it, with one allocation for its future, where the four axum middlewares
+/// it replaced each boxed a future and cloned the service they wrapped.
 pub trait RequestScope: Clone + Send + Sync + 'static {
     /// Called first, before the request id is chosen.
     fn prepare(&self, _request: &mut Request) {}

@@ -142,8 +142,7 @@ pub async fn person_and_status(
         p.kv.get_many(&[crate::keys::person(person), factor_key(person)]).await.map_err(emmaus_app::error::from_kv)?;
     let mut found = found.into_iter();
     let profile: Option<Doc<Person>> = found.next().flatten().map(docs::from_item).transpose()?;
-    let factor: Option<Doc<SecondFactor>> = found.next().flatten().map(docs::from_item).transpose()?;
-    let factor = factor.filter(|d| d.value.confirmed_at.is_some());
+    let factor = only_confirmed(found.next().flatten().map(docs::from_item).transpose()?);
     Ok((profile, status_with(factor.as_ref(), orgs)))
 }
 
@@ -161,7 +160,12 @@ pub async fn enabled(p: &Platform, person: &str) -> Result<bool, DomainError> {
 }
 
 async fn confirmed(p: &Platform, person: &str) -> Result<Option<Doc<SecondFactor>>, DomainError> {
-    Ok(docs::get::<SecondFactor>(p.kv.as_ref(), factor_key(person)).await?.filter(|d| d.value.confirmed_at.is_some()))
+    Ok(only_confirmed(docs::get(p.kv.as_ref(), factor_key(person)).await?))
+}
+
+/// A second factor set up, not merely begun.
+fn only_confirmed(factor: Option<Doc<SecondFactor>>) -> Option<Doc<SecondFactor>> {
+    factor.filter(|d| d.value.confirmed_at.is_some())
 }
 
 async fn required_by(p: &Platform, person: &str) -> Result<Vec<String>, DomainError> {

@@ -18,12 +18,18 @@ fn values(args: Vec<emmaus_kv_sql::Arg>) -> Vec<Value> {
         .collect()
 }
 
-#[test]
-fn a_page_query_runs_again_with_new_values_without_being_compiled_again() {
+/// A new store's database in a temporary folder (kept while the folder lives), opened directly.
+fn fresh_database() -> (tempfile::TempDir, Connection) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let path = dir.path().join("kv.db");
     drop(emmaus_sqlite::SqliteKv::open(&path, std::sync::Arc::new(emmaus_memory::ManualClock::default())).unwrap());
     let conn = Connection::open(&path).unwrap();
+    (dir, conn)
+}
+
+#[test]
+fn a_page_query_runs_again_with_new_values_without_being_compiled_again() {
+    let (_dir, conn) = fresh_database();
     let shapes = [
         emmaus_ports::Query::new("person#1", "session#", 200),
         emmaus_ports::Query::new("org#1#members", "", 50).range(Some("a".into()), Some("m".into())).descending(),
@@ -54,10 +60,7 @@ fn plan(conn: &Connection, sql: &str, args: Vec<emmaus_kv_sql::Arg>) -> Vec<Stri
 
 #[test]
 fn every_read_is_planned_as_lookups_and_range_scans_of_a_key_or_index() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let path = dir.path().join("kv.db");
-    drop(emmaus_sqlite::SqliteKv::open(&path, std::sync::Arc::new(emmaus_memory::ManualClock::default())).unwrap());
-    let conn = Connection::open(&path).unwrap();
+    let (_dir, conn) = fresh_database();
     // Planned on a table with rows and no statistics, as our databases are (nothing runs ANALYZE).
     conn.execute_batch(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)

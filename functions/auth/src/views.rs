@@ -3,7 +3,7 @@
 use emmaus_app::Platform;
 use emmaus_domain::DomainError;
 use emmaus_domain::identity::Role;
-use emmaus_identity::{directory, second_factor};
+use emmaus_identity::second_factor;
 
 /// The signed-in person.
 #[derive(Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -55,8 +55,7 @@ pub struct SecondFactorView {
 }
 
 pub async fn session_view(p: &Platform, person_id: &str) -> Result<SessionView, DomainError> {
-    let memberships = directory::orgs_of(p, person_id).await?;
-    let (person, status) = second_factor::person_and_status(p, person_id, &memberships).await?;
+    let (person, memberships, status) = second_factor::person_orgs_and_status(p, person_id).await?;
     let person = person.ok_or(DomainError::Unauthenticated)?.value;
     let organisations: Vec<OrgMembershipView> = memberships
         .into_iter()

@@ -58,11 +58,24 @@ pub async fn people(p: &Platform, ids: &[String]) -> Result<Vec<Option<Doc<Perso
     Ok(out)
 }
 
+/// Organisations one person may belong to that this version reads at once.
+pub(crate) const MAX_ORGS_OF_A_PERSON: usize = 1000;
+
 /// The organisations a person belongs to, with their membership in each, by name. Each
 /// organisation and membership is read in one batch read per fifty organisations, since every
 /// signed-in page asks for this.
 pub async fn orgs_of(p: &Platform, person: &str) -> Result<Vec<(Organisation, Membership)>, DomainError> {
-    let pointers: Vec<Doc<Pointer>> = docs::all(p.kv.as_ref(), &format!("person#{person}"), "org#", 1000).await?;
+    let pointers: Vec<Doc<Pointer>> =
+        docs::all(p.kv.as_ref(), &format!("person#{person}"), "org#", MAX_ORGS_OF_A_PERSON).await?;
+    orgs_pointed_to(p, person, &pointers).await
+}
+
+/// [`orgs_of`] for a caller that has read the person's pointers to their organisations.
+pub(crate) async fn orgs_pointed_to(
+    p: &Platform,
+    person: &str,
+    pointers: &[Doc<Pointer>],
+) -> Result<Vec<(Organisation, Membership)>, DomainError> {
     let mut out = Vec::new();
     for chunk in pointers.chunks(emmaus_ports::kv::MAX_BATCH_GET / 2) {
         let keys: Vec<emmaus_ports::Key> = chunk

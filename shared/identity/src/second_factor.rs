@@ -16,7 +16,7 @@ use emmaus_domain::audit::AuditAction;
 use emmaus_domain::identity::{Membership, Organisation, Person, Role};
 use emmaus_domain::permissions::Action;
 use emmaus_domain::{DomainError, Timestamp, totp};
-use emmaus_ports::{Key, KvError};
+use emmaus_ports::{Key, KvError, Query};
 
 use crate::context::{Principal, RequestMeta};
 use crate::secrets::{digest, new_token, plausible, same};
@@ -131,19 +131,47 @@ pub async fn status_among(
     Ok(status_with(confirmed(p, person).await?.as_ref(), orgs))
 }
 
-/// The person's profile and [`status_among`] `orgs`, both in one batch read: what every
-/// signed-in page shows, where they were two reads.
-pub async fn person_and_status(
+/// What every signed-in page shows of a person: their profile, their organisations (with their
+/// membership in each, by name) and their [`Status`], in two reads. The first is one range of the
+/// person's own partition, from their pointers to their organisations up to their sessions
+/// (`org#…`, `profile`, `second-factor` and `session#…` sort in that order; records of other
+/// kinds in the range are passed over), and the second one batch read of those organisations and
+/// memberships.
+pub async fn person_orgs_and_status(
     p: &Platform,
     person: &str,
-    orgs: &[(Organisation, Membership)],
-) -> Result<(Option<Doc<Person>>, Status), DomainError> {
-    let found =
-        p.kv.get_many(&[crate::keys::person(person), factor_key(person)]).await.map_err(emmaus_app::error::from_kv)?;
-    let mut found = found.into_iter();
-    let profile: Option<Doc<Person>> = found.next().flatten().map(docs::from_item).transpose()?;
-    let factor = only_confirmed(found.next().flatten().map(docs::from_item).transpose()?);
-    Ok((profile, status_with(factor.as_ref(), orgs)))
+) -> Result<(Option<Doc<Person>>, Vec<(Organisation, Membership)>, Status), DomainError> {
+    let (mut profile, mut factor, mut pointers) = (None, None, Vec::new());
+    let mut cursor = None;
+    loop {
+        let range = Query::new(format!("person#{person}"), "", 200)
+            .range(Some("org#".into()), Some("session#".into()))
+            .after(cursor);
+        let page = p.kv.query(&range).await.map_err(emmaus_app::error::from_kv)?;
+        for item in page.items {
+            match item.key.sort.as_str() {
+                "profile" => profile = Some(docs::from_item(item)?),
+                "second-factor" => factor = Some(docs::from_item(item)?),
+                sort if sort.starts_with("org#") => {
+                    if pointers.len() == directory::MAX_ORGS_OF_A_PERSON {
+                        return Err(DomainError::Unavailable(format!(
+                            "a person in more than {} organisations, more than this version can show at once",
+                            directory::MAX_ORGS_OF_A_PERSON
+                        )));
+                    }
+                    pointers.push(docs::from_item(item)?);
+                }
+                _ => {}
+            }
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let orgs = directory::orgs_pointed_to(p, person, &pointers).await?;
+    let status = status_with(only_confirmed(factor).as_ref(), &orgs);
+    Ok((profile, orgs, status))
 }
 
 fn status_with(confirmed: Option<&Doc<SecondFactor>>, orgs: &[(Organisation, Membership)]) -> Status {

@@ -289,3 +289,33 @@ async fn an_organisation_can_require_it_of_its_admins() {
     assert!(entries.iter().any(|e| e.event.action == AuditAction::OrgUpdated
         && e.event.detail.as_deref() == Some("admins need a second factor: false -> true")));
 }
+
+#[tokio::test]
+async fn a_signed_in_page_reads_the_person_their_organisations_and_status_in_one_range() {
+    let (p, clock, admin) = world().await;
+    start_clock(&clock);
+    let who = principal_fresh(&p, &admin).await;
+    enrol(&p, &who).await;
+    // A sign-in waiting for its code (`challenge#…`) and the sessions (`session#…`) lie outside
+    // the range; pointers to organisations that are gone, after the real one, push the profile and
+    // the second factor onto a later page.
+    challenge(&p).await;
+    let pointers: Vec<_> = (0..250)
+        .map(|n| {
+            let key = Key::new(format!("person#{}", admin.person_id), format!("org#~gone-{n:03}"));
+            emmaus_app::docs::create_write(key, &directory::Pointer { id: format!("gone-{n:03}") }, None)
+        })
+        .collect();
+    for batch in pointers.chunks(25) {
+        p.kv.batch(batch.to_vec()).await.unwrap();
+    }
+
+    let (profile, orgs, status) = second_factor::person_orgs_and_status(&p, &admin.person_id).await.unwrap();
+    assert_eq!(profile.map(|d| d.value), directory::person(&p, &admin.person_id).await.unwrap().map(|d| d.value));
+    let names: Vec<_> = orgs.iter().map(|(org, member)| (org.name.clone(), member.roles.clone())).collect();
+    let separately = directory::orgs_of(&p, &admin.person_id).await.unwrap();
+    assert_eq!(names, separately.iter().map(|(o, m)| (o.name.clone(), m.roles.clone())).collect::<Vec<_>>());
+    assert_eq!(names.len(), 1, "only the organisation that exists: {names:?}");
+    assert_eq!(status, second_factor::status(&p, &admin.person_id).await.unwrap());
+    assert!(status.enabled && status.recovery_codes_left == 10, "{status:?}");
+}

@@ -9,6 +9,11 @@
 //! the item's key, so an index query is one range scan too, and the index is written in the same
 //! statement, so the same transaction, as the item.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::sync::OnceLock;
+
+use emmaus_ports::kv::MAX_BATCH_GET;
 use emmaus_ports::{After, Index, IndexKeys, Item, Key, KvError, Query};
 
 /// The schema, one step per entry: step `n` takes a database from version `n` to `n + 1`. Append;
@@ -128,65 +133,75 @@ pub fn to_sql_version(version: u64) -> i64 {
 /// every read (a signed-in page's batch read of two keys cost three times a single get), and older
 /// SQLite releases plan it as a scan of the whole table; `CROSS JOIN` keeps the list as the outer
 /// loop. `tests/statements.rs` in `emmaus-sqlite` checks the plans.
-pub fn get_many(keys: &[Key], now: i64) -> (String, Vec<Arg>) {
-    let pairs = vec!["(?, ?)"; keys.len()].join(", ");
-    let sql = format!(
-        "SELECT {ITEM_COLUMNS} FROM (VALUES {pairs}) AS wanted CROSS JOIN kv \
-         ON kv.pk = wanted.column1 AND kv.sk = wanted.column2 WHERE {LIVE}"
-    );
+///
+/// The text depends only on how many keys there are, so each is written once and kept: it is also
+/// the key of the stores' statement caches, and writing it on every read was a measurable part of
+/// a signed-in request.
+pub fn get_many(keys: &[Key], now: i64) -> (Cow<'static, str>, Vec<Arg>) {
+    static BY_COUNT: [OnceLock<String>; MAX_BATCH_GET + 1] = [const { OnceLock::new() }; MAX_BATCH_GET + 1];
+    let sql = match BY_COUNT.get(keys.len()) {
+        Some(kept) => Cow::Borrowed(kept.get_or_init(|| get_many_text(keys.len())).as_str()),
+        None => Cow::Owned(get_many_text(keys.len())),
+    };
     let mut args: Vec<Arg> =
         keys.iter().flat_map(|key| [Arg::Text(key.partition.clone()), Arg::Text(key.sort.clone())]).collect();
     args.push(Arg::Integer(now));
     (sql, args)
 }
 
+fn get_many_text(count: usize) -> String {
+    let pairs = vec!["(?, ?)"; count].join(", ");
+    format!(
+        "SELECT {ITEM_COLUMNS} FROM (VALUES {pairs}) AS wanted CROSS JOIN kv \
+         ON kv.pk = wanted.column1 AND kv.sk = wanted.column2 WHERE {LIVE}"
+    )
+}
+
 /// The statement listing a query's page: one row beyond the limit tells whether more follow.
 /// `start_after` is what the query's cursor decoded to.
 pub fn page_query(query: &Query, start_after: Option<&After>, now: i64) -> (String, Vec<Arg>) {
     // In an index the listed sort key is the index's, and the item's own key breaks ties.
-    let (pk, sk, order) = match query.index {
-        None => ("pk".to_owned(), "sk".to_owned(), vec!["sk".to_owned()]),
-        Some(index) => {
-            let name = index.name();
-            (format!("{name}pk"), format!("{name}sk"), vec![format!("{name}sk"), "pk".into(), "sk".into()])
-        }
+    let (pk, sk) = match query.index {
+        None => ("pk", "sk"),
+        Some(Index::One) => ("i1pk", "i1sk"),
+        Some(Index::Two) => ("i2pk", "i2sk"),
     };
-    let mut conditions = vec![format!("{pk} = ?"), LIVE.to_owned()];
+    // One buffer, written in place: the statement is built on every query.
+    let mut sql = String::with_capacity(256);
+    let _ = write!(sql, "SELECT {ITEM_COLUMNS} FROM kv WHERE {pk} = ? AND {LIVE}");
     let mut args = vec![Arg::Text(query.partition.clone()), Arg::Integer(now)];
     // Bounds rather than `LIKE` (case-insensitive, with `%` and `_` wildcards) or `substr` (no
     // index use): every listed key lies in [lower, upper), and nothing else does.
     let (lower, upper) = query.bounds();
     if let Some(lower) = lower {
-        conditions.push(format!("{sk} >= ?"));
+        let _ = write!(sql, " AND {sk} >= ?");
         args.push(Arg::Text(lower));
     }
     if let Some(upper) = upper {
-        conditions.push(format!("{sk} < ?"));
+        let _ = write!(sql, " AND {sk} < ?");
         args.push(Arg::Text(upper));
     }
     if let Some(after) = start_after {
         let comparison = if query.descending { "<" } else { ">" };
         if let Some(key) = &after.key {
             // A row value comparison: the index sort key, then the item's key, as ordered.
-            conditions.push(format!("({sk}, pk, sk) {comparison} (?, ?, ?)"));
+            let _ = write!(sql, " AND ({sk}, pk, sk) {comparison} (?, ?, ?)");
             args.extend([Arg::Text(after.sort.clone()), Arg::Text(key.partition.clone()), Arg::Text(key.sort.clone())]);
         } else {
-            conditions.push(format!("{sk} {comparison} ?"));
+            let _ = write!(sql, " AND {sk} {comparison} ?");
             args.push(Arg::Text(after.sort.clone()));
         }
     }
     let direction = if query.descending { "DESC" } else { "ASC" };
-    let order: Vec<String> = order.iter().map(|column| format!("{column} {direction}")).collect();
+    let _ = write!(sql, " ORDER BY {sk} {direction}");
+    if query.index.is_some() {
+        let _ = write!(sql, ", pk {direction}, sk {direction}");
+    }
     // The limit is written into the statement, not bound: SQLite plans with a bound LIMIT's value,
     // so a statement with `LIMIT ?` was compiled again on every use (a sixth of an authenticated
     // request's time in `scripts/bench/http`'s profile). A number cannot inject anything, and
     // callers use few distinct limits, so the statement cache still holds them.
-    let sql = format!(
-        "SELECT {ITEM_COLUMNS} FROM kv WHERE {} ORDER BY {} LIMIT {}",
-        conditions.join(" AND "),
-        order.join(", "),
-        u64::from(query.limit) + 1
-    );
+    let _ = write!(sql, " LIMIT {}", u64::from(query.limit) + 1);
     (sql, args)
 }
 

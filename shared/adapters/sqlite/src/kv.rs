@@ -50,7 +50,8 @@ impl Db {
     }
 
     fn write<T>(&self, job: impl FnOnce(&mut Connection) -> Result<T, KvError>) -> Result<T, KvError> {
-        job(&mut self.writer.lock().expect("the writer's lock is poisoned"))
+        let mut writer = self.writer.lock().expect("the writer's lock is poisoned");
+        self.readers.writing(|| job(&mut writer))
     }
 }
 
@@ -60,6 +61,7 @@ impl SqliteKv {
     pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Self, KvError> {
         let writer = schema::open_writer(path)?;
         let db = Db { writer: Mutex::new(writer), readers: Arc::new(Readers::new(path.to_owned(), POOLED_READERS)) };
+        db.readers.anchor();
         Ok(Self { clock, db: Arc::new(db) })
     }
 

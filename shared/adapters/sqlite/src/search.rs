@@ -45,6 +45,9 @@ impl SqliteSearch {
         writer.pragma_update(None, "journal_mode", "WAL").map_err(|e| search_error(&e))?;
         let readers = Some(Readers::new(path.to_owned(), POOLED_READERS));
         let db = SearchDb { writer: Mutex::new(migrated(writer)?), readers };
+        if let Some(readers) = &db.readers {
+            readers.anchor();
+        }
         Ok(Self { db: Arc::new(db) })
     }
 
@@ -70,7 +73,11 @@ impl SqliteSearch {
 
 impl SearchDb {
     fn write<T>(&self, job: impl FnOnce(&mut Connection) -> Result<T, SearchError>) -> Result<T, SearchError> {
-        job(&mut self.writer.lock().expect("the search writer's lock is poisoned"))
+        let mut writer = self.writer.lock().expect("the search writer's lock is poisoned");
+        match &self.readers {
+            Some(readers) => readers.writing(|| job(&mut writer)),
+            None => job(&mut writer),
+        }
     }
 
     fn read<T>(&self, job: impl FnOnce(&Connection) -> Result<T, SearchError>) -> Result<T, SearchError> {

@@ -79,7 +79,7 @@ fn every_read_is_planned_as_lookups_and_range_scans_of_a_key_or_index() {
     for n in [1, 3, 100] {
         let keys: Vec<_> = (0..n).map(|i| key(&format!("p{i}"), &format!("s{i}"))).collect();
         let (sql, args) = emmaus_kv_sql::get_many(&keys, 9);
-        statements.push((format!("get_many of {n}"), sql, args));
+        statements.push((format!("get_many of {n}"), sql.into_owned(), args));
     }
     let shapes = [
         ("table", table.clone()),

@@ -80,21 +80,35 @@ pub async fn all<T: DeserializeOwned>(
     max: usize,
 ) -> Result<Vec<Doc<T>>, DomainError> {
     let mut out = Vec::new();
-    let mut cursor = None;
+    each(kv, Query::new(partition, prefix, 200), |item| {
+        if out.len() == max {
+            tracing::error!(partition, prefix, max, "a list is longer than this version reads at once");
+            return Err(DomainError::Unavailable(format!(
+                "a list of more than {max} records, longer than this version can show at once"
+            )));
+        }
+        out.push(from_item(item)?);
+        Ok(())
+    })
+    .await?;
+    Ok(out)
+}
+
+/// Hands every item `query` lists to `visit`, page by page, following cursors; the first error
+/// `visit` returns stops the reading.
+pub async fn each(
+    kv: &dyn KvStore,
+    mut query: Query,
+    mut visit: impl FnMut(emmaus_ports::Item) -> Result<(), DomainError>,
+) -> Result<(), DomainError> {
     loop {
-        let page = kv.query(&Query::new(partition, prefix, 200).after(cursor)).await.map_err(from_kv)?;
+        let page = kv.query(&query).await.map_err(from_kv)?;
         for item in page.items {
-            if out.len() == max {
-                tracing::error!(partition, prefix, max, "a list is longer than this version reads at once");
-                return Err(DomainError::Unavailable(format!(
-                    "a list of more than {max} records, longer than this version can show at once"
-                )));
-            }
-            out.push(Doc { value: decode(&item.key, &item.value)?, version: item.version, key: item.key });
+            visit(item)?;
         }
         match page.next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(out),
+            Some(next) => query.cursor = Some(next),
+            None => return Ok(()),
         }
     }
 }

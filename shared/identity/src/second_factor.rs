@@ -142,33 +142,25 @@ pub async fn person_orgs_and_status(
     person: &str,
 ) -> Result<(Option<Doc<Person>>, Vec<(Organisation, Membership)>, Status), DomainError> {
     let (mut profile, mut factor, mut pointers) = (None, None, Vec::new());
-    let mut cursor = None;
-    loop {
-        let range = Query::new(format!("person#{person}"), "", 200)
-            .range(Some("org#".into()), Some("session#".into()))
-            .after(cursor);
-        let page = p.kv.query(&range).await.map_err(emmaus_app::error::from_kv)?;
-        for item in page.items {
-            match item.key.sort.as_str() {
-                "profile" => profile = Some(docs::from_item(item)?),
-                "second-factor" => factor = Some(docs::from_item(item)?),
-                sort if sort.starts_with("org#") => {
-                    if pointers.len() == directory::MAX_ORGS_OF_A_PERSON {
-                        return Err(DomainError::Unavailable(format!(
-                            "a person in more than {} organisations, more than this version can show at once",
-                            directory::MAX_ORGS_OF_A_PERSON
-                        )));
-                    }
-                    pointers.push(docs::from_item(item)?);
+    let range = Query::new(format!("person#{person}"), "", 200).range(Some("org#".into()), Some("session#".into()));
+    docs::each(p.kv.as_ref(), range, |item| {
+        match item.key.sort.as_str() {
+            "profile" => profile = Some(docs::from_item(item)?),
+            "second-factor" => factor = Some(docs::from_item(item)?),
+            sort if sort.starts_with("org#") => {
+                if pointers.len() == directory::MAX_ORGS_OF_A_PERSON {
+                    return Err(DomainError::Unavailable(format!(
+                        "a person in more than {} organisations, more than this version can show at once",
+                        directory::MAX_ORGS_OF_A_PERSON
+                    )));
                 }
-                _ => {}
+                pointers.push(docs::from_item(item)?);
             }
+            _ => {}
         }
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
+        Ok(())
+    })
+    .await?;
     let orgs = directory::orgs_pointed_to(p, person, &pointers).await?;
     let status = status_with(only_confirmed(factor).as_ref(), &orgs);
     Ok((profile, orgs, status))

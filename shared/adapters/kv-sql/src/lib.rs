@@ -160,40 +160,37 @@ fn get_many_text(count: usize) -> String {
 /// The statement listing a query's page: one row beyond the limit tells whether more follow.
 /// `start_after` is what the query's cursor decoded to.
 pub fn page_query(query: &Query, start_after: Option<&After>, now: i64) -> (String, Vec<Arg>) {
-    // In an index the listed sort key is the index's, and the item's own key breaks ties.
-    let (pk, sk) = match query.index {
-        None => ("pk", "sk"),
-        Some(Index::One) => ("i1pk", "i1sk"),
-        Some(Index::Two) => ("i2pk", "i2sk"),
-    };
+    // In an index the listed sort key is the index's (its columns are `pk` and `sk` after the
+    // index's name), and the item's own key breaks ties.
+    let index = query.index.map_or("", Index::name);
     // One buffer, written in place: the statement is built on every query.
     let mut sql = String::with_capacity(256);
-    let _ = write!(sql, "SELECT {ITEM_COLUMNS} FROM kv WHERE {pk} = ? AND {LIVE}");
+    let _ = write!(sql, "SELECT {ITEM_COLUMNS} FROM kv WHERE {index}pk = ? AND {LIVE}");
     let mut args = vec![Arg::Text(query.partition.clone()), Arg::Integer(now)];
     // Bounds rather than `LIKE` (case-insensitive, with `%` and `_` wildcards) or `substr` (no
     // index use): every listed key lies in [lower, upper), and nothing else does.
     let (lower, upper) = query.bounds();
     if let Some(lower) = lower {
-        let _ = write!(sql, " AND {sk} >= ?");
+        let _ = write!(sql, " AND {index}sk >= ?");
         args.push(Arg::Text(lower));
     }
     if let Some(upper) = upper {
-        let _ = write!(sql, " AND {sk} < ?");
+        let _ = write!(sql, " AND {index}sk < ?");
         args.push(Arg::Text(upper));
     }
     if let Some(after) = start_after {
         let comparison = if query.descending { "<" } else { ">" };
         if let Some(key) = &after.key {
             // A row value comparison: the index sort key, then the item's key, as ordered.
-            let _ = write!(sql, " AND ({sk}, pk, sk) {comparison} (?, ?, ?)");
+            let _ = write!(sql, " AND ({index}sk, pk, sk) {comparison} (?, ?, ?)");
             args.extend([Arg::Text(after.sort.clone()), Arg::Text(key.partition.clone()), Arg::Text(key.sort.clone())]);
         } else {
-            let _ = write!(sql, " AND {sk} {comparison} ?");
+            let _ = write!(sql, " AND {index}sk {comparison} ?");
             args.push(Arg::Text(after.sort.clone()));
         }
     }
     let direction = if query.descending { "DESC" } else { "ASC" };
-    let _ = write!(sql, " ORDER BY {sk} {direction}");
+    let _ = write!(sql, " ORDER BY {index}sk {direction}");
     if query.index.is_some() {
         let _ = write!(sql, ", pk {direction}, sk {direction}");
     }

@@ -174,7 +174,9 @@ export function CalendarPanel({ standing }: { standing: Standing }) {
       )}
       {calendar.error instanceof ApiError && <p className="field__error">{calendar.error.message}</p>}
       {calendar.data?.truncated && <p className="notice">{t('planner.calendar.truncated')}</p>}
-      <div className="planner__calendar">
+      {/* Busy while the shown range is read (after a move between months, or again after a change): the events are
+          drawn anew when it arrives, which would drop an event being dragged meanwhile. */}
+      <div className="planner__calendar" aria-busy={calendar.isFetching || sessionList.isFetching}>
         <FullCalendar
           plugins={[classicTheme, dayGridPlugin, timeGridPlugin, listPlugin, interactionPlugin]}
           initialView="dayGridMonth"

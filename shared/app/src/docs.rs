@@ -80,18 +80,29 @@ pub async fn all<T: DeserializeOwned>(
     max: usize,
 ) -> Result<Vec<Doc<T>>, DomainError> {
     let mut out = Vec::new();
-    each(kv, Query::new(partition, prefix, 200), |item| {
-        if out.len() == max {
-            tracing::error!(partition, prefix, max, "a list is longer than this version reads at once");
-            return Err(DomainError::Unavailable(format!(
-                "a list of more than {max} records, longer than this version can show at once"
-            )));
-        }
-        out.push(from_item(item)?);
-        Ok(())
-    })
-    .await?;
+    each(kv, Query::new(partition, prefix, LIST_PAGE), |item| collect(&mut out, item, max)).await?;
     Ok(out)
+}
+
+/// How many items [`all`] asks for per page.
+pub const LIST_PAGE: u32 = 200;
+
+/// Decodes a listed item into `out`, [`all`]'s way: an error, logged, when `out` already holds
+/// `max`, for callers that page through a list themselves.
+pub fn collect<T: DeserializeOwned>(
+    out: &mut Vec<Doc<T>>,
+    item: emmaus_ports::Item,
+    max: usize,
+) -> Result<(), DomainError> {
+    if out.len() == max {
+        let (partition, beyond) = (item.key.partition.as_str(), item.key.sort.as_str());
+        tracing::error!(partition, beyond, max, "a list is longer than this version reads at once");
+        return Err(DomainError::Unavailable(format!(
+            "a list of more than {max} records, longer than this version can show at once"
+        )));
+    }
+    out.push(from_item(item)?);
+    Ok(())
 }
 
 /// Hands every item `query` lists to `visit`, page by page, following cursors; the first error

@@ -101,20 +101,30 @@ pub(crate) async fn orgs_pointed_to(
 /// The membership and the organisation are read in one batch read, since every request inside an
 /// organisation starts here; the organisation is decoded only for an admin.
 pub async fn actor_in(p: &Platform, principal: &Principal, org: &str) -> Result<Actor, DomainError> {
-    let missing = || DomainError::NotFound("the organisation".into());
     let found =
         p.kv.get_many(&[keys::member(org, &principal.person_id), keys::org(org)])
             .await
             .map_err(emmaus_app::error::from_kv)?;
-    let [member, org_item] = <[Option<emmaus_ports::Item>; 2]>::try_from(found).map_err(|_| missing())?;
-    let member: Doc<Membership> = docs::from_item(member.ok_or_else(missing)?)?;
+    let [member, org_item] = <[Option<emmaus_ports::Item>; 2]>::try_from(found).map_err(|_| not_a_member())?;
+    let actor = acting(principal, org, member)?;
+    check_admin(p, &actor, org_item).await?;
+    Ok(actor)
+}
+
+/// [`actor_in`]'s answer to someone who is not a member (or no longer holds a role).
+pub(crate) fn not_a_member() -> DomainError {
+    DomainError::NotFound("the organisation".into())
+}
+
+/// The actor `principal`'s membership of `org` (as read) makes of them, before [`check_admin`].
+pub(crate) fn acting(
+    principal: &Principal,
+    org: &str,
+    member: Option<emmaus_ports::Item>,
+) -> Result<Actor, DomainError> {
+    let member: Doc<Membership> = docs::from_item(member.ok_or_else(not_a_member)?)?;
     if member.value.roles.is_empty() {
-        return Err(missing());
-    }
-    if member.value.roles.contains(emmaus_domain::identity::Role::Admin) {
-        // An admin of an organisation that requires a second factor acts there only with one.
-        let org: Doc<Organisation> = docs::from_item(org_item.ok_or_else(missing)?)?;
-        crate::second_factor::check_admin(p, &org.value, &principal.person_id).await?;
+        return Err(not_a_member());
     }
     Ok(Actor {
         person_id: principal.person_id.clone(),
@@ -123,6 +133,20 @@ pub async fn actor_in(p: &Platform, principal: &Principal, org: &str) -> Result<
         roles: member.value.roles,
         meta: principal.meta.clone(),
     })
+}
+
+/// An admin of an organisation that requires a second factor acts there only with one; `org_item`
+/// is the organisation's record as read, decoded only for an admin.
+pub(crate) async fn check_admin(
+    p: &Platform,
+    actor: &Actor,
+    org_item: Option<emmaus_ports::Item>,
+) -> Result<(), DomainError> {
+    if !actor.roles.contains(emmaus_domain::identity::Role::Admin) {
+        return Ok(());
+    }
+    let org: Doc<Organisation> = docs::from_item(org_item.ok_or_else(not_a_member)?)?;
+    crate::second_factor::check_admin(p, &org.value, &actor.person_id).await
 }
 
 /// The writes that create a membership and its reverse pointer.

@@ -6,10 +6,11 @@ use emmaus_domain::identity::{Membership, Organisation, Person, Role, RoleSet, S
 use emmaus_domain::permissions::Action;
 
 use crate::access::{self, Target};
-use crate::context::Actor;
+use crate::context::{Actor, Principal};
 use crate::{audit, directory, keys};
 use emmaus_app::Platform;
 use emmaus_app::docs::{self, Doc};
+use emmaus_ports::{Key, Query};
 
 /// A member as the people pages show them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,19 +90,79 @@ pub async fn update_org(p: &Platform, actor: &Actor, change: OrgChange<'_>) -> R
     Ok(doc.value)
 }
 
+/// Members one list shows at most.
+const MAX_LISTED: usize = 10_000;
+
+/// Every member, by name.
 pub async fn list(p: &Platform, actor: &Actor) -> Result<Vec<Member>, DomainError> {
     access::authorize(p, actor, Action::MemberList, Target::Org).await?;
-    let memberships = directory::memberships(p, &actor.org_id, 10_000).await?;
+    let memberships = directory::memberships(p, &actor.org_id, MAX_LISTED).await?;
     let ids: Vec<String> = memberships.iter().map(|m| m.value.person_id.clone()).collect();
     let people = directory::people(p, &ids).await?;
-    let mut out = Vec::new();
-    for (membership, person) in memberships.into_iter().zip(people) {
-        if let Some(person) = person {
-            out.push(Member { person: person.value, membership: membership.value });
+    Ok(by_name(memberships, people))
+}
+
+/// [`list`] for `principal` signed in and acting in `org`, in one read fewer than finding the
+/// actor first ([`directory::actor_in`]) and listing then: their own membership, which says
+/// whether and as what they act in `org`, is one of the memberships the list reads anyway, and the
+/// organisation's record (for an admin's second-factor check) comes in the batch read of the
+/// people. The answers are `actor_in`'s and `list`'s.
+///
+/// Someone who is not a member causes at most one page of memberships to be read before their
+/// `NotFound`: when their own is not on the first page, it is looked up on its own (`actor_in`)
+/// before reading on.
+pub async fn list_signed_in(p: &Platform, principal: &Principal, org: &str) -> Result<Vec<Member>, DomainError> {
+    let own = keys::member(org, &principal.person_id);
+    let mut query = Query::new(own.partition.clone(), "member#", docs::LIST_PAGE);
+    let first = p.kv.query(&query).await.map_err(emmaus_app::error::from_kv)?;
+    let found = first.items.iter().find(|item| item.key == own).cloned();
+    // Whether the admin's second factor is yet to be checked, with the organisation read below.
+    let (actor, admin_unchecked) = match (found, &first.next) {
+        (Some(item), _) => {
+            let actor = directory::acting(principal, org, Some(item))?;
+            let admin = actor.roles.contains(Role::Admin);
+            (actor, admin)
         }
+        (None, Some(_)) => (directory::actor_in(p, principal, org).await?, false),
+        (None, None) => return Err(directory::not_a_member()),
+    };
+    access::authorize(p, &actor, Action::MemberList, Target::Org).await?;
+
+    let mut memberships: Vec<Doc<Membership>> = Vec::with_capacity(first.items.len());
+    for item in first.items {
+        docs::collect(&mut memberships, item, MAX_LISTED)?;
     }
+    if let Some(next) = first.next {
+        query.cursor = Some(next);
+        docs::each(p.kv.as_ref(), query, |item| docs::collect(&mut memberships, item, MAX_LISTED)).await?;
+    }
+
+    let mut wanted: Vec<Key> = memberships.iter().map(|m| keys::person(&m.value.person_id)).collect();
+    if admin_unchecked {
+        wanted.push(keys::org(org));
+    }
+    let mut found = Vec::with_capacity(wanted.len());
+    for chunk in wanted.chunks(emmaus_ports::kv::MAX_BATCH_GET) {
+        found.extend(p.kv.get_many(chunk).await.map_err(emmaus_app::error::from_kv)?);
+    }
+    if admin_unchecked {
+        directory::check_admin(p, &actor, found.pop().flatten()).await?;
+    }
+    let people = found.into_iter().map(|item| item.map(docs::from_item).transpose()).collect::<Result<Vec<_>, _>>()?;
+    Ok(by_name(memberships, people))
+}
+
+/// The members whose person is on record, by name.
+fn by_name(memberships: Vec<Doc<Membership>>, people: Vec<Option<Doc<Person>>>) -> Vec<Member> {
+    let mut out: Vec<Member> = memberships
+        .into_iter()
+        .zip(people)
+        .filter_map(|(membership, person)| {
+            person.map(|person| Member { person: person.value, membership: membership.value })
+        })
+        .collect();
     out.sort_by_key(|member| member.person.display_name.to_lowercase());
-    Ok(out)
+    out
 }
 
 async fn load(p: &Platform, org: &str, person: &str) -> Result<(Doc<Person>, Doc<Membership>), DomainError> {

@@ -318,3 +318,82 @@ async fn a_remembered_token_still_expires_and_still_ends_at_sign_out() {
     let closed = sessions::authenticate(&p, &fresh.access_token).await;
     assert!(matches!(closed, Err(DomainError::Unauthenticated)), "{closed:?}");
 }
+
+/// The members list finds the signed-in person among the memberships it reads instead of reading
+/// their own first: the same answers as finding the actor first and listing then, for an admin, a
+/// mentee, someone whose membership holds no role and someone from outside; with the members on
+/// the first page of memberships and behind 250 others (of people not on record, which the list
+/// leaves out). Someone from outside causes one page of memberships to be read, and one look-up.
+#[tokio::test]
+async fn the_members_list_finds_its_reader_among_the_members() {
+    let (p, _, admin) = world().await;
+    let mentee = join(&p, &admin, "mentee@grace.test", Role::Mentee).await;
+    let org = admin.org_id.clone();
+    let as_principal =
+        |person: &str| Principal { person_id: person.into(), session_id: admin.session_id.clone(), meta: meta() };
+    let names = |listed: Vec<members::Member>| listed.into_iter().map(|m| m.person.display_name).collect::<Vec<_>>();
+    let membership = |person: String, roles: RoleSet| emmaus_domain::identity::Membership {
+        org_id: org.clone(),
+        person_id: person,
+        roles,
+        joined_at: p.clock.now(),
+    };
+    // Ids that sort before the real ones (here `000…0002` and on), so these come first in the
+    // partition.
+    let roleless = "00000000000000000000000000norole".to_owned();
+    let stranger = "01ZZZZZZZZZZZZZZZZZZSTRANGE".to_owned();
+    let counting = Arc::new(emmaus_memory::RecordingKv::new(p.kv.clone()));
+    let recorded = Platform { kv: counting.clone(), ..p.clone() };
+
+    for crowded in [false, true] {
+        if crowded {
+            let mut writes = directory::membership_writes(&membership(roleless.clone(), RoleSet::new([])));
+            writes.extend((0..250).flat_map(|n| {
+                directory::membership_writes(&membership(
+                    format!("00000000000000000000000000{n:03}"),
+                    RoleSet::new([Role::Mentee]),
+                ))
+            }));
+            for batch in writes.chunks(24) {
+                p.kv.batch(batch.to_vec()).await.unwrap();
+            }
+            let first = p.kv.query(&emmaus_ports::Query::new(format!("org#{org}"), "member#", 200)).await.unwrap();
+            let first: Vec<_> = first.items.iter().map(|item| item.key.sort.clone()).collect();
+            assert!(!first.contains(&format!("member#{}", admin.person_id)), "{first:?}");
+        }
+        let listed = members::list_signed_in(&p, &as_principal(&admin.person_id), &org).await.unwrap();
+        assert_eq!(names(listed), names(members::list(&p, &admin).await.unwrap()), "crowded: {crowded}");
+        assert_eq!(members::list_signed_in(&p, &as_principal(&admin.person_id), &org).await.unwrap().len(), 2);
+
+        let refused = members::list_signed_in(&p, &as_principal(&mentee.person_id), &org).await;
+        assert!(matches!(refused, Err(DomainError::Forbidden)), "a mentee may not list: {refused:?}");
+        assert!(matches!(members::list(&p, &mentee).await, Err(DomainError::Forbidden)));
+        for outsider in [&roleless, &stranger] {
+            let refused = members::list_signed_in(&p, &as_principal(outsider), &org).await;
+            assert!(matches!(&refused, Err(DomainError::NotFound(what)) if what == "the organisation"), "{refused:?}");
+            let alone = directory::actor_in(&p, &as_principal(outsider), &org).await;
+            assert!(matches!(alone, Err(DomainError::NotFound(_))), "the same as on its own: {alone:?}");
+        }
+
+        counting.take();
+        let refused = members::list_signed_in(&recorded, &as_principal(&stranger), &org).await;
+        assert!(refused.is_err());
+        let read = counting.take();
+        let expected: Vec<&str> = if crowded {
+            vec!["query org#* member#", "get_many org#* member#*", "get_many org#* org"]
+        } else {
+            vec!["query org#* member#"]
+        };
+        assert_eq!(read, expected, "crowded: {crowded}");
+
+        // An admin of an organisation that requires a second factor lists only with one, as they act.
+        let mut org_doc = directory::org(&p, &org).await.unwrap().unwrap();
+        org_doc.value.admins_need_second_factor = true;
+        emmaus_app::docs::replace(p.kv.as_ref(), &org_doc, None).await.unwrap();
+        let stopped = members::list_signed_in(&p, &as_principal(&admin.person_id), &org).await;
+        assert!(matches!(stopped, Err(DomainError::NeedsSecondFactor(_))), "crowded: {crowded}: {stopped:?}");
+        let mut org_doc = directory::org(&p, &org).await.unwrap().unwrap();
+        org_doc.value.admins_need_second_factor = false;
+        emmaus_app::docs::replace(p.kv.as_ref(), &org_doc, None).await.unwrap();
+    }
+}

@@ -145,7 +145,15 @@ describe('Learning Planner', { timeout: 180_000 }, () => {
     await queue.getByRole('row', { name: 'Beatitudes commentary' }).focus();
     await mentee.keyboard.press('ArrowRight');
     await mentee.keyboard.press('Enter');
-    const focused = () => mentee.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? '');
+    // As in the session builder's test: the list confirms a drop place's focus a frame later, so each read of the
+    // focus waits two frames.
+    const focused = () =>
+      mentee.evaluate(
+        () =>
+          new Promise((resolve) =>
+            requestAnimationFrame(() => requestAnimationFrame(() => resolve(document.activeElement?.getAttribute('aria-label') ?? ''))),
+          ),
+      );
     await mentee.waitForFunction(() => /^Insert /.test(document.activeElement?.getAttribute('aria-label') ?? ''));
     for (let presses = 0; (await focused()) !== 'Insert before Sermon on the Mount'; presses += 1) {
       assert.ok(presses < 3, `no drop place before the first row; the focus is on “${await focused()}”`);

@@ -84,6 +84,16 @@ pub async fn all<T: DeserializeOwned>(
     Ok(out)
 }
 
+/// The items at `keys`, in their order, `None` where there is none: one batch read per
+/// [`emmaus_ports::kv::MAX_BATCH_GET`] keys, for lists longer than one batch read takes.
+pub async fn get_items(kv: &dyn KvStore, keys: &[Key]) -> Result<Vec<Option<emmaus_ports::Item>>, DomainError> {
+    let mut out = Vec::with_capacity(keys.len());
+    for chunk in keys.chunks(emmaus_ports::kv::MAX_BATCH_GET) {
+        out.extend(kv.get_many(chunk).await.map_err(from_kv)?);
+    }
+    Ok(out)
+}
+
 /// How many items [`all`] asks for per page.
 pub const LIST_PAGE: u32 = 200;
 

@@ -48,14 +48,8 @@ pub async fn memberships(p: &Platform, org: &str, max: usize) -> Result<Vec<Doc<
 /// People by id (distinct), in the order asked, `None` for one not on record: one batch read per
 /// hundred.
 pub async fn people(p: &Platform, ids: &[String]) -> Result<Vec<Option<Doc<Person>>>, DomainError> {
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(emmaus_ports::kv::MAX_BATCH_GET) {
-        let keys: Vec<emmaus_ports::Key> = chunk.iter().map(|id| keys::person(id)).collect();
-        for item in p.kv.get_many(&keys).await.map_err(emmaus_app::error::from_kv)? {
-            out.push(item.map(docs::from_item).transpose()?);
-        }
-    }
-    Ok(out)
+    let keys: Vec<emmaus_ports::Key> = ids.iter().map(|id| keys::person(id)).collect();
+    docs::get_items(p.kv.as_ref(), &keys).await?.into_iter().map(|item| item.map(docs::from_item).transpose()).collect()
 }
 
 /// Organisations one person may belong to that this version reads at once.

@@ -141,10 +141,7 @@ pub async fn list_signed_in(p: &Platform, principal: &Principal, org: &str) -> R
     if admin_unchecked {
         wanted.push(keys::org(org));
     }
-    let mut found = Vec::with_capacity(wanted.len());
-    for chunk in wanted.chunks(emmaus_ports::kv::MAX_BATCH_GET) {
-        found.extend(p.kv.get_many(chunk).await.map_err(emmaus_app::error::from_kv)?);
-    }
+    let mut found = docs::get_items(p.kv.as_ref(), &wanted).await?;
     if admin_unchecked {
         directory::check_admin(p, &actor, found.pop().flatten()).await?;
     }

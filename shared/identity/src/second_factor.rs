@@ -142,20 +142,14 @@ pub async fn person_orgs_and_status(
     person: &str,
 ) -> Result<(Option<Doc<Person>>, Vec<(Organisation, Membership)>, Status), DomainError> {
     let (mut profile, mut factor, mut pointers) = (None, None, Vec::new());
-    let range = Query::new(format!("person#{person}"), "", 200).range(Some("org#".into()), Some("session#".into()));
+    let range =
+        Query::new(format!("person#{person}"), "", docs::LIST_PAGE).range(Some("org#".into()), Some("session#".into()));
     docs::each(p.kv.as_ref(), range, |item| {
         match item.key.sort.as_str() {
             "profile" => profile = Some(docs::from_item(item)?),
             "second-factor" => factor = Some(docs::from_item(item)?),
-            sort if sort.starts_with("org#") => {
-                if pointers.len() == directory::MAX_ORGS_OF_A_PERSON {
-                    return Err(DomainError::Unavailable(format!(
-                        "a person in more than {} organisations, more than this version can show at once",
-                        directory::MAX_ORGS_OF_A_PERSON
-                    )));
-                }
-                pointers.push(docs::from_item(item)?);
-            }
+            // Bounded as `directory::orgs_of` reads them.
+            sort if sort.starts_with("org#") => docs::collect(&mut pointers, item, directory::MAX_ORGS_OF_A_PERSON)?,
             _ => {}
         }
         Ok(())

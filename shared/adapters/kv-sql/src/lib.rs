@@ -163,36 +163,38 @@ pub fn page_query(query: &Query, start_after: Option<&After>, now: i64) -> (Stri
     // In an index the listed sort key is the index's (its columns are `pk` and `sk` after the
     // index's name), and the item's own key breaks ties.
     let index = query.index.map_or("", Index::name);
-    // One buffer, written in place: the statement is built on every query.
-    let mut sql = String::with_capacity(256);
-    let _ = write!(sql, "SELECT {ITEM_COLUMNS} FROM kv WHERE {index}pk = ? AND {LIVE}");
+    // One buffer, written in place with plain appends: the statement is built on every query, and
+    // `write!` cost several times as much for the same text.
+    let mut sql = String::with_capacity(320);
+    let mut push = |parts: &[&str]| parts.iter().for_each(|part| sql.push_str(part));
+    push(&["SELECT ", ITEM_COLUMNS, " FROM kv WHERE ", index, "pk = ? AND ", LIVE]);
     let mut args = vec![Arg::Text(query.partition.clone()), Arg::Integer(now)];
     // Bounds rather than `LIKE` (case-insensitive, with `%` and `_` wildcards) or `substr` (no
     // index use): every listed key lies in [lower, upper), and nothing else does.
     let (lower, upper) = query.bounds();
     if let Some(lower) = lower {
-        let _ = write!(sql, " AND {index}sk >= ?");
+        push(&[" AND ", index, "sk >= ?"]);
         args.push(Arg::Text(lower));
     }
     if let Some(upper) = upper {
-        let _ = write!(sql, " AND {index}sk < ?");
+        push(&[" AND ", index, "sk < ?"]);
         args.push(Arg::Text(upper));
     }
     if let Some(after) = start_after {
         let comparison = if query.descending { "<" } else { ">" };
         if let Some(key) = &after.key {
             // A row value comparison: the index sort key, then the item's key, as ordered.
-            let _ = write!(sql, " AND ({index}sk, pk, sk) {comparison} (?, ?, ?)");
+            push(&[" AND (", index, "sk, pk, sk) ", comparison, " (?, ?, ?)"]);
             args.extend([Arg::Text(after.sort.clone()), Arg::Text(key.partition.clone()), Arg::Text(key.sort.clone())]);
         } else {
-            let _ = write!(sql, " AND {index}sk {comparison} ?");
+            push(&[" AND ", index, "sk ", comparison, " ?"]);
             args.push(Arg::Text(after.sort.clone()));
         }
     }
     let direction = if query.descending { "DESC" } else { "ASC" };
-    let _ = write!(sql, " ORDER BY {index}sk {direction}");
+    push(&[" ORDER BY ", index, "sk ", direction]);
     if query.index.is_some() {
-        let _ = write!(sql, ", pk {direction}, sk {direction}");
+        push(&[", pk ", direction, ", sk ", direction]);
     }
     // The limit is written into the statement, not bound: SQLite plans with a bound LIMIT's value,
     // so a statement with `LIMIT ?` was compiled again on every use (a sixth of an authenticated
@@ -202,37 +204,126 @@ pub fn page_query(query: &Query, start_after: Option<&After>, now: i64) -> (Stri
     (sql, args)
 }
 
+/// A value a driver lends from the row it is reading, decoded without an owned copy in between
+/// (the native store's rows; see [`decode_lent`]). Text comes as the driver's bytes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellRef<'a> {
+    Null,
+    Integer(i64),
+    Real(f64),
+    Text(&'a [u8]),
+    Blob(&'a [u8]),
+}
+
+/// How many columns an item read selects ([`ITEM_COLUMNS`]).
+pub const ITEM_COLUMN_COUNT: usize = 9;
+
 /// An item from a row of the item columns.
 pub fn decode(row: Vec<Cell>) -> Result<Item, KvError> {
-    let malformed = |what: &str| KvError::Backend(format!("a stored row has a malformed `{what}`").into());
-    let [partition, sort, value, version, expires_at, one_partition, one_sort, two_partition, two_sort]: [Cell; 9] =
-        row.try_into().map_err(|_| malformed("row shape"))?;
-    let text = |cell: Cell, what: &str| match cell {
-        Cell::Text(text) => Ok(text),
-        _ => Err(malformed(what)),
+    let cells: [Cell; ITEM_COLUMN_COUNT] = row.try_into().map_err(|_| malformed("row shape"))?;
+    decode_cells(cells)
+}
+
+/// An item from a row of the item columns that the driver lends: each text and blob is copied
+/// once, into the item.
+pub fn decode_lent(row: &[CellRef<'_>]) -> Result<Item, KvError> {
+    let cells: [CellRef<'_>; ITEM_COLUMN_COUNT] = row.try_into().map_err(|_| malformed("row shape"))?;
+    decode_cells(cells)
+}
+
+fn malformed(what: &str) -> KvError {
+    KvError::Backend(format!("a stored row has a malformed `{what}`").into())
+}
+
+/// A row's value as [`decode`] and [`decode_lent`] take it apart: owned or lent, one set of rules.
+trait RowValue: Sized {
+    fn null(&self) -> bool;
+    fn integer(&self) -> Option<i64>;
+    /// The text of a TEXT value.
+    fn text(self) -> Option<String>;
+    /// The bytes of a BLOB value, or of a TEXT one (SQLite hands back an empty BLOB as such, but
+    /// text written by hand is accepted too).
+    fn bytes(self) -> Option<Vec<u8>>;
+}
+
+impl RowValue for Cell {
+    fn null(&self) -> bool {
+        matches!(self, Cell::Null)
+    }
+
+    fn integer(&self) -> Option<i64> {
+        match self {
+            Cell::Integer(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    fn text(self) -> Option<String> {
+        match self {
+            Cell::Text(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    fn bytes(self) -> Option<Vec<u8>> {
+        match self {
+            Cell::Blob(bytes) => Some(bytes),
+            Cell::Text(text) => Some(text.into_bytes()),
+            _ => None,
+        }
+    }
+}
+
+impl RowValue for CellRef<'_> {
+    fn null(&self) -> bool {
+        matches!(self, CellRef::Null)
+    }
+
+    fn integer(&self) -> Option<i64> {
+        match self {
+            CellRef::Integer(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    fn text(self) -> Option<String> {
+        match self {
+            CellRef::Text(bytes) => std::str::from_utf8(bytes).ok().map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    fn bytes(self) -> Option<Vec<u8>> {
+        match self {
+            CellRef::Blob(bytes) | CellRef::Text(bytes) => Some(bytes.to_vec()),
+            _ => None,
+        }
+    }
+}
+
+fn decode_cells<C: RowValue>(cells: [C; ITEM_COLUMN_COUNT]) -> Result<Item, KvError> {
+    let [partition, sort, value, version, expires_at, one_partition, one_sort, two_partition, two_sort] = cells;
+    let text = |cell: C, what: &str| cell.text().ok_or_else(|| malformed(what));
+    let index_key = |partition: C, sort: C, what: &str| {
+        if partition.null() {
+            return Ok(None);
+        }
+        match (partition.text(), sort.text()) {
+            (Some(partition), Some(sort)) => Ok(Some(Key::new(partition, sort))),
+            _ => Err(malformed(what)),
+        }
     };
-    let index_key = |partition: Cell, sort: Cell, what: &str| match (partition, sort) {
-        (Cell::Null, _) => Ok(None),
-        (Cell::Text(partition), Cell::Text(sort)) => Ok(Some(Key::new(partition, sort))),
-        _ => Err(malformed(what)),
+    let version = version.integer().and_then(|v| u64::try_from(v).ok()).ok_or_else(|| malformed("version"))?;
+    let expires_at = match expires_at.integer() {
+        Some(at) => Some(at),
+        None if expires_at.null() => None,
+        None => return Err(malformed("expires_at")),
     };
     Ok(Item {
         key: Key::new(text(partition, "pk")?, text(sort, "sk")?),
-        value: match value {
-            Cell::Blob(bytes) => bytes,
-            // SQLite hands back an empty BLOB as such, but be lenient with text written by hand.
-            Cell::Text(text) => text.into_bytes(),
-            _ => return Err(malformed("value")),
-        },
-        version: match version {
-            Cell::Integer(version) => u64::try_from(version).map_err(|_| malformed("version"))?,
-            _ => return Err(malformed("version")),
-        },
-        expires_at: match expires_at {
-            Cell::Integer(at) => Some(at),
-            Cell::Null => None,
-            _ => return Err(malformed("expires_at")),
-        },
+        value: value.bytes().ok_or_else(|| malformed("value"))?,
+        version,
+        expires_at,
         index: IndexKeys {
             one: index_key(one_partition, one_sort, "i1")?,
             two: index_key(two_partition, two_sort, "i2")?,
@@ -302,6 +393,42 @@ mod tests {
         assert_eq!(item.index.two, None);
         assert_eq!((item.version, item.expires_at, item.value), (3, None, vec![1, 2]));
         assert!(decode(vec![Cell::Null]).is_err());
+    }
+
+    #[test]
+    fn lent_rows_decode_by_the_same_rules() {
+        let row = [
+            CellRef::Text(b"p"),
+            CellRef::Text(b"s"),
+            CellRef::Blob(&[1, 2]),
+            CellRef::Integer(3),
+            CellRef::Integer(9),
+            CellRef::Null,
+            CellRef::Null,
+            CellRef::Text(b"ip"),
+            CellRef::Text(b"is"),
+        ];
+        let item = decode_lent(&row).unwrap();
+        assert_eq!(item.key, Key::new("p", "s"));
+        assert_eq!((item.index.one, item.index.two), (None, Some(Key::new("ip", "is"))));
+        assert_eq!((item.version, item.expires_at, item.value), (3, Some(9), vec![1, 2]));
+        let broken = |at: usize, cell: CellRef<'static>| {
+            let mut row = row;
+            row[at] = cell;
+            reason(decode_lent(&row).unwrap_err())
+        };
+        assert!(broken(0, CellRef::Text(&[0xff])).contains("`pk`"), "text that is not UTF-8");
+        assert!(broken(3, CellRef::Integer(-1)).contains("`version`"));
+        assert!(broken(4, CellRef::Text(b"soon")).contains("`expires_at`"));
+        assert!(broken(8, CellRef::Null).contains("`i2`"), "an index partition without its sort key");
+        assert!(reason(decode_lent(&row[..8]).unwrap_err()).contains("row shape"));
+    }
+
+    fn reason(error: KvError) -> String {
+        match error {
+            KvError::Backend(reason) => reason.to_string(),
+            other => panic!("not a malformed row: {other}"),
+        }
     }
 
     #[test]

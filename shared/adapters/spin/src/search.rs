@@ -98,7 +98,7 @@ impl SpinSqliteSearch {
 fn rows(conn: &Connection, statement: &str, args: Vec<Arg>) -> Result<Vec<Vec<Cell>>, SearchError> {
     let args: Vec<Value> = args.into_iter().map(to_value).collect();
     let found = conn.execute(statement, &args).map_err(search_error)?;
-    Ok(found.rows.iter().map(|row| row.values.iter().map(cell).collect()).collect())
+    Ok(found.rows.into_iter().map(|row| row.values.into_iter().map(cell).collect()).collect())
 }
 
 #[async_trait::async_trait]

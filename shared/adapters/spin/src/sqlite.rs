@@ -54,13 +54,14 @@ pub(crate) fn to_value(arg: Arg) -> Value {
     }
 }
 
-pub(crate) fn cell(value: &Value) -> Cell {
+/// A value of a row the host returned, moved rather than copied.
+pub(crate) fn cell(value: Value) -> Cell {
     match value {
         Value::Null => Cell::Null,
-        Value::Integer(n) => Cell::Integer(*n),
-        Value::Real(x) => Cell::Real(*x),
-        Value::Text(text) => Cell::Text(text.clone()),
-        Value::Blob(bytes) => Cell::Blob(bytes.clone()),
+        Value::Integer(n) => Cell::Integer(n),
+        Value::Real(x) => Cell::Real(x),
+        Value::Text(text) => Cell::Text(text),
+        Value::Blob(bytes) => Cell::Blob(bytes),
     }
 }
 
@@ -88,7 +89,7 @@ impl SpinSqliteKv {
 
     fn items(&self, statement: &str, args: Vec<Arg>) -> Result<Vec<Item>, KvError> {
         let found = self.run(statement, args)?;
-        found.rows.iter().map(|row| sql::decode(row.values.iter().map(cell).collect())).collect()
+        found.rows.into_iter().map(|row| sql::decode(row.values.into_iter().map(cell).collect())).collect()
     }
 
     /// The schema's version lives in a table of its own (`emmaus_kv_sql::VERSION_TABLE`), which

@@ -10,11 +10,11 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use emmaus_kv_sql::{self as sql, Arg, Cell};
+use emmaus_kv_sql::{self as sql, Arg, Cell, CellRef};
 use emmaus_ports::kv::{in_key_order, validate_batch, validate_keys};
 use emmaus_ports::{Clock, Item, Key, KvError, KvStore, Page, Query, Write};
-use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params_from_iter};
+use rusqlite::types::{ToSqlOutput, Value, ValueRef};
+use rusqlite::{Connection, OptionalExtension, ToSql, Transaction, TransactionBehavior, params_from_iter};
 
 use crate::error::db_error;
 use crate::pool::Readers;
@@ -113,16 +113,46 @@ pub(crate) fn cell(value: Value) -> Cell {
     }
 }
 
-/// The items a statement selecting the item columns lists.
-fn items(conn: &Connection, sql: &str, args: Vec<Arg>) -> Result<Vec<Item>, KvError> {
+/// An argument bound as it is, without a copy: SQLite copies bound text and blobs itself.
+pub(crate) struct Bound<'a>(pub(crate) &'a Arg);
+
+impl ToSql for Bound<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match self.0 {
+            Arg::Null => ValueRef::Null,
+            Arg::Integer(n) => ValueRef::Integer(*n),
+            Arg::Text(text) => ValueRef::Text(text.as_bytes()),
+            Arg::Blob(bytes) => ValueRef::Blob(bytes),
+        }))
+    }
+}
+
+fn lent(value: ValueRef<'_>) -> CellRef<'_> {
+    match value {
+        ValueRef::Null => CellRef::Null,
+        ValueRef::Integer(n) => CellRef::Integer(n),
+        ValueRef::Real(x) => CellRef::Real(x),
+        ValueRef::Text(text) => CellRef::Text(text),
+        ValueRef::Blob(bytes) => CellRef::Blob(bytes),
+    }
+}
+
+/// The items a statement selecting the item columns lists. Each row is decoded from the values
+/// SQLite lends (no owned copy of the row before the item's own), which was a tenth of a signed-in
+/// request's instructions.
+fn items(conn: &Connection, sql: &str, args: &[Arg]) -> Result<Vec<Item>, KvError> {
     let mut statement = conn.prepare_cached(sql).map_err(db_error)?;
-    let columns = statement.column_count();
-    let rows = statement
-        .query_map(params_from_iter(values(args)), |row| {
-            (0..columns).map(|i| row.get::<_, Value>(i).map(cell)).collect::<Result<Vec<_>, _>>()
-        })
-        .map_err(db_error)?;
-    rows.map(|row| row.map_err(db_error).and_then(sql::decode)).collect()
+    let columns = statement.column_count().min(sql::ITEM_COLUMN_COUNT + 1);
+    let mut rows = statement.query(params_from_iter(args.iter().map(Bound))).map_err(db_error)?;
+    let mut found = Vec::new();
+    while let Some(row) = rows.next().map_err(db_error)? {
+        let mut cells = [CellRef::Null; sql::ITEM_COLUMN_COUNT + 1];
+        for (at, cell) in cells[..columns].iter_mut().enumerate() {
+            *cell = lent(row.get_ref(at).map_err(db_error)?);
+        }
+        found.push(sql::decode_lent(&cells[..columns])?);
+    }
+    Ok(found)
 }
 
 /// The version of the live item at `key`, if any.
@@ -130,7 +160,7 @@ fn live_version(tx: &Transaction<'_>, key: &Key, now: i64) -> Result<Option<u64>
     tx.prepare_cached(sql::LIVE_VERSION)
         .and_then(|mut statement| {
             statement
-                .query_row(params_from_iter(values(sql::get_args(key, now))), |row| row.get::<_, i64>(0))
+                .query_row(params_from_iter(sql::get_args(key, now).iter().map(Bound)), |row| row.get::<_, i64>(0))
                 .optional()
         })
         .map_err(db_error)
@@ -158,7 +188,7 @@ fn apply_batch(conn: &mut Connection, writes: Vec<Write>, now: i64) -> Result<()
             Write::Check { .. } => continue,
         };
         tx.prepare_cached(statement)
-            .and_then(|mut prepared| prepared.execute(params_from_iter(values(args))))
+            .and_then(|mut prepared| prepared.execute(params_from_iter(args.iter().map(Bound))))
             .map_err(db_error)?;
     }
     tx.commit().map_err(db_error)
@@ -173,7 +203,7 @@ impl KvStore for SqliteKv {
     async fn get(&self, key: &Key) -> Result<Option<Item>, KvError> {
         key.validate()?;
         let args = sql::get_args(key, self.now());
-        self.db.read(|conn| items(conn, sql::GET, args)).map(|found| found.into_iter().next())
+        self.db.read(|conn| items(conn, sql::GET, &args)).map(|found| found.into_iter().next())
     }
 
     async fn get_many(&self, keys: &[Key]) -> Result<Vec<Option<Item>>, KvError> {
@@ -182,14 +212,14 @@ impl KvStore for SqliteKv {
             return Ok(Vec::new());
         }
         let (statement, args) = sql::get_many(keys, self.now());
-        let found = self.db.read(|conn| items(conn, &statement, args))?;
+        let found = self.db.read(|conn| items(conn, &statement, &args))?;
         Ok(in_key_order(keys, found))
     }
 
     async fn query(&self, query: &Query) -> Result<Page, KvError> {
         let start_after = query.start_after()?;
         let (statement, args) = sql::page_query(query, start_after.as_ref(), self.now());
-        let found = self.db.read(|conn| items(conn, &statement, args))?;
+        let found = self.db.read(|conn| items(conn, &statement, &args))?;
         Ok(Page::from_lookahead(found, query))
     }
 

@@ -8,7 +8,7 @@
 
 use std::net::IpAddr;
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderName, header};
 
 /// An address or a network (`10.0.0.0/8`, `::1`, `fd00::/8`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,8 +106,9 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
 /// Whether the request came straight from this machine: a loopback client and no sign of a proxy
 /// in between (a proxy on this machine that nobody listed in `trusted_proxies` still adds one).
 pub fn direct_from_this_machine(client: IpAddr, headers: &HeaderMap) -> bool {
-    let proxied = ["x-forwarded-for", "forwarded", "x-real-ip"].iter().any(|h| headers.contains_key(*h));
-    client.is_loopback() && !proxied
+    const PROXY_HEADERS: [HeaderName; 3] =
+        [HeaderName::from_static("x-forwarded-for"), header::FORWARDED, HeaderName::from_static("x-real-ip")];
+    client.is_loopback() && !PROXY_HEADERS.iter().any(|name| headers.contains_key(name))
 }
 
 #[cfg(test)]

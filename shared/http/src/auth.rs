@@ -14,7 +14,7 @@ use emmaus_identity::sessions::{self, Issued, csrf_fingerprint};
 use emmaus_identity::{Principal, RequestMeta};
 use http::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use http::request::Parts;
-use http::{HeaderMap, HeaderValue, Method};
+use http::{HeaderMap, HeaderName, HeaderValue, Method};
 
 use crate::middleware::RequestId;
 use crate::problem::ApiError;
@@ -77,10 +77,10 @@ impl FromRequestParts<Platform> for Session {
             .and_then(|v| v.strip_prefix("Bearer "))
             .map(str::trim);
         let (token, by_cookie) = match bearer {
-            Some(token) => (token.to_owned(), false),
-            None => (cookie(&parts.headers, ACCESS_COOKIE).ok_or(DomainError::Unauthenticated)?.to_owned(), true),
+            Some(token) => (token, false),
+            None => (cookie(&parts.headers, ACCESS_COOKIE).ok_or(DomainError::Unauthenticated)?, true),
         };
-        let claims = sessions::authenticate(platform, &token).await?;
+        let claims = sessions::authenticate(platform, token).await?;
         if by_cookie && is_write(&parts.method) {
             check_csrf(&parts.headers, &claims.csrf)?;
         }
@@ -101,10 +101,14 @@ fn check_csrf(headers: &HeaderMap, fingerprint: &str) -> Result<(), DomainError>
     if matches { Ok(()) } else { Err(refused()) }
 }
 
+/// Named once: a name given as text is parsed again on every lookup, and this one is looked up on
+/// every request.
+const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
+
 /// Refuses writes that a browser reports as coming from another site, cookies or not; the
 /// sign-in and other cookie-less forms get the same protection as authenticated writes.
 pub fn same_site_writes(method: &Method, headers: &HeaderMap) -> Result<(), DomainError> {
-    let cross = headers.get("sec-fetch-site").is_some_and(|v| v.as_bytes() == b"cross-site");
+    let cross = headers.get(SEC_FETCH_SITE).is_some_and(|v| v.as_bytes() == b"cross-site");
     if cross && is_write(method) { Err(DomainError::Forbidden) } else { Ok(()) }
 }
 

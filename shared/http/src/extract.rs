@@ -66,9 +66,20 @@ fn whole_numbers_as_integers(value: &mut serde_json::Value) {
     }
 }
 
+/// Room for a typical answer, written once: a signed-in page's answer (a few hundred bytes) grew
+/// axum's 128-byte start three times.
+const ANSWER_CAPACITY: usize = 1024;
+
 impl<T: serde::Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
-        axum::Json(self.0).into_response()
+        let mut body = Vec::with_capacity(ANSWER_CAPACITY);
+        match serde_json::to_writer(&mut body, &self.0) {
+            Ok(()) => ([(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"))], body)
+                .into_response(),
+            // A value that cannot be written as JSON (a map with non-string keys): axum's answer,
+            // a 500 that says why, as before.
+            Err(_) => axum::Json(self.0).into_response(),
+        }
     }
 }
 

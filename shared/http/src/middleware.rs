@@ -11,12 +11,12 @@ use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::response::{IntoResponse, Response};
 use emmaus_ports::Ids;
-use http::{HeaderValue, StatusCode, header};
+use http::{HeaderName, HeaderValue, StatusCode, header};
 use tracing::Instrument as _;
 
 use crate::problem::Problem;
 
-pub const REQUEST_ID_HEADER: &str = "x-request-id";
+pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The id of the request being served, as an extension handlers may read.
 #[derive(Debug, Clone, PartialEq, Eq)]

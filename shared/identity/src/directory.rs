@@ -60,7 +60,7 @@ pub(crate) const MAX_ORGS_OF_A_PERSON: usize = 1000;
 /// signed-in page asks for this.
 pub async fn orgs_of(p: &Platform, person: &str) -> Result<Vec<(Organisation, Membership)>, DomainError> {
     let pointers: Vec<Doc<Pointer>> =
-        docs::all(p.kv.as_ref(), &format!("person#{person}"), "org#", MAX_ORGS_OF_A_PERSON).await?;
+        docs::all(p.kv.as_ref(), &keys::person_partition(person), "org#", MAX_ORGS_OF_A_PERSON).await?;
     orgs_pointed_to(p, person, &pointers).await
 }
 
@@ -76,11 +76,11 @@ pub(crate) async fn orgs_pointed_to(
             .iter()
             .flat_map(|pointer| [keys::org(&pointer.value.id), keys::member(&pointer.value.id, person)])
             .collect();
-        let found = p.kv.get_many(&keys).await.map_err(emmaus_app::error::from_kv)?;
-        for pair in found.chunks(2) {
-            if let [Some(org), Some(member)] = pair {
-                let org: Doc<Organisation> = docs::from_item(org.clone())?;
-                let member: Doc<Membership> = docs::from_item(member.clone())?;
+        let mut found = p.kv.get_many(&keys).await.map_err(emmaus_app::error::from_kv)?.into_iter();
+        while let (Some(org), Some(member)) = (found.next(), found.next()) {
+            if let (Some(org), Some(member)) = (org, member) {
+                let org: Doc<Organisation> = docs::from_item(org)?;
+                let member: Doc<Membership> = docs::from_item(member)?;
                 out.push((org.value, member.value));
             }
         }

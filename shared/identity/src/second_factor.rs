@@ -21,7 +21,7 @@ use emmaus_ports::{Key, KvError, Query};
 use crate::context::{Principal, RequestMeta};
 use crate::secrets::{digest, new_token, plausible, same};
 use crate::sessions::{self, Issued};
-use crate::{accounts, directory, throttle};
+use crate::{accounts, directory, keys, throttle};
 use emmaus_app::Platform;
 use emmaus_app::docs::{self, Doc};
 use emmaus_app::sealing;
@@ -91,11 +91,11 @@ struct Challenge {
 }
 
 fn factor_key(person: &str) -> Key {
-    Key::new(format!("person#{person}"), "second-factor")
+    Key::new(keys::person_partition(person), "second-factor")
 }
 
 fn challenge_key(person: &str, challenge: &str) -> Key {
-    Key::new(format!("person#{person}"), format!("challenge#{challenge}"))
+    Key::new(keys::person_partition(person), format!("challenge#{challenge}"))
 }
 
 /// What the secret is sealed for: this person's second factor, nothing else.
@@ -142,8 +142,8 @@ pub async fn person_orgs_and_status(
     person: &str,
 ) -> Result<(Option<Doc<Person>>, Vec<(Organisation, Membership)>, Status), DomainError> {
     let (mut profile, mut factor, mut pointers) = (None, None, Vec::new());
-    let range =
-        Query::new(format!("person#{person}"), "", docs::LIST_PAGE).range(Some("org#".into()), Some("session#".into()));
+    let range = Query::new(keys::person_partition(person), "", docs::LIST_PAGE)
+        .range(Some("org#".into()), Some("session#".into()));
     docs::each(p.kv.as_ref(), range, |item| {
         match item.key.sort.as_str() {
             "profile" => profile = Some(docs::from_item(item)?),

@@ -53,12 +53,46 @@ fn default_max() -> u64 {
 }
 
 impl Family {
+    fn lifetime(&self) -> Lifetime {
+        Lifetime {
+            created_at: self.created_at,
+            last_used_at: self.last_used_at,
+            revoked_at: self.revoked_at,
+            idle_secs: self.idle_secs,
+            max_secs: self.max_secs,
+        }
+    }
+
     fn expires_at(&self) -> Timestamp {
+        self.lifetime().expires_at()
+    }
+
+    fn live(&self, now: Timestamp) -> bool {
+        self.lifetime().live(now)
+    }
+}
+
+/// The fields of a stored [`Family`] that say whether it is live: what every signed-in request
+/// reads of it. Decoding only these skips the refresh secrets' digests and ids, which was a third
+/// of the cost of checking a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+struct Lifetime {
+    created_at: Timestamp,
+    last_used_at: Timestamp,
+    revoked_at: Option<Timestamp>,
+    #[serde(default = "default_idle")]
+    idle_secs: u64,
+    #[serde(default = "default_max")]
+    max_secs: u64,
+}
+
+impl Lifetime {
+    fn expires_at(self) -> Timestamp {
         let idle = Duration::from_secs(self.idle_secs);
         self.last_used_at.plus(idle).min(self.created_at.plus(Duration::from_secs(self.max_secs)))
     }
 
-    fn live(&self, now: Timestamp) -> bool {
+    fn live(self, now: Timestamp) -> bool {
         self.revoked_at.is_none() && now < self.expires_at()
     }
 }
@@ -206,22 +240,26 @@ pub async fn authenticate(p: &Platform, access_token: &str) -> Result<Claims, Do
     let settings = settings::load(p.config.as_ref())?;
     let now = p.clock.now();
     let claims = verify_remembered(&settings, access_token, now)?;
-    let family = docs::get::<Family>(p.kv.as_ref(), keys::session(&claims.sub, &claims.sid)).await?;
+    let family = docs::get::<Lifetime>(p.kv.as_ref(), keys::session(&claims.sub, &claims.sid)).await?;
     match family {
         Some(doc) if doc.value.live(now) => Ok(claims),
         _ => Err(DomainError::Unauthenticated),
     }
 }
 
-/// Access tokens this process has already checked in full, by their digest, with the key ring they
-/// were checked under: a busy client's next requests skip the Ed25519 verification (some 40 µs).
-/// Time is checked again on every use, and the store check that follows (the session family) is
-/// never skipped, so signing out still ends a session on its next request. A new key ring starts
-/// an empty cache; the settings it was made for are held, so their address cannot be reused.
+/// Access tokens this process has already checked in full, with the key ring they were checked
+/// under: a busy client's next requests skip the Ed25519 verification (some 40 µs). Time is
+/// checked again on every use, and the store check that follows (the session family) is never
+/// skipped, so signing out still ends a session on its next request. A new key ring starts an
+/// empty cache; the settings it was made for are held, so their address cannot be reused.
+///
+/// Kept by the token itself: only a token that passed verification is ever a key, and a hit needs
+/// the whole token to match. Keyed by its SHA-256 digest instead, each request hashed the token,
+/// wrote the digest in hex and hashed that again for the map.
 struct Verified {
     settings: std::sync::Arc<settings::Settings>,
-    claims: HashMap<String, Claims>,
-    order: VecDeque<String>,
+    claims: HashMap<std::sync::Arc<str>, Claims>,
+    order: VecDeque<std::sync::Arc<str>>,
 }
 
 /// Tokens remembered at most; the oldest go first.
@@ -233,10 +271,9 @@ fn verify_remembered(
     now: Timestamp,
 ) -> Result<Claims, DomainError> {
     static CACHE: std::sync::Mutex<Option<Verified>> = std::sync::Mutex::new(None);
-    let key = digest(token);
     let lock = || CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(verified) = lock().as_ref().filter(|v| std::sync::Arc::ptr_eq(&v.settings, settings))
-        && let Some(claims) = verified.claims.get(&key)
+        && let Some(claims) = verified.claims.get(token)
     {
         let fresh = claims.exp > now.unix_seconds() && claims.iat <= now.unix_seconds() + 60;
         return if fresh { Ok(claims.clone()) } else { Err(DomainError::Unauthenticated) };
@@ -247,6 +284,7 @@ fn verify_remembered(
         Some(verified) if std::sync::Arc::ptr_eq(&verified.settings, settings) => verified,
         _ => cache.insert(Verified { settings: settings.clone(), claims: HashMap::new(), order: VecDeque::new() }),
     };
+    let key: std::sync::Arc<str> = token.into();
     if verified.claims.insert(key.clone(), claims.clone()).is_none() {
         verified.order.push_back(key);
         if verified.order.len() > VERIFIED_KEPT
@@ -294,7 +332,7 @@ async fn close_all_but(p: &Platform, person_id: &str, keep: Option<&str>) -> Res
     // Page by page, so a person with very many sessions still has every one of them ended.
     loop {
         let page =
-            p.kv.query(&Query::new(format!("person#{person_id}"), "session#", 200).after(cursor))
+            p.kv.query(&Query::new(keys::person_partition(person_id), "session#", 200).after(cursor))
                 .await
                 .map_err(emmaus_app::error::from_kv)?;
         for item in page.items {
@@ -321,5 +359,49 @@ pub async fn require_recent(p: &Platform, who: &crate::context::Principal, what:
     match family {
         Some(doc) if p.clock.now() < doc.value.created_at.plus(RECENT_SIGN_IN) => Ok(()),
         _ => Err(DomainError::Refused(format!("sign in again, then {what} within ten minutes"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn family(revoked_at: Option<Timestamp>) -> Family {
+        Family {
+            id: "f".into(),
+            person_id: "p".into(),
+            created_at: Timestamp::from_unix_seconds(1_000),
+            last_used_at: Timestamp::from_unix_seconds(5_000),
+            current: "c".repeat(64),
+            previous: Some("d".repeat(64)),
+            rotated_at: Timestamp::from_unix_seconds(5_000),
+            generation: 3,
+            revoked_at,
+            idle_secs: 600,
+            max_secs: 4_200,
+        }
+    }
+
+    /// What every request decodes (the lifetime alone) answers as the whole family would, at each
+    /// edge: the idle window, the maximum age and a revocation; and a family stored before the
+    /// per-organisation lifetimes existed gets the same defaults either way.
+    #[test]
+    fn the_lifetime_alone_answers_as_the_whole_family() {
+        let at = |seconds| Timestamp::from_unix_seconds(seconds);
+        for stored in [family(None), family(Some(at(5_100)))] {
+            let lifetime: Lifetime = serde_json::from_slice(&serde_json::to_vec(&stored).unwrap()).unwrap();
+            assert_eq!(lifetime, stored.lifetime());
+            for now in [at(4_999), at(5_199), at(5_200), at(5_599), at(5_600), at(6_000)] {
+                assert_eq!(lifetime.live(now), stored.live(now), "at {now:?}, revoked: {:?}", stored.revoked_at);
+            }
+        }
+        let open = family(None);
+        assert!(open.live(at(5_199)) && !open.live(at(5_200)), "the maximum age ends it before the idle window");
+        let mut old = serde_json::to_value(family(None)).unwrap();
+        old.as_object_mut().unwrap().retain(|name, _| name != "idle_secs" && name != "max_secs");
+        let whole: Family = serde_json::from_value(old.clone()).unwrap();
+        let lifetime: Lifetime = serde_json::from_value(old).unwrap();
+        assert_eq!(lifetime, whole.lifetime());
+        assert_eq!((lifetime.idle_secs, lifetime.max_secs), (REFRESH_IDLE.as_secs(), SESSION_MAX.as_secs()));
     }
 }

@@ -138,10 +138,13 @@ fn lent(value: ValueRef<'_>) -> CellRef<'_> {
 }
 
 /// The items a statement selecting the item columns lists. Each row is decoded from the values
-/// SQLite lends (no owned copy of the row before the item's own), which was a tenth of a signed-in
-/// request's instructions.
+/// SQLite lends, with no owned copy of the row before the item's own: outside SQLite's execution,
+/// a members list's three statements cost 21,000 instructions with that copy and 16,000 without
+/// (`scripts/bench/instructions`, ADR 0015).
 fn items(conn: &Connection, sql: &str, args: &[Arg]) -> Result<Vec<Item>, KvError> {
     let mut statement = conn.prepare_cached(sql).map_err(db_error)?;
+    // One cell more than an item has: a statement with more columns is refused as a malformed
+    // row rather than cut to fit.
     let columns = statement.column_count().min(sql::ITEM_COLUMN_COUNT + 1);
     let mut rows = statement.query(params_from_iter(args.iter().map(Bound))).map_err(db_error)?;
     let mut found = Vec::new();

@@ -20,7 +20,6 @@
 //! | SSO sign-in in progress | `sso#flow#<sha256(state)>` | `flow` |
 //! | throttling windows | `throttle#account#<sha256>` / `throttle#address#<ip>` | `window` |
 //! | audit chain head / entries | `org#<o>#audit` | `head` / `entry#<seq, 12 digits>` |
-
 //!
 //! Keys are joined with `concat` rather than `format!`: several are made on every signed-in
 //! request, and the formatting machinery costs a few times as much for the same string.

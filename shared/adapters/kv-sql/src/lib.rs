@@ -1,7 +1,7 @@
 //! The SQL of the key-value port on SQLite, written once for the two stores that speak it: the
 //! native one (`emmaus-sqlite`, rusqlite) and Spin's (`emmaus-spin`, the host's SQLite). Each
-//! store runs these statements with its own driver, mapping [`Arg`] to and [`Cell`] from its
-//! value type; the rules (bounds, cursors, index order, conditions) live here and in the port.
+//! store runs these statements with its own driver, mapping [`Arg`] to its value type and lending
+//! an item's row as [`CellRef`]s to [`decode`]; the rules (bounds, cursors, index order, conditions) live here and in the port.
 //!
 //! The table: TEXT keys compare by bytes under the default BINARY collation, the order the port
 //! promises; `WITHOUT ROWID` clusters rows by key, so a table query is one range scan. Each
@@ -61,7 +61,8 @@ pub enum Arg {
     Blob(Vec<u8>),
 }
 
-/// A value read from a row; each store maps its driver's value to it.
+/// A value read from a row that is not an item (the search index's); each store maps its
+/// driver's value to it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Null,
@@ -204,8 +205,8 @@ pub fn page_query(query: &Query, start_after: Option<&After>, now: i64) -> (Stri
     (sql, args)
 }
 
-/// A value a driver lends from the row it is reading, decoded without an owned copy in between
-/// (the native store's rows; see [`decode_lent`]). Text comes as the driver's bytes.
+/// A value a driver lends from the row it is reading, for [`decode`]: an item is made from the
+/// row without an owned copy of it in between. Text comes as the driver's bytes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum CellRef<'a> {
     Null,
@@ -218,117 +219,44 @@ pub enum CellRef<'a> {
 /// How many columns an item read selects ([`ITEM_COLUMNS`]).
 pub const ITEM_COLUMN_COUNT: usize = 9;
 
-/// An item from a row of the item columns.
-pub fn decode(row: Vec<Cell>) -> Result<Item, KvError> {
-    let cells: [Cell; ITEM_COLUMN_COUNT] = row.try_into().map_err(|_| malformed("row shape"))?;
-    decode_cells(cells)
-}
-
-/// An item from a row of the item columns that the driver lends: each text and blob is copied
-/// once, into the item.
-pub fn decode_lent(row: &[CellRef<'_>]) -> Result<Item, KvError> {
-    let cells: [CellRef<'_>; ITEM_COLUMN_COUNT] = row.try_into().map_err(|_| malformed("row shape"))?;
-    decode_cells(cells)
-}
-
-fn malformed(what: &str) -> KvError {
-    KvError::Backend(format!("a stored row has a malformed `{what}`").into())
-}
-
-/// A row's value as [`decode`] and [`decode_lent`] take it apart: owned or lent, one set of rules.
-trait RowValue: Sized {
-    fn null(&self) -> bool;
-    fn integer(&self) -> Option<i64>;
-    /// The text of a TEXT value.
-    fn text(self) -> Option<String>;
-    /// The bytes of a BLOB value, or of a TEXT one (SQLite hands back an empty BLOB as such, but
-    /// text written by hand is accepted too).
-    fn bytes(self) -> Option<Vec<u8>>;
-}
-
-impl RowValue for Cell {
-    fn null(&self) -> bool {
-        matches!(self, Cell::Null)
-    }
-
-    fn integer(&self) -> Option<i64> {
-        match self {
-            Cell::Integer(n) => Some(*n),
-            _ => None,
-        }
-    }
-
-    fn text(self) -> Option<String> {
-        match self {
-            Cell::Text(text) => Some(text),
-            _ => None,
-        }
-    }
-
-    fn bytes(self) -> Option<Vec<u8>> {
-        match self {
-            Cell::Blob(bytes) => Some(bytes),
-            Cell::Text(text) => Some(text.into_bytes()),
-            _ => None,
-        }
-    }
-}
-
-impl RowValue for CellRef<'_> {
-    fn null(&self) -> bool {
-        matches!(self, CellRef::Null)
-    }
-
-    fn integer(&self) -> Option<i64> {
-        match self {
-            CellRef::Integer(n) => Some(*n),
-            _ => None,
-        }
-    }
-
-    fn text(self) -> Option<String> {
-        match self {
-            CellRef::Text(bytes) => std::str::from_utf8(bytes).ok().map(str::to_owned),
-            _ => None,
-        }
-    }
-
-    fn bytes(self) -> Option<Vec<u8>> {
-        match self {
-            CellRef::Blob(bytes) | CellRef::Text(bytes) => Some(bytes.to_vec()),
-            _ => None,
-        }
-    }
-}
-
-fn decode_cells<C: RowValue>(cells: [C; ITEM_COLUMN_COUNT]) -> Result<Item, KvError> {
-    let [partition, sort, value, version, expires_at, one_partition, one_sort, two_partition, two_sort] = cells;
-    let text = |cell: C, what: &str| cell.text().ok_or_else(|| malformed(what));
-    let index_key = |partition: C, sort: C, what: &str| {
-        if partition.null() {
-            return Ok(None);
-        }
-        match (partition.text(), sort.text()) {
-            (Some(partition), Some(sort)) => Ok(Some(Key::new(partition, sort))),
-            _ => Err(malformed(what)),
-        }
+/// An item from a row of the item columns, as the store's driver lends it: each text and blob is
+/// copied once, into the item.
+pub fn decode(row: &[CellRef<'_>]) -> Result<Item, KvError> {
+    let [partition, sort, value, version, expires_at, one_partition, one_sort, two_partition, two_sort]: [CellRef<'_>;
+        ITEM_COLUMN_COUNT] = row.try_into().map_err(|_| malformed("row shape"))?;
+    let text = |cell: CellRef<'_>, what: &str| match cell {
+        CellRef::Text(bytes) => std::str::from_utf8(bytes).map(str::to_owned).map_err(|_| malformed(what)),
+        _ => Err(malformed(what)),
     };
-    let version = version.integer().and_then(|v| u64::try_from(v).ok()).ok_or_else(|| malformed("version"))?;
-    let expires_at = match expires_at.integer() {
-        Some(at) => Some(at),
-        None if expires_at.null() => None,
-        None => return Err(malformed("expires_at")),
+    let index_key = |partition: CellRef<'_>, sort: CellRef<'_>, what: &str| match partition {
+        CellRef::Null => Ok(None),
+        _ => Ok(Some(Key::new(text(partition, what)?, text(sort, what)?))),
     };
     Ok(Item {
         key: Key::new(text(partition, "pk")?, text(sort, "sk")?),
-        value: value.bytes().ok_or_else(|| malformed("value"))?,
-        version,
-        expires_at,
+        value: match value {
+            // SQLite hands back an empty BLOB as such, but be lenient with text written by hand.
+            CellRef::Blob(bytes) | CellRef::Text(bytes) => bytes.to_vec(),
+            _ => return Err(malformed("value")),
+        },
+        version: match version {
+            CellRef::Integer(version) => u64::try_from(version).map_err(|_| malformed("version"))?,
+            _ => return Err(malformed("version")),
+        },
+        expires_at: match expires_at {
+            CellRef::Integer(at) => Some(at),
+            CellRef::Null => None,
+            _ => return Err(malformed("expires_at")),
+        },
         index: IndexKeys {
             one: index_key(one_partition, one_sort, "i1")?,
             two: index_key(two_partition, two_sort, "i2")?,
         },
     })
+}
+
+fn malformed(what: &str) -> KvError {
+    KvError::Backend(format!("a stored row has a malformed `{what}`").into())
 }
 
 #[cfg(test)]
@@ -377,26 +305,26 @@ mod tests {
 
     #[test]
     fn rows_decode_with_their_index_keys() {
-        let row = vec![
-            Cell::Text("p".into()),
-            Cell::Text("s".into()),
-            Cell::Blob(vec![1, 2]),
-            Cell::Integer(3),
-            Cell::Null,
-            Cell::Text("ip".into()),
-            Cell::Text("is".into()),
-            Cell::Null,
-            Cell::Null,
+        let row = [
+            CellRef::Text(b"p"),
+            CellRef::Text(b"s"),
+            CellRef::Blob(&[1, 2]),
+            CellRef::Integer(3),
+            CellRef::Null,
+            CellRef::Text(b"ip"),
+            CellRef::Text(b"is"),
+            CellRef::Null,
+            CellRef::Null,
         ];
-        let item = decode(row).unwrap();
+        let item = decode(&row).unwrap();
         assert_eq!(item.index.one, Some(Key::new("ip", "is")));
         assert_eq!(item.index.two, None);
         assert_eq!((item.version, item.expires_at, item.value), (3, None, vec![1, 2]));
-        assert!(decode(vec![Cell::Null]).is_err());
+        assert!(decode(&[CellRef::Null]).is_err());
     }
 
     #[test]
-    fn lent_rows_decode_by_the_same_rules() {
+    fn malformed_rows_are_refused_with_the_column_named() {
         let row = [
             CellRef::Text(b"p"),
             CellRef::Text(b"s"),
@@ -408,20 +336,20 @@ mod tests {
             CellRef::Text(b"ip"),
             CellRef::Text(b"is"),
         ];
-        let item = decode_lent(&row).unwrap();
+        let item = decode(&row).unwrap();
         assert_eq!(item.key, Key::new("p", "s"));
         assert_eq!((item.index.one, item.index.two), (None, Some(Key::new("ip", "is"))));
         assert_eq!((item.version, item.expires_at, item.value), (3, Some(9), vec![1, 2]));
         let broken = |at: usize, cell: CellRef<'static>| {
             let mut row = row;
             row[at] = cell;
-            reason(decode_lent(&row).unwrap_err())
+            reason(decode(&row).unwrap_err())
         };
         assert!(broken(0, CellRef::Text(&[0xff])).contains("`pk`"), "text that is not UTF-8");
         assert!(broken(3, CellRef::Integer(-1)).contains("`version`"));
         assert!(broken(4, CellRef::Text(b"soon")).contains("`expires_at`"));
         assert!(broken(8, CellRef::Null).contains("`i2`"), "an index partition without its sort key");
-        assert!(reason(decode_lent(&row[..8]).unwrap_err()).contains("row shape"));
+        assert!(reason(decode(&row[..8]).unwrap_err()).contains("row shape"));
     }
 
     fn reason(error: KvError) -> String {

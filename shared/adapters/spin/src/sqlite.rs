@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use emmaus_kv_sql::{self as sql, Arg, Cell};
+use emmaus_kv_sql::{self as sql, Arg, Cell, CellRef};
 use emmaus_ports::kv::{in_key_order, validate_batch, validate_keys};
 use emmaus_ports::{Clock, Item, Key, KvError, KvStore, Page, Query, Write};
 use spin_sdk::sqlite::{Connection, Error, QueryResult, Value};
@@ -54,7 +54,7 @@ pub(crate) fn to_value(arg: Arg) -> Value {
     }
 }
 
-/// A value of a row the host returned, moved rather than copied.
+/// A value of a row the host returned, moved rather than copied (search rows).
 pub(crate) fn cell(value: Value) -> Cell {
     match value {
         Value::Null => Cell::Null,
@@ -62,6 +62,17 @@ pub(crate) fn cell(value: Value) -> Cell {
         Value::Real(x) => Cell::Real(x),
         Value::Text(text) => Cell::Text(text),
         Value::Blob(bytes) => Cell::Blob(bytes),
+    }
+}
+
+/// A value of an item's row as the host returned it, lent to `emmaus_kv_sql::decode`.
+fn lent(value: &Value) -> CellRef<'_> {
+    match value {
+        Value::Null => CellRef::Null,
+        Value::Integer(n) => CellRef::Integer(*n),
+        Value::Real(x) => CellRef::Real(*x),
+        Value::Text(text) => CellRef::Text(text.as_bytes()),
+        Value::Blob(bytes) => CellRef::Blob(bytes),
     }
 }
 
@@ -89,7 +100,7 @@ impl SpinSqliteKv {
 
     fn items(&self, statement: &str, args: Vec<Arg>) -> Result<Vec<Item>, KvError> {
         let found = self.run(statement, args)?;
-        found.rows.into_iter().map(|row| sql::decode(row.values.into_iter().map(cell).collect())).collect()
+        found.rows.iter().map(|row| sql::decode(&row.values.iter().map(lent).collect::<Vec<_>>())).collect()
     }
 
     /// The schema's version lives in a table of its own (`emmaus_kv_sql::VERSION_TABLE`), which

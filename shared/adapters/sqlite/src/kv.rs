@@ -153,7 +153,7 @@ fn items(conn: &Connection, sql: &str, args: &[Arg]) -> Result<Vec<Item>, KvErro
         for (at, cell) in cells[..columns].iter_mut().enumerate() {
             *cell = lent(row.get_ref(at).map_err(db_error)?);
         }
-        found.push(sql::decode_lent(&cells[..columns])?);
+        found.push(sql::decode(&cells[..columns])?);
     }
     Ok(found)
 }

@@ -172,7 +172,7 @@ fn font_store(
     spin_database: Option<&std::path::Path>,
 ) -> anyhow::Result<std::sync::Arc<dyn emmaus_ports::BlobStore>> {
     use std::sync::Arc;
-    let Some(database) = spin_database else { return Ok(crate::platform::open(config)?.0.blobs) };
+    let Some(database) = spin_database else { return Ok(crate::platform::open(config)?.0.blobs.clone()) };
     anyhow::ensure!(database.is_file(), "{} is not a Spin database file (.spin/sqlite_db.db)", database.display());
     let clock: Arc<dyn emmaus_ports::Clock> = Arc::new(emmaus_ports::SystemClock);
     let kv = emmaus_sqlite::SqliteKv::open(database, clock.clone())

@@ -83,7 +83,7 @@ async fn parked_outbox_tasks_are_listed_and_put_back() {
         // What a module would do, then a run that finds no handler for the kind and parks it.
         let (memory, clock) = emmaus_app::Platform::in_memory("local");
         let kv = emmaus_sqlite::SqliteKv::open(&data.join("emmaus.db"), clock.clone()).unwrap();
-        let p = emmaus_app::Platform { kv: std::sync::Arc::new(kv), ..memory };
+        let p = emmaus_app::Platform::new(emmaus_app::PlatformParts { kv: std::sync::Arc::new(kv), ..memory.parts() });
         let task = outbox::enqueue(&p, "test.unhandled", serde_json::json!({"doc": 7})).unwrap();
         p.kv.batch(vec![task]).await.unwrap();
         assert_eq!(outbox::run(&p, clock.now()).await.unwrap().parked, 1);

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use emmaus_app::Platform;
+use emmaus_app::{Platform, PlatformParts};
 use emmaus_identity::scenarios::sign_in_burst;
 use emmaus_sqlite::SqliteKv;
 
@@ -13,7 +13,7 @@ async fn thirty_parallel_wrong_sign_ins_on_sqlite_get_five_checks() {
     let (platform, clock) = Platform::in_memory("local");
     let dir = tempfile::tempdir().unwrap();
     let kv = SqliteKv::open(&dir.path().join("emmaus.db"), clock).unwrap();
-    let platform = Platform { kv: Arc::new(kv), ..platform };
+    let platform = Platform::new(PlatformParts { kv: Arc::new(kv), ..platform.parts() });
     let burst = sign_in_burst(&platform, 30).await;
     assert!(burst.other.is_empty(), "{burst:?}");
     assert!(burst.checked <= 5, "{burst:?}");

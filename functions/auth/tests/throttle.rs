@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use emmaus_app::Platform;
+use emmaus_app::{Platform, PlatformParts};
 use emmaus_identity::scenarios::sign_in_burst;
 use emmaus_testkit::aws::aws_endpoint;
 
@@ -15,7 +15,7 @@ async fn thirty_parallel_wrong_sign_ins_on_dynamodb_get_five_checks() {
     let (platform, clock) = Platform::in_memory("lambda");
     let table = format!("emmaus-throttle-{}", std::process::id());
     let kv = emmaus_dynamodb::testing::table_at(&endpoint, &table, clock).await;
-    let platform = Platform { kv: Arc::new(kv), ..platform };
+    let platform = Platform::new(PlatformParts { kv: Arc::new(kv), ..platform.parts() });
     let burst = sign_in_burst(&platform, 30).await;
     assert!(burst.other.is_empty(), "{burst:?}");
     assert!((1..=5).contains(&burst.checked), "{burst:?}");

@@ -6,8 +6,8 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use emmaus_app::Platform;
 use emmaus_app::mail::Outbox;
+use emmaus_app::{Platform, PlatformParts};
 use emmaus_identity::RequestMeta;
 use emmaus_identity::resets;
 use emmaus_identity::setup::{self, NewOrg};
@@ -27,12 +27,12 @@ async fn a_scheduled_run_delivers_the_reset_link_on_dynamodb() {
     let kv = emmaus_dynamodb::testing::table_at(&endpoint, &table, clock.clone()).await;
     // What the auth function does in AWS: an account, and a reset request for it in the queue.
     let (base, _) = Platform::in_memory("lambda");
-    let p = Platform {
+    let p = Platform::new(PlatformParts {
         kv: Arc::new(kv),
         clock,
         ids: Arc::new(emmaus_ports::RandomIds::new(Arc::new(SystemClock))),
-        ..base
-    };
+        ..base.parts()
+    });
     let new = NewOrg {
         slug: "lambda-org",
         name: "Lambda",

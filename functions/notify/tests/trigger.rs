@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use emmaus_app::mail::Outbox;
 use emmaus_app::platform::TEST_JOBS_TOKEN;
-use emmaus_app::{Platform, jobs};
+use emmaus_app::{Platform, PlatformParts, jobs};
 use emmaus_identity::RequestMeta;
 use emmaus_identity::resets;
 use emmaus_ports::{Item, Key, KvError, KvStore, MapConfig, Page, Query, Write};
@@ -46,7 +46,7 @@ async fn only_the_jobs_token_runs_the_job() {
 async fn jobs_stay_disabled_without_a_long_enough_token() {
     let (p, _) = Platform::in_memory("spin");
     for config in [MapConfig::new(), MapConfig::new().with(jobs::TOKEN_SETTING, "short-token")] {
-        let p = Platform { config: Arc::new(config), ..p.clone() };
+        let p = Platform::new(PlatformParts { config: Arc::new(config), ..p.parts() });
         // The same answer as a wrong token: a caller learns nothing of the host's settings.
         let answer = run(&p, Some("short-token")).await;
         assert_refused(&answer, "a valid jobs token is required");
@@ -96,7 +96,7 @@ impl KvStore for Down {
 #[tokio::test]
 async fn a_store_outage_asks_the_scheduler_to_retry() {
     let (p, _) = Platform::in_memory("spin");
-    let p = Platform { kv: Arc::new(Down), ..p };
+    let p = Platform::new(PlatformParts { kv: Arc::new(Down), ..p.parts() });
     let response = run(&p, Some(TEST_JOBS_TOKEN)).await;
     assert_eq!(response.status, 503);
     assert_eq!(response.header("retry-after"), Some("60"));

@@ -1,14 +1,14 @@
 //! The system function's own router (as Lambda and Spin run it) against the API contract.
 
-use emmaus_app::{HostInfo, Platform};
+use emmaus_app::{HostInfo, Platform, PlatformParts};
 use emmaus_testkit::api::ApiTarget;
 use emmaus_testkit::contract_tests;
 
 async fn function_router() -> ApiTarget {
-    let platform = Platform {
+    let platform = Platform::new(PlatformParts {
         host: HostInfo { kind: "lambda", version: system::VERSION, build: system::BUILD },
-        ..Platform::in_memory("lambda").0
-    };
+        ..Platform::in_memory("lambda").0.parts()
+    });
     ApiTarget::in_process(system::router(platform))
 }
 

@@ -89,7 +89,7 @@ mod tests {
     use super::*;
 
     fn platform(blobs: Arc<dyn BlobStore>) -> Platform {
-        Platform { blobs, ..Platform::in_memory("local").0 }
+        Platform::new(crate::PlatformParts { blobs, ..Platform::in_memory("local").0.parts() })
     }
 
     #[tokio::test]

@@ -13,7 +13,7 @@ pub mod platform;
 pub mod sealing;
 pub mod secrets;
 
-pub use platform::{HostInfo, Platform};
+pub use platform::{HostInfo, Platform, PlatformParts};
 
 /// Version of Emmaus, the same for every function of one build.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -14,9 +14,51 @@ pub struct HostInfo {
     pub build: &'static str,
 }
 
-/// Everything a use case may reach outside itself. Cloning is cheap (shared handles).
+/// Everything a use case may reach outside itself ([`PlatformParts`]), behind one shared pointer.
+///
+/// A router hands every request its own clone of its state (axum clones it twice a request), and
+/// on a server's several threads raising and dropping one count is cheaper than one per adapter,
+/// each on a memory line the other threads touch too. Fields are read through `Deref`
+/// (`platform.kv`); writing one (`platform.tasks = …`, in set-up and tests) copies the parts first
+/// when another clone shares them (`Arc::make_mut`), so no other clone sees the change.
 #[derive(Debug, Clone)]
-pub struct Platform {
+pub struct Platform(Arc<PlatformParts>);
+
+impl Platform {
+    pub fn new(parts: PlatformParts) -> Self {
+        Self(Arc::new(parts))
+    }
+
+    /// A copy of the parts, for a platform that differs in one or two of them:
+    /// `Platform::new(PlatformParts { kv, ..platform.parts() })`.
+    pub fn parts(&self) -> PlatformParts {
+        PlatformParts::clone(&self.0)
+    }
+}
+
+impl From<PlatformParts> for Platform {
+    fn from(parts: PlatformParts) -> Self {
+        Self::new(parts)
+    }
+}
+
+impl std::ops::Deref for Platform {
+    type Target = PlatformParts;
+
+    fn deref(&self) -> &PlatformParts {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Platform {
+    fn deref_mut(&mut self) -> &mut PlatformParts {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+/// The adapters a host chose, and what it is. Cloning copies handles, not adapters.
+#[derive(Debug, Clone)]
+pub struct PlatformParts {
     pub kv: Arc<dyn KvStore>,
     pub blobs: Arc<dyn BlobStore>,
     /// Full-text search over the organisations' documents (`emmaus_ports::search`).
@@ -59,7 +101,7 @@ impl Platform {
         let kv: Arc<dyn KvStore> = Arc::new(MemoryKv::new(clock.clone()));
         let ids: Arc<dyn Ids> = Arc::new(SequentialIds::default());
         let signer = emmaus_ports::UrlSigner::new("", vec![0; 32]);
-        let platform = Self {
+        let platform = Self::new(PlatformParts {
             kv: kv.clone(),
             blobs: Arc::new(MemoryBlobStore::new(1024 * 1024, clock.clone(), signer)),
             search: Arc::new(emmaus_sqlite::SqliteSearch::in_memory().expect("an in-memory search index opens")),
@@ -80,7 +122,31 @@ impl Platform {
             openid: Arc::new(emmaus_oidc::RelyingParty),
             tasks: Arc::new(crate::outbox::Handlers::default()),
             host: HostInfo { kind, version: "0.0.0", build: "test" },
-        };
+        });
         (platform, clock)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Clones share one set of parts; changing a part of one leaves the others as they were.
+    #[test]
+    fn clones_share_parts_until_one_is_changed() {
+        let (platform, _) = Platform::in_memory("local");
+        let clone = platform.clone();
+        assert!(Arc::ptr_eq(&platform.0, &clone.0), "a clone shares the parts");
+        assert!(Arc::ptr_eq(&platform.kv, &clone.kv));
+
+        let mut changed = clone.clone();
+        changed.host.kind = "lambda";
+        assert_eq!((platform.host.kind, clone.host.kind, changed.host.kind), ("local", "local", "lambda"));
+        assert!(!Arc::ptr_eq(&changed.0, &platform.0), "the changed clone has parts of its own");
+        assert!(Arc::ptr_eq(&changed.kv, &platform.kv), "copying the parts copies handles, not adapters");
+
+        let rebuilt = Platform::new(PlatformParts { pages: None, ..changed.parts() });
+        assert_eq!(rebuilt.host.kind, "lambda");
+        assert!(Arc::ptr_eq(&rebuilt.search, &platform.search));
     }
 }

@@ -5,8 +5,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use emmaus_app::Platform;
 use emmaus_app::mail_queue::{self, Delivery, MAX_ATTEMPTS, PER_RUN};
+use emmaus_app::{Platform, PlatformParts};
 use emmaus_ports::{EmailMessage, MailError, Mailer};
 
 /// A mailer that answers from a script (then succeeds), yielding first so concurrent runs interleave.
@@ -40,7 +40,7 @@ fn platform(answers: &[&'static str]) -> (Platform, Arc<emmaus_memory::ManualClo
     let (p, clock) = Platform::in_memory("local");
     let mailer = Arc::new(Scripted::default());
     *mailer.answers.lock().unwrap() = answers.iter().rev().copied().collect();
-    (Platform { mailer: mailer.clone(), ..p }, clock, mailer)
+    (Platform::new(PlatformParts { mailer: mailer.clone(), ..p.parts() }), clock, mailer)
 }
 
 fn message(subject: &str) -> EmailMessage {

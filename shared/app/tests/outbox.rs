@@ -7,10 +7,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use emmaus_app::Platform;
 use emmaus_app::docs;
 use emmaus_app::jobs::{Outcome, apply_outbox};
 use emmaus_app::outbox::{self, Failure, Handlers, Queue};
+use emmaus_app::{Platform, PlatformParts};
 use emmaus_domain::DomainError;
 use emmaus_memory::ManualClock;
 use emmaus_ports::{Clock, Item, Key, KvError, KvStore, Page, Query, Write};
@@ -72,7 +72,7 @@ async fn effect(p: &Platform, name: &str) -> bool {
 fn world() -> (Platform, Arc<ManualClock>) {
     let (p, clock) = Platform::in_memory("local");
     let handlers = Handlers::default().with("test.mark", mark).with("test.flaky", flaky).with("test.broken", broken);
-    (Platform { tasks: Arc::new(handlers), ..p }, clock)
+    (Platform::new(PlatformParts { tasks: Arc::new(handlers), ..p.parts() }), clock)
 }
 
 async fn enqueue(p: &Platform, kind: &str, name: &str) {
@@ -156,7 +156,8 @@ async fn failures_back_off_then_park_visibly_and_a_requeue_tries_again() {
     assert_eq!(summary, Outcome::Done("0 applied, 0 deferred, 0 parked; 1 parked tasks wait for an operator".into()));
 
     // Mended (here: the task's kind now has a handler that succeeds), it goes back and runs.
-    let mended = Platform { tasks: Arc::new(Handlers::default().with("test.flaky", mark)), ..p.clone() };
+    let mended =
+        Platform::new(PlatformParts { tasks: Arc::new(Handlers::default().with("test.flaky", mark)), ..p.parts() });
     let requeued = outbox::requeue(&mended, &parked[0].id).await.unwrap();
     assert_eq!(requeued.attempts, 0);
     assert!(matches!(outbox::requeue(&mended, &parked[0].id).await, Err(DomainError::NotFound(_))));
@@ -208,7 +209,10 @@ impl KvStore for DiesBeforeDelete {
 #[tokio::test]
 async fn a_run_killed_between_the_handler_and_the_delete_is_applied_again_once() {
     let (p, clock) = world();
-    let dying = Platform { kv: Arc::new(DiesBeforeDelete { inner: p.kv.clone(), died: false.into() }), ..p.clone() };
+    let dying = Platform::new(PlatformParts {
+        kv: Arc::new(DiesBeforeDelete { inner: p.kv.clone(), died: false.into() }),
+        ..p.parts()
+    });
     enqueue(&p, "test.mark", "kept").await;
     let now = clock.now();
     let killed = tokio::spawn(async move { outbox::run(&dying, now).await }).await;
@@ -231,7 +235,8 @@ async fn two_runs_at_once_apply_each_task_once() {
         enqueue(&p, "test.mark", &format!("c{i:02}")).await;
     }
     // Both runs read the queue before either claims: their first claims wait for each other.
-    let racing = Platform { kv: Arc::new(emmaus_memory::RendezvousKv::new(p.kv.clone(), 2)), ..p.clone() };
+    let racing =
+        Platform::new(PlatformParts { kv: Arc::new(emmaus_memory::RendezvousKv::new(p.kv.clone(), 2)), ..p.parts() });
     let now = clock.now();
     let (a, b) = tokio::join!(outbox::run(&racing, now), outbox::run(&racing, now));
     assert_eq!(a.unwrap().done + b.unwrap().done, 20);
@@ -255,7 +260,8 @@ async fn a_lane_is_a_queue_of_its_own_and_a_parked_task_goes_back_to_its_lane() 
     assert_eq!(lane.parked, 1, "the lane's job applies it (and parks it: it fails for good)");
     let (parked, _) = outbox::list(&p, Queue::Parked, None, 10).await.unwrap();
     assert_eq!(parked[0].lane, "ingest");
-    let mended = Platform { tasks: Arc::new(Handlers::default().with("test.broken", mark)), ..p.clone() };
+    let mended =
+        Platform::new(PlatformParts { tasks: Arc::new(Handlers::default().with("test.broken", mark)), ..p.parts() });
     outbox::requeue(&mended, &parked[0].id).await.unwrap();
     assert_eq!(outbox::run(&mended, clock.now()).await.unwrap().done, 0, "not back in the default lane");
     assert_eq!(outbox::run_lane(&mended, "ingest", clock.now()).await.unwrap().done, 1, "back in its own");

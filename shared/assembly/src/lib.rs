@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use emmaus_app::{HostInfo, Platform, sealing};
+use emmaus_app::{HostInfo, Platform, PlatformParts, sealing};
 use emmaus_identity::{audit, tokens};
 use emmaus_ports::{
     BlobStore, Clock, ConfigError, ConfigSource, HttpClient, Ids, KvStore, Mailer, OpenIdConnect, SearchIndex,
@@ -44,7 +44,7 @@ pub fn platform(parts: HostParts) -> Result<Platform, ConfigError> {
     check_ring(parts.config.as_ref(), audit::KEYS_SETTING, |ring| audit::parse_ring(ring).map(|_| ()))?;
     check_ring(parts.config.as_ref(), sealing::KEYS_SETTING, |ring| sealing::parse_ring(ring).map(|_| ()))?;
     let HostParts { kv, blobs, search, clock, ids, http, pages, config, mailer, host } = parts;
-    Ok(Platform {
+    Ok(Platform::new(PlatformParts {
         kv,
         blobs,
         search,
@@ -59,7 +59,7 @@ pub fn platform(parts: HostParts) -> Result<Platform, ConfigError> {
         // to its job, so no other component links code it never runs.
         tasks: Arc::new(emmaus_app::outbox::Handlers::default()),
         host,
-    })
+    }))
 }
 
 /// The relying party SSO sign-in uses: `emmaus-oidc`, over the host's outbound-HTTP port.

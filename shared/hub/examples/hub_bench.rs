@@ -16,8 +16,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use emmaus_app::Platform;
 use emmaus_app::docs;
+use emmaus_app::{Platform, PlatformParts};
 use emmaus_domain::Timestamp;
 use emmaus_domain::hub::{ResourceKind, Source, Tag, Visibility};
 use emmaus_domain::identity::{Role, RoleSet};
@@ -75,8 +75,10 @@ async fn run(size: usize) -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let clock = Arc::new(SystemClock);
     let (base, _) = Platform::in_memory("local");
-    let store_platform =
-        Platform { kv: Arc::new(emmaus_sqlite::SqliteKv::open(&dir.path().join("emmaus.db"), clock.clone())?), ..base };
+    let store_platform = Platform::new(PlatformParts {
+        kv: Arc::new(emmaus_sqlite::SqliteKv::open(&dir.path().join("emmaus.db"), clock.clone())?),
+        ..base.parts()
+    });
     let reader = member(&store_platform).await?;
     // The records, written straight to the store in large batches (the use cases would index each
     // one as it is written, which is what the rebuild below measures in bulk).
@@ -97,7 +99,7 @@ async fn run(size: usize) -> Result<(), Box<dyn std::error::Error>> {
     for name in
         ENGINES.into_iter().filter(|name| only.as_deref().is_none_or(|only| only.split(',').any(|o| o == *name)))
     {
-        let p = Platform { search: engine(name, dir.path())?, ..store_platform.clone() };
+        let p = Platform::new(PlatformParts { search: engine(name, dir.path())?, ..store_platform.parts() });
         let rebuild_started = Instant::now();
         let rebuilt = emmaus_hub::index::rebuild(&p, ORG, |_, _| {}).await?;
         let rebuild_time = rebuild_started.elapsed();

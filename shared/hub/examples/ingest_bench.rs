@@ -10,7 +10,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use emmaus_app::Platform;
+use emmaus_app::{Platform, PlatformParts};
 use emmaus_domain::identity::{Role, RoleSet};
 use emmaus_hub::files::{self, Announced};
 use emmaus_hub::search::{Listing, find};
@@ -49,7 +49,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let clock = Arc::new(SystemClock);
     let (base, _) = Platform::in_memory("local");
-    let p = Platform {
+    let p = Platform::new(PlatformParts {
         kv: Arc::new(emmaus_sqlite::SqliteKv::open(&dir.path().join("emmaus.db"), clock.clone())?),
         blobs: Arc::new(emmaus_fs::FsBlobStore::open(
             &dir.path().join("files"),
@@ -59,8 +59,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?),
         search: Arc::new(emmaus_sqlite::SqliteSearch::open(&dir.path().join("search.db"))?),
         clock,
-        ..base
-    };
+        ..base.parts()
+    });
     let admin = Actor {
         person_id: "1".into(),
         session_id: "bench".into(),
@@ -123,7 +123,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn with_handlers(p: &Platform) -> Platform {
-    Platform { tasks: Arc::new(emmaus_hub::ingest::handlers(emmaus_app::outbox::Handlers::default())), ..p.clone() }
+    Platform::new(PlatformParts {
+        tasks: Arc::new(emmaus_hub::ingest::handlers(emmaus_app::outbox::Handlers::default())),
+        ..p.parts()
+    })
 }
 
 async fn upload(

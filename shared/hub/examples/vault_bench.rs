@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Instant;
 
-use emmaus_app::Platform;
+use emmaus_app::{Platform, PlatformParts};
 use emmaus_domain::identity::{Role, RoleSet};
 use emmaus_hub::vault::VaultSpec;
 use emmaus_hub::vault::import::{self, Options, SourceFile, VaultSource};
@@ -163,7 +163,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     let clock = Arc::new(SystemClock);
     let (base, _) = Platform::in_memory("local");
-    let p = Platform {
+    let p = Platform::new(PlatformParts {
         kv: Arc::new(emmaus_sqlite::SqliteKv::open(&dir.path().join("emmaus.db"), clock.clone())?),
         blobs: Arc::new(emmaus_fs::FsBlobStore::open(
             &dir.path().join("files"),
@@ -173,8 +173,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )?),
         search: Arc::new(emmaus_search_tantivy::TantivySearch::open(dir.path().join("search"))?),
         clock,
-        ..base
-    };
+        ..base.parts()
+    });
     let actor = Actor {
         person_id: "BENCHADMIN".into(),
         session_id: "bench".into(),

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use emmaus_app::Platform;
+use emmaus_app::{Platform, PlatformParts};
 use emmaus_domain::hub::{ResourceKind, Visibility};
 use emmaus_domain::identity::Role;
 use emmaus_domain::{DomainError, Timestamp};
@@ -507,8 +507,10 @@ async fn files_announced_at_once_all_count_in_the_usage() {
     use emmaus_hub::files::{self, Announced};
     let w = World::build().await;
     // Every announcement reads the usage before any of them writes it, on every run.
-    let racing =
-        Platform { kv: std::sync::Arc::new(emmaus_memory::RendezvousKv::new(w.p.kv.clone(), 3)), ..w.p.clone() };
+    let racing = Platform::new(PlatformParts {
+        kv: std::sync::Arc::new(emmaus_memory::RendezvousKv::new(w.p.kv.clone(), 3)),
+        ..w.p.parts()
+    });
     let tasks: Vec<_> = (0..3)
         .map(|i| {
             let (p, actor) = (racing.clone(), w.who("admin").clone());

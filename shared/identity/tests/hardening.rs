@@ -7,7 +7,7 @@ mod common;
 use std::sync::Arc;
 
 use common::{ADMIN_PW, join, latest_mail, meta, new_person, token_after, world};
-use emmaus_app::Platform;
+use emmaus_app::{Platform, PlatformParts};
 use emmaus_domain::DomainError;
 use emmaus_domain::audit::AuditAction;
 use emmaus_domain::identity::{Email, InvitationState, Role, RoleSet};
@@ -155,7 +155,8 @@ async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
     .await
     .unwrap();
     // Both read the members before either writes, on every run.
-    let raced = Platform { kv: Arc::new(emmaus_memory::RendezvousKv::new(p.kv.clone(), 2)), ..p.clone() };
+    let raced =
+        Platform::new(PlatformParts { kv: Arc::new(emmaus_memory::RendezvousKv::new(p.kv.clone(), 2)), ..p.parts() });
     let mentee = RoleSet::new([Role::Mentee]);
     let (a, b) = tokio::join!(
         members::set_roles(&raced, &first, &second.person_id, mentee.clone()),
@@ -231,7 +232,7 @@ async fn verification_goes_in_bounded_resumable_steps() {
 async fn an_event_that_cannot_be_appended_is_kept_and_counted() {
     let (p, _, admin) = world().await;
     // The audit key ring is missing (a misconfigured host): appending fails.
-    let broken = Platform { config: Arc::new(emmaus_ports::MapConfig::new()), ..p.clone() };
+    let broken = Platform::new(PlatformParts { config: Arc::new(emmaus_ports::MapConfig::new()), ..p.parts() });
     let event = audit::event(&broken, &meta(), None, AuditAction::SignInFailed, None, Some("lost one".into()));
     audit::record(&broken, &admin.org_id, event).await;
     let lost = audit::lost(&p, &admin.org_id, 10).await.unwrap();
@@ -248,7 +249,7 @@ async fn exports_run_newest_first_and_stop_at_since() {
     let since = p.clock.now().plus(std::time::Duration::from_secs(1));
     fill(&p, &clock, &admin.org_id, 3).await;
     let counting = Arc::new(emmaus_memory::RecordingKv::new(p.kv.clone()));
-    let watched = Platform { kv: counting.clone(), ..p.clone() };
+    let watched = Platform::new(PlatformParts { kv: counting.clone(), ..p.parts() });
     let filter = audit::Filter { since: Some(since), ..Default::default() };
     let (entries, next) = audit::export(&watched, &admin, &filter, None).await.unwrap();
     let details: Vec<_> = entries.iter().map(|e| e.event.detail.clone().unwrap_or_default()).collect();
@@ -343,7 +344,7 @@ async fn the_members_list_finds_its_reader_among_the_members() {
     let roleless = "00000000000000000000000000norole".to_owned();
     let stranger = "01ZZZZZZZZZZZZZZZZZZSTRANGE".to_owned();
     let counting = Arc::new(emmaus_memory::RecordingKv::new(p.kv.clone()));
-    let recorded = Platform { kv: counting.clone(), ..p.clone() };
+    let recorded = Platform::new(PlatformParts { kv: counting.clone(), ..p.parts() });
 
     for crowded in [false, true] {
         if crowded {

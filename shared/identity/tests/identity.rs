@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use common::{ADMIN_PW, deliver_mail, join, latest_mail, meta, new_person, token_after, world};
 
-use emmaus_app::Platform;
 use emmaus_app::jobs::Outcome;
 use emmaus_app::mail::Outbox;
+use emmaus_app::{Platform, PlatformParts};
 use emmaus_domain::DomainError;
 use emmaus_domain::identity::{Role, RoleSet};
 use emmaus_identity::{
@@ -156,7 +156,7 @@ async fn password_resets_are_single_use_and_end_every_session() {
 async fn reset_requests_do_the_same_store_work_for_known_and_unknown_addresses() {
     let (p, _, _) = world().await;
     let counting = std::sync::Arc::new(emmaus_memory::RecordingKv::new(p.kv.clone()));
-    let p = Platform { kv: counting.clone(), ..p };
+    let p = Platform::new(PlatformParts { kv: counting.clone(), ..p.parts() });
     // A first request from the same client address, so both below find its window in the same state.
     resets::request(&p, "someone@else.test", "http://app.test", &meta()).await.unwrap();
     counting.take();

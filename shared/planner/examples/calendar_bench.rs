@@ -13,8 +13,8 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use emmaus_app::Platform;
 use emmaus_app::docs;
+use emmaus_app::{Platform, PlatformParts};
 use emmaus_domain::Timestamp;
 use emmaus_domain::identity::{Person, Role};
 use emmaus_domain::preferences::TimeZoneName;
@@ -141,7 +141,7 @@ async fn setup() -> (Platform, Arc<RecordingKv>, Actor, tempfile::TempDir, usize
     let sqlite = emmaus_sqlite::SqliteKv::open(&dir.path().join("kv.db"), clock.clone()).expect("the store opens");
     let kv = Arc::new(RecordingKv::new(Arc::new(sqlite)));
     let (base, _) = Platform::in_memory("local");
-    let p = Platform { kv: kv.clone(), clock, ..base };
+    let p = Platform::new(PlatformParts { kv: kv.clone(), clock, ..base.parts() });
     let tim = testing::member(&p, "org", "tim", "Tim", &[Role::Mentee]).await;
     let mut person: docs::Doc<Person> = docs::get(p.kv.as_ref(), identity_keys::person("tim")).await.unwrap().unwrap();
     person.value.time_zone = Some(TimeZoneName::parse(ZONE).unwrap());

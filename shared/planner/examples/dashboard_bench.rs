@@ -14,7 +14,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use emmaus_app::Platform;
+use emmaus_app::{Platform, PlatformParts};
 use emmaus_domain::Timestamp;
 use emmaus_domain::identity::Role;
 use emmaus_identity::{Actor, mentorships, testing};
@@ -34,7 +34,7 @@ async fn setup() -> (Platform, Arc<RecordingKv>, Actor, tempfile::TempDir) {
     let sqlite = emmaus_sqlite::SqliteKv::open(&dir.path().join("kv.db"), clock.clone()).expect("the store opens");
     let kv = Arc::new(RecordingKv::new(Arc::new(sqlite)));
     let (base, _) = Platform::in_memory("local");
-    let p = Platform { kv: kv.clone(), clock, ..base };
+    let p = Platform::new(PlatformParts { kv: kv.clone(), clock, ..base.parts() });
     let admin = testing::member(&p, "org", "ada", "Ada", &[Role::Admin]).await;
     let mentor = testing::member(&p, "org", "mara", "Mara", &[Role::Mentor]).await;
     for n in 0..MENTEES {

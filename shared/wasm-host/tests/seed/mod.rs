@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use emmaus_app::Platform;
+use emmaus_app::{Platform, PlatformParts};
 use emmaus_identity::RequestMeta;
 use emmaus_identity::setup::{self, NewOrg};
 use emmaus_ports::SystemClock;
@@ -16,7 +16,7 @@ pub async fn organisation(dir: &Path, new: &NewOrg<'_>) -> (Platform, String) {
     let clock = Arc::new(SystemClock);
     let kv = emmaus_sqlite::SqliteKv::open(&dir.join("sqlite_db.db"), clock.clone()).expect("the database opens");
     let (base, _) = Platform::in_memory("local");
-    let p = Platform { kv: Arc::new(kv), clock, ..base };
+    let p = Platform::new(PlatformParts { kv: Arc::new(kv), clock, ..base.parts() });
     let (org, _) = setup::create_org(&p, new, &RequestMeta::default()).await.expect("the organisation is made");
     (p, org.id)
 }

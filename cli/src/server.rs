@@ -1,12 +1,14 @@
 //! `emmaus serve`: binds, serves the API, the web app and signed downloads, and stops cleanly.
 
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use anyhow::Context as _;
 use axum::Router;
+use axum::extract::connect_info::Connected;
 use axum::extract::{ConnectInfo, Request};
 use axum::response::Response;
+use axum::serve::IncomingStream;
 use emmaus_app::Platform;
 use emmaus_http::auth::{ClientAddress, FromThisMachine};
 use emmaus_http::{HttpSettings, RequestScope};
@@ -54,14 +56,15 @@ impl RequestScope for LocalScope {
     /// a trusted proxy the client it names (see [`crate::proxies`]); and marks a request straight
     /// from this machine, which may read the dev outbox.
     fn prepare(&self, request: &mut Request) {
-        let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
-        if let Some(peer) = peer {
-            let client = self.proxies.client(peer, request.headers());
-            if crate::proxies::direct_from_this_machine(client, request.headers()) {
-                request.extensions_mut().insert(FromThisMachine);
-            }
-            request.extensions_mut().insert(ClientAddress(client.to_string()));
+        let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<Peer>>().cloned() else {
+            return;
+        };
+        let client = self.proxies.client(peer.ip, request.headers());
+        if crate::proxies::direct_from_this_machine(client, request.headers()) {
+            request.extensions_mut().insert(FromThisMachine);
         }
+        let address = if client == peer.ip { peer.text.to_string() } else { client.to_string() };
+        request.extensions_mut().insert(ClientAddress(address));
     }
 
     fn run<F>(&self, work: F) -> impl Future<Output = Response> + Send + 'static
@@ -69,6 +72,21 @@ impl RequestScope for LocalScope {
         F: Future<Output = Response> + Send + 'static,
     {
         emmaus_sqlite::one_snapshot(work)
+    }
+}
+
+/// A connection's peer, its address written out once for the connection rather than again for
+/// each of its requests.
+#[derive(Debug, Clone)]
+struct Peer {
+    ip: IpAddr,
+    text: Arc<str>,
+}
+
+impl Connected<IncomingStream<'_, TcpListener>> for Peer {
+    fn connect_info(stream: IncomingStream<'_, TcpListener>) -> Self {
+        let ip = stream.remote_addr().ip();
+        Self { ip, text: ip.to_string().into() }
     }
 }
 
@@ -106,7 +124,7 @@ pub async fn run(config: &ServeConfig) -> anyhow::Result<()> {
     // While no organisation exists, a fresh one-time code is printed for the first-run page.
     emmaus_identity::setup::reissue_code(&platform).await?;
     let jobs = crate::scheduler::start(&platform);
-    let service = app.into_make_service_with_connect_info::<SocketAddr>();
+    let service = app.into_make_service_with_connect_info::<Peer>();
     let served = axum::serve(listener, service).with_graceful_shutdown(shutdown_signal()).await;
     jobs.iter().for_each(JoinHandle::abort);
     served.context("the server failed")?;

@@ -15,10 +15,15 @@ pub struct Doc<T> {
     pub version: u64,
 }
 
+/// The document stored under `key`. The bytes are checked as UTF-8 once, as a whole, and parsed
+/// as text: parsed as bytes, `serde_json` checks every string it meets on its own, which cost more
+/// than the whole check for the small documents read on every request.
 fn decode<T: DeserializeOwned>(key: &Key, bytes: &[u8]) -> Result<T, DomainError> {
-    serde_json::from_slice(bytes).map_err(|e| {
+    let unreadable = |e: &dyn std::fmt::Display| {
         DomainError::unexpected(std::io::Error::other(format!("the stored document {key} does not parse: {e}")))
-    })
+    };
+    let text = std::str::from_utf8(bytes).map_err(|e| unreadable(&e))?;
+    serde_json::from_str(text).map_err(|e| unreadable(&e))
 }
 
 pub fn encode<T: Serialize>(value: &T) -> Vec<u8> {
@@ -130,6 +135,40 @@ pub async fn each(
         match page.next {
             Some(next) => query.cursor = Some(next),
             None => return Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Note {
+        title: String,
+        #[serde(default)]
+        pinned: bool,
+    }
+
+    fn key() -> Key {
+        Key::new("notes", "one")
+    }
+
+    #[test]
+    fn documents_parse_as_text_with_escapes_and_unknown_fields() {
+        let stored = br#"{"title":"Caf\u00e9 \"Emmaus\" \u00e0 midi","extra":{"a":[1,"x"]},"pinned":true}"#;
+        let note: Note = decode(&key(), stored).unwrap();
+        assert_eq!(note, Note { title: "Café \"Emmaus\" à midi".into(), pinned: true });
+        let note: Note = decode(&key(), "{\"title\":\"Ça va\"}".as_bytes()).unwrap();
+        assert_eq!(note, Note { title: "Ça va".into(), pinned: false });
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_or_not_the_document_are_refused_with_the_key() {
+        for stored in [&b"{\"title\":\"caf\xe9\"}"[..], b"{\"title\":1}", b"{\"title\":\"a\"", b"\xff", b""] {
+            let error = decode::<Note>(&key(), stored).unwrap_err();
+            let reason = std::error::Error::source(&error).map(ToString::to_string).unwrap_or_default();
+            assert!(reason.starts_with("the stored document (notes, one) does not parse"), "{stored:?}: {reason}");
         }
     }
 }

@@ -155,6 +155,10 @@ mod tests {
         headers.insert(COOKIE, HeaderValue::from_static("a=1; __Host-emmaus-csrf=xyz; b=2"));
         assert_eq!(cookie(&headers, CSRF_COOKIE), Some("xyz"));
         assert_eq!(cookie(&headers, ACCESS_COOKIE), None);
+        headers.insert(COOKIE, HeaderValue::from_static("a=1;__Host-emmaus-csrf=xyz ;b"));
+        assert_eq!(cookie(&headers, CSRF_COOKIE), Some("xyz"));
+        headers.append(COOKIE, HeaderValue::from_static("__Host-emmaus-access=tok"));
+        assert_eq!(cookie(&headers, ACCESS_COOKIE), Some("tok"), "a second Cookie header");
     }
 
     #[test]

@@ -145,7 +145,8 @@ where
         let answer = guard.map(|()| self.inner.call(request));
         let strict_transport = shared.strict_transport;
         let work = async move {
-            let started = Instant::now();
+            // The clock is read only when the access log is on.
+            let started = tracing::enabled!(tracing::Level::INFO).then(Instant::now);
             let response = match answer {
                 Ok(answer) => match answer.instrument(span.clone()).await {
                     Ok(response) => response,
@@ -154,8 +155,10 @@ where
                 Err(error) => crate::problem::ApiError(error).into_response(),
             };
             let response = finish_response(response, &id, uri.path(), strict_transport);
-            let millis = started.elapsed().as_secs_f64() * 1000.0;
-            span.in_scope(|| tracing::info!(status = response.status().as_u16(), duration_ms = millis, "served"));
+            if let Some(started) = started {
+                let millis = started.elapsed().as_secs_f64() * 1000.0;
+                span.in_scope(|| tracing::info!(status = response.status().as_u16(), duration_ms = millis, "served"));
+            }
             response
         };
         let work = shared.scope.run(work);

@@ -117,14 +117,19 @@ pub(crate) fn acting(
     member: Option<emmaus_ports::Item>,
 ) -> Result<Actor, DomainError> {
     let member: Doc<Membership> = docs::from_item(member.ok_or_else(not_a_member)?)?;
-    if member.value.roles.is_empty() {
+    acting_as(principal, org, &member.value)
+}
+
+/// [`acting`] with the membership decoded already.
+pub(crate) fn acting_as(principal: &Principal, org: &str, member: &Membership) -> Result<Actor, DomainError> {
+    if member.roles.is_empty() {
         return Err(not_a_member());
     }
     Ok(Actor {
         person_id: principal.person_id.clone(),
         session_id: principal.session_id.clone(),
         org_id: org.to_owned(),
-        roles: member.value.roles,
+        roles: member.roles.clone(),
         meta: principal.meta.clone(),
     })
 }
@@ -139,7 +144,7 @@ pub(crate) async fn check_admin(
     if !actor.roles.contains(emmaus_domain::identity::Role::Admin) {
         return Ok(());
     }
-    let org: Doc<Organisation> = docs::from_item(org_item.ok_or_else(not_a_member)?)?;
+    let org: Doc<crate::second_factor::AdminPolicy> = docs::from_item(org_item.ok_or_else(not_a_member)?)?;
     crate::second_factor::check_admin(p, &org.value, &actor.person_id).await
 }
 

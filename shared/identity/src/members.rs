@@ -114,25 +114,29 @@ pub async fn list(p: &Platform, actor: &Actor) -> Result<Vec<Member>, DomainErro
 pub async fn list_signed_in(p: &Platform, principal: &Principal, org: &str) -> Result<Vec<Member>, DomainError> {
     let own = keys::member(org, &principal.person_id);
     let mut query = Query::new(own.partition.clone(), "member#", docs::LIST_PAGE);
-    let first = p.kv.query(&query).await.map_err(emmaus_app::error::from_kv)?;
-    let found = first.items.iter().find(|item| item.key == own).cloned();
+    let emmaus_ports::Page { mut items, next } = p.kv.query(&query).await.map_err(emmaus_app::error::from_kv)?;
+    // The actor's own membership is taken out and decoded first, and only once; the list is put
+    // in order by name (and person) at the end, so where it goes back in does not matter.
+    let own_item = items.iter().position(|item| item.key == own).map(|at| items.swap_remove(at));
     // Whether the admin's second factor is yet to be checked, with the organisation read below.
-    let (actor, admin_unchecked) = match (found, &first.next) {
+    let (actor, admin_unchecked, own_membership) = match (own_item, &next) {
         (Some(item), _) => {
-            let actor = directory::acting(principal, org, Some(item))?;
+            let membership: Doc<Membership> = docs::from_item(item)?;
+            let actor = directory::acting_as(principal, org, &membership.value)?;
             let admin = actor.roles.contains(Role::Admin);
-            (actor, admin)
+            (actor, admin, Some(membership))
         }
-        (None, Some(_)) => (directory::actor_in(p, principal, org).await?, false),
+        (None, Some(_)) => (directory::actor_in(p, principal, org).await?, false, None),
         (None, None) => return Err(directory::not_a_member()),
     };
     access::authorize(p, &actor, Action::MemberList, Target::Org).await?;
 
-    let mut memberships: Vec<Doc<Membership>> = Vec::with_capacity(first.items.len());
-    for item in first.items {
+    let mut memberships: Vec<Doc<Membership>> = Vec::with_capacity(items.len() + 1);
+    memberships.extend(own_membership);
+    for item in items {
         docs::collect(&mut memberships, item, MAX_LISTED)?;
     }
-    if let Some(next) = first.next {
+    if let Some(next) = next {
         query.cursor = Some(next);
         docs::each(p.kv.as_ref(), query, |item| docs::collect(&mut memberships, item, MAX_LISTED)).await?;
     }
@@ -149,7 +153,7 @@ pub async fn list_signed_in(p: &Platform, principal: &Principal, org: &str) -> R
     Ok(by_name(memberships, people))
 }
 
-/// The members whose person is on record, by name.
+/// The members whose person is on record, by name, then (for equal names) by person.
 fn by_name(memberships: Vec<Doc<Membership>>, people: Vec<Option<Doc<Person>>>) -> Vec<Member> {
     let mut out: Vec<Member> = memberships
         .into_iter()
@@ -158,7 +162,7 @@ fn by_name(memberships: Vec<Doc<Membership>>, people: Vec<Option<Doc<Person>>>) 
             person.map(|person| Member { person: person.value, membership: membership.value })
         })
         .collect();
-    out.sort_by_key(|member| member.person.display_name.to_lowercase());
+    out.sort_by_cached_key(|member| (member.person.display_name.to_lowercase(), member.person.id.clone()));
     out
 }
 

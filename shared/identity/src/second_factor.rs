@@ -194,9 +194,21 @@ fn requiring(orgs: &[(Organisation, Membership)]) -> Vec<String> {
         .collect()
 }
 
+/// What an admin's second-factor check reads of an organisation's record. An admin's every
+/// request inside an organisation makes the check, so only these fields are built; the others are
+/// parsed and skipped.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub(crate) struct AdminPolicy {
+    name: String,
+    /// As [`Organisation::admins_need_second_factor`], with the same default for a record stored
+    /// before the setting existed.
+    #[serde(default)]
+    admins_need_second_factor: bool,
+}
+
 /// `NeedsSecondFactor` when `org` requires one of its admins and this admin has none: the check
 /// made whenever an admin acts in an organisation.
-pub async fn check_admin(p: &Platform, org: &Organisation, person: &str) -> Result<(), DomainError> {
+pub(crate) async fn check_admin(p: &Platform, org: &AdminPolicy, person: &str) -> Result<(), DomainError> {
     if org.admins_need_second_factor && !enabled(p, person).await? {
         return Err(DomainError::NeedsSecondFactor(format!(
             "{} requires its admins to sign in with a second factor; set one up under Profile, then try again",
@@ -487,4 +499,34 @@ fn new_recovery_codes(p: &Platform) -> (Vec<String>, Vec<RecoveryCode>) {
 
 async fn person(p: &Platform, id: &str) -> Result<Person, DomainError> {
     Ok(directory::person(p, id).await?.ok_or(DomainError::Unauthenticated)?.value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The policy read on every admin's request answers as the whole record would, whether the
+    /// setting is on, off, or absent (a record stored before it existed).
+    #[test]
+    fn the_admin_policy_alone_reads_as_the_whole_record() {
+        let stored = serde_json::json!({
+            "id": "org-1", "slug": "grace", "name": "Grace \"Church\"", "created_at": 1_700_000_000_000_i64,
+            "sessions": {"idle_hours": 336, "max_days": 60, "admin_idle_hours": 12, "admin_max_days": 7},
+        });
+        for setting in [Some(true), Some(false), None] {
+            let mut record = stored.clone();
+            if let Some(on) = setting {
+                record["admins_need_second_factor"] = on.into();
+            }
+            let bytes = serde_json::to_vec(&record).unwrap();
+            let whole: Organisation = serde_json::from_slice(&bytes).unwrap();
+            let policy: AdminPolicy = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(
+                policy,
+                AdminPolicy { name: whole.name.clone(), admins_need_second_factor: whole.admins_need_second_factor },
+                "setting {setting:?}"
+            );
+            assert_eq!(policy.admins_need_second_factor, setting == Some(true));
+        }
+    }
 }

@@ -5,7 +5,7 @@
 //! family is revoked. Every access-token check also reads the family, so signing out (one family)
 //! or signing out everywhere (every family) takes effect on the next request on every host.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use emmaus_domain::{DomainError, Timestamp};
@@ -247,22 +247,28 @@ pub async fn authenticate(p: &Platform, access_token: &str) -> Result<Claims, Do
     }
 }
 
-/// Access tokens this process has already checked in full, with the key ring they were checked
-/// under: a busy client's next requests skip the Ed25519 verification (some 40 µs). Time is
-/// checked again on every use, and the store check that follows (the session family) is never
-/// skipped, so signing out still ends a session on its next request. A new key ring starts an
-/// empty cache; the settings it was made for are held, so their address cannot be reused.
+/// Access tokens already checked in full, with the key ring they were checked under: a busy
+/// client's next requests skip the Ed25519 verification (some 40 µs). Time is checked again on
+/// every use, and the store check that follows (the session family) is never skipped, so signing
+/// out still ends a session on its next request. A new key ring starts an empty cache; the
+/// settings it was made for are held, so their address cannot be reused.
 ///
 /// Kept by the token itself: only a token that passed verification is ever a key, and a hit needs
 /// the whole token to match. Keyed by its SHA-256 digest instead, each request hashed the token,
-/// wrote the digest in hex and hashed that again for the map.
+/// wrote the digest in hex and hashed that again for the map. Since no one can choose the keys
+/// (each is a token we signed), the map uses a fast hasher rather than one made to withstand
+/// chosen keys.
+///
+/// Kept per thread, as the settings are ([`settings::load`]): with one cache for the process the
+/// server's worker threads took turns at its lock on every request. A token is verified in full
+/// once on each thread that serves it, and each thread keeps at most [`VERIFIED_KEPT`].
 struct Verified {
     settings: std::sync::Arc<settings::Settings>,
-    claims: HashMap<std::sync::Arc<str>, Claims>,
-    order: VecDeque<std::sync::Arc<str>>,
+    claims: foldhash::HashMap<std::rc::Rc<str>, Claims>,
+    order: VecDeque<std::rc::Rc<str>>,
 }
 
-/// Tokens remembered at most; the oldest go first.
+/// Tokens remembered at most on each thread; the oldest go first.
 const VERIFIED_KEPT: usize = 4096;
 
 fn verify_remembered(
@@ -270,29 +276,38 @@ fn verify_remembered(
     token: &str,
     now: Timestamp,
 ) -> Result<Claims, DomainError> {
-    static CACHE: std::sync::Mutex<Option<Verified>> = std::sync::Mutex::new(None);
-    let lock = || CACHE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if let Some(verified) = lock().as_ref().filter(|v| std::sync::Arc::ptr_eq(&v.settings, settings))
-        && let Some(claims) = verified.claims.get(token)
-    {
+    thread_local! {
+        static CACHE: std::cell::RefCell<Option<Verified>> = const { std::cell::RefCell::new(None) };
+    }
+    let remembered = CACHE.with_borrow(|cache| {
+        let verified = cache.as_ref().filter(|v| std::sync::Arc::ptr_eq(&v.settings, settings))?;
+        let claims = verified.claims.get(token)?;
         let fresh = claims.exp > now.unix_seconds() && claims.iat <= now.unix_seconds() + 60;
-        return if fresh { Ok(claims.clone()) } else { Err(DomainError::Unauthenticated) };
+        Some(if fresh { Ok(claims.clone()) } else { Err(DomainError::Unauthenticated) })
+    });
+    if let Some(answer) = remembered {
+        return answer;
     }
     let claims = tokens::verify(&settings.ring, &settings.issuer, token, now)?;
-    let mut cache = lock();
-    let verified = match cache.as_mut() {
-        Some(verified) if std::sync::Arc::ptr_eq(&verified.settings, settings) => verified,
-        _ => cache.insert(Verified { settings: settings.clone(), claims: HashMap::new(), order: VecDeque::new() }),
-    };
-    let key: std::sync::Arc<str> = token.into();
-    if verified.claims.insert(key.clone(), claims.clone()).is_none() {
-        verified.order.push_back(key);
-        if verified.order.len() > VERIFIED_KEPT
-            && let Some(oldest) = verified.order.pop_front()
-        {
-            verified.claims.remove(&oldest);
+    CACHE.with_borrow_mut(|cache| {
+        let verified = match cache.as_mut() {
+            Some(verified) if std::sync::Arc::ptr_eq(&verified.settings, settings) => verified,
+            _ => cache.insert(Verified {
+                settings: settings.clone(),
+                claims: foldhash::HashMap::default(),
+                order: VecDeque::new(),
+            }),
+        };
+        let key: std::rc::Rc<str> = token.into();
+        if verified.claims.insert(key.clone(), claims.clone()).is_none() {
+            verified.order.push_back(key);
+            if verified.order.len() > VERIFIED_KEPT
+                && let Some(oldest) = verified.order.pop_front()
+            {
+                verified.claims.remove(&oldest);
+            }
         }
-    }
+    });
     Ok(claims)
 }
 

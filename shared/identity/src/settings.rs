@@ -1,6 +1,7 @@
 //! Identity settings from the configuration port, parsed once per key ring and shared.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::cell::RefCell;
+use std::sync::Arc;
 use std::time::Duration;
 
 use emmaus_domain::DomainError;
@@ -25,25 +26,31 @@ pub struct Settings {
 }
 
 /// The settings, parsed again only when the key-ring setting changes.
+///
+/// Kept per thread: every signed-in request asks, and with one cache for the process the server's
+/// worker threads took turns at its lock. A thread parses the settings on its first request.
 pub fn load(config: &dyn ConfigSource) -> Result<Arc<Settings>, DomainError> {
-    // The key ring the settings were parsed from; the issuer is compared on the settings.
-    static CACHE: Mutex<Option<(String, Arc<Settings>)>> = Mutex::new(None);
+    thread_local! {
+        // The key ring the settings were parsed from; the issuer is compared on the settings.
+        static CACHE: RefCell<Option<(String, Arc<Settings>)>> = const { RefCell::new(None) };
+    }
     let keys = config
         .required(KEYS_SETTING)
         .map_err(|e| DomainError::Misconfigured { what: "sign-in".into(), reason: e.to_string() })?;
     let issuer = config.get("EMMAUS_PUBLIC_URL").filter(|u| !u.is_empty()).unwrap_or_else(|| "emmaus".to_owned());
-    let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((seen, settings)) = cache.as_ref()
-        && *seen == keys
-        && settings.issuer == issuer
-    {
-        return Ok(settings.clone());
-    }
-    let ring = KeyRing::parse(&keys).map_err(|e| DomainError::Misconfigured {
-        what: "sign-in".into(),
-        reason: format!("the session key ring ({KEYS_SETTING}) is not valid: {e}"),
-    })?;
-    let settings = Arc::new(Settings { ring, issuer });
-    *cache = Some((keys, settings.clone()));
-    Ok(settings)
+    CACHE.with_borrow_mut(|cache| {
+        if let Some((seen, settings)) = cache.as_ref()
+            && *seen == keys
+            && settings.issuer == issuer
+        {
+            return Ok(settings.clone());
+        }
+        let ring = KeyRing::parse(&keys).map_err(|e| DomainError::Misconfigured {
+            what: "sign-in".into(),
+            reason: format!("the session key ring ({KEYS_SETTING}) is not valid: {e}"),
+        })?;
+        let settings = Arc::new(Settings { ring, issuer });
+        *cache = Some((keys, settings.clone()));
+        Ok(settings)
+    })
 }

@@ -163,6 +163,28 @@ mod tests {
         assert_eq!(note, Note { title: "Ça va".into(), pinned: false });
     }
 
+    /// Lists longer than one batch read come back whole, in the order asked, with `None` where
+    /// nothing is stored.
+    #[tokio::test]
+    async fn items_are_read_in_batches_in_the_order_asked() {
+        let kv = emmaus_memory::MemoryKv::new(std::sync::Arc::new(emmaus_memory::ManualClock::default()));
+        let keys: Vec<Key> = (0..250).map(|i| Key::new("list", format!("k{i:03}"))).collect();
+        for key in keys.iter().step_by(3) {
+            kv.put_if_absent(key.clone(), key.sort.clone().into_bytes(), None).await.unwrap();
+        }
+        let asked: Vec<Key> = keys.iter().rev().cloned().collect();
+        let found = get_items(&kv, &asked).await.unwrap();
+        assert_eq!(found.len(), asked.len());
+        for (key, item) in asked.iter().zip(&found) {
+            let stored = keys.iter().position(|k| k == key).unwrap() % 3 == 0;
+            match item {
+                Some(item) => assert!(stored && item.key == *key && item.value == key.sort.as_bytes(), "{key}"),
+                None => assert!(!stored, "{key} is stored but came back as absent"),
+            }
+        }
+        assert!(get_items(&kv, &[]).await.unwrap().is_empty());
+    }
+
     #[test]
     fn bytes_that_are_not_utf8_or_not_the_document_are_refused_with_the_key() {
         for stored in [&b"{\"title\":\"caf\xe9\"}"[..], b"{\"title\":1}", b"{\"title\":\"a\"", b"\xff", b""] {

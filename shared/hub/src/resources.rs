@@ -106,13 +106,11 @@ pub async fn shown_among(
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
         .collect();
-    for chunk in ids.chunks(emmaus_ports::kv::MAX_BATCH_GET) {
-        let keys: Vec<emmaus_ports::Key> = chunk.iter().map(|id| keys::resource(reader.org(), id)).collect();
-        for item in p.kv.get_many(&keys).await.map_err(from_kv)?.into_iter().flatten() {
-            let doc: Doc<Resource> = docs::from_item(item)?;
-            if shown_to(reader, &doc.value) {
-                out.insert(doc.value.id.clone(), doc.value);
-            }
+    let keys: Vec<emmaus_ports::Key> = ids.iter().map(|id| keys::resource(reader.org(), id)).collect();
+    for item in docs::get_items(p.kv.as_ref(), &keys).await?.into_iter().flatten() {
+        let doc: Doc<Resource> = docs::from_item(item)?;
+        if shown_to(reader, &doc.value) {
+            out.insert(doc.value.id.clone(), doc.value);
         }
     }
     Ok(out)

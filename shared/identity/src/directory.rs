@@ -70,19 +70,17 @@ pub(crate) async fn orgs_pointed_to(
     person: &str,
     pointers: &[Doc<Pointer>],
 ) -> Result<Vec<(Organisation, Membership)>, DomainError> {
-    let mut out = Vec::new();
-    for chunk in pointers.chunks(emmaus_ports::kv::MAX_BATCH_GET / 2) {
-        let keys: Vec<emmaus_ports::Key> = chunk
-            .iter()
-            .flat_map(|pointer| [keys::org(&pointer.value.id), keys::member(&pointer.value.id, person)])
-            .collect();
-        let mut found = p.kv.get_many(&keys).await.map_err(emmaus_app::error::from_kv)?.into_iter();
-        while let (Some(org), Some(member)) = (found.next(), found.next()) {
-            if let (Some(org), Some(member)) = (org, member) {
-                let org: Doc<Organisation> = docs::from_item(org)?;
-                let member: Doc<Membership> = docs::from_item(member)?;
-                out.push((org.value, member.value));
-            }
+    let keys: Vec<emmaus_ports::Key> = pointers
+        .iter()
+        .flat_map(|pointer| [keys::org(&pointer.value.id), keys::member(&pointer.value.id, person)])
+        .collect();
+    let mut found = docs::get_items(p.kv.as_ref(), &keys).await?.into_iter();
+    let mut out = Vec::with_capacity(pointers.len());
+    while let (Some(org), Some(member)) = (found.next(), found.next()) {
+        if let (Some(org), Some(member)) = (org, member) {
+            let org: Doc<Organisation> = docs::from_item(org)?;
+            let member: Doc<Membership> = docs::from_item(member)?;
+            out.push((org.value, member.value));
         }
     }
     out.sort_by_key(|(org, _)| org.name.to_lowercase());

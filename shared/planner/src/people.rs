@@ -65,35 +65,34 @@ pub(crate) async fn list_in(
     Ok(out)
 }
 
-/// The people of `wanted` who are members of `org` with a role, by name and with their time zone;
-/// one batch read per fifty people.
+/// The people of `wanted` who are members of `org` with a role, by name and with their time zone:
+/// each person's record and membership, read in batch reads of a hundred keys.
 pub(crate) async fn named(
     p: &Platform,
     org: &str,
     wanted: &[(String, Relation)],
 ) -> Result<Vec<PlanPerson>, DomainError> {
     let mut out = Vec::with_capacity(wanted.len());
-    for chunk in wanted.chunks(emmaus_ports::kv::MAX_BATCH_GET / 2) {
-        let keys: Vec<Key> = chunk
-            .iter()
-            .flat_map(|(person, _)| [identity_keys::person(person), identity_keys::member(org, person)])
-            .collect();
-        let found = p.kv.get_many(&keys).await.map_err(emmaus_app::error::from_kv)?;
-        for ((_, relation), pair) in chunk.iter().zip(found.chunks(2)) {
-            // Someone no longer a member (or without roles) has no plan here to open.
-            let [Some(person), Some(member)] = pair else { continue };
-            let person: Doc<Person> = docs::from_item(person.clone())?;
-            let member: Doc<Membership> = docs::from_item(member.clone())?;
-            if member.value.roles.is_empty() {
-                continue;
-            }
-            out.push(PlanPerson {
-                person_id: person.value.id,
-                display_name: person.value.display_name,
-                relation: *relation,
-                time_zone: person.value.time_zone.map(|zone| zone.as_str().to_owned()),
-            });
+    let keys: Vec<Key> = wanted
+        .iter()
+        .flat_map(|(person, _)| [identity_keys::person(person), identity_keys::member(org, person)])
+        .collect();
+    let mut found = docs::get_items(p.kv.as_ref(), &keys).await?.into_iter();
+    for (_, relation) in wanted {
+        let (person, member) = (found.next().flatten(), found.next().flatten());
+        // Someone no longer a member (or without roles) has no plan here to open.
+        let (Some(person), Some(member)) = (person, member) else { continue };
+        let person: Doc<Person> = docs::from_item(person)?;
+        let member: Doc<Membership> = docs::from_item(member)?;
+        if member.value.roles.is_empty() {
+            continue;
         }
+        out.push(PlanPerson {
+            person_id: person.value.id,
+            display_name: person.value.display_name,
+            relation: *relation,
+            time_zone: person.value.time_zone.map(|zone| zone.as_str().to_owned()),
+        });
     }
     Ok(out)
 }

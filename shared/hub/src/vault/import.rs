@@ -845,13 +845,9 @@ impl Run {
 }
 
 /// Which of the resources `ids` the store still holds (one whose path was unchanged may have
-/// been purged from the trash since), a hundred at a time.
+/// been purged from the trash since).
 async fn existing<'a>(p: &Platform, org: &str, ids: &[&'a str]) -> Result<BTreeSet<&'a str>, DomainError> {
-    let mut out = BTreeSet::new();
-    for chunk in ids.chunks(emmaus_ports::kv::MAX_BATCH_GET) {
-        let keys: Vec<emmaus_ports::Key> = chunk.iter().map(|id| keys::resource(org, id)).collect();
-        let found = p.kv.get_many(&keys).await.map_err(emmaus_app::error::from_kv)?;
-        out.extend(chunk.iter().zip(found).filter(|(_, item)| item.is_some()).map(|(id, _)| *id));
-    }
-    Ok(out)
+    let keys: Vec<emmaus_ports::Key> = ids.iter().map(|id| keys::resource(org, id)).collect();
+    let found = docs::get_items(p.kv.as_ref(), &keys).await?;
+    Ok(ids.iter().zip(found).filter(|(_, item)| item.is_some()).map(|(id, _)| *id).collect())
 }

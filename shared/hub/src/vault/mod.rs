@@ -257,46 +257,44 @@ pub(crate) async fn list_writes(
     changes: std::collections::BTreeMap<Key, ListChange>,
 ) -> Result<Vec<Write>, DomainError> {
     let keys: Vec<Key> = changes.keys().cloned().collect();
+    let found = docs::get_items(p.kv.as_ref(), &keys).await?;
     let mut writes = Vec::new();
-    for chunk in keys.chunks(emmaus_ports::kv::MAX_BATCH_GET) {
-        let found = p.kv.get_many(chunk).await.map_err(from_kv)?;
-        for (key, item) in chunk.iter().zip(found) {
-            let (mut list, version) = match item {
-                Some(item) => {
-                    let doc: Doc<Named> = docs::from_item(item)?;
-                    (doc.value, doc.version)
-                }
-                None => (Named::default(), 0),
-            };
-            let change = &changes[key];
-            let before = list.clone();
-            list.files.retain(|file| !change.remove.contains(&file.path));
-            for file in &change.add {
-                list.files.retain(|held| held.path != file.path);
-                list.files.push(file.clone());
+    for (key, item) in keys.iter().zip(found) {
+        let (mut list, version) = match item {
+            Some(item) => {
+                let doc: Doc<Named> = docs::from_item(item)?;
+                (doc.value, doc.version)
             }
-            list.files.sort_by(|a, b| a.path.cmp(&b.path));
-            if list == before {
-                continue;
-            }
-            writes.push(match (version, list.files.is_empty()) {
-                (0, true) => continue,
-                (0, false) => Write::PutIfAbsent {
-                    key: key.clone(),
-                    value: docs::encode(&list),
-                    expires_at: None,
-                    index: IndexKeys::NONE,
-                },
-                (expected, true) => Write::DeleteIfVersion { key: key.clone(), expected },
-                (expected, false) => Write::PutIfVersion {
-                    key: key.clone(),
-                    value: docs::encode(&list),
-                    expected,
-                    expires_at: None,
-                    index: IndexKeys::NONE,
-                },
-            });
+            None => (Named::default(), 0),
+        };
+        let change = &changes[key];
+        let before = list.clone();
+        list.files.retain(|file| !change.remove.contains(&file.path));
+        for file in &change.add {
+            list.files.retain(|held| held.path != file.path);
+            list.files.push(file.clone());
         }
+        list.files.sort_by(|a, b| a.path.cmp(&b.path));
+        if list == before {
+            continue;
+        }
+        writes.push(match (version, list.files.is_empty()) {
+            (0, true) => continue,
+            (0, false) => Write::PutIfAbsent {
+                key: key.clone(),
+                value: docs::encode(&list),
+                expires_at: None,
+                index: IndexKeys::NONE,
+            },
+            (expected, true) => Write::DeleteIfVersion { key: key.clone(), expected },
+            (expected, false) => Write::PutIfVersion {
+                key: key.clone(),
+                value: docs::encode(&list),
+                expected,
+                expires_at: None,
+                index: IndexKeys::NONE,
+            },
+        });
     }
     Ok(writes)
 }

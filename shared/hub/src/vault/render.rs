@@ -16,7 +16,6 @@ use std::pin::Pin;
 
 use emmaus_app::Platform;
 use emmaus_app::docs::{self, Doc};
-use emmaus_app::error::from_kv;
 use emmaus_domain::DomainError;
 use emmaus_domain::hub::{ContentKind, ResourceKind};
 use emmaus_obsidian::frontmatter;
@@ -80,18 +79,16 @@ impl Resolver {
             })
             .collect();
         let mut resolver = Self { source, names: BTreeMap::new(), aliases: BTreeMap::new() };
-        for chunk in keys.chunks(emmaus_ports::kv::MAX_BATCH_GET) {
-            let asked: Vec<Key> = chunk.iter().map(|(_, _, key)| key.clone()).collect();
-            let found = p.kv.get_many(&asked).await.map_err(from_kv)?;
-            for ((alias, name, _), item) in chunk.iter().zip(found) {
-                let Some(item) = item else { continue };
-                let doc: Doc<Named> = docs::from_item(item)?;
-                if *alias {
-                    resolver.aliases.insert(name.clone(), doc.value)
-                } else {
-                    resolver.names.insert(name.clone(), doc.value)
-                };
-            }
+        let asked: Vec<Key> = keys.iter().map(|(_, _, key)| key.clone()).collect();
+        let found = docs::get_items(p.kv.as_ref(), &asked).await?;
+        for ((alias, name, _), item) in keys.into_iter().zip(found) {
+            let Some(item) = item else { continue };
+            let doc: Doc<Named> = docs::from_item(item)?;
+            if alias {
+                resolver.aliases.insert(name, doc.value)
+            } else {
+                resolver.names.insert(name, doc.value)
+            };
         }
         Ok(resolver)
     }
@@ -246,20 +243,18 @@ async fn load_targets(
 ) -> Result<BTreeMap<String, Target>, DomainError> {
     let ids: BTreeSet<String> = resolved.iter().flatten().cloned().collect();
     let ids: Vec<String> = ids.into_iter().collect();
+    let asked: Vec<Key> = ids.iter().map(|id| keys::resource(reader.org(), id)).collect();
+    let found = docs::get_items(p.kv.as_ref(), &asked).await?;
     let mut out = BTreeMap::new();
-    for chunk in ids.chunks(emmaus_ports::kv::MAX_BATCH_GET) {
-        let asked: Vec<Key> = chunk.iter().map(|id| keys::resource(reader.org(), id)).collect();
-        let found = p.kv.get_many(&asked).await.map_err(from_kv)?;
-        for (id, item) in chunk.iter().zip(found) {
-            let target = match item {
-                Some(item) => {
-                    let doc: Doc<Resource> = docs::from_item(item)?;
-                    if shown(reader, &doc.value) { Target::Seen(Box::new(doc.value)) } else { Target::Unseen }
-                }
-                None => Target::Unseen,
-            };
-            out.insert(id.clone(), target);
-        }
+    for (id, item) in ids.into_iter().zip(found) {
+        let target = match item {
+            Some(item) => {
+                let doc: Doc<Resource> = docs::from_item(item)?;
+                if shown(reader, &doc.value) { Target::Seen(Box::new(doc.value)) } else { Target::Unseen }
+            }
+            None => Target::Unseen,
+        };
+        out.insert(id, target);
     }
     Ok(out)
 }

@@ -1,4 +1,4 @@
-//! Identity settings from the configuration port, parsed once per key ring and shared.
+//! Identity settings from the configuration port, parsed once per key ring on each thread.
 
 use std::cell::RefCell;
 use std::sync::Arc;

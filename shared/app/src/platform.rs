@@ -36,12 +36,6 @@ impl Platform {
     }
 }
 
-impl From<PlatformParts> for Platform {
-    fn from(parts: PlatformParts) -> Self {
-        Self::new(parts)
-    }
-}
-
 impl std::ops::Deref for Platform {
     type Target = PlatformParts;
 

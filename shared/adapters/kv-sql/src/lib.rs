@@ -1,7 +1,8 @@
 //! The SQL of the key-value port on SQLite, written once for the two stores that speak it: the
 //! native one (`emmaus-sqlite`, rusqlite) and Spin's (`emmaus-spin`, the host's SQLite). Each
 //! store runs these statements with its own driver, mapping [`Arg`] to its value type and lending
-//! an item's row as [`CellRef`]s to [`decode`]; the rules (bounds, cursors, index order, conditions) live here and in the port.
+//! an item's row as [`CellRef`]s to [`decode`]; the rules (bounds, cursors, index order,
+//! conditions) live here and in the port.
 //!
 //! The table: TEXT keys compare by bytes under the default BINARY collation, the order the port
 //! promises; `WITHOUT ROWID` clusters rows by key, so a table query is one range scan. Each

@@ -90,19 +90,6 @@ impl SqliteKv {
     }
 }
 
-pub(crate) fn to_value(arg: Arg) -> Value {
-    match arg {
-        Arg::Null => Value::Null,
-        Arg::Integer(n) => Value::Integer(n),
-        Arg::Text(text) => Value::Text(text),
-        Arg::Blob(bytes) => Value::Blob(bytes),
-    }
-}
-
-pub(crate) fn values(args: Vec<Arg>) -> Vec<Value> {
-    args.into_iter().map(to_value).collect()
-}
-
 pub(crate) fn cell(value: Value) -> Cell {
     match value {
         Value::Null => Cell::Null,

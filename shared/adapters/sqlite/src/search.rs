@@ -16,7 +16,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, TransactionBehavior, params_from_iter};
 
 use crate::error::search_error;
-use crate::kv::{cell, values};
+use crate::kv::{Bound, cell};
 use crate::pool::Readers;
 use crate::schema;
 
@@ -114,16 +114,16 @@ pub(crate) fn migrated(mut conn: Connection) -> Result<Connection, SearchError> 
     Ok(conn)
 }
 
-fn execute(conn: &Connection, statement: &str, args: Vec<Arg>) -> Result<(), SearchError> {
+fn execute(conn: &Connection, statement: &str, args: &[Arg]) -> Result<(), SearchError> {
     let mut prepared = conn.prepare_cached(statement).map_err(|e| search_error(&e))?;
-    prepared.execute(params_from_iter(values(args))).map(drop).map_err(|e| search_error(&e))
+    prepared.execute(params_from_iter(args.iter().map(Bound))).map(drop).map_err(|e| search_error(&e))
 }
 
-fn rows(conn: &Connection, statement: &str, args: Vec<Arg>) -> Result<Vec<Vec<Cell>>, SearchError> {
+fn rows(conn: &Connection, statement: &str, args: &[Arg]) -> Result<Vec<Vec<Cell>>, SearchError> {
     let mut prepared = conn.prepare_cached(statement).map_err(|e| search_error(&e))?;
     let columns = prepared.column_count();
     let found = prepared
-        .query_map(params_from_iter(values(args)), |row| {
+        .query_map(params_from_iter(args.iter().map(Bound)), |row| {
             (0..columns).map(|i| row.get::<_, Value>(i).map(cell)).collect::<Result<Vec<_>, _>>()
         })
         .map_err(|e| search_error(&e))?;
@@ -134,15 +134,16 @@ fn rows(conn: &Connection, statement: &str, args: Vec<Arg>) -> Result<Vec<Vec<Ce
 pub(crate) fn apply_index(conn: &mut Connection, org: &str, docs: &[SearchDoc]) -> Result<(), SearchError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| search_error(&e))?;
     for doc in docs {
-        let number = match rows(&tx, sql::UPSERT_DOC, sql::org_id_args(org, &doc.id))?.first().and_then(|r| r.first()) {
+        let number = match rows(&tx, sql::UPSERT_DOC, &sql::org_id_args(org, &doc.id))?.first().and_then(|r| r.first())
+        {
             Some(Cell::Integer(number)) => *number,
             other => return Err(SearchError::Backend(format!("a document number came back as {other:?}"))),
         };
         for statement in sql::CLEAR_DOC {
-            execute(&tx, statement, vec![Arg::Integer(number)])?;
+            execute(&tx, statement, &[Arg::Integer(number)])?;
         }
         for (statement, args) in sql::fill_doc(org, number, doc) {
-            execute(&tx, &statement, args)?;
+            execute(&tx, &statement, &args)?;
         }
     }
     tx.commit().map_err(|e| search_error(&e))
@@ -153,12 +154,12 @@ pub(crate) fn apply_delete(conn: &mut Connection, org: &str, ids: &[String]) -> 
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| search_error(&e))?;
     for id in ids {
         let Some(Cell::Integer(number)) =
-            rows(&tx, sql::FIND_DOC, sql::org_id_args(org, id))?.first().and_then(|r| r.first()).cloned()
+            rows(&tx, sql::FIND_DOC, &sql::org_id_args(org, id))?.first().and_then(|r| r.first()).cloned()
         else {
             continue;
         };
         for statement in sql::CLEAR_DOC.iter().chain([&sql::DELETE_DOC]) {
-            execute(&tx, statement, vec![Arg::Integer(number)])?;
+            execute(&tx, statement, &[Arg::Integer(number)])?;
         }
     }
     tx.commit().map_err(|e| search_error(&e))
@@ -167,11 +168,11 @@ pub(crate) fn apply_delete(conn: &mut Connection, org: &str, ids: &[String]) -> 
 /// Answers a query (validated by [`sql::plan`]).
 pub(crate) fn run_search(conn: &Connection, org: &str, query: &SearchQuery) -> Result<SearchResults, SearchError> {
     let plan = sql::plan(org, query)?;
-    let page = rows(conn, &plan.page.0, plan.page.1)?;
+    let page = rows(conn, &plan.page.0, &plan.page.1)?;
     let total =
-        if sql::page_is_whole(query, page.len()) { None } else { Some(rows(conn, &plan.total.0, plan.total.1)?) };
+        if sql::page_is_whole(query, page.len()) { None } else { Some(rows(conn, &plan.total.0, &plan.total.1)?) };
     let facets = match plan.facets {
-        Some((statement, args)) => rows(conn, &statement, args)?,
+        Some((statement, args)) => rows(conn, &statement, &args)?,
         None => Vec::new(),
     };
     sql::results(query, page, total, facets)

@@ -14,7 +14,7 @@ async function requireBinary() {
   if (!bin) {
     throw new Error(
       'EMMAUS_BIN is not set. Point it at a built emmaus binary, e.g.\n' +
-        '  EMMAUS_BIN=/work/cargo-target/debug/emmaus npm run e2e',
+        '  EMMAUS_BIN=~/.cache/emmaus/target/debug/emmaus npm run e2e',
     );
   }
   try {
